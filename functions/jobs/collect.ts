@@ -1,0 +1,108 @@
+/**
+ * One collection run: a source, a scheduled slot. Idempotent per slot (a slot already collected is not
+ * collected again), honours pauses (rate limits, usage caps), never lets a source failure escape as
+ * data, and always records a CollectionRun for GET /health.
+ */
+import { ObservationSchema, type Observation } from '../domain/observation';
+import type { AppConfig, SourceName } from '../shared/app-config';
+import { slotFor } from '../shared/schedules';
+import { SourceError, type CredentialsProvider, type Source } from '../sources/source';
+import type { Credentials } from '../sources/source';
+import type { ObservationStore } from '../store/observation-store';
+import type { CollectionRun, RunStore } from '../store/run-store';
+
+export interface CollectDeps {
+  config: AppConfig;
+  runs: RunStore;
+  observations: ObservationStore;
+  credentials: CredentialsProvider;
+  buildSource: (name: SourceName, credentials: Credentials) => Source;
+  log: { info(message: string, extra?: Record<string, unknown>): void; warn(message: string, extra?: Record<string, unknown>): void };
+  now?: () => Date;
+}
+
+/** Margin kept from the handler's remaining time so the run is always recorded. */
+const RECORD_MARGIN_MS = 3_000;
+
+/**
+ * Collects `source` for the slot containing `scheduledTime`. `budgetMs` is how long the caller may
+ * wait (the Lambda's remaining time); the source gets that minus a margin.
+ */
+export async function collectSlot(source: SourceName, scheduledTime: string, budgetMs: number, deps: CollectDeps): Promise<CollectionRun> {
+  const now = deps.now ?? (() => new Date());
+  const started = now();
+  const slot = slotFor(scheduledTime, { everyMinutes: deps.config.sources[source].everyMinutes }).toISOString();
+  const base = { source, slot, startedAt: started.toISOString(), observations: 0 };
+  const finish = async (run: Omit<CollectionRun, 'durationMs' | 'source' | 'slot' | 'startedAt'> & { observations: number }) => {
+    const record: CollectionRun = { ...base, ...run, durationMs: now().getTime() - started.getTime() };
+    await deps.runs.recordRun(record);
+    return record;
+  };
+
+  const previous = await deps.runs.getRun(source, slot);
+  if (previous && (previous.outcome === 'ok' || previous.outcome === 'not_configured')) {
+    // Duplicate or late re-delivery of a finished slot: no second upstream read, one observation per slot.
+    const again = { ...previous, deliveries: (previous.deliveries ?? 1) + 1 };
+    await deps.runs.recordRun(again);
+    return again;
+  }
+
+  const state = await deps.runs.getSourceState(source);
+  if (state?.pausedUntil && state.pausedUntil > started.toISOString()) {
+    return finish({ outcome: 'paused', observations: 0, resetAt: state.pausedUntil, message: `paused (${state.pauseReason}) until ${state.pausedUntil}` });
+  }
+
+  const credentials = await deps.credentials.credentialsFor(source);
+  if (!credentials) {
+    deps.log.info(`source ${source} not configured: skipped`, { source });
+    return finish({ outcome: 'not_configured', observations: 0, message: 'no credentials configured' });
+  }
+
+  const deadline = started.getTime() + Math.max(1_000, budgetMs - RECORD_MARGIN_MS);
+  try {
+    const adapter = deps.buildSource(source, credentials);
+    const result = await withDeadline(adapter.collect({ slot, deadline, log: deps.log }), deadline - Date.now());
+    const valid = validateObservations(result.observations, source);
+    const written = await deps.observations.putMany(valid);
+    return finish({
+      outcome: result.partial ? 'partial' : 'ok',
+      observations: written,
+      ...(result.requests !== undefined && { requests: result.requests }),
+      ...(result.costUsd !== undefined && { costUsd: result.costUsd }),
+      ...(result.partial && { message: 'page walk cut short; data is incomplete' }),
+    });
+  } catch (err) {
+    if (!(err instanceof SourceError)) throw err; // store or programming errors: let the invocation fail and retry
+    if (err.code === 'rate_limited' || err.code === 'usage_capped') {
+      await deps.runs.putSourceState({ source, pausedUntil: err.extra.resetAt, pauseReason: err.code, updatedAt: now().toISOString() });
+    }
+    deps.log.warn(`source ${source} failed`, { source, slot, errorCode: err.code, message: err.message });
+    return finish({
+      outcome: err.code === 'rate_limited' || err.code === 'usage_capped' ? err.code : 'failed',
+      observations: 0,
+      errorCode: err.code,
+      message: err.message,
+      ...(err.extra.resetAt && { resetAt: err.extra.resetAt }),
+    });
+  }
+}
+
+/** Re-validates what an adapter produced: a mapping bug must not become data. */
+function validateObservations(observations: readonly Observation[], source: SourceName): Observation[] {
+  return observations.map((o, i) => {
+    const parsed = ObservationSchema.safeParse(o);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new SourceError('schema_mismatch', `${source} produced an invalid observation #${i}: ${issue.path.join('.')}: ${issue.message}`);
+    }
+    return parsed.data;
+  });
+}
+
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new SourceError('timeout', `source did not finish within its ${Math.round(ms)} ms budget`)), Math.max(0, ms));
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,104 @@
+/**
+ * The one typed configuration of a Verdict deployment: which sources run and how often, the brand and
+ * prompt set for citation checks, the experiment loop's target, alarms and budget.
+ * It lives in cdk.json under context.verdict (override locally with VERDICT_CONFIG_FILE), is validated
+ * at synth and at local start, and reaches the Lambdas inlined at bundle time — it holds no secrets.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { assertValidCadence } from './schedules';
+import { parseOrThrow } from './errors';
+
+const cadence = (defaultMinutes: number) =>
+  z.number().int().default(defaultMinutes).superRefine((n, ctx) => {
+    try { assertValidCadence({ everyMinutes: n }); } catch (e) { ctx.addIssue({ code: 'custom', message: (e as Error).message }); }
+  });
+
+const domain = z.string().trim().toLowerCase().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'must be a bare domain like example.com');
+
+export const SOURCE_NAMES = ['x', 'bluesky', 'beehiiv', 'kit', 'buttondown', 'mailchimp', 'perplexity', 'openai'] as const;
+export type SourceName = (typeof SOURCE_NAMES)[number];
+
+export const AppConfigSchema = z.strictObject({
+  sources: z.strictObject({
+    x: z.strictObject({
+      enabled: z.boolean().default(true),
+      everyMinutes: cadence(360),
+      /** Own posts read per run for per-post metrics (X bills each post read). */
+      timelineMaxPosts: z.number().int().min(5).max(100).default(20),
+    }).prefault({}),
+    bluesky: z.strictObject({
+      enabled: z.boolean().default(false),
+      handle: z.string().trim().min(3).optional(),
+      everyMinutes: cadence(360),
+    }).prefault({}),
+    beehiiv: z.strictObject({ enabled: z.boolean().default(false), publicationId: z.string().optional(), everyMinutes: cadence(1440) }).prefault({}),
+    kit: z.strictObject({ enabled: z.boolean().default(false), everyMinutes: cadence(1440) }).prefault({}),
+    buttondown: z.strictObject({ enabled: z.boolean().default(false), everyMinutes: cadence(1440) }).prefault({}),
+    mailchimp: z.strictObject({ enabled: z.boolean().default(false), listId: z.string().optional(), everyMinutes: cadence(1440) }).prefault({}),
+    perplexity: z.strictObject({ enabled: z.boolean().default(false), model: z.string().default('perplexity/sonar'), everyMinutes: cadence(1440) }).prefault({}),
+    openai: z.strictObject({ enabled: z.boolean().default(false), model: z.string().default('gpt-5-mini'), everyMinutes: cadence(1440) }).prefault({}),
+  }).prefault({}),
+  citations: z.strictObject({
+    brand: z.string().trim().min(1).optional(),
+    aliases: z.array(z.string().trim().min(1)).default([]),
+    domains: z.array(domain).default([]),
+    competitors: z.array(z.string().trim().min(1)).default([]),
+    prompts: z.array(z.string().trim().min(3)).max(200).default([]),
+    /** Times each prompt is asked per run, to measure the answers' noise floor. */
+    repetitions: z.number().int().min(1).max(10).default(1),
+    /** US dollars per calendar month across engines; collection stops for the month when reached. */
+    monthlySpendCapUsd: z.number().min(0).default(5),
+  }).prefault({}),
+  scorer: z.strictObject({ everyMinutes: cadence(60) }).prefault({}),
+  loop: z.strictObject({
+    /** Experiments the scheduler keeps running at once, starting backlog items by ICE score. */
+    targetActive: z.number().int().min(0).max(20).default(3),
+  }).prefault({}),
+  alarms: z.strictObject({ email: z.email().optional() }).prefault({}),
+  budget: z.strictObject({ monthlyUsd: z.number().positive().default(5) }).prefault({}),
+  dashboard: z.strictObject({
+    /** Origin allowed by CORS besides the API's own (e.g. http://localhost:8787 for local dev). */
+    allowedOrigins: z.array(z.url()).default([]),
+  }).prefault({}),
+  digest: z.strictObject({
+    day: z.enum(['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN']).default('FRI'),
+    hour: z.number().int().min(0).max(23).default(16),
+    timeZone: z.string().default('UTC'),
+  }).prefault({}),
+});
+export type AppConfig = z.output<typeof AppConfigSchema>;
+
+/** Validates raw config, naming each bad field (`sources.x.everyMinutes: …`). */
+export function parseAppConfig(raw: unknown): AppConfig {
+  return parseOrThrow(AppConfigSchema, raw ?? {}, 'Verdict config (cdk.json context.verdict)');
+}
+
+/** Reads the config from cdk.json's context.verdict, or from the JSON file VERDICT_CONFIG_FILE names. */
+export function readAppConfigFile(root: string, env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const file = env.VERDICT_CONFIG_FILE;
+  if (file) return parseAppConfig(JSON.parse(readFileSync(file, 'utf8')));
+  const cdkJson = JSON.parse(readFileSync(join(root, 'cdk.json'), 'utf8')) as { context?: { verdict?: unknown } };
+  return parseAppConfig(cdkJson.context?.verdict);
+}
+
+declare const __VERDICT_CONFIG__: string | undefined;
+
+let cached: AppConfig | undefined;
+/**
+ * The config inside a running function: inlined at bundle time (esbuild define) in Lambda, set in
+ * process.env.VERDICT_CONFIG by the local runtime and tests. Read once.
+ */
+export function appConfig(): AppConfig {
+  if (cached) return cached;
+  const inlined = typeof __VERDICT_CONFIG__ === 'string' ? __VERDICT_CONFIG__ : undefined;
+  const raw = inlined ?? process.env.VERDICT_CONFIG;
+  cached = parseAppConfig(raw ? JSON.parse(raw) : {});
+  return cached;
+}
+
+/** For tests and the local runtime: replace the cached config. */
+export function setAppConfig(config: AppConfig): void {
+  cached = config;
+}

@@ -1,0 +1,51 @@
+/**
+ * Typed errors. Domain and store code throw these; `functions/api/error-response.ts` maps them to HTTP
+ * status codes in one place. Messages are safe to show clients; `cause` is for logs only.
+ */
+export interface FieldIssue { path: string; message: string }
+
+export class AppError extends Error {
+  constructor(readonly code: string, message: string, readonly details?: unknown, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad input: a request body, query, CSV file, scenario or config. Lists every issue by field path. */
+export class ValidationError extends AppError {
+  constructor(message: string, readonly issues: FieldIssue[]) {
+    super('validation_failed', message, { issues });
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(message: string) { super('not_found', message); }
+}
+
+/** The request is valid but conflicts with the current state (illegal transition, already scored). */
+export class ConflictError extends AppError {
+  constructor(message: string, details?: unknown) { super('conflict', message, details); }
+}
+
+export class UnauthorizedError extends AppError {
+  constructor() { super('unauthorized', 'Missing or invalid API token'); }
+}
+
+/** Formats zod issues as `{ path, message }` pairs with dotted paths (`decision.minLift`, `tags.0`). */
+export function zodIssues(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): FieldIssue[] {
+  return error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message }));
+}
+
+/** Parses with a zod schema, throwing a ValidationError that names every bad field. */
+export function parseOrThrow<T>(
+  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } } },
+  value: unknown,
+  what: string,
+): T {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const issues = zodIssues(result.error);
+    throw new ValidationError(`Invalid ${what}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
+  }
+  return result.data;
+}

@@ -1,0 +1,22 @@
+/** Key builders for the single table (see table-definition.ts for the item map). */
+import type { Observation } from '../domain/observation';
+import { observationDiscriminator } from '../domain/observation';
+
+export const keys = {
+  experiment: (id: string) => ({ pk: `EXP#${id}`, sk: 'EXPERIMENT' }),
+  currentVerdict: (id: string) => ({ pk: `EXP#${id}`, sk: 'VERDICT' }),
+  verdictHistory: (id: string, scoredAt: string) => ({ pk: `EXP#${id}`, sk: `VERDICT#${scoredAt}` }),
+  observationPartition: (metric: string) => `OBS#${metric}`,
+  observation: (o: Observation) => ({ pk: `OBS#${o.metric}`, sk: `${o.at}#${observationDiscriminator(o)}` }),
+  run: (source: string, slot: string) => ({ pk: `RUN#${source}`, sk: slot }),
+  sourceState: (source: string) => ({ pk: `SOURCE#${source}`, sk: 'STATE' }),
+  jobRun: (job: string, slot: string) => ({ pk: `JOB#${job}`, sk: slot }),
+  idempotency: (key: string) => ({ pk: `IDEMPOTENCY#${key}`, sk: 'REQUEST' }),
+};
+
+/** Strips the table's own attributes from an item. */
+export function withoutKeys<T>(item: Record<string, unknown>): T {
+  const { pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, expiresAt, type, ...rest } = item;
+  void pk; void sk; void gsi1pk; void gsi1sk; void gsi2pk; void gsi2sk; void expiresAt; void type;
+  return rest as T;
+}

@@ -1,0 +1,61 @@
+/**
+ * Observations: one item per metric, time slot and fact. Writing the same slot twice overwrites the
+ * same item, so a duplicate or late delivery stores one observation.
+ */
+import { BatchWriteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Observation, ObservedMetric } from '../domain/observation';
+import { keys, withoutKeys } from './keys';
+
+const BATCH = 25;
+
+export class ObservationStore {
+  constructor(private readonly db: DynamoDBDocumentClient, private readonly tableName: string) {}
+
+  /** Writes observations (already validated) idempotently; retries unprocessed items. Returns the count written. */
+  async putMany(observations: readonly Observation[]): Promise<number> {
+    const unique = new Map<string, Observation>();
+    for (const o of observations) {
+      const k = keys.observation(o);
+      unique.set(`${k.pk}|${k.sk}`, o);
+    }
+    const items = [...unique.values()];
+    for (let i = 0; i < items.length; i += BATCH) {
+      let requests: NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string] = items
+        .slice(i, i + BATCH)
+        .map((o) => ({ PutRequest: { Item: { ...keys.observation(o), type: 'observation', ...o } } }));
+      for (let attempt = 0; requests.length > 0; attempt++) {
+        if (attempt > 5) throw new Error(`DynamoDB left ${requests.length} observations unprocessed after retries`);
+        if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+        const out = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
+        requests = out.UnprocessedItems?.[this.tableName] ?? [];
+      }
+    }
+    return items.length;
+  }
+
+  /** Observations of one metric with from ≤ at < to, oldest first (Query only, paginated). */
+  async query(metric: ObservedMetric, from: string, to: string): Promise<Observation[]> {
+    const out: Observation[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': keys.observationPartition(metric), ':from': from, ':to': to },
+        ExclusiveStartKey,
+      }));
+      for (const item of page.Items ?? []) {
+        const o = withoutKeys<Observation>(item);
+        if (o.at >= from && o.at < to) out.push(o);
+      }
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return out;
+  }
+
+  /** Observations of several metrics in one range, merged oldest first. */
+  async queryMany(metrics: readonly ObservedMetric[], from: string, to: string): Promise<Observation[]> {
+    const all = await Promise.all(metrics.map((m) => this.query(m, from, to)));
+    return all.flat().sort((a, b) => a.at.localeCompare(b.at));
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * The single table, defined once. The CDK stack builds its Table from this and the local runtime
+ * (dynalite) creates the same table from `createTableInput` — no second copy that can drift.
+ *
+ * Items (pk / sk):
+ *   EXP#<id> / EXPERIMENT            experiment; gsi1 = STATUS#<status> / <end|createdAt>#<id>; gsi2 = EXPERIMENTS / <createdAt>#<id>
+ *   EXP#<id> / VERDICT               the current verdict (written once, conditionally)
+ *   EXP#<id> / VERDICT#<scoredAt>    every verdict ever recorded (rescore history)
+ *   OBS#<metric> / <at>#<discriminator>   one observation per metric, time slot and fact (one account per source)
+ *   RUN#<source> / <slot>            one collection run per source and slot
+ *   SOURCE#<source> / STATE          pause state (rate limits, caps) of a source
+ *   JOB#<name> / <slot>              last runs of other jobs (scorer, digest)
+ *   IDEMPOTENCY#<key> / REQUEST      a POST's idempotency record (expires via TTL)
+ */
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+
+export const TABLE_KEYS = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  timeToLiveAttribute: 'expiresAt',
+  indexes: [
+    { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+    { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+  ],
+} as const;
+
+/** CreateTableInput for dynalite (and any DynamoDB): same keys and indexes as the CDK Table, on-demand. */
+export function createTableInput(tableName: string): CreateTableCommandInput {
+  const names = [TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, ...TABLE_KEYS.indexes.flatMap((i) => [i.partitionKey, i.sortKey])];
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: names.map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
+    KeySchema: [
+      { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
+      { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: TABLE_KEYS.indexes.map((i) => ({
+      IndexName: i.indexName,
+      KeySchema: [
+        { AttributeName: i.partitionKey, KeyType: 'HASH' },
+        { AttributeName: i.sortKey, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    })),
+  };
+}
