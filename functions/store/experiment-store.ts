@@ -1,10 +1,9 @@
 /**
  * Experiments and their verdicts. Every read is a GetItem or a Query on an index — never a Scan.
- * A verdict is recorded in one transaction with the experiment's move to `concluded`, on the condition
- * that none exists yet: a second or concurrent scorer run writes nothing.
+ * A verdict is recorded at most once (conditional put), then the experiment moves to `concluded`.
  */
 import {
-  GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient,
+  GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { Experiment, ExperimentStatus } from '../domain/experiment';
 import type { Verdict } from '../domain/verdict';
@@ -119,42 +118,46 @@ export class ExperimentStore {
   }
 
   /**
-   * Records the first verdict of an experiment and concludes it, atomically. Returns false (and writes
-   * nothing) if a verdict already exists or the experiment is no longer open.
+   * Records the first verdict of an experiment and concludes it. The conditional put of the current
+   * verdict is the exactly-once guard (DynamoDB and dynalite alike; no transactions needed): whoever wins
+   * it then writes the history entry and the conclusion. If a run died after winning, the next run finds
+   * the verdict, completes the same steps idempotently and returns false — never a second verdict.
    */
   async recordFirstVerdict(experiment: Experiment, verdict: Verdict): Promise<boolean> {
-    const concluded: Experiment = { ...experiment, status: 'concluded', concludedAt: verdict.scoredAt, updatedAt: verdict.scoredAt };
+    let won = true;
     try {
-      await this.db.send(new TransactWriteCommand({
-        TransactItems: [
-          { Put: { TableName: this.tableName, Item: { ...keys.currentVerdict(experiment.id), type: 'verdict', ...verdict }, ConditionExpression: 'attribute_not_exists(pk)' } },
-          { Put: { TableName: this.tableName, Item: { ...keys.verdictHistory(experiment.id, verdict.scoredAt), type: 'verdict', ...verdict } } },
-          {
-            Put: {
-              TableName: this.tableName,
-              Item: this.item(concluded),
-              ConditionExpression: '#status IN (:running, :planned)',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':running': 'running', ':planned': 'planned' },
-            },
-          },
-        ],
+      await this.db.send(new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.currentVerdict(experiment.id), type: 'verdict', ...verdict },
+        ConditionExpression: 'attribute_not_exists(pk)',
       }));
-      return true;
     } catch (err) {
-      if ((err as Error).name === 'TransactionCanceledException') return false;
-      throw err;
+      if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
+      won = false;
     }
+    const recorded = won ? verdict : await this.getVerdict(experiment.id);
+    if (!recorded) return false;
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.verdictHistory(experiment.id, recorded.scoredAt), type: 'verdict', ...recorded } }));
+    const current = won ? experiment : await this.get(experiment.id);
+    if (current && (current.status === 'running' || current.status === 'planned')) {
+      const concluded: Experiment = { ...current, status: 'concluded', concludedAt: recorded.scoredAt, updatedAt: recorded.scoredAt };
+      try {
+        await this.replace(concluded, current.status);
+      } catch (err) {
+        if (!(err instanceof ConflictError)) throw err; // a concurrent run concluded it first
+      }
+    }
+    return won;
   }
 
   /** Replaces the current verdict after an explicit rescore, keeping every earlier one in the history. */
   async recordRescore(experimentId: string, verdict: Verdict): Promise<void> {
-    await this.db.send(new TransactWriteCommand({
-      TransactItems: [
-        { Put: { TableName: this.tableName, Item: { ...keys.currentVerdict(experimentId), type: 'verdict', ...verdict }, ConditionExpression: 'attribute_exists(pk)' } },
-        { Put: { TableName: this.tableName, Item: { ...keys.verdictHistory(experimentId, verdict.scoredAt), type: 'verdict', ...verdict }, ConditionExpression: 'attribute_not_exists(pk)' } },
-      ],
+    await this.db.send(new PutCommand({
+      TableName: this.tableName,
+      Item: { ...keys.verdictHistory(experimentId, verdict.scoredAt), type: 'verdict', ...verdict },
+      ConditionExpression: 'attribute_not_exists(pk)',
     }));
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.currentVerdict(experimentId), type: 'verdict', ...verdict } }));
   }
 
   async getVerdict(experimentId: string): Promise<Verdict | undefined> {

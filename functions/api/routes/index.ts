@@ -1,0 +1,9 @@
+/** Every API route, compiled once. The CDK stack and the local server both serve exactly these. */
+import { compileRoutes } from '../router';
+import { catalogRoutes } from './catalog';
+import { experimentRoutes } from './experiments';
+import { healthRoutes } from './health';
+import { observationRoutes } from './observations';
+
+export const ROUTES = [...experimentRoutes, ...observationRoutes, ...catalogRoutes, ...healthRoutes];
+export const COMPILED_ROUTES = compileRoutes(ROUTES);

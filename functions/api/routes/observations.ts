@@ -1,0 +1,22 @@
+/** POST /observations: backfill (CSV import). All-or-nothing: every observation is validated before any is written. */
+import { z } from 'zod';
+import { ObservationSchema } from '../../domain/observation';
+import { parseOrThrow } from '../../shared/errors';
+import { jsonBody } from '../http';
+import type { Route } from '../router';
+
+export const MAX_OBSERVATIONS_PER_REQUEST = 500;
+
+const ImportBodySchema = z.strictObject({ observations: z.array(ObservationSchema).min(1).max(MAX_OBSERVATIONS_PER_REQUEST) });
+
+export const observationRoutes: Route[] = [
+  {
+    method: 'POST',
+    path: '/observations',
+    async handle(req, s) {
+      const { observations } = parseOrThrow(ImportBodySchema, jsonBody(req), 'observations');
+      const written = await s.observations.putMany(observations);
+      return { status: 200, body: { written } };
+    },
+  },
+];

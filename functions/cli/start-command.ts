@@ -1,0 +1,66 @@
+/** `verdict start [--demo]`: the local runtime, in the foreground until Ctrl-C. */
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import Table from 'cli-table3';
+import { readAppConfigFile } from '../shared/app-config';
+import { seedDemo } from '../local/demo';
+import { startLocalRuntime } from '../local/runtime';
+import { defaultStores } from '../handlers/wiring';
+import type { CliIo } from './io';
+
+export const START_HELP = `Usage: verdict start [--demo] [--port N] [--data-dir DIR] [--no-schedule]
+
+Runs the whole loop locally: embedded DynamoDB (dynalite), the API on http://127.0.0.1:8787
+and the collectors and scorer on their schedules.
+
+  --demo           seed ten weeks of demo data and four experiments, score them, print the verdicts
+  --port N         listen on port N (default: $PORT or 8787)
+  --data-dir DIR   where data and the API token live (default: $VERDICT_DATA_DIR or ./.verdict)
+  --no-schedule    do not run the collectors and scorer on their schedules
+  --exit           with --demo: print the verdicts and exit instead of serving
+
+Example:
+  npm start -- --demo`;
+
+export async function startCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      demo: { type: 'boolean', default: false }, port: { type: 'string' }, 'data-dir': { type: 'string' },
+      'no-schedule': { type: 'boolean', default: false }, exit: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) { io.stdout.write(`${START_HELP}\n`); return 0; }
+  const root = resolve(__dirname, '..', '..');
+  const config = readAppConfigFile(root);
+  const dataDir = resolve(values['data-dir'] ?? process.env.VERDICT_DATA_DIR ?? '.verdict');
+  const port = Number(values.port ?? process.env.PORT ?? 8787);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) { io.stderr.write(`Invalid port: ${values.port ?? process.env.PORT}\n`); return 2; }
+
+  const runtime = await startLocalRuntime({
+    config, dataDir, port, schedule: !values['no-schedule'],
+    log: { info: (m) => io.stdout.write(`${m}\n`), warn: (m) => io.stderr.write(`${m}\n`) },
+  });
+  io.stdout.write(`Verdict is running locally.\n  API:       ${runtime.url}\n  Dashboard: ${runtime.url}/\n  Token:     ${runtime.token}${runtime.tokenOrigin === 'generated' ? '   (generated; saved in ' + dataDir + '/api-token)' : ''}\n  Data:      ${dataDir}\n\n  curl -H "Authorization: Bearer ${runtime.token}" ${runtime.url}/experiments\n\n`);
+
+  if (values.demo) {
+    io.stdout.write('Seeding demo data and scoring…\n');
+    const result = await seedDemo(defaultStores(), new Date());
+    const stores = defaultStores();
+    const plain = !io.stdout.isTTY;
+    const table = new Table({ head: ['Experiment', 'Metric', 'Window', 'Decision', 'Summary'], colWidths: [28, 34, 25, 10, 60], wordWrap: true, ...(plain && { style: { head: [], border: [] } }) });
+    for (const e of result.experiments) {
+      const v = await stores.experiments.getVerdict(e.id);
+      table.push([e.name, e.primaryMetric, `${e.start!.slice(0, 10)} → ${e.end!.slice(0, 10)}`, v ? v.decision.toUpperCase() : 'running', v ? v.summary : `ends ${e.end!.slice(0, 10)}`]);
+    }
+    io.stdout.write(`${result.observations} observations, ${result.scoring.scored.length} verdicts recorded.\n${table.toString()}\n`);
+    if (values.exit) { await runtime.close(); return 0; }
+  }
+  io.stdout.write('Press Ctrl-C to stop.\n');
+  await new Promise<void>((done) => {
+    const stop = () => { void runtime.close().then(done); };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  return 0;
+}

@@ -1,0 +1,60 @@
+/**
+ * The scorer job: every experiment whose window has ended gets exactly one verdict, computed by the
+ * pure engine from the primary metric's observations and recorded atomically with its conclusion.
+ */
+import type { Experiment } from '../domain/experiment';
+import { parseMetricKey } from '../domain/metric-catalog';
+import type { Observation } from '../domain/observation';
+import { observationRange, scoreExperiment } from '../domain/scoring/score-experiment';
+import type { Verdict } from '../domain/verdict';
+import type { ExperimentStore } from '../store/experiment-store';
+import type { ObservationStore } from '../store/observation-store';
+
+export interface ScoreDeps {
+  experiments: ExperimentStore;
+  observations: ObservationStore;
+  log: { info(message: string, extra?: Record<string, unknown>): void; warn(message: string, extra?: Record<string, unknown>): void };
+  /** Told about each verdict actually recorded (e.g. publishes a `Verdict Reached` event). */
+  onVerdict?: (experiment: Experiment, verdict: Verdict) => Promise<void>;
+}
+
+export interface ScoreRunResult { due: number; scored: string[]; alreadyScored: string[]; failed: { id: string; error: string }[] }
+
+/** Loads the observations scoring `experiment` needs (its primary metric's inputs, baseline through window). */
+export async function observationsFor(experiment: Experiment, store: ObservationStore): Promise<Observation[]> {
+  const parsed = parseMetricKey(experiment.primaryMetric);
+  if (!parsed) return [];
+  const range = observationRange(experiment);
+  return store.queryMany(parsed.definition.from, range.start, range.end);
+}
+
+export async function scoreDueExperiments(now: Date, deps: ScoreDeps): Promise<ScoreRunResult> {
+  const due = await deps.experiments.listDue(now);
+  const result: ScoreRunResult = { due: due.length, scored: [], alreadyScored: [], failed: [] };
+  if (due.length === 0) return result;
+  const others = await overlapCandidates(deps.experiments);
+  for (const experiment of due) {
+    try {
+      const observations = await observationsFor(experiment, deps.observations);
+      const verdict = scoreExperiment(experiment, observations, { now, otherExperiments: others.filter((o) => o.id !== experiment.id) });
+      if (await deps.experiments.recordFirstVerdict(experiment, verdict)) {
+        result.scored.push(experiment.id);
+        deps.log.info('verdict recorded', { experimentId: experiment.id, decision: verdict.decision, reason: verdict.reason });
+        await deps.onVerdict?.(experiment, verdict);
+      } else {
+        result.alreadyScored.push(experiment.id);
+      }
+    } catch (err) {
+      // One experiment's failure must not stop the others; the next run retries it (no verdict was written).
+      result.failed.push({ id: experiment.id, error: (err as Error).message });
+      deps.log.warn('scoring failed', { experimentId: experiment.id, error: (err as Error).message });
+    }
+  }
+  return result;
+}
+
+/** Experiments that may overlap a due one: everything that has or had a window. */
+async function overlapCandidates(store: ExperimentStore): Promise<Experiment[]> {
+  const lists = await Promise.all((['planned', 'running', 'concluded'] as const).map((s) => store.listAll(s)));
+  return lists.flat();
+}

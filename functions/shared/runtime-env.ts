@@ -1,0 +1,33 @@
+/**
+ * Environment every function reads once at cold start, validated with zod: a missing required value
+ * fails loudly at start, naming the variable. Holds names and ARNs only — never secret values.
+ */
+import { z } from 'zod';
+import { parseOrThrow } from './errors';
+
+const RuntimeEnvSchema = z.object({
+  TABLE_NAME: z.string().min(1),
+  /** Secrets Manager ARN of the source-credentials JSON secret (AWS); absent locally (env credentials). */
+  SOURCE_SECRET_ARN: z.string().min(1).optional(),
+  /** Secrets Manager ARN of the API token (AWS authorizer). */
+  API_TOKEN_SECRET_ARN: z.string().min(1).optional(),
+  /** The API token itself, local runtime only. */
+  VERDICT_API_TOKEN: z.string().min(16).optional(),
+  /** Custom EventBridge bus for Verdict events (AWS). */
+  EVENT_BUS_NAME: z.string().min(1).optional(),
+  /** Which source this collector function serves. */
+  SOURCE_NAME: z.string().min(1).optional(),
+  DYNAMODB_ENDPOINT: z.url().optional(),
+});
+export type RuntimeEnv = z.infer<typeof RuntimeEnvSchema>;
+
+let cached: RuntimeEnv | undefined;
+export function runtimeEnv(env: NodeJS.ProcessEnv = process.env): RuntimeEnv {
+  cached ??= parseOrThrow(RuntimeEnvSchema, env, 'environment');
+  return cached;
+}
+
+/** Tests and the local runtime reset the cache after changing process.env. */
+export function resetRuntimeEnv(): void {
+  cached = undefined;
+}
