@@ -12,6 +12,11 @@ export interface CollectContext {
   /** Epoch ms by which the source must have returned (the Lambda's budget minus a margin). */
   deadline: number;
   log: { info(message: string, extra?: Record<string, unknown>): void; warn(message: string, extra?: Record<string, unknown>): void };
+  /**
+   * US dollars the run may still spend at the provider before the monthly spend cap (citation engines);
+   * undefined when the source costs nothing per request. Adapters stop asking once it is used up.
+   */
+  spendBudgetUsd?: number;
 }
 
 export interface CollectResult {
@@ -22,6 +27,11 @@ export interface CollectResult {
   costUsd?: number;
   /** Upstream requests made, for the health view and cost estimates. */
   requests?: number;
+  /**
+   * Set when the walk was cut short by a rate window or usage cap: the collector stores what was
+   * collected (partial) and skips the source until `until` (ISO-8601).
+   */
+  pause?: { reason: 'rate_limited' | 'usage_capped'; until: string };
 }
 
 export interface Source {
@@ -51,7 +61,8 @@ export class SourceError extends Error {
   constructor(
     readonly code: SourceErrorCode,
     message: string,
-    readonly extra: { resetAt?: string; status?: number; field?: string } = {},
+    /** costUsd: what the run had already spent at the provider when it failed (counts toward the cap). */
+    readonly extra: { resetAt?: string; status?: number; field?: string; costUsd?: number } = {},
     options?: { cause?: unknown },
   ) {
     super(message, options);
