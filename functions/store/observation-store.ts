@@ -34,7 +34,10 @@ export class ObservationStore {
   }
 
   /** Observations of one metric with from ≤ at < to, oldest first (Query only, paginated). */
-  async query(metric: ObservedMetric, from: string, to: string): Promise<Observation[]> {
+  async query(metric: ObservedMetric, fromTime: string, toTime: string): Promise<Observation[]> {
+    // Stored times are canonical ISO (with milliseconds); compare like with like.
+    const from = new Date(fromTime).toISOString();
+    const to = new Date(toTime).toISOString();
     const out: Observation[] = [];
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
