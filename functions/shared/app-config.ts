@@ -27,6 +27,8 @@ export const AppConfigSchema = z.strictObject({
       everyMinutes: cadence(360),
       /** Own posts read per run for per-post metrics (X bills each post read). */
       timelineMaxPosts: z.number().int().min(5).max(100).default(20),
+      /** Only own posts published in the last N days are read (their metrics settle within days). */
+      timelineDays: z.number().int().min(1).max(30).default(7),
     }).prefault({}),
     bluesky: z.strictObject({
       enabled: z.boolean().default(false),
@@ -36,7 +38,13 @@ export const AppConfigSchema = z.strictObject({
     beehiiv: z.strictObject({ enabled: z.boolean().default(false), publicationId: z.string().optional(), everyMinutes: cadence(1440) }).prefault({}),
     kit: z.strictObject({ enabled: z.boolean().default(false), everyMinutes: cadence(1440) }).prefault({}),
     buttondown: z.strictObject({ enabled: z.boolean().default(false), everyMinutes: cadence(1440) }).prefault({}),
-    mailchimp: z.strictObject({ enabled: z.boolean().default(false), listId: z.string().optional(), everyMinutes: cadence(1440) }).prefault({}),
+    mailchimp: z.strictObject({
+      enabled: z.boolean().default(false),
+      listId: z.string().optional(),
+      /** Data center (e.g. us21); by default the API key's suffix. */
+      dc: z.string().regex(/^[a-z]+\d+$/, 'must look like us21').optional(),
+      everyMinutes: cadence(1440),
+    }).prefault({}),
     perplexity: z.strictObject({ enabled: z.boolean().default(false), model: z.string().default('perplexity/sonar'), everyMinutes: cadence(1440) }).prefault({}),
     openai: z.strictObject({ enabled: z.boolean().default(false), model: z.string().default('gpt-5-mini'), everyMinutes: cadence(1440) }).prefault({}),
   }).prefault({}),
