@@ -1,0 +1,63 @@
+/** Schedules (one definition for cron and the local scheduler), config validation and token checks. */
+import { parseAppConfig } from '../../functions/shared/app-config';
+import { bearerToken, tokensMatch } from '../../functions/shared/api-token';
+import { scheduledJobs } from '../../functions/shared/scheduled-jobs';
+import { nextSlotAfter, slotFor, slotsBetween, toCronExpression } from '../../functions/shared/schedules';
+
+describe('schedules', () => {
+  it('turns cadences into UTC-aligned cron expressions', () => {
+    expect(toCronExpression({ everyMinutes: 15 })).toBe('cron(0/15 * * * ? *)');
+    expect(toCronExpression({ everyMinutes: 360 })).toBe('cron(0 0/6 * * ? *)');
+    expect(toCronExpression({ everyMinutes: 1440 })).toBe('cron(0 0 * * ? *)');
+  });
+
+  it('rejects cadences that do not divide a day evenly', () => {
+    expect(() => toCronExpression({ everyMinutes: 7 })).toThrow(/divide a day/);
+    expect(() => toCronExpression({ everyMinutes: 90 })).toThrow(/divide a day/);
+  });
+
+  it('puts a late delivery in the slot it was scheduled for', () => {
+    expect(slotFor('2026-11-20T06:20:00Z', { everyMinutes: 360 }).toISOString()).toBe('2026-11-20T06:00:00.000Z');
+    expect(nextSlotAfter(new Date('2026-11-20T06:00:00Z'), { everyMinutes: 360 }).toISOString()).toBe('2026-11-20T12:00:00.000Z');
+  });
+
+  it('lists the slots in a range, for spotting missed collections', () => {
+    const slots = slotsBetween(new Date('2026-11-20T00:00:00Z'), new Date('2026-11-21T00:00:00Z'), { everyMinutes: 360 });
+    expect(slots.map((s) => s.toISOString().slice(11, 16))).toEqual(['00:00', '06:00', '12:00', '18:00']);
+  });
+
+  it('schedules one collector per enabled source plus the scorer', () => {
+    const jobs = scheduledJobs(parseAppConfig({ sources: { x: { enabled: true }, bluesky: { enabled: true, handle: 'me.bsky.social' } } }));
+    expect(jobs.map((j) => j.id)).toEqual(expect.arrayContaining(['collect-x', 'collect-bluesky', 'score']));
+    expect(jobs.find((j) => j.id === 'collect-beehiiv')).toBeUndefined();
+  });
+});
+
+describe('config', () => {
+  it('fills defaults for an empty config', () => {
+    const config = parseAppConfig({});
+    expect(config.sources.x).toMatchObject({ enabled: true, everyMinutes: 360 });
+    expect(config.loop.targetActive).toBe(3);
+  });
+
+  it('names every bad field', () => {
+    expect(() => parseAppConfig({ sources: { x: { everyMinutes: 7 } }, alarms: { email: 'not-an-email' }, surprise: 1 }))
+      .toThrow(/sources\.x\.everyMinutes.*alarms\.email.*surprise/s);
+  });
+});
+
+describe('API token', () => {
+  it('matches only the exact token', () => {
+    expect(tokensMatch('secret-token', 'secret-token')).toBe(true);
+    expect(tokensMatch('secret-tokeN', 'secret-token')).toBe(false);
+    expect(tokensMatch('secret', 'secret-token')).toBe(false);
+    expect(tokensMatch('', '')).toBe(false);
+  });
+
+  it('reads only Bearer credentials', () => {
+    expect(bearerToken('Bearer abc')).toBe('abc');
+    expect(bearerToken('bearer abc')).toBe('abc');
+    expect(bearerToken('Basic abc')).toBeUndefined();
+    expect(bearerToken(undefined)).toBeUndefined();
+  });
+});
