@@ -36,7 +36,7 @@ export interface HttpClientOptions {
   retries?: number;
   /** Base of the exponential backoff, in ms. */
   backoffMs?: number;
-  /** Epoch ms after which no request is started and no backoff slept. */
+  /** Epoch ms (wall clock, Date.now) after which no request is started and no backoff slept. */
   deadline?: number;
   /** Fallback pause when a 429 names no reset time, in ms. */
   rateLimitWindowMs?: number;
@@ -47,6 +47,7 @@ export interface HttpClientOptions {
    * `insufficient_quota` 429 (a billing cap, not a rate window). Return undefined to fall through.
    */
   classifyError?: (response: ErrorResponse, now: Date) => SourceError | undefined;
+  /** The clock reset times are computed against (epoch ms); deadlines always use the wall clock. */
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
   /** Injected axios instance (tests); by default a fresh one. */
@@ -92,7 +93,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const url = options.baseUrl.replace(/\/+$/, '') + path + queryString(opts.query);
     let waitedForRateLimit = false;
     for (let attempt = 0; ; attempt++) {
-      const left = deadline - now();
+      const left = deadline - Date.now();
       if (left < MIN_REQUEST_MS) throw new SourceError('timeout', `${provider} ${what}: no time left before the run's deadline`);
       const timeout = Math.max(1, Math.min(opts.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS, left));
       let response: AxiosResponse<string>;
@@ -129,7 +130,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       if (status === 429) {
         const resetAt = rateLimitResetAt(headers, now(), options.rateLimitWindowMs ?? DEFAULT_RATE_LIMIT_WINDOW_MS);
         const waitMs = resetAt.getTime() - now();
-        if (!waitedForRateLimit && waitMs <= maxWait && now() + waitMs + MIN_REQUEST_MS < deadline) {
+        if (!waitedForRateLimit && waitMs <= maxWait && Date.now() + waitMs + MIN_REQUEST_MS < deadline) {
           waitedForRateLimit = true;
           await sleep(Math.max(0, waitMs));
           continue;
@@ -150,7 +151,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   /** Sleeps before retry `attempt + 1`; false when the deadline leaves no room for it. */
   async function backoff(attempt: number): Promise<boolean> {
     const delay = Math.round(backoffMs * 2 ** attempt * (0.5 + Math.random() / 2));
-    if (now() + delay + MIN_REQUEST_MS >= deadline) return false;
+    if (Date.now() + delay + MIN_REQUEST_MS >= deadline) return false;
     await sleep(delay);
     return true;
   }
@@ -234,9 +235,8 @@ export function parseDurationMs(raw: string | undefined): number | undefined {
  */
 export async function withRetries<T>(
   attempt: () => Promise<T>,
-  options: { retries?: number; backoffMs?: number; deadline?: number; retryTimeouts?: boolean; now?: () => number; sleep?: (ms: number) => Promise<void> } = {},
+  options: { retries?: number; backoffMs?: number; deadline?: number; retryTimeouts?: boolean; sleep?: (ms: number) => Promise<void> } = {},
 ): Promise<T> {
-  const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const retries = options.retries ?? DEFAULT_RETRIES;
   const deadline = options.deadline ?? Number.POSITIVE_INFINITY;
@@ -247,7 +247,7 @@ export async function withRetries<T>(
       const retryable = err instanceof SourceError
         && (err.code === 'upstream_error' || err.code === 'network_error' || (err.code === 'timeout' && options.retryTimeouts !== false));
       const delay = Math.round((options.backoffMs ?? DEFAULT_BACKOFF_MS) * 2 ** i * (0.5 + Math.random() / 2));
-      if (!retryable || i >= retries || now() + delay + MIN_REQUEST_MS >= deadline) throw err;
+      if (!retryable || i >= retries || Date.now() + delay + MIN_REQUEST_MS >= deadline) throw err;
       await sleep(delay);
     }
   }

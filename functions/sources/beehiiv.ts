@@ -53,7 +53,7 @@ export function createBeehiivSource(credentials: Credentials, options: BeehiivSo
       const http = createHttpClient({
         provider: 'beehiiv', baseUrl: options.baseUrl ?? BEEHIIV_BASE_URL, deadline: ctx.deadline,
         headers: { authorization: `Bearer ${credentials.apiKey}` },
-        timeoutMs: options.timeoutMs, retries: options.retries, backoffMs: options.backoffMs,
+        timeoutMs: options.timeoutMs, retries: options.retries, backoffMs: options.backoffMs, now: () => now().getTime(),
       });
       const base = `/v2/publications/${encodeURIComponent(publicationId)}`;
 

@@ -28,14 +28,14 @@ export interface BlueskySourceOptions {
   backoffMs?: number;
 }
 
-export function createBlueskySource(options: BlueskySourceOptions): Source {
+export function createBlueskySource(options: BlueskySourceOptions, now: () => Date = () => new Date()): Source {
   return {
     name: 'bluesky',
     async collect(ctx) {
       if (!options.handle) throw new SourceError('bad_request', 'sources.bluesky.handle is not configured');
       const http = createHttpClient({
         provider: 'Bluesky', baseUrl: options.baseUrl ?? BLUESKY_BASE_URL, deadline: ctx.deadline,
-        timeoutMs: options.timeoutMs, retries: options.retries, backoffMs: options.backoffMs,
+        timeoutMs: options.timeoutMs, retries: options.retries, backoffMs: options.backoffMs, now: () => now().getTime(),
       });
       const profile = await http.getJson('/xrpc/app.bsky.actor.getProfile', ProfileSchema, { query: { actor: options.handle }, what: 'getProfile' });
       const observations: Observation[] = [

@@ -43,7 +43,7 @@ export function createButtondownSource(credentials: Credentials, options: Button
       const http = createHttpClient({
         provider: 'Buttondown', baseUrl: options.baseUrl ?? BUTTONDOWN_BASE_URL, deadline: ctx.deadline,
         headers: { authorization: `Token ${credentials.apiKey}` },
-        timeoutMs: options.timeoutMs, retries: options.retries, backoffMs: options.backoffMs,
+        timeoutMs: options.timeoutMs, retries: options.retries, backoffMs: options.backoffMs, now: () => now().getTime(),
       });
 
       const subscribers = await http.getJson('/v1/subscribers', SubscriberCountSchema, { query: { type: 'regular' }, what: 'subscriber count' });

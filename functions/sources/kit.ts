@@ -20,7 +20,8 @@ const PAGE_SIZE = 100;
 const MAX_PAGES = 3;
 
 const count = z.number().int().nonnegative();
-const rate = z.number().nonnegative();
+/** Kit's rates are UNSURE in scale (and may be null for unsent broadcasts): read defensively, never as the count. */
+const rate = z.number().nonnegative().nullable().transform((r) => r ?? 0);
 
 const SubscriberTotalSchema = z.object({ pagination: z.object({ total_count: count }) });
 
@@ -80,7 +81,7 @@ export function createKitSource(credentials: Credentials, options: KitSourceOpti
       const http = createHttpClient({
         provider: 'Kit', baseUrl: options.baseUrl ?? KIT_BASE_URL, deadline: ctx.deadline,
         headers: { 'x-kit-api-key': credentials.apiKey },
-        timeoutMs: options.timeoutMs, retries: options.retries, backoffMs: options.backoffMs,
+        timeoutMs: options.timeoutMs, retries: options.retries, backoffMs: options.backoffMs, now: () => now().getTime(),
         // Kit's 429 is plain text with no reset header; its window is 60 seconds.
         rateLimitWindowMs: 60_000,
       });

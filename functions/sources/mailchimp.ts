@@ -62,7 +62,7 @@ export function createMailchimpSource(credentials: Credentials, options: Mailchi
       const http = createHttpClient({
         provider: 'Mailchimp', baseUrl: options.baseUrl ?? `https://${dc}.api.mailchimp.com`, deadline: ctx.deadline,
         auth: { username: 'verdict', password: apiKey },
-        timeoutMs: options.timeoutMs, retries: options.retries, backoffMs: options.backoffMs,
+        timeoutMs: options.timeoutMs, retries: options.retries, backoffMs: options.backoffMs, now: () => now().getTime(),
       });
 
       const list = await http.getJson(`/3.0/lists/${encodeURIComponent(listId)}`, ListSchema, { query: { fields: 'id,stats.member_count' }, what: 'audience stats' });

@@ -50,7 +50,7 @@ export function createSource(name: SourceName, credentials: Credentials, options
     case 'x':
       return createXSource(credentials, { apiBaseUrl: baseUrl, timelineMaxPosts: sources.x.timelineMaxPosts, timelineDays: sources.x.timelineDays }, now);
     case 'bluesky':
-      return createBlueskySource({ handle: sources.bluesky.handle, baseUrl });
+      return createBlueskySource({ handle: sources.bluesky.handle, baseUrl }, now);
     case 'beehiiv':
       return createBeehiivSource(credentials, { publicationId: sources.beehiiv.publicationId, baseUrl }, now);
     case 'kit':

@@ -113,7 +113,9 @@ export function toXSourceError(err: unknown, now: Date): SourceError {
       : new SourceError('network_error', 'X closed the connection before the response was complete');
   }
   if (err instanceof ApiRequestError) {
-    const timedOut = /timeout/i.test(err.requestError?.message ?? err.message);
+    // The library stores the cause as `_options.error` while its `requestError` getter reads `requestError`.
+    const cause = err.requestError ?? (err as unknown as { _options?: { error?: Error } })._options?.error;
+    const timedOut = /timeout/i.test(cause?.message ?? err.message);
     return new SourceError(timedOut ? 'timeout' : 'network_error', timedOut ? 'X request timed out' : 'X request failed (network)');
   }
   if (err instanceof SyntaxError) return new SourceError('malformed_response', 'X answered with a body that is not JSON');
