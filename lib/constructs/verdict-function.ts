@@ -6,12 +6,13 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
 import type { AppConfig } from '../../functions/shared/app-config';
+import { lambdaBundling } from './lambda-bundling';
 
 export interface VerdictFunctionProps {
   /** File under functions/handlers/, without extension. */
@@ -41,15 +42,7 @@ export class VerdictFunction extends Construct {
       memorySize: props.memorySize,
       logGroup: this.logGroup,
       environment: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: 'verdict', ...props.environment },
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        target: 'node24',
-        format: OutputFormat.CJS,
-        externalModules: ['@aws-sdk/*'],
-        define: { __VERDICT_CONFIG__: JSON.stringify(JSON.stringify(props.config)) },
-      },
+      bundling: lambdaBundling(props.config),
     });
   }
 

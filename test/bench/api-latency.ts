@@ -1,0 +1,88 @@
+/**
+ * Warm API latency and throughput. The local runtime runs in a child process; from here we time
+ * GET /experiments/{id} through its HTTP server (authorizer + API handler + one GetItem) against a raw
+ * GetItem of the same item on the same dynalite, interleaved in blocks so drift hits both alike, then
+ * load the same route with autocannon at a fixed concurrency for a fixed time.
+ */
+import { GetItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { keys } from '../../functions/store/keys';
+import { ROOT } from './bundles';
+import { percentile, timeMs } from './stats';
+
+// autocannon ships no types.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const autocannon = require('autocannon') as (opts: Record<string, unknown>) => Promise<AutocannonResult>;
+interface AutocannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+
+export interface ApiLatencyReport {
+  requests: number;
+  handler: { p50: number; p99: number };
+  rawGetItem: { p50: number; p99: number };
+  throughput: { connections: number; seconds: number; requestsPerSecond: number; p50: number; p99: number; non2xx: number; errors: number };
+}
+
+interface ServerInfo { url: string; token: string; dynamoEndpoint: string; tableName: string; experimentId: string }
+
+async function startServer(): Promise<{ child: ChildProcessWithoutNullStreams; info: ServerInfo }> {
+  const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(__dirname, 'local-api-server.ts')], { cwd: ROOT, stdio: 'pipe' });
+  const stderr: string[] = [];
+  child.stderr.on('data', (c: Buffer) => stderr.push(c.toString()));
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`local API server exited (${code}): ${stderr.join('')}`)));
+  });
+  return { child, info: JSON.parse(line) as ServerInfo };
+}
+
+export async function measureApi(options: { requests?: number; connections?: number; seconds?: number } = {}): Promise<ApiLatencyReport> {
+  const total = options.requests ?? 1000;
+  const { child, info } = await startServer();
+  const raw = new DynamoDBClient({ endpoint: info.dynamoEndpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  try {
+    const key = keys.experiment(info.experimentId);
+    const url = `${info.url}/experiments/${info.experimentId}`;
+    const headers = { authorization: `Bearer ${info.token}` };
+    const viaApi = async () => {
+      const res = await fetch(url, { headers });
+      if (res.status !== 200) throw new Error(`GET /experiments/{id} answered ${res.status}`);
+      await res.arrayBuffer();
+    };
+    const viaGetItem = async () => {
+      const out = await raw.send(new GetItemCommand({ TableName: info.tableName, Key: { pk: { S: key.pk }, sk: { S: key.sk } } }));
+      if (!out.Item) throw new Error('raw GetItem found no item');
+    };
+    for (let i = 0; i < 100; i++) { await viaApi(); await viaGetItem(); } // warm both paths (JIT, sockets)
+    const api: number[] = [];
+    const getItem: number[] = [];
+    const block = 50;
+    for (let done = 0; done < total; done += block) {
+      for (let i = 0; i < block; i++) api.push(await timeMs(viaApi));
+      for (let i = 0; i < block; i++) getItem.push(await timeMs(viaGetItem));
+    }
+    const connections = options.connections ?? 10;
+    const seconds = options.seconds ?? 5;
+    const load = await autocannon({ url, connections, duration: seconds, headers });
+    return {
+      requests: total,
+      handler: { p50: percentile(api, 50), p99: percentile(api, 99) },
+      rawGetItem: { p50: percentile(getItem, 50), p99: percentile(getItem, 99) },
+      throughput: {
+        connections, seconds, requestsPerSecond: load.requests.average, p50: load.latency.p50, p99: load.latency.p99,
+        non2xx: load.non2xx, errors: load.errors + load.timeouts,
+      },
+    };
+  } finally {
+    raw.destroy();
+    child.stdin.end();
+    await new Promise((r) => { child.once('exit', r); setTimeout(() => { child.kill(); r(undefined); }, 3_000).unref(); });
+  }
+}

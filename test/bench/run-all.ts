@@ -1,0 +1,99 @@
+/**
+ * `npm run bench`: bundle sizes, cold init, warm API latency and throughput, DynamoDB requests per
+ * operation and scoring speed, printed as one table against the goals of issue #9. Loopback only;
+ * bounded to a few minutes on two cores. Exits non-zero only if a measurement could not be taken —
+ * a missed goal is a finding, shown in the table, not a crash.
+ */
+import Table from 'cli-table3';
+import { cpus, platform, release, totalmem } from 'node:os';
+import { ensureTable, startDynalite } from '../../functions/local/dynalite';
+import { parseAppConfig } from '../../functions/shared/app-config';
+import { createDocumentClient } from '../../functions/shared/clients';
+import { ExperimentStore } from '../../functions/store/experiment-store';
+import { anExperiment } from '../support/factories';
+import { measureApi } from './api-latency';
+import { bundleHandlers } from './bundles';
+import { measureColdInit } from './cold-init';
+import { countRequestsPerOperation } from './request-counts';
+import { scoreManyDue, scoreYearOfHourly } from './scoring';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+
+const BUNDLE_GOAL_BYTES = 250 * 1024;
+const COLD_INIT_GOAL_RATIO = 2;
+const LATENCY_GOAL_RATIO = 1.5;
+const YEAR_SCORING_GOAL_MS = 50;
+const DUE_RUN_GOAL_S = 60;
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
+const ms = (n: number) => `${n.toFixed(n < 10 ? 2 : 0)} ms`;
+const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
+
+function progress(step: string): void {
+  process.stderr.write(`bench: ${step}…\n`);
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const rows: [string, string, string, string][] = [];
+  const config = parseAppConfig({});
+
+  progress('bundling the four handlers with the CDK esbuild options');
+  const bundles = await bundleHandlers(config);
+  for (const b of bundles) {
+    const top = b.contributors.slice(0, 3).map((c) => `${c.name} ${kb(c.bytes)}`).join(', ');
+    rows.push([`Bundle ${b.handler} (minified)`, `${kb(b.bytes)} — largest: ${top}`, '≤ 250 KB', verdict(b.bytes <= BUNDLE_GOAL_BYTES)]);
+  }
+
+  progress('cold init: fresh node per handler vs node -e 0');
+  const dynamo = await startDynalite();
+  let cold;
+  try {
+    await ensureTable(dynamo.endpoint, 'verdict-bench');
+    const experiment = anExperiment({ id: 'exp_coldinit', status: 'planned', start: '2030-01-01T00:00:00.000Z', end: '2030-01-15T00:00:00.000Z' });
+    const db = createDocumentClient(dynamo.endpoint);
+    await new ExperimentStore(db, 'verdict-bench').create(experiment);
+    db.destroy();
+    cold = await measureColdInit(bundles, { endpoint: dynamo.endpoint, tableName: 'verdict-bench', token: 'bench-token-0123456789abcdefghij', experimentId: experiment.id }, 5);
+  } finally {
+    await dynamo.close();
+  }
+  for (const h of cold.handlers) {
+    rows.push([`Cold init ${h.handler} (load + 1 event)`, `${ms(h.ms)} = ${h.ratio.toFixed(1)}× node -e 0 (${ms(cold.baselineMs)}), median of ${cold.runs}`, '≤ 2×', verdict(h.ratio <= COLD_INIT_GOAL_RATIO)]);
+  }
+
+  progress('warm API latency and throughput (local server in a child process)');
+  const api = await measureApi({ requests: 1000, connections: 10, seconds: 5 });
+  const p50Ratio = api.handler.p50 / api.rawGetItem.p50;
+  rows.push(['GET /experiments/{id} p50 vs raw GetItem p50', `${ms(api.handler.p50)} vs ${ms(api.rawGetItem.p50)} = ${p50Ratio.toFixed(2)}× (${api.requests} sequential each)`, '≤ 1.5×', verdict(p50Ratio <= LATENCY_GOAL_RATIO)]);
+  rows.push(['GET /experiments/{id} p99 vs raw GetItem p99', `${ms(api.handler.p99)} vs ${ms(api.rawGetItem.p99)}`, '—', 'info']);
+  const t = api.throughput;
+  rows.push([`Throughput GET /experiments/{id}, ${t.connections} connections, ${t.seconds} s`, `${t.requestsPerSecond.toFixed(0)} req/s, p50 ${t.p50} ms, p99 ${t.p99} ms, non-2xx ${t.non2xx}, errors ${t.errors}`, '0 errors', verdict(t.non2xx === 0 && t.errors === 0)]);
+
+  progress('DynamoDB requests per operation');
+  for (const r of await countRequestsPerOperation()) {
+    const detail = Object.entries(r.counts).map(([name, n]) => `${n} ${name.replace(/Command$/, '')}`).join(', ');
+    rows.push([`DynamoDB requests: ${r.operation}`, `${r.total} (${detail})`, 'no Scan', verdict(!('ScanCommand' in r.counts))]);
+  }
+
+  progress('scoring: a year of hourly observations');
+  const year = await scoreYearOfHourly();
+  rows.push([`Score one experiment, ${year.observations} hourly observations`, `${ms(year.medianMs)} (median of ${year.runs})`, '≤ 50 ms', verdict(year.medianMs <= YEAR_SCORING_GOAL_MS)]);
+
+  progress('scoring: one scorer run over 1,000 due experiments');
+  const due = await scoreManyDue(1000);
+  rows.push([`Scorer run, ${due.experiments} due experiments`, `${due.seconds.toFixed(1)} s, ${due.scored} verdicts, ${due.failed} failed, ${due.dynamoRequests} DynamoDB requests`, '≤ 60 s', verdict(due.seconds <= DUE_RUN_GOAL_S && due.scored === due.experiments)]);
+
+  const table = new Table({ head: ['Figure', 'Measured', 'Goal', 'Status'], wordWrap: true, colWidths: [50, 72, 11, 9], style: { head: [], border: [] } });
+  table.push(...rows);
+  const cpu = cpus();
+  console.log(`Verdict bench — ${new Date().toISOString()} — ${cpu[0]?.model.trim() ?? 'unknown CPU'} × ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GB, ${platform()} ${release()}, Node ${process.version}, dynalite in memory`);
+  console.log(table.toString());
+  console.log(`(bench took ${((Date.now() - started) / 1000).toFixed(0)} s)`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
