@@ -1,12 +1,13 @@
 /**
  * One collection run: a source, a scheduled slot. Idempotent per slot (a slot already collected is not
- * collected again), honours pauses (rate limits, usage caps), never lets a source failure escape as
- * data, and always records a CollectionRun for GET /health.
+ * collected again), honours pauses (rate limits, usage caps, the citation spend cap), never lets a
+ * source failure escape as data, and always records a CollectionRun for GET /health.
  */
 import { ObservationSchema, type Observation } from '../domain/observation';
 import type { AppConfig, SourceName } from '../shared/app-config';
 import { slotFor } from '../shared/schedules';
-import { SourceError, type CredentialsProvider, type Source } from '../sources/source';
+import { CITATION_SOURCES } from '../sources/registry';
+import { SourceError, type CollectResult, type CredentialsProvider, type Source } from '../sources/source';
 import type { Credentials } from '../sources/source';
 import type { ObservationStore } from '../store/observation-store';
 import type { CollectionRun, RunStore } from '../store/run-store';
@@ -24,6 +25,8 @@ export interface CollectDeps {
 /** Margin kept from the handler's remaining time so the run is always recorded. */
 const RECORD_MARGIN_MS = 3_000;
 
+type RunFields = Omit<CollectionRun, 'durationMs' | 'source' | 'slot' | 'startedAt'>;
+
 /**
  * Collects `source` for the slot containing `scheduledTime`. `budgetMs` is how long the caller may
  * wait (the Lambda's remaining time); the source gets that minus a margin.
@@ -33,11 +36,6 @@ export async function collectSlot(source: SourceName, scheduledTime: string, bud
   const started = now();
   const slot = slotFor(scheduledTime, { everyMinutes: deps.config.sources[source].everyMinutes }).toISOString();
   const base = { source, slot, startedAt: started.toISOString(), observations: 0 };
-  const finish = async (run: Omit<CollectionRun, 'durationMs' | 'source' | 'slot' | 'startedAt'> & { observations: number }) => {
-    const record: CollectionRun = { ...base, ...run, durationMs: now().getTime() - started.getTime() };
-    await deps.runs.recordRun(record);
-    return record;
-  };
 
   const previous = await deps.runs.getRun(source, slot);
   if (previous && (previous.outcome === 'ok' || previous.outcome === 'not_configured')) {
@@ -46,6 +44,16 @@ export async function collectSlot(source: SourceName, scheduledTime: string, bud
     await deps.runs.recordRun(again);
     return again;
   }
+  // A retried slot overwrites its run item: carry the money earlier attempts spent, or the monthly cap would forget it.
+  const earlierCostUsd = previous?.costUsd ?? 0;
+  const finish = async (run: RunFields) => {
+    const costUsd = earlierCostUsd + (run.costUsd ?? 0);
+    const { costUsd: _ignored, ...rest } = run;
+    void _ignored;
+    const record: CollectionRun = { ...base, ...rest, ...(costUsd > 0 && { costUsd: roundUsd(costUsd) }), durationMs: now().getTime() - started.getTime() };
+    await deps.runs.recordRun(record);
+    return record;
+  };
 
   const state = await deps.runs.getSourceState(source);
   if (state?.pausedUntil && state.pausedUntil > started.toISOString()) {
@@ -58,33 +66,61 @@ export async function collectSlot(source: SourceName, scheduledTime: string, bud
     return finish({ outcome: 'not_configured', observations: 0, message: 'no credentials configured' });
   }
 
-  const deadline = started.getTime() + Math.max(1_000, budgetMs - RECORD_MARGIN_MS);
+  let spendBudgetUsd: number | undefined;
+  if (CITATION_SOURCES.includes(source)) {
+    const cap = deps.config.citations.monthlySpendCapUsd;
+    const spent = await deps.runs.monthToDateCostUsd(CITATION_SOURCES, started);
+    if (spent >= cap) {
+      const resetAt = startOfNextMonth(started);
+      await deps.runs.putSourceState({ source, pausedUntil: resetAt, pauseReason: 'usage_capped', updatedAt: now().toISOString() });
+      deps.log.warn(`source ${source} skipped: monthly citation spend cap reached`, { source, spentUsd: spent, capUsd: cap });
+      return finish({
+        outcome: 'usage_capped', observations: 0, errorCode: 'usage_capped', resetAt,
+        message: `monthly citation spend cap reached ($${spent.toFixed(2)} of $${cap.toFixed(2)}); paused until ${resetAt}`,
+      });
+    }
+    spendBudgetUsd = cap - spent;
+  }
+
+  // The budget is wall-clock time, whatever clock `now` injects.
+  const deadline = Date.now() + Math.max(1_000, budgetMs - RECORD_MARGIN_MS);
   try {
     const adapter = deps.buildSource(source, credentials);
-    const result = await withDeadline(adapter.collect({ slot, deadline, log: deps.log }), deadline - Date.now());
+    const result = await withDeadline(adapter.collect({ slot, deadline, log: deps.log, ...(spendBudgetUsd !== undefined && { spendBudgetUsd }) }), deadline - Date.now());
     const valid = validateObservations(result.observations, source);
     const written = await deps.observations.putMany(valid);
+    if (result.pause) await pauseSource(source, result.pause, deps, now);
     return finish({
       outcome: result.partial ? 'partial' : 'ok',
       observations: written,
       ...(result.requests !== undefined && { requests: result.requests }),
       ...(result.costUsd !== undefined && { costUsd: result.costUsd }),
-      ...(result.partial && { message: 'page walk cut short; data is incomplete' }),
+      ...(result.partial && { message: partialMessage(result) }),
+      ...(result.pause && { resetAt: result.pause.until }),
     });
   } catch (err) {
     if (!(err instanceof SourceError)) throw err; // store or programming errors: let the invocation fail and retry
-    if (err.code === 'rate_limited' || err.code === 'usage_capped') {
-      await deps.runs.putSourceState({ source, pausedUntil: err.extra.resetAt, pauseReason: err.code, updatedAt: now().toISOString() });
-    }
+    const paused = err.code === 'rate_limited' || err.code === 'usage_capped';
+    if (paused && err.extra.resetAt) await pauseSource(source, { reason: err.code as 'rate_limited' | 'usage_capped', until: err.extra.resetAt }, deps, now);
     deps.log.warn(`source ${source} failed`, { source, slot, errorCode: err.code, message: err.message });
     return finish({
-      outcome: err.code === 'rate_limited' || err.code === 'usage_capped' ? err.code : 'failed',
+      outcome: paused ? (err.code as 'rate_limited' | 'usage_capped') : 'failed',
       observations: 0,
       errorCode: err.code,
       message: err.message,
       ...(err.extra.resetAt && { resetAt: err.extra.resetAt }),
+      ...(err.extra.costUsd !== undefined && { costUsd: err.extra.costUsd }),
     });
   }
+}
+
+async function pauseSource(source: SourceName, pause: NonNullable<CollectResult['pause']>, deps: CollectDeps, now: () => Date): Promise<void> {
+  await deps.runs.putSourceState({ source, pausedUntil: pause.until, pauseReason: pause.reason, updatedAt: now().toISOString() });
+}
+
+function partialMessage(result: CollectResult): string {
+  const base = 'page walk cut short; data is incomplete';
+  return result.pause ? `${base} (${result.pause.reason} until ${result.pause.until})` : base;
 }
 
 /** Re-validates what an adapter produced: a mapping bug must not become data. */
@@ -105,4 +141,12 @@ function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
     timer = setTimeout(() => reject(new SourceError('timeout', `source did not finish within its ${Math.round(ms)} ms budget`)), Math.max(0, ms));
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+function startOfNextMonth(now: Date): string {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)).toISOString();
+}
+
+function roundUsd(usd: number): number {
+  return Math.round(usd * 1e6) / 1e6;
 }

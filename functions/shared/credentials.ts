@@ -9,9 +9,14 @@ import type { SourceName } from './app-config';
 
 export const CREDENTIALS_CACHE_MS = 5 * 60_000;
 
-/** Reads `{ "<source>": { field: value } }` from one secret; a missing or empty entry means not configured. */
+/**
+ * Reads `{ "<source>": { field: value } }` from one secret; a missing or empty entry means not
+ * configured. The secret is fetched at most once per CREDENTIALS_CACHE_MS (concurrent callers share
+ * one fetch); its values never appear in errors or logs, and non-string fields are ignored.
+ */
 export class SecretsManagerCredentials implements CredentialsProvider {
   private cache?: { at: number; value: Record<string, Credentials> };
+  private loading?: Promise<Record<string, Credentials>>;
 
   constructor(private readonly client: SecretsManagerClient, private readonly secretId: string, private readonly now: () => number = Date.now) {}
 
@@ -19,23 +24,40 @@ export class SecretsManagerCredentials implements CredentialsProvider {
     if (PUBLIC_SOURCES.includes(source)) return {};
     const all = await this.load();
     const entry = all[source];
-    return entry && Object.keys(entry).length > 0 ? entry : undefined;
+    return entry && Object.keys(entry).length > 0 ? { ...entry } : undefined;
   }
 
   private async load(): Promise<Record<string, Credentials>> {
     if (this.cache && this.now() - this.cache.at < CREDENTIALS_CACHE_MS) return this.cache.value;
+    this.loading ??= this.fetch().finally(() => { this.loading = undefined; });
+    return this.loading;
+  }
+
+  private async fetch(): Promise<Record<string, Credentials>> {
     const out = await this.client.send(new GetSecretValueCommand({ SecretId: this.secretId }));
-    let value: Record<string, Credentials> = {};
-    try {
-      const parsed = JSON.parse(out.SecretString ?? '{}') as unknown;
-      if (parsed && typeof parsed === 'object') value = parsed as Record<string, Credentials>;
-    } catch {
-      // Never echo the secret: say only that it is not JSON.
-      throw new Error('The source credentials secret is not valid JSON');
-    }
+    const value = parseCredentialsSecret(out.SecretString);
     this.cache = { at: this.now(), value };
     return value;
   }
+}
+
+/** Parses the secret's JSON, keeping string fields of object entries. Errors never quote the secret. */
+export function parseCredentialsSecret(secretString: string | undefined): Record<string, Credentials> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(secretString ?? '{}');
+  } catch {
+    // Never echo the secret: say only that it is not JSON.
+    throw new Error('The source credentials secret is not valid JSON');
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('The source credentials secret must be a JSON object keyed by source name');
+  const value: Record<string, Credentials> = {};
+  for (const [source, entry] of Object.entries(parsed as Record<string, unknown>)) {
+    if (!entry || typeof entry !== 'object' || Array.isArray(entry)) continue;
+    const fields = Object.entries(entry as Record<string, unknown>).filter((f): f is [string, string] => typeof f[1] === 'string' && f[1].length > 0);
+    value[source] = Object.fromEntries(fields);
+  }
+  return value;
 }
 
 /** Local credentials from env vars (the local runtime loads .env into the environment first). */

@@ -44,8 +44,9 @@ export async function runCitationChecks(ctx: CollectContext, options: CitationRu
   if (!citations.brand && citations.aliases.length === 0 && citations.domains.length === 0) {
     throw new SourceError('bad_request', 'citations.brand (or aliases/domains) is not configured');
   }
+  const now = options.now ?? (() => new Date());
   const budget = ctx.spendBudgetUsd ?? Number.POSITIVE_INFINITY;
-  if (budget <= 0) throw new SourceError('usage_capped', 'monthly citation spend cap reached', { resetAt: startOfNextMonthIso((options.now ?? (() => new Date()))()) });
+  if (budget <= 0) throw new SourceError('usage_capped', 'monthly citation spend cap reached', { resetAt: startOfNextMonthIso(now()) });
 
   const matcher = createBrandMatcher(citations);
   const tasks = citations.prompts.flatMap((prompt) => Array.from({ length: citations.repetitions }, (_, repetition) => ({ prompt, repetition })));
@@ -88,13 +89,18 @@ export async function runCitationChecks(ctx: CollectContext, options: CitationRu
     }
     ctx.log.warn(`${engine} citation run cut short`, { source: engine, errorCode: failure.code, answers: observations.length, of: tasks.length });
     const pause = failure.code === 'rate_limited' || failure.code === 'usage_capped'
-      ? { pause: { reason: failure.code, until: failure.extra.resetAt ?? new Date(Date.now() + 60_000).toISOString() } }
+      ? { pause: { reason: failure.code, until: failure.extra.resetAt ?? new Date(now().getTime() + 60_000).toISOString() } }
       : {};
     return { observations: sorted(observations), partial: true, costUsd, requests, ...pause };
   }
+  if (stopReason && observations.length === 0) {
+    throw stopReason === 'deadline'
+      ? new SourceError('timeout', `${engine}: no time left before the run's deadline to ask any prompt`, { costUsd })
+      : new SourceError('usage_capped', 'monthly citation spend cap reached', { resetAt: startOfNextMonthIso(now()), costUsd });
+  }
   if (stopReason) {
     ctx.log.warn(`${engine} citation run stopped early`, { source: engine, reason: stopReason, answers: observations.length, of: tasks.length });
-    const pause = stopReason === 'budget' ? { pause: { reason: 'usage_capped' as const, until: startOfNextMonthIso((options.now ?? (() => new Date()))()) } } : {};
+    const pause = stopReason === 'budget' ? { pause: { reason: 'usage_capped' as const, until: startOfNextMonthIso(now()) } } : {};
     return { observations: sorted(observations), partial: true, costUsd, requests, ...pause };
   }
   return { observations: sorted(observations), costUsd, requests };

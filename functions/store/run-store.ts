@@ -60,6 +60,31 @@ export class RunStore {
     return (out.Items ?? []).map((i) => withoutKeys<CollectionRun>(i));
   }
 
+  /**
+   * US dollars recorded by runs of `sources` whose slot falls in `now`'s calendar month (UTC), up to
+   * `now` — what the citation spend cap is checked against. Query only (one partition per source).
+   */
+  async monthToDateCostUsd(sources: readonly string[], now: Date): Promise<number> {
+    const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)).toISOString();
+    const to = now.toISOString();
+    let total = 0;
+    for (const source of sources) {
+      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const page = await this.db.send(new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':pk': keys.run(source, '').pk, ':from': from, ':to': to },
+          ProjectionExpression: 'costUsd',
+          ExclusiveStartKey,
+        }));
+        for (const item of page.Items ?? []) if (typeof item.costUsd === 'number') total += item.costUsd;
+        ExclusiveStartKey = page.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+    }
+    return Math.round(total * 1e6) / 1e6;
+  }
+
   async getSourceState(source: string): Promise<SourceState | undefined> {
     const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.sourceState(source) }));
     return out.Item ? withoutKeys<SourceState>(out.Item) : undefined;
