@@ -20,6 +20,9 @@ const domain = z.string().trim().toLowerCase().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$
 export const SOURCE_NAMES = ['x', 'bluesky', 'beehiiv', 'kit', 'buttondown', 'mailchimp', 'perplexity', 'openai'] as const;
 export type SourceName = (typeof SOURCE_NAMES)[number];
 
+/** Retention periods CloudWatch Logs accepts, in days. */
+const LOG_RETENTION_DAYS: readonly number[] = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
 export const AppConfigSchema = z.strictObject({
   sources: z.strictObject({
     x: z.strictObject({
@@ -65,7 +68,20 @@ export const AppConfigSchema = z.strictObject({
     targetActive: z.number().int().min(0).max(20).default(3),
   }).prefault({}),
   alarms: z.strictObject({ email: z.email().optional() }).prefault({}),
-  budget: z.strictObject({ monthlyUsd: z.number().positive().default(5) }).prefault({}),
+  budget: z.strictObject({
+    monthlyUsd: z.number().positive().default(5),
+    /** Percent of monthlyUsd of actual spend at which the budget alert fires (e.g. 80). */
+    alertAtPercent: z.number().int().min(1).max(1000).default(80),
+  }).prefault({}),
+  /** Days CloudWatch keeps function and API access logs; one of the values CloudWatch Logs accepts. */
+  logs: z.strictObject({
+    retentionDays: z.number().int().refine((n) => LOG_RETENTION_DAYS.includes(n), `must be one of ${LOG_RETENTION_DAYS.join(', ')}`).default(30),
+  }).prefault({}),
+  /** Per-route API Gateway throttling, requests per second; bursts may reach twice the rate. */
+  api: z.strictObject({
+    readRatePerSecond: z.number().positive().max(10_000).default(10),
+    writeRatePerSecond: z.number().positive().max(10_000).default(2),
+  }).prefault({}),
   dashboard: z.strictObject({
     /** Origin allowed by CORS besides the API's own (e.g. http://localhost:8787 for local dev). */
     allowedOrigins: z.array(z.url()).default([]),
@@ -75,6 +91,12 @@ export const AppConfigSchema = z.strictObject({
     hour: z.number().int().min(0).max(23).default(16),
     timeZone: z.string().default('UTC'),
   }).prefault({}),
+}).superRefine((config, ctx) => {
+  // newsletter.subscribers is one series: two providers would interleave two lists' counts in it.
+  const newsletters = (['beehiiv', 'kit', 'buttondown', 'mailchimp'] as const).filter((n) => config.sources[n].enabled);
+  if (newsletters.length > 1) {
+    ctx.addIssue({ code: 'custom', path: ['sources', newsletters[1], 'enabled'], message: `enable one newsletter provider at a time (enabled: ${newsletters.join(', ')})` });
+  }
 });
 export type AppConfig = z.output<typeof AppConfigSchema>;
 

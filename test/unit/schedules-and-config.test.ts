@@ -40,6 +40,10 @@ describe('config', () => {
     expect(config.loop.targetActive).toBe(3);
   });
 
+  it('allows one newsletter provider at a time, since they share one subscriber series', () => {
+    expect(() => parseAppConfig({ sources: { beehiiv: { enabled: true }, kit: { enabled: true } } })).toThrow(/sources\.kit\.enabled: enable one newsletter provider/);
+  });
+
   it('names every bad field', () => {
     expect(() => parseAppConfig({ sources: { x: { everyMinutes: 7 } }, alarms: { email: 'not-an-email' }, surprise: 1 }))
       .toThrow(/sources\.x\.everyMinutes.*alarms\.email.*surprise/s);
