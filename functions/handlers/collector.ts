@@ -25,11 +25,28 @@ export async function handler(event: unknown, context?: Pick<Context, 'getRemain
   logger.appendKeys({ source });
   const config = appConfig();
   const budgetMs = context?.getRemainingTimeInMillis() ?? 60_000;
-  return collectSlot(source, input.scheduledTime, budgetMs, {
+  const run = await collectSlot(source, input.scheduledTime, budgetMs, {
     config,
     ...defaultStores(),
     credentials: defaultCredentials(),
     buildSource: (name, credentials) => createSource(name, credentials, { config }),
     log,
+  });
+  // In Lambda only: the local runtime calls this handler too, and its terminal has no use for EMF.
+  if (process.env.AWS_LAMBDA_FUNCTION_NAME) process.stdout.write(`${collectionMetricLine(run)}\n`);
+  return run;
+}
+
+/**
+ * One CloudWatch Embedded Metric Format line: Verdict/CollectionSucceeded{Source} = 1 when the slot
+ * yielded data (ok/partial), else 0. Lambda's log pipeline turns it into the metric the stack's
+ * "no successful collection in 2 slots" alarm watches — no SDK call, no PutMetricData cost.
+ * Written to stdout directly so the runtime does not prefix it (a prefixed line is not parsed as EMF).
+ */
+export function collectionMetricLine(run: Pick<CollectionRun, 'source' | 'outcome'>, at: number = Date.now()): string {
+  return JSON.stringify({
+    _aws: { Timestamp: at, CloudWatchMetrics: [{ Namespace: 'Verdict', Dimensions: [['Source']], Metrics: [{ Name: 'CollectionSucceeded', Unit: 'Count' }] }] },
+    Source: run.source,
+    CollectionSucceeded: run.outcome === 'ok' || run.outcome === 'partial' ? 1 : 0,
   });
 }
