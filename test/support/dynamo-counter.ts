@@ -27,8 +27,11 @@ export interface DynamoCommandCounter {
   readonly scans: number;
   /** Sum of all counts. */
   total(): number;
-  /** Counts of the commands sent while `work` ran (work must not overlap other counted work). */
-  during<T>(work: () => Promise<T>): Promise<{ result: T; counts: Record<string, number> }>;
+  /**
+   * Counts of the commands sent while `work` ran (work must not overlap other counted work), and the
+   * items it left written: keys put (PutItem, BatchWrite puts) and not deleted again by the same work.
+   */
+  during<T>(work: () => Promise<T>): Promise<{ result: T; counts: Record<string, number>; itemsLeftWritten: string[] }>;
   reset(): void;
   /** Removes the middleware from the client. */
   detach(): void;
@@ -49,6 +52,7 @@ export function writesIn(counts: Readonly<Record<string, number>>): number {
 export function countDynamoCommands(client: DynamoDBClient | DynamoDBDocumentClient, options: { allowScan?: boolean } = {}): DynamoCommandCounter {
   let counts: Record<string, number> = {};
   let scans = 0;
+  const itemChanges: ItemChange[] = [];
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const name = context.commandName ?? 'UnknownCommand';
@@ -57,7 +61,11 @@ export function countDynamoCommands(client: DynamoDBClient | DynamoDBDocumentCli
         scans++;
         if (!options.allowScan) throw new ScanForbiddenError(args.input);
       }
-      return next(args);
+      const changes = itemChangesOf(name, args.input as Record<string, unknown>);
+      const output = await next(args);
+      // Only writes that happened: a failed conditional put changed nothing.
+      itemChanges.push(...changes);
+      return output;
     },
     // initialize: once per send(), before the retry loop — a logical request, not each attempt.
     { step: 'initialize', name: MIDDLEWARE_NAME, override: true },
@@ -68,15 +76,51 @@ export function countDynamoCommands(client: DynamoDBClient | DynamoDBDocumentCli
     total: () => Object.values(counts).reduce((a, b) => a + b, 0),
     async during(work) {
       const before = { ...counts };
+      const firstChange = itemChanges.length;
       const result = await work();
       const delta: Record<string, number> = {};
       for (const [name, n] of Object.entries(counts)) if (n - (before[name] ?? 0) > 0) delta[name] = n - (before[name] ?? 0);
-      return { result, counts: delta };
+      const left = new Set<string>();
+      for (const { key, change } of itemChanges.slice(firstChange)) {
+        if (change === 'put') left.add(key);
+        else left.delete(key);
+      }
+      return { result, counts: delta, itemsLeftWritten: [...left] };
     },
-    reset() { counts = {}; scans = 0; },
+    reset() { counts = {}; scans = 0; itemChanges.length = 0; },
     detach() { client.middlewareStack.remove(MIDDLEWARE_NAME); },
   };
   return counter;
+}
+
+/** `pk|sk` of a key given plainly (DocumentClient input, before marshalling) or as AttributeValues. */
+function keyOf(item: unknown): string {
+  const attr = (v: unknown) => (v && typeof v === 'object' && 'S' in v ? (v as { S: string }).S : String(v));
+  const i = (item ?? {}) as Record<string, unknown>;
+  return `${attr(i.pk)}|${attr(i.sk)}`;
+}
+
+/** Items a command puts or deletes (updates count as puts: they create missing items). */
+type ItemChange = { key: string; change: 'put' | 'delete' };
+
+function itemChangesOf(name: string, input: Record<string, unknown>): ItemChange[] {
+  switch (name) {
+    case 'PutItemCommand':
+      return [{ key: keyOf(input.Item), change: 'put' }];
+    case 'UpdateItemCommand':
+      return [{ key: keyOf(input.Key), change: 'put' }];
+    case 'DeleteItemCommand':
+      return [{ key: keyOf(input.Key), change: 'delete' }];
+    case 'BatchWriteItemCommand':
+      return Object.values((input.RequestItems ?? {}) as Record<string, { PutRequest?: { Item: unknown }; DeleteRequest?: { Key: unknown } }[]>)
+        .flat()
+        .map((r) => (r.PutRequest ? { key: keyOf(r.PutRequest.Item), change: 'put' as const } : { key: keyOf(r.DeleteRequest?.Key), change: 'delete' as const }));
+    case 'TransactWriteItemsCommand':
+      return ((input.TransactItems ?? []) as { Put?: { Item: unknown }; Update?: { Key: unknown }; Delete?: { Key: unknown } }[])
+        .flatMap((t): ItemChange[] => (t.Put ? [{ key: keyOf(t.Put.Item), change: 'put' }] : t.Update ? [{ key: keyOf(t.Update.Key), change: 'put' }] : t.Delete ? [{ key: keyOf(t.Delete.Key), change: 'delete' }] : []));
+    default:
+      return [];
+  }
 }
 
 /**
