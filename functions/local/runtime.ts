@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
+import { COMPILED_ROUTES } from '../api/routes';
 import { handler as apiHandler } from '../handlers/api';
 import { handler as authorizerHandler } from '../handlers/authorizer';
 import { handler as collectorHandler } from '../handlers/collector';
@@ -65,7 +66,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   resetWiring();
   setAppConfig(options.config);
 
-  const http = await startLocalHttpServer({ port: options.port ?? 8787, api: (e) => apiHandler(e), authorize: authorizerHandler });
+  const http = await startLocalHttpServer({ port: options.port ?? 8787, api: (e) => apiHandler(e), authorize: authorizerHandler,
+    // Public routes (the dashboard page and assets) skip the authorizer here exactly as the stack's routes do.
+    isPublic: (method, path) => COMPILED_ROUTES.some((r) => r.public === true && (r.method === method || (method === 'HEAD' && r.method === 'GET')) && r.pattern.test(path)) });
 
   const runJob = (job: ScheduledJob, scheduledTime: string): Promise<unknown> =>
     job.kind === 'collector' ? collectorHandler({ source: job.source, scheduledTime }) : scorerHandler({ scheduledTime });
