@@ -1,0 +1,243 @@
+/**
+ * The dashboard in a real browser: Debian's chromium driven by playwright-core against the real local
+ * runtime with the demo data. Every request the page makes is routed, and anything not for 127.0.0.1
+ * is aborted and fails the run — the dashboard must work offline, under its strict CSP.
+ * Screenshots land in test-results/ (gitignored).
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { defaultStores } from '../../functions/handlers/wiring';
+import { seedDemo } from '../../functions/local/demo';
+import type { LocalRuntime } from '../../functions/local/runtime';
+import { DASHBOARD_CSP } from '../../functions/api/routes/dashboard';
+import { call, startTestRuntime, TEST_TOKEN } from '../support/local-runtime';
+
+jest.setTimeout(60_000);
+
+const CHROMIUM = '/usr/bin/chromium';
+const RESULTS = join(__dirname, '..', '..', 'test-results', 'e2e');
+const HOUR = 3_600_000;
+
+let runtime: LocalRuntime;
+let context: BrowserContext;
+let page: Page;
+let userDataDir: string;
+/** Requests the page tried to send anywhere but 127.0.0.1 (each one was aborted). */
+const leftTheMachine: string[] = [];
+/** Uncaught errors and console errors (CSP violations are reported there). */
+const browserErrors: string[] = [];
+
+/** Demo data plus what the demo does not write: two backlog ideas, source runs (one source rate-limited) and a scorer run. */
+async function seedDashboardData(now: Date): Promise<void> {
+  await seedDemo(defaultStores(), now);
+  const runs = defaultStores().runs;
+  await runs.recordRun({ source: 'x', slot: new Date(now.getTime() - 2 * HOUR).toISOString(), outcome: 'ok', observations: 24, durationMs: 812, startedAt: new Date(now.getTime() - 2 * HOUR).toISOString() });
+  const limitedAt = new Date(now.getTime() - HOUR).toISOString();
+  await runs.recordRun({ source: 'beehiiv', slot: limitedAt, outcome: 'rate_limited', observations: 0, durationMs: 240, startedAt: limitedAt, errorCode: 'rate_limited', message: 'beehiiv answered 429; paused until the limit resets', resetAt: new Date(now.getTime() + 3 * HOUR).toISOString() });
+  await runs.putSourceState({ source: 'beehiiv', pausedUntil: new Date(now.getTime() + 3 * HOUR).toISOString(), pauseReason: 'rate_limited', updatedAt: limitedAt });
+  const scoredAt = new Date(now.getTime() - HOUR / 2).toISOString();
+  await runs.recordJobRun({ job: 'scorer', slot: scoredAt, outcome: 'ok', durationMs: 950, startedAt: scoredAt });
+  for (const idea of [
+    { name: 'Pin the best thread of the week', hypothesis: 'A pinned best-of thread turns profile visits into follows.', primaryMetric: 'x.follower_growth_rate', iceScore: { impact: 6, confidence: 7, ease: 9 } },
+    { name: 'Welcome email with a reply ask', hypothesis: 'Asking new subscribers to reply improves deliverability and opens.', primaryMetric: 'newsletter.open_rate', iceScore: { impact: 5, confidence: 6, ease: 8 } },
+  ]) {
+    const res = await call(runtime, 'POST', '/backlog', { body: idea });
+    if (res.status !== 201) throw new Error(`backlog seed failed: ${res.status} ${res.text}`);
+  }
+}
+
+beforeAll(async () => {
+  runtime = await startTestRuntime({ sources: { x: { enabled: true }, beehiiv: { enabled: true } } });
+  await seedDashboardData(new Date());
+  mkdirSync(RESULTS, { recursive: true });
+  userDataDir = mkdtempSync(join(tmpdir(), 'verdict-e2e-chromium-'));
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
+    viewport: { width: 1280, height: 900 },
+    colorScheme: 'light',
+    timezoneId: 'UTC',
+    locale: 'en-GB',
+    acceptDownloads: true,
+  });
+  await context.route('**/*', async (route) => {
+    const url = new URL(route.request().url());
+    if (url.hostname === '127.0.0.1') return route.continue();
+    leftTheMachine.push(url.href);
+    return route.abort('blockedbyclient');
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', (err) => browserErrors.push(`pageerror: ${err.message}`));
+  page.on('response', (res) => {
+    if (res.status() >= 400 && res.status() !== 401) browserErrors.push(`${res.status()} ${res.request().method()} ${res.url()}`);
+  });
+  page.on('console', (msg) => {
+    // The wrong-token attempt is meant to get a 401; chromium logs that load as an error.
+    if (msg.type() === 'error' && !/status of 401/.test(msg.text())) browserErrors.push(`console: ${msg.text()}`);
+  });
+});
+
+afterAll(async () => {
+  await context?.close();
+  await runtime?.close();
+  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+});
+
+afterEach(() => {
+  expect(leftTheMachine).toEqual([]);
+  expect(browserErrors).toEqual([]);
+});
+
+const demoName = 'Daily build-in-public thread';
+
+describe('the dashboard', () => {
+  it('serves the page and its assets without the token, under a strict CSP', async () => {
+    const res = await call(runtime, 'GET', '/', { token: null });
+
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(res.headers.get('content-security-policy')).toBe(DASHBOARD_CSP);
+    expect(DASHBOARD_CSP).toContain("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'");
+    const assets = [...res.text.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]);
+    expect(assets).toHaveLength(2);
+    for (const path of assets) expect((await call(runtime, 'GET', path, { token: null })).status).toBe(200);
+    expect((await call(runtime, 'GET', '/assets/nope.js', { token: null })).status).toBe(404);
+    expect((await call(runtime, 'GET', '/experiments', { token: null })).status).toBe(401);
+  });
+
+  it('asks for the token, refuses a wrong one and keeps the right one in session storage', async () => {
+    await page.goto(`${runtime.url}/`);
+    await page.getByLabel('API token').fill('not-the-token-at-all-0123456789');
+    await page.getByRole('button', { name: 'Open dashboard' }).click();
+    await page.getByText('That token was not accepted').waitFor();
+
+    await page.getByLabel('API token').fill(TEST_TOKEN);
+    await page.getByRole('button', { name: 'Open dashboard' }).click();
+
+    await page.getByRole('heading', { name: 'Growth' }).waitFor();
+    expect(await page.evaluate(() => sessionStorage.getItem('verdict.apiToken'))).toBe(TEST_TOKEN);
+    expect(await page.evaluate(() => localStorage.getItem('verdict.apiToken'))).toBeNull();
+  });
+
+  it('shows a chart of the follower growth with the experiment windows annotated by name and verdict', async () => {
+    const chart = page.locator('figure.chart[data-metric="x.follower_growth_rate"]');
+    await chart.locator('canvas').first().waitFor();
+    const annotation = chart.locator('.annotations li', { hasText: demoName });
+    await annotation.waitFor();
+
+    expect(Number(await chart.getAttribute('data-annotations'))).toBeGreaterThanOrEqual(3);
+    expect(await annotation.locator('.badge').innerText()).toMatch(/^(KEEP|DISCARD)/);
+    await expect(chart.locator('.annotations li', { hasText: 'Weekly teardown video' }).locator('.badge').textContent()).resolves.toMatch(/RUNNING · \d+ d left/);
+    // The band is really drawn: the canvas holds pixels in the window's colour, not just the line.
+    await bandPixelsDrawn(chart);
+    await page.locator('#log tbody tr').first().waitFor();
+    await page.locator('#health tbody tr').first().waitFor();
+    await page.locator('#backlog tbody tr').first().waitFor();
+    await page.waitForLoadState('networkidle');
+    await page.screenshot({ path: join(RESULTS, 'dashboard-light.png'), fullPage: true });
+  });
+
+  it('shows the running experiment with days left and warns that fewer than the target are running', async () => {
+    const card = page.locator('.active-card', { hasText: 'Weekly teardown video' });
+
+    await expect(card.locator('.days-left').innerText()).resolves.toMatch(/^\d+ days? left$/);
+    await expect(page.locator('#active .notice.warn').innerText()).resolves.toMatch(/Only 1 of 3 experiments running/);
+  });
+
+  it('ranks the backlog by ICE and shows the rate-limit pause of a source', async () => {
+    const rows = page.locator('#backlog tbody tr');
+    await expect(rows.nth(0).innerText()).resolves.toContain('Pin the best thread of the week');
+    await expect(rows.nth(0).locator('td[data-label="ICE"]').innerText()).resolves.toBe('378');
+    await expect(page.locator('#health tr[data-source="beehiiv"]').innerText()).resolves.toMatch(/rate limited/i);
+  });
+
+  it('sorts the research log from the keyboard', async () => {
+    const header = page.locator('#log th', { has: page.locator('button[data-sort="name"]') });
+    await page.locator('button[data-sort="name"]').focus();
+    await page.keyboard.press('Enter');
+
+    await expect(header.getAttribute('aria-sort')).resolves.toBe('ascending');
+    const names = await page.locator('#log tbody tr td[data-label="Experiment"] a').allInnerTexts();
+    expect(names).toEqual([...names].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase())));
+    expect(names).toHaveLength(3);
+  });
+
+  it('downloads the research log as TSV through the authenticated API', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download TSV' }).click()]);
+
+    expect(download.suggestedFilename()).toMatch(/^verdict-research-log-\d{4}-\d{2}-\d{2}\.tsv$/);
+    const tsv = readFileSync(await download.path(), 'utf8');
+    const [header, ...rows] = tsv.trimEnd().split('\n');
+    expect(header.split('\t').slice(0, 3)).toEqual(['concluded', 'id', 'name']);
+    expect(rows).toHaveLength(3);
+    expect(tsv).toContain(demoName);
+  });
+
+  it('opens an experiment from its annotation and shows the verdict, baseline and counterfactual', async () => {
+    await page.locator('figure.chart[data-metric="x.follower_growth_rate"] .annotations a', { hasText: demoName }).click();
+
+    await page.getByRole('heading', { level: 1, name: demoName }).waitFor();
+    expect(page.url()).toMatch(/#\/experiments\/exp_[a-z0-9]+$/);
+    const verdict = page.locator('section.verdict');
+    await expect(verdict.locator('h2 .badge').innerText()).resolves.toMatch(/^(KEEP|DISCARD)$/);
+    await expect(verdict.locator('.summary-text').innerText()).resolves.not.toBe('');
+    await verdict.getByText('Expected without the experiment').waitFor();
+    const chart = page.locator('figure.chart');
+    await chart.locator('canvas').first().waitFor();
+    await chart.getByText(/^Amber: the baseline period\./).waitFor();
+    await page.waitForLoadState('networkidle');
+    await page.screenshot({ path: join(RESULTS, 'experiment-light.png'), fullPage: true });
+  });
+
+  it('reads well in dark mode and on a phone', async () => {
+    await page.goto(`${runtime.url}/#/`);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.locator('figure.chart canvas').first().waitFor();
+    await page.locator('#log tbody tr').first().waitFor();
+    await page.waitForLoadState('networkidle');
+    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(background).toBe('rgb(14, 17, 22)');
+    await page.screenshot({ path: join(RESULTS, 'dashboard-dark.png'), fullPage: true });
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.waitForTimeout(300);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: join(RESULTS, 'dashboard-phone.png') });
+    await page.locator('#log').screenshot({ path: join(RESULTS, 'dashboard-phone-log.png') });
+  });
+
+  it('switches the theme from the keyboard, whatever the system prefers', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const theme = () => page.evaluate(() => [document.documentElement.dataset.theme ?? 'auto', getComputedStyle(document.body).backgroundColor]);
+    await page.locator('#theme-toggle').focus();
+
+    await page.keyboard.press('Enter');
+    await expect(theme()).resolves.toEqual(['light', 'rgb(245, 246, 248)']);
+    await page.keyboard.press('Enter');
+    await expect(theme()).resolves.toEqual(['dark', 'rgb(14, 17, 22)']);
+    await page.keyboard.press('Enter');
+    await expect(theme()).resolves.toEqual(['auto', 'rgb(245, 246, 248)']);
+  });
+});
+
+/** Waits until the chart's canvas holds pixels of a keep/discard band colour (drawn by the annotation plugin). */
+async function bandPixelsDrawn(chart: ReturnType<Page['locator']>): Promise<void> {
+  const canvas = await chart.locator('canvas').first().elementHandle();
+  await page.waitForFunction((el) => {
+    const ctx = (el as HTMLCanvasElement).getContext('2d');
+    if (!ctx) return false;
+    const { data } = ctx.getImageData(0, 0, (el as HTMLCanvasElement).width, (el as HTMLCanvasElement).height);
+    let tinted = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      const [r, g, b, a] = [data[i], data[i + 1], data[i + 2], data[i + 3]];
+      // A translucent green or red band.
+      if (a > 0 && ((g > r + 8 && g > b + 8) || (r > g + 8 && r > b + 8))) tinted++;
+    }
+    return tinted > 500;
+  }, canvas, { timeout: 10_000 });
+}
