@@ -1,12 +1,15 @@
-/** CDK app entry (cdk.json): validates the config in context.verdict, then builds the one stack. */
+/** CDK app entry (cdk.json): validates the config in context.verdict, builds the one stack, runs cdk-nag. */
 import { App } from 'aws-cdk-lib';
-import { parseAppConfig } from '../functions/shared/app-config';
-import { VerdictStack } from '../lib/verdict-stack';
+import { ValidationError } from '../functions/shared/errors';
+import { addComplianceChecks, addVerdictStack } from '../lib/verdict-app';
 
 const app = new App();
-const config = parseAppConfig(app.node.tryGetContext('verdict'));
-new VerdictStack(app, 'Verdict', {
-  config,
-  description: 'Verdict: marketing experiments scored unattended',
-  ...(process.env.CDK_DEFAULT_ACCOUNT && { env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION } }),
-});
+try {
+  addVerdictStack(app);
+} catch (err) {
+  // A bad config value is the user's to fix: say which field and why, without a stack trace.
+  if (!(err instanceof ValidationError)) throw err;
+  process.stderr.write(`${err.message}\n`);
+  process.exit(1);
+}
+addComplianceChecks(app);

@@ -1,32 +1,60 @@
 /**
- * The Verdict stack: one table, one Lambda per job (collectors, scorer, API, authorizer), EventBridge
- * Scheduler schedules from the shared schedule definitions, and an HTTP API whose every route needs the token.
+ * The Verdict stack: one table (the shared definition), one least-privilege Lambda per job, EventBridge
+ * Scheduler schedules from the shared schedule definitions, a token-protected HTTP API, a custom event
+ * bus for `Verdict Reached`, two secrets (API token, source credentials) and the alarms and budget that
+ * say when something is wrong. Everything is driven by the validated AppConfig.
  */
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import { HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { CfnOutput, Duration, RemovalPolicy, Stack, Stage, Validations, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { EventBus } from 'aws-cdk-lib/aws-events';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Route } from '../functions/api/router';
 import { ROUTES } from '../functions/api/routes';
-import type { AppConfig } from '../functions/shared/app-config';
+import { buildDashboardAssetsSync } from '../functions/dashboard/build';
+import type { AppConfig, SourceName } from '../functions/shared/app-config';
+import { EVENT_SOURCE } from '../functions/shared/events';
 import { scheduledJobs } from '../functions/shared/scheduled-jobs';
-import { toCronExpression } from '../functions/shared/schedules';
 import { TABLE_KEYS } from '../functions/store/table-definition';
-import { VerdictFunction } from './constructs/verdict-function';
+import { JobSchedule } from './constructs/job-schedule';
+import { OperationsAlerts } from './constructs/operations-alerts';
+import { VerdictApi } from './constructs/verdict-api';
+import { VerdictFunction, type VerdictFunctionProps } from './constructs/verdict-function';
 
-export interface VerdictStackProps extends StackProps { config: AppConfig }
+export interface VerdictStackProps extends StackProps {
+  config: AppConfig;
+  /** The API's routes; defaults to every route in functions/api/routes. */
+  routes?: readonly Pick<Route, 'method' | 'path' | 'public'>[];
+}
+
+/** Sources whose collection asks AI engines many prompts per run, so they get more time. */
+const SLOW_SOURCES: readonly SourceName[] = ['perplexity', 'openai'];
 
 export class VerdictStack extends Stack {
+  readonly table: TableV2;
+  readonly apiToken: Secret;
+  readonly sourceCredentials: Secret;
+  readonly eventBus: EventBus;
+  readonly deadLetters: Queue;
+  readonly authorizerFn: VerdictFunction;
+  readonly apiFn: VerdictFunction;
+  readonly scorerFn: VerdictFunction;
+  readonly collectorFns: Partial<Record<SourceName, VerdictFunction>> = {};
+  readonly api: VerdictApi;
+  readonly alerts: OperationsAlerts;
+
   constructor(scope: Construct, id: string, props: VerdictStackProps) {
     super(scope, id, props);
     const { config } = props;
+    const logRetention = config.logs.retentionDays as RetentionDays;
 
-    const table = new TableV2(this, 'Table', {
+    // The same keys and indexes dynalite gets from createTableInput (functions/store/table-definition.ts).
+    this.table = new TableV2(this, 'Table', {
       partitionKey: { name: TABLE_KEYS.partitionKey, type: AttributeType.STRING },
       sortKey: { name: TABLE_KEYS.sortKey, type: AttributeType.STRING },
       billing: Billing.onDemand(),
@@ -41,65 +69,114 @@ export class VerdictStack extends Stack {
       })),
     });
 
-    const apiToken = new Secret(this, 'ApiToken', {
-      description: 'Verdict API bearer token (generated at deploy)',
+    this.apiToken = new Secret(this, 'ApiToken', {
+      description: 'Verdict API bearer token, generated at deploy',
       generateSecretString: { passwordLength: 43, excludePunctuation: true, includeSpace: false },
     });
-    const sourceCredentials = new Secret(this, 'SourceCredentials', {
-      description: 'Verdict source credentials: JSON { "<source>": { field: value } }; fill with `verdict secrets set`',
-      // Created without real values: the template carries only a generated placeholder key the code ignores.
-      generateSecretString: { secretStringTemplate: '{}', generateStringKey: '_placeholder', excludePunctuation: true },
+    Validations.of(this.apiToken.node.defaultChild!).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'The API token is held by its one user\'s clients (curl, dashboard); automatic rotation would lock them '
+        + 'out without notice. Rotate on demand with `aws secretsmanager put-secret-value` (README "Deploy").',
+    });
+    this.sourceCredentials = new Secret(this, 'SourceCredentials', {
+      description: 'Verdict source credentials: JSON { "<source>": { "<field>": "<value>" } }; fill with `verdict secrets set`',
+      // Created empty; the values never pass through the template.
+      secretObjectValue: {},
+    });
+    Validations.of(this.sourceCredentials.node.defaultChild!).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'Holds third-party API keys (X, newsletter platforms, AI engines) that only their providers can issue; '
+        + 'Secrets Manager has no rotation function for them. Replaced by the owner with `verdict secrets set`.',
     });
 
-    const authorizerFn = new VerdictFunction(this, 'Authorizer', {
-      handler: 'authorizer', description: 'Checks the API bearer token', config, timeout: Duration.seconds(5), memorySize: 256,
-    }).readSecret(apiToken, 'API_TOKEN_SECRET_ARN');
+    this.eventBus = new EventBus(this, 'Events', { description: 'Verdict events (Verdict Reached); add rules to route them anywhere' });
 
-    const apiFn = new VerdictFunction(this, 'Api', {
-      handler: 'api', description: 'Verdict HTTP API', config, timeout: Duration.seconds(15), memorySize: 512,
-    }).useTable(table, 'readWrite');
+    this.deadLetters = new Queue(this, 'DeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deadLetters.node.defaultChild!).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of the schedules and of the functions\' async invocations '
+        + '(a target cdk-nag does not recognise); a DLQ of a DLQ would only move the same messages again.',
+    });
 
-    const scorerFn = new VerdictFunction(this, 'Scorer', {
-      handler: 'scorer', description: 'Scores experiments whose window ended', config, timeout: Duration.minutes(5), memorySize: 1024,
-    }).useTable(table, 'readWrite');
+    const fn = (id: string, handler: string, description: string, timeout: Duration, memorySize: number, extra: Pick<VerdictFunctionProps, 'environment' | 'inject' | 'extraExternalModules'> = {}) =>
+      new VerdictFunction(this, id, { handler, description, config, timeout, memorySize, logRetention, ...extra });
 
-    const deadLetters = new Queue(this, 'ScheduleDeadLetters', { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
+    // Timeouts and memory per job: the authorizer is one hash comparison (secret cached); the API's ceiling
+    // is API Gateway's 30 s; the scorer walks every experiment due; collectors wait on upstream APIs.
+    this.authorizerFn = fn('Authorizer', 'authorizer', 'Checks the API bearer token', Duration.seconds(5), 256)
+      .readSecret(this.apiToken, 'API_TOKEN_SECRET_ARN');
+    // POST /collect runs the collector's code inside the API function, so it reads the source credentials too.
+    this.apiFn = fn('Api', 'api', 'Verdict HTTP API', Duration.seconds(15), 512, dashboardBundling(this))
+      .useTable(this.table, 'readWriteDelete')
+      .readSecret(this.sourceCredentials, 'SOURCE_SECRET_ARN')
+      .publishEvents(this.eventBus, EVENT_SOURCE);
+    this.scorerFn = fn('Scorer', 'scorer', 'Scores experiments whose window ended', Duration.minutes(5), 1024)
+      .useTable(this.table, 'readWrite')
+      .publishEvents(this.eventBus, EVENT_SOURCE);
 
+    this.alerts = new OperationsAlerts(this, 'Alerts', { email: config.alarms.email, budget: config.budget });
     for (const job of scheduledJobs(config)) {
-      const target = job.kind === 'scorer'
-        ? scorerFn
-        : new VerdictFunction(this, `Collector-${job.source}`, {
-          handler: 'collector', description: `Collects ${job.source} metrics`, config,
-          timeout: Duration.seconds(job.source === 'perplexity' || job.source === 'openai' ? 300 : 60), memorySize: 256,
-          environment: { SOURCE_NAME: job.source },
-        }).useTable(table, 'readWrite').readSecret(sourceCredentials, 'SOURCE_SECRET_ARN');
-      const slotMinutes = job.cadence.everyMinutes;
-      new Schedule(this, `Schedule-${job.id}`, {
-        description: `Verdict ${job.id} every ${slotMinutes} minutes`,
-        schedule: ScheduleExpression.expression(toCronExpression(job.cadence)),
-        target: new LambdaInvoke(target.fn, {
-          input: ScheduleTargetInput.fromObject({ scheduledTime: '<aws.scheduler.scheduled-time>', ...(job.kind === 'collector' && { source: job.source }) }),
-          retryAttempts: 2,
-          // A retry after the next slot started would only collide with it.
-          maxEventAge: Duration.minutes(Math.min(slotMinutes, 60 * 24)),
-          deadLetterQueue: deadLetters,
-        }),
-      });
+      let target: VerdictFunction;
+      if (job.kind === 'scorer') {
+        target = this.scorerFn;
+      } else {
+        target = fn(`Collector-${job.source}`, 'collector', `Collects ${job.source} metrics`,
+          Duration.seconds(SLOW_SOURCES.includes(job.source) ? 300 : 60), 256, { environment: { SOURCE_NAME: job.source } })
+          .useTable(this.table, 'readWrite')
+          .readSecret(this.sourceCredentials, 'SOURCE_SECRET_ARN');
+        this.collectorFns[job.source] = target;
+        this.alerts.alarmOnMissedCollections(`collection-missed-${job.source}`, job.source, job.cadence.everyMinutes);
+      }
+      new JobSchedule(this, `Schedule-${job.id}`, { job, target, deadLetters: this.deadLetters });
     }
 
-    const authorizer = new HttpLambdaAuthorizer('TokenAuthorizer', authorizerFn.fn, {
-      responseTypes: [HttpLambdaResponseType.SIMPLE],
-      identitySource: ['$request.header.Authorization'],
-      resultsCacheTtl: Duration.minutes(5),
+    this.api = new VerdictApi(this, 'HttpApi', {
+      routes: props.routes ?? ROUTES,
+      handler: this.apiFn.fn,
+      authorizer: this.authorizerFn.fn,
+      allowedOrigins: config.dashboard.allowedOrigins,
+      readRatePerSecond: config.api.readRatePerSecond,
+      writeRatePerSecond: config.api.writeRatePerSecond,
+      logRetention,
     });
-    const api = new HttpApi(this, 'HttpApi', { description: 'Verdict API', defaultAuthorizer: authorizer });
-    const integration = new HttpLambdaIntegration('ApiIntegration', apiFn.fn);
-    for (const route of ROUTES) {
-      api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });
-    }
 
-    new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint, description: 'Verdict API base URL' });
-    new CfnOutput(this, 'ApiTokenSecretName', { value: apiToken.secretName, description: 'aws secretsmanager get-secret-value --secret-id <this> reads the API token' });
-    new CfnOutput(this, 'SourceCredentialsSecretName', { value: sourceCredentials.secretName, description: 'Secret holding source credentials (JSON)' });
+    for (const [name, f] of this.functions()) this.alerts.alarmOnErrors(`errors-${name}`, f.fn, `The ${name} function`);
+    this.alerts.alarmOnDeadLetters('dead-letters', this.deadLetters);
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Verdict API base URL' });
+    new CfnOutput(this, 'DashboardUrl', { value: `${this.api.url}/`, description: 'Verdict dashboard (served by the API)' });
+    new CfnOutput(this, 'ApiTokenSecretName', { value: this.apiToken.secretName, description: 'aws secretsmanager get-secret-value --secret-id <this> prints the API token' });
+    new CfnOutput(this, 'SourceCredentialsSecretName', { value: this.sourceCredentials.secretName, description: 'VERDICT_SOURCE_SECRET for `verdict secrets set`' });
+    new CfnOutput(this, 'EventBusName', { value: this.eventBus.eventBusName, description: 'Custom bus carrying Verdict Reached events' });
   }
+
+  /** Every function of the stack, by a short name. */
+  functions(): [string, VerdictFunction][] {
+    return [
+      ['authorizer', this.authorizerFn],
+      ['api', this.apiFn],
+      ['scorer', this.scorerFn],
+      ...Object.entries(this.collectorFns).map(([source, f]): [string, VerdictFunction] => [`collector-${source}`, f]),
+    ];
+  }
+}
+
+/**
+ * The dashboard page and assets, built once at synth into a module whose export replaces the global
+ * __VERDICT_DASHBOARD_ASSETS__ that functions/dashboard/assets.ts reads — inlined into the API bundle
+ * (~100 kB: too large for an esbuild `define` argument). esbuild stays out of the bundle: only the
+ * local runtime's build-on-request path (functions/dashboard/build.ts) needs it. Skipped when this
+ * synth does not bundle (`cdk synth --exclusively` of another stack, fast tests).
+ */
+function dashboardBundling(stack: Stack): Pick<VerdictFunctionProps, 'inject' | 'extraExternalModules'> {
+  if (!stack.bundlingRequired) return {};
+  const text = JSON.stringify(buildDashboardAssetsSync());
+  const file = join(Stage.of(stack)!.outdir, `dashboard-assets-${createHash('sha256').update(text).digest('hex').slice(0, 16)}.mjs`);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `export const __VERDICT_DASHBOARD_ASSETS__ = ${JSON.stringify(text)};\n`);
+  return { inject: [file], extraExternalModules: ['esbuild'] };
 }

@@ -1,18 +1,40 @@
 /**
  * The project's Lambda function: newest Node.js runtime in aws-cdk-lib, arm64, esbuild-bundled and
  * minified with source maps, an explicit log group with retention, and the deployment's config inlined
- * at bundle time (it holds no secrets). Least privilege is granted through the helpers below.
+ * at bundle time (it holds no secrets).
+ *
+ * Least privilege: each function gets its own role that starts with nothing but writing to its own log
+ * group (no AWSLambdaBasicExecutionRole). Every other permission comes from one helper below that sets
+ * the env var and the grant together, naming the exact actions and resource ARNs.
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, type DestinationConfig, type IDestination, type IFunction } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
 import type { AppConfig } from '../../functions/shared/app-config';
+import { TABLE_KEYS } from '../../functions/store/table-definition';
 import { lambdaBundling } from './lambda-bundling';
+
+/**
+ * DynamoDB item actions per access level — exactly the commands functions/store issues (Get, BatchGet,
+ * Query, Put, BatchWrite, Delete). No Scan, no table administration. Scheduled jobs only add records;
+ * deleting (an unstarted experiment, a failed request's idempotency claim) is the API's alone.
+ * test/infra checks these lists against the store's code, so a new command fails a test, not in AWS.
+ */
+const READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'] as const;
+const WRITE = ['dynamodb:PutItem', 'dynamodb:BatchWriteItem'] as const;
+export const TABLE_ACTIONS = {
+  read: READ,
+  readWrite: [...READ, ...WRITE],
+  readWriteDelete: [...READ, ...WRITE, 'dynamodb:DeleteItem'],
+} as const;
 
 export interface VerdictFunctionProps {
   /** File under functions/handlers/, without extension. */
@@ -21,17 +43,33 @@ export interface VerdictFunctionProps {
   config: AppConfig;
   timeout: Duration;
   memorySize: number;
+  logRetention: RetentionDays;
   environment?: Record<string, string>;
-  logRetention?: RetentionDays;
+  /**
+   * Files esbuild injects into this function's bundle: their exports replace the globals of the same
+   * name (for values too large for a `define` on esbuild's command line).
+   */
+  inject?: string[];
+  /** Modules left out of this function's bundle besides the AWS SDK (only for code paths Lambda never runs). */
+  extraExternalModules?: string[];
 }
 
 export class VerdictFunction extends Construct {
   readonly fn: NodejsFunction;
+  readonly role: Role;
   readonly logGroup: LogGroup;
 
   constructor(scope: Construct, id: string, props: VerdictFunctionProps) {
     super(scope, id);
-    this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention ?? RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    // Logs are diagnostics, not records: they go with the stack.
+    this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention, removalPolicy: RemovalPolicy.DESTROY });
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Verdict ${props.handler}: ${props.description}`,
+    });
+    // The log group ARN ends in ':*', which covers its log streams and nothing else.
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }));
+
     this.fn = new NodejsFunction(this, 'Function', {
       entry: join(__dirname, '..', '..', 'functions', 'handlers', `${props.handler}.ts`),
       handler: 'handler',
@@ -40,24 +78,67 @@ export class VerdictFunction extends Construct {
       architecture: Architecture.ARM_64,
       timeout: props.timeout,
       memorySize: props.memorySize,
+      role: this.role,
       logGroup: this.logGroup,
       environment: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: 'verdict', ...props.environment },
-      bundling: lambdaBundling(props.config),
+      bundling: bundlingFor(props),
     });
   }
 
-  /** Read/write items of the table (and its indexes) — data-plane actions only, no table admin. */
-  useTable(table: ITableV2, access: 'read' | 'readWrite'): this {
+  /** Item-level access to the table and its indexes (named, not `index/*`); TABLE_NAME carries the name. */
+  useTable(table: ITableV2, access: keyof typeof TABLE_ACTIONS): this {
     this.fn.addEnvironment('TABLE_NAME', table.tableName);
-    if (access === 'read') table.grantReadData(this.fn);
-    else table.grantReadWriteData(this.fn);
+    this.role.addToPrincipalPolicy(new PolicyStatement({
+      actions: [...TABLE_ACTIONS[access]],
+      resources: [table.tableArn, ...TABLE_KEYS.indexes.map((i) => `${table.tableArn}/index/${i.indexName}`)],
+    }));
     return this;
   }
 
-  /** Read one secret's value; the function gets its ARN (never its value) in `envVar`. */
-  readSecret(secret: ISecret, envVar: string): this {
+  /** GetSecretValue on one secret; the function gets its ARN in `envVar` — never its value. */
+  readSecret(secret: ISecret, envVar: 'SOURCE_SECRET_ARN' | 'API_TOKEN_SECRET_ARN'): this {
     this.fn.addEnvironment(envVar, secret.secretArn);
-    secret.grantRead(this.fn);
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }));
     return this;
   }
+
+  /** PutEvents on one bus, for events whose source is `source` only; EVENT_BUS_NAME carries the bus name. */
+  publishEvents(bus: IEventBus, source: string): this {
+    this.fn.addEnvironment('EVENT_BUS_NAME', bus.eventBusName);
+    this.role.addToPrincipalPolicy(new PolicyStatement({
+      actions: ['events:PutEvents'],
+      resources: [bus.eventBusArn],
+      conditions: { StringEquals: { 'events:source': source } },
+    }));
+    return this;
+  }
+
+  /**
+   * How Lambda handles a failed asynchronous invocation (the schedules invoke asynchronously): retry
+   * `retryAttempts` times while the event is younger than `maxEventAge`, then send the invocation record
+   * to `deadLetters` (SendMessage only).
+   */
+  onAsyncFailure(deadLetters: IQueue, options: { retryAttempts: number; maxEventAge: Duration }): this {
+    this.fn.configureAsyncInvoke({ ...options, onFailure: new SendOnlyQueueDestination(deadLetters) });
+    return this;
+  }
+}
+
+/** An on-failure destination granting only sqs:SendMessage (CDK's SqsDestination also grants GetQueue*). */
+class SendOnlyQueueDestination implements IDestination {
+  constructor(private readonly queue: IQueue) {}
+
+  bind(_scope: Construct, fn: IFunction): DestinationConfig {
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.queue.queueArn] }));
+    return { destination: this.queue.queueArn };
+  }
+}
+
+function bundlingFor(props: VerdictFunctionProps) {
+  const base = lambdaBundling(props.config);
+  return {
+    ...base,
+    ...(props.inject && { inject: props.inject }),
+    ...(props.extraExternalModules && { externalModules: [...base.externalModules, ...props.extraExternalModules] }),
+  };
 }

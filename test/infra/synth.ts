@@ -1,0 +1,47 @@
+/**
+ * Builds the app for infra tests the way `cdk synth` does (cdk.json's context: feature flags and the
+ * verdict config), with a config override and, unless asked, without esbuild bundling.
+ */
+import { App } from 'aws-cdk-lib';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Route } from '../../functions/api/router';
+import { ROUTES } from '../../functions/api/routes';
+import { addVerdictStack } from '../../lib/verdict-app';
+import type { VerdictStack } from '../../lib/verdict-stack';
+
+export const CDK_CONTEXT = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
+
+/** Every feature on: three sources at different cadences, alarm email, a CORS origin, non-default limits. */
+export const FULL_CONFIG = {
+  sources: {
+    x: { enabled: true, everyMinutes: 360 },
+    bluesky: { enabled: true, handle: 'example.bsky.social', everyMinutes: 15 },
+    perplexity: { enabled: true, everyMinutes: 1440 },
+  },
+  scorer: { everyMinutes: 60 },
+  alarms: { email: 'owner@example.com' },
+  budget: { monthlyUsd: 3, alertAtPercent: 90 },
+  logs: { retentionDays: 14 },
+  api: { readRatePerSecond: 5, writeRatePerSecond: 1 },
+  dashboard: { allowedOrigins: ['https://dashboard.example.com/app'] },
+};
+
+/** A public route (the dashboard page) next to the real ones, unless the real ones already have one. */
+export const PUBLIC_ROUTE = { method: 'GET', path: '/', public: true } as const satisfies Pick<Route, 'method' | 'path' | 'public'>;
+export const ROUTES_WITH_PUBLIC: readonly Pick<Route, 'method' | 'path' | 'public'>[] = ROUTES.some((r) => r.method === 'GET' && r.path === '/')
+  ? ROUTES
+  : [...ROUTES, PUBLIC_ROUTE];
+
+export function synthVerdict(options: { verdict?: unknown; bundle?: boolean; routes?: readonly Pick<Route, 'method' | 'path' | 'public'>[] } = {}): { app: App; stack: VerdictStack } {
+  const app = new App({
+    context: {
+      ...CDK_CONTEXT,
+      ...(options.verdict !== undefined && { verdict: options.verdict }),
+      // An empty list skips NodejsFunction bundling (esbuild) in every stack.
+      ...(!options.bundle && { 'aws:cdk:bundling-stacks': [] }),
+    },
+  });
+  const stack = addVerdictStack(app, options.routes ? { routes: options.routes } : {});
+  return { app, stack };
+}

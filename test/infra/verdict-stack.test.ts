@@ -1,0 +1,459 @@
+/**
+ * The stack's properties that matter, asserted one by one on a single synthesis with every feature on
+ * (test/infra/synth.ts FULL_CONFIG): table, functions and their exact permissions, schedules, API,
+ * secrets, events, alarms, budget, outputs.
+ */
+import type { CfnElement } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Runtime, RuntimeFamily } from 'aws-cdk-lib/aws-lambda';
+import type { IConstruct } from 'constructs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAppConfig } from '../../functions/shared/app-config';
+import { scheduledJobs } from '../../functions/shared/scheduled-jobs';
+import { toCronExpression } from '../../functions/shared/schedules';
+import { createTableInput, TABLE_KEYS } from '../../functions/store/table-definition';
+import { collectionMetricLine } from '../../functions/handlers/collector';
+import { EVENT_SOURCE } from '../../functions/shared/events';
+import { COLLECTION_METRIC } from '../../lib/constructs/operations-alerts';
+import { TABLE_ACTIONS, type VerdictFunction } from '../../lib/constructs/verdict-function';
+import type { VerdictStack } from '../../lib/verdict-stack';
+import { FULL_CONFIG, PUBLIC_ROUTE, ROUTES_WITH_PUBLIC, synthVerdict } from './synth';
+
+type Json = Record<string, any>;
+
+let stack: VerdictStack;
+let template: Template;
+let resources: Record<string, Json>;
+const config = parseAppConfig(FULL_CONFIG);
+const jobs = scheduledJobs(config);
+
+beforeAll(() => {
+  ({ stack } = synthVerdict({ verdict: FULL_CONFIG, routes: ROUTES_WITH_PUBLIC }));
+  template = Template.fromStack(stack);
+  resources = template.toJSON().Resources as Record<string, Json>;
+});
+
+const logicalId = (c: IConstruct): string => stack.getLogicalId((c.node.defaultChild ?? c) as CfnElement);
+const ref = (c: IConstruct) => ({ Ref: logicalId(c) });
+const arnOf = (c: IConstruct) => ({ 'Fn::GetAtt': [logicalId(c), 'Arn'] });
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+const asArray = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
+
+/** Every (action, resource) pair the role's policies allow, as comparable strings. */
+function grantsOf(roleLogicalId: string): string[] {
+  return ofType('AWS::IAM::Policy')
+    .filter(([, p]) => asArray(p.Properties.Roles).some((r: Json) => r.Ref === roleLogicalId))
+    .flatMap(([, p]) => asArray(p.Properties.PolicyDocument.Statement as Json[]))
+    .flatMap((s) => {
+      expect(s.Effect).toBe('Allow');
+      return asArray(s.Action as string).flatMap((a) => asArray(s.Resource).map((r) => `${a} on ${JSON.stringify(r)}`));
+    })
+    .sort();
+}
+const grant = (actions: readonly string[], on: unknown[]) => actions.flatMap((a) => on.map((r) => `${a} on ${JSON.stringify(r)}`));
+
+describe('DynamoDB table', () => {
+  it('is built from the shared table definition — the same keys and indexes dynalite gets', () => {
+    const [[, table]] = ofType('AWS::DynamoDB::GlobalTable');
+    const local = createTableInput('any');
+    expect(table.Properties.KeySchema).toEqual(local.KeySchema);
+    expect(new Set(table.Properties.AttributeDefinitions)).toEqual(new Set(local.AttributeDefinitions));
+    expect(table.Properties.GlobalSecondaryIndexes).toEqual(local.GlobalSecondaryIndexes);
+  });
+
+  it('is on-demand, with point-in-time recovery, deletion protection, TTL and RETAIN', () => {
+    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
+    template.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        BillingMode: 'PAY_PER_REQUEST',
+        TimeToLiveSpecification: { AttributeName: TABLE_KEYS.timeToLiveAttribute, Enabled: true },
+        Replicas: [Match.objectLike({ DeletionProtectionEnabled: true, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
+      }),
+    });
+  });
+});
+
+describe('Lambda functions', () => {
+  const newestNodeRuntime = () => Object.values(Runtime)
+    .filter((r): r is Runtime => r instanceof Runtime && r.family === RuntimeFamily.NODEJS && !r.isVariable)
+    .map((r) => ({ name: r.name, version: Number(/^nodejs(\d+)/.exec(r.name)?.[1] ?? 0) }))
+    .sort((a, b) => b.version - a.version)[0].name;
+
+  it('exist once per job: authorizer, API, scorer and one collector per enabled source', () => {
+    expect(stack.functions().map(([name]) => name).sort()).toEqual(['api', 'authorizer', 'collector-bluesky', 'collector-perplexity', 'collector-x', 'scorer']);
+    template.resourceCountIs('AWS::Lambda::Function', 6);
+  });
+
+  it('all run the newest Node.js runtime in aws-cdk-lib on arm64, with source maps enabled', () => {
+    for (const [, f] of stack.functions()) {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: Match.absent(),
+        Handler: 'index.handler',
+        Runtime: newestNodeRuntime(),
+        Architectures: ['arm64'],
+        Role: arnOf(f.role),
+        Environment: { Variables: Match.objectLike({ NODE_OPTIONS: '--enable-source-maps' }) },
+        LoggingConfig: { LogGroup: ref(f.logGroup) },
+      });
+    }
+  });
+
+  it('each log to their own log group with the configured retention', () => {
+    template.resourceCountIs('AWS::Logs::LogGroup', stack.functions().length + 1); // + API access logs
+    for (const [, f] of stack.functions()) {
+      expect(resources[logicalId(f.logGroup)].Properties.RetentionInDays).toBe(14);
+    }
+  });
+
+  it.each([
+    ['authorizer', 5, 256], ['api', 15, 512], ['scorer', 300, 1024],
+    ['collector-x', 60, 256], ['collector-bluesky', 60, 256], ['collector-perplexity', 300, 256],
+  ])('%s has its own timeout (%i s) and memory (%i MB)', (name, timeout, memory) => {
+    const f = fnNamed(name);
+    expect(resources[logicalId(f.fn)].Properties).toMatchObject({ Timeout: timeout, MemorySize: memory });
+  });
+
+  it('have roles without managed policies, trusted by Lambda only', () => {
+    for (const [, f] of stack.functions()) {
+      const role = resources[logicalId(f.role)];
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+      expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+        { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } },
+      ]);
+    }
+  });
+});
+
+describe('least privilege, per function', () => {
+  const tableResources = () => [
+    arnOf(stack.table),
+    ...TABLE_KEYS.indexes.map((i) => ({ 'Fn::Join': ['', [arnOf(stack.table), `/index/${i.indexName}`]] })),
+  ];
+  const logs = (f: VerdictFunction) => grant(['logs:CreateLogStream', 'logs:PutLogEvents'], [arnOf(f.logGroup)]);
+  const expected: Record<string, () => string[]> = {
+    authorizer: () => [...logs(stack.authorizerFn), ...grant(['secretsmanager:GetSecretValue'], [ref(stack.apiToken)])],
+    // POST /collect runs the collector's code in the API function, hence the source credentials.
+    api: () => [
+      ...logs(stack.apiFn), ...grant(TABLE_ACTIONS.readWriteDelete, tableResources()), ...grant(['events:PutEvents'], [arnOf(stack.eventBus)]),
+      ...grant(['secretsmanager:GetSecretValue'], [ref(stack.sourceCredentials)]),
+    ],
+    scorer: () => [
+      ...logs(stack.scorerFn), ...grant(TABLE_ACTIONS.readWrite, tableResources()), ...grant(['events:PutEvents'], [arnOf(stack.eventBus)]),
+      ...grant(['sqs:SendMessage'], [arnOf(stack.deadLetters)]),
+    ],
+    ...Object.fromEntries(['x', 'bluesky', 'perplexity'].map((s) => [`collector-${s}`, () => [
+      ...logs(fnNamed(`collector-${s}`)), ...grant(TABLE_ACTIONS.readWrite, tableResources()),
+      ...grant(['secretsmanager:GetSecretValue'], [ref(stack.sourceCredentials)]), ...grant(['sqs:SendMessage'], [arnOf(stack.deadLetters)]),
+    ]])),
+  };
+
+  it.each(Object.keys(expected))('%s may do exactly what it needs, on exactly its resources', (name) => {
+    expect(grantsOf(logicalId(fnNamed(name).role))).toEqual(expected[name]().sort());
+  });
+
+  it('the scorer and the API may put events of Verdict\'s own source only', () => {
+    for (const f of [stack.scorerFn, stack.apiFn]) {
+      const statements = ofType('AWS::IAM::Policy')
+        .filter(([, p]) => asArray(p.Properties.Roles).some((r: Json) => r.Ref === logicalId(f.role)))
+        .flatMap(([, p]) => asArray(p.Properties.PolicyDocument.Statement as Json[]))
+        .filter((st) => st.Action === 'events:PutEvents');
+      expect(statements).toEqual([expect.objectContaining({ Condition: { StringEquals: { 'events:source': EVENT_SOURCE } } })]);
+    }
+  });
+
+  it('no policy in the stack uses a wildcard action or resource', () => {
+    const text = JSON.stringify(ofType('AWS::IAM::Policy').map(([, p]) => p.Properties.PolicyDocument));
+    expect(text).not.toMatch(/"(Resource|Action)":"\*"|:\*"|\/\*"/);
+  });
+
+  it('the item actions cover exactly the commands functions/store issues', () => {
+    const storeDir = join(__dirname, '..', '..', 'functions', 'store');
+    const commands = new Set(readdirSync(storeDir).filter((f) => f.endsWith('.ts'))
+      .flatMap((f) => [...readFileSync(join(storeDir, f), 'utf8').matchAll(/new (\w+)Command\(/g)].map((m) => m[1])));
+    const ACTION_OF: Record<string, string> = {
+      Get: 'dynamodb:GetItem', Put: 'dynamodb:PutItem', Query: 'dynamodb:Query', BatchWrite: 'dynamodb:BatchWriteItem',
+      BatchGet: 'dynamodb:BatchGetItem', Update: 'dynamodb:UpdateItem', Delete: 'dynamodb:DeleteItem', Scan: 'dynamodb:Scan',
+      TransactWrite: 'dynamodb:ConditionCheckItem', TransactGet: 'dynamodb:GetItem',
+    };
+    const needed = [...commands].map((c) => ACTION_OF[c] ?? `unmapped command ${c}Command: add it to TABLE_ACTIONS and here`);
+    expect(new Set(TABLE_ACTIONS.readWriteDelete)).toEqual(new Set(needed));
+    expect(TABLE_ACTIONS.readWrite).not.toContain('dynamodb:DeleteItem');
+  });
+
+  it('each schedule\'s role may only invoke its own function and dead-letter its events', () => {
+    const scheduleRoles = ofType('AWS::Scheduler::Schedule').map(([, s]) => s.Properties.Target);
+    expect(scheduleRoles).toHaveLength(jobs.length);
+    for (const target of scheduleRoles) {
+      const roleId = target.RoleArn['Fn::GetAtt'][0] as string;
+      expect(grantsOf(roleId)).toEqual([
+        `lambda:InvokeFunction on ${JSON.stringify(target.Arn)}`,
+        ...grant(['sqs:SendMessage'], [arnOf(stack.deadLetters)]),
+      ].sort());
+      expect(resources[roleId].Properties.AssumeRolePolicyDocument.Statement).toEqual([expect.objectContaining({
+        Principal: { Service: 'scheduler.amazonaws.com' },
+        Condition: { StringEquals: expect.objectContaining({ 'aws:SourceAccount': { Ref: 'AWS::AccountId' } }) },
+      })]);
+    }
+  });
+});
+
+describe('schedules', () => {
+  it('one EventBridge Scheduler schedule per job, on the shared UTC slot cron, with the scheduled time in the payload', () => {
+    template.resourceCountIs('AWS::Scheduler::Schedule', jobs.length);
+    template.resourceCountIs('AWS::Events::Rule', 0);
+    for (const job of jobs) {
+      const fn = job.kind === 'scorer' ? stack.scorerFn : stack.collectorFns[job.source]!;
+      template.hasResourceProperties('AWS::Scheduler::Schedule', {
+        ScheduleExpression: toCronExpression(job.cadence),
+        ScheduleExpressionTimezone: 'Etc/UTC',
+        State: 'ENABLED',
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        Target: Match.objectLike({
+          Arn: arnOf(fn.fn),
+          Input: JSON.stringify({ scheduledTime: '<aws.scheduler.scheduled-time>', ...(job.kind === 'collector' && { source: job.source }) }),
+        }),
+      });
+    }
+  });
+
+  it('retry no longer than one slot, then send the event to the encrypted dead-letter queue', () => {
+    for (const job of jobs) {
+      const fn = job.kind === 'scorer' ? stack.scorerFn : stack.collectorFns[job.source]!;
+      const [[, schedule]] = ofType('AWS::Scheduler::Schedule').filter(([, s]) => JSON.stringify(s.Properties.Target.Arn) === JSON.stringify(arnOf(fn.fn)));
+      const policy = schedule.Properties.Target.RetryPolicy;
+      expect(policy.MaximumRetryAttempts).toBeGreaterThan(0);
+      expect(policy.MaximumEventAgeInSeconds).toBeLessThanOrEqual(job.cadence.everyMinutes * 60);
+      expect(policy.MaximumEventAgeInSeconds).toBeGreaterThanOrEqual(60);
+      expect(schedule.Properties.Target.DeadLetterConfig).toEqual({ Arn: arnOf(stack.deadLetters) });
+    }
+    expect(resources[logicalId(stack.deadLetters)].Properties).toMatchObject({ SqsManagedSseEnabled: true });
+  });
+
+  it('each scheduled function has an async invoke config: retries, max age within the slot, failures to the DLQ', () => {
+    template.resourceCountIs('AWS::Lambda::EventInvokeConfig', jobs.length);
+    for (const job of jobs) {
+      const fn = job.kind === 'scorer' ? stack.scorerFn : stack.collectorFns[job.source]!;
+      const [[, invokeConfig]] = ofType('AWS::Lambda::EventInvokeConfig').filter(([, c]) => c.Properties.FunctionName.Ref === logicalId(fn.fn));
+      expect(invokeConfig.Properties).toMatchObject({
+        MaximumRetryAttempts: 2,
+        DestinationConfig: { OnFailure: { Destination: arnOf(stack.deadLetters) } },
+      });
+      expect(invokeConfig.Properties.MaximumEventAgeInSeconds).toBe(Math.min(job.cadence.everyMinutes, 360) * 60);
+    }
+  });
+
+  it('the dead-letter queue refuses unencrypted transport', () => {
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [ref(stack.deadLetters)],
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+});
+
+describe('HTTP API', () => {
+  const routeKey = (r: { method: string; path: string }) => `${r.method} ${r.path}`;
+
+  it('has one route per entry in functions/api/routes, each behind the token authorizer unless public', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', ROUTES_WITH_PUBLIC.length);
+    const [[authId]] = ofType('AWS::ApiGatewayV2::Authorizer');
+    for (const route of ROUTES_WITH_PUBLIC) {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', route.public
+        ? { RouteKey: routeKey(route), AuthorizationType: 'NONE', AuthorizerId: Match.absent() }
+        : { RouteKey: routeKey(route), AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authId } });
+    }
+  });
+
+  it('serves only the routes declared public without a token', () => {
+    const publicKeys = ofType('AWS::ApiGatewayV2::Route').filter(([, r]) => r.Properties.AuthorizationType !== 'CUSTOM').map(([, r]) => r.Properties.RouteKey);
+    expect(publicKeys.sort()).toEqual(ROUTES_WITH_PUBLIC.filter((r) => r.public).map(routeKey).sort());
+    expect(publicKeys).toContain(routeKey(PUBLIC_ROUTE));
+  });
+
+  it('checks the Authorization header with the authorizer function and caches its answers', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'REQUEST',
+      EnableSimpleResponses: true,
+      IdentitySource: ['$request.header.Authorization'],
+      AuthorizerResultTtlInSeconds: 300,
+      AuthorizerUri: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([arnOf(stack.authorizerFn.fn)])] }),
+    });
+  });
+
+  it('throttles every route: reads at the read rate, writes at the write rate', () => {
+    const [[, stage]] = ofType('AWS::ApiGatewayV2::Stage');
+    expect(stage.Properties.StageName).toBe('$default');
+    expect(stage.Properties.DefaultRouteSettings).toEqual({ ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 });
+    expect(Object.keys(stage.Properties.RouteSettings).sort()).toEqual(ROUTES_WITH_PUBLIC.map(routeKey).sort());
+    for (const route of ROUTES_WITH_PUBLIC) {
+      expect(stage.Properties.RouteSettings[routeKey(route)]).toEqual(route.method === 'GET'
+        ? { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 }
+        : { ThrottlingRateLimit: 1, ThrottlingBurstLimit: 2 });
+    }
+  });
+
+  it('creates the stage after the routes its settings name', () => {
+    const [[, stage]] = ofType('AWS::ApiGatewayV2::Stage');
+    const routeIds = ofType('AWS::ApiGatewayV2::Route').map(([id]) => id);
+    expect(stage.DependsOn).toEqual(expect.arrayContaining(routeIds));
+  });
+
+  it('writes JSON access logs to a log group with retention', () => {
+    const [[, stage]] = ofType('AWS::ApiGatewayV2::Stage');
+    expect(stage.Properties.AccessLogSettings.DestinationArn).toEqual(arnOf(stack.api.accessLogs));
+    const format = JSON.parse(stage.Properties.AccessLogSettings.Format);
+    expect(format).toMatchObject({ requestId: '$context.requestId', routeKey: '$context.routeKey', status: '$context.status', authorizerError: '$context.authorizer.error' });
+    expect(JSON.stringify(format)).not.toMatch(/authorization|header/i);
+    expect(resources[logicalId(stack.api.accessLogs)].Properties.RetentionInDays).toBe(14);
+  });
+
+  it('allows CORS only from the configured dashboard origin', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      ProtocolType: 'HTTP',
+      CorsConfiguration: Match.objectLike({ AllowOrigins: ['https://dashboard.example.com'], AllowHeaders: Match.arrayWith(['authorization']) }),
+    });
+  });
+});
+
+describe('secrets', () => {
+  it('the API token is generated at deploy, long and unguessable', () => {
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({ PasswordLength: 43, ExcludePunctuation: true }),
+      SecretString: Match.absent(),
+    });
+  });
+
+  it('the source credentials secret is created empty, as a JSON object', () => {
+    expect(resources[logicalId(stack.sourceCredentials)].Properties.SecretString).toBe('{}');
+  });
+
+  it('functions get secret ARNs, never values, and only the functions that read them (collectors and the API for POST /collect)', () => {
+    const env = (f: VerdictFunction) => resources[logicalId(f.fn)].Properties.Environment.Variables as Json;
+    expect(env(stack.authorizerFn).API_TOKEN_SECRET_ARN).toEqual(ref(stack.apiToken));
+    for (const f of [stack.apiFn, ...Object.values(stack.collectorFns)]) {
+      expect(env(f).SOURCE_SECRET_ARN).toEqual(ref(stack.sourceCredentials));
+      expect(env(f).API_TOKEN_SECRET_ARN).toBeUndefined();
+    }
+    expect(env(stack.scorerFn).SOURCE_SECRET_ARN).toBeUndefined();
+    expect(env(stack.scorerFn).API_TOKEN_SECRET_ARN).toBeUndefined();
+    expect(env(stack.authorizerFn).SOURCE_SECRET_ARN).toBeUndefined();
+  });
+});
+
+describe('events', () => {
+  it('a custom bus receives Verdict events; the scorer and API know its name', () => {
+    template.resourceCountIs('AWS::Events::EventBus', 1);
+    for (const f of [stack.scorerFn, stack.apiFn]) {
+      expect(resources[logicalId(f.fn)].Properties.Environment.Variables.EVENT_BUS_NAME).toEqual(ref(stack.eventBus));
+    }
+    for (const f of [stack.authorizerFn, stack.collectorFns.x!]) {
+      expect(resources[logicalId(f.fn)].Properties.Environment.Variables.EVENT_BUS_NAME).toBeUndefined();
+    }
+  });
+});
+
+describe('alarms and budget', () => {
+  const topic = () => ref(stack.alerts.topic);
+
+  it('alarm on any error of each function, notifying the topic on alarm and recovery', () => {
+    for (const [, f] of stack.functions()) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: ref(f.fn) }],
+        Statistic: 'Sum',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [topic()],
+        OKActions: [topic()],
+      });
+    }
+  });
+
+  it('alarm when the dead-letter queue holds anything', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(stack.deadLetters), 'QueueName'] } }],
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      AlarmActions: [topic()],
+    });
+  });
+
+  it.each([['x', 360], ['bluesky', 15], ['perplexity', 1440]])('alarm when %s has no successful collection in 2 consecutive %i-minute slots', (source, slot) => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: COLLECTION_METRIC.namespace,
+      MetricName: COLLECTION_METRIC.metricName,
+      Dimensions: [{ Name: COLLECTION_METRIC.dimension, Value: source }],
+      Statistic: 'Sum',
+      Period: slot * 60,
+      EvaluationPeriods: 2,
+      DatapointsToAlarm: 2,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+      AlarmActions: [topic()],
+    });
+  });
+
+  it('the missed-collection alarm watches the metric the collector handler emits', () => {
+    const emitted = (outcome: 'ok' | 'partial' | 'failed' | 'not_configured') => JSON.parse(collectionMetricLine({ source: 'x', outcome }, 0));
+    const line = emitted('ok');
+    const directive = line._aws.CloudWatchMetrics[0];
+    expect(directive.Namespace).toBe(COLLECTION_METRIC.namespace);
+    expect(directive.Dimensions).toEqual([[COLLECTION_METRIC.dimension]]);
+    expect(directive.Metrics).toEqual([{ Name: COLLECTION_METRIC.metricName, Unit: 'Count' }]);
+    expect(line[COLLECTION_METRIC.dimension]).toBe('x');
+    expect([emitted('ok'), emitted('partial'), emitted('failed'), emitted('not_configured')].map((l) => l[COLLECTION_METRIC.metricName])).toEqual([1, 1, 0, 0]);
+  });
+
+  it('has no more alarms than those (each standard alarm is billed)', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', stack.functions().length + 1 + 3);
+  });
+
+  it('the topic enforces TLS, lets only this account\'s CloudWatch alarms and budgets publish, and emails the owner', () => {
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'owner@example.com', TopicArn: topic() });
+    const [[, policy]] = ofType('AWS::SNS::TopicPolicy');
+    const statements = policy.Properties.PolicyDocument.Statement as Json[];
+    expect(statements).toEqual(expect.arrayContaining([
+      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      expect.objectContaining({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish', Condition: expect.objectContaining({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } }) }),
+      expect.objectContaining({ Principal: { Service: 'budgets.amazonaws.com' }, Action: 'sns:Publish', Condition: expect.objectContaining({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } }) }),
+    ]));
+    expect(statements.filter((s) => s.Effect === 'Allow').every((s) => s.Principal.Service && s.Condition)).toBe(true);
+  });
+
+  it('a monthly cost budget alerts the topic at the configured percentage', () => {
+    template.hasResourceProperties('AWS::Budgets::Budget', {
+      Budget: { BudgetType: 'COST', TimeUnit: 'MONTHLY', BudgetLimit: { Amount: 3, Unit: 'USD' }, BudgetName: Match.anyValue() },
+      NotificationsWithSubscribers: Match.arrayWith([{
+        Notification: { NotificationType: 'ACTUAL', ComparisonOperator: 'GREATER_THAN', Threshold: 90, ThresholdType: 'PERCENTAGE' },
+        Subscribers: [{ SubscriptionType: 'SNS', Address: topic() }],
+      }]),
+    });
+    const [[, budget]] = ofType('AWS::Budgets::Budget');
+    expect(budget.DependsOn).toEqual(expect.arrayContaining([logicalId(stack.alerts.topic.node.findChild('Policy'))]));
+  });
+});
+
+describe('outputs', () => {
+  it('give the API URL, the dashboard URL and the secret names', () => {
+    const outputs = template.toJSON().Outputs as Json;
+    expect(Object.keys(outputs)).toEqual(expect.arrayContaining(['ApiUrl', 'DashboardUrl', 'ApiTokenSecretName', 'SourceCredentialsSecretName']));
+    expect(outputs.ApiUrl.Value).toEqual({ 'Fn::GetAtt': [logicalId(stack.api.api), 'ApiEndpoint'] });
+    expect(outputs.DashboardUrl.Value).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(stack.api.api), 'ApiEndpoint'] }, '/']] });
+    expect(JSON.stringify(outputs.ApiTokenSecretName.Value)).toContain(logicalId(stack.apiToken));
+    expect(JSON.stringify(outputs.SourceCredentialsSecretName.Value)).toContain(logicalId(stack.sourceCredentials));
+  });
+});
+
+function fnNamed(name: string): VerdictFunction {
+  const hit = stack.functions().find(([n]) => n === name);
+  if (!hit) throw new Error(`no function ${name}`);
+  return hit[1];
+}
