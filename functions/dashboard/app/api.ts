@@ -5,9 +5,12 @@
  */
 import type { Experiment } from '../../domain/experiment';
 import type { MetricDefinition } from '../../domain/metric-catalog';
-import type { InterimReadout, Verdict } from '../../domain/verdict';
+import type { InterimReadout as DomainInterimReadout, Verdict as DomainVerdict } from '../../domain/verdict';
 
-export type { Experiment, MetricDefinition, InterimReadout, Verdict };
+export type { Experiment, MetricDefinition };
+/** Verdicts and readouts name the unit of their values (newer APIs); older ones leave it to the catalog. */
+export type Verdict = DomainVerdict & { unit?: string };
+export type InterimReadout = DomainInterimReadout & { unit?: string };
 
 /** GET /experiments/{id}: the experiment, with an interim readout while it runs (and lifecycle notes). */
 export type ExperimentDetail = Experiment & { interim?: InterimReadout | null; startedBy?: 'user' | 'loop'; abandonReason?: string };
