@@ -1,9 +1,15 @@
 /**
  * Experiments: the request schemas that validate them (shared by the API, the CLI, OpenAPI and MCP)
- * and the pure rules for windows and status.
+ * and the pure rules for windows and the lifecycle:
+ *
+ *   backlog ──start──▶ planned ──start passes──▶ running ──window ends──▶ concluded
+ *      │                  │                          │
+ *      └──────────────────┴──────── abandon ─────────┴──▶ abandoned   (kept, never scored)
+ *
+ * A backlog item has no window until it is started (by the user, or by the loop with start = now).
  */
 import { z } from 'zod';
-import { isKnownMetricKey } from './metric-catalog';
+import { isKnownMetricKey, METRIC_CATALOG } from './metric-catalog';
 
 export const MIN_WINDOW_DAYS = 7;
 export const MAX_WINDOW_DAYS = 42;
@@ -11,11 +17,13 @@ const DAY_MS = 86_400_000;
 
 const isoDateTime = z.iso.datetime({ offset: true });
 /** Accepts a full ISO-8601 date-time or a plain date (taken as 00:00 UTC). */
-const instant = z.union([isoDateTime, z.iso.date()]).transform((s) => new Date(s.length === 10 ? `${s}T00:00:00Z` : s).toISOString());
+export const InstantSchema = z.union([isoDateTime, z.iso.date()]).transform((s) => new Date(s.length === 10 ? `${s}T00:00:00Z` : s).toISOString());
+const instant = InstantSchema;
 
-export const MetricKeySchema = z.string().refine(isKnownMetricKey, {
-  message: 'Unknown metric: see GET /metrics or `verdict metrics` for the catalog',
-});
+export const MetricKeySchema = z
+  .string()
+  .refine(isKnownMetricKey, { message: 'Unknown metric: see GET /metrics or `verdict metrics` for the catalog' })
+  .describe(`A primary metric from the catalog (GET /metrics): ${METRIC_CATALOG.map((m) => m.key).join(', ')}; citation metrics take an engine qualifier, e.g. citations.citation_rate:perplexity`);
 
 export const DecisionRuleSchema = z.strictObject({
   /** Minimum relative lift (0.1 = +10 %) the effect must clear to keep. */
@@ -37,6 +45,7 @@ export const IceScoreSchema = z.strictObject({
 });
 export type IceScore = z.infer<typeof IceScoreSchema>;
 
+/** Fields every experiment and backlog item shares (name, hypothesis, metric, labels, ICE). */
 const descriptive = {
   name: z.string().trim().min(1).max(200),
   hypothesis: z.string().trim().min(1).max(2000),
@@ -78,6 +87,53 @@ export const CreateExperimentSchema = z
 export type CreateExperimentInput = z.input<typeof CreateExperimentSchema>;
 export type CreateExperiment = z.output<typeof CreateExperimentSchema>;
 
+/** POST /backlog body: an idea with a planned duration but no window yet; the loop starts it by ICE score. */
+export const BacklogItemSchema = z.strictObject({
+  name: descriptive.name,
+  hypothesis: descriptive.hypothesis,
+  primaryMetric: descriptive.primaryMetric,
+  decision: descriptive.decision,
+  channel: descriptive.channel,
+  tags: descriptive.tags,
+  secondaryMetrics: descriptive.secondaryMetrics,
+  iceScore: descriptive.iceScore,
+  /** Window length once started (days). */
+  durationDays: z.number().int().min(MIN_WINDOW_DAYS).max(MAX_WINDOW_DAYS).default(14),
+});
+export type BacklogItemInput = z.input<typeof BacklogItemSchema>;
+export type BacklogItem = z.output<typeof BacklogItemSchema>;
+
+/** POST /experiments/{id}/start body: when a backlog item's window begins (default: now). */
+export const StartExperimentSchema = z.strictObject({ start: instant.optional() });
+
+/** POST /experiments/{id}/abandon body. */
+export const AbandonExperimentSchema = z.strictObject({ reason: z.string().trim().min(1).max(2000).optional() });
+
+/**
+ * PATCH /experiments/{id} body. Which fields a status accepts is decided by `updateExperiment`:
+ * backlog and planned items take any field but learnings; concluded and abandoned ones only learnings.
+ */
+export const UpdateExperimentSchema = z
+  .strictObject({
+    name: descriptive.name.optional(),
+    hypothesis: descriptive.hypothesis.optional(),
+    primaryMetric: descriptive.primaryMetric.optional(),
+    decision: DecisionRuleSchema.partial().optional(),
+    /** null removes an explicit baseline (back to the default: the same length before the window). */
+    baseline: PeriodSchema.nullable().optional(),
+    channel: descriptive.channel,
+    tags: descriptive.tags,
+    secondaryMetrics: descriptive.secondaryMetrics,
+    iceScore: IceScoreSchema.optional(),
+    start: instant.optional(),
+    end: instant.optional(),
+    durationDays: z.number().int().min(MIN_WINDOW_DAYS).max(MAX_WINDOW_DAYS).optional(),
+    /** What the team learned, added after the verdict (markdown welcome). */
+    learnings: z.string().trim().max(10_000).optional(),
+  })
+  .refine((u) => Object.keys(u).length > 0, { message: 'Give at least one field to change' });
+export type ExperimentUpdate = z.output<typeof UpdateExperimentSchema>;
+
 export const EXPERIMENT_STATUSES = ['backlog', 'planned', 'running', 'concluded', 'abandoned'] as const;
 export type ExperimentStatus = (typeof EXPERIMENT_STATUSES)[number];
 
@@ -99,36 +155,62 @@ export interface Experiment {
   secondaryMetrics?: string[];
   iceScore?: IceScore;
   learnings?: string;
+  /** 'loop' when the scheduler started it from the backlog to keep the target filled. */
+  startedBy?: 'user' | 'loop';
   createdAt: string;
   updatedAt: string;
   concludedAt?: string;
+  abandonedAt?: string;
+  abandonReason?: string;
 }
 
 export const DEFAULT_DECISION: DecisionRule = { minLift: 0, confidence: 0.95 };
 
 /** Builds the stored experiment for a validated create request at time `now`. */
 export function newExperiment(input: CreateExperiment, id: string, now: Date): Experiment {
-  const start = input.start;
-  const end = input.end ?? new Date(Date.parse(start) + (input.durationDays as number) * DAY_MS).toISOString();
-  const durationDays = Math.round((Date.parse(end) - Date.parse(start)) / DAY_MS);
+  const nowIso = now.toISOString();
+  return { ...scheduled(input, now), id, createdAt: nowIso, updatedAt: nowIso };
+}
+
+/** Builds the stored backlog item for a validated backlog request at time `now`. */
+export function newBacklogItem(input: BacklogItem, id: string, now: Date): Experiment {
   const nowIso = now.toISOString();
   return {
     id,
+    ...describe(input),
+    status: 'backlog',
+    durationDays: input.durationDays,
+    createdAt: nowIso,
+    updatedAt: nowIso,
+  };
+}
+
+type Described = Pick<Experiment, 'name' | 'hypothesis' | 'primaryMetric' | 'decision' | 'channel' | 'tags' | 'secondaryMetrics' | 'iceScore'>;
+
+function describe(input: Omit<BacklogItem, 'durationDays'>): Described {
+  return {
     name: input.name,
     hypothesis: input.hypothesis,
     primaryMetric: input.primaryMetric,
-    status: Date.parse(start) <= now.getTime() ? 'running' : 'planned',
-    start,
-    end,
-    durationDays,
     decision: { ...DEFAULT_DECISION, ...input.decision },
-    ...(input.baseline && { baseline: input.baseline }),
     ...(input.channel && { channel: input.channel }),
     ...(input.tags && { tags: input.tags }),
     ...(input.secondaryMetrics && { secondaryMetrics: input.secondaryMetrics }),
     ...(input.iceScore && { iceScore: input.iceScore }),
-    createdAt: nowIso,
-    updatedAt: nowIso,
+  };
+}
+
+/** The descriptive fields and window of a scheduled experiment; running once its start has passed. */
+function scheduled(input: CreateExperiment, now: Date): Omit<Experiment, 'id' | 'createdAt' | 'updatedAt'> {
+  const start = input.start;
+  const end = input.end ?? new Date(Date.parse(start) + (input.durationDays as number) * DAY_MS).toISOString();
+  return {
+    ...describe(input),
+    status: Date.parse(start) <= now.getTime() ? 'running' : 'planned',
+    start,
+    end,
+    durationDays: Math.round((Date.parse(end) - Date.parse(start)) / DAY_MS),
+    ...(input.baseline && { baseline: input.baseline }),
   };
 }
 
@@ -141,3 +223,181 @@ export function isDueForScoring(e: Experiment, now: Date): boolean {
 export function iceProduct(ice: IceScore | undefined): number | undefined {
   return ice ? ice.impact * ice.confidence * ice.ease : undefined;
 }
+
+// ── Lifecycle ───────────────────────────────────────────────────────────────────────────────────
+
+/** Every legal status change. concluded and abandoned are final. */
+export const TRANSITIONS: Readonly<Record<ExperimentStatus, readonly ExperimentStatus[]>> = {
+  backlog: ['planned', 'running', 'abandoned'],
+  planned: ['running', 'concluded', 'abandoned'],
+  running: ['concluded', 'abandoned'],
+  concluded: [],
+  abandoned: [],
+};
+
+export function canTransition(from: ExperimentStatus, to: ExperimentStatus): boolean {
+  return TRANSITIONS[from].includes(to);
+}
+
+export interface FieldProblem { path: string; message: string }
+
+/**
+ * The outcome of a lifecycle action: the experiment to store, a conflict with its current state
+ * (HTTP 409, with a reason a user can act on), or input that is invalid for this experiment (400).
+ */
+export type LifecycleOutcome =
+  | { kind: 'ok'; experiment: Experiment }
+  | { kind: 'conflict'; reason: string }
+  | { kind: 'invalid'; issues: FieldProblem[] };
+
+function illegal(e: Experiment, to: ExperimentStatus, why: string): LifecycleOutcome {
+  return { kind: 'conflict', reason: `Cannot move ${e.id} from ${e.status} to ${to}: ${why}` };
+}
+
+/** backlog → planned (start in the future) or running (start now or past). Default start: `now`. */
+export function startExperiment(e: Experiment, now: Date, options: { start?: string; by?: 'user' | 'loop' } = {}): LifecycleOutcome {
+  const start = options.start ?? now.toISOString();
+  const to: ExperimentStatus = Date.parse(start) <= now.getTime() ? 'running' : 'planned';
+  if (e.status !== 'backlog') {
+    return illegal(e, to, e.status === 'planned' || e.status === 'running'
+      ? 'it is already scheduled; change its start with PATCH while it is planned'
+      : `it is ${e.status}, which is final`);
+  }
+  const end = new Date(Date.parse(start) + e.durationDays * DAY_MS).toISOString();
+  return { kind: 'ok', experiment: { ...e, status: to, start, end, startedBy: options.by ?? 'user', updatedAt: now.toISOString() } };
+}
+
+/** planned → running once its start has passed (the scheduler's promotion); undefined when not due. */
+export function promoteIfStarted(e: Experiment, now: Date): Experiment | undefined {
+  if (e.status !== 'planned' || !e.start || !e.end) return undefined;
+  const t = now.getTime();
+  if (Date.parse(e.start) > t || Date.parse(e.end) <= t) return undefined;
+  return { ...e, status: 'running', updatedAt: now.toISOString() };
+}
+
+/**
+ * Abandons a backlog, planned or running experiment: the record stays, it is never scored. A running
+ * experiment whose window has already ended cannot be abandoned: its verdict is due.
+ */
+export function abandonExperiment(e: Experiment, now: Date, reason?: string): LifecycleOutcome {
+  if (!canTransition(e.status, 'abandoned')) return illegal(e, 'abandoned', `it is ${e.status}, which is final`);
+  if (e.status !== 'backlog' && e.end && Date.parse(e.end) <= now.getTime()) {
+    return illegal(e, 'abandoned', 'its window has ended and the verdict is due at the next scorer run');
+  }
+  const nowIso = now.toISOString();
+  return { kind: 'ok', experiment: { ...e, status: 'abandoned', abandonedAt: nowIso, updatedAt: nowIso, ...(reason && { abandonReason: reason }) } };
+}
+
+/** Only experiments that never started (backlog or planned) can be deleted; others are abandoned instead. */
+export function checkDeletable(e: Experiment): { ok: true } | { ok: false; reason: string } {
+  if (e.status === 'backlog' || e.status === 'planned') return { ok: true };
+  return {
+    ok: false,
+    reason: e.status === 'running'
+      ? `Cannot delete ${e.id}: it is running; abandon it instead (the record is kept, it is never scored)`
+      : `Cannot delete ${e.id}: it is ${e.status}, and the research log keeps every experiment that ran`,
+  };
+}
+
+const EDITABLE_BEFORE_START: readonly (keyof ExperimentUpdate)[] = [
+  'name', 'hypothesis', 'primaryMetric', 'decision', 'baseline', 'channel', 'tags', 'secondaryMetrics', 'iceScore', 'start', 'end', 'durationDays',
+];
+
+/**
+ * Applies a PATCH. backlog items: descriptive fields, ICE and duration; planned: also the window
+ * (re-validated like a create; a start that has passed makes it running); concluded and abandoned:
+ * learnings only; running: nothing (its window and metric are fixed — abandon it instead).
+ */
+export function updateExperiment(e: Experiment, update: ExperimentUpdate, now: Date): LifecycleOutcome {
+  const fields = Object.keys(update) as (keyof ExperimentUpdate)[];
+  const nowIso = now.toISOString();
+  if (e.status === 'running') {
+    return { kind: 'conflict', reason: `Cannot change ${e.id} while it is running: its window and metric are fixed; abandon it and create a new one` };
+  }
+  if (e.status === 'concluded' || e.status === 'abandoned') {
+    const others = fields.filter((f) => f !== 'learnings');
+    if (others.length > 0) return { kind: 'conflict', reason: `Cannot change ${others.join(', ')} of ${e.id}: it is ${e.status}; only learnings can be added` };
+    return { kind: 'ok', experiment: { ...e, ...(update.learnings ? { learnings: update.learnings } : { learnings: undefined }), updatedAt: nowIso } };
+  }
+  if (fields.includes('learnings')) {
+    return { kind: 'conflict', reason: `Cannot add learnings to ${e.id} yet: learnings are added after the verdict` };
+  }
+  const described = {
+    name: update.name ?? e.name,
+    hypothesis: update.hypothesis ?? e.hypothesis,
+    primaryMetric: update.primaryMetric ?? e.primaryMetric,
+    decision: { ...e.decision, ...update.decision },
+    channel: update.channel ?? e.channel,
+    tags: update.tags ?? e.tags,
+    secondaryMetrics: update.secondaryMetrics ?? e.secondaryMetrics,
+    iceScore: update.iceScore ?? e.iceScore,
+  };
+  if (e.status === 'backlog') {
+    const windowFields = (['start', 'end', 'baseline'] as const).filter((f) => fields.includes(f));
+    if (windowFields.length > 0) {
+      return { kind: 'conflict', reason: `Cannot set ${windowFields.join(', ')} on backlog item ${e.id}: start it (POST /experiments/${e.id}/start) to give it a window` };
+    }
+    const parsed = BacklogItemSchema.safeParse({ ...described, durationDays: update.durationDays ?? e.durationDays });
+    if (!parsed.success) return { kind: 'invalid', issues: problems(parsed.error) };
+    return { kind: 'ok', experiment: { ...withoutDescribed(e), ...newBacklogItem(parsed.data, e.id, now), createdAt: e.createdAt } };
+  }
+  // planned: re-validate the whole experiment as if created now, keeping its id and creation time.
+  const start = update.start ?? (e.start as string);
+  // A new end or duration replaces the window's length; a new start alone shifts the window, keeping its length.
+  const windowEnd = update.end !== undefined || update.durationDays !== undefined
+    ? stripUndefined({ end: update.end, durationDays: update.durationDays })
+    : update.start !== undefined ? { durationDays: e.durationDays } : { end: e.end };
+  const baseline = update.baseline === null ? undefined : update.baseline ?? e.baseline;
+  const parsed = CreateExperimentSchema.safeParse({ ...described, start, ...windowEnd, ...(baseline && { baseline }) });
+  if (!parsed.success) return { kind: 'invalid', issues: problems(parsed.error) };
+  const next = scheduled(parsed.data, now);
+  return { kind: 'ok', experiment: { ...withoutDescribed(e), ...next, id: e.id, createdAt: e.createdAt, updatedAt: nowIso, ...(next.status === 'running' && { startedBy: 'user' }) } };
+}
+
+/** The fields a PATCH rebuilds, removed first so a cleared optional field does not survive the merge. */
+function withoutDescribed(e: Experiment): Experiment {
+  const copy: Partial<Experiment> = { ...e };
+  for (const f of EDITABLE_BEFORE_START) delete (copy as Record<string, unknown>)[f];
+  return copy as Experiment;
+}
+
+function stripUndefined<T extends Record<string, unknown>>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function problems(error: z.ZodError): FieldProblem[] {
+  return error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message }));
+}
+
+// ── Response shape (documentation) ──────────────────────────────────────────────────────────────
+
+const isoString = z.string().describe('ISO-8601 date-time (UTC)');
+
+/** A stored experiment as the API returns it; GET /openapi.json documents responses with it. */
+export const ExperimentRecordSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  hypothesis: z.string(),
+  primaryMetric: z.string(),
+  status: z.enum(EXPERIMENT_STATUSES),
+  start: isoString.optional(),
+  end: isoString.describe('exclusive').optional(),
+  durationDays: z.number().int(),
+  decision: z.object({ minLift: z.number(), confidence: z.number() }),
+  baseline: z.object({ start: isoString, end: isoString }).optional(),
+  channel: z.string().optional(),
+  tags: z.array(z.string()).optional(),
+  secondaryMetrics: z.array(z.string()).optional(),
+  iceScore: z.object({ impact: z.number().int(), confidence: z.number().int(), ease: z.number().int() }).optional(),
+  learnings: z.string().optional(),
+  startedBy: z.enum(['user', 'loop']).optional(),
+  createdAt: isoString,
+  updatedAt: isoString,
+  concludedAt: isoString.optional(),
+  abandonedAt: isoString.optional(),
+  abandonReason: z.string().optional(),
+});
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/** Compile-time guard: the documented shape is exactly the Experiment interface. */
+export const EXPERIMENT_RECORD_MATCHES_INTERFACE: Same<z.infer<typeof ExperimentRecordSchema>, Experiment> = true;

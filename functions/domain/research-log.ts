@@ -1,0 +1,144 @@
+/**
+ * The research log: one row per concluded experiment, newest first — what was tried, on which metric,
+ * over which window, what it did, and the decision. Rendered as JSON rows, TSV (the spreadsheet-friendly
+ * equivalent of autoresearch's results.tsv) or a markdown table.
+ */
+import type { Experiment } from './experiment';
+import type { Decision, Interval, Verdict, VerdictReason } from './verdict';
+
+export interface ResearchLogRow {
+  id: string;
+  name: string;
+  primaryMetric: string;
+  /** Unit of the values and absolute effect (from the verdict), when known. */
+  unit?: string;
+  window: { start: string; end: string };
+  /** When the verdict was recorded (the row's sort key). */
+  concludedAt: string;
+  baselineValue: number | null;
+  windowValue: number | null;
+  effect: {
+    /** Window − counterfactual, in the metric's unit. */
+    absolute: number | null;
+    absoluteInterval: Interval | null;
+    /** Relative lift as a fraction (0.25 = +25 %). */
+    relative: number | null;
+    relativeInterval: Interval | null;
+  };
+  decision: Decision;
+  reason: VerdictReason;
+  /** The hypothesis on one line (at most 160 characters). */
+  description: string;
+}
+
+const DESCRIPTION_MAX = 160;
+
+/**
+ * Rows for experiments with their current verdict, newest conclusion first (one scorer run concludes
+ * several at the same instant: then the later window first). Entries without a verdict are skipped.
+ */
+export function researchLogRows(entries: readonly { experiment: Experiment; verdict: Verdict | undefined }[]): ResearchLogRow[] {
+  return entries
+    .filter((e): e is { experiment: Experiment; verdict: Verdict } => e.verdict !== undefined)
+    .map(({ experiment, verdict }) => ({
+      id: experiment.id,
+      name: oneLine(experiment.name, 200),
+      primaryMetric: experiment.primaryMetric,
+      ...(verdict.unit && { unit: verdict.unit }),
+      window: verdict.periods.window,
+      concludedAt: experiment.concludedAt ?? verdict.scoredAt,
+      baselineValue: verdict.baselineValue,
+      windowValue: verdict.windowValue,
+      effect: {
+        absolute: verdict.effect.absolute,
+        absoluteInterval: verdict.effect.absoluteInterval,
+        relative: verdict.effect.relative,
+        relativeInterval: verdict.effect.relativeInterval,
+      },
+      decision: verdict.decision,
+      reason: verdict.reason,
+      description: oneLine(experiment.hypothesis, DESCRIPTION_MAX),
+    }))
+    .sort((a, b) => descending(a.concludedAt, b.concludedAt) || descending(a.window.end, b.window.end) || descending(a.id, b.id));
+}
+
+export const TSV_COLUMNS = [
+  'concluded', 'id', 'name', 'metric', 'window_start', 'window_end', 'baseline', 'window',
+  'effect', 'effect_low', 'effect_high', 'lift', 'lift_low', 'lift_high', 'decision', 'reason', 'description',
+] as const;
+
+/**
+ * Tab-separated values with a header row: plain numbers (full precision, `.` decimal), empty cells for
+ * unknown values, lift as a fraction, dates as ISO-8601. Tabs and newlines inside text become spaces.
+ */
+export function researchLogTsv(rows: readonly ResearchLogRow[]): string {
+  const num = (n: number | null | undefined) => (n === null || n === undefined || !Number.isFinite(n) ? '' : String(n));
+  const lines = rows.map((r) => [
+    r.concludedAt, r.id, r.name, r.primaryMetric, r.window.start, r.window.end, num(r.baselineValue), num(r.windowValue),
+    num(r.effect.absolute), num(r.effect.absoluteInterval?.lower), num(r.effect.absoluteInterval?.upper),
+    num(r.effect.relative), num(r.effect.relativeInterval?.lower), num(r.effect.relativeInterval?.upper),
+    r.decision, r.reason, r.description,
+  ].map(tsvCell).join('\t'));
+  return `${[TSV_COLUMNS.join('\t'), ...lines].join('\n')}\n`;
+}
+
+/** A GitHub-flavoured markdown table for notes and PRs: rounded numbers, lift in percent. */
+export function researchLogMarkdown(rows: readonly ResearchLogRow[]): string {
+  const head = '| Concluded | Experiment | Metric | Window | Baseline → window | Effect (95 % interval) | Decision | Reason | Description |';
+  const rule = '|---|---|---|---|---|---|---|---|---|';
+  const body = rows.map((r) => `| ${[
+    r.concludedAt.slice(0, 10),
+    `${r.name} (\`${r.id}\`)`,
+    `\`${r.primaryMetric}\``,
+    `${r.window.start.slice(0, 10)} → ${r.window.end.slice(0, 10)}`,
+    `${round(r.baselineValue)} → ${round(r.windowValue)}${r.unit ? ` ${r.unit}` : ''}`,
+    effectText(r),
+    r.decision.toUpperCase(),
+    r.reason.replace(/_/g, ' '),
+    r.description,
+  ].map(mdCell).join(' | ')} |`);
+  return `${[head, rule, ...body].join('\n')}\n`;
+}
+
+/** "+12.3 % (−4.1 % to +30.2 %)", else the absolute effect, else "n/a". */
+export function effectText(r: Pick<ResearchLogRow, 'effect'>): string {
+  const { relative, relativeInterval, absolute, absoluteInterval } = r.effect;
+  if (relative !== null) {
+    return `${percent(relative)}${relativeInterval ? ` (${percent(relativeInterval.lower)} to ${percent(relativeInterval.upper)})` : ''}`;
+  }
+  if (absolute !== null) {
+    return `${signed(absolute)}${absoluteInterval ? ` (${signed(absoluteInterval.lower)} to ${signed(absoluteInterval.upper)})` : ''}`;
+  }
+  return 'n/a';
+}
+
+function percent(fraction: number): string {
+  const p = fraction * 100;
+  return `${p >= 0 ? '+' : '−'}${Math.abs(p).toFixed(1)} %`;
+}
+
+function signed(n: number): string {
+  return `${n >= 0 ? '+' : '−'}${Math.abs(n).toPrecision(3)}`;
+}
+
+function round(n: number | null): string {
+  if (n === null || !Number.isFinite(n)) return 'n/a';
+  return Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 1 ? n.toFixed(2) : n.toPrecision(3);
+}
+
+function descending(a: string, b: string): number {
+  return a === b ? 0 : a < b ? 1 : -1;
+}
+
+function oneLine(s: string, max: number): string {
+  const flat = s.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+function tsvCell(s: string): string {
+  return s.replace(/[\t\r\n]+/g, ' ');
+}
+
+function mdCell(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
+}
