@@ -5,8 +5,9 @@
 import type { Experiment } from '../domain/experiment';
 import { parseMetricKey } from '../domain/metric-catalog';
 import type { Observation } from '../domain/observation';
+import { interimReadout } from '../domain/scoring/interim';
 import { observationRange, scoreExperiment } from '../domain/scoring/score-experiment';
-import type { Verdict } from '../domain/verdict';
+import type { InterimReadout, Verdict } from '../domain/verdict';
 import type { ExperimentStore } from '../store/experiment-store';
 import type { ObservationStore } from '../store/observation-store';
 
@@ -53,8 +54,29 @@ export async function scoreDueExperiments(now: Date, deps: ScoreDeps): Promise<S
   return result;
 }
 
+/**
+ * Scores a concluded experiment again on the observations stored now — an explicit user action (new or
+ * corrected data). The new verdict becomes current; every earlier one stays in the history.
+ */
+export async function rescoreExperiment(experiment: Experiment, now: Date, deps: Pick<ScoreDeps, 'experiments' | 'observations'>): Promise<{ verdict: Verdict; previous: Verdict | undefined }> {
+  const [observations, others, previous] = await Promise.all([
+    observationsFor(experiment, deps.observations),
+    overlapCandidates(deps.experiments),
+    deps.experiments.getVerdict(experiment.id),
+  ]);
+  const verdict = scoreExperiment(experiment, observations, { now, otherExperiments: others.filter((o) => o.id !== experiment.id) });
+  await deps.experiments.recordRescore(experiment.id, verdict);
+  return { verdict, previous };
+}
+
+/** Progress of a running experiment so far, computed by the same engine — explicitly not a verdict. */
+export async function interimFor(experiment: Experiment, now: Date, deps: Pick<ScoreDeps, 'experiments' | 'observations'>): Promise<InterimReadout> {
+  const [observations, others] = await Promise.all([observationsFor(experiment, deps.observations), overlapCandidates(deps.experiments)]);
+  return interimReadout(experiment, observations, { now, otherExperiments: others.filter((o) => o.id !== experiment.id) });
+}
+
 /** Experiments that may overlap a due one: everything that has or had a window. */
-async function overlapCandidates(store: ExperimentStore): Promise<Experiment[]> {
+export async function overlapCandidates(store: ExperimentStore): Promise<Experiment[]> {
   const lists = await Promise.all((['planned', 'running', 'concluded'] as const).map((s) => store.listAll(s)));
   return lists.flat();
 }

@@ -1,0 +1,76 @@
+/**
+ * The loop keeps itself full: planned experiments whose start has passed become running, then, while
+ * fewer than the target are running, the highest-ICE backlog items whose metric is not under test start
+ * now with their planned duration. Runs at the end of every scorer run, right after verdicts free slots.
+ */
+import { promoteIfStarted, startExperiment, type Experiment } from '../domain/experiment';
+import { planLoop, type LoopState } from '../domain/loop';
+import { experimentStarted, type EventPublisher } from '../shared/events';
+import { ConflictError } from '../shared/errors';
+import type { ExperimentStore } from '../store/experiment-store';
+
+export interface FillLoopDeps {
+  experiments: ExperimentStore;
+  events: EventPublisher;
+  /** Experiments to keep running at once (config loop.targetActive). */
+  target: number;
+  log: { info(message: string, extra?: Record<string, unknown>): void; warn(message: string, extra?: Record<string, unknown>): void };
+}
+
+export interface FillLoopResult {
+  /** planned → running. */
+  promoted: string[];
+  /** backlog → running, in ICE order. */
+  started: string[];
+  /** Running after this fill. */
+  running: number;
+  target: number;
+  /** The loop's state after this fill. */
+  state: LoopState;
+  message: string;
+}
+
+export async function fillLoop(now: Date, deps: FillLoopDeps): Promise<FillLoopResult> {
+  const promoted: string[] = [];
+  for (const planned of await deps.experiments.listAll('planned')) {
+    const running = promoteIfStarted(planned, now);
+    if (running && (await replaceIfUnchanged(running, 'planned', deps))) {
+      promoted.push(running.id);
+      await deps.events.publish(experimentStarted(running));
+    }
+  }
+
+  const [running, planned, backlog] = await Promise.all((['running', 'planned', 'backlog'] as const).map((s) => deps.experiments.listAll(s)));
+  const plan = planLoop({ backlog, scheduled: [...running, ...planned], target: deps.target, now });
+  const started: string[] = [];
+  for (const item of plan.toStart) {
+    const outcome = startExperiment(item, now, { by: 'loop' });
+    if (outcome.kind !== 'ok') continue;
+    if (await replaceIfUnchanged(outcome.experiment, 'backlog', deps)) {
+      started.push(item.id);
+      deps.log.info('experiment started from the backlog', { experimentId: item.id, primaryMetric: item.primaryMetric, end: outcome.experiment.end });
+      await deps.events.publish(experimentStarted(outcome.experiment));
+    }
+  }
+
+  // The state after this fill, as GET /health will see it.
+  const after = planLoop({
+    backlog: backlog.filter((b) => !started.includes(b.id)),
+    scheduled: [...running, ...planned, ...plan.toStart.filter((t) => started.includes(t.id)).map((t) => ({ ...t, status: 'running' as const }))],
+    target: deps.target,
+    now,
+  });
+  return { promoted, started, running: after.running, target: deps.target, state: after.state, message: after.message };
+}
+
+/** Stores a transition unless a concurrent run or user changed the experiment first (then skips it). */
+async function replaceIfUnchanged(next: Experiment, expected: Experiment['status'], deps: Pick<FillLoopDeps, 'experiments' | 'log'>): Promise<boolean> {
+  try {
+    await deps.experiments.replace(next, expected);
+    return true;
+  } catch (err) {
+    if (!(err instanceof ConflictError)) throw err;
+    deps.log.warn('experiment changed during the loop fill; skipped', { experimentId: next.id });
+    return false;
+  }
+}
