@@ -2,15 +2,33 @@
  * The one place errors become HTTP responses: `{ error: { code, message, details?, requestId } }`.
  * Typed errors carry safe messages; anything else is a 500 with a generic message (detail only in logs).
  */
+import { z } from 'zod';
 import { AppError, ConflictError, NotFoundError, UnauthorizedError, ValidationError } from '../shared/errors';
 import type { ApiResponse } from './http';
+
+/** The one error envelope every route answers with (documented in GET /openapi.json). */
+export const ErrorEnvelopeSchema = z.object({
+  error: z.object({
+    code: z.string().describe('validation_failed, not_found, conflict, idempotency_key_reused, method_not_allowed, payload_too_large, internal_error'),
+    message: z.string().describe('Safe to show a user; for 409 it names the reason'),
+    details: z.unknown().optional().describe('validation_failed: { issues: [{ path, message }] }; conflict: { status, allowedTransitions }'),
+    requestId: z.string().describe('Quote it when reporting a problem: it finds the request in the logs'),
+  }),
+});
+
+/** Error codes without a class of their own. */
+const STATUS_BY_CODE: Record<string, number> = {
+  payload_too_large: 413,
+  method_not_allowed: 405,
+  idempotency_key_reused: 422,
+};
 
 export function statusFor(err: AppError): number {
   if (err instanceof ValidationError) return 400;
   if (err instanceof UnauthorizedError) return 401;
   if (err instanceof NotFoundError) return 404;
   if (err instanceof ConflictError) return 409;
-  return err.code === 'payload_too_large' ? 413 : err.code === 'method_not_allowed' ? 405 : 400;
+  return STATUS_BY_CODE[err.code] ?? 400;
 }
 
 export function errorResponse(err: unknown, requestId: string, log: { error(message: string, extra?: Record<string, unknown>): void }): ApiResponse {

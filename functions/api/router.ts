@@ -1,13 +1,33 @@
 /**
  * Routes requests to route functions by method and path template (`/experiments/{id}`), and maps every
- * outcome — result or typed error — to an HTTP result in one place.
+ * outcome — result or typed error — to an HTTP result in one place. POST requests carrying an
+ * `Idempotency-Key` header are answered once: a retry with the same key and body gets the first
+ * response again (header `idempotent-replayed: true`).
  */
-import { AppError, NotFoundError } from '../shared/errors';
+import { createHash } from 'node:crypto';
+import type { z } from 'zod';
+import { AppError, ConflictError, NotFoundError, ValidationError } from '../shared/errors';
+import { withCollaborators } from './collaborators';
 import { errorResponse } from './error-response';
 import { toApiRequest, toHttpResult, type ApiRequest, type ApiResponse, type HttpEvent, type HttpResult } from './http';
-import type { ApiServices } from './services';
+import type { ApiServices, ResolvedApiServices } from './services';
 
-export type RouteHandler = (req: ApiRequest, services: ApiServices) => Promise<ApiResponse>;
+export type RouteHandler = (req: ApiRequest, services: ResolvedApiServices) => Promise<ApiResponse>;
+
+/** What GET /openapi.json says about a route; request schemas are the same zod schemas the route parses with. */
+export interface RouteDoc {
+  summary: string;
+  description?: string;
+  /** OpenAPI tag (groups routes in viewers). */
+  tag: string;
+  body?: z.ZodType;
+  query?: z.ZodType;
+  /** Descriptions of the path template's parameters. */
+  params?: Record<string, string>;
+  success: { status: number; description: string; schema?: z.ZodType; contentTypes?: readonly string[] };
+  /** Statuses besides 400, 401 and 500 the route answers, with when. */
+  errors?: Partial<Record<404 | 409 | 422, string>>;
+}
 
 export interface Route {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT';
@@ -16,6 +36,7 @@ export interface Route {
   handle: RouteHandler;
   /** Served without the API token (e.g. the dashboard page); every other route is behind the authorizer. */
   public?: boolean;
+  doc?: RouteDoc;
 }
 
 interface CompiledRoute extends Route { pattern: RegExp; names: string[] }
@@ -35,10 +56,16 @@ class MethodNotAllowedError extends AppError {
   constructor(allowed: string[]) { super('method_not_allowed', `Method not allowed; use ${allowed.join(', ')}`); }
 }
 
+/** The Idempotency-Key was used before for a different request (method, path or body). */
+export class IdempotencyKeyReusedError extends AppError {
+  constructor() { super('idempotency_key_reused', 'This Idempotency-Key was already used for a different request; use a new key for a new request'); }
+}
+
 /** Serves one HTTP API event with the compiled routes. Never throws. */
 export async function dispatch(event: HttpEvent, routes: readonly CompiledRoute[], services: ApiServices): Promise<HttpResult> {
   const base = toApiRequest(event);
   try {
+    const s = withCollaborators(services);
     const matching = routes
       .map((r) => ({ route: r, match: r.pattern.exec(base.path) }))
       .filter((m): m is { route: CompiledRoute; match: RegExpExecArray } => m.match !== null);
@@ -47,11 +74,45 @@ export async function dispatch(event: HttpEvent, routes: readonly CompiledRoute[
     if (!hit) throw new MethodNotAllowedError([...new Set(matching.map((m) => m.route.method))]);
     const params: Record<string, string> = {};
     hit.route.names.forEach((name, i) => { params[name] = safeDecode(hit.match[i + 1]); });
-    const response = await hit.route.handle({ ...base, params }, services);
+    const req: ApiRequest = { ...base, params };
+    const key = hit.route.method === 'POST' ? idempotencyKey(req) : undefined;
+    const response = key === undefined ? await hit.route.handle(req, s) : await once(key, req, () => hit.route.handle(req, s), s);
     return toHttpResult(response);
   } catch (err) {
     return toHttpResult(errorResponse(err, base.requestId, services.log));
   }
+}
+
+function idempotencyKey(req: ApiRequest): string | undefined {
+  const key = req.headers['idempotency-key'];
+  if (key === undefined) return undefined;
+  if (!/^[\x21-\x7e]{1,255}$/.test(key)) {
+    throw new ValidationError('Invalid Idempotency-Key header', [{ path: 'Idempotency-Key', message: '1–255 visible ASCII characters, e.g. a UUID' }]);
+  }
+  return key;
+}
+
+/** Runs a POST at most once per Idempotency-Key; only successful (2xx) responses are remembered. */
+async function once(key: string, req: ApiRequest, run: () => Promise<ApiResponse>, s: ResolvedApiServices): Promise<ApiResponse> {
+  const fingerprint = createHash('sha256').update(`${req.method} ${req.path}\n${req.rawBody}`).digest('base64url');
+  const claim = await s.idempotency.claim(key, fingerprint, s.now());
+  if (claim.outcome === 'mismatch') throw new IdempotencyKeyReusedError();
+  if (claim.outcome === 'in_progress') {
+    throw new ConflictError('A request with this Idempotency-Key is still being served; retry in a moment', { reason: 'idempotency_in_progress' });
+  }
+  if (claim.outcome === 'replay') {
+    return { ...claim.response, headers: { ...claim.response.headers, 'idempotent-replayed': 'true' } };
+  }
+  let response: ApiResponse;
+  try {
+    response = await run();
+  } catch (err) {
+    await s.idempotency.release(key);
+    throw err;
+  }
+  if (response.status >= 200 && response.status < 300) await s.idempotency.complete(key, fingerprint, response, s.now());
+  else await s.idempotency.release(key);
+  return response;
 }
 
 function safeDecode(s: string): string {

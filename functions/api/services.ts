@@ -1,9 +1,14 @@
 /** What API routes may use: stores, config and a clock — injected so tests and the local runtime pass their own. */
 import { randomBytes } from 'node:crypto';
-import type { AppConfig } from '../shared/app-config';
+import type { AppConfig, SourceName } from '../shared/app-config';
+import type { EventPublisher } from '../shared/events';
 import type { ExperimentStore } from '../store/experiment-store';
+import type { IdempotencyStore } from '../store/idempotency-store';
 import type { ObservationStore } from '../store/observation-store';
-import type { RunStore } from '../store/run-store';
+import type { CollectionRun, RunStore } from '../store/run-store';
+
+/** Runs one source's collection for the slot containing `scheduledTime`, within `budgetMs`. */
+export type CollectNow = (source: SourceName, scheduledTime: string, budgetMs: number) => Promise<CollectionRun>;
 
 export interface ApiServices {
   experiments: ExperimentStore;
@@ -17,7 +22,16 @@ export interface ApiServices {
     warn(message: string, extra?: Record<string, unknown>): void;
     error(message: string, extra?: Record<string, unknown>): void;
   };
+  /** Idempotency-Key records; default: the experiments' table (see collaborators.ts). */
+  idempotency?: IdempotencyStore;
+  /** `Experiment Started` / `Verdict Reached` publisher; default: EventBridge when EVENT_BUS_NAME is set, else logged. */
+  events?: EventPublisher;
+  /** POST /collect; default: the collector job's collectSlot with the deployment's credentials. */
+  collect?: CollectNow;
 }
+
+/** ApiServices with every optional collaborator filled in. */
+export type ResolvedApiServices = ApiServices & Required<Pick<ApiServices, 'idempotency' | 'events' | 'collect'>>;
 
 /** Short, URL-safe experiment ids (`exp_` + 10 random base32 characters). */
 export function newExperimentId(): string {

@@ -1,7 +1,71 @@
-/** GET /metrics: the metric catalog, so clients (CLI, dashboard, agents) offer only valid primary metrics. */
-import { METRIC_CATALOG } from '../../domain/metric-catalog';
+/**
+ * GET /metrics: the metric catalog, so clients (CLI, dashboard, agents) offer only valid primary metrics.
+ * GET /metrics/{metric}: one metric's derived daily series (and, with ?raw=1, the stored observations
+ * behind it) for charts and the CLI's sparkline.
+ */
+import { z } from 'zod';
+import { METRIC_CATALOG, observedMetricsFor, parseMetricKey } from '../../domain/metric-catalog';
+import { InstantSchema as instant, MetricKeySchema } from '../../domain/experiment';
+import { dailySeries } from '../../domain/metrics/daily-series';
+import { parseOrThrow, ValidationError } from '../../shared/errors';
 import type { Route } from '../router';
 
+const DAY_MS = 86_400_000;
+/** Longest range one request may chart. */
+export const MAX_SERIES_DAYS = 400;
+/** Raw observations returned at most (the series itself is never truncated). */
+export const MAX_RAW_OBSERVATIONS = 5_000;
+/** Margin loaded either side so counts at the range's edges can be interpolated. */
+const EDGE_MARGIN_MS = 2 * DAY_MS;
+
+
+export const SeriesQuerySchema = z.strictObject({
+  from: instant.optional().describe('Start (inclusive), a date or date-time; default: 8 weeks before `to`'),
+  to: instant.optional().describe('End (exclusive); default: now'),
+  raw: z.enum(['0', '1', 'true', 'false']).optional().describe('1: also return the stored observations in the range'),
+});
+
 export const catalogRoutes: Route[] = [
-  { method: 'GET', path: '/metrics', handle: async () => ({ status: 200, body: { items: METRIC_CATALOG } }) },
+  {
+    method: 'GET',
+    path: '/metrics',
+    doc: { tag: 'Metrics', summary: 'The metric catalog', description: 'Every primary metric with its description, unit, kind and derivation.', success: { status: 200, description: '{ items }' } },
+    handle: async () => ({ status: 200, body: { items: METRIC_CATALOG } }),
+  },
+  {
+    method: 'GET',
+    path: '/metrics/{metric}',
+    doc: {
+      tag: 'Metrics', summary: 'A metric as a daily series',
+      description: `One value per UTC day in the metric's unit (null for a gap: never a zero). At most ${MAX_SERIES_DAYS} days per request; ?raw=1 adds up to ${MAX_RAW_OBSERVATIONS} stored observations.`,
+      params: { metric: 'Catalog key, e.g. x.follower_growth_rate or citations.citation_rate:perplexity' },
+      query: SeriesQuerySchema,
+      success: { status: 200, description: '{ metric, unit, from, to, series: [{ date, value }], observations? }' },
+    },
+    async handle(req, s) {
+      const metric = parseOrThrow(MetricKeySchema, req.params.metric, 'metric');
+      const q = parseOrThrow(SeriesQuerySchema, req.query, 'query');
+      const to = q.to ?? s.now().toISOString();
+      const from = q.from ?? new Date(Date.parse(to) - 56 * DAY_MS).toISOString();
+      const days = (Date.parse(to) - Date.parse(from)) / DAY_MS;
+      if (days <= 0) throw new ValidationError('Invalid query: to must be after from', [{ path: 'to', message: 'must be after from' }]);
+      if (days > MAX_SERIES_DAYS) throw new ValidationError(`Invalid query: at most ${MAX_SERIES_DAYS} days per request`, [{ path: 'from', message: `range longer than ${MAX_SERIES_DAYS} days` }]);
+      const definition = parseMetricKey(metric)!.definition;
+      const loaded = await s.observations.queryMany(
+        observedMetricsFor(metric),
+        new Date(Date.parse(from) - EDGE_MARGIN_MS).toISOString(),
+        new Date(Date.parse(to) + EDGE_MARGIN_MS).toISOString(),
+      );
+      const series = dailySeries(metric, loaded, { start: from, end: to });
+      const raw = q.raw === '1' || q.raw === 'true';
+      const inRange = raw ? loaded.filter((o) => o.at >= from && o.at < to) : [];
+      return {
+        status: 200,
+        body: {
+          metric, unit: definition.unit, description: definition.description, kind: definition.kind, from, to, series,
+          ...(raw && { observations: inRange.slice(0, MAX_RAW_OBSERVATIONS), ...(inRange.length > MAX_RAW_OBSERVATIONS && { truncated: true }) }),
+        },
+      };
+    },
+  },
 ];

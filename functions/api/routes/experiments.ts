@@ -1,59 +1,229 @@
-/** /experiments routes: create, list, show, verdict. */
+/**
+ * /experiments routes: create, list, show (with an interim readout while running), update, delete,
+ * start, abandon, verdict, verdict history and rescore. Every status change goes through the pure
+ * lifecycle rules in domain/experiment.ts and a conditional write, so an illegal or lost race is a 409.
+ */
 import { z } from 'zod';
-import { CreateExperimentSchema, EXPERIMENT_STATUSES, newExperiment } from '../../domain/experiment';
-import { NotFoundError, parseOrThrow } from '../../shared/errors';
-import { jsonBody } from '../http';
+import {
+  AbandonExperimentSchema, CreateExperimentSchema, EXPERIMENT_STATUSES, ExperimentRecordSchema, MetricKeySchema, StartExperimentSchema,
+  TRANSITIONS, UpdateExperimentSchema, abandonExperiment, checkDeletable, newExperiment, startExperiment, updateExperiment,
+  type Experiment, type LifecycleOutcome,
+} from '../../domain/experiment';
+import { experimentStarted, verdictReached } from '../../shared/events';
+import { ConflictError, NotFoundError, ValidationError, parseOrThrow } from '../../shared/errors';
+import { interimFor, rescoreExperiment } from '../../jobs/score-due';
+import { jsonBody, type ApiRequest } from '../http';
 import type { Route } from '../router';
+import type { ResolvedApiServices } from '../services';
 
-const ListQuerySchema = z.strictObject({
-  status: z.enum(EXPERIMENT_STATUSES).optional(),
-  metric: z.string().min(1).optional(),
-  limit: z.coerce.number().int().min(1).max(200).optional(),
-  cursor: z.string().min(1).max(2000).optional(),
+export const ListQuerySchema = z.strictObject({
+  status: z.enum(EXPERIMENT_STATUSES).optional().describe('Only experiments in this status'),
+  metric: MetricKeySchema.optional().describe('Only experiments on this primary metric (a base key also matches its `:engine` variants)'),
+  limit: z.coerce.number().int().min(1).max(200).optional().describe('Page size (default 50)'),
+  cursor: z.string().min(1).max(2000).optional().describe('nextCursor from the previous page'),
 });
 
-const IdSchema = z.string().regex(/^exp_[a-z0-9]{1,40}$/, 'not an experiment id');
+export const ExperimentIdSchema = z.string().regex(/^exp_[a-z0-9]{1,40}$/, 'not an experiment id');
+
+const ID_PARAM = { id: 'Experiment id, e.g. exp_k3m9x2q7ab' };
+
+export async function loadExperiment(req: ApiRequest, s: ResolvedApiServices): Promise<Experiment> {
+  const id = parseOrThrow(ExperimentIdSchema, req.params.id, 'experiment id');
+  const experiment = await s.experiments.get(id);
+  if (!experiment) throw new NotFoundError(`No experiment ${id}`);
+  return experiment;
+}
+
+/** Maps a lifecycle outcome to the experiment to store, a 409 naming the reason, or a 400 naming fields. */
+export function acceptOutcome(outcome: LifecycleOutcome, current: Experiment): Experiment {
+  if (outcome.kind === 'conflict') {
+    throw new ConflictError(outcome.reason, { status: current.status, allowedTransitions: TRANSITIONS[current.status] });
+  }
+  if (outcome.kind === 'invalid') {
+    throw new ValidationError(`Invalid change: ${outcome.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, outcome.issues);
+  }
+  return outcome.experiment;
+}
+
+/** Stores a transition from `current`, announcing the start when the experiment began running. */
+async function store(next: Experiment, current: Experiment, s: ResolvedApiServices): Promise<Experiment> {
+  await s.experiments.replace(next, current.status);
+  if (next.status === 'running' && current.status !== 'running') await s.events.publish(experimentStarted(next));
+  return next;
+}
 
 export const experimentRoutes: Route[] = [
   {
     method: 'POST',
     path: '/experiments',
+    doc: {
+      tag: 'Experiments', summary: 'Create a scheduled experiment',
+      description: 'A start and either an end or a duration (7–42 days). Status is running when the start has passed, else planned. Send an Idempotency-Key header so a retried create makes one experiment. Ideas without a window go to POST /backlog.',
+      body: CreateExperimentSchema, success: { status: 201, description: 'The stored experiment', schema: ExperimentRecordSchema },
+      errors: { 422: 'Idempotency-Key reused for a different request' },
+    },
     async handle(req, s) {
       const input = parseOrThrow(CreateExperimentSchema, jsonBody(req), 'experiment');
       const experiment = await s.experiments.create(newExperiment(input, s.newId(), s.now()));
+      if (experiment.status === 'running') await s.events.publish(experimentStarted({ ...experiment, startedBy: 'user' }));
       return { status: 201, body: experiment, headers: { location: `/experiments/${experiment.id}` } };
     },
   },
   {
     method: 'GET',
     path: '/experiments',
+    doc: {
+      tag: 'Experiments', summary: 'List experiments, newest first',
+      description: 'Filter by status and primary metric. Pages hold `limit` items; pass `nextCursor` back as `cursor` for the next page (absent on the last page).',
+      query: ListQuerySchema,
+      success: { status: 200, description: '{ items, nextCursor? }', schema: z.object({ items: z.array(ExperimentRecordSchema), nextCursor: z.string().optional() }) },
+    },
     async handle(req, s) {
       const q = parseOrThrow(ListQuerySchema, req.query, 'query');
-      const page = await s.experiments.list({ status: q.status, limit: q.limit, cursor: q.cursor });
-      const items = q.metric ? page.items.filter((e) => e.primaryMetric === q.metric) : page.items;
-      return { status: 200, body: { items, ...(page.nextCursor && { nextCursor: page.nextCursor }) } };
+      const page = await s.experiments.list({ status: q.status, metric: q.metric, limit: q.limit, cursor: q.cursor });
+      return { status: 200, body: { items: page.items, ...(page.nextCursor && { nextCursor: page.nextCursor }) } };
     },
   },
   {
     method: 'GET',
     path: '/experiments/{id}',
+    doc: {
+      tag: 'Experiments', summary: 'Show an experiment',
+      description: 'While running, `interim` holds the progress so far (labelled notAVerdict; null when it cannot be computed yet). Once concluded, `verdict` holds the current verdict.',
+      params: ID_PARAM, success: { status: 200, description: 'The experiment, plus interim or verdict' }, errors: { 404: 'No such experiment' },
+    },
     async handle(req, s) {
-      const experiment = await s.experiments.get(parseOrThrow(IdSchema, req.params.id, 'experiment id'));
-      if (!experiment) throw new NotFoundError(`No experiment ${req.params.id}`);
+      const experiment = await loadExperiment(req, s);
+      if (experiment.status === 'running') {
+        let interim = null;
+        try {
+          interim = await interimFor(experiment, s.now(), s);
+        } catch (err) {
+          s.log.warn('interim readout failed', { experimentId: experiment.id, error: (err as Error).message });
+        }
+        return { status: 200, body: { ...experiment, interim } };
+      }
+      if (experiment.status === 'concluded') {
+        const verdict = await s.experiments.getVerdict(experiment.id);
+        return { status: 200, body: { ...experiment, ...(verdict && { verdict }) } };
+      }
       return { status: 200, body: experiment };
+    },
+  },
+  {
+    method: 'PATCH',
+    path: '/experiments/{id}',
+    doc: {
+      tag: 'Experiments', summary: 'Change an experiment',
+      description: 'backlog: descriptive fields, ICE score, duration. planned: also the window (re-validated like a create). running: nothing (409 — abandon it instead). concluded/abandoned: `learnings` only.',
+      params: ID_PARAM, body: UpdateExperimentSchema, success: { status: 200, description: 'The updated experiment', schema: ExperimentRecordSchema },
+      errors: { 404: 'No such experiment', 409: 'The change is not allowed in the experiment\'s status (the message says why)' },
+    },
+    async handle(req, s) {
+      const update = parseOrThrow(UpdateExperimentSchema, jsonBody(req) ?? {}, 'update');
+      const current = await loadExperiment(req, s);
+      const next = acceptOutcome(updateExperiment(current, update, s.now()), current);
+      return { status: 200, body: await store(next, current, s) };
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/experiments/{id}',
+    doc: {
+      tag: 'Experiments', summary: 'Delete an experiment that never started',
+      description: 'Only backlog and planned experiments can be deleted; running ones are abandoned instead, and concluded ones stay in the research log.',
+      params: ID_PARAM, success: { status: 204, description: 'Deleted' },
+      errors: { 404: 'No such experiment', 409: 'It has started (the message says what to do instead)' },
+    },
+    async handle(req, s) {
+      const current = await loadExperiment(req, s);
+      const check = checkDeletable(current);
+      if (!check.ok) throw new ConflictError(check.reason, { status: current.status, allowedTransitions: TRANSITIONS[current.status] });
+      if (!(await s.experiments.delete(current.id, ['backlog', 'planned']))) throw new NotFoundError(`No experiment ${current.id}`);
+      return { status: 204 };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/experiments/{id}/start',
+    doc: {
+      tag: 'Experiments', summary: 'Start a backlog item now (or schedule it)',
+      description: 'Gives a backlog item its window: `start` (default now) plus its planned duration. Running when the start has passed, else planned.',
+      params: ID_PARAM, body: StartExperimentSchema, success: { status: 200, description: 'The started or planned experiment', schema: ExperimentRecordSchema },
+      errors: { 404: 'No such experiment', 409: 'Not a backlog item' },
+    },
+    async handle(req, s) {
+      const input = parseOrThrow(StartExperimentSchema, jsonBody(req) ?? {}, 'start');
+      const current = await loadExperiment(req, s);
+      const next = acceptOutcome(startExperiment(current, s.now(), { start: input.start, by: 'user' }), current);
+      return { status: 200, body: await store(next, current, s) };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/experiments/{id}/abandon',
+    doc: {
+      tag: 'Experiments', summary: 'Abandon an experiment',
+      description: 'Keeps the record with status abandoned; it is never scored and frees its slot in the loop. Not possible once the window has ended (the verdict is due).',
+      params: ID_PARAM, body: AbandonExperimentSchema, success: { status: 200, description: 'The abandoned experiment', schema: ExperimentRecordSchema },
+      errors: { 404: 'No such experiment', 409: 'Already concluded or abandoned, or the window has ended' },
+    },
+    async handle(req, s) {
+      const input = parseOrThrow(AbandonExperimentSchema, jsonBody(req) ?? {}, 'abandon');
+      const current = await loadExperiment(req, s);
+      const next = acceptOutcome(abandonExperiment(current, s.now(), input.reason), current);
+      return { status: 200, body: await store(next, current, s) };
     },
   },
   {
     method: 'GET',
     path: '/experiments/{id}/verdict',
+    doc: {
+      tag: 'Verdicts', summary: 'The current verdict', params: ID_PARAM,
+      success: { status: 200, description: 'The verdict: decision, reason, effect with 95 % intervals, data quality, warnings and a plain-language summary' },
+      errors: { 404: 'No such experiment, or not scored yet' },
+    },
     async handle(req, s) {
-      const id = parseOrThrow(IdSchema, req.params.id, 'experiment id');
+      const id = parseOrThrow(ExperimentIdSchema, req.params.id, 'experiment id');
       const verdict = await s.experiments.getVerdict(id);
       if (!verdict) {
         const exists = await s.experiments.get(id);
         throw new NotFoundError(exists ? `Experiment ${id} has no verdict yet (status: ${exists.status})` : `No experiment ${id}`);
       }
       return { status: 200, body: verdict };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/experiments/{id}/verdicts',
+    doc: {
+      tag: 'Verdicts', summary: 'Every verdict recorded, newest first', description: 'The first verdict and every explicit rescore.',
+      params: ID_PARAM, success: { status: 200, description: '{ items: Verdict[] }' }, errors: { 404: 'No such experiment' },
+    },
+    async handle(req, s) {
+      const experiment = await loadExperiment(req, s);
+      return { status: 200, body: { items: await s.experiments.verdictHistory(experiment.id) } };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/experiments/{id}/rescore',
+    doc: {
+      tag: 'Verdicts', summary: 'Score a concluded experiment again',
+      description: 'An explicit user action, e.g. after importing missing data: the new verdict becomes current, the earlier ones stay in GET /experiments/{id}/verdicts, and a `Verdict Reached` event (rescore: true) is published. The response says whether the decision changed.',
+      params: ID_PARAM, success: { status: 200, description: '{ verdict, previous, decisionChanged }' },
+      errors: { 404: 'No such experiment', 409: 'Not concluded (abandoned experiments are never scored)' },
+    },
+    async handle(req, s) {
+      const experiment = await loadExperiment(req, s);
+      if (experiment.status !== 'concluded') {
+        throw new ConflictError(`Cannot rescore ${experiment.id}: it is ${experiment.status}; only concluded experiments are rescored${experiment.status === 'abandoned' ? ' (abandoned ones are never scored)' : ''}`, { status: experiment.status });
+      }
+      const { verdict, previous } = await rescoreExperiment(experiment, s.now(), s);
+      const decisionChanged = previous !== undefined && previous.decision !== verdict.decision;
+      s.log.info('experiment rescored', { experimentId: experiment.id, decision: verdict.decision, previousDecision: previous?.decision, decisionChanged });
+      await s.events.publish(verdictReached(experiment, verdict, { rescore: true }));
+      return { status: 200, body: { verdict, previous: previous ?? null, decisionChanged } };
     },
   },
 ];

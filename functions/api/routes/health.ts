@@ -1,4 +1,8 @@
-/** GET /health: last collection run per source, the scorer's last run, active experiments vs target. */
+/**
+ * GET /health: last collection run per source (outcome, time, next slot, rate-limit pauses), the
+ * scorer's last run, and the loop: active experiments vs target — saying so when the backlog is empty.
+ */
+import { planLoop } from '../../domain/loop';
 import { SOURCE_NAMES } from '../../shared/app-config';
 import { nextSlotAfter } from '../../shared/schedules';
 import type { Route } from '../router';
@@ -7,28 +11,41 @@ export const healthRoutes: Route[] = [
   {
     method: 'GET',
     path: '/health',
+    doc: {
+      tag: 'Operations', summary: 'Collection, scorer and loop health',
+      description: '`sources`: last run per enabled source, next slot and any rate-limit/usage pause. `scorer`: last run and next slot. `loop`: running vs target, backlog size and state (full, ready, blocked, backlog_empty) with a message.',
+      success: { status: 200, description: '{ now, sources, scorer, experiments, loop }' },
+    },
     async handle(_req, s) {
       const now = s.now();
       const enabled = SOURCE_NAMES.filter((n) => s.config.sources[n].enabled);
       const sources = await Promise.all(enabled.map(async (name) => {
         const [last, state] = await Promise.all([s.runs.recentRuns(name, 1), s.runs.getSourceState(name)]);
         const cadence = { everyMinutes: s.config.sources[name].everyMinutes };
+        const paused = state?.pausedUntil !== undefined && state.pausedUntil > now.toISOString();
         return {
           source: name,
           lastRun: last[0] ?? null,
           nextSlot: nextSlotAfter(now, cadence).toISOString(),
-          pausedUntil: state?.pausedUntil && state.pausedUntil > now.toISOString() ? state.pausedUntil : null,
-          pauseReason: state?.pausedUntil && state.pausedUntil > now.toISOString() ? state.pauseReason : null,
+          pausedUntil: paused ? state!.pausedUntil : null,
+          pauseReason: paused ? state!.pauseReason ?? null : null,
         };
       }));
-      const running = await s.experiments.listAll('running');
+      const [running, planned, backlog] = await Promise.all((['running', 'planned', 'backlog'] as const).map((status) => s.experiments.listAll(status)));
+      const target = s.config.loop.targetActive;
+      const plan = planLoop({ backlog, scheduled: [...running, ...planned], target, now });
+      const scorerNext = nextSlotAfter(now, s.config.scorer).toISOString();
       return {
         status: 200,
         body: {
           now: now.toISOString(),
           sources,
-          scorer: { lastRun: (await s.runs.lastJobRun('scorer')) ?? null, nextSlot: nextSlotAfter(now, s.config.scorer).toISOString() },
-          experiments: { running: running.length, target: s.config.loop.targetActive },
+          scorer: { lastRun: (await s.runs.lastJobRun('scorer')) ?? null, nextSlot: scorerNext },
+          experiments: { running: running.length, target },
+          loop: {
+            running: running.length, planned: planned.length, backlog: backlog.length, target,
+            state: plan.state, backlogEmpty: backlog.length === 0 && running.length < target, message: plan.message, nextFill: scorerNext,
+          },
         },
       };
     },

@@ -1,10 +1,17 @@
 /** Every API route, compiled once. The CDK stack and the local server both serve exactly these. */
-import { compileRoutes } from '../router';
+import { compileRoutes, type Route } from '../router';
+import { backlogRoutes } from './backlog';
 import { catalogRoutes } from './catalog';
 import { dashboardRoutes } from './dashboard';
+import { collectRoutes } from './collect';
 import { experimentRoutes } from './experiments';
 import { healthRoutes } from './health';
+import { logRoutes } from './log';
 import { observationRoutes } from './observations';
+import { openApiRoutes } from './openapi';
 
-export const ROUTES = [...experimentRoutes, ...observationRoutes, ...catalogRoutes, ...healthRoutes, ...dashboardRoutes];
+export const ROUTES: Route[] = [
+  ...experimentRoutes, ...backlogRoutes, ...logRoutes, ...observationRoutes, ...catalogRoutes, ...collectRoutes, ...healthRoutes,
+  ...openApiRoutes(() => ROUTES), ...dashboardRoutes,
+];
 export const COMPILED_ROUTES = compileRoutes(ROUTES);

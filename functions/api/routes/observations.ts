@@ -13,6 +13,11 @@ export const observationRoutes: Route[] = [
   {
     method: 'POST',
     path: '/observations',
+    doc: {
+      tag: 'Metrics', summary: 'Import observations (backfill)',
+      description: `All-or-nothing: every observation is validated before any is written; at most ${MAX_OBSERVATIONS_PER_REQUEST} per request. Writing the same fact twice stores it once.`,
+      body: ImportBodySchema, success: { status: 200, description: '{ written }' },
+    },
     async handle(req, s) {
       const { observations } = parseOrThrow(ImportBodySchema, jsonBody(req), 'observations');
       const written = await s.observations.putMany(observations);

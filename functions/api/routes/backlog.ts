@@ -1,0 +1,61 @@
+/**
+ * /backlog: the ideas the loop starts from. POST adds one; GET shows them in the order the scheduler
+ * starts them (ICE product, then age), which ones start at its next run and which are held back
+ * because their metric is already under test.
+ */
+import { z } from 'zod';
+import { BacklogItemSchema, ExperimentRecordSchema, newBacklogItem } from '../../domain/experiment';
+import { planLoop } from '../../domain/loop';
+import { parseOrThrow } from '../../shared/errors';
+import { nextSlotAfter } from '../../shared/schedules';
+import { jsonBody } from '../http';
+import type { Route } from '../router';
+
+export const backlogRoutes: Route[] = [
+  {
+    method: 'POST',
+    path: '/backlog',
+    doc: {
+      tag: 'Backlog', summary: 'Add an idea to the backlog',
+      description: 'No window yet: when fewer than the target are running, the scheduler starts the highest-ICE item whose primary metric is not under test, with start = now and this duration (default 14 days). Idempotency-Key supported.',
+      body: BacklogItemSchema, success: { status: 201, description: 'The backlog item', schema: ExperimentRecordSchema },
+      errors: { 422: 'Idempotency-Key reused for a different request' },
+    },
+    async handle(req, s) {
+      const input = parseOrThrow(BacklogItemSchema, jsonBody(req), 'backlog item');
+      const item = await s.experiments.create(newBacklogItem(input, s.newId(), s.now()));
+      return { status: 201, body: item, headers: { location: `/experiments/${item.id}` } };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/backlog',
+    doc: {
+      tag: 'Backlog', summary: 'The backlog in start order',
+      description: 'Each item with its rank, ICE product (impact × confidence × ease), whether the next scheduler run starts it and, if held back, the experiment already testing its metric. `loop` summarises running vs target.',
+      success: {
+        status: 200, description: '{ items, loop }',
+        schema: z.object({
+          items: z.array(z.object({
+            rank: z.number().int(), ice: z.number().nullable(), startsNext: z.boolean(),
+            blockedBy: z.object({ experimentId: z.string(), name: z.string(), metric: z.string(), until: z.string().optional() }).optional(),
+            experiment: ExperimentRecordSchema,
+          })),
+          loop: z.object({ running: z.number().int(), target: z.number().int(), state: z.enum(['full', 'backlog_empty', 'ready', 'blocked']), message: z.string(), nextRun: z.string() }),
+        }),
+      },
+    },
+    async handle(_req, s) {
+      const now = s.now();
+      const [backlog, running, planned] = await Promise.all((['backlog', 'running', 'planned'] as const).map((status) => s.experiments.listAll(status)));
+      const plan = planLoop({ backlog, scheduled: [...running, ...planned], target: s.config.loop.targetActive, now });
+      return {
+        status: 200,
+        body: {
+          items: plan.ranked.map((r) => ({ rank: r.rank, ice: r.ice, startsNext: r.startsNow, ...(r.blockedBy && { blockedBy: r.blockedBy }), experiment: r.experiment })),
+          loop: { running: plan.running, target: plan.target, state: plan.state, message: plan.message, nextRun: nextSlotAfter(now, s.config.scorer).toISOString() },
+        },
+      };
+    },
+  },
+];

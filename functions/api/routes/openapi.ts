@@ -1,0 +1,19 @@
+/** GET /openapi.json: the API described from its own routes and schemas (see ../openapi.ts). */
+import { openApiDocument } from '../openapi';
+import type { Route } from '../router';
+
+const API_VERSION = '1.0.0';
+
+/** `routes` is read lazily: the document describes every route, including this one. */
+export function openApiRoutes(routes: () => readonly Route[]): Route[] {
+  return [{
+    method: 'GET',
+    path: '/openapi.json',
+    doc: { tag: 'Operations', summary: 'This API as OpenAPI 3.1', description: 'Generated from the same zod schemas that validate requests.', success: { status: 200, description: 'The OpenAPI document' } },
+    async handle(req) {
+      const proto = req.headers['x-forwarded-proto'] ?? 'http';
+      const host = req.headers.host ?? 'localhost';
+      return { status: 200, body: openApiDocument(routes(), `${proto}://${host}`, API_VERSION) };
+    },
+  }];
+}
