@@ -1,0 +1,93 @@
+/**
+ * The CLI's HTTP client for the Verdict API (local or deployed): bearer token, JSON in and out, the
+ * error envelope turned into ApiError, and every POST sent with an Idempotency-Key so the one retry
+ * after a dropped connection cannot act twice.
+ */
+import { randomUUID } from 'node:crypto';
+
+/** The API answered with an error (its envelope, or API Gateway's 401). */
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string, readonly details?: unknown, readonly requestId?: string) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** The API could not be reached at all. */
+export class ApiUnreachableError extends Error {
+  constructor(readonly url: string, cause: string) {
+    super(`Cannot reach the Verdict API at ${url} (${cause})`);
+    this.name = 'ApiUnreachableError';
+  }
+}
+
+export interface ApiClient {
+  readonly baseUrl: string;
+  get<T = unknown>(path: string): Promise<T>;
+  /** A text response (TSV, markdown). */
+  getText(path: string): Promise<string>;
+  post<T = unknown>(path: string, body?: unknown): Promise<T>;
+  patch<T = unknown>(path: string, body: unknown): Promise<T>;
+  delete(path: string): Promise<void>;
+}
+
+export interface ApiClientOptions {
+  baseUrl: string;
+  token?: string;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+export function createApiClient(options: ApiClientOptions): ApiClient {
+  const doFetch = options.fetch ?? fetch;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+
+  async function request(method: string, path: string, body?: unknown): Promise<Response> {
+    const headers: Record<string, string> = { accept: 'application/json, text/*' };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (method === 'POST') headers['idempotency-key'] = randomUUID();
+    const url = `${options.baseUrl}${path}`;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const res = await doFetch(url, { method, headers, ...(body !== undefined && { body: JSON.stringify(body) }), signal: AbortSignal.timeout(timeoutMs) });
+        if (!res.ok) throw await toApiError(res);
+        return res;
+      } catch (err) {
+        if (err instanceof ApiError) throw err;
+        // One retry for a dropped connection: GETs are safe, POSTs carry their Idempotency-Key.
+        const cause = describeFetchError(err);
+        if (attempt === 0 && cause.retryable && method !== 'PATCH' && method !== 'DELETE') continue;
+        throw new ApiUnreachableError(options.baseUrl, cause.text);
+      }
+    }
+  }
+
+  return {
+    baseUrl: options.baseUrl,
+    async get<T>(path: string) { return (await request('GET', path)).json() as Promise<T>; },
+    async getText(path: string) { return (await request('GET', path)).text(); },
+    async post<T>(path: string, body?: unknown) { return (await request('POST', path, body ?? {})).json() as Promise<T>; },
+    async patch<T>(path: string, body: unknown) { return (await request('PATCH', path, body)).json() as Promise<T>; },
+    async delete(path: string) { await request('DELETE', path); },
+  };
+}
+
+async function toApiError(res: Response): Promise<ApiError> {
+  const text = await res.text();
+  let body: unknown;
+  try { body = JSON.parse(text); } catch { body = undefined; }
+  const envelope = (body as { error?: { code?: string; message?: string; details?: unknown; requestId?: string } } | undefined)?.error;
+  if (envelope?.code) return new ApiError(res.status, envelope.code, envelope.message ?? res.statusText, envelope.details, envelope.requestId);
+  if (res.status === 401) return new ApiError(401, 'unauthorized', 'Missing or wrong API token');
+  return new ApiError(res.status, `http_${res.status}`, `The API answered ${res.status} ${res.statusText}`);
+}
+
+function describeFetchError(err: unknown): { text: string; retryable: boolean } {
+  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return { text: 'timed out', retryable: false };
+  const code = e?.cause?.code;
+  if (code === 'ECONNREFUSED') return { text: 'connection refused', retryable: false };
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { text: 'host not found', retryable: false };
+  return { text: code ?? e?.cause?.message ?? e?.message ?? 'network error', retryable: code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' };
+}

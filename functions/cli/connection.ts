@@ -1,0 +1,67 @@
+/**
+ * Where the CLI finds the API and its token, first match wins:
+ *   1. --api URL / --token TOKEN
+ *   2. VERDICT_API_URL / VERDICT_API_TOKEN
+ *   3. the file `verdict login` writes: $VERDICT_CLI_CONFIG, else $XDG_CONFIG_HOME/verdict/config.json
+ *      (default ~/.config/verdict/config.json), mode 0600
+ *   4. the local runtime: http://127.0.0.1:$PORT (8787) with the token `verdict start` keeps in
+ *      $VERDICT_DATA_DIR/api-token (default ./.verdict/api-token)
+ */
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { z } from 'zod';
+
+const SavedConnectionSchema = z.object({ api: z.url(), token: z.string().min(1) });
+export type SavedConnection = z.infer<typeof SavedConnectionSchema>;
+
+export interface Connection {
+  api: string;
+  token?: string;
+  /** Where the URL came from, for messages ("is `verdict start` running?"). */
+  origin: 'flag' | 'env' | 'config' | 'local';
+}
+
+export function configFilePath(env: NodeJS.ProcessEnv): string {
+  if (env.VERDICT_CLI_CONFIG) return resolve(env.VERDICT_CLI_CONFIG);
+  const base = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config');
+  return join(base, 'verdict', 'config.json');
+}
+
+export function readSavedConnection(env: NodeJS.ProcessEnv): SavedConnection | undefined {
+  const file = configFilePath(env);
+  if (!existsSync(file)) return undefined;
+  try {
+    const parsed = SavedConnectionSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined; // unreadable or not JSON: as if not logged in (`verdict login` rewrites it)
+  }
+}
+
+/** Writes the connection readable by the owner only (it holds the token). Returns the file path. */
+export function saveConnection(connection: SavedConnection, env: NodeJS.ProcessEnv): string {
+  const file = configFilePath(env);
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  writeFileSync(file, `${JSON.stringify(connection, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return file;
+}
+
+export function resolveConnection(flags: { api?: string; token?: string }, env: NodeJS.ProcessEnv): Connection {
+  const saved = readSavedConnection(env);
+  const localToken = () => {
+    const file = join(resolve(env.VERDICT_DATA_DIR ?? '.verdict'), 'api-token');
+    return existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined;
+  };
+  const [api, origin]: [string, Connection['origin']] = flags.api ? [flags.api, 'flag']
+    : env.VERDICT_API_URL ? [env.VERDICT_API_URL, 'env']
+    : saved ? [saved.api, 'config']
+    : [`http://127.0.0.1:${env.PORT ?? 8787}`, 'local'];
+  const base = api.replace(/\/+$/, '');
+  // A saved token goes only to the API it was saved for.
+  const token = flags.token ?? env.VERDICT_API_TOKEN
+    ?? (saved && saved.api.replace(/\/+$/, '') === base ? saved.token : undefined)
+    ?? (origin === 'local' ? localToken() : undefined);
+  return { api: base, ...(token && { token }), origin };
+}

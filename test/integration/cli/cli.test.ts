@@ -1,0 +1,240 @@
+/**
+ * The `verdict` CLI as users run it: the real bin entry as a subprocess, against the local runtime —
+ * human tables, --json for scripts, documented exit codes, help with an example on every command.
+ */
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LocalRuntime } from '../../../functions/local/runtime';
+import { logger } from '../../../functions/shared/logger';
+import { aCreateRequest } from '../../support/factories';
+import { call, startTestRuntime, TEST_TOKEN } from '../../support/local-runtime';
+import { daysFromNow, importFollowerHistory, runScorer } from '../api/api-helpers';
+import { isolatedHome, json, verdict } from './cli-helpers';
+
+let runtime: LocalRuntime;
+beforeAll(async () => {
+  logger.setLogLevel('SILENT');
+  runtime = await startTestRuntime({ loop: { targetActive: 3 } });
+  await importFollowerHistory(runtime, 45);
+});
+afterAll(async () => { await runtime.close(); });
+
+const ANSI = /\x1b\[/;
+
+/** Runs `work` over `items`, `size` at a time (each run is a Node process). */
+async function inBatches<T, R>(items: readonly T[], size: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += size) out.push(...(await Promise.all(items.slice(i, i + size).map(work))));
+  return out;
+}
+
+describe('help', () => {
+  it('lists every command and the exit codes', async () => {
+    const res = await verdict(['--help']);
+    expect(res.code).toBe(0);
+    for (const command of ['new', 'list', 'show', 'abandon', 'backlog', 'log', 'collect', 'health', 'login', 'start', 'score', 'import', 'secrets']) {
+      expect(res.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+    }
+    expect(res.stdout).toMatch(/Exit codes:[\s\S]*4 {2}not allowed in the experiment's current status/);
+  });
+
+  it('every command answers --help with usage and an example', async () => {
+    const commands = [
+      ['new'], ['list'], ['show'], ['abandon'], ['backlog'], ['backlog', 'add'], ['backlog', 'list'], ['backlog', 'rank'], ['backlog', 'start'],
+      ['log'], ['metrics'], ['collect'], ['health'], ['login'], ['start'], ['import'], ['secrets'], ['score'],
+    ];
+    const results = await inBatches(commands, 3, (command) => verdict([...command, '--help']));
+
+    results.forEach((res, i) => {
+      const name = commands[i].join(' ');
+      expect({ name, code: res.code, usage: /^Usage: verdict/.test(res.stdout) }).toEqual({ name, code: 0, usage: true });
+      // `score` belongs to the offline scorer; its help documents the scenario format instead.
+      if (name !== 'score') expect({ name, example: /Example:\n\s+\S/.test(res.stdout) }).toEqual({ name, example: true });
+    });
+  });
+
+  it('exits 2 for an unknown command or option', async () => {
+    expect((await verdict(['frobnicate'])).code).toBe(2);
+    const res = await verdict(['list', '--bogus'], { runtime });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/verdict list --help/);
+  });
+});
+
+describe('verdict new', () => {
+  it('creates an experiment from flags and says when it ends', async () => {
+    const res = await verdict(['new', '--name', 'CLI thread test', '--hypothesis', 'Threads grow followers', '--metric', 'x.follower_growth_rate', '--start', 'now', '--days', '14', '--tag', 'cli'], { runtime });
+
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/Created exp_\w+ +“CLI thread test”/);
+    expect(res.stdout).toMatch(/running · x\.follower_growth_rate · .* · ends in 14 days/);
+    expect(res.stdout).not.toMatch(ANSI);
+  });
+
+  it('prints the experiment as JSON with --json', async () => {
+    const res = await verdict(['new', '--json', '--name', 'JSON one', '--hypothesis', 'H', '--metric', 'newsletter.open_rate', '--start', daysFromNow(3), '--days', '7', '--min-lift', '10', '--confidence', '90'], { runtime });
+    expect(res.code).toBe(0);
+    expect(json(res)).toMatchObject({ status: 'planned', durationDays: 7, decision: { minLift: 0.1, confidence: 0.9 } });
+  });
+
+  it('exits 2 naming the missing flags when not on a terminal', async () => {
+    const res = await verdict(['new', '--name', 'half'], { runtime });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/Missing --hypothesis, --metric/);
+  });
+
+  it('exits 2 listing the fields the API rejected', async () => {
+    const res = await verdict(['new', '--name', 'N', '--hypothesis', 'H', '--metric', 'x.vibes'], { runtime });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/• primaryMetric: Unknown metric/);
+  });
+});
+
+describe('verdict list and show', () => {
+  let runningId: string;
+  beforeAll(async () => {
+    runningId = (await call(runtime, 'POST', '/experiments', { body: aCreateRequest({ name: 'Show me', start: daysFromNow(-5), durationDays: 14 }) })).body.id;
+  });
+
+  it('lists experiments in an aligned table with relative dates', async () => {
+    const res = await verdict(['list', '--status', 'running'], { runtime });
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/│ ID +│ Name +│ Status +│ Metric +│ Window +│ When +│/);
+    expect(res.stdout).toMatch(new RegExp(`${runningId} +│ Show me .*RUNNING.*ends in 9 days`));
+  });
+
+  it('follows every page with --all --json', async () => {
+    const res = await verdict(['list', '--all', '--limit', '1', '--json'], { runtime });
+    const { items, nextCursor } = json(res);
+    expect(items.length).toBeGreaterThan(2);
+    expect(nextCursor).toBeUndefined();
+  });
+
+  it('shows the summary, the interim readout and a sparkline with the window marked', async () => {
+    const res = await verdict(['show', runningId], { runtime });
+
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/Show me {2}exp_\w+ {2}RUNNING/);
+    expect(res.stdout).toMatch(/Window +\d{4}-\d\d-\d\d → \d{4}-\d\d-\d\d \(14 days\) · ends in 9 days/);
+    expect(res.stdout).toMatch(/Interim +not a verdict · day 5 of 14 · leaning (KEEP|DISCARD)/);
+    expect(res.stdout).toMatch(/[▁▂▃▄▅▆▇█]{10,}/);
+    expect(res.stdout).toMatch(/└─+window─+┘/);
+  });
+
+  it('exits 3 for an unknown experiment', async () => {
+    const res = await verdict(['show', 'exp_nothere'], { runtime });
+    expect(res.code).toBe(3);
+    expect(res.stderr).toMatch(/No experiment exp_nothere \(404 not_found\)/);
+  });
+});
+
+describe('verdict backlog', () => {
+  it('adds ideas, ranks them by ICE, and shows what the next scheduler run starts', async () => {
+    const low = await verdict(['backlog', 'add', '--json', '--name', 'Low idea', '--hypothesis', 'H', '--metric', 'bluesky.follower_growth_rate', '--ice', '2,2,2'], { runtime });
+    const added = await verdict(['backlog', 'add', '--name', 'Checklist in bio', '--hypothesis', 'Converts visitors', '--metric', 'newsletter.subscriber_growth_rate', '--ice', '5,5,5', '--days', '21'], { runtime });
+    expect(added.code).toBe(0);
+    expect(added.stdout).toMatch(/Added exp_\w+ +“Checklist in bio” to the backlog at #1 of 2 \(ICE 125\)/);
+
+    const ranked = await verdict(['backlog', 'rank', json(low).id, '--ice', '9,9,9'], { runtime });
+    expect(ranked.code).toBe(0);
+    expect(ranked.stdout).toMatch(/ICE 729, now #1 of 2/);
+
+    const list = await verdict(['backlog', 'list'], { runtime });
+    expect(list.stdout).toMatch(/│ 1 +│ exp_\w+ +│ Low idea .*│ 729 .*starts/);
+    expect(list.stdout).toMatch(/\d of 3 experiments running; the next scheduler run starts \d from the backlog\. Next run in/);
+  });
+
+  it('exits 2 when rank has no ID off a terminal', async () => {
+    expect((await verdict(['backlog', 'rank'], { runtime })).code).toBe(2);
+  });
+});
+
+describe('verdict abandon', () => {
+  it('abandons, then exits 4 explaining why it cannot abandon again', async () => {
+    const id = (await call(runtime, 'POST', '/experiments', { body: aCreateRequest({ name: 'Abandon me', primaryMetric: 'x.replies_per_post', start: daysFromNow(-1) }) })).body.id;
+
+    const first = await verdict(['abandon', id, '--reason', 'changed plans'], { runtime });
+    const again = await verdict(['abandon', id], { runtime });
+
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/Abandoned exp_\w+ “Abandon me”/);
+    expect(again.code).toBe(4);
+    expect(again.stderr).toMatch(/abandoned, which is final \(409 conflict\)/);
+  });
+});
+
+describe('verdict log', () => {
+  beforeAll(async () => {
+    await call(runtime, 'POST', '/experiments', { body: aCreateRequest({ name: 'Logged thread', start: daysFromNow(-24), durationDays: 14 }) });
+    await runScorer(runtime);
+  });
+
+  it('prints the research log as a table, TSV and markdown', async () => {
+    const [tableOut, tsv, md] = await Promise.all([['log'], ['log', '--format', 'tsv'], ['log', '--format', 'md']].map((a) => verdict(a, { runtime })));
+
+    expect(tableOut.stdout).toMatch(/Logged thread[\s\S]*(KEEP|DISCARD)/);
+    expect(tsv.stdout.split('\n')[0]).toBe('concluded\tid\tname\tmetric\twindow_start\twindow_end\tbaseline\twindow\teffect\teffect_low\teffect_high\tlift\tlift_low\tlift_high\tdecision\treason\tdescription');
+    expect(tsv.stdout).toMatch(/\tLogged thread\tx\.follower_growth_rate\t/);
+    expect(md.stdout).toMatch(/^\| Concluded \| Experiment/);
+  });
+
+  it('exits 2 for an unknown format', async () => {
+    expect((await verdict(['log', '--format', 'xml'], { runtime })).code).toBe(2);
+  });
+});
+
+describe('verdict collect and health', () => {
+  it('collects now and reports a source without credentials', async () => {
+    const res = await verdict(['collect'], { runtime, env: { X_APP_KEY: undefined } });
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/│ x +│ not_configured/);
+    expect((await verdict(['collect', 'beehiiv'], { runtime })).code).toBe(2);
+  });
+
+  it('shows sources, scorer and the loop', async () => {
+    const res = await verdict(['health'], { runtime });
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/│ x +│ .*not_configured/);
+    expect(res.stdout).toMatch(/Scorer: last run .* \(ok\), next in/);
+    expect(res.stdout).toMatch(/Loop: +\d+ of 3 running, \d+ planned, \d+ in the backlog\./);
+    expect(json(await verdict(['health', '--json'], { runtime })).loop).toMatchObject({ target: 3 });
+  });
+});
+
+describe('connection', () => {
+  it('exits 5 with a hint when the token is wrong', async () => {
+    const res = await verdict(['list'], { runtime, env: { VERDICT_API_TOKEN: 'wrong-token-of-some-length' } });
+    expect(res.code).toBe(5);
+    expect(res.stderr).toMatch(/verdict login/);
+  });
+
+  it('exits 6 when the API cannot be reached, suggesting verdict start for the local default', async () => {
+    const res = await verdict(['list'], { env: { PORT: '9' } });
+    expect(res.code).toBe(6);
+    expect(res.stderr).toMatch(/Is the local runtime running\?/);
+  });
+
+  it('logs in with a token from stdin and uses the saved connection afterwards', async () => {
+    const home = isolatedHome();
+    const login = await verdict(['login', '--api', runtime.url], { home, stdin: `${TEST_TOKEN}\n` });
+    expect(login.code).toBe(0);
+    expect(login.stdout).toMatch(/Logged in to http:\/\/127\.0\.0\.1:\d+; saved to /);
+    expect(statSync(join(home, 'verdict-config.json')).mode & 0o777).toBe(0o600);
+
+    const list = await verdict(['list', '--json'], { home });
+    expect(list.code).toBe(0);
+    expect(json(list).items.length).toBeGreaterThan(0);
+  });
+
+  it('refuses to save a token the API rejects', async () => {
+    const res = await verdict(['login', '--api', runtime.url, '--token', 'wrong-token-of-some-length']);
+    expect(res.code).toBe(5);
+  });
+});
+
+describe('colours', () => {
+  it('uses colour only when forced or on a terminal, never with NO_COLOR', async () => {
+    expect((await verdict(['list'], { runtime })).stdout).not.toMatch(ANSI);
+    expect((await verdict(['list'], { runtime, env: { FORCE_COLOR: '1' } })).stdout).toMatch(ANSI);
+  });
+});

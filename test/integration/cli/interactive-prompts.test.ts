@@ -1,0 +1,83 @@
+/**
+ * The prompts `verdict new` and `verdict backlog add` show on a terminal: a pseudo-terminal cannot be
+ * opened for a subprocess here, so the commands run in-process with a terminal-like stdin/stdout
+ * that answers each prompt as it appears — against the real local runtime.
+ */
+import { PassThrough } from 'node:stream';
+import { newCommand } from '../../../functions/cli/new-command';
+import { backlogCommand } from '../../../functions/cli/backlog-command';
+import type { CliIo } from '../../../functions/cli/io';
+import type { LocalRuntime } from '../../../functions/local/runtime';
+import { logger } from '../../../functions/shared/logger';
+import { call, startTestRuntime, TEST_TOKEN } from '../../support/local-runtime';
+
+let runtime: LocalRuntime;
+beforeAll(async () => {
+  logger.setLogLevel('SILENT');
+  runtime = await startTestRuntime();
+});
+afterAll(async () => { await runtime.close(); });
+
+/** A terminal that types the next answer whenever output ends in a prompt (`: ` or `] `). */
+function terminal(answers: string[], env: NodeJS.ProcessEnv): { io: CliIo; output: () => string; prompts: string[] } {
+  const stdin = Object.assign(new PassThrough(), { isTTY: true });
+  let output = '';
+  let sinceAnswer = '';
+  const prompts: string[] = [];
+  const stdout = {
+    isTTY: true,
+    write(s: string) {
+      output += s;
+      sinceAnswer += s;
+      // eslint-disable-next-line no-control-regex
+      const visible = sinceAnswer.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
+      if (/(: |\] )$/.test(visible) && answers.length > 0) {
+        prompts.push(visible.trim().split('\n').pop()!);
+        sinceAnswer = '';
+        const answer = answers.shift()!;
+        setImmediate(() => stdin.write(`${answer}\r`));
+      }
+      return true;
+    },
+  };
+  return { io: { stdin, stdout, stderr: { write: (s: string) => { output += s; return true; }, isTTY: true }, env }, output: () => output, prompts };
+}
+
+const env = () => ({ VERDICT_API_URL: runtime.url, VERDICT_API_TOKEN: TEST_TOKEN, NO_COLOR: '1' });
+
+it('asks for what the flags leave out, choosing the metric from the catalog with descriptions', async () => {
+  const term = terminal([
+    'Weekly teardown video', // name
+    'Teardowns earn more follows than text posts', // hypothesis
+    '1', // metric: first in the catalog
+    '21', // days
+    '5', // min lift %
+    '', // confidence: default 95
+    'tomorrow', // start
+    'y', // confirm
+  ], env());
+
+  const code = await newCommand([], term.io);
+
+  expect(code).toBe(0);
+  expect(term.output()).toMatch(/ 1\) x\.follower_growth_rate +Net new X followers per day \(followers\/day\)/);
+  expect(term.prompts).toEqual([
+    'Name:', 'Hypothesis (what you expect, and why):', expect.stringMatching(/^Choose 1–\d+:$/), 'Window in days (7–42) [14]:',
+    'Keep only if the lift is at least (%) [0]:', '…with a probability of improvement of at least (%) [95]:',
+    'Start (now, today, tomorrow or YYYY-MM-DD) [now]:', 'Create "Weekly teardown video" on x.follower_growth_rate? [Y/n]',
+  ]);
+  const created = (await call(runtime, 'GET', '/experiments?status=planned')).body.items[0];
+  expect(created).toMatchObject({ name: 'Weekly teardown video', primaryMetric: 'x.follower_growth_rate', durationDays: 21, decision: { minLift: 0.05, confidence: 0.95 } });
+});
+
+it('asks only for what is missing and re-asks an invalid answer', async () => {
+  const term = terminal(['Bio link test', '50', '14', '0', '95', '11,2,3', '7,2,3'], env());
+
+  const code = await backlogCommand(['add', '--metric', 'newsletter.subscriber_growth_rate', '--hypothesis', 'A link in the bio converts'], term.io);
+
+  expect(code).toBe(0);
+  expect(term.output()).toMatch(/a whole number 7–42/);
+  expect(term.output()).toMatch(/three whole numbers 1–10/);
+  const item = (await call(runtime, 'GET', '/backlog')).body.items[0].experiment;
+  expect(item).toMatchObject({ name: 'Bio link test', status: 'backlog', durationDays: 14, iceScore: { impact: 7, confidence: 2, ease: 3 } });
+});
