@@ -9,7 +9,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { collectSlot } from '../../functions/jobs/collect';
+import { collectSlot, type CollectDeps } from '../../functions/jobs/collect';
 import { scoreDueExperiments } from '../../functions/jobs/score-due';
 import { ensureTable, startDynalite, type LocalDynamo } from '../../functions/local/dynalite';
 import { parseAppConfig } from '../../functions/shared/app-config';
@@ -65,11 +65,11 @@ beforeAll(async () => {
 });
 afterAll(async () => { await fakeX.close(); });
 
-function collectDeps(stores: ReturnType<typeof countedStores>, now: Date) {
+function collectDeps(stores: ReturnType<typeof countedStores>, now: Date): CollectDeps {
   return {
     config, runs: stores.runs, observations: stores.observations, log: quiet, now: () => now,
     credentials: { credentialsFor: async () => X_CREDENTIALS },
-    buildSource: (name: 'x', credentials: Record<string, string>) => createSource(name, credentials, { config, endpoints: { x: fakeX.url }, now: () => now }),
+    buildSource: (name, credentials) => createSource(name, credentials, { config, endpoints: { x: fakeX.url }, now: () => now }),
   };
 }
 
