@@ -25,6 +25,7 @@ const COMMANDS: Record<string, () => Command> = {
   score: () => (argv, io) => (require('./score-command') as typeof import('./score-command')).scoreCommand(argv, io),
   import: () => importWithApi,
   secrets: () => (argv, io) => (require('./secrets-command') as typeof import('./secrets-command')).secretsCommand(argv, io),
+  mcp: () => (require('./mcp-command') as typeof import('./mcp-command')).mcpCommand,
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -49,6 +50,7 @@ Running the loop:
   import FILE      backfill observations from a CSV export
   secrets set SRC  store a source's credentials in the deployed stack's secret
   score            score a scenario file offline and print the verdict as JSON
+  mcp              serve the loop as MCP tools on stdio, for desktop agents
 
 Connection: --api URL and --token TOKEN, or VERDICT_API_URL / VERDICT_API_TOKEN, or the file
 'verdict login' writes; otherwise the local runtime (http://127.0.0.1:8787, token in ./.verdict).

@@ -7,11 +7,13 @@ import { collectRoutes } from './collect';
 import { experimentRoutes } from './experiments';
 import { healthRoutes } from './health';
 import { logRoutes } from './log';
+import { mcpRoutes } from './mcp';
 import { observationRoutes } from './observations';
 import { openApiRoutes } from './openapi';
 
 export const ROUTES: Route[] = [
   ...experimentRoutes, ...backlogRoutes, ...logRoutes, ...observationRoutes, ...catalogRoutes, ...collectRoutes, ...healthRoutes,
   ...openApiRoutes(() => ROUTES), ...dashboardRoutes,
+  ...mcpRoutes(() => ROUTES),
 ];
 export const COMPILED_ROUTES = compileRoutes(ROUTES);

@@ -1,0 +1,63 @@
+/**
+ * POST /mcp: the Model Context Protocol over Streamable HTTP, stateless with JSON responses (a Lambda
+ * cannot hold an SSE stream open). Each request gets a fresh server and transport; the tools call this
+ * API's own router in-process, behind the same token the authorizer already checked for this request.
+ * GET and DELETE (server-initiated streams, sessions) are not offered: the router answers 405, which
+ * MCP clients take as "no standalone stream".
+ */
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import { inProcessApiCall } from '../../mcp/api-call';
+import { RESEARCH_LOG_URI, createVerdictMcpServer } from '../../mcp/server';
+import { TOOL_SPECS } from '../../mcp/tools';
+import type { ApiResponse } from '../http';
+import { compileRoutes, type Route } from '../router';
+
+/** Request headers the transport looks at; the token and hop-by-hop headers stay out of it. */
+const FORWARDED_HEADERS = ['accept', 'content-type', 'mcp-protocol-version', 'mcp-session-id', 'last-event-id'];
+
+/** The /mcp route over every API route (`routes` is read on first use, so it may include this one). */
+export function mcpRoutes(routes: () => readonly Route[]): Route[] {
+  let compiled: ReturnType<typeof compileRoutes> | undefined;
+  return [{
+    method: 'POST',
+    path: '/mcp',
+    doc: {
+      tag: 'Agents', summary: 'Model Context Protocol endpoint (Streamable HTTP)',
+      description: `JSON-RPC 2.0 messages from an MCP client (stateless; JSON responses). Tools: ${TOOL_SPECS.map((t) => t.name).join(', ')}; resource ${RESEARCH_LOG_URI}. Same bearer token as every route.`,
+      success: { status: 200, description: 'The JSON-RPC response (202 with no body for notifications)', contentTypes: ['application/json'] },
+    },
+    async handle(req, s) {
+      compiled ??= compileRoutes(routes());
+      const server = createVerdictMcpServer({
+        routes: routes(),
+        api: inProcessApiCall(compiled, s, req.requestId),
+        requestId: req.requestId,
+        log: s.log,
+      });
+      const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+      await server.connect(transport);
+      try {
+        const headers = new Headers();
+        for (const name of FORWARDED_HEADERS) if (req.headers[name] !== undefined) headers.set(name, req.headers[name]);
+        const response = await transport.handleRequest(new Request(`https://verdict.invalid${req.path}`, { method: 'POST', headers, body: req.rawBody }));
+        return await toApiResponse(response);
+      } finally {
+        await server.close();
+      }
+    },
+  }];
+}
+
+async function toApiResponse(response: Response): Promise<ApiResponse> {
+  const text = await response.text();
+  const contentType = response.headers.get('content-type') ?? 'application/json';
+  const headers: Record<string, string> = {};
+  for (const name of ['mcp-session-id', 'mcp-protocol-version', 'allow']) {
+    const value = response.headers.get(name);
+    if (value !== null) headers[name] = value;
+  }
+  if (text === '') return { status: response.status, headers };
+  // JSON bodies are re-serialised by toHttpResult, so hand it the value rather than the text.
+  const body: unknown = contentType.startsWith('application/json') ? JSON.parse(text) : text;
+  return { status: response.status, body, contentType, headers };
+}

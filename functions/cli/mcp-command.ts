@@ -1,0 +1,65 @@
+/**
+ * `verdict mcp`: the Verdict MCP server on stdio, for desktop MCP clients that start a local process.
+ * Its tools call a running Verdict API (the local runtime or a deployment) over HTTP with the token;
+ * stdout carries only JSON-RPC, so every message for humans goes to stderr.
+ */
+import { Readable, Writable } from 'node:stream';
+import { parseArgs } from 'node:util';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { ROUTES } from '../api/routes';
+import { httpApiCall } from '../mcp/api-call';
+import { createVerdictMcpServer } from '../mcp/server';
+import { CONNECTION_HELP } from './command';
+import { resolveConnection } from './connection';
+import { EXIT } from './exit-codes';
+import type { CliIo } from './io';
+
+export const MCP_HELP = `Usage: verdict mcp [--api URL] [--token TOKEN]
+
+Serves Verdict's MCP tools (the experiment loop), the research log resource and the run_the_loop
+prompt on stdio, for MCP clients that start a command. The tools call the Verdict API with the token.
+
+${CONNECTION_HELP}
+
+Example (Claude Desktop, claude_desktop_config.json):
+  { "mcpServers": { "verdict": { "command": "node", "args": ["/path/to/verdict/bin/verdict.js", "mcp"],
+      "env": { "VERDICT_API_URL": "https://abc123.execute-api.eu-west-1.amazonaws.com", "VERDICT_API_TOKEN": "…" } } } }
+
+Over HTTP instead, point the client at <API URL>/mcp with the header Authorization: Bearer <token>.`;
+
+export async function mcpCommand(argv: string[], io: CliIo): Promise<number> {
+  let values: { api?: string; token?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({ args: argv, options: { api: { type: 'string' }, token: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }));
+  } catch (err) {
+    io.stderr.write(`verdict: ${(err as Error).message}\nRun 'verdict mcp --help' for usage and an example.\n`);
+    return EXIT.usage;
+  }
+  if (values.help) { io.stdout.write(`${MCP_HELP}\n`); return EXIT.ok; }
+  const connection = resolveConnection(values, io.env);
+  if (!connection.token) {
+    io.stderr.write(`verdict mcp: no API token for ${connection.api}: pass --token, set VERDICT_API_TOKEN or run 'verdict login'\n`);
+    return EXIT.unauthorized;
+  }
+  if (!(io.stdin instanceof Readable) || !(io.stdout instanceof Writable)) {
+    io.stderr.write('verdict mcp needs real stdin and stdout streams\n');
+    return EXIT.failed;
+  }
+
+  const server = createVerdictMcpServer({
+    routes: ROUTES,
+    api: httpApiCall({ baseUrl: connection.api, token: connection.token }),
+    log: { error: (message, extra) => io.stderr.write(`${message} ${JSON.stringify(extra ?? {})}\n`) },
+  });
+  const transport = new StdioServerTransport(io.stdin, io.stdout);
+  const stdin = io.stdin;
+  const closed = new Promise<void>((done) => {
+    stdin.once('end', done);
+    stdin.once('close', done);
+  });
+  await server.connect(transport);
+  io.stderr.write(`verdict mcp: serving on stdio; tools call ${connection.api}\n`);
+  await closed;
+  await server.close();
+  return 0;
+}

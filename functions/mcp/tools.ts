@@ -1,0 +1,146 @@
+/**
+ * The MCP tools: each one is an API route, named for an agent. Input and output JSON Schemas are
+ * generated from the zod schemas the route itself documents and parses with (route `doc`), and a call
+ * goes through that route — so validation, codes and messages are the REST API's, with no second copy.
+ */
+import { z } from 'zod';
+import { ExperimentIdSchema } from '../api/routes/experiments';
+import type { Route } from '../api/router';
+import { MetricKeySchema } from '../domain/experiment';
+import { ValidationError } from '../shared/errors';
+import type { ApiCall, ApiCallRequest, ApiReply } from './api-call';
+
+export interface ToolSpec {
+  name: string;
+  /** `METHOD /path/{param}` of the route the tool calls. */
+  route: string;
+  /** What an agent needs to know to use it well (the route's own doc is appended). */
+  description: string;
+  readOnly: boolean;
+}
+
+/** The loop as tools: read what was learned, look at what runs, propose, queue, abandon. */
+export const TOOL_SPECS: readonly ToolSpec[] = [
+  { name: 'list_metrics', route: 'GET /metrics', readOnly: true, description: 'The metric catalog: every valid primaryMetric key with its unit, kind and description. Call it before proposing an experiment so the primary metric is one Verdict can measure.' },
+  { name: 'research_log', route: 'GET /log', readOnly: true, description: 'The research log: every concluded experiment, newest first, with its effect, decision and reason. Read it before proposing the next hypothesis so you build on what was learned (format md gives a markdown table).' },
+  { name: 'list_experiments', route: 'GET /experiments', readOnly: true, description: 'List experiments, newest first, optionally by status (backlog, planned, running, concluded, abandoned) or primary metric.' },
+  { name: 'get_experiment', route: 'GET /experiments/{id}', readOnly: true, description: 'One experiment. While running it carries `interim`, the progress so far (explicitly not a verdict); once concluded, its `verdict`.' },
+  { name: 'create_experiment', route: 'POST /experiments', readOnly: false, description: 'Schedule an experiment with a fixed window now: a start and an end or durationDays (7–42). Prefer add_to_backlog and let the loop start it when a slot and its metric are free.' },
+  { name: 'add_to_backlog', route: 'POST /backlog', readOnly: false, description: 'Queue an idea (hypothesis, primary metric, ICE score, duration). The loop starts the highest-ICE item whose metric is not already under test whenever fewer than the target are running.' },
+  { name: 'rank_backlog', route: 'GET /backlog', readOnly: true, description: 'The backlog in the order the loop starts it (ICE product, then age): which items start at the next run and which are held back because their metric is under test.' },
+  { name: 'abandon_experiment', route: 'POST /experiments/{id}/abandon', readOnly: false, description: 'Abandon a backlog, planned or running experiment: the record is kept, it is never scored, and its slot frees up. Give a reason.' },
+  { name: 'get_verdict', route: 'GET /experiments/{id}/verdict', readOnly: true, description: 'The verdict of a concluded experiment: keep or discard, the reason, the effect with its 95 % interval, data-quality warnings and a plain-language summary.' },
+  { name: 'metric_series', route: 'GET /metrics/{metric}', readOnly: true, description: 'A metric’s daily values over a time range (gaps are null), to see its level, trend and noise before choosing a hypothesis or a minimum lift.' },
+  { name: 'health', route: 'GET /health', readOnly: true, description: 'Whether collection works: last run and pause state of each source, the scorer’s last run, and running experiments vs the target.' },
+];
+
+/** Schemas for path parameters, by name: the same ones the routes parse with. */
+const PATH_PARAM_SCHEMAS: Record<string, z.ZodType> = { id: ExperimentIdSchema, metric: MetricKeySchema };
+
+type JsonSchema = { type?: string; properties?: Record<string, unknown>; required?: string[]; definitions?: Record<string, unknown>; [k: string]: unknown };
+
+export interface VerdictTool {
+  name: string;
+  description: string;
+  inputSchema: JsonSchema & { type: 'object' };
+  outputSchema?: JsonSchema & { type: 'object' };
+  annotations: { readOnlyHint: boolean; destructiveHint: boolean; idempotentHint: boolean; openWorldHint: boolean };
+  /**
+   * Runs the tool's route with `args`: path parameters fill the template, the rest become the query
+   * (GET) or the JSON body. Resolves to the API's reply, errors included; throws a ValidationError for
+   * a missing path parameter (no route could answer it) and whatever the transport throws.
+   */
+  call(args: Record<string, unknown>, api: ApiCall): Promise<ApiReply>;
+}
+
+/**
+ * The tools over `routes` (the API's ROUTES). Throws when a spec names a route that does not exist, so
+ * a renamed route cannot silently drop a tool.
+ */
+export function verdictTools(routes: readonly Route[], specs: readonly ToolSpec[] = TOOL_SPECS): VerdictTool[] {
+  return specs.map((spec) => {
+    const [method, path] = spec.route.split(' ');
+    const route = routes.find((r) => r.method === method && r.path === path);
+    if (!route) throw new Error(`MCP tool ${spec.name}: no API route ${spec.route}`);
+    return toolFor(spec, route);
+  });
+}
+
+function toolFor(spec: ToolSpec, route: Route): VerdictTool {
+  const paramNames = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+  const querySchema = route.doc?.query ? jsonSchemaOf(route.doc.query, 'input') : undefined;
+  const queryNames = Object.keys(querySchema?.properties ?? {});
+  const bodySchema = route.doc?.body ? jsonSchemaOf(route.doc.body, 'input') : undefined;
+
+  const properties: Record<string, unknown> = {};
+  const required: string[] = [];
+  for (const name of paramNames) {
+    const schema = jsonSchemaOf(PATH_PARAM_SCHEMAS[name] ?? z.string().min(1), 'input');
+    const description = route.doc?.params?.[name];
+    properties[name] = { ...schema, ...(description && { description }) };
+    required.push(name);
+  }
+  // Shared sub-schemas (a zod schema registered with an id) travel with the properties that $ref them.
+  const definitions: Record<string, unknown> = {};
+  for (const part of [querySchema, bodySchema]) {
+    if (!part) continue;
+    Object.assign(properties, part.properties);
+    Object.assign(definitions, part.definitions);
+    required.push(...(part.required ?? []));
+  }
+  const inputSchema = {
+    type: 'object' as const, properties, ...(required.length > 0 && { required }), additionalProperties: false,
+    ...(Object.keys(definitions).length > 0 && { definitions }),
+  };
+  const success = route.doc?.success.schema ? jsonSchemaOf(route.doc.success.schema, 'output') : undefined;
+  const docText = [route.doc?.summary, route.doc?.description].filter(Boolean).join('. ');
+
+  return {
+    name: spec.name,
+    description: `${spec.description}${docText ? `\n\nAPI: ${route.method} ${route.path} — ${docText}` : ''}`,
+    inputSchema,
+    ...(success?.type === 'object' && { outputSchema: relaxed(success) as JsonSchema & { type: 'object' } }),
+    annotations: { readOnlyHint: spec.readOnly, destructiveHint: spec.name === 'abandon_experiment', idempotentHint: spec.readOnly, openWorldHint: false },
+    async call(args, api) {
+      const rest: Record<string, unknown> = { ...args };
+      let resolvedPath = route.path;
+      for (const name of paramNames) {
+        const value = rest[name];
+        delete rest[name];
+        if (typeof value !== 'string' || value === '') {
+          throw new ValidationError(`Invalid ${name}: ${name}: ${value === undefined ? 'required' : 'must be a non-empty string'}`, [{ path: name, message: value === undefined ? 'required' : 'must be a non-empty string' }]);
+        }
+        resolvedPath = resolvedPath.replace(`{${name}}`, encodeURIComponent(value));
+      }
+      const query: Record<string, string> = {};
+      const body: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(rest)) {
+        if (route.method === 'GET' || queryNames.includes(key)) {
+          if (value !== undefined && value !== null) query[key] = typeof value === 'string' ? value : Array.isArray(value) ? value.join(',') : String(value);
+        } else {
+          body[key] = value;
+        }
+      }
+      const request: ApiCallRequest = {
+        method: route.method,
+        path: resolvedPath,
+        ...(Object.keys(query).length > 0 && { query }),
+        ...(route.method !== 'GET' && route.doc?.body !== undefined && { body }),
+      };
+      return api(request);
+    },
+  };
+}
+
+function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+  const { $schema, ...rest } = z.toJSONSchema(schema, { io, target: 'draft-7', unrepresentable: 'any' }) as JsonSchema;
+  void $schema;
+  return rest;
+}
+
+/** Output schemas tolerate fields added later: a newer API must not make an older client reject results. */
+function relaxed(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(relaxed);
+  if (!schema || typeof schema !== 'object') return schema;
+  return Object.fromEntries(Object.entries(schema).filter(([k, v]) => !(k === 'additionalProperties' && v === false)).map(([k, v]) => [k, relaxed(v)]));
+}
