@@ -26,6 +26,7 @@ const COMMANDS: Record<string, () => Command> = {
   import: () => importWithApi,
   secrets: () => (argv, io) => (require('./secrets-command') as typeof import('./secrets-command')).secretsCommand(argv, io),
   mcp: () => (require('./mcp-command') as typeof import('./mcp-command')).mcpCommand,
+  digest: () => (require('./digest-command') as typeof import('./digest-command')).digestCommand,
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -50,6 +51,7 @@ Running the loop:
   import FILE      backfill observations from a CSV export
   secrets set SRC  store a source's credentials in the deployed stack's secret
   score            score a scenario file offline and print the verdict as JSON
+  digest           print this week's digest (verdicts, running, backlog, source health)
   mcp              serve the loop as MCP tools on stdio, for desktop agents
 
 Connection: --api URL and --token TOKEN, or VERDICT_API_URL / VERDICT_API_TOKEN, or the file

@@ -8,11 +8,12 @@ import { COMPILED_ROUTES } from '../api/routes';
 import { handler as apiHandler } from '../handlers/api';
 import { handler as authorizerHandler } from '../handlers/authorizer';
 import { handler as collectorHandler } from '../handlers/collector';
+import { handler as digestHandler } from '../handlers/digest';
 import { handler as scorerHandler } from '../handlers/scorer';
 import { defaultCredentials, resetWiring } from '../handlers/wiring';
 import { setAppConfig, type AppConfig } from '../shared/app-config';
 import { resetRuntimeEnv } from '../shared/runtime-env';
-import { scheduledJobs, type ScheduledJob } from '../shared/scheduled-jobs';
+import { scheduledJobs, weeklyJobs, type JobDefinition } from '../shared/scheduled-jobs';
 import { startDynalite, ensureTable } from './dynalite';
 import { localApiToken } from './api-token-file';
 import { startLocalHttpServer } from './http-server';
@@ -41,7 +42,7 @@ export interface LocalRuntime {
   /** Sources enabled in the config but without credentials (skipped). */
   notConfigured: string[];
   /** Runs one job now, exactly as the scheduler would at `scheduledTime`. */
-  runJob(job: ScheduledJob, scheduledTime: string): Promise<unknown>;
+  runJob(job: JobDefinition, scheduledTime: string): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -70,11 +71,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     // Public routes (the dashboard page and assets) skip the authorizer here exactly as the stack's routes do.
     isPublic: (method, path) => COMPILED_ROUTES.some((r) => r.public === true && (r.method === method || (method === 'HEAD' && r.method === 'GET')) && r.pattern.test(path)) });
 
-  const runJob = (job: ScheduledJob, scheduledTime: string): Promise<unknown> =>
-    job.kind === 'collector' ? collectorHandler({ source: job.source, scheduledTime }) : scorerHandler({ scheduledTime });
+  const runJob = (job: JobDefinition, scheduledTime: string): Promise<unknown> =>
+    job.kind === 'collector' ? collectorHandler({ source: job.source, scheduledTime })
+      : job.kind === 'digest' ? digestHandler({ scheduledTime })
+      : scorerHandler({ scheduledTime });
 
   const credentials = defaultCredentials();
-  const jobs: ScheduledJob[] = [];
+  const jobs: JobDefinition[] = [...weeklyJobs(options.config)];
   const notConfigured: string[] = [];
   for (const job of scheduledJobs(options.config)) {
     if (job.kind === 'collector' && !(await credentials.credentialsFor(job.source))) {

@@ -1,23 +1,25 @@
 /**
  * The local scheduler: fires each job at its slot boundaries (UTC-aligned, same definitions as the
- * deployed EventBridge schedules), passing the scheduled time exactly as the stack's payload does.
+ * deployed EventBridge schedules) — weekly jobs at their wall-clock time in their time zone — passing
+ * the scheduled time exactly as the stack's payload does.
  */
+import { nextDigestTime } from '../domain/digest';
 import { nextSlotAfter } from '../shared/schedules';
-import type { ScheduledJob } from '../shared/scheduled-jobs';
+import type { JobDefinition } from '../shared/scheduled-jobs';
 
 export interface LocalScheduler { stop(): void; nextRuns(): { job: string; at: string }[] }
 
 export function startLocalScheduler(
-  jobs: readonly ScheduledJob[],
-  fire: (job: ScheduledJob, scheduledTime: string) => Promise<void>,
+  jobs: readonly JobDefinition[],
+  fire: (job: JobDefinition, scheduledTime: string) => Promise<void>,
   log: { warn(message: string, extra?: Record<string, unknown>): void },
   now: () => Date = () => new Date(),
 ): LocalScheduler {
   const timers = new Map<string, { timer: NodeJS.Timeout; at: Date }>();
   let stopped = false;
-  const arm = (job: ScheduledJob) => {
+  const arm = (job: JobDefinition) => {
     if (stopped) return;
-    const at = nextSlotAfter(now(), job.cadence);
+    const at = job.kind === 'digest' ? nextDigestTime(now(), job) : nextSlotAfter(now(), job.cadence);
     const timer = setTimeout(() => {
       fire(job, at.toISOString())
         .catch((err: unknown) => log.warn(`scheduled job ${job.id} failed`, { error: (err as Error).message }))

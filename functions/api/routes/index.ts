@@ -3,6 +3,7 @@ import { compileRoutes, type Route } from '../router';
 import { backlogRoutes } from './backlog';
 import { catalogRoutes } from './catalog';
 import { dashboardRoutes } from './dashboard';
+import { digestRoutes } from './digest';
 import { collectRoutes } from './collect';
 import { experimentRoutes } from './experiments';
 import { healthRoutes } from './health';
@@ -14,6 +15,6 @@ import { openApiRoutes } from './openapi';
 export const ROUTES: Route[] = [
   ...experimentRoutes, ...backlogRoutes, ...logRoutes, ...observationRoutes, ...catalogRoutes, ...collectRoutes, ...healthRoutes,
   ...openApiRoutes(() => ROUTES), ...dashboardRoutes,
-  ...mcpRoutes(() => ROUTES),
+  ...digestRoutes, ...mcpRoutes(() => ROUTES),
 ];
 export const COMPILED_ROUTES = compileRoutes(ROUTES);

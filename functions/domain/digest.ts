@@ -1,0 +1,446 @@
+/**
+ * The Friday digest, pure: what happened in the loop this week, in three renderings of one structure —
+ * markdown (GET /digest, Discord), plain text (email via SNS, `verdict digest`) and Slack mrkdwn.
+ *
+ * A digest belongs to an ISO week (`2026-W46`) in the configured time zone and covers the seven days
+ * that end at that week's digest time (e.g. Friday 16:00 → the previous Friday 16:00), so consecutive
+ * digests neither miss nor repeat a verdict. Running experiments, the backlog and source health are
+ * the state when the digest is built.
+ */
+import { z } from 'zod';
+import { iceProduct, type Experiment } from './experiment';
+import { planLoop, rankBacklog, type LoopPlan } from './loop';
+import { effectText } from './research-log';
+import type { InterimReadout, Verdict } from './verdict';
+
+const DAY_MS = 86_400_000;
+
+// ── Weeks and time zones ────────────────────────────────────────────────────────────────────────
+
+export const WEEKDAYS = ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/** When the digest goes out each week: `hour`:00 on `day`, wall-clock time in `timeZone` (IANA name). */
+export interface DigestSchedule { day: Weekday; hour: number; timeZone: string }
+
+const WEEK_PATTERN = /^(\d{4})-W(\d{2})$/;
+
+/** Whether `timeZone` is an IANA zone this runtime knows (e.g. Europe/Berlin, UTC). */
+export function isValidTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+interface CalendarDate { year: number; month: number; day: number }
+
+const partFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The wall-clock date and time of `instant` in `timeZone`. */
+function wallClock(instant: Date, timeZone: string): CalendarDate & { hour: number; minute: number; second: number } {
+  let f = partFormatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+    });
+    partFormatters.set(timeZone, f);
+  }
+  const parts: Record<string, number> = {};
+  for (const p of f.formatToParts(instant)) if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  return { year: parts.year, month: parts.month, day: parts.day, hour: parts.hour, minute: parts.minute, second: parts.second };
+}
+
+/** The instant at which the wall clock in `timeZone` shows `date` at `hour`:00 (DST gaps resolve forward). */
+export function zonedTimeToInstant(date: CalendarDate, hour: number, timeZone: string): Date {
+  const asUtc = Date.UTC(date.year, date.month - 1, date.day, hour);
+  const offsetAt = (t: number) => {
+    const w = wallClock(new Date(t), timeZone);
+    return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - Math.floor(t / 1000) * 1000;
+  };
+  const first = asUtc - offsetAt(asUtc);
+  const second = asUtc - offsetAt(first);
+  return new Date(Math.max(first, second));
+}
+
+function addDays(d: CalendarDate, days: number): CalendarDate {
+  const t = new Date(Date.UTC(d.year, d.month - 1, d.day) + days * DAY_MS);
+  return { year: t.getUTCFullYear(), month: t.getUTCMonth() + 1, day: t.getUTCDate() };
+}
+
+/** 1 = Monday … 7 = Sunday. */
+function isoWeekday(d: CalendarDate): number {
+  return ((new Date(Date.UTC(d.year, d.month - 1, d.day)).getUTCDay() + 6) % 7) + 1;
+}
+
+function isoWeekOfDate(d: CalendarDate): string {
+  const thursday = addDays(d, 4 - isoWeekday(d));
+  const dayOfYear = (Date.UTC(thursday.year, thursday.month - 1, thursday.day) - Date.UTC(thursday.year, 0, 1)) / DAY_MS;
+  return `${thursday.year}-W${String(Math.floor(dayOfYear / 7) + 1).padStart(2, '0')}`;
+}
+
+/** The ISO week (`YYYY-Www`) `instant` falls in, by the calendar of `timeZone`. */
+export function isoWeekOf(instant: Date, timeZone: string): string {
+  return isoWeekOfDate(wallClock(instant, timeZone));
+}
+
+/** The Monday of an ISO week, or undefined when `week` is not a valid `YYYY-Www`. */
+export function mondayOf(week: string): CalendarDate | undefined {
+  const m = WEEK_PATTERN.exec(week);
+  if (!m) return undefined;
+  const year = Number(m[1]);
+  const n = Number(m[2]);
+  const jan4 = { year, month: 1, day: 4 };
+  const monday = addDays(addDays(jan4, 1 - isoWeekday(jan4)), (n - 1) * 7);
+  return n >= 1 && isoWeekOfDate(monday) === week ? monday : undefined;
+}
+
+export function isIsoWeek(week: string): boolean {
+  return mondayOf(week) !== undefined;
+}
+
+/** The ISO week before `week`. */
+export function previousIsoWeek(week: string): string {
+  const monday = mondayOf(week);
+  if (!monday) throw new Error(`not an ISO week: ${week}`);
+  return isoWeekOfDate(addDays(monday, -7));
+}
+
+/** The ISO week after `week`. */
+export function nextIsoWeek(week: string): string {
+  const monday = mondayOf(week);
+  if (!monday) throw new Error(`not an ISO week: ${week}`);
+  return isoWeekOfDate(addDays(monday, 7));
+}
+
+/**
+ * The week whose digest is being gathered at `now`: this calendar week until its digest time, the next
+ * one after it (on a Saturday, the verdicts since Friday's digest belong to next Friday's).
+ */
+export function currentDigestWeek(now: Date, schedule: DigestSchedule): string {
+  const week = isoWeekOf(now, schedule.timeZone);
+  return digestTimeOf(week, schedule).getTime() <= now.getTime() ? nextIsoWeek(week) : week;
+}
+
+/** The instant of `week`'s digest: its `day` at `hour`:00 in the schedule's time zone. */
+export function digestTimeOf(week: string, schedule: DigestSchedule): Date {
+  const monday = mondayOf(week);
+  if (!monday) throw new Error(`not an ISO week: ${week}`);
+  return zonedTimeToInstant(addDays(monday, WEEKDAYS.indexOf(schedule.day)), schedule.hour, schedule.timeZone);
+}
+
+/** The seven days `week`'s digest covers: from the previous digest time up to its own (end exclusive). */
+export function digestPeriod(week: string, schedule: DigestSchedule): { start: string; end: string } {
+  return { start: digestTimeOf(previousIsoWeek(week), schedule).toISOString(), end: digestTimeOf(week, schedule).toISOString() };
+}
+
+/** The first digest time strictly after `after` (what the local scheduler waits for). */
+export function nextDigestTime(after: Date, schedule: DigestSchedule): Date {
+  const thisWeek = digestTimeOf(isoWeekOf(after, schedule.timeZone), schedule);
+  if (thisWeek.getTime() > after.getTime()) return thisWeek;
+  return digestTimeOf(isoWeekOf(new Date(thisWeek.getTime() + 7 * DAY_MS), schedule.timeZone), schedule);
+}
+
+// ── Content ─────────────────────────────────────────────────────────────────────────────────────
+
+/** What one source's collection looks like when the digest is built. */
+export interface SourceStatus {
+  source: string;
+  /** Minutes between scheduled collections. */
+  everyMinutes: number;
+  lastRun?: { outcome: string; startedAt: string; message?: string; errorCode?: string };
+  /** Set while the source is paused (rate limit or usage cap). */
+  pausedUntil?: string;
+  pauseReason?: string;
+}
+
+export interface DigestInput {
+  week: string;
+  schedule: DigestSchedule;
+  /** When the digest is built: the period ends here if the week's digest time is still ahead. */
+  now: Date;
+  /** Concluded experiments with their verdicts; only verdicts scored inside the period are reported. */
+  concluded: readonly { experiment: Experiment; verdict: Verdict }[];
+  /** Running experiments with their interim readout (absent when it could not be computed). */
+  running: readonly { experiment: Experiment; readout?: InterimReadout }[];
+  /** Planned experiments (they hold their metric, which decides what the loop can start). */
+  planned: readonly Experiment[];
+  backlog: readonly Experiment[];
+  /** Enabled sources. */
+  sources: readonly SourceStatus[];
+  /** Experiments the loop keeps running at once (config loop.targetActive). */
+  target: number;
+}
+
+export const DIGEST_SECTION_IDS = ['verdicts', 'running', 'backlog', 'sources', 'nudge'] as const;
+
+/** One line of a section: a bold label, its text, and indented detail lines (plain language). */
+export const DigestItemSchema = z.object({ label: z.string(), text: z.string(), details: z.array(z.string()) });
+
+export const DigestSectionSchema = z.object({
+  id: z.enum(DIGEST_SECTION_IDS),
+  title: z.string(),
+  /** Numbered (the backlog's order matters) or bulleted. */
+  ordered: z.boolean(),
+  items: z.array(DigestItemSchema),
+  /** Said instead of items when there are none. */
+  empty: z.string().optional(),
+});
+
+/** The digest as GET /digest returns it and the `Weekly Digest` event carries it (the schema documents the API). */
+export const DigestSchema = z.object({
+  week: z.string().describe('ISO week, YYYY-Www'),
+  timeZone: z.string(),
+  period: z.object({ start: z.string(), end: z.string().describe('exclusive: the digest time, or now while the week runs') }),
+  generatedAt: z.string(),
+  counts: z.object({
+    verdicts: z.number().int(), keeps: z.number().int(), running: z.number().int(), target: z.number().int(), backlog: z.number().int(), sourceProblems: z.number().int(),
+  }),
+  sections: z.array(DigestSectionSchema),
+  /** Email subject / chat title (under 100 characters, as SNS requires). */
+  subject: z.string(),
+  markdown: z.string(),
+  text: z.string(),
+});
+
+export type DigestItem = z.infer<typeof DigestItemSchema>;
+export type DigestSection = z.infer<typeof DigestSectionSchema>;
+export type Digest = z.infer<typeof DigestSchema>;
+
+/** Builds the digest for `input.week`. Pure: time comes from `input.now`. */
+export function buildDigest(input: DigestInput): Digest {
+  const { schedule, now } = input;
+  const full = digestPeriod(input.week, schedule);
+  const period = { start: full.start, end: new Date(Math.min(Date.parse(full.end), now.getTime())).toISOString() };
+  const fmt = dateFormatter(schedule.timeZone);
+
+  const verdicts = input.concluded
+    .filter(({ verdict }) => verdict.scoredAt >= period.start && verdict.scoredAt < period.end)
+    .sort((a, b) => (a.verdict.scoredAt < b.verdict.scoredAt ? -1 : 1));
+  const running = [...input.running].sort((a, b) => ((a.experiment.end ?? '') < (b.experiment.end ?? '') ? -1 : 1));
+  const ranked = rankBacklog(input.backlog);
+  const problems = input.sources.flatMap((s) => sourceProblem(s, now, fmt));
+  const plan = planLoop({ backlog: input.backlog, scheduled: [...input.running.map((r) => r.experiment), ...input.planned], target: input.target, now });
+
+  const sections: DigestSection[] = [
+    {
+      id: 'verdicts', title: 'Verdicts this week', ordered: false,
+      items: verdicts.map(({ experiment, verdict }) => ({
+        label: experiment.name,
+        text: `${verdict.decision.toUpperCase()} (${verdict.reason.replace(/_/g, ' ')}) on ${experiment.primaryMetric}: ${effectText(verdict)}`,
+        details: [verdict.summary],
+      })),
+      empty: 'No verdicts this week.',
+    },
+    {
+      id: 'running', title: 'Running experiments', ordered: false,
+      items: running.map(({ experiment, readout }) => ({
+        label: experiment.name,
+        text: `${daysLeftText(experiment, now)}, ends ${experiment.end ? fmt.day(new Date(experiment.end)) : 'when started'} · ${experiment.primaryMetric}`,
+        details: [interimText(readout)],
+      })),
+      empty: 'Nothing is running.',
+    },
+    {
+      id: 'backlog', title: 'Top of the backlog', ordered: true,
+      items: ranked.slice(0, 3).map((e) => ({
+        label: e.name,
+        text: `${e.iceScore ? `ICE ${iceProduct(e.iceScore)} (${e.iceScore.impact}×${e.iceScore.confidence}×${e.iceScore.ease})` : 'not ICE-scored'} · ${e.primaryMetric} · ${e.durationDays} days`,
+        details: [oneLine(e.hypothesis, 240)],
+      })),
+      empty: 'The backlog is empty.',
+    },
+    {
+      id: 'sources', title: 'Source health', ordered: false,
+      items: problems,
+      empty: input.sources.length === 0 ? 'No sources are enabled.' : `All ${input.sources.length} source${input.sources.length === 1 ? '' : 's'} collected normally.`,
+    },
+  ];
+  if (plan.running < input.target) {
+    sections.push({
+      id: 'nudge', title: 'Keep the loop full', ordered: false,
+      items: [{ label: `${plan.running} of ${input.target} running`, text: nudgeText(plan, input.target - plan.running), details: [] }],
+    });
+  }
+
+  const label = weekLabel(input.week, period, fmt, schedule.timeZone);
+  const digest: Omit<Digest, 'markdown' | 'text'> = {
+    week: input.week,
+    timeZone: schedule.timeZone,
+    period,
+    generatedAt: now.toISOString(),
+    counts: {
+      verdicts: verdicts.length,
+      keeps: verdicts.filter((v) => v.verdict.decision === 'keep').length,
+      running: plan.running,
+      target: input.target,
+      backlog: input.backlog.length,
+      sourceProblems: problems.length,
+    },
+    sections,
+    subject: `Verdict weekly digest ${input.week}: ${verdicts.length} verdict${verdicts.length === 1 ? '' : 's'}, ${plan.running} running`,
+  };
+  return { ...digest, markdown: renderMarkdown(digest, label), text: renderText(digest, label) };
+}
+
+function daysLeftText(e: Experiment, now: Date): string {
+  if (!e.end) return 'no window yet';
+  const days = Math.max(0, Math.ceil((Date.parse(e.end) - now.getTime()) / DAY_MS));
+  return days === 0 ? 'ends today' : `${days} day${days === 1 ? '' : 's'} left`;
+}
+
+function interimText(r: InterimReadout | undefined): string {
+  if (!r) return 'No interim readout yet.';
+  if (r.effect.relative === null && r.effect.absolute === null) {
+    return `Day ${r.daysElapsed}: not enough data for a readout yet${r.missing?.length ? ` (${r.missing.join('; ')})` : ''}.`;
+  }
+  const p = r.probabilityOfImprovement === null ? '' : `, ${Math.round(r.probabilityOfImprovement * 100)} % chance it is an improvement`;
+  return `Day ${r.daysElapsed} of ${r.daysElapsed + r.daysLeft}: ${effectText(r)} so far${p}; leaning ${r.leaning.toUpperCase()}. Interim only, not a verdict.`;
+}
+
+function nudgeText(plan: LoopPlan, missing: number): string {
+  const slots = (n: number) => `${n} more experiment${n === 1 ? '' : 's'}`;
+  const starting = plan.toStart.length;
+  switch (plan.state) {
+    case 'backlog_empty': return `The backlog is empty: add ideas (\`verdict backlog add\` or the add_to_backlog tool) so the loop can start ${slots(missing)}.`;
+    case 'blocked': return `Every backlog item's metric is already under test. Add ideas on other metrics so the loop can start ${slots(missing)}.`;
+    default: return starting >= missing
+      ? `The loop starts ${slots(starting)} from the top of the backlog at its next run.`
+      : `The loop starts ${slots(starting)} from the backlog at its next run; add ideas to fill ${missing - starting === 1 ? 'the last slot' : `the other ${missing - starting} slots`}.`;
+  }
+}
+
+function sourceProblem(s: SourceStatus, now: Date, fmt: DateFormat): DigestItem[] {
+  if (s.pausedUntil && Date.parse(s.pausedUntil) > now.getTime()) {
+    const why = s.pauseReason === 'usage_capped' ? 'usage cap reached' : s.pauseReason === 'rate_limited' ? 'rate limited' : 'paused';
+    return [{ label: s.source, text: `paused until ${fmt.dayTime(new Date(s.pausedUntil))} (${why})`, details: [] }];
+  }
+  if (!s.lastRun) return [{ label: s.source, text: 'has not collected yet', details: [] }];
+  const run = s.lastRun;
+  if (run.outcome !== 'ok') {
+    const code = run.errorCode ? ` (${run.errorCode})` : '';
+    return [{ label: s.source, text: `last run ${run.outcome.replace(/_/g, ' ')}${code} on ${fmt.dayTime(new Date(run.startedAt))}`, details: run.message ? [run.message] : [] }];
+  }
+  // Two missed slots (plus an hour's grace) mean the schedule is not firing or the function dies early.
+  const staleAfterMs = 2 * s.everyMinutes * 60_000 + 3_600_000;
+  if (now.getTime() - Date.parse(run.startedAt) > staleAfterMs) {
+    return [{ label: s.source, text: `no collection since ${fmt.dayTime(new Date(run.startedAt))}`, details: [] }];
+  }
+  return [];
+}
+
+// ── Rendering ───────────────────────────────────────────────────────────────────────────────────
+
+interface DateFormat { day(d: Date): string; dayTime(d: Date): string }
+
+function dateFormatter(timeZone: string): DateFormat {
+  const day = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', day: 'numeric', month: 'short' });
+  const time = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  return { day: (d) => day.format(d), dayTime: (d) => `${day.format(d)} ${time.format(d)}` };
+}
+
+function weekLabel(week: string, period: { start: string; end: string }, fmt: DateFormat, timeZone: string): string {
+  const [year, n] = week.split('-W');
+  return `Week ${Number(n)} of ${year}: ${fmt.dayTime(new Date(period.start))} to ${fmt.dayTime(new Date(period.end))} (${timeZone})`;
+}
+
+type DigestBody = Omit<Digest, 'markdown' | 'text'>;
+
+/** Markdown for one section (`## Title` and its list), as GET /digest and Discord show it. */
+export function sectionMarkdown(section: DigestSection): string {
+  const lines = [`## ${section.title}`, ''];
+  if (section.items.length === 0) lines.push(section.empty ?? '');
+  section.items.forEach((item, i) => {
+    const marker = section.ordered ? `${i + 1}.` : '-';
+    lines.push(`${marker} **${mdEscape(item.label)}** — ${item.text}`);
+    for (const d of item.details) lines.push(`${' '.repeat(marker.length + 1)}${d}`);
+  });
+  return lines.join('\n');
+}
+
+function renderMarkdown(d: DigestBody, label: string): string {
+  return `${[`# Verdict weekly digest — ${d.week}`, '', `_${label}_`, '', ...d.sections.flatMap((s) => [sectionMarkdown(s), ''])].join('\n').trimEnd()}\n`;
+}
+
+const TEXT_WIDTH = 72;
+
+/** Plain text for one section: an upper-case heading and wrapped, indented items (reads well in mail). */
+export function sectionText(section: DigestSection): string {
+  const lines = [section.title.toUpperCase(), '-'.repeat(section.title.length)];
+  if (section.items.length === 0) lines.push(...wrap(section.empty ?? '', TEXT_WIDTH, '', ''));
+  section.items.forEach((item, i) => {
+    const marker = section.ordered ? `${i + 1}. ` : '* ';
+    lines.push(...wrap(`${marker}${item.label}: ${stripMarkdown(item.text)}`, TEXT_WIDTH, '', ' '.repeat(marker.length)));
+    for (const d of item.details) lines.push(...wrap(stripMarkdown(d), TEXT_WIDTH, ' '.repeat(marker.length), ' '.repeat(marker.length)));
+  });
+  return lines.join('\n');
+}
+
+function renderText(d: DigestBody, label: string): string {
+  const title = `Verdict weekly digest - ${d.week}`;
+  return `${[title, label, '', ...d.sections.flatMap((s) => [sectionText(s), ''])].join('\n').trimEnd()}\n`;
+}
+
+/**
+ * The incoming-webhook body for `url`: Discord takes `content` (markdown, ≤ 2000 characters); Slack
+ * and Slack-compatible hooks (Mattermost, Rocket.Chat, …) take `text` in Slack's mrkdwn.
+ */
+export function webhookPayload(url: string, digest: Pick<Digest, 'week' | 'sections' | 'markdown' | 'subject'>): Record<string, string> {
+  const host = safeHost(url);
+  if (host === 'discord.com' || host === 'discordapp.com' || host.endsWith('.discord.com')) {
+    const md = digest.markdown;
+    return { content: md.length <= 2000 ? md : `${md.slice(0, 1990).replace(/\n[^\n]*$/, '')}\n…` };
+  }
+  const sections = digest.sections.map((s) => {
+    const lines = [`*${slackEscape(s.title)}*`];
+    if (s.items.length === 0) lines.push(slackEscape(s.empty ?? ''));
+    s.items.forEach((item, i) => {
+      lines.push(`${s.ordered ? `${i + 1}.` : '•'} *${slackEscape(item.label)}* — ${slackEscape(stripMarkdown(item.text))}`);
+      for (const d of item.details) lines.push(`      ${slackEscape(stripMarkdown(d))}`);
+    });
+    return lines.join('\n');
+  });
+  return { text: [`*${slackEscape(digest.subject)}*`, ...sections].join('\n\n') };
+}
+
+function safeHost(url: string): string {
+  try { return new URL(url).hostname.toLowerCase(); } catch { return ''; }
+}
+
+/** Word-wraps `s` to `width` columns; the first line starts with `firstIndent`, the rest with `restIndent`. */
+function wrap(s: string, width: number, firstIndent: string, restIndent: string): string[] {
+  const out: string[] = [];
+  let line = firstIndent;
+  let started = false;
+  // A unit after a space ("-28 %") stays with its number.
+  for (const word of s.replace(/\s+/g, ' ').split(/ (?!%)/).filter(Boolean)) {
+    if (started && line.length + 1 + word.length > width) {
+      out.push(line);
+      line = `${restIndent}${word}`;
+    } else {
+      line = started ? `${line} ${word}` : `${line}${word}`;
+    }
+    started = true;
+  }
+  if (started) out.push(line);
+  return out;
+}
+
+function stripMarkdown(s: string): string {
+  return s.replace(/`([^`]*)`/g, '$1').replace(/\*\*([^*]*)\*\*/g, '$1');
+}
+
+function mdEscape(s: string): string {
+  return s.replace(/([\\`*_[\]])/g, '\\$1');
+}
+
+function slackEscape(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function oneLine(s: string, max: number): string {
+  const flat = s.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
