@@ -151,6 +151,7 @@ export class VerdictStack extends Stack {
     new CfnOutput(this, 'DashboardUrl', { value: `${this.api.url}/`, description: 'Verdict dashboard (served by the API)' });
     new CfnOutput(this, 'ApiTokenSecretName', { value: this.apiToken.secretName, description: 'aws secretsmanager get-secret-value --secret-id <this> prints the API token' });
     new CfnOutput(this, 'SourceCredentialsSecretName', { value: this.sourceCredentials.secretName, description: 'VERDICT_SOURCE_SECRET for `verdict secrets set`' });
+    new CfnOutput(this, 'TableName', { value: this.table.tableName, description: 'Kept on `cdk destroy` (RETAIN, deletion protection on)' });
     new CfnOutput(this, 'EventBusName', { value: this.eventBus.eventBusName, description: 'Custom bus carrying Verdict Reached events' });
   }
 

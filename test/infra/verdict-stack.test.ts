@@ -442,13 +442,14 @@ describe('alarms and budget', () => {
 });
 
 describe('outputs', () => {
-  it('give the API URL, the dashboard URL and the secret names', () => {
+  it('give the API URL, the dashboard URL, the secret names and the retained table\'s name', () => {
     const outputs = template.toJSON().Outputs as Json;
     expect(Object.keys(outputs)).toEqual(expect.arrayContaining(['ApiUrl', 'DashboardUrl', 'ApiTokenSecretName', 'SourceCredentialsSecretName']));
     expect(outputs.ApiUrl.Value).toEqual({ 'Fn::GetAtt': [logicalId(stack.api.api), 'ApiEndpoint'] });
     expect(outputs.DashboardUrl.Value).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(stack.api.api), 'ApiEndpoint'] }, '/']] });
     expect(JSON.stringify(outputs.ApiTokenSecretName.Value)).toContain(logicalId(stack.apiToken));
     expect(JSON.stringify(outputs.SourceCredentialsSecretName.Value)).toContain(logicalId(stack.sourceCredentials));
+    expect(outputs.TableName.Value).toEqual(ref(stack.table));
   });
 });
 
