@@ -1,0 +1,176 @@
+/**
+ * The upstream fault matrix, at the collector job (what the Lambda runs) with dynalite: for every
+ * source, 429 (and X's monthly usage cap), 500, timeout, connection reset, malformed JSON, schema drift
+ * and 401. Each fault runs with half the sources faulted and the other half healthy at the same time,
+ * then swapped: the faulted ones must not crash, write no observation, record the failure with its
+ * code and return within their budget; the healthy ones collect as usual. Real adapters and clients
+ * against local fakes (test/fakes) — a catch-all fault server stands in for the faulted providers.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { collectSlot } from '../../functions/jobs/collect';
+import { ensureTable, startDynalite, type LocalDynamo } from '../../functions/local/dynalite';
+import { parseAppConfig, SOURCE_NAMES, type SourceName } from '../../functions/shared/app-config';
+import { createSource } from '../../functions/sources/registry';
+import type { CollectionRun } from '../../functions/store/run-store';
+import { installAnswerEngineFake, openAiResponseBody, perplexityResponseBody } from '../fakes/answer-engine-fakes';
+import { BEEHIIV_PUBLICATION_ID, installBeehiivFake } from '../fakes/beehiiv-fake';
+import { installBlueskyFake } from '../fakes/bluesky-fake';
+import { installButtondownFake } from '../fakes/buttondown-fake';
+import { FakeServer } from '../fakes/fake-http-server';
+import { installKitFake } from '../fakes/kit-fake';
+import { installMailchimpFake, MAILCHIMP_API_KEY, MAILCHIMP_LIST_ID } from '../fakes/mailchimp-fake';
+import { installXFake, X_USAGE_CAP_BODY } from '../fakes/x-fake';
+import { countedStores } from '../support/dynamo-counter';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+const TABLE = 'verdict-source-faults';
+/** The remaining time handed to the job: it keeps 3 s to record the run, and answer engines need 5 s to ask a prompt. */
+const BUDGET_MS = 9_000;
+const quiet = { info: () => {}, warn: () => {} };
+
+const config = parseAppConfig({
+  sources: {
+    x: { enabled: true }, bluesky: { enabled: true, handle: 'verdict.bsky.social' },
+    // One newsletter provider may be enabled per deployment; the job collects whichever it is given.
+    beehiiv: { enabled: true, publicationId: BEEHIIV_PUBLICATION_ID }, mailchimp: { listId: MAILCHIMP_LIST_ID },
+    perplexity: { enabled: true }, openai: { enabled: true },
+  },
+  citations: { brand: 'Verdict', domains: ['verdict.dev'], prompts: ['best experiment tracker'], monthlySpendCapUsd: 5 },
+});
+
+const CREDENTIALS: Record<SourceName, Record<string, string>> = {
+  x: { appKey: 'k', appSecret: 's', accessToken: 't', accessSecret: 'a' },
+  bluesky: {},
+  beehiiv: { apiKey: 'beehiiv-key' },
+  kit: { apiKey: 'kit-key' },
+  buttondown: { apiKey: 'buttondown-key' },
+  mailchimp: { apiKey: MAILCHIMP_API_KEY },
+  perplexity: { apiKey: 'pplx-key' },
+  openai: { apiKey: 'sk-openai-key' },
+};
+
+const INSTALL_HAPPY: Record<SourceName, (server: FakeServer) => void> = {
+  x: (s) => installXFake(s),
+  bluesky: (s) => installBlueskyFake(s),
+  beehiiv: (s) => installBeehiivFake(s),
+  kit: (s) => installKitFake(s),
+  buttondown: (s) => installButtondownFake(s),
+  mailchimp: (s) => installMailchimpFake(s),
+  perplexity: (s) => installAnswerEngineFake(s, perplexityResponseBody, () => ({ text: 'Verdict is a good choice.', citations: ['https://verdict.dev/'], cost: 0.005 })),
+  openai: (s) => installAnswerEngineFake(s, openAiResponseBody, () => ({ text: 'Verdict is a good choice.', citations: ['https://verdict.dev/'] })),
+};
+
+interface Fault {
+  name: string;
+  /** How the fault server answers every request. */
+  answer: (res: http.ServerResponse, req: http.IncomingMessage) => void;
+  outcome: CollectionRun['outcome'];
+  errorCode: NonNullable<CollectionRun['errorCode']>;
+  /** Sources the fault applies to (default: all). */
+  only?: SourceName[];
+}
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) => (res: http.ServerResponse) => {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(typeof body === 'string' ? body : JSON.stringify(body));
+};
+const resetIn15Minutes = () => String(Math.floor(Date.now() / 1000) + 900);
+
+const FAULTS: Fault[] = [
+  {
+    name: '429 rate window',
+    answer: (res) => json(429, { error: { message: 'Too Many Requests', type: 'rate_limit_exceeded' } }, { 'retry-after': '900', 'x-rate-limit-limit': '75', 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': resetIn15Minutes() })(res),
+    outcome: 'rate_limited', errorCode: 'rate_limited',
+  },
+  { name: "X's 429 monthly usage cap", answer: json(429, X_USAGE_CAP_BODY), outcome: 'usage_capped', errorCode: 'usage_capped', only: ['x'] },
+  { name: '500', answer: json(500, { error: 'Internal Server Error' }), outcome: 'failed', errorCode: 'upstream_error' },
+  { name: 'timeout (never answers)', answer: () => { /* hold the request open */ }, outcome: 'failed', errorCode: 'timeout' },
+  { name: 'connection reset', answer: (_res, req) => req.socket.destroy(), outcome: 'failed', errorCode: 'network_error' },
+  { name: 'malformed JSON', answer: json(200, '{"data": {"id": "1", "public_metrics": {'), outcome: 'failed', errorCode: 'malformed_response' },
+  { name: 'schema drift', answer: json(200, { data: { renamed_metrics: { follower_total: 1 } }, results: 'moved', output: 'moved' }), outcome: 'failed', errorCode: 'schema_mismatch' },
+  { name: '401', answer: json(401, { error: { message: 'Unauthorized' }, errors: ['The access token is invalid'], title: 'Unauthorized', status: 401 }), outcome: 'failed', errorCode: 'unauthorized' },
+];
+
+let dynamo: LocalDynamo;
+const happy = {} as Record<SourceName, FakeServer>;
+let faultServer: http.Server;
+let faultUrl: string;
+let currentFault: Fault;
+
+beforeAll(async () => {
+  dynamo = await startDynalite();
+  await ensureTable(dynamo.endpoint, TABLE);
+  for (const name of SOURCE_NAMES) {
+    happy[name] = await FakeServer.start();
+    INSTALL_HAPPY[name](happy[name]);
+  }
+  faultServer = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => currentFault.answer(res, req));
+  });
+  await new Promise<void>((r) => faultServer.listen(0, '127.0.0.1', () => r()));
+  faultUrl = `http://127.0.0.1:${(faultServer.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  faultServer.closeAllConnections();
+  await new Promise((r) => faultServer.close(r));
+  for (const name of SOURCE_NAMES) await happy[name].close();
+  await dynamo.close();
+});
+
+interface SourceOutcome { source: SourceName; faulted: boolean; run?: CollectionRun; error?: Error; wallMs: number; observationWrites: number }
+
+/** Collects every source at once for `slot`, the `faulted` ones against the fault server. */
+async function collectAll(faulted: readonly SourceName[], slot: string): Promise<SourceOutcome[]> {
+  const now = new Date(Date.parse(slot) + 5_000);
+  return Promise.all(SOURCE_NAMES.map(async (source): Promise<SourceOutcome> => {
+    const stores = countedStores(dynamo.endpoint, TABLE);
+    // Earlier faults (429s) pause a source; each round starts unpaused.
+    await stores.runs.putSourceState({ source, updatedAt: now.toISOString() });
+    stores.counter.reset();
+    const started = Date.now();
+    try {
+      const run = await collectSlot(source, slot, BUDGET_MS, {
+        config, runs: stores.runs, observations: stores.observations, log: quiet, now: () => now,
+        credentials: { credentialsFor: async () => CREDENTIALS[source] },
+        buildSource: (name, credentials) => createSource(name, credentials, {
+          config, now: () => now, endpoints: { [name]: faulted.includes(name) ? faultUrl : happy[name].url },
+        }),
+      });
+      return { source, faulted: faulted.includes(source), run, wallMs: Date.now() - started, observationWrites: stores.counter.counts.BatchWriteItemCommand ?? 0 };
+    } catch (error) {
+      return { source, faulted: faulted.includes(source), error: error as Error, wallMs: Date.now() - started, observationWrites: stores.counter.counts.BatchWriteItemCommand ?? 0 };
+    } finally {
+      stores.db.destroy();
+    }
+  }));
+}
+
+let round = 0;
+/** A fresh daily slot per round, so no round finds an earlier round's run. */
+const nextSlot = () => new Date(Date.UTC(2026, 5, 1) + round++ * 86_400_000).toISOString();
+
+describe.each(FAULTS)('upstream fault: $name', (fault) => {
+  const targets = fault.only ?? [...SOURCE_NAMES];
+  const halves = fault.only ? [targets] : [targets.filter((_, i) => i % 2 === 0), targets.filter((_, i) => i % 2 === 1)];
+
+  it.each(halves.map((h) => [h.join(', '), h]))('faulted %s: failure recorded, no row, within budget; the others unaffected', async (_label, faulted) => {
+    currentFault = fault;
+    const slot = nextSlot();
+
+    const outcomes = await collectAll(faulted as SourceName[], slot);
+
+    const summary = outcomes.map((o) => ({
+      source: o.source, faulted: o.faulted, crashed: o.error?.message ?? null,
+      outcome: o.run?.outcome, errorCode: o.run?.errorCode ?? null, withinBudget: o.wallMs <= BUDGET_MS, observationWrites: o.observationWrites,
+    }));
+    expect(summary).toEqual(outcomes.map((o) => (o.faulted
+      ? { source: o.source, faulted: true, crashed: null, outcome: fault.outcome, errorCode: fault.errorCode, withinBudget: true, observationWrites: 0 }
+      : { source: o.source, faulted: false, crashed: null, outcome: 'ok', errorCode: null, withinBudget: true, observationWrites: 1 })));
+    for (const o of outcomes.filter((x) => x.faulted)) {
+      const recorded = await countedStores(dynamo.endpoint, TABLE).runs.getRun(o.source, o.run!.slot);
+      expect(recorded).toMatchObject({ outcome: fault.outcome, errorCode: fault.errorCode, observations: 0 });
+    }
+  });
+});
