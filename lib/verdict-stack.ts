@@ -18,8 +18,10 @@ import type { Route } from '../functions/api/router';
 import { ROUTES } from '../functions/api/routes';
 import { buildDashboardAssetsSync } from '../functions/dashboard/build';
 import type { AppConfig, SourceName } from '../functions/shared/app-config';
+import { ValidationError } from '../functions/shared/errors';
 import { EVENT_SOURCE } from '../functions/shared/events';
-import { scheduledJobs } from '../functions/shared/scheduled-jobs';
+import { DIGEST_EVENT_SOURCE } from '../functions/jobs/weekly-digest';
+import { scheduledJobs, weeklyJobs, type WeeklyJob } from '../functions/shared/scheduled-jobs';
 import { TABLE_KEYS } from '../functions/store/table-definition';
 import { JobSchedule } from './constructs/job-schedule';
 import { OperationsAlerts } from './constructs/operations-alerts';
@@ -44,6 +46,7 @@ export class VerdictStack extends Stack {
   readonly authorizerFn: VerdictFunction;
   readonly apiFn: VerdictFunction;
   readonly scorerFn: VerdictFunction;
+  readonly digestFn: VerdictFunction;
   readonly collectorFns: Partial<Record<SourceName, VerdictFunction>> = {};
   readonly api: VerdictApi;
   readonly alerts: OperationsAlerts;
@@ -119,6 +122,15 @@ export class VerdictStack extends Stack {
       .publishEvents(this.eventBus, EVENT_SOURCE);
 
     this.alerts = new OperationsAlerts(this, 'Alerts', { email: config.alarms.email, budget: config.budget });
+    // The weekly digest goes out as an event, to the alert topic's email subscribers, and to the chat
+    // webhook kept in the source-credentials secret (digest.webhookUrl).
+    this.digestFn = fn('Digest', 'digest', 'Sends the weekly digest', Duration.minutes(1), 256)
+      .useTable(this.table, 'readWrite')
+      .readSecret(this.sourceCredentials, 'SOURCE_SECRET_ARN')
+      .publishEvents(this.eventBus, DIGEST_EVENT_SOURCE)
+      .publishTo(this.alerts.topic, 'ALARM_TOPIC_ARN');
+    for (const job of weeklyJobsOf(config)) new JobSchedule(this, `Schedule-${job.id}`, { job, target: this.digestFn, deadLetters: this.deadLetters });
+
     for (const job of scheduledJobs(config)) {
       let target: VerdictFunction;
       if (job.kind === 'scorer') {
@@ -161,8 +173,19 @@ export class VerdictStack extends Stack {
       ['authorizer', this.authorizerFn],
       ['api', this.apiFn],
       ['scorer', this.scorerFn],
+      ['digest', this.digestFn],
       ...Object.entries(this.collectorFns).map(([source, f]): [string, VerdictFunction] => [`collector-${source}`, f]),
     ];
+  }
+}
+
+/** The weekly jobs; an unknown digest time zone is a config error like any other. */
+function weeklyJobsOf(config: AppConfig): WeeklyJob[] {
+  try {
+    return weeklyJobs(config);
+  } catch (err) {
+    const message = (err as Error).message;
+    throw new ValidationError(`Invalid Verdict config (cdk.json context.verdict): ${message}`, [{ path: 'digest.timeZone', message }]);
   }
 }
 

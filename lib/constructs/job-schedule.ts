@@ -1,18 +1,19 @@
 /**
- * One scheduled job: an EventBridge Scheduler schedule that fires at the job's slot boundaries (UTC) and
- * passes the scheduled time in the payload, so a retried or late delivery still lands in its own slot.
- * Both retry layers give up within one slot — a retry that arrives after the next slot started would
- * only collide with it — and both end in the encrypted dead-letter queue:
+ * One scheduled job: an EventBridge Scheduler schedule that fires at the job's slot boundaries (UTC) —
+ * or, for a weekly job, at its wall-clock hour in its time zone — and passes the scheduled time in the
+ * payload, so a retried or late delivery still lands in its own slot. Both retry layers give up within
+ * one slot (a retry that arrives after the next slot started would only collide with it), and within
+ * 6 hours for a weekly job; both end in the encrypted dead-letter queue:
  *   Scheduler → Lambda (delivery):  retries, max event age ≤ slot (≤ 24 h), then the DLQ
  *   Lambda async invoke (errors):   retries, max event age ≤ slot (≤ 6 h), then the DLQ
  */
-import { Duration } from 'aws-cdk-lib';
+import { Duration, TimeZone } from 'aws-cdk-lib';
 import { PolicyStatement, type IRole } from 'aws-cdk-lib/aws-iam';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { ScheduledJob } from '../../functions/shared/scheduled-jobs';
+import { toWeeklyCronExpression, type JobDefinition } from '../../functions/shared/scheduled-jobs';
 import { toCronExpression } from '../../functions/shared/schedules';
 import type { VerdictFunction } from './verdict-function';
 
@@ -20,14 +21,31 @@ import type { VerdictFunction } from './verdict-function';
 export const SCHEDULER_RETRY_ATTEMPTS = 2;
 export const ASYNC_RETRY_ATTEMPTS = 2;
 
+/** A weekly job's deliveries and retries stop this long after its scheduled time. */
+const WEEKLY_MAX_EVENT_AGE_MINUTES = 6 * 60;
+
 /** The longest an event may wait for delivery or a retry: the slot, capped by what each service allows. */
-export function maxEventAgeFor(job: ScheduledJob, service: 'scheduler' | 'lambda'): Duration {
+export function maxEventAgeFor(job: JobDefinition, service: 'scheduler' | 'lambda'): Duration {
   const capMinutes = service === 'scheduler' ? 24 * 60 : 6 * 60;
-  return Duration.minutes(Math.min(job.cadence.everyMinutes, capMinutes));
+  const slotMinutes = job.kind === 'digest' ? WEEKLY_MAX_EVENT_AGE_MINUTES : job.cadence.everyMinutes;
+  return Duration.minutes(Math.min(slotMinutes, capMinutes));
+}
+
+/** The schedule expression: UTC slot boundaries, or the weekly hour in the job's own time zone. */
+function expressionFor(job: JobDefinition): ScheduleExpression {
+  return job.kind === 'digest'
+    ? ScheduleExpression.expression(toWeeklyCronExpression(job), TimeZone.of(job.timeZone))
+    : ScheduleExpression.expression(toCronExpression(job.cadence));
+}
+
+function describe(job: JobDefinition): string {
+  return job.kind === 'digest'
+    ? `Verdict ${job.id} weekly, ${job.day} ${job.hour}:00 ${job.timeZone}`
+    : `Verdict ${job.id} every ${job.cadence.everyMinutes} minutes (UTC slots)`;
 }
 
 export interface JobScheduleProps {
-  job: ScheduledJob;
+  job: JobDefinition;
   target: VerdictFunction;
   deadLetters: IQueue;
 }
@@ -38,8 +56,8 @@ export class JobSchedule extends Construct {
   constructor(scope: Construct, id: string, { job, target, deadLetters }: JobScheduleProps) {
     super(scope, id);
     this.schedule = new Schedule(this, 'Schedule', {
-      description: `Verdict ${job.id} every ${job.cadence.everyMinutes} minutes (UTC slots)`,
-      schedule: ScheduleExpression.expression(toCronExpression(job.cadence)),
+      description: describe(job),
+      schedule: expressionFor(job),
       target: new InvokeUnqualifiedFunction(target.fn, {
         input: ScheduleTargetInput.fromObject({
           scheduledTime: '<aws.scheduler.scheduled-time>',

@@ -15,6 +15,7 @@ import { Architecture, Runtime, type DestinationConfig, type IDestination, type 
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
@@ -110,6 +111,13 @@ export class VerdictFunction extends Construct {
       resources: [bus.eventBusArn],
       conditions: { StringEquals: { 'events:source': source } },
     }));
+    return this;
+  }
+
+  /** Publish to one SNS topic; `envVar` carries its ARN. */
+  publishTo(topic: ITopic, envVar: 'ALARM_TOPIC_ARN'): this {
+    this.fn.addEnvironment(envVar, topic.topicArn);
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: [topic.topicArn] }));
     return this;
   }
 

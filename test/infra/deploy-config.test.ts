@@ -34,6 +34,7 @@ describe('deployment config', () => {
     [{ api: { writeRatePerSecond: 0 } }, 'api.writeRatePerSecond'],
     [{ dashboard: { allowedOrigins: ['dashboard.example.com'] } }, 'dashboard.allowedOrigins.0'],
     [{ sources: { myspace: { enabled: true } } }, 'sources'],
+    [{ digest: { timeZone: 'Mars/Olympus_Mons' } }, 'digest.timeZone: unknown time zone Mars/Olympus_Mons'],
   ])('rejects %j, naming the field', (verdict, message) => {
     expect(() => synthVerdict({ verdict })).toThrow(ValidationError);
     expect(() => synthVerdict({ verdict })).toThrow(message);

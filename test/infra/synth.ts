@@ -12,7 +12,7 @@ import type { VerdictStack } from '../../lib/verdict-stack';
 
 export const CDK_CONTEXT = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
 
-/** Every feature on: three sources at different cadences, alarm email, a CORS origin, non-default limits. */
+/** Every feature on: three sources at different cadences, alarm email, a CORS origin, non-default limits, a local-time digest. */
 export const FULL_CONFIG = {
   sources: {
     x: { enabled: true, everyMinutes: 360 },
@@ -25,6 +25,7 @@ export const FULL_CONFIG = {
   logs: { retentionDays: 14 },
   api: { readRatePerSecond: 5, writeRatePerSecond: 1 },
   dashboard: { allowedOrigins: ['https://dashboard.example.com/app'] },
+  digest: { day: 'MON', hour: 9, timeZone: 'Europe/Berlin' },
 };
 
 /** A public route (the dashboard page) next to the real ones, unless the real ones already have one. */

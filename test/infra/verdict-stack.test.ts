@@ -10,11 +10,12 @@ import type { IConstruct } from 'constructs';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAppConfig } from '../../functions/shared/app-config';
-import { scheduledJobs } from '../../functions/shared/scheduled-jobs';
+import { scheduledJobs, toWeeklyCronExpression, weeklyJobs, type JobDefinition } from '../../functions/shared/scheduled-jobs';
 import { toCronExpression } from '../../functions/shared/schedules';
 import { createTableInput, TABLE_KEYS } from '../../functions/store/table-definition';
 import { collectionMetricLine } from '../../functions/handlers/collector';
 import { EVENT_SOURCE } from '../../functions/shared/events';
+import { DIGEST_EVENT_SOURCE } from '../../functions/jobs/weekly-digest';
 import { COLLECTION_METRIC } from '../../lib/constructs/operations-alerts';
 import { TABLE_ACTIONS, type VerdictFunction } from '../../lib/constructs/verdict-function';
 import type { VerdictStack } from '../../lib/verdict-stack';
@@ -26,7 +27,7 @@ let stack: VerdictStack;
 let template: Template;
 let resources: Record<string, Json>;
 const config = parseAppConfig(FULL_CONFIG);
-const jobs = scheduledJobs(config);
+const jobs: JobDefinition[] = [...scheduledJobs(config), ...weeklyJobs(config)];
 
 beforeAll(() => {
   ({ stack } = synthVerdict({ verdict: FULL_CONFIG, routes: ROUTES_WITH_PUBLIC }));
@@ -82,9 +83,9 @@ describe('Lambda functions', () => {
     .map((r) => ({ name: r.name, version: Number(/^nodejs(\d+)/.exec(r.name)?.[1] ?? 0) }))
     .sort((a, b) => b.version - a.version)[0].name;
 
-  it('exist once per job: authorizer, API, scorer and one collector per enabled source', () => {
-    expect(stack.functions().map(([name]) => name).sort()).toEqual(['api', 'authorizer', 'collector-bluesky', 'collector-perplexity', 'collector-x', 'scorer']);
-    template.resourceCountIs('AWS::Lambda::Function', 6);
+  it('exist once per job: authorizer, API, scorer, digest and one collector per enabled source', () => {
+    expect(stack.functions().map(([name]) => name).sort()).toEqual(['api', 'authorizer', 'collector-bluesky', 'collector-perplexity', 'collector-x', 'digest', 'scorer']);
+    template.resourceCountIs('AWS::Lambda::Function', 7);
   });
 
   it('all run the newest Node.js runtime in aws-cdk-lib on arm64, with source maps enabled', () => {
@@ -109,7 +110,7 @@ describe('Lambda functions', () => {
   });
 
   it.each([
-    ['authorizer', 5, 256], ['api', 15, 512], ['scorer', 300, 1024],
+    ['authorizer', 5, 256], ['api', 15, 512], ['scorer', 300, 1024], ['digest', 60, 256],
     ['collector-x', 60, 256], ['collector-bluesky', 60, 256], ['collector-perplexity', 300, 256],
   ])('%s has its own timeout (%i s) and memory (%i MB)', (name, timeout, memory) => {
     const f = fnNamed(name);
@@ -144,6 +145,12 @@ describe('least privilege, per function', () => {
       ...logs(stack.scorerFn), ...grant(TABLE_ACTIONS.readWrite, tableResources()), ...grant(['events:PutEvents'], [arnOf(stack.eventBus)]),
       ...grant(['sqs:SendMessage'], [arnOf(stack.deadLetters)]),
     ],
+    // The digest reads the chat webhook URL from the source-credentials secret and mails through the alert topic.
+    digest: () => [
+      ...logs(stack.digestFn), ...grant(TABLE_ACTIONS.readWrite, tableResources()), ...grant(['events:PutEvents'], [arnOf(stack.eventBus)]),
+      ...grant(['secretsmanager:GetSecretValue'], [ref(stack.sourceCredentials)]), ...grant(['sns:Publish'], [ref(stack.alerts.topic)]),
+      ...grant(['sqs:SendMessage'], [arnOf(stack.deadLetters)]),
+    ],
     ...Object.fromEntries(['x', 'bluesky', 'perplexity'].map((s) => [`collector-${s}`, () => [
       ...logs(fnNamed(`collector-${s}`)), ...grant(TABLE_ACTIONS.readWrite, tableResources()),
       ...grant(['secretsmanager:GetSecretValue'], [ref(stack.sourceCredentials)]), ...grant(['sqs:SendMessage'], [arnOf(stack.deadLetters)]),
@@ -154,8 +161,9 @@ describe('least privilege, per function', () => {
     expect(grantsOf(logicalId(fnNamed(name).role))).toEqual(expected[name]().sort());
   });
 
-  it('the scorer and the API may put events of Verdict\'s own source only', () => {
-    for (const f of [stack.scorerFn, stack.apiFn]) {
+  it('the scorer, the API and the digest may put events of Verdict\'s own source only', () => {
+    expect(DIGEST_EVENT_SOURCE).toBe(EVENT_SOURCE);
+    for (const f of [stack.scorerFn, stack.apiFn, stack.digestFn]) {
       const statements = ofType('AWS::IAM::Policy')
         .filter(([, p]) => asArray(p.Properties.Roles).some((r: Json) => r.Ref === logicalId(f.role)))
         .flatMap(([, p]) => asArray(p.Properties.PolicyDocument.Statement as Json[]))
@@ -201,33 +209,46 @@ describe('least privilege, per function', () => {
 });
 
 describe('schedules', () => {
-  it('one EventBridge Scheduler schedule per job, on the shared UTC slot cron, with the scheduled time in the payload', () => {
+  const targetOf = (job: JobDefinition): VerdictFunction =>
+    job.kind === 'scorer' ? stack.scorerFn : job.kind === 'digest' ? stack.digestFn : stack.collectorFns[job.source]!;
+  const scheduleOf = (job: JobDefinition): Json => {
+    const hits = ofType('AWS::Scheduler::Schedule').filter(([, s]) => JSON.stringify(s.Properties.Target.Arn) === JSON.stringify(arnOf(targetOf(job).fn)));
+    expect(hits).toHaveLength(1);
+    return hits[0][1];
+  };
+  /** How late a delivery or retry may still run: one slot, and 6 hours for the weekly digest. */
+  const slotSeconds = (job: JobDefinition) => (job.kind === 'digest' ? 6 * 3600 : job.cadence.everyMinutes * 60);
+
+  it('one EventBridge Scheduler schedule per job, with the scheduled time in the payload', () => {
     template.resourceCountIs('AWS::Scheduler::Schedule', jobs.length);
     template.resourceCountIs('AWS::Events::Rule', 0);
     for (const job of jobs) {
-      const fn = job.kind === 'scorer' ? stack.scorerFn : stack.collectorFns[job.source]!;
-      template.hasResourceProperties('AWS::Scheduler::Schedule', {
-        ScheduleExpression: toCronExpression(job.cadence),
-        ScheduleExpressionTimezone: 'Etc/UTC',
+      expect(scheduleOf(job).Properties).toMatchObject({
         State: 'ENABLED',
         FlexibleTimeWindow: { Mode: 'OFF' },
-        Target: Match.objectLike({
-          Arn: arnOf(fn.fn),
+        Target: {
           Input: JSON.stringify({ scheduledTime: '<aws.scheduler.scheduled-time>', ...(job.kind === 'collector' && { source: job.source }) }),
-        }),
+        },
       });
     }
   });
 
+  it('slot jobs fire on the shared UTC slot cron; the digest at its hour in its own time zone', () => {
+    for (const job of jobs) {
+      expect(scheduleOf(job).Properties).toMatchObject(job.kind === 'digest'
+        ? { ScheduleExpression: toWeeklyCronExpression(job), ScheduleExpressionTimezone: 'Europe/Berlin' }
+        : { ScheduleExpression: toCronExpression(job.cadence), ScheduleExpressionTimezone: 'Etc/UTC' });
+    }
+    expect(scheduleOf(jobs.find((j) => j.kind === 'digest')!).Properties.ScheduleExpression).toBe('cron(0 9 ? * MON *)');
+  });
+
   it('retry no longer than one slot, then send the event to the encrypted dead-letter queue', () => {
     for (const job of jobs) {
-      const fn = job.kind === 'scorer' ? stack.scorerFn : stack.collectorFns[job.source]!;
-      const [[, schedule]] = ofType('AWS::Scheduler::Schedule').filter(([, s]) => JSON.stringify(s.Properties.Target.Arn) === JSON.stringify(arnOf(fn.fn)));
-      const policy = schedule.Properties.Target.RetryPolicy;
-      expect(policy.MaximumRetryAttempts).toBeGreaterThan(0);
-      expect(policy.MaximumEventAgeInSeconds).toBeLessThanOrEqual(job.cadence.everyMinutes * 60);
-      expect(policy.MaximumEventAgeInSeconds).toBeGreaterThanOrEqual(60);
-      expect(schedule.Properties.Target.DeadLetterConfig).toEqual({ Arn: arnOf(stack.deadLetters) });
+      const target = scheduleOf(job).Properties.Target;
+      expect(target.RetryPolicy.MaximumRetryAttempts).toBeGreaterThan(0);
+      expect(target.RetryPolicy.MaximumEventAgeInSeconds).toBeLessThanOrEqual(slotSeconds(job));
+      expect(target.RetryPolicy.MaximumEventAgeInSeconds).toBeGreaterThanOrEqual(60);
+      expect(target.DeadLetterConfig).toEqual({ Arn: arnOf(stack.deadLetters) });
     }
     expect(resources[logicalId(stack.deadLetters)].Properties).toMatchObject({ SqsManagedSseEnabled: true });
   });
@@ -235,13 +256,12 @@ describe('schedules', () => {
   it('each scheduled function has an async invoke config: retries, max age within the slot, failures to the DLQ', () => {
     template.resourceCountIs('AWS::Lambda::EventInvokeConfig', jobs.length);
     for (const job of jobs) {
-      const fn = job.kind === 'scorer' ? stack.scorerFn : stack.collectorFns[job.source]!;
-      const [[, invokeConfig]] = ofType('AWS::Lambda::EventInvokeConfig').filter(([, c]) => c.Properties.FunctionName.Ref === logicalId(fn.fn));
+      const [[, invokeConfig]] = ofType('AWS::Lambda::EventInvokeConfig').filter(([, c]) => c.Properties.FunctionName.Ref === logicalId(targetOf(job).fn));
       expect(invokeConfig.Properties).toMatchObject({
         MaximumRetryAttempts: 2,
         DestinationConfig: { OnFailure: { Destination: arnOf(stack.deadLetters) } },
       });
-      expect(invokeConfig.Properties.MaximumEventAgeInSeconds).toBe(Math.min(job.cadence.everyMinutes, 360) * 60);
+      expect(invokeConfig.Properties.MaximumEventAgeInSeconds).toBe(Math.min(slotSeconds(job), 6 * 3600));
     }
   });
 
@@ -330,10 +350,10 @@ describe('secrets', () => {
     expect(resources[logicalId(stack.sourceCredentials)].Properties.SecretString).toBe('{}');
   });
 
-  it('functions get secret ARNs, never values, and only the functions that read them (collectors and the API for POST /collect)', () => {
+  it('functions get secret ARNs, never values, and only the functions that read them (collectors, the API for POST /collect, the digest for its webhook)', () => {
     const env = (f: VerdictFunction) => resources[logicalId(f.fn)].Properties.Environment.Variables as Json;
     expect(env(stack.authorizerFn).API_TOKEN_SECRET_ARN).toEqual(ref(stack.apiToken));
-    for (const f of [stack.apiFn, ...Object.values(stack.collectorFns)]) {
+    for (const f of [stack.apiFn, stack.digestFn, ...Object.values(stack.collectorFns)]) {
       expect(env(f).SOURCE_SECRET_ARN).toEqual(ref(stack.sourceCredentials));
       expect(env(f).API_TOKEN_SECRET_ARN).toBeUndefined();
     }
@@ -344,9 +364,9 @@ describe('secrets', () => {
 });
 
 describe('events', () => {
-  it('a custom bus receives Verdict events; the scorer and API know its name', () => {
+  it('a custom bus receives Verdict events; the scorer, the API and the digest know its name', () => {
     template.resourceCountIs('AWS::Events::EventBus', 1);
-    for (const f of [stack.scorerFn, stack.apiFn]) {
+    for (const f of [stack.scorerFn, stack.apiFn, stack.digestFn]) {
       expect(resources[logicalId(f.fn)].Properties.Environment.Variables.EVENT_BUS_NAME).toEqual(ref(stack.eventBus));
     }
     for (const f of [stack.authorizerFn, stack.collectorFns.x!]) {
