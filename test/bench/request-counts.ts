@@ -6,6 +6,7 @@
 import { dispatch } from '../../functions/api/router';
 import { COMPILED_ROUTES } from '../../functions/api/routes';
 import type { HttpEvent } from '../../functions/api/http';
+import { httpEvent } from '../reliability/api-harness';
 import { newExperimentId } from '../../functions/api/services';
 import { collectSlot } from '../../functions/jobs/collect';
 import { scoreDueExperiments } from '../../functions/jobs/score-due';
@@ -21,23 +22,6 @@ import { countedStores } from '../support/dynamo-counter';
 export interface RequestCountRow { operation: string; counts: Record<string, number>; total: number }
 
 const quiet = { info: () => {}, warn: () => {}, error: () => {} };
-
-/** A payload 2.0 event as API Gateway (and the local server) builds it. */
-export function httpEvent(method: string, path: string, options: { body?: string; query?: Record<string, string>; headers?: Record<string, string> } = {}): HttpEvent {
-  const rawQueryString = new URLSearchParams(options.query ?? {}).toString();
-  return {
-    version: '2.0', routeKey: '$default', rawPath: path, rawQueryString,
-    headers: { ...options.headers },
-    ...(options.query && Object.keys(options.query).length > 0 && { queryStringParameters: options.query }),
-    ...(options.body !== undefined && { body: options.body }),
-    isBase64Encoded: false,
-    requestContext: {
-      accountId: 'local', apiId: 'local', domainName: 'localhost', domainPrefix: 'local',
-      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' },
-      requestId: `req-${Math.random().toString(36).slice(2)}`, routeKey: '$default', stage: '$default', time: '', timeEpoch: 0,
-    },
-  };
-}
 
 export async function countRequestsPerOperation(): Promise<RequestCountRow[]> {
   const dynamo = await startDynalite();
