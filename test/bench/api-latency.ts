@@ -27,10 +27,12 @@ export interface ApiLatencyReport {
   requests: number;
   handler: { p50: number; p99: number };
   rawGetItem: { p50: number; p99: number };
+  /** The same route on a running experiment: the read adds an interim readout (observation queries). */
+  handlerRunning: { p50: number; p99: number };
   throughput: { connections: number; seconds: number; requestsPerSecond: number; p50: number; p99: number; non2xx: number; errors: number };
 }
 
-interface ServerInfo { url: string; token: string; dynamoEndpoint: string; tableName: string; experimentId: string }
+interface ServerInfo { url: string; token: string; dynamoEndpoint: string; tableName: string; experimentId: string; runningExperimentId: string }
 
 async function startServer(): Promise<{ child: ChildProcessWithoutNullStreams; info: ServerInfo }> {
   const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(__dirname, 'local-api-server.ts')], { cwd: ROOT, stdio: 'pipe' });
@@ -56,6 +58,12 @@ export async function measureApi(options: { requests?: number; connections?: num
       if (res.status !== 200) throw new Error(`GET /experiments/{id} answered ${res.status}`);
       await res.arrayBuffer();
     };
+    const runningUrl = `${info.url}/experiments/${info.runningExperimentId}`;
+    const viaApiRunning = async () => {
+      const res = await fetch(runningUrl, { headers });
+      if (res.status !== 200) throw new Error(`GET /experiments/{id} (running) answered ${res.status}`);
+      await res.arrayBuffer();
+    };
     const viaGetItem = async () => {
       const out = await raw.send(new GetItemCommand({ TableName: info.tableName, Key: { pk: { S: key.pk }, sk: { S: key.sk } } }));
       if (!out.Item) throw new Error('raw GetItem found no item');
@@ -63,10 +71,12 @@ export async function measureApi(options: { requests?: number; connections?: num
     for (let i = 0; i < 100; i++) { await viaApi(); await viaGetItem(); } // warm both paths (JIT, sockets)
     const api: number[] = [];
     const getItem: number[] = [];
+    const running: number[] = [];
     const block = 50;
     for (let done = 0; done < total; done += block) {
       for (let i = 0; i < block; i++) api.push(await timeMs(viaApi));
       for (let i = 0; i < block; i++) getItem.push(await timeMs(viaGetItem));
+      for (let i = 0; i < block / 5; i++) running.push(await timeMs(viaApiRunning));
     }
     const connections = options.connections ?? 10;
     const seconds = options.seconds ?? 5;
@@ -75,6 +85,7 @@ export async function measureApi(options: { requests?: number; connections?: num
       requests: total,
       handler: { p50: percentile(api, 50), p99: percentile(api, 99) },
       rawGetItem: { p50: percentile(getItem, 50), p99: percentile(getItem, 99) },
+      handlerRunning: { p50: percentile(running, 50), p99: percentile(running, 99) },
       throughput: {
         connections, seconds, requestsPerSecond: load.requests.average, p50: load.latency.p50, p99: load.latency.p99,
         non2xx: load.non2xx, errors: load.errors + load.timeouts,

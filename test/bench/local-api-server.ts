@@ -1,7 +1,7 @@
 /**
  * Child process for the API bench: the real local runtime (in-memory dynalite, the API handler behind
- * the authorizer, port 0) with one seeded experiment. Prints one JSON line `{ url, token, dynamoEndpoint,
- * tableName, experimentId }` and serves until its stdin closes — so the bench's client load (autocannon)
+ * the authorizer, port 0) with a planned and a running experiment. Prints one JSON line `{ url, token,
+ * dynamoEndpoint, tableName, experimentId, runningExperimentId }` and serves until its stdin closes — so the bench's client load (autocannon)
  * does not share an event loop with the server it measures.
  */
 import { startLocalRuntime } from '../../functions/local/runtime';
@@ -16,17 +16,19 @@ async function main(): Promise<void> {
   const runtime = await startLocalRuntime({
     config: parseAppConfig({}), port: 0, schedule: false, env: { VERDICT_API_TOKEN: TOKEN }, log: { info: () => {}, warn: () => {} },
   });
-  const created = await fetch(`${runtime.url}/experiments`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      name: 'Bench experiment', hypothesis: 'A seeded experiment for read latency', primaryMetric: 'x.follower_growth_rate',
-      start: '2030-01-01T00:00:00Z', durationDays: 14,
-    }),
-  });
-  if (created.status !== 201) throw new Error(`seeding failed: ${created.status} ${await created.text()}`);
-  const { id } = (await created.json()) as { id: string };
-  process.stdout.write(`${JSON.stringify({ url: runtime.url, token: TOKEN, dynamoEndpoint: runtime.dynamoEndpoint, tableName: runtime.tableName, experimentId: id })}\n`);
+  const create = async (start: string): Promise<string> => {
+    const created = await fetch(`${runtime.url}/experiments`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Bench experiment', hypothesis: 'A seeded experiment for read latency', primaryMetric: 'x.follower_growth_rate', start, durationDays: 14 }),
+    });
+    if (created.status !== 201) throw new Error(`seeding failed: ${created.status} ${await created.text()}`);
+    return ((await created.json()) as { id: string }).id;
+  };
+  // A planned experiment (the plain read) and a running one (the read adds an interim readout).
+  const experimentId = await create('2030-01-01T00:00:00Z');
+  const runningExperimentId = await create(new Date(Date.now() - 3 * 86_400_000).toISOString());
+  process.stdout.write(`${JSON.stringify({ url: runtime.url, token: TOKEN, dynamoEndpoint: runtime.dynamoEndpoint, tableName: runtime.tableName, experimentId, runningExperimentId })}\n`);
   process.stdin.resume();
   process.stdin.on('end', () => { void runtime.close().then(() => process.exit(0)); });
 }

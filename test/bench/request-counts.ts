@@ -53,7 +53,12 @@ export async function countRequestsPerOperation(): Promise<RequestCountRow[]> {
         body: JSON.stringify({ name: 'Counted', hypothesis: 'Counting requests per operation', primaryMetric: 'x.follower_growth_rate', start: '2030-01-01T00:00:00Z', durationDays: 14 }),
       }), 201)).id ?? '';
     });
-    await measure('get (GET /experiments/{id})', () => api(httpEvent('GET', `/experiments/${id}`), 200));
+    await measure('get (GET /experiments/{id}), planned', () => api(httpEvent('GET', `/experiments/${id}`), 200));
+    const running = (await api(httpEvent('POST', '/experiments', {
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Running', hypothesis: 'Reads of a running experiment add an interim readout', primaryMetric: 'x.follower_growth_rate', start: new Date(Date.now() - 3 * 86_400_000).toISOString(), durationDays: 14 }),
+    }), 201)).id ?? '';
+    await measure('get (GET /experiments/{id}), running', () => api(httpEvent('GET', `/experiments/${running}`), 200));
     await measure('list page (GET /experiments?limit=50)', () => api(httpEvent('GET', '/experiments', { query: { limit: '50' } }), 200));
 
     installXFake(fakeX);
@@ -71,6 +76,7 @@ export async function countRequestsPerOperation(): Promise<RequestCountRow[]> {
       const run = await scoreDueExperiments(new Date('2026-11-20T00:00:00Z'), { experiments: stores.experiments, observations: stores.observations, log: quiet });
       if (run.scored.length !== 1) throw new Error(`expected one verdict, got ${JSON.stringify(run)}`);
     });
+    await measure('get (GET /experiments/{id}), concluded', () => api(httpEvent('GET', '/experiments/exp_countme'), 200));
     if (stores.counter.scans > 0) throw new Error('a Scan was issued');
     return rows;
   } finally {
