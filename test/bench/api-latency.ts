@@ -9,6 +9,8 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { keys } from '../../functions/store/keys';
+import { httpEvent, startCountedApi, TABLE } from '../reliability/api-harness';
+import { anExperiment } from '../support/factories';
 import { ROOT } from './bundles';
 import { percentile, timeMs } from './stats';
 
@@ -95,5 +97,32 @@ export async function measureApi(options: { requests?: number; connections?: num
     raw.destroy();
     child.stdin.end();
     await new Promise((r) => { child.once('exit', r); setTimeout(() => { child.kill(); r(undefined); }, 3_000).unref(); });
+  }
+}
+
+/**
+ * The same read without the HTTP hop: the API router in-process (what the Lambda runs once API Gateway
+ * has built the event) against a raw GetItem, both on one in-process dynalite — the handler's own cost.
+ */
+export async function measureHandlerInProcess(requests = 1000): Promise<{ handler: number; rawGetItem: number }> {
+  const api = await startCountedApi();
+  try {
+    await api.stores.experiments.create(anExperiment({ id: 'exp_inprocess', status: 'planned', start: '2030-01-01T00:00:00.000Z', end: '2030-01-15T00:00:00.000Z' }));
+    const key = keys.experiment('exp_inprocess');
+    const viaHandler = async () => {
+      const res = await api.send(httpEvent('GET', '/experiments/exp_inprocess'));
+      if (res.statusCode !== 200) throw new Error(`in-process GET answered ${res.statusCode}`);
+    };
+    const viaGetItem = () => api.stores.db.send(new GetItemCommand({ TableName: TABLE, Key: { pk: { S: key.pk }, sk: { S: key.sk } } }));
+    for (let i = 0; i < 100; i++) { await viaHandler(); await viaGetItem(); }
+    const handler: number[] = [];
+    const raw: number[] = [];
+    for (let i = 0; i < requests; i++) {
+      handler.push(await timeMs(viaHandler));
+      raw.push(await timeMs(viaGetItem));
+    }
+    return { handler: percentile(handler, 50), rawGetItem: percentile(raw, 50) };
+  } finally {
+    await api.close();
   }
 }

@@ -1,14 +1,20 @@
 /**
  * Cold init per handler: a fresh node process that loads the minified bundle (with Lambda's
  * NODE_OPTIONS=--enable-source-maps) and serves one event against dynalite, then exits — timed from
- * spawn to exit, as a ratio to a bare `node -e 0` timed in the same rounds.
+ * spawn to exit, as a ratio to a bare `node -e 0` timed in the same rounds (and, for reference, to a
+ * node that only loads the DynamoDB client: the floor every handler here pays).
  */
 import { spawn } from 'node:child_process';
-import type { BundleReport, HandlerName } from './bundles';
+import { join } from 'node:path';
+import { ROOT, type BundleReport, type HandlerName } from './bundles';
+
+const SDK_NODE_PATH = join(ROOT, 'node_modules');
 import { median, timeMs } from './stats';
 
 export interface ColdInitReport {
   baselineMs: number;
+  /** A node process that only requires the DynamoDB client and lib-dynamodb: the floor any handler here pays. */
+  sdkBaselineMs: number;
   handlers: { handler: HandlerName; ms: number; ratio: number }[];
   runs: number;
 }
@@ -57,11 +63,14 @@ export async function measureColdInit(bundles: readonly BundleReport[], target: 
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
   const baseline: number[] = [];
+  const sdkBaseline: number[] = [];
   const samples = new Map<HandlerName, number[]>(bundles.map((b) => [b.handler, []]));
   for (let round = 0; round < runs + 1; round++) {
     const warmup = round === 0; // first round primes the OS file cache for node and the bundles
     const bare = await timeMs(() => run(['-e', '0'], { PATH: process.env.PATH }));
     if (!warmup) baseline.push(bare);
+    const sdk = await timeMs(() => run(['-e', "require('@aws-sdk/client-dynamodb'); require('@aws-sdk/lib-dynamodb')"], { PATH: process.env.PATH, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', NODE_PATH: SDK_NODE_PATH }));
+    if (!warmup) sdkBaseline.push(sdk);
     for (const b of bundles) {
       const env = { ...baseEnv, NODE_OPTIONS: '--enable-source-maps', BENCH_BUNDLE: b.file, BENCH_EVENT: JSON.stringify(eventFor(b.handler, target)), SOURCE_NAME: 'x' };
       const ms = await timeMs(() => run(['-e', SERVE_ONE], env));
@@ -71,6 +80,7 @@ export async function measureColdInit(bundles: readonly BundleReport[], target: 
   const baselineMs = median(baseline);
   return {
     baselineMs,
+    sdkBaselineMs: median(sdkBaseline),
     runs,
     handlers: bundles.map((b) => {
       const ms = median(samples.get(b.handler)!);
