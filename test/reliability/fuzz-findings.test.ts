@@ -1,0 +1,54 @@
+/**
+ * Concrete defects the fuzzers and fault tests found, pinned as single requests. Each is `it.failing`
+ * while the defect exists: when it is fixed the test fails — then turn it into a plain `it`.
+ * (The fuzz files generate Latin-1 header values and run with a complete environment, so they do not
+ * trip over these.)
+ */
+import { resetRuntimeEnv } from '../../functions/shared/runtime-env';
+import { httpEvent, startCountedApi, TABLE, type CountedApi } from './api-harness';
+
+let api: CountedApi;
+beforeAll(async () => { api = await startCountedApi(); });
+afterAll(async () => { await api.close(); });
+
+const TOOLS_LIST = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' });
+
+describe('POST /mcp', () => {
+  it('answers a plain tools/list (the requests below differ only in one header)', async () => {
+    const res = await api.send(httpEvent('POST', '/mcp', { body: TOOLS_LIST, headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' } }));
+    expect(res.statusCode).toBe(200);
+  });
+
+  // Found by fuzzing: forwarding a header value outside Latin-1 into `new Headers()` throws
+  // "Cannot convert argument to a ByteString" → 500. UTF-8 header bytes decoded upstream can produce it.
+  it.failing.each([
+    ['accept', 'application/json, text/event-stream, ܓ'],
+    ['mcp-protocol-version', '2025-06-18€'],
+  ])('answers 4xx, not 5xx, when %s carries a non-Latin-1 character', async (name, value) => {
+    const res = await api.send(httpEvent('POST', '/mcp', { body: TOOLS_LIST, headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', [name]: value } }));
+    expect(res.statusCode).toBeLessThan(500);
+  });
+});
+
+describe('a deployment error is not the client’s fault', () => {
+  // Found while wiring the bench: with TABLE_NAME missing, the router's collaborators fail their env
+  // parse and the client gets 400 validation_failed naming the deployment's environment variables.
+  it.failing('answers 500 with a generic message when the function’s environment is incomplete', async () => {
+    const saved = process.env.TABLE_NAME;
+    delete process.env.TABLE_NAME;
+    resetRuntimeEnv();
+    try {
+      const fresh = { ...api.services, experiments: Object.create(api.services.experiments) as typeof api.services.experiments };
+      const { dispatch } = await import('../../functions/api/router');
+      const { COMPILED_ROUTES } = await import('../../functions/api/routes');
+
+      const res = await dispatch(httpEvent('GET', '/experiments'), COMPILED_ROUTES, fresh);
+
+      expect(res.statusCode).toBe(500);
+      expect(res.body).not.toContain('TABLE_NAME');
+    } finally {
+      process.env.TABLE_NAME = saved ?? TABLE;
+      resetRuntimeEnv();
+    }
+  });
+});
