@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { assertValidCadence } from './schedules';
-import { parseOrThrow } from './errors';
+import { ConfigurationError, parseOrThrow } from './errors';
 
 const cadence = (defaultMinutes: number) =>
   z.number().int().default(defaultMinutes).superRefine((n, ctx) => {
@@ -124,7 +124,11 @@ export function appConfig(): AppConfig {
   if (cached) return cached;
   const inlined = typeof __VERDICT_CONFIG__ === 'string' ? __VERDICT_CONFIG__ : undefined;
   const raw = inlined ?? process.env.VERDICT_CONFIG;
-  cached = parseAppConfig(raw ? JSON.parse(raw) : {});
+  try {
+    cached = parseAppConfig(raw ? JSON.parse(raw) : {});
+  } catch (err) {
+    throw new ConfigurationError(`Invalid Verdict config in this function: ${(err as Error).message}`, { cause: err });
+  }
   return cached;
 }
 

@@ -31,6 +31,17 @@ export class UnauthorizedError extends AppError {
   constructor() { super('unauthorized', 'Missing or invalid API token'); }
 }
 
+/**
+ * The deployment itself is misconfigured (a missing env var, an invalid inlined config). Deliberately not
+ * an AppError: clients get a generic 500, the log gets the detail.
+ */
+export class ConfigurationError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ConfigurationError';
+  }
+}
+
 /** Formats zod issues as `{ path, message }` pairs with dotted paths (`decision.minLift`, `tags.0`). */
 export function zodIssues(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): FieldIssue[] {
   return error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message }));

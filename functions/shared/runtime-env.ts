@@ -3,7 +3,7 @@
  * fails loudly at start, naming the variable. Holds names and ARNs only — never secret values.
  */
 import { z } from 'zod';
-import { parseOrThrow } from './errors';
+import { ConfigurationError, parseOrThrow } from './errors';
 
 const RuntimeEnvSchema = z.object({
   TABLE_NAME: z.string().min(1),
@@ -23,7 +23,12 @@ export type RuntimeEnv = z.infer<typeof RuntimeEnvSchema>;
 
 let cached: RuntimeEnv | undefined;
 export function runtimeEnv(env: NodeJS.ProcessEnv = process.env): RuntimeEnv {
-  cached ??= parseOrThrow(RuntimeEnvSchema, env, 'environment');
+  if (cached) return cached;
+  try {
+    cached = parseOrThrow(RuntimeEnvSchema, env, 'environment');
+  } catch (err) {
+    throw new ConfigurationError((err as Error).message, { cause: err });
+  }
   return cached;
 }
 

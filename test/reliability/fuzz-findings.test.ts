@@ -1,6 +1,6 @@
 /**
- * Concrete defects the fuzzers and fault tests found, pinned as single requests. Each is `it.failing`
- * while the defect exists: when it is fixed the test fails — then turn it into a plain `it`.
+ * Concrete defects the fuzzers and fault tests found, pinned as single requests. Each was fixed at
+ * its source and stays here as a regression test.
  * (The fuzz files generate Latin-1 header values and run with a complete environment, so they do not
  * trip over these.)
  */
@@ -21,7 +21,7 @@ describe('POST /mcp', () => {
 
   // Found by fuzzing: forwarding a header value outside Latin-1 into `new Headers()` throws
   // "Cannot convert argument to a ByteString" → 500. UTF-8 header bytes decoded upstream can produce it.
-  it.failing.each([
+  it.each([
     ['accept', 'application/json, text/event-stream, ܓ'],
     ['mcp-protocol-version', '2025-06-18€'],
   ])('answers 4xx, not 5xx, when %s carries a non-Latin-1 character', async (name, value) => {
@@ -33,7 +33,7 @@ describe('POST /mcp', () => {
 describe('a deployment error is not the client’s fault', () => {
   // Found while wiring the bench: with TABLE_NAME missing, the router's collaborators fail their env
   // parse and the client gets 400 validation_failed naming the deployment's environment variables.
-  it.failing('answers 500 with a generic message when the function’s environment is incomplete', async () => {
+  it('answers 500 with a generic message when the function’s environment is incomplete', async () => {
     const saved = process.env.TABLE_NAME;
     delete process.env.TABLE_NAME;
     resetRuntimeEnv();

@@ -9,6 +9,7 @@ import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/
 import { inProcessApiCall } from '../../mcp/api-call';
 import { RESEARCH_LOG_URI, createVerdictMcpServer } from '../../mcp/server';
 import { TOOL_SPECS } from '../../mcp/tools';
+import { ValidationError } from '../../shared/errors';
 import type { ApiResponse } from '../http';
 import { compileRoutes, type Route } from '../router';
 
@@ -38,7 +39,13 @@ export function mcpRoutes(routes: () => readonly Route[]): Route[] {
       await server.connect(transport);
       try {
         const headers = new Headers();
-        for (const name of FORWARDED_HEADERS) if (req.headers[name] !== undefined) headers.set(name, req.headers[name]);
+        for (const name of FORWARDED_HEADERS) {
+          const value = req.headers[name];
+          if (value === undefined) continue;
+          // Fetch headers are ByteStrings: a value outside Latin-1 is the client's malformed input, not our crash.
+          if (/[^\u0000-\u00ff]/.test(value)) throw new ValidationError(`Header ${name} has characters outside Latin-1`, [{ path: `headers.${name}`, message: 'characters outside Latin-1' }]);
+          headers.set(name, value);
+        }
         const response = await transport.handleRequest(new Request(`https://verdict.invalid${req.path}`, { method: 'POST', headers, body: req.rawBody }));
         return await toApiResponse(response);
       } finally {
