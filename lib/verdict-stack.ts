@@ -11,12 +11,8 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import type { Route } from '../functions/api/router';
 import { ROUTES } from '../functions/api/routes';
-import { buildDashboardAssetsSync } from '../functions/dashboard/build';
 import type { AppConfig, SourceName } from '../functions/shared/app-config';
 import { ValidationError } from '../functions/shared/errors';
 import { EVENT_SOURCE } from '../functions/shared/events';
@@ -24,6 +20,7 @@ import { DIGEST_EVENT_SOURCE } from '../functions/jobs/weekly-digest';
 import { scheduledJobs, weeklyJobs, type WeeklyJob } from '../functions/shared/scheduled-jobs';
 import { TABLE_KEYS } from '../functions/store/table-definition';
 import { JobSchedule } from './constructs/job-schedule';
+import { apiBundlingExtras } from './constructs/lambda-bundling';
 import { OperationsAlerts } from './constructs/operations-alerts';
 import { VerdictApi } from './constructs/verdict-api';
 import { VerdictFunction, type VerdictFunctionProps } from './constructs/verdict-function';
@@ -190,17 +187,11 @@ function weeklyJobsOf(config: AppConfig): WeeklyJob[] {
 }
 
 /**
- * The dashboard page and assets, built once at synth into a module whose export replaces the global
- * __VERDICT_DASHBOARD_ASSETS__ that functions/dashboard/assets.ts reads — inlined into the API bundle
- * (~100 kB: too large for an esbuild `define` argument). esbuild stays out of the bundle: only the
- * local runtime's build-on-request path (functions/dashboard/build.ts) needs it. Skipped when this
- * synth does not bundle (`cdk synth --exclusively` of another stack, fast tests).
+ * The API function's extra bundling (the dashboard assets injected, esbuild left out; see
+ * lambda-bundling.ts), written into this synth's output directory. Skipped when this synth does not
+ * bundle (`cdk synth --exclusively` of another stack, fast tests).
  */
 function dashboardBundling(stack: Stack): Pick<VerdictFunctionProps, 'inject' | 'extraExternalModules'> {
   if (!stack.bundlingRequired) return {};
-  const text = JSON.stringify(buildDashboardAssetsSync());
-  const file = join(Stage.of(stack)!.outdir, `dashboard-assets-${createHash('sha256').update(text).digest('hex').slice(0, 16)}.mjs`);
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, `export const __VERDICT_DASHBOARD_ASSETS__ = ${JSON.stringify(text)};\n`);
-  return { inject: [file], extraExternalModules: ['esbuild'] };
+  return apiBundlingExtras(Stage.of(stack)!.outdir);
 }

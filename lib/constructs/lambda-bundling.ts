@@ -4,6 +4,10 @@
  * One definition, so the performance bench (test/bench) measures exactly the bundles CDK deploys.
  */
 import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { buildDashboardAssetsSync } from '../../functions/dashboard/build';
 import type { AppConfig } from '../../functions/shared/app-config';
 
 /** The NodejsFunction bundling options for a function of the deployment configured by `config`. */
@@ -17,4 +21,19 @@ export function lambdaBundling(config: AppConfig) {
     externalModules: ['@aws-sdk/*'],
     define: { __VERDICT_CONFIG__: JSON.stringify(JSON.stringify(config)) },
   } satisfies BundlingOptions;
+}
+
+/**
+ * What the API function adds to lambdaBundling: the dashboard page and assets, built once into a module
+ * (under `outdir`) whose export replaces the global __VERDICT_DASHBOARD_ASSETS__ that
+ * functions/dashboard/assets.ts reads — inlined into the API bundle (~100 kB: too large for an esbuild
+ * `define` argument). esbuild stays out of the bundle: only the local runtime's build-on-request path
+ * (functions/dashboard/build.ts) needs it.
+ */
+export function apiBundlingExtras(outdir: string): { inject: string[]; extraExternalModules: string[] } {
+  const text = JSON.stringify(buildDashboardAssetsSync());
+  const file = join(outdir, `dashboard-assets-${createHash('sha256').update(text).digest('hex').slice(0, 16)}.mjs`);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `export const __VERDICT_DASHBOARD_ASSETS__ = ${JSON.stringify(text)};\n`);
+  return { inject: [file], extraExternalModules: ['esbuild'] };
 }

@@ -1,16 +1,18 @@
 /**
  * Bundles every Lambda handler with esbuild's JS API and the exact options CDK uses
- * (lib/constructs/lambda-bundling.ts), then reports minified size and, from esbuild's metafile, what
+ * (lib/constructs/lambda-bundling.ts, including the API's extras), then reports minified size and, from esbuild's metafile, what
  * the bytes are made of (per npm package and per first-party folder).
  */
 import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { lambdaBundling } from '../../lib/constructs/lambda-bundling';
+import { apiBundlingExtras, lambdaBundling } from '../../lib/constructs/lambda-bundling';
 import type { AppConfig } from '../../functions/shared/app-config';
 
-export const HANDLERS = ['api', 'authorizer', 'collector', 'scorer'] as const;
+export const HANDLERS = ['api', 'authorizer', 'collector', 'scorer', 'digest'] as const;
 export type HandlerName = (typeof HANDLERS)[number];
+/** The handlers whose cold init is measured (one representative event each). */
+export const COLD_INIT_HANDLERS: readonly HandlerName[] = ['api', 'authorizer', 'collector', 'scorer'];
 
 export const ROOT = join(__dirname, '..', '..');
 /** Under node_modules so the bundles' external @aws-sdk/* imports resolve, as the Lambda runtime provides them. */
@@ -24,9 +26,13 @@ export interface BundleReport {
   contributors: { name: string; bytes: number }[];
 }
 
-/** esbuild options equivalent to what NodejsFunction runs for the same BundlingOptions. */
-export function esbuildOptionsFor(config: AppConfig): BuildOptions {
+/**
+ * esbuild options equivalent to what NodejsFunction runs for the same BundlingOptions — for the API,
+ * with the extras the stack gives it (injected dashboard assets, esbuild external).
+ */
+export function esbuildOptionsFor(config: AppConfig, handler?: HandlerName): BuildOptions {
   const b = lambdaBundling(config);
+  const extras = handler === 'api' ? apiBundlingExtras(OUT_DIR) : { inject: [], extraExternalModules: [] };
   return {
     bundle: true,
     platform: 'node',
@@ -35,7 +41,8 @@ export function esbuildOptionsFor(config: AppConfig): BuildOptions {
     sourcesContent: b.sourcesContent,
     target: b.target,
     format: b.format,
-    external: b.externalModules,
+    external: [...b.externalModules, ...extras.extraExternalModules],
+    inject: extras.inject,
     define: b.define,
   };
 }
@@ -46,7 +53,7 @@ export async function bundleHandlers(config: AppConfig): Promise<BundleReport[]>
   for (const handler of HANDLERS) {
     const file = join(OUT_DIR, `${handler}.js`);
     const result = await build({
-      ...esbuildOptionsFor(config),
+      ...esbuildOptionsFor(config, handler),
       entryPoints: [join(ROOT, 'functions', 'handlers', `${handler}.ts`)],
       outfile: file,
       metafile: true,
@@ -58,7 +65,7 @@ export async function bundleHandlers(config: AppConfig): Promise<BundleReport[]>
 }
 
 function contributors(meta: Metafile, file: string): { name: string; bytes: number }[] {
-  const output = Object.entries(meta.outputs).find(([path]) => file.endsWith(path.replace(/^.*node_modules\/\.cache\/verdict-bench\//, '')) && !path.endsWith('.map'));
+  const output = Object.entries(meta.outputs).find(([path]) => !path.endsWith('.map') && file.endsWith(path.split('/').pop() ?? path));
   const bytes = new Map<string, number>();
   for (const [input, { bytesInOutput }] of Object.entries(output?.[1].inputs ?? {})) {
     const name = contributorOf(input);
@@ -69,6 +76,7 @@ function contributors(meta: Metafile, file: string): { name: string; bytes: numb
 
 /** `node_modules/@scope/pkg/…` → `@scope/pkg`; `functions/api/x.ts` → `functions/api`. */
 function contributorOf(input: string): string {
+  if (input.includes('dashboard-assets-')) return 'dashboard assets (injected)';
   const nm = input.lastIndexOf('node_modules/');
   if (nm >= 0) {
     const parts = input.slice(nm + 'node_modules/'.length).split('/');

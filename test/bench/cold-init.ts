@@ -37,6 +37,8 @@ function eventFor(handler: HandlerName, target: ColdInitTarget): unknown {
       return { scheduledTime: slot, source: 'x' };
     case 'scorer':
       return { scheduledTime: slot };
+    case 'digest':
+      throw new Error('no cold-init event for the digest (see COLD_INIT_HANDLERS)');
   }
 }
 
