@@ -2,7 +2,7 @@
  * The one place errors become HTTP responses: `{ error: { code, message, details?, requestId } }`.
  * Typed errors carry safe messages; anything else is a 500 with a generic message (detail only in logs).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError, ConflictError, NotFoundError, UnauthorizedError, ValidationError } from '../shared/errors';
 import type { ApiResponse } from './http';
 

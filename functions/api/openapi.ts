@@ -3,7 +3,7 @@
  * are the zod schemas the routes parse with (z.toJSONSchema, input side), so the description cannot
  * drift from what is validated.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ErrorEnvelopeSchema } from './error-response';
 import type { Route } from './router';
 

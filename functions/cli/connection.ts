@@ -10,7 +10,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const SavedConnectionSchema = z.object({ api: z.url(), token: z.string().min(1) });
 export type SavedConnection = z.infer<typeof SavedConnectionSchema>;

@@ -1,13 +1,13 @@
 /**
  * `verdict secrets set <source> --from-env`: copies one source's credential fields from env vars (the
- * names in functions/sources/registry.ts CREDENTIAL_ENV) into the deployed stack's source-credentials
+ * names in functions/sources/credential-fields.ts CREDENTIAL_ENV) into the deployed stack's source-credentials
  * secret, merging with what is already there (GetSecretValue → PutSecretValue). Other sources' entries
  * are kept. Only field names are ever printed — never a value, not even in errors.
  */
 import { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { parseArgs } from 'node:util';
 import { SOURCE_NAMES, type SourceName } from '../shared/app-config';
-import { CREDENTIAL_ENV, PUBLIC_SOURCES } from '../sources/registry';
+import { CREDENTIAL_ENV, PUBLIC_SOURCES } from '../sources/credential-fields';
 import type { CliIo } from './io';
 
 export const SECRETS_HELP = `Usage: verdict secrets set <source> --from-env [--secret-id ID]

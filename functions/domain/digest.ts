@@ -7,7 +7,7 @@
  * digests neither miss nor repeat a verdict. Running experiments, the backlog and source health are
  * the state when the digest is built.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { iceProduct, type Experiment } from './experiment';
 import { planLoop, rankBacklog, type LoopPlan } from './loop';
 import { effectText } from './research-log';

@@ -8,7 +8,7 @@
  *
  * A backlog item has no window until it is started (by the user, or by the loop with start = now).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isKnownMetricKey, METRIC_CATALOG } from './metric-catalog';
 
 export const MIN_WINDOW_DAYS = 7;

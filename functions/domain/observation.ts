@@ -2,7 +2,7 @@
  * Stored observations: the raw facts collectors write and the metric catalog derives primary metrics from.
  * One shape per observed metric; every observation carries `metric`, `at` (ISO-8601) and `source`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const isoDateTime = z.iso.datetime({ offset: true });
 const count = z.number().int().nonnegative();

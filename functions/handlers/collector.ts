@@ -4,7 +4,7 @@
  * lands in its own slot. The source comes from SOURCE_NAME.
  */
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { collectSlot } from '../jobs/collect';
 import { appConfig, SOURCE_NAMES } from '../shared/app-config';
 import { parseOrThrow } from '../shared/errors';

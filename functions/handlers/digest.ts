@@ -7,7 +7,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import axios from 'axios';
-import { z } from 'zod';
+import * as z from 'zod';
 import { sendWeeklyDigest, type DigestRunResult } from '../jobs/weekly-digest';
 import { appConfig } from '../shared/app-config';
 import { createDocumentClient } from '../shared/clients';

@@ -2,7 +2,7 @@
  * Lambda entry for the scheduled scorer: records exactly one verdict per ended experiment, then fills
  * the loop (promotes planned experiments whose start passed, starts backlog items up to the target).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { fillLoop, type FillLoopResult } from '../jobs/fill-loop';
 import { scoreDueExperiments, type ScoreRunResult } from '../jobs/score-due';
 import { appConfig } from '../shared/app-config';

@@ -3,7 +3,7 @@
  * generated from the zod schemas the route itself documents and parses with (route `doc`), and a call
  * goes through that route — so validation, codes and messages are the REST API's, with no second copy.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ExperimentIdSchema } from '../api/routes/experiments';
 import type { Route } from '../api/router';
 import { MetricKeySchema } from '../domain/experiment';

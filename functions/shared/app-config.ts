@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { assertValidCadence } from './schedules';
 import { ConfigurationError, parseOrThrow } from './errors';
 

@@ -4,7 +4,7 @@
  */
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Credentials, CredentialsProvider } from '../sources/source';
-import { CREDENTIAL_ENV, PUBLIC_SOURCES } from '../sources/registry';
+import { CREDENTIAL_ENV, PUBLIC_SOURCES } from '../sources/credential-fields';
 import type { SourceName } from './app-config';
 
 export const CREDENTIALS_CACHE_MS = 5 * 60_000;

@@ -86,6 +86,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const maxWait = options.maxRateLimitWaitMs ?? DEFAULT_MAX_RATE_LIMIT_WAIT_MS;
   const deadline = options.deadline ?? Number.POSITIVE_INFINITY;
   const provider = options.provider;
+  // Providers sometimes quote the credential back in an error; no message we keep may carry it.
+  const secretValues = [
+    ...Object.values(options.headers ?? {}).flatMap((v) => [v, ...v.split(/\s+/)]),
+    options.auth?.password,
+  ].filter((v): v is string => typeof v === 'string' && v.length >= 8).sort((a, b) => b.length - a.length);
+  const redact = (text: string): string => secretValues.reduce((t, secret) => t.split(secret).join('[redacted]'), text);
   let requests = 0;
 
   async function request<S extends z.ZodType>(method: 'GET' | 'POST', path: string, body: unknown, schema: S, opts: RequestOptions = {}): Promise<z.output<S>> {
@@ -138,13 +144,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         throw new SourceError('rate_limited', `${provider} rate limit reached (${what})`, { resetAt: resetAt.toISOString(), status });
       }
       if (status === 401 || status === 403) {
-        throw new SourceError('unauthorized', `${provider} rejected the credentials (${status}) for ${what}${detailOf(errorResponse.body)}`, { status });
+        throw new SourceError('unauthorized', `${provider} rejected the credentials (${status}) for ${what}${redact(detailOf(errorResponse.body))}`, { status });
       }
       if (status >= 500) {
         if (attempt < retries && (await backoff(attempt))) continue;
         throw new SourceError('upstream_error', `${provider} answered ${status} for ${what} after ${attempt + 1} attempt(s)`, { status });
       }
-      throw new SourceError('bad_request', `${provider} answered ${status} for ${what}${detailOf(errorResponse.body)}`, { status });
+      throw new SourceError('bad_request', `${provider} answered ${status} for ${what}${redact(detailOf(errorResponse.body))}`, { status });
     }
   }
 

@@ -2,7 +2,7 @@
  * Environment every function reads once at cold start, validated with zod: a missing required value
  * fails loudly at start, naming the variable. Holds names and ARNs only — never secret values.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigurationError, parseOrThrow } from './errors';
 
 const RuntimeEnvSchema = z.object({

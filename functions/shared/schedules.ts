@@ -43,3 +43,20 @@ export function slotsBetween(from: Date, to: Date, c: Cadence): Date[] {
   for (let t = nextSlotAfter(new Date(from.getTime() - 1), c).getTime(); t < to.getTime(); t += period) out.push(new Date(t));
   return out;
 }
+
+/**
+ * Slots that should have run but have no run record: every slot from the oldest known run (or
+ * `lookbackSlots` back, whichever is later) up to `graceMinutes` before `now`. A failed run is not a
+ * missed one — it is reported as a failure; a missed slot means the schedule never delivered.
+ */
+export function missedSlots(runSlots: readonly string[], c: Cadence, now: Date, options: { lookbackSlots?: number; graceMinutes?: number } = {}): string[] {
+  if (runSlots.length === 0) return [];
+  const period = c.everyMinutes * MINUTE_MS;
+  const seen = new Set(runSlots.map((s) => new Date(s).getTime()));
+  const oldest = Math.min(...seen);
+  const lookbackStart = slotFor(now, c).getTime() - (options.lookbackSlots ?? 50) * period;
+  const until = new Date(now.getTime() - (options.graceMinutes ?? 15) * MINUTE_MS);
+  return slotsBetween(new Date(Math.max(oldest, lookbackStart)), until, c)
+    .filter((slot) => !seen.has(slot.getTime()))
+    .map((slot) => slot.toISOString());
+}

@@ -4,7 +4,7 @@
  * (reasoning, tool calls…) are tolerated; the ones we read are validated strictly enough that drift
  * names the field.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 

@@ -3,7 +3,7 @@
  * stats of recent sends (newsletter.send). Rates are derived downstream from counts (unique opens and
  * unique clicks over delivered) — beehiiv's own rate fields mix 0–1 and 0–100 scales.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Observation } from '../domain/observation';
 import { createHttpClient } from '../shared/http-client';
 import { walkPages, walkResultFields, windowStart } from './page-walk';

@@ -3,7 +3,7 @@
  * bluesky.followers and bluesky.posts. Only did and handle are required by the lexicon; absent
  * counts mean 0.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Observation } from '../domain/observation';
 import { createHttpClient } from '../shared/http-client';
 import { SourceError, type Source } from './source';

@@ -3,7 +3,7 @@
  * sent emails (newsletter.send), read from the email list itself (no request per email). Emails whose
  * analytics are still null are skipped until the next run.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Observation } from '../domain/observation';
 import { createHttpClient } from '../shared/http-client';
 import { walkPages, walkResultFields, windowStart } from './page-walk';

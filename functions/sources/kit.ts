@@ -8,7 +8,7 @@
  * (open_rate ÷ emails_opened/recipients). When that is impossible (no opens), a rate above 1 can only
  * be a percentage; otherwise total_clicks (an upper bound of unique clicks) is used and a warning logged.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Observation } from '../domain/observation';
 import { createHttpClient } from '../shared/http-client';
 import { walkPages, walkResultFields, windowStart } from './page-walk';

@@ -4,7 +4,7 @@
  * and clicks are Mailchimp's unique counts. The data center comes from the API key's suffix
  * (`…-us21`) unless configured.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Observation } from '../domain/observation';
 import { createHttpClient } from '../shared/http-client';
 import { walkPages, walkResultFields, windowStart } from './page-walk';

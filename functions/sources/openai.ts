@@ -5,7 +5,7 @@
  * estimated: $0.01 per web search call plus tokens at the model's list price (UNSURE — see
  * OPENAI_PRICES_PER_MTOK). A 429 `insufficient_quota` is a billing cap, not a rate window.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AppConfig } from '../shared/app-config';
 import { createHttpClient, type ErrorResponse } from '../shared/http-client';
 import { MessageItemSchema, readMessages, tolerantItems } from './answer-engine-schemas';

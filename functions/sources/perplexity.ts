@@ -4,7 +4,7 @@
  * The answer's sources are its message's URL annotations, or — when it has none — its search results
  * in rank order. Cost is Perplexity's own `usage.cost.total_cost` (estimated when absent).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AppConfig } from '../shared/app-config';
 import { createHttpClient } from '../shared/http-client';
 import { MessageItemSchema, readMessages, tolerantItems } from './answer-engine-schemas';

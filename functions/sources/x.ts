@@ -12,7 +12,7 @@ import {
   ApiPartialResponseError, ApiRequestError, ApiResponseError, TwitterApi,
   type ITwitterApiClientPlugin, type TweetUserTimelineV2Paginator,
 } from 'twitter-api-v2';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Observation } from '../domain/observation';
 import { parseShape, withRetries } from '../shared/http-client';
 import { SourceError, type CollectResult, type Credentials, type Source } from './source';

@@ -7,7 +7,7 @@
 import type { App } from 'aws-cdk-lib';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { CREDENTIAL_ENV } from '../../functions/sources/registry';
+import { CREDENTIAL_ENV } from '../../functions/sources/credential-fields';
 import type { VerdictStack } from '../../lib/verdict-stack';
 import { synthVerdict } from './synth';
 

@@ -113,15 +113,14 @@ describe('late and missed slots', () => {
     return missed;
   }
 
-  // KNOWN GAP (reported): GET /health shows each source's last run and next slot, not missed slots.
-  // it.failing passes while that is so; once /health names missed slots it fails — then make it `it`.
-  it.failing('GET /health reports a gap of missed collection slots', async () => {
+  it('GET /health reports a gap of missed collection slots', async () => {
     const missed = await collectWithAGap();
 
     const health = await call(runtime, 'GET', '/health');
 
     expect(health.status).toBe(200);
     const x = JSON.stringify(health.body.sources.find((s: { source: string }) => s.source === 'x'));
+    expect(health.body.sources.find((s: { source: string }) => s.source === 'x').missedSlots).toEqual(expect.arrayContaining(missed));
     expect(x).toContain(missed[0]);
   });
 

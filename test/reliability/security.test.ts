@@ -146,10 +146,8 @@ describe('nothing secret in the logs of a failing request', () => {
     expect(output.join('')).toMatch(/source beehiiv failed/);
   });
 
-  // KNOWN BUG (reported): the http client copies the provider's error text into SourceError.message,
-  // so an upstream that quotes the credential back puts it in the run record (GET /health) and the log.
-  // it.failing passes while the bug exists; once messages are redacted it fails — then make it `it`.
-  it.failing('a source whose upstream echoes the credential back records and logs no credential', async () => {
+  // The http client redacts its own header and auth values from any provider text it keeps.
+  it('a source whose upstream echoes the credential back records and logs no credential', async () => {
     const runs = await failingCollections((authorization) => `bad key ${authorization}`);
 
     expect(runs.join('\n')).not.toContain(SOURCE_API_KEY);

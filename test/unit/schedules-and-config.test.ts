@@ -2,7 +2,7 @@
 import { parseAppConfig } from '../../functions/shared/app-config';
 import { bearerToken, tokensMatch } from '../../functions/shared/api-token';
 import { scheduledJobs } from '../../functions/shared/scheduled-jobs';
-import { nextSlotAfter, slotFor, slotsBetween, toCronExpression } from '../../functions/shared/schedules';
+import { missedSlots, nextSlotAfter, slotFor, slotsBetween, toCronExpression } from '../../functions/shared/schedules';
 
 describe('schedules', () => {
   it('turns cadences into UTC-aligned cron expressions', () => {
@@ -63,5 +63,18 @@ describe('API token', () => {
     expect(bearerToken('bearer abc')).toBe('abc');
     expect(bearerToken('Basic abc')).toBeUndefined();
     expect(bearerToken(undefined)).toBeUndefined();
+  });
+});
+
+describe('missedSlots', () => {
+  const sixHours = { everyMinutes: 360 };
+  it('lists slots between the oldest run and now that have no run', () => {
+    const runs = ['2026-11-20T00:00:00.000Z', '2026-11-20T06:00:00.000Z', '2026-11-21T00:00:00.000Z'];
+    expect(missedSlots(runs, sixHours, new Date('2026-11-21T03:00:00Z'))).toEqual(['2026-11-20T12:00:00.000Z', '2026-11-20T18:00:00.000Z']);
+  });
+
+  it('does not count the slot still within its grace period, nor a source that never ran', () => {
+    expect(missedSlots(['2026-11-20T00:00:00.000Z'], sixHours, new Date('2026-11-20T06:10:00Z'))).toEqual([]);
+    expect(missedSlots([], sixHours, new Date('2026-11-20T06:10:00Z'))).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@
  * starts them (ICE product, then age), which ones start at its next run and which are held back
  * because their metric is already under test.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { BacklogItemSchema, ExperimentRecordSchema, newBacklogItem } from '../../domain/experiment';
 import { planLoop } from '../../domain/loop';
 import { parseOrThrow } from '../../shared/errors';

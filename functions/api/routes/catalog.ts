@@ -3,7 +3,7 @@
  * GET /metrics/{metric}: one metric's derived daily series (and, with ?raw=1, the stored observations
  * behind it) for charts and the CLI's sparkline.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { METRIC_CATALOG, observedMetricsFor, parseMetricKey } from '../../domain/metric-catalog';
 import { InstantSchema as instant, MetricKeySchema } from '../../domain/experiment';
 import { dailySeries } from '../../domain/metrics/daily-series';

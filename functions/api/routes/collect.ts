@@ -3,7 +3,7 @@
  * for the slot containing the current time. A slot already collected is not read again (its run is
  * returned with deliveries + 1). In AWS this needs the API function to read the source-credentials secret.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { SOURCE_NAMES } from '../../shared/app-config';
 import { parseOrThrow, ValidationError } from '../../shared/errors';
 import { jsonBody } from '../http';

@@ -2,7 +2,7 @@
  * GET /digest?week=YYYY-Www: the weekly digest as the Friday job would send it — JSON (sections,
  * markdown and plain text), or ?format=md / ?format=text for the rendering alone. Building it sends nothing.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DigestSchema, currentDigestWeek, digestPeriod, isIsoWeek } from '../../domain/digest';
 import { ValidationError, parseOrThrow } from '../../shared/errors';
 import { digestForWeek, digestSchedule } from '../../jobs/weekly-digest';

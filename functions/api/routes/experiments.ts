@@ -3,7 +3,7 @@
  * start, abandon, verdict, verdict history and rescore. Every status change goes through the pure
  * lifecycle rules in domain/experiment.ts and a conditional write, so an illegal or lost race is a 409.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   AbandonExperimentSchema, CreateExperimentSchema, EXPERIMENT_STATUSES, ExperimentRecordSchema, MetricKeySchema, StartExperimentSchema,
   TRANSITIONS, UpdateExperimentSchema, abandonExperiment, checkDeletable, newExperiment, startExperiment, updateExperiment,

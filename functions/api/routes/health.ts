@@ -4,8 +4,11 @@
  */
 import { planLoop } from '../../domain/loop';
 import { SOURCE_NAMES } from '../../shared/app-config';
-import { nextSlotAfter } from '../../shared/schedules';
+import { missedSlots, nextSlotAfter } from '../../shared/schedules';
 import type { Route } from '../router';
+
+/** How far back health looks for failures and missed slots, in runs/slots of each source. */
+const RECENT_RUNS = 50;
 
 export const healthRoutes: Route[] = [
   {
@@ -13,19 +16,23 @@ export const healthRoutes: Route[] = [
     path: '/health',
     doc: {
       tag: 'Operations', summary: 'Collection, scorer and loop health',
-      description: '`sources`: last run per enabled source, next slot and any rate-limit/usage pause. `scorer`: last run and next slot. `loop`: running vs target, backlog size and state (full, ready, blocked, backlog_empty) with a message.',
+      description: '`sources`: last run per enabled source, failures among its last 50 runs, slots the schedule missed, next slot and any rate-limit/usage pause. `scorer`: last run and next slot. `loop`: running vs target, backlog size and state (full, ready, blocked, backlog_empty) with a message.',
       success: { status: 200, description: '{ now, sources, scorer, experiments, loop }' },
     },
     async handle(_req, s) {
       const now = s.now();
       const enabled = SOURCE_NAMES.filter((n) => s.config.sources[n].enabled);
       const sources = await Promise.all(enabled.map(async (name) => {
-        const [last, state] = await Promise.all([s.runs.recentRuns(name, 1), s.runs.getSourceState(name)]);
+        const [recent, state] = await Promise.all([s.runs.recentRuns(name, RECENT_RUNS), s.runs.getSourceState(name)]);
         const cadence = { everyMinutes: s.config.sources[name].everyMinutes };
         const paused = state?.pausedUntil !== undefined && state.pausedUntil > now.toISOString();
         return {
           source: name,
-          lastRun: last[0] ?? null,
+          lastRun: recent[0] ?? null,
+          /** Failed runs among the last RECENT_RUNS (rate limits and pauses are not failures). */
+          recentFailures: recent.filter((r) => r.outcome === 'failed').length,
+          /** Slots the schedule never delivered, oldest first, within the last RECENT_RUNS slots. */
+          missedSlots: missedSlots(recent.map((r) => r.slot), cadence, now, { lookbackSlots: RECENT_RUNS }),
           nextSlot: nextSlotAfter(now, cadence).toISOString(),
           pausedUntil: paused ? state!.pausedUntil : null,
           pauseReason: paused ? state!.pauseReason ?? null : null,

@@ -1,5 +1,5 @@
 /** GET /log: the research log — every concluded experiment, newest first, as JSON, TSV or markdown. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { researchLogMarkdown, researchLogRows, researchLogTsv } from '../../domain/research-log';
 import { parseOrThrow } from '../../shared/errors';
 import type { Route } from '../router';

@@ -1,5 +1,5 @@
 /** POST /observations: backfill (CSV import). All-or-nothing: every observation is validated before any is written. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ObservationSchema } from '../../domain/observation';
 import { parseOrThrow } from '../../shared/errors';
 import { jsonBody } from '../http';

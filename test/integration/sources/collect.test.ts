@@ -26,7 +26,7 @@ let newsletter: FakeServer;
 let kitFake: FakeServer;
 
 const config = parseAppConfig({
-  sources: { perplexity: { enabled: true }, openai: { enabled: true }, beehiiv: { enabled: true, publicationId: BEEHIIV_PUBLICATION_ID }, kit: { enabled: true } },
+  sources: { perplexity: { enabled: true }, openai: { enabled: true }, beehiiv: { enabled: true, publicationId: BEEHIIV_PUBLICATION_ID } },
   citations: { brand: 'Verdict', domains: ['verdict.dev'], prompts: ['best experiment tracker'], monthlySpendCapUsd: 5 },
 });
 

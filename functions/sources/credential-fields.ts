@@ -1,0 +1,23 @@
+/**
+ * Which credential fields each source needs, and the env vars that hold them locally. Kept apart from
+ * the adapters so that reading credentials does not bundle every adapter into every function.
+ */
+import type { SourceName } from '../shared/app-config';
+
+/**
+ * Credential fields per source → the env var that holds each locally (.env or the shell). In AWS the
+ * same fields live in one Secrets Manager secret: `{ "<source>": { "<field>": "…" } }`.
+ */
+export const CREDENTIAL_ENV: Record<SourceName, Record<string, string>> = {
+  x: { appKey: 'X_APP_KEY', appSecret: 'X_APP_SECRET', accessToken: 'X_ACCESS_TOKEN', accessSecret: 'X_ACCESS_SECRET', oauth2UserToken: 'X_OAUTH2_USER_TOKEN' },
+  bluesky: {},
+  beehiiv: { apiKey: 'BEEHIIV_API_KEY' },
+  kit: { apiKey: 'KIT_API_KEY' },
+  buttondown: { apiKey: 'BUTTONDOWN_API_KEY' },
+  mailchimp: { apiKey: 'MAILCHIMP_API_KEY' },
+  perplexity: { apiKey: 'PERPLEXITY_API_KEY' },
+  openai: { apiKey: 'OPENAI_API_KEY' },
+};
+
+/** Sources that need no credentials (public APIs). */
+export const PUBLIC_SOURCES: readonly SourceName[] = ['bluesky'];
