@@ -1,6 +1,7 @@
 /**
  * The metric catalog: every primary metric an experiment can name, what it means, its unit and
- * direction, and which stored observations it is derived from. Derivation lives in ./metrics/.
+ * direction, which stored observations it is derived from, and how (derivation lives in ./metrics/,
+ * the scoring models in ./scoring/).
  */
 import type { ObservedMetric } from './observation';
 
@@ -23,8 +24,15 @@ export interface MetricDefinition {
 }
 
 const SNAPSHOT_RATE =
-  'Snapshots are linearly interpolated to each UTC midnight; a day’s value is the difference between ' +
-  'consecutive midnights. A day with no snapshot within 36 h on either side is a gap (not a zero).';
+  'Count snapshots are linearly interpolated to each UTC midnight when the snapshots either side are at most ' +
+  '72 h apart (else the nearest snapshot within 2 h is used); a day’s value is the difference between its two ' +
+  'midnights, and a day whose midnights cannot be measured is a gap (null, never zero). A period’s value is the ' +
+  'count at its end minus the count at its start (interpolated the same way, falling back to the nearest measurable ' +
+  'midnight inside the period) divided by the days between them, so gaps inside a period do not lose growth.';
+
+const EVENT_READ =
+  'Each event is placed at its publication/send time and read from its latest snapshot taken within 48 h of it ' +
+  '(else its earliest), so older baseline events are not favoured.';
 
 export const METRIC_CATALOG: readonly MetricDefinition[] = [
   {
@@ -34,17 +42,20 @@ export const METRIC_CATALOG: readonly MetricDefinition[] = [
   {
     key: 'x.follower_growth_per_post', description: 'Net new X followers per post published', kind: 'ratio',
     unit: 'followers/post', direction: 'higher_is_better', from: ['x.followers', 'x.posts'],
-    derivation: 'Follower and post counts interpolated at the period’s edges; net followers gained divided by posts published in the period.',
+    derivation:
+      'Follower and post counts are interpolated to UTC midnights as for follower growth; per measured day, net new ' +
+      'followers and posts published (change in the post count). A period’s value is Σ followers gained / Σ posts ' +
+      'published over its measured days (ratio of sums; days without a measurable count on either series are gaps).',
   },
   {
     key: 'x.engagement_rate', description: '(likes + replies + reposts + quotes) / impressions of posts published in the period',
     kind: 'proportion', unit: 'fraction (0–1)', direction: 'higher_is_better', from: ['x.post'],
-    derivation: 'Latest snapshot of each post published in the period; engagements and impressions summed over posts.',
+    derivation: `${EVENT_READ} Engagements and impressions are summed over the period’s posts (posts with no impressions are skipped); each post is one cluster.`,
   },
   {
     key: 'x.replies_per_post', description: 'Replies received per post published in the period', kind: 'ratio',
     unit: 'replies/post', direction: 'higher_is_better', from: ['x.post'],
-    derivation: 'Latest snapshot of each post published in the period; mean replies per post.',
+    derivation: `${EVENT_READ} Mean replies per post published in the period.`,
   },
   {
     key: 'newsletter.subscriber_growth_rate', description: 'Net new newsletter subscribers per day', kind: 'count_rate',
@@ -53,22 +64,28 @@ export const METRIC_CATALOG: readonly MetricDefinition[] = [
   {
     key: 'newsletter.open_rate', description: 'Unique opens / delivered, for sends in the period', kind: 'proportion',
     unit: 'fraction (0–1)', direction: 'higher_is_better', from: ['newsletter.send'],
-    derivation: 'Latest snapshot of each send in the period; unique opens and deliveries summed over sends.',
+    derivation: `${EVENT_READ} Unique opens and deliveries are summed over the period’s sends; each send is one cluster.`,
   },
   {
     key: 'newsletter.click_rate', description: 'Unique clicks / delivered, for sends in the period', kind: 'proportion',
     unit: 'fraction (0–1)', direction: 'higher_is_better', from: ['newsletter.send'],
-    derivation: 'Latest snapshot of each send in the period; unique clicks and deliveries summed over sends.',
+    derivation: `${EVENT_READ} Unique clicks and deliveries are summed over the period’s sends; each send is one cluster.`,
   },
   {
     key: 'citations.citation_rate', description: 'Share of tracked AI answers whose sources cite a brand domain (all engines, or `:engine`)',
     kind: 'proportion', unit: 'fraction (0–1)', direction: 'higher_is_better', from: ['citations.answer'],
-    derivation: 'Every answer in the period counts once; cited answers / answers.', engineQualifier: true,
+    derivation:
+      'Every answer recorded in the period counts once (duplicates of the same engine, prompt, repetition and time are ' +
+      'dropped); cited answers / answers. Answers are clustered by prompt, and the same prompts are compared across periods.',
+    engineQualifier: true,
   },
   {
     key: 'citations.mention_rate', description: 'Share of tracked AI answers naming the brand (all engines, or `:engine`)',
     kind: 'proportion', unit: 'fraction (0–1)', direction: 'higher_is_better', from: ['citations.answer'],
-    derivation: 'Every answer in the period counts once; answers naming the brand / answers.', engineQualifier: true,
+    derivation:
+      'Every answer recorded in the period counts once; answers naming the brand / answers. Clustered by prompt, ' +
+      'as for the citation rate.',
+    engineQualifier: true,
   },
   {
     key: 'bluesky.follower_growth_rate', description: 'Net new Bluesky followers per day', kind: 'count_rate',
@@ -94,4 +111,13 @@ export function parseMetricKey(key: string): ParsedMetricKey | undefined {
 
 export function isKnownMetricKey(key: string): boolean {
   return parseMetricKey(key) !== undefined;
+}
+
+/**
+ * The stored observation metrics a primary metric is derived from — what the store must load to
+ * score it or chart it. Unknown key → [].
+ */
+export function observedMetricsFor(metricKey: string): ObservedMetric[] {
+  const parsed = parseMetricKey(metricKey);
+  return parsed ? [...parsed.definition.from] : [];
 }

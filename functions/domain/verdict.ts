@@ -17,12 +17,22 @@ export type VerdictReason =
   | 'insufficient_data';
 
 export type WarningCode =
+  /** Another live experiment on the same primary metric overlaps the window (experimentIds says which). */
   | 'overlapping_experiment'
+  /** The placebo check found "effects" inside the baseline: intervals were widened, the bar raised. */
   | 'unstable_baseline'
+  /** Under 80 % of the expected daily values were measurable in the baseline or window. */
   | 'low_coverage'
+  /** Fewer than 14 measured baseline days: the trend is poorly known. */
   | 'short_baseline'
+  /** Few posts, sends or prompts behind a ratio/proportion. */
   | 'few_events'
+  /** The window is not whole weeks and the baseline is too short to learn the weekday pattern. */
   | 'no_seasonality'
+  /** The counterfactual is ≤ 0, so no relative lift: the decision used the absolute effect. */
+  | 'expected_not_positive'
+  /** Some window posts/sends were read less than 24 h after they went out; their counts may still grow. */
+  | 'immature_events'
   | 'insufficient_data';
 
 export interface VerdictWarning {
@@ -57,7 +67,15 @@ export interface Verdict {
   };
   /** P(true effect > 0), 0–1. */
   probabilityOfImprovement: number | null;
-  /** The confidence the decision used, after any placebo-check adjustment. */
+  /** P(true relative lift > decision.minLift); null when the counterfactual is ≤ 0 or data are insufficient. */
+  probabilityOfMinLift?: number | null;
+  /** The decision rule applied (experiment's, defaults filled in). */
+  decisionRule?: { minLift: number; confidence: number };
+  /**
+   * The probability of improvement the unadjusted model would have needed for this decision. Equals
+   * decisionRule.confidence unless the placebo check failed; then the reported intervals and
+   * probabilities are already widened, which is the same as raising the bar to this value.
+   */
   effectiveConfidence?: number;
   periods: {
     baseline: { start: string; end: string };
@@ -83,7 +101,44 @@ export interface Verdict {
   summary: string;
   /** Short name of the statistical method used. */
   method: string;
+  /** Unit of baselineValue/windowValue/expectedValue and the absolute effect (from the catalog). */
+  unit?: string;
+  /** Model diagnostics (count rates: trend, weekday effects, noise; proportions: between-unit spread). */
+  model?: ModelDiagnostics;
+  /** Placebo check on the baseline (count-rate metrics with ≥ 3 weeks of baseline). */
+  placebo?: PlaceboSummary;
   scoredAt: string;
+}
+
+export interface ModelDiagnostics {
+  /** Degrees of freedom of the t distribution behind the intervals. */
+  df: number;
+  /** Count rates: baseline trend in (metric unit) per day, e.g. followers/day gained per day. */
+  trendPerDay?: number;
+  /** Count rates: whether weekday effects were fitted, and the F-test p-value that decided it. */
+  weekdayEffects?: boolean;
+  weekdayPValue?: number | null;
+  /** Count rates: SD of one day's growth around the model (metric unit). */
+  dailyNoiseSd?: number;
+  /** Count rates: share of whole-day shocks (vs Poisson-like within-day noise) in the noise model, 0–1. */
+  dayShockShare?: number;
+  /** Count rates: variance multiplier for autocorrelation not explained by the snapshot schedule (1 = none). */
+  autocorrelationInflation?: number;
+  /** Proportions over sends/posts: SD of the rate between units beyond binomial noise (fraction). */
+  betweenUnitSd?: number;
+}
+
+export interface PlaceboSummary {
+  /** Pseudo-windows tested inside the baseline, each `windowDays` long. */
+  windows: number;
+  windowDays: number;
+  /** Pseudo-windows where the model would have reported an effect at the required confidence. */
+  falseFinds: number;
+  /** Root mean square of the pseudo-windows' standardised errors (≈ 1 when the model is calibrated). */
+  rmsZ: number;
+  unstable: boolean;
+  /** Factor the standard errors were widened by (1 = not widened). */
+  inflation: number;
 }
 
 /** A running experiment's progress so far: explicitly not a verdict. */
@@ -93,5 +148,7 @@ export interface InterimReadout extends Omit<Verdict, 'decision' | 'reason' | 's
   daysLeft: number;
   /** What the verdict would say if the window ended now (informational only). */
   leaning: Decision;
+  /** The reason the verdict would give if the window ended now (informational only). */
+  leaningReason: VerdictReason;
   computedAt: string;
 }

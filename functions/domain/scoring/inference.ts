@@ -3,7 +3,8 @@
  * absolute and relative effect with intervals, probability of improvement, and the keep/discard rule.
  * Shared by every metric kind so the decision rule is written once.
  */
-import type { Decision, DecisionRule, Interval, VerdictReason } from '../verdict';
+import type { DecisionRule } from '../experiment';
+import type { Decision, Interval, VerdictReason } from '../verdict';
 import { studentTCdf, studentTQuantile } from './statistics';
 
 /**

@@ -1,12 +1,18 @@
 /**
  * scoreExperiment: the one entry point that turns an experiment and its observations into a Verdict.
- * Pure: no I/O, no clock (time comes in through the context).
+ * Pure: no I/O, no clock (time comes in through the context). The scorer Lambda, the interim readout
+ * and the offline `verdict score` command all run this same code.
  *
- * SKELETON RULE (to be replaced by the full engine): before/after difference of mean daily growth.
+ * Pipeline: metric-analysis (observations → window value vs counterfactual, data quality) →
+ * inference (effect, intervals, probability, keep rule) → summary (plain language).
  */
 import type { Experiment } from '../experiment';
+import { parseMetricKey } from '../metric-catalog';
 import type { Observation } from '../observation';
-import type { Verdict } from '../verdict';
+import type { Verdict, VerdictWarning } from '../verdict';
+import { decide, equivalentConfidence, inferEffect } from './inference';
+import { type Analysis, analyseMetric } from './metric-analysis';
+import { summarise } from './summary';
 
 const DAY_MS = 86_400_000;
 
@@ -18,16 +24,22 @@ export interface ScoringContext {
 
 export interface Period { start: string; end: string }
 
-/** The baseline period: the experiment's explicit one, else the same length before the window rounded up to whole weeks. */
+/**
+ * The baseline period: the experiment's explicit one, else the window's length immediately before
+ * it, rounded up to whole weeks (so every weekday is equally represented).
+ */
 export function baselinePeriod(e: Pick<Experiment, 'start' | 'end' | 'baseline'>): Period {
   if (e.baseline) return e.baseline;
   const start = Date.parse(requireTime(e.start, 'start'));
   const end = Date.parse(requireTime(e.end, 'end'));
-  const weeks = Math.max(1, Math.ceil((end - start) / (7 * DAY_MS)));
+  const weeks = Math.max(1, Math.ceil((end - start) / (7 * DAY_MS) - 1e-9));
   return { start: new Date(start - weeks * 7 * DAY_MS).toISOString(), end: new Date(start).toISOString() };
 }
 
-/** The time range of observations scoring needs (baseline start through window end, with a day's margin for interpolation). */
+/**
+ * The time range of observations scoring needs: baseline start through window end, with two days'
+ * margin either side so counts at the edges can be interpolated and posts/sends read at 48 h.
+ */
 export function observationRange(e: Pick<Experiment, 'start' | 'end' | 'baseline'>): Period {
   const b = baselinePeriod(e);
   return {
@@ -41,45 +53,153 @@ function requireTime(v: string | undefined, name: string): string {
   return v;
 }
 
-export function scoreExperiment(experiment: Experiment, observations: readonly Observation[], context: ScoringContext): Verdict {
-  const window = { start: requireTime(experiment.start, 'start'), end: requireTime(experiment.end, 'end') };
-  const baseline = baselinePeriod(experiment);
-  const snapshots = observations
-    .filter((o): o is Extract<Observation, { value: number }> => 'value' in o)
-    .sort((a, b) => a.at.localeCompare(b.at));
-  const growthPerDay = (p: Period): number | null => {
-    const inside = snapshots.filter((o) => o.at >= p.start && o.at <= p.end);
-    if (inside.length < 2) return null;
-    const first = inside[0];
-    const last = inside[inside.length - 1];
-    const days = (Date.parse(last.at) - Date.parse(first.at)) / DAY_MS;
-    return days > 0 ? (last.value - first.value) / days : null;
-  };
-  const baselineValue = growthPerDay(baseline);
-  const windowValue = growthPerDay(window);
-  const days = (p: Period) => Math.round((Date.parse(p.end) - Date.parse(p.start)) / DAY_MS);
-  const enough = baselineValue !== null && windowValue !== null;
-  const absolute = enough ? windowValue - baselineValue : null;
-  const relative = enough && baselineValue !== 0 ? absolute! / Math.abs(baselineValue) : null;
-  const keep = enough && absolute! > 0 && (relative ?? 0) >= experiment.decision.minLift;
+/**
+ * Other live experiments on the same primary metric (base key, ignoring an engine qualifier) whose
+ * [start, end) overlaps the window. Abandoned and backlog experiments, and the experiment itself, are ignored.
+ */
+export function overlappingExperiments(experiment: Experiment, window: Period, others: readonly Experiment[] = []): Experiment[] {
+  const baseKey = (k: string) => parseMetricKey(k)?.definition.key ?? k;
+  const key = baseKey(experiment.primaryMetric);
+  const ws = Date.parse(window.start);
+  const we = Date.parse(window.end);
+  return others.filter(
+    (o) =>
+      o.id !== experiment.id &&
+      o.status !== 'abandoned' &&
+      o.status !== 'backlog' &&
+      o.start !== undefined &&
+      o.end !== undefined &&
+      baseKey(o.primaryMetric) === key &&
+      Date.parse(o.start) < we &&
+      Date.parse(o.end) > ws,
+  );
+}
+
+function overlapWarning(overlaps: readonly Experiment[]): VerdictWarning | undefined {
+  if (overlaps.length === 0) return undefined;
+  const names = overlaps.map((o) => `"${o.name}" (${o.id}, ${o.start!.slice(0, 10)} to ${o.end!.slice(0, 10)})`).join(', ');
   return {
+    code: 'overlapping_experiment',
+    message: `${overlaps.length === 1 ? 'Another experiment' : `${overlaps.length} other experiments`} on the same metric overlapped this window: ${names}; ${overlaps.length === 1 ? 'its' : 'their'} effect may be mixed into this result.`,
+    experimentIds: overlaps.map((o) => o.id),
+  };
+}
+
+/**
+ * Scores `experiment` over an explicit window (the full window for a verdict, the elapsed part for
+ * an interim readout). Exported for interim.ts.
+ */
+export function scoreWindow(
+  experiment: Experiment,
+  observations: readonly Observation[],
+  window: Period,
+  context: ScoringContext,
+  interim?: { daysElapsed: number; windowDays: number },
+): Verdict {
+  const baseline = baselinePeriod(experiment);
+  const rule = { minLift: experiment.decision?.minLift ?? 0, confidence: experiment.decision?.confidence ?? 0.95 };
+  const parsed = parseMetricKey(experiment.primaryMetric);
+  const warnings: VerdictWarning[] = [];
+  const overlap = overlapWarning(overlappingExperiments(experiment, window, context.otherExperiments));
+  if (overlap) warnings.push(overlap);
+
+  const analysis: Analysis = parsed
+    ? analyseMetric({ parsed, observations, baseline, window, confidence: rule.confidence })
+    : {
+        method: 'none',
+        baselineValue: null,
+        windowValue: null,
+        expectedValue: null,
+        estimate: null,
+        dataQuality: { windowCoverage: 0, baselineCoverage: 0, gaps: [], baselineDays: 0, windowDays: 0 },
+        warnings: [],
+        missing: [`a known primary metric (got "${experiment.primaryMetric}")`],
+        placeboInflation: 1,
+        counterfactual: 'baseline',
+      };
+  warnings.push(...analysis.warnings);
+
+  const base = {
     experimentId: experiment.id,
     metric: experiment.primaryMetric,
-    decision: keep ? 'keep' : 'discard',
-    reason: !enough ? 'insufficient_data' : keep ? 'improved' : absolute! < 0 ? 'worse' : 'not_improved',
-    baselineValue,
-    windowValue,
-    expectedValue: baselineValue,
-    effect: { absolute, relative, absoluteInterval: null, relativeInterval: null },
-    probabilityOfImprovement: null,
-    periods: { baseline, window },
-    dataQuality: { windowCoverage: 0, baselineCoverage: 0, gaps: [], baselineDays: days(baseline), windowDays: days(window) },
-    warnings: [],
-    ...(!enough && { missing: ['at least two snapshots in both the baseline and the window'] }),
-    summary: enough
-      ? `${experiment.primaryMetric} was ${windowValue.toFixed(2)} vs ${baselineValue.toFixed(2)} before. ${keep ? 'Keep' : 'Discard'}.`
-      : 'Not enough data to judge. Discard.',
-    method: 'before_after',
+    baselineValue: analysis.baselineValue,
+    windowValue: analysis.windowValue,
+    expectedValue: analysis.expectedValue,
+    periods: { baseline: { start: baseline.start, end: baseline.end }, window: { start: window.start, end: window.end } },
+    dataQuality: analysis.dataQuality,
+    method: analysis.method,
+    decisionRule: rule,
+    ...(parsed && { unit: parsed.definition.unit }),
+    ...(analysis.model && { model: analysis.model }),
+    ...(analysis.placebo && { placebo: analysis.placebo }),
     scoredAt: context.now.toISOString(),
   };
+
+  if (!analysis.estimate || analysis.missing.length > 0 || !parsed) {
+    warnings.push({ code: 'insufficient_data', message: `Missing: ${analysis.missing.join('; ')}.` });
+    const summary = parsed
+      ? summarise({
+          definition: parsed.definition, engine: parsed.engine, reason: 'insufficient_data', decision: 'discard',
+          windowValue: null, expectedValue: null, counterfactual: analysis.counterfactual, absolute: null, absoluteInterval: null,
+          relative: null, relativeInterval: null, probabilityOfImprovement: null, confidence: rule.confidence,
+          effectiveConfidence: rule.confidence, minLift: rule.minLift, missing: analysis.missing, warnings, interim,
+        })
+      : `Not enough data to judge — missing ${analysis.missing[0]}. Discard.`;
+    return {
+      ...base,
+      decision: 'discard',
+      reason: 'insufficient_data',
+      effect: { absolute: null, relative: null, absoluteInterval: null, relativeInterval: null },
+      probabilityOfImprovement: null,
+      probabilityOfMinLift: null,
+      effectiveConfidence: rule.confidence,
+      warnings,
+      missing: analysis.missing,
+      summary,
+    };
+  }
+
+  const inference = inferEffect(analysis.estimate, rule.minLift);
+  const { decision, reason } = decide(inference, rule);
+  if (analysis.estimate.expectedValue <= 0) {
+    warnings.push({
+      code: 'expected_not_positive',
+      message: 'The counterfactual is zero or negative, so no relative lift can be given; the decision used the absolute effect' +
+        (rule.minLift > 0 ? ' and could not apply minLift.' : '.'),
+    });
+  }
+  const effectiveConfidence = equivalentConfidence(rule.confidence, analysis.placeboInflation, analysis.estimate.df);
+  const summary = summarise({
+    definition: parsed.definition, engine: parsed.engine, reason, decision,
+    windowValue: analysis.estimate.windowValue, expectedValue: analysis.estimate.expectedValue,
+    counterfactual: analysis.counterfactual, absolute: inference.absolute, absoluteInterval: inference.absoluteInterval,
+    relative: inference.relative, relativeInterval: inference.relativeInterval,
+    probabilityOfImprovement: inference.probabilityOfImprovement, confidence: rule.confidence, effectiveConfidence,
+    minLift: rule.minLift, missing: [], warnings, interim,
+  });
+  return {
+    ...base,
+    decision,
+    reason,
+    effect: {
+      absolute: inference.absolute,
+      relative: inference.relative,
+      absoluteInterval: inference.absoluteInterval,
+      relativeInterval: inference.relativeInterval,
+    },
+    probabilityOfImprovement: inference.probabilityOfImprovement,
+    probabilityOfMinLift: inference.probabilityOfMinLift,
+    effectiveConfidence,
+    warnings,
+    summary,
+  };
+}
+
+/**
+ * The verdict for a finished window. Missing or too little data is never a keep: it is a discard
+ * with reason insufficient_data and `missing` saying what was missing.
+ */
+export function scoreExperiment(experiment: Experiment, observations: readonly Observation[], context: ScoringContext): Verdict {
+  const window = { start: requireTime(experiment.start, 'start'), end: requireTime(experiment.end, 'end') };
+  return scoreWindow(experiment, observations, window, context);
 }

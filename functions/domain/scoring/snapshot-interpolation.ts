@@ -8,8 +8,8 @@
  */
 
 export const DAY_MS = 86_400_000;
-/** A count between two snapshots is interpolated only when they are at most this far apart. */
-export const MAX_BRACKET_MS = 48 * 3_600_000;
+/** A count between two snapshots is interpolated only when they are at most this far apart (72 h keeps the covariance band ≤ 3 days). */
+export const MAX_BRACKET_MS = 72 * 3_600_000;
 /** Without a usable bracket, a snapshot this close to the instant stands in for it. */
 export const NEAREST_TOLERANCE_MS = 2 * 3_600_000;
 
@@ -97,7 +97,7 @@ function measureAtIndex(snaps: readonly CountSnapshot[], tMs: number, after: num
 
 /**
  * The count at `tMs`: linear interpolation between the snapshots either side when they are at most
- * 48 h apart, else the nearest snapshot if within 2 h, else null (not measurable).
+ * 72 h apart, else the nearest snapshot if within 2 h, else null (not measurable).
  */
 export function measureCount(snaps: readonly CountSnapshot[], tMs: number): MeasuredCount | null {
   return measureAtIndex(snaps, tMs, lowerBound(snaps, tMs));
@@ -143,12 +143,33 @@ export function gapRanges(firstDay: number, present: readonly boolean[]): { star
 }
 
 // ---------------------------------------------------------------- interpolation covariance
+//
+// A measured increment (between two interpolated counts) is a linear combination of the true
+// increments between consecutive snapshots. Two noise structures are modelled, per unit σ²:
+// - within-day (Poisson-like): true growth has independent increments whose variance is
+//   proportional to elapsed time, so an interval of L days contributes L·σ²;
+// - day shocks (viral or quiet days): each calendar day d has one random shock X_d spread evenly
+//   over that day, so an interval picks up X_d in proportion to how much of day d it covers.
+// With hourly snapshots both give the identity; with sparse snapshots they differ, and the
+// count-rate model mixes them (weight chosen by REML).
 
-/** Snapshot-interval lengths in days: interval j runs from snapshot j to snapshot j + 1. */
-export function intervalLengthsInDays(snaps: readonly CountSnapshot[]): Float64Array {
+/** Snapshot times, values and interval lengths (days) in the order of the snapshot array. */
+export interface Timeline {
+  times: Float64Array;
+  values: Float64Array;
+  lengths: Float64Array;
+}
+
+export function timelineOf(snaps: readonly CountSnapshot[]): Timeline {
+  const times = new Float64Array(snaps.length);
+  const values = new Float64Array(snaps.length);
   const lengths = new Float64Array(Math.max(0, snaps.length - 1));
-  for (let j = 0; j + 1 < snaps.length; j++) lengths[j] = (snaps[j + 1].atMs - snaps[j].atMs) / DAY_MS;
-  return lengths;
+  for (let j = 0; j < snaps.length; j++) {
+    times[j] = snaps[j].atMs;
+    values[j] = snaps[j].value;
+    if (j > 0) lengths[j - 1] = (snaps[j].atMs - snaps[j - 1].atMs) / DAY_MS;
+  }
+  return { times, values, lengths };
 }
 
 /** Share of snapshot interval j that an increment spanning positions [from, to] covers. */
@@ -157,31 +178,56 @@ function coefficient(from: number, to: number, j: number): number {
   return clamp(to) - clamp(from);
 }
 
-/**
- * Variance, in units of σ² (the variance of one day's true increment), of the measured increment
- * between positions `from` and `to`, when true increments are independent with variance proportional
- * to elapsed time (Poisson-like growth). Interpolation shrinks a day's variance and makes neighbouring
- * days positively correlated; a window's total keeps (almost) its full variance.
- */
-export function incrementVariance(from: number, to: number, lengths: Float64Array): number {
-  let v = 0;
-  const j0 = Math.floor(from);
-  const j1 = Math.ceil(to) - 1;
-  for (let j = j0; j <= j1; j++) {
-    const c = coefficient(from, to, j);
-    if (c !== 0 && j >= 0 && j < lengths.length) v += c * c * lengths[j];
-  }
-  return v;
+/** The structure of one measured increment, precomputed for variance/covariance sums. */
+export interface IncrementShape {
+  from: number;
+  to: number;
+  /** Variance under the within-day model, units of σ². */
+  withinDayVariance: number;
+  /** Loadings on calendar-day shocks: day numbers and weights (parallel arrays). */
+  shockDays: number[];
+  shockWeights: number[];
 }
 
-/** Covariance (units of σ²) of two increments that may share a boundary snapshot interval. */
-export function incrementCovariance(a: { from: number; to: number }, b: { from: number; to: number }, lengths: Float64Array): number {
-  const lo = Math.max(Math.floor(a.from), Math.floor(b.from));
-  const hi = Math.min(Math.ceil(a.to), Math.ceil(b.to)) - 1;
+/** Precomputes an increment's shape between positions `from` and `to` (O(snapshot intervals spanned)). */
+export function incrementShape(from: number, to: number, timeline: Timeline): IncrementShape {
+  const { times, lengths } = timeline;
+  let withinDayVariance = 0;
+  const loadings = new Map<number, number>();
+  for (let j = Math.max(0, Math.floor(from)); j <= Math.ceil(to) - 1 && j < lengths.length; j++) {
+    const c = coefficient(from, to, j);
+    if (c === 0) continue;
+    withinDayVariance += c * c * lengths[j];
+    const a = times[j];
+    const b = times[j + 1];
+    for (let d = Math.floor(a / DAY_MS); d * DAY_MS < b; d++) {
+      const overlap = (Math.min(b, (d + 1) * DAY_MS) - Math.max(a, d * DAY_MS)) / DAY_MS;
+      if (overlap > 0) loadings.set(d, (loadings.get(d) ?? 0) + c * overlap);
+    }
+  }
+  return { from, to, withinDayVariance, shockDays: [...loadings.keys()], shockWeights: [...loadings.values()] };
+}
+
+/** Covariance of two increments under the within-day model (they can only share boundary intervals). */
+export function withinDayCovariance(a: IncrementShape, b: IncrementShape, lengths: Float64Array): number {
+  const lo = Math.max(Math.floor(a.from), Math.floor(b.from), 0);
+  const hi = Math.min(Math.ceil(a.to), Math.ceil(b.to), lengths.length) - 1;
   let c = 0;
-  for (let j = lo; j <= hi; j++) {
-    if (j < 0 || j >= lengths.length) continue;
-    c += coefficient(a.from, a.to, j) * coefficient(b.from, b.to, j) * lengths[j];
+  for (let j = lo; j <= hi; j++) c += coefficient(a.from, a.to, j) * coefficient(b.from, b.to, j) * lengths[j];
+  return c;
+}
+
+/** Variance of an increment under the day-shock model, units of σ². */
+export function dayShockVariance(a: IncrementShape): number {
+  return a.shockWeights.reduce((s, w) => s + w * w, 0);
+}
+
+/** Covariance of two increments under the day-shock model. */
+export function dayShockCovariance(a: IncrementShape, b: IncrementShape): number {
+  let c = 0;
+  for (let i = 0; i < a.shockDays.length; i++) {
+    const k = b.shockDays.indexOf(a.shockDays[i]);
+    if (k >= 0) c += a.shockWeights[i] * b.shockWeights[k];
   }
   return c;
 }

@@ -307,3 +307,22 @@ export function lagOneAutocorrelation(days: readonly number[], residuals: readon
   // Scale by n/pairs so holes do not bias the estimate toward zero.
   return { rho: (num / pairs) / (den / residuals.length), pairs };
 }
+
+/** ln det of a small symmetric positive-definite matrix (Cholesky); NaN when not positive definite. */
+export function logDeterminant(m: readonly (readonly number[])[]): number {
+  const p = m.length;
+  const l: number[][] = Array.from({ length: p }, () => new Array<number>(p).fill(0));
+  let logDet = 0;
+  for (let i = 0; i < p; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = m[i][j];
+      for (let k = 0; k < j; k++) s -= l[i][k] * l[j][k];
+      if (i === j) {
+        if (!(s > 0)) return Number.NaN;
+        l[i][i] = Math.sqrt(s);
+        logDet += 2 * Math.log(l[i][i]);
+      } else l[i][j] = s / l[j][j];
+    }
+  }
+  return logDet;
+}

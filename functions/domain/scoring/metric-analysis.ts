@@ -1,0 +1,442 @@
+/**
+ * Per metric kind: observations for a baseline and a window → the estimate to judge (window value vs
+ * counterfactual with variances), data-quality figures, warnings, and what was missing.
+ * No decision is taken here; see inference.ts.
+ */
+import type { MetricDefinition, ParsedMetricKey } from '../metric-catalog';
+import type { Observation, ObservedMetric } from '../observation';
+import type { ModelDiagnostics, PlaceboSummary, Verdict, VerdictWarning } from '../verdict';
+import { cellTotals, eventUnits, type EventUnit, unitsIn } from '../metrics/event-units';
+import { countSnapshots } from '../metrics/daily-series';
+import {
+  dayLoadings, fitCountRate, levelScale, MIN_BASELINE_DAYS, noiseUnits, placeboCheck, predictWindowTotal,
+} from './count-rate-model';
+import { type EffectEstimate, widen } from './inference';
+import { comparePairedProportions, compareUnpairedProportions } from './proportion-model';
+import { compareRatios, type RatioUnit } from './ratio-model';
+import {
+  type CountSnapshot, DAY_MS, type DailyIncrement, dailyIncrements, gapRanges, incrementShape, isoDate, type MeasuredCount,
+  measureCount, timelineOf,
+} from './snapshot-interpolation';
+
+export interface Period {
+  start: string;
+  end: string;
+}
+
+export interface AnalysisInput {
+  parsed: ParsedMetricKey;
+  observations: readonly Observation[];
+  baseline: Period;
+  window: Period;
+  /** Required confidence (the placebo check counts "finds" at this level). */
+  confidence: number;
+}
+
+export interface Analysis {
+  method: string;
+  baselineValue: number | null;
+  windowValue: number | null;
+  expectedValue: number | null;
+  /** Present exactly when nothing is missing. Already widened by the placebo check. */
+  estimate: EffectEstimate | null;
+  dataQuality: Verdict['dataQuality'];
+  warnings: VerdictWarning[];
+  missing: string[];
+  model?: ModelDiagnostics;
+  placebo?: PlaceboSummary;
+  /** Standard-error multiplier from the placebo check (1 when it passed or did not run). */
+  placeboInflation: number;
+  /** Where the counterfactual comes from, for the summary. */
+  counterfactual: 'trend' | 'trend_and_weekdays' | 'baseline';
+}
+
+/** Windows and baselines with less than this share of measurable days are not judged. */
+export const MIN_COVERAGE = 0.5;
+/** Below this share of measurable days a low_coverage warning is raised. */
+const WARN_COVERAGE = 0.8;
+/** Fewer measured baseline days than this: short_baseline warning. */
+const WARN_BASELINE_DAYS = 14;
+/** Fewer units per period than this (prompts: than 2×): few_events warning. */
+const FEW_UNITS = 5;
+const IMMATURE_MS = 24 * 3_600_000;
+
+const COUNT_NAMES: Record<ObservedMetric, string> = {
+  'x.followers': 'X follower counts',
+  'x.posts': 'X post counts',
+  'newsletter.subscribers': 'newsletter subscriber counts',
+  'bluesky.followers': 'Bluesky follower counts',
+  'bluesky.posts': 'Bluesky post counts',
+  'x.post': 'X posts',
+  'newsletter.send': 'newsletter sends',
+  'citations.answer': 'AI answers',
+};
+
+function durationDays(p: Period): number {
+  return (Date.parse(p.end) - Date.parse(p.start)) / DAY_MS;
+}
+
+function range(p: Period): string {
+  return `${p.start.slice(0, 10)} to ${isoDate(Math.ceil(Date.parse(p.end) / DAY_MS) - 1)}`;
+}
+
+/** Full UTC days inside [start, end). */
+function fullDays(p: Period): { firstDay: number; count: number } {
+  const firstDay = Math.ceil(Date.parse(p.start) / DAY_MS);
+  return { firstDay, count: Math.max(0, Math.floor(Date.parse(p.end) / DAY_MS) - firstDay) };
+}
+
+function emptyQuality(baseline: Period, window: Period): Verdict['dataQuality'] {
+  return {
+    windowCoverage: 0,
+    baselineCoverage: 0,
+    gaps: [],
+    baselineDays: Math.round(durationDays(baseline)),
+    windowDays: Math.round(durationDays(window)),
+  };
+}
+
+function coverageWarnings(quality: Verdict['dataQuality']): VerdictWarning[] {
+  const low: string[] = [];
+  if (quality.baselineCoverage < WARN_COVERAGE) low.push(`baseline ${pct(quality.baselineCoverage)}`);
+  if (quality.windowCoverage < WARN_COVERAGE) low.push(`window ${pct(quality.windowCoverage)}`);
+  return low.length
+    ? [{ code: 'low_coverage', message: `Only part of the expected daily data was measurable (${low.join(', ')}); gaps: ${quality.gaps.length}.` }]
+    : [];
+}
+
+function pct(x: number): string {
+  return `${Math.round(x * 100)} %`;
+}
+
+// ---------------------------------------------------------------- count rates
+
+/** First (or last) measurable instant among `candidates`. */
+function firstMeasurable(snaps: readonly CountSnapshot[], candidates: number[]): { atMs: number; count: MeasuredCount } | undefined {
+  for (const atMs of candidates) {
+    const count = measureCount(snaps, atMs);
+    if (count) return { atMs, count };
+  }
+  return undefined;
+}
+
+function midnightsBetween(startMs: number, endMs: number): number[] {
+  const out: number[] = [];
+  for (let d = Math.ceil(startMs / DAY_MS); d * DAY_MS <= endMs; d++) out.push(d * DAY_MS);
+  return out;
+}
+
+function analyseCountRate(input: AnalysisInput): Analysis {
+  const { parsed, observations, baseline, window, confidence } = input;
+  const source = parsed.definition.from[0];
+  const noun = COUNT_NAMES[source];
+  const snaps = countSnapshots(observations, source);
+  const timeline = timelineOf(snaps);
+  const quality = emptyQuality(baseline, window);
+  const missing: string[] = [];
+  const warnings: VerdictWarning[] = [];
+  const base: Omit<Analysis, 'dataQuality' | 'warnings' | 'missing'> = {
+    method: 'count_rate_trend_gls',
+    baselineValue: null,
+    windowValue: null,
+    expectedValue: null,
+    estimate: null,
+    placeboInflation: 1,
+    counterfactual: 'trend',
+  };
+  if (snaps.length === 0) {
+    return { ...base, dataQuality: quality, warnings, missing: [`${noun}: none recorded for the baseline or the window`] };
+  }
+
+  const bDays = fullDays(baseline);
+  const bInc = dailyIncrements(snaps, bDays.firstDay, bDays.count);
+  const measured = bInc.filter((d): d is DailyIncrement => d !== null);
+  const wDays = fullDays(window);
+  const wInc = dailyIncrements(snaps, wDays.firstDay, wDays.count);
+  quality.baselineCoverage = bDays.count > 0 ? measured.length / bDays.count : 0;
+  quality.windowCoverage = wDays.count > 0 ? wInc.filter((d) => d !== null).length / wDays.count : 0;
+  quality.gaps = [
+    ...gapRanges(bDays.firstDay, bInc.map((d) => d !== null)),
+    ...gapRanges(wDays.firstDay, wInc.map((d) => d !== null)),
+  ];
+  warnings.push(...coverageWarnings(quality));
+
+  // Baseline value: growth between the baseline's edges, else the mean of measured days.
+  const bStartMs = Date.parse(baseline.start);
+  const bEndMs = Date.parse(baseline.end);
+  const bStart = firstMeasurable(snaps, [bStartMs, ...midnightsBetween(bStartMs, bEndMs)]);
+  const bEnd = firstMeasurable(snaps, [bEndMs, ...midnightsBetween(bStartMs, bEndMs).reverse()]);
+  const baselineValue =
+    bStart && bEnd && bEnd.atMs - bStart.atMs >= DAY_MS
+      ? ((bEnd.count.value - bStart.count.value) * DAY_MS) / (bEnd.atMs - bStart.atMs)
+      : measured.length > 0
+        ? measured.reduce((s, d) => s + d.value, 0) / measured.length
+        : null;
+
+  if (measured.length < MIN_BASELINE_DAYS) {
+    missing.push(`${noun} for at least ${MIN_BASELINE_DAYS} measurable days in the baseline (${range(baseline)}); found ${measured.length} of ${bDays.count}`);
+  } else if (quality.baselineCoverage < MIN_COVERAGE) {
+    missing.push(`${noun} for at least half the baseline days (${range(baseline)}); found ${measured.length} of ${bDays.count}`);
+  }
+
+  // Window: count at its start and end (or the nearest measurable midnights inside it).
+  const wStartMs = Date.parse(window.start);
+  const wEndMs = Date.parse(window.end);
+  const inside = midnightsBetween(wStartMs, wEndMs);
+  const edgeStart = firstMeasurable(snaps, [wStartMs, ...inside]);
+  const edgeEnd = firstMeasurable(snaps, [wEndMs, ...[...inside].reverse()]);
+  const windowLength = durationDays(window);
+  const spanDays = edgeStart && edgeEnd ? (edgeEnd.atMs - edgeStart.atMs) / DAY_MS : 0;
+  if (spanDays < MIN_COVERAGE * windowLength) {
+    missing.push(
+      spanDays <= 0
+        ? `${noun} at (or near) the start and end of the window (${range(window)})`
+        : `${noun} spanning at least half the window (${range(window)}); measurable span ${spanDays.toFixed(1)} of ${windowLength.toFixed(0)} days`,
+    );
+  }
+  const windowValue = edgeStart && edgeEnd && spanDays > 0 ? (edgeEnd.count.value - edgeStart.count.value) / spanDays : null;
+
+  if (missing.length > 0) {
+    return { ...base, baselineValue, windowValue, dataQuality: quality, warnings, missing };
+  }
+  const fit = fitCountRate(timeline, { baseline: { startMs: bStartMs, endMs: bEndMs }, window: { startMs: wStartMs, endMs: wEndMs } });
+  if (!fit) {
+    return { ...base, baselineValue, windowValue, dataQuality: quality, warnings, missing: [`${noun} on enough distinct baseline days to fit a trend`] };
+  }
+  const a = edgeStart!;
+  const b = edgeEnd!;
+  // The measured window total picks up each day's growth in proportion to its day loadings.
+  const spanShape = incrementShape(a.count.position, b.count.position, timeline);
+  const actualTotal = b.count.value - a.count.value;
+  const prediction = predictWindowTotal(fit, dayLoadings(spanShape), spanShape);
+  // Window noise: σ² per day through the interpolation structure, at the window's own level
+  // (count noise grows with the level, so a lift brings its own variance).
+  const windowScale = levelScale(fit.level, actualTotal / spanDays);
+  const noiseVariance = fit.sigma2 * fit.inflation * windowScale * noiseUnits(fit, spanShape);
+  let estimate: EffectEstimate = {
+    windowValue: actualTotal / spanDays,
+    expectedValue: prediction.expectedTotal / spanDays,
+    windowVariance: noiseVariance / (spanDays * spanDays),
+    expectedVariance: prediction.parameterVariance / (spanDays * spanDays),
+    covariance: (prediction.covarianceWithActual * Math.sqrt(windowScale)) / (spanDays * spanDays),
+    df: fit.df,
+  };
+
+  const placebo = placeboCheck(timeline, { startMs: bStartMs, endMs: bEndMs }, Math.max(7, Math.round(windowLength)), confidence);
+  let placeboInflation = 1;
+  if (placebo?.unstable) {
+    placeboInflation = placebo.inflation;
+    estimate = widen(estimate, placeboInflation);
+    warnings.push({
+      code: 'unstable_baseline',
+      message:
+        `The model "found" effects in ${placebo.falseFinds} of ${placebo.windows} ${placebo.windowDays}-day stretches of the baseline ` +
+        `where nothing was tested; intervals were widened ×${placeboInflation.toFixed(2)}.`,
+    });
+  }
+  if (measured.length < WARN_BASELINE_DAYS) {
+    warnings.push({ code: 'short_baseline', message: `Only ${measured.length} measured baseline days: the prior trend is uncertain, so only large effects can be detected.` });
+  }
+  if (!fit.seasonal && fit.seasonalityPValue === null && Math.abs(windowLength / 7 - Math.round(windowLength / 7)) > 1e-9) {
+    warnings.push({ code: 'no_seasonality', message: 'The baseline is too short to learn the weekday pattern and the window is not whole weeks; weekday effects may bias the comparison.' });
+  }
+  return {
+    ...base,
+    counterfactual: fit.seasonal ? 'trend_and_weekdays' : 'trend',
+    baselineValue,
+    windowValue: estimate.windowValue,
+    expectedValue: estimate.expectedValue,
+    estimate,
+    dataQuality: quality,
+    warnings,
+    missing: [],
+    placeboInflation,
+    model: {
+      df: fit.df,
+      trendPerDay: prediction.trendPerDay,
+      weekdayEffects: fit.seasonal,
+      weekdayPValue: fit.seasonalityPValue,
+      dailyNoiseSd: Math.sqrt(fit.sigma2),
+      dayShockShare: fit.dayShockShare,
+      autocorrelationInflation: fit.inflation,
+    },
+    ...(placebo && {
+      placebo: {
+        windows: placebo.windows,
+        windowDays: placebo.windowDays,
+        falseFinds: placebo.falseFinds,
+        rmsZ: placebo.rmsZ,
+        unstable: placebo.unstable,
+        inflation: placebo.inflation,
+      },
+    }),
+  };
+}
+
+// ---------------------------------------------------------------- followers per post (days as units)
+
+function analyseFollowersPerPost(input: AnalysisInput): Analysis {
+  const { observations, baseline, window } = input;
+  const followers = countSnapshots(observations, 'x.followers');
+  const posts = countSnapshots(observations, 'x.posts');
+  const quality = emptyQuality(baseline, window);
+  const missing: string[] = [];
+  const units = (p: Period) => {
+    const { firstDay, count } = fullDays(p);
+    const f = dailyIncrements(followers, firstDay, count);
+    const n = dailyIncrements(posts, firstDay, count);
+    const present = f.map((x, i) => x !== null && n[i] !== null);
+    const list: RatioUnit[] = [];
+    present.forEach((ok, i) => ok && list.push({ y: f[i]!.value, x: n[i]!.value }));
+    return { list, count, firstDay, present };
+  };
+  const b = units(baseline);
+  const w = units(window);
+  quality.baselineCoverage = b.count ? b.list.length / b.count : 0;
+  quality.windowCoverage = w.count ? w.list.length / w.count : 0;
+  quality.gaps = [...gapRanges(b.firstDay, b.present), ...gapRanges(w.firstDay, w.present)];
+  const bPosts = b.list.reduce((s, u) => s + u.x, 0);
+  const wPosts = w.list.reduce((s, u) => s + u.x, 0);
+  quality.baselineEvents = bPosts;
+  quality.windowEvents = wPosts;
+  const warnings = coverageWarnings(quality);
+  if (b.list.length < MIN_BASELINE_DAYS || quality.baselineCoverage < MIN_COVERAGE) {
+    missing.push(`X follower and post counts for at least ${MIN_BASELINE_DAYS} days and half the baseline (${range(baseline)}); found ${b.list.length} of ${b.count}`);
+  }
+  if (w.list.length < 2 || quality.windowCoverage < MIN_COVERAGE) {
+    missing.push(`X follower and post counts for at least half the window (${range(window)}); found ${w.list.length} of ${w.count} days`);
+  }
+  if (b.list.length >= 2 && bPosts <= 0) missing.push(`posts published in the baseline (the X post count did not rise in ${range(baseline)})`);
+  if (w.list.length >= 2 && wPosts <= 0) missing.push(`posts published in the window (the X post count did not rise in ${range(window)})`);
+  const out = {
+    method: 'ratio_delta_method',
+    baselineValue: bPosts > 0 ? b.list.reduce((s, u) => s + u.y, 0) / bPosts : null,
+    windowValue: wPosts > 0 ? w.list.reduce((s, u) => s + u.y, 0) / wPosts : null,
+    dataQuality: quality,
+    placeboInflation: 1,
+    counterfactual: 'baseline' as const,
+  };
+  if (missing.length > 0) return { ...out, expectedValue: null, estimate: null, warnings, missing };
+  const { estimate } = compareRatios(b.list, w.list);
+  if (bPosts < FEW_UNITS || wPosts < FEW_UNITS) {
+    warnings.push({ code: 'few_events', message: `Few posts behind the ratio (${bPosts} in the baseline, ${wPosts} in the window).` });
+  }
+  return { ...out, expectedValue: estimate.expectedValue, estimate, warnings, missing, model: { df: estimate.df } };
+}
+
+// ---------------------------------------------------------------- event-based metrics
+
+const EVENT_NOUNS: Record<string, { one: string; many: string }> = {
+  'x.post': { one: 'post', many: 'posts' },
+  'newsletter.send': { one: 'send', many: 'sends' },
+  'citations.answer': { one: 'answer', many: 'answers' },
+};
+
+function coverageFromObservations(observations: readonly Observation[], metric: ObservedMetric, p: Period): { coverage: number; firstDay: number; present: boolean[] } {
+  const { firstDay, count } = fullDays(p);
+  const present = new Array<boolean>(count).fill(false);
+  for (const o of observations) {
+    if (o.metric !== metric) continue;
+    const i = Math.floor(Date.parse(o.at) / DAY_MS) - firstDay;
+    if (i >= 0 && i < count) present[i] = true;
+  }
+  return { coverage: count ? present.filter(Boolean).length / count : 0, firstDay, present };
+}
+
+function analyseEvents(input: AnalysisInput): Analysis {
+  const { parsed, observations, baseline, window } = input;
+  const def: MetricDefinition = parsed.definition;
+  const source = def.from[0];
+  const noun = EVENT_NOUNS[source];
+  const isCitation = source === 'citations.answer';
+  const isProportion = def.kind === 'proportion';
+  const all = eventUnits(parsed, observations).filter((u) => !isProportion || u.denominator > 0);
+  const bUnits = unitsIn(all, Date.parse(baseline.start), Date.parse(baseline.end));
+  const wUnits = unitsIn(all, Date.parse(window.start), Date.parse(window.end));
+  const quality = emptyQuality(baseline, window);
+  quality.baselineEvents = bUnits.length;
+  quality.windowEvents = wUnits.length;
+  const bCov = coverageFromObservations(observations, source, baseline);
+  const wCov = coverageFromObservations(observations, source, window);
+  quality.baselineCoverage = bCov.coverage;
+  quality.windowCoverage = wCov.coverage;
+  const warnings: VerdictWarning[] = [];
+  if (isCitation) {
+    // The tracker runs daily, so missing days are real gaps; posts and sends are not expected every day.
+    quality.gaps = [...gapRanges(bCov.firstDay, bCov.present), ...gapRanges(wCov.firstDay, wCov.present)];
+    warnings.push(...coverageWarnings(quality));
+  }
+  const engine = parsed.engine ? ` from ${parsed.engine}` : '';
+  const missing: string[] = [];
+  if (bUnits.length === 0) missing.push(`${noun.many}${engine} in the baseline (${range(baseline)}): none recorded`);
+  if (wUnits.length === 0) missing.push(`${noun.many}${engine} in the window (${range(window)}): none recorded`);
+
+  const sum = (us: readonly EventUnit[], f: (u: EventUnit) => number) => us.reduce((s, u) => s + f(u), 0);
+  const valueOf = (us: readonly EventUnit[]) => {
+    const d = sum(us, (u) => u.denominator);
+    return d > 0 ? sum(us, (u) => u.numerator) / d : null;
+  };
+  const out = {
+    baselineValue: valueOf(bUnits),
+    windowValue: valueOf(wUnits),
+    dataQuality: quality,
+    placeboInflation: 1,
+    counterfactual: 'baseline' as const,
+  };
+
+  let clusters = 0;
+  if (missing.length === 0) {
+    if (isCitation) {
+      clusters = new Set([...bUnits, ...wUnits].map((u) => u.cluster)).size;
+      if (clusters < 3) missing.push(`at least 3 tracked prompts to measure prompt-to-prompt variation; found ${clusters}`);
+    } else if (isProportion) {
+      if (bUnits.length + wUnits.length < 3) {
+        missing.push(`at least 3 ${noun.many} across baseline and window to measure how much the rate varies between ${noun.many}; found ${bUnits.length + wUnits.length}`);
+      }
+    } else {
+      if (bUnits.length < 2) missing.push(`at least 2 ${noun.many} in the baseline (${range(baseline)}); found ${bUnits.length}`);
+      if (wUnits.length < 2) missing.push(`at least 2 ${noun.many} in the window (${range(window)}); found ${wUnits.length}`);
+    }
+  }
+  const method = isCitation ? 'proportion_paired_clusters' : isProportion ? 'proportion_random_effects' : 'ratio_delta_method';
+  if (missing.length > 0) return { ...out, method, expectedValue: null, estimate: null, warnings, missing };
+
+  let estimate: EffectEstimate;
+  let model: ModelDiagnostics;
+  if (isProportion) {
+    const result = isCitation
+      ? comparePairedProportions(cellTotals(bUnits), cellTotals(wUnits))
+      : compareUnpairedProportions(cellTotals(bUnits), cellTotals(wUnits));
+    estimate = result.estimate;
+    model = { df: estimate.df, ...(result.betweenUnitVariance !== undefined && { betweenUnitSd: Math.sqrt(result.betweenUnitVariance) }) };
+  } else {
+    estimate = compareRatios(bUnits.map((u) => ({ y: u.numerator, x: u.denominator })), wUnits.map((u) => ({ y: u.numerator, x: u.denominator }))).estimate;
+    model = { df: estimate.df };
+  }
+  if (isCitation ? clusters < 2 * FEW_UNITS : Math.min(bUnits.length, wUnits.length) < FEW_UNITS) {
+    warnings.push({
+      code: 'few_events',
+      message: isCitation
+        ? `Only ${clusters} tracked prompts: the verdict rests on few independent questions.`
+        : `Few ${noun.many} behind the rate (${bUnits.length} in the baseline, ${wUnits.length} in the window): one unusual ${noun.one} can swing it.`,
+    });
+  }
+  if (!isCitation) {
+    const immature = wUnits.filter((u) => u.measuredAtMs - u.atMs < IMMATURE_MS).length;
+    if (immature > 0) {
+      warnings.push({
+        code: 'immature_events',
+        message: `${immature} of ${wUnits.length} window ${noun.many} were last read less than 24 h after they went out; their counts may still grow. Scoring two days after the window ends avoids this.`,
+      });
+    }
+  }
+  return { ...out, method, expectedValue: estimate.expectedValue, estimate, warnings, missing, model };
+}
+
+/** Dispatches on the metric kind. */
+export function analyseMetric(input: AnalysisInput): Analysis {
+  const def = input.parsed.definition;
+  if (def.kind === 'count_rate') return analyseCountRate(input);
+  if (def.key === 'x.follower_growth_per_post') return analyseFollowersPerPost(input);
+  return analyseEvents(input);
+}

@@ -1,0 +1,132 @@
+/**
+ * Offline scenarios: one JSON document with an experiment, its observations and (optionally) other
+ * experiments, scored by the same engine as the scorer Lambda — no database. Used by
+ * `verdict score --input scenario.json`.
+ */
+import { z } from 'zod';
+import {
+  DecisionRuleSchema, DEFAULT_DECISION, EXPERIMENT_STATUSES, type Experiment, MAX_WINDOW_DAYS, MetricKeySchema,
+  MIN_WINDOW_DAYS, PeriodSchema,
+} from '../experiment';
+import { ObservationSchema } from '../observation';
+import type { Verdict } from '../verdict';
+import { scoreExperiment } from './score-experiment';
+
+const DAY_MS = 86_400_000;
+const instant = z
+  .union([z.iso.datetime({ offset: true }), z.iso.date()])
+  .transform((s) => new Date(s.length === 10 ? `${s}T00:00:00Z` : s).toISOString());
+
+function windowRules<T extends { start: string; end?: string; durationDays?: number; baseline?: { end: string } }>(input: T, ctx: z.RefinementCtx): void {
+  if (input.end === undefined && input.durationDays === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'Give either end or durationDays', path: ['durationDays'] });
+  }
+  if (input.end !== undefined && input.durationDays !== undefined) {
+    ctx.addIssue({ code: 'custom', message: 'Give end or durationDays, not both', path: ['end'] });
+  }
+  if (input.end !== undefined) {
+    const days = (Date.parse(input.end) - Date.parse(input.start)) / DAY_MS;
+    if (days <= 0) ctx.addIssue({ code: 'custom', message: 'end must be after start', path: ['end'] });
+    else if (days < MIN_WINDOW_DAYS || days > MAX_WINDOW_DAYS) {
+      ctx.addIssue({ code: 'custom', message: `window must be ${MIN_WINDOW_DAYS}–${MAX_WINDOW_DAYS} days`, path: ['end'] });
+    }
+  }
+  if (input.baseline && Date.parse(input.baseline.end) > Date.parse(input.start)) {
+    ctx.addIssue({ code: 'custom', message: 'baseline must end at or before the experiment start', path: ['baseline', 'end'] });
+  }
+}
+
+export const ScenarioExperimentSchema = z
+  .strictObject({
+    id: z.string().min(1).optional(),
+    name: z.string().min(1).optional(),
+    hypothesis: z.string().optional(),
+    primaryMetric: MetricKeySchema,
+    start: instant,
+    end: instant.optional(),
+    durationDays: z.number().int().min(MIN_WINDOW_DAYS).max(MAX_WINDOW_DAYS).optional(),
+    baseline: PeriodSchema.optional(),
+    decision: DecisionRuleSchema.optional(),
+  })
+  .superRefine(windowRules);
+
+/** Another experiment, only for overlap warnings. */
+export const OtherExperimentSchema = z.strictObject({
+  id: z.string().min(1),
+  name: z.string().min(1).optional(),
+  primaryMetric: z.string().min(1),
+  status: z.enum(EXPERIMENT_STATUSES).optional(),
+  start: instant,
+  end: instant.optional(),
+  durationDays: z.number().int().positive().optional(),
+}).refine((o) => o.end !== undefined || o.durationDays !== undefined, { message: 'Give either end or durationDays', path: ['durationDays'] });
+
+export const ScenarioSchema = z.strictObject({
+  experiment: ScenarioExperimentSchema,
+  observations: z.array(ObservationSchema),
+  otherExperiments: z.array(OtherExperimentSchema).optional(),
+});
+export type Scenario = z.output<typeof ScenarioSchema>;
+
+export interface ScenarioIssue {
+  /** Dotted path of the offending field, e.g. "observations.3.value" ("(root)" for the document). */
+  path: string;
+  message: string;
+}
+
+export type ScenarioResult = { ok: true; verdict: Verdict } | { ok: false; issues: ScenarioIssue[] };
+
+function endOf(start: string, end: string | undefined, durationDays: number | undefined): string {
+  return end ?? new Date(Date.parse(start) + (durationDays as number) * DAY_MS).toISOString();
+}
+
+function toExperiment(s: Scenario['experiment'], now: Date): Experiment {
+  const end = endOf(s.start, s.end, s.durationDays);
+  return {
+    id: s.id ?? 'scenario',
+    name: s.name ?? 'Scenario',
+    hypothesis: s.hypothesis ?? '',
+    primaryMetric: s.primaryMetric,
+    status: 'running',
+    start: s.start,
+    end,
+    durationDays: Math.round((Date.parse(end) - Date.parse(s.start)) / DAY_MS),
+    decision: { ...DEFAULT_DECISION, ...s.decision },
+    ...(s.baseline && { baseline: s.baseline }),
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+  };
+}
+
+/**
+ * Validates `json` (already parsed) against ScenarioSchema and scores it at `now`.
+ * Pure: the same input and `now` always give the same result.
+ */
+export function scoreScenario(json: unknown, now: Date): ScenarioResult {
+  const parsed = ScenarioSchema.safeParse(json);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      issues: parsed.error.issues.map((i) => ({ path: i.path.length ? i.path.join('.') : '(root)', message: i.message })),
+    };
+  }
+  const { experiment, observations, otherExperiments = [] } = parsed.data;
+  const others: Experiment[] = otherExperiments.map((o) => {
+    const end = endOf(o.start, o.end, o.durationDays);
+    return {
+      id: o.id,
+      name: o.name ?? o.id,
+      hypothesis: '',
+      primaryMetric: o.primaryMetric,
+      status: o.status ?? 'running',
+      start: o.start,
+      end,
+      durationDays: Math.round((Date.parse(end) - Date.parse(o.start)) / DAY_MS),
+      decision: DEFAULT_DECISION,
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+    };
+  });
+  const verdict = scoreExperiment(toExperiment(experiment, now), observations, { now, otherExperiments: others });
+  return { ok: true, verdict };
+}

@@ -1,0 +1,166 @@
+/**
+ * The plain-language summary: two or three sentences a marketer can act on —
+ * what happened vs what was expected (with the interval), the decision and why, and the one caveat
+ * that matters most.
+ */
+import type { MetricDefinition } from '../metric-catalog';
+import type { Decision, Interval, VerdictReason, VerdictWarning } from '../verdict';
+
+export interface SummaryInput {
+  definition: MetricDefinition;
+  engine?: string;
+  reason: VerdictReason;
+  decision: Decision;
+  windowValue: number | null;
+  expectedValue: number | null;
+  counterfactual: 'trend' | 'trend_and_weekdays' | 'baseline';
+  absolute: number | null;
+  absoluteInterval: Interval | null;
+  relative: number | null;
+  relativeInterval: Interval | null;
+  probabilityOfImprovement: number | null;
+  confidence: number;
+  effectiveConfidence: number;
+  minLift: number;
+  missing: readonly string[];
+  warnings: readonly VerdictWarning[];
+  /** Set for interim readouts: the text says so and gives a leaning instead of a decision. */
+  interim?: { daysElapsed: number; windowDays: number };
+}
+
+const SUBJECTS: Record<string, string> = {
+  'x.follower_growth_rate': 'X followers',
+  'newsletter.subscriber_growth_rate': 'Subscribers',
+  'bluesky.follower_growth_rate': 'Bluesky followers',
+  'x.follower_growth_per_post': 'New followers per post',
+  'x.engagement_rate': 'Engagement rate',
+  'x.replies_per_post': 'Replies per post',
+  'newsletter.open_rate': 'Open rate',
+  'newsletter.click_rate': 'Click rate',
+  'citations.citation_rate': 'Citation rate',
+  'citations.mention_rate': 'Mention rate',
+};
+
+/** 12.4 / 0.35 / 1,204 — one decimal, two below 1, none from 1000. */
+export function formatNumber(x: number): string {
+  const a = Math.abs(x);
+  const digits = a >= 1000 ? 0 : a >= 1 || a === 0 ? 1 : 2;
+  return x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+function signed(x: number, format: (v: number) => string): string {
+  const s = format(Math.abs(x));
+  return `${x < 0 ? '-' : '+'}${s}`;
+}
+
+/** Relative change as "+75 %" (one decimal below 10 %). */
+export function formatPercentChange(x: number): string {
+  const a = Math.abs(x) * 100;
+  return signed(x, () => `${a >= 10 ? Math.round(a) : a.toFixed(1)} %`);
+}
+
+/** A fraction as a percentage, "42.1 %". */
+export function formatPercent(x: number, digits = 1): string {
+  return `${(x * 100).toFixed(digits)} %`;
+}
+
+function valueText(def: MetricDefinition, x: number): string {
+  if (def.kind === 'proportion') return formatPercent(x);
+  if (def.kind === 'count_rate') return `${formatNumber(x)}/day`;
+  return formatNumber(x);
+}
+
+function effectText(def: MetricDefinition, x: number): string {
+  if (def.kind === 'proportion') return `${signed(x * 100, (v) => v.toFixed(1))} points`;
+  if (def.kind === 'count_rate') return `${signed(x, formatNumber)}/day`;
+  return signed(x, formatNumber);
+}
+
+function measurementSentence(s: SummaryInput): string {
+  const def = s.definition;
+  const subject = `${SUBJECTS[def.key] ?? def.key}${s.engine ? ` (${s.engine})` : ''}`;
+  const a = s.windowValue!;
+  const e = s.expectedValue!;
+  const expected =
+    s.counterfactual === 'trend_and_weekdays'
+      ? 'expected from the prior trend and weekday pattern'
+      : s.counterfactual === 'trend'
+        ? 'expected from the prior trend'
+        : 'in the baseline';
+  const head =
+    def.kind === 'count_rate'
+      ? `${subject} ${a >= 0 ? 'grew' : 'fell'} ${formatNumber(Math.abs(a))}/day vs ${formatNumber(e)}/day ${expected}`
+      : `${subject} was ${valueText(def, a)} vs ${valueText(def, e)} ${expected}`;
+  let detail: string;
+  if (s.relative !== null && s.relativeInterval) {
+    detail = `${formatPercentChange(s.relative)}, 95 % interval ${formatPercentChange(s.relativeInterval.lower)} to ${formatPercentChange(s.relativeInterval.upper)}`;
+  } else if (s.absolute !== null && s.absoluteInterval) {
+    detail = `${effectText(def, s.absolute)}, 95 % interval ${effectText(def, s.absoluteInterval.lower)} to ${effectText(def, s.absoluteInterval.upper)}`;
+  } else detail = '';
+  return `${head}${detail ? ` (${detail})` : ''}.`;
+}
+
+function decisionSentence(s: SummaryInput): string {
+  const p = s.probabilityOfImprovement ?? 0;
+  const needed = s.effectiveConfidence;
+  const prob = (x: number) => `${Math.min(99.9, Math.round(x * 1000) / 10)} %`;
+  switch (s.reason) {
+    case 'improved':
+      return s.interim ? `So far it leans keep (${prob(p)} probability it helps).` : 'Keep.';
+    case 'below_min_lift':
+      return `${s.interim ? 'So far it leans discard' : 'Discard'}: probably better, but not clearly by the required ${formatPercentChange(s.minLift)}.`;
+    case 'worse':
+      return `${s.interim ? 'So far it leans discard' : 'Discard'}: it did worse than expected (${prob(1 - p)} probability).`;
+    case 'not_improved':
+      return `${s.interim ? 'So far it leans discard' : 'Discard'}: not clearly better (probability of improvement ${prob(p)}, needed ${prob(needed)}).`;
+    default:
+      return 'Discard.';
+  }
+}
+
+const CAVEAT_ORDER: VerdictWarning['code'][] = [
+  'overlapping_experiment', 'unstable_baseline', 'low_coverage', 'immature_events', 'expected_not_positive', 'few_events', 'short_baseline', 'no_seasonality',
+];
+
+function caveatSentence(s: SummaryInput): string | undefined {
+  for (const code of CAVEAT_ORDER) {
+    const w = s.warnings.find((x) => x.code === code);
+    if (!w) continue;
+    switch (code) {
+      case 'overlapping_experiment':
+        return `Caution: ${w.message}`;
+      case 'unstable_baseline':
+        return `The baseline was unstable (the model saw "effects" where nothing happened), so the bar was raised from ${formatPercent(s.confidence)} to ${formatPercent(s.effectiveConfidence)}.`;
+      case 'low_coverage':
+        return 'Caution: some days had no data, so the figures rest on partial measurements.';
+      case 'immature_events':
+        return 'Caution: some recent items were measured too early; their numbers may still grow.';
+      case 'expected_not_positive':
+        return 'No growth was expected, so the change is judged in absolute terms.';
+      case 'few_events':
+        return `Caution: ${w.message}`;
+      case 'short_baseline':
+        return 'The baseline was short, so only large effects can be told apart from the prior trend.';
+      case 'no_seasonality':
+        return 'Weekday patterns could not be accounted for.';
+      default:
+        return undefined;
+    }
+  }
+  return undefined;
+}
+
+/** The summary text for a verdict or an interim readout. */
+export function summarise(s: SummaryInput): string {
+  const prefix = s.interim ? `Interim readout after ${s.interim.daysElapsed} of ${s.interim.windowDays} days, not a verdict: ` : '';
+  if (s.reason === 'insufficient_data') {
+    const first = s.missing[0] ?? 'the data needed';
+    const more = s.missing.length > 1 ? ` (and ${s.missing.length - 1} more)` : '';
+    const tail = s.interim ? 'No leaning yet.' : 'Discard: without enough data nothing is kept.';
+    return `${prefix}Not enough data to judge — missing ${first}${more}. ${tail}`;
+  }
+  const parts = [measurementSentence(s), decisionSentence(s)];
+  const caveat = caveatSentence(s);
+  if (caveat) parts.push(caveat);
+  return prefix + parts.join(' ');
+}
