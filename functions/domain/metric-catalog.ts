@@ -27,8 +27,10 @@ const SNAPSHOT_RATE =
   'Count snapshots are linearly interpolated to each UTC midnight when the snapshots either side are at most ' +
   '72 h apart (else the nearest snapshot within 2 h is used); a day’s value is the difference between its two ' +
   'midnights, and a day whose midnights cannot be measured is a gap (null, never zero). A period’s value is the ' +
-  'count at its end minus the count at its start (interpolated the same way, falling back to the nearest measurable ' +
-  'midnight inside the period) divided by the days between them, so gaps inside a period do not lose growth.';
+  'count at its end minus the count at its start (measured the same way, falling back to the nearest measurable ' +
+  'midnight inside the period) divided by the days between them, so gaps inside a period lose no growth. ' +
+  'For scoring, the trend model is fitted on the increments between the snapshots nearest each UTC midnight, each ' +
+  'weighted by the share of every calendar day it spans, so irregular or sparse snapshots need no interpolation.';
 
 const EVENT_READ =
   'Each event is placed at its publication/send time and read from its latest snapshot taken within 48 h of it ' +

@@ -187,7 +187,9 @@ function analyseCountRate(input: AnalysisInput): Analysis {
   const edgeEnd = firstMeasurable(snaps, [wEndMs, ...[...inside].reverse()]);
   const windowLength = durationDays(window);
   const spanDays = edgeStart && edgeEnd ? (edgeEnd.atMs - edgeStart.atMs) / DAY_MS : 0;
-  if (spanDays < MIN_COVERAGE * windowLength) {
+  if (windowLength < 1) {
+    missing.push(`a window of at least one day (it starts ${window.start.slice(0, 10)})`);
+  } else if (spanDays < Math.max(1, MIN_COVERAGE * windowLength)) {
     missing.push(
       spanDays <= 0
         ? `${noun} at (or near) the start and end of the window (${range(window)})`

@@ -64,6 +64,11 @@ export function formatPercent(x: number, digits = 1): string {
   return `${(x * 100).toFixed(digits)} %`;
 }
 
+/** A probability as a percentage that never claims certainty: "97.3 %", at most "99.9 %", at least "0.1 %". */
+export function formatProbability(p: number): string {
+  return `${Math.min(99.9, Math.max(0.1, Math.round(p * 1000) / 10)).toFixed(1)} %`;
+}
+
 function valueText(def: MetricDefinition, x: number): string {
   if (def.kind === 'proportion') return formatPercent(x);
   if (def.kind === 'count_rate') return `${formatNumber(x)}/day`;
@@ -103,7 +108,7 @@ function measurementSentence(s: SummaryInput): string {
 function decisionSentence(s: SummaryInput): string {
   const p = s.probabilityOfImprovement ?? 0;
   const needed = s.effectiveConfidence;
-  const prob = (x: number) => `${Math.min(99.9, Math.round(x * 1000) / 10)} %`;
+  const prob = formatProbability;
   switch (s.reason) {
     case 'improved':
       return s.interim ? `So far it leans keep (${prob(p)} probability it helps).` : 'Keep.';
@@ -130,7 +135,7 @@ function caveatSentence(s: SummaryInput): string | undefined {
       case 'overlapping_experiment':
         return `Caution: ${w.message}`;
       case 'unstable_baseline':
-        return `The baseline was unstable (the model saw "effects" where nothing happened), so the bar was raised from ${formatPercent(s.confidence)} to ${formatPercent(s.effectiveConfidence)}.`;
+        return `The baseline was unstable (the model saw "effects" where nothing happened), so the bar was raised from ${formatProbability(s.confidence)} to ${formatProbability(s.effectiveConfidence)}.`;
       case 'low_coverage':
         return 'Caution: some days had no data, so the figures rest on partial measurements.';
       case 'immature_events':
