@@ -19,6 +19,8 @@ export type VerdictReason =
 export type WarningCode =
   /** Another live experiment on the same primary metric overlaps the window (experimentIds says which). */
   | 'overlapping_experiment'
+  /** Another experiment on the same metric ran during the baseline: the counterfactual may carry its effect. */
+  | 'baseline_overlap'
   /** The placebo check found "effects" inside the baseline: intervals were widened, the bar raised. */
   | 'unstable_baseline'
   /** Under 80 % of the expected daily values were measurable in the baseline or window. */
@@ -38,7 +40,7 @@ export type WarningCode =
 export interface VerdictWarning {
   code: WarningCode;
   message: string;
-  /** Ids of the other experiments involved (for overlapping_experiment). */
+  /** Ids of the other experiments involved (overlapping_experiment, baseline_overlap). */
   experimentIds?: string[];
 }
 

@@ -75,14 +75,22 @@ export function overlappingExperiments(experiment: Experiment, window: Period, o
   );
 }
 
-function overlapWarning(overlaps: readonly Experiment[]): VerdictWarning | undefined {
+function overlapWarning(overlaps: readonly Experiment[], period: 'window' | 'baseline'): VerdictWarning | undefined {
   if (overlaps.length === 0) return undefined;
   const names = overlaps.map((o) => `"${o.name}" (${o.id}, ${o.start!.slice(0, 10)} to ${o.end!.slice(0, 10)})`).join(', ');
-  return {
-    code: 'overlapping_experiment',
-    message: `${overlaps.length === 1 ? 'Another experiment' : `${overlaps.length} other experiments`} on the same metric overlapped this window: ${names}; ${overlaps.length === 1 ? 'its' : 'their'} effect may be mixed into this result.`,
-    experimentIds: overlaps.map((o) => o.id),
-  };
+  const who = overlaps.length === 1 ? 'Another experiment' : `${overlaps.length} other experiments`;
+  const its = overlaps.length === 1 ? 'its' : 'their';
+  return period === 'window'
+    ? {
+        code: 'overlapping_experiment',
+        message: `${who} on the same metric overlapped this window: ${names}; ${its} effect may be mixed into this result.`,
+        experimentIds: overlaps.map((o) => o.id),
+      }
+    : {
+        code: 'baseline_overlap',
+        message: `${who} on the same metric ran during the baseline: ${names}; the expected value may carry ${its} effect.`,
+        experimentIds: overlaps.map((o) => o.id),
+      };
 }
 
 /**
@@ -100,8 +108,10 @@ export function scoreWindow(
   const rule = { minLift: experiment.decision?.minLift ?? 0, confidence: experiment.decision?.confidence ?? 0.95 };
   const parsed = parseMetricKey(experiment.primaryMetric);
   const warnings: VerdictWarning[] = [];
-  const overlap = overlapWarning(overlappingExperiments(experiment, window, context.otherExperiments));
+  const overlap = overlapWarning(overlappingExperiments(experiment, window, context.otherExperiments), 'window');
   if (overlap) warnings.push(overlap);
+  const inBaseline = overlapWarning(overlappingExperiments(experiment, baseline, context.otherExperiments), 'baseline');
+  if (inBaseline) warnings.push(inBaseline);
 
   const analysis: Analysis = parsed
     ? analyseMetric({ parsed, observations, baseline, window, confidence: rule.confidence })

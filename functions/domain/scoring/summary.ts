@@ -124,7 +124,7 @@ function decisionSentence(s: SummaryInput): string {
 }
 
 const CAVEAT_ORDER: VerdictWarning['code'][] = [
-  'overlapping_experiment', 'unstable_baseline', 'low_coverage', 'immature_events', 'expected_not_positive', 'few_events', 'short_baseline', 'no_seasonality',
+  'overlapping_experiment', 'baseline_overlap', 'unstable_baseline', 'low_coverage', 'immature_events', 'expected_not_positive', 'few_events', 'short_baseline', 'no_seasonality',
 ];
 
 function caveatSentence(s: SummaryInput): string | undefined {
@@ -133,6 +133,7 @@ function caveatSentence(s: SummaryInput): string | undefined {
     if (!w) continue;
     switch (code) {
       case 'overlapping_experiment':
+      case 'baseline_overlap':
         return `Caution: ${w.message}`;
       case 'unstable_baseline':
         return `The baseline was unstable (the model saw "effects" where nothing happened), so the bar was raised from ${formatProbability(s.confidence)} to ${formatProbability(s.effectiveConfidence)}.`;

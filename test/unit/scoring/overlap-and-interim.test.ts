@@ -6,6 +6,19 @@ const BASELINE = [9, 12, 10, 8, 11, 13, 9, 10, 12, 7, 11, 10, 9, 12, 10, 11, 8, 
 const observations = midnightSnapshots([...BASELINE, ...BASELINE.slice(0, 14).map((v) => v + 9), 20, 20]);
 
 describe('overlapping experiments', () => {
+  it('warns when another experiment on the same metric ran during the baseline, since the expected value may carry its effect', () => {
+    const earlier = anExperiment({ id: 'exp-0', name: 'Bio link test', status: 'concluded', start: '2025-02-10T00:00:00.000Z', end: '2025-02-24T00:00:00.000Z' });
+    const otherMetric = anExperiment({ id: 'exp-9', primaryMetric: 'newsletter.open_rate', status: 'concluded', start: '2025-02-10T00:00:00.000Z', end: '2025-02-24T00:00:00.000Z' });
+
+    const verdict = scoreExperiment(anExperiment(), observations, { now: SCORED_AT, otherExperiments: [earlier, otherMetric] });
+
+    const warning = verdict.warnings.find((w) => w.code === 'baseline_overlap')!;
+    expect(warning.experimentIds).toEqual(['exp-0']);
+    expect(warning.message).toContain('Bio link test');
+    expect(verdict.warnings.find((w) => w.code === 'overlapping_experiment')).toBeUndefined();
+    expect(verdict.summary).toContain('ran during the baseline');
+  });
+
   it('warns, naming the other experiment, when another live experiment on the same metric overlaps the window', () => {
     const other = anExperiment({ id: 'exp-2', name: 'Reply to every mention', start: '2025-03-10T00:00:00.000Z', end: '2025-03-24T00:00:00.000Z' });
 
