@@ -1,6 +1,7 @@
 /** `verdict start [--demo]`: the local runtime, in the foreground until Ctrl-C. */
 import { parseArgs } from 'node:util';
-import { resolve } from 'node:path';
+import { rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import Table from 'cli-table3';
 import { readAppConfigFile } from '../shared/app-config';
 import { seedDemo } from '../local/demo';
@@ -14,6 +15,7 @@ Runs the whole loop locally: embedded DynamoDB (dynalite), the API on http://127
 and the collectors and scorer on their schedules.
 
   --demo           seed ten weeks of demo data and four experiments, score them, print the verdicts
+                   (in DIR/demo, a fresh database each time, apart from your real data)
   --port N         listen on port N (default: $PORT or 8787)
   --data-dir DIR   where data and the API token live (default: $VERDICT_DATA_DIR or ./.verdict)
   --no-schedule    do not run the collectors and scorer on their schedules
@@ -33,7 +35,10 @@ export async function startCommand(argv: string[], io: CliIo): Promise<number> {
   if (values.help) { io.stdout.write(`${START_HELP}\n`); return 0; }
   const root = resolve(__dirname, '..', '..');
   const config = readAppConfigFile(root);
-  const dataDir = resolve(values['data-dir'] ?? process.env.VERDICT_DATA_DIR ?? '.verdict');
+  const baseDir = resolve(values['data-dir'] ?? process.env.VERDICT_DATA_DIR ?? '.verdict');
+  // The demo gets a fresh database of its own, so it never mixes with (or duplicates into) real data.
+  const dataDir = values.demo ? join(baseDir, 'demo') : baseDir;
+  if (values.demo) rmSync(join(dataDir, 'db'), { recursive: true, force: true });
   const port = Number(values.port ?? process.env.PORT ?? 8787);
   if (!Number.isInteger(port) || port < 0 || port > 65535) { io.stderr.write(`Invalid port: ${values.port ?? process.env.PORT}\n`); return 2; }
 
@@ -45,7 +50,10 @@ export async function startCommand(argv: string[], io: CliIo): Promise<number> {
 
   if (values.demo) {
     io.stdout.write('Seeding demo data and scoring…\n');
-    const result = await seedDemo(defaultStores(), new Date());
+    const now = new Date();
+    const result = await seedDemo(defaultStores(), now);
+    // One scheduled scorer run, as the scheduler would make it: records the run and fills the loop.
+    await runtime.runJob({ id: 'score', kind: 'scorer', cadence: config.scorer }, now.toISOString());
     const stores = defaultStores();
     const plain = !io.stdout.isTTY;
     const table = new Table({ head: ['Experiment', 'Metric', 'Window', 'Decision', 'Summary'], colWidths: [28, 34, 25, 10, 60], wordWrap: true, ...(plain && { style: { head: [], border: [] } }) });
