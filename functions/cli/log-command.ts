@@ -33,9 +33,9 @@ export const logCommand = defineCommand({ name: 'log', help: LOG_HELP, options: 
   const { items } = await ctx.api.get<{ items: ResearchLogRow[] }>('/log');
   if (format === 'json') { ctx.printJson({ items }); return EXIT.ok; }
   if (items.length === 0) { ctx.out('No concluded experiments yet: verdicts arrive when windows end.'); return EXIT.ok; }
-  ctx.out(table(['Concluded', 'Experiment', 'Metric', 'Baseline → window', 'Effect (95 % interval)', 'Decision', 'Reason'], items.map((r) => [
+  ctx.out(table(['Concluded', 'Experiment', 'Metric', 'Baseline → window (expected)', 'Effect (95 % interval)', 'Decision', 'Reason'], items.map((r) => [
     r.concludedAt.slice(0, 10), `${truncate(r.name, 30)}\n${ctx.p.dim(r.id)}`, r.primaryMetric,
-    `${valueText(r.baselineValue, r.unit)} → ${valueText(r.windowValue, r.unit)}`, effectText(r), decisionText(r.decision, ctx.p), r.reason.replace(/_/g, ' '),
+    `${valueText(r.baselineValue, r.unit)} → ${valueText(r.windowValue, r.unit)}\n(expected ${valueText(r.expectedValue, r.unit)})`, effectText(r), decisionText(r.decision, ctx.p), r.reason.replace(/_/g, ' '),
   ]), ctx.p));
   return EXIT.ok;
 });

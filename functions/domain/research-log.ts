@@ -17,6 +17,8 @@ export interface ResearchLogRow {
   concludedAt: string;
   baselineValue: number | null;
   windowValue: number | null;
+  /** What the window was expected to show without the experiment (the counterfactual the effect is measured against). */
+  expectedValue: number | null;
   effect: {
     /** Window − counterfactual, in the metric's unit. */
     absolute: number | null;
@@ -49,6 +51,7 @@ export function researchLogRows(entries: readonly { experiment: Experiment; verd
       concludedAt: experiment.concludedAt ?? verdict.scoredAt,
       baselineValue: verdict.baselineValue,
       windowValue: verdict.windowValue,
+      expectedValue: verdict.expectedValue,
       effect: {
         absolute: verdict.effect.absolute,
         absoluteInterval: verdict.effect.absoluteInterval,
@@ -63,7 +66,7 @@ export function researchLogRows(entries: readonly { experiment: Experiment; verd
 }
 
 export const TSV_COLUMNS = [
-  'concluded', 'id', 'name', 'metric', 'window_start', 'window_end', 'baseline', 'window',
+  'concluded', 'id', 'name', 'metric', 'window_start', 'window_end', 'baseline', 'window', 'expected',
   'effect', 'effect_low', 'effect_high', 'lift', 'lift_low', 'lift_high', 'decision', 'reason', 'description',
 ] as const;
 
@@ -74,7 +77,7 @@ export const TSV_COLUMNS = [
 export function researchLogTsv(rows: readonly ResearchLogRow[]): string {
   const num = (n: number | null | undefined) => (n === null || n === undefined || !Number.isFinite(n) ? '' : String(n));
   const lines = rows.map((r) => [
-    r.concludedAt, r.id, r.name, r.primaryMetric, r.window.start, r.window.end, num(r.baselineValue), num(r.windowValue),
+    r.concludedAt, r.id, r.name, r.primaryMetric, r.window.start, r.window.end, num(r.baselineValue), num(r.windowValue), num(r.expectedValue),
     num(r.effect.absolute), num(r.effect.absoluteInterval?.lower), num(r.effect.absoluteInterval?.upper),
     num(r.effect.relative), num(r.effect.relativeInterval?.lower), num(r.effect.relativeInterval?.upper),
     r.decision, r.reason, r.description,
@@ -84,14 +87,14 @@ export function researchLogTsv(rows: readonly ResearchLogRow[]): string {
 
 /** A GitHub-flavoured markdown table for notes and PRs: rounded numbers, lift in percent. */
 export function researchLogMarkdown(rows: readonly ResearchLogRow[]): string {
-  const head = '| Concluded | Experiment | Metric | Window | Baseline → window | Effect (95 % interval) | Decision | Reason | Description |';
+  const head = '| Concluded | Experiment | Metric | Window | Baseline → window (expected) | Effect (95 % interval) | Decision | Reason | Description |';
   const rule = '|---|---|---|---|---|---|---|---|---|';
   const body = rows.map((r) => `| ${[
     r.concludedAt.slice(0, 10),
     `${r.name} (\`${r.id}\`)`,
     `\`${r.primaryMetric}\``,
     `${r.window.start.slice(0, 10)} → ${r.window.end.slice(0, 10)}`,
-    `${round(r.baselineValue)} → ${round(r.windowValue)}${r.unit ? ` ${r.unit}` : ''}`,
+    `${round(r.baselineValue)} → ${round(r.windowValue)} (expected ${round(r.expectedValue)})${r.unit ? ` ${r.unit}` : ''}`,
     effectText(r),
     r.decision.toUpperCase(),
     r.reason.replace(/_/g, ' '),

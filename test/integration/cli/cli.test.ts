@@ -173,7 +173,7 @@ describe('verdict log', () => {
     const [tableOut, tsv, md] = await Promise.all([['log'], ['log', '--format', 'tsv'], ['log', '--format', 'md']].map((a) => verdict(a, { runtime })));
 
     expect(tableOut.stdout).toMatch(/Logged thread[\s\S]*(KEEP|DISCARD)/);
-    expect(tsv.stdout.split('\n')[0]).toBe('concluded\tid\tname\tmetric\twindow_start\twindow_end\tbaseline\twindow\teffect\teffect_low\teffect_high\tlift\tlift_low\tlift_high\tdecision\treason\tdescription');
+    expect(tsv.stdout.split('\n')[0]).toBe('concluded\tid\tname\tmetric\twindow_start\twindow_end\tbaseline\twindow\texpected\teffect\teffect_low\teffect_high\tlift\tlift_low\tlift_high\tdecision\treason\tdescription');
     expect(tsv.stdout).toMatch(/\tLogged thread\tx\.follower_growth_rate\t/);
     expect(md.stdout).toMatch(/^\| Concluded \| Experiment/);
   });
