@@ -58,6 +58,32 @@ const descriptive = {
   iceScore: IceScoreSchema.optional(),
 };
 
+/**
+ * The window rules every scheduled experiment obeys (create requests and offline scenarios alike):
+ * an end or a duration, not both; 7–42 days; a baseline that ends by the start.
+ */
+export function windowRules(
+  input: { start: string; end?: string; durationDays?: number; baseline?: { end: string } },
+  ctx: z.RefinementCtx,
+): void {
+  if (input.end === undefined && input.durationDays === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'Give either end or durationDays', path: ['durationDays'] });
+  }
+  if (input.end !== undefined && input.durationDays !== undefined) {
+    ctx.addIssue({ code: 'custom', message: 'Give end or durationDays, not both', path: ['end'] });
+  }
+  if (input.end !== undefined) {
+    const days = (Date.parse(input.end) - Date.parse(input.start)) / DAY_MS;
+    if (days <= 0) ctx.addIssue({ code: 'custom', message: 'end must be after start', path: ['end'] });
+    else if (days < MIN_WINDOW_DAYS || days > MAX_WINDOW_DAYS) {
+      ctx.addIssue({ code: 'custom', message: `window must be ${MIN_WINDOW_DAYS}–${MAX_WINDOW_DAYS} days`, path: ['end'] });
+    }
+  }
+  if (input.baseline && Date.parse(input.baseline.end) > Date.parse(input.start)) {
+    ctx.addIssue({ code: 'custom', message: 'baseline must end at or before the experiment start', path: ['baseline', 'end'] });
+  }
+}
+
 /** POST /experiments body: a scheduled experiment with a start and either an end or a duration. */
 export const CreateExperimentSchema = z
   .strictObject({
@@ -66,24 +92,7 @@ export const CreateExperimentSchema = z
     end: instant.optional(),
     durationDays: z.number().int().min(MIN_WINDOW_DAYS).max(MAX_WINDOW_DAYS).optional(),
   })
-  .superRefine((input, ctx) => {
-    if (input.end === undefined && input.durationDays === undefined) {
-      ctx.addIssue({ code: 'custom', message: 'Give either end or durationDays', path: ['durationDays'] });
-    }
-    if (input.end !== undefined && input.durationDays !== undefined) {
-      ctx.addIssue({ code: 'custom', message: 'Give end or durationDays, not both', path: ['end'] });
-    }
-    if (input.end !== undefined) {
-      const days = (Date.parse(input.end) - Date.parse(input.start)) / DAY_MS;
-      if (days <= 0) ctx.addIssue({ code: 'custom', message: 'end must be after start', path: ['end'] });
-      else if (days < MIN_WINDOW_DAYS || days > MAX_WINDOW_DAYS) {
-        ctx.addIssue({ code: 'custom', message: `window must be ${MIN_WINDOW_DAYS}–${MAX_WINDOW_DAYS} days`, path: ['end'] });
-      }
-    }
-    if (input.baseline && Date.parse(input.baseline.end) > Date.parse(input.start)) {
-      ctx.addIssue({ code: 'custom', message: 'baseline must end at or before the experiment start', path: ['baseline', 'end'] });
-    }
-  });
+  .superRefine(windowRules);
 export type CreateExperimentInput = z.input<typeof CreateExperimentSchema>;
 export type CreateExperiment = z.output<typeof CreateExperimentSchema>;
 

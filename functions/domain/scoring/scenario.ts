@@ -3,38 +3,16 @@
  * experiments, scored by the same engine as the scorer Lambda — no database. Used by
  * `verdict score --input scenario.json`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
-  DecisionRuleSchema, DEFAULT_DECISION, EXPERIMENT_STATUSES, type Experiment, MAX_WINDOW_DAYS, MetricKeySchema,
-  MIN_WINDOW_DAYS, PeriodSchema,
+  DecisionRuleSchema, DEFAULT_DECISION, EXPERIMENT_STATUSES, type Experiment, InstantSchema, MAX_WINDOW_DAYS, MetricKeySchema,
+  MIN_WINDOW_DAYS, PeriodSchema, windowRules,
 } from '../experiment';
 import { ObservationSchema } from '../observation';
 import type { Verdict } from '../verdict';
 import { scoreExperiment } from './score-experiment';
 
 const DAY_MS = 86_400_000;
-const instant = z
-  .union([z.iso.datetime({ offset: true }), z.iso.date()])
-  .transform((s) => new Date(s.length === 10 ? `${s}T00:00:00Z` : s).toISOString());
-
-function windowRules<T extends { start: string; end?: string; durationDays?: number; baseline?: { end: string } }>(input: T, ctx: z.RefinementCtx): void {
-  if (input.end === undefined && input.durationDays === undefined) {
-    ctx.addIssue({ code: 'custom', message: 'Give either end or durationDays', path: ['durationDays'] });
-  }
-  if (input.end !== undefined && input.durationDays !== undefined) {
-    ctx.addIssue({ code: 'custom', message: 'Give end or durationDays, not both', path: ['end'] });
-  }
-  if (input.end !== undefined) {
-    const days = (Date.parse(input.end) - Date.parse(input.start)) / DAY_MS;
-    if (days <= 0) ctx.addIssue({ code: 'custom', message: 'end must be after start', path: ['end'] });
-    else if (days < MIN_WINDOW_DAYS || days > MAX_WINDOW_DAYS) {
-      ctx.addIssue({ code: 'custom', message: `window must be ${MIN_WINDOW_DAYS}–${MAX_WINDOW_DAYS} days`, path: ['end'] });
-    }
-  }
-  if (input.baseline && Date.parse(input.baseline.end) > Date.parse(input.start)) {
-    ctx.addIssue({ code: 'custom', message: 'baseline must end at or before the experiment start', path: ['baseline', 'end'] });
-  }
-}
 
 export const ScenarioExperimentSchema = z
   .strictObject({
@@ -42,8 +20,8 @@ export const ScenarioExperimentSchema = z
     name: z.string().min(1).optional(),
     hypothesis: z.string().optional(),
     primaryMetric: MetricKeySchema,
-    start: instant,
-    end: instant.optional(),
+    start: InstantSchema,
+    end: InstantSchema.optional(),
     durationDays: z.number().int().min(MIN_WINDOW_DAYS).max(MAX_WINDOW_DAYS).optional(),
     baseline: PeriodSchema.optional(),
     decision: DecisionRuleSchema.optional(),
@@ -56,8 +34,8 @@ export const OtherExperimentSchema = z.strictObject({
   name: z.string().min(1).optional(),
   primaryMetric: z.string().min(1),
   status: z.enum(EXPERIMENT_STATUSES).optional(),
-  start: instant,
-  end: instant.optional(),
+  start: InstantSchema,
+  end: InstantSchema.optional(),
   durationDays: z.number().int().positive().optional(),
 }).refine((o) => o.end !== undefined || o.durationDays !== undefined, { message: 'Give either end or durationDays', path: ['durationDays'] });
 
