@@ -20,6 +20,17 @@ export interface EngineAnswer {
   costUsd: number;
 }
 
+/** What an answer-engine adapter (Perplexity, OpenAI) is built with. */
+export interface AnswerEngineSourceOptions {
+  model: string;
+  citations: AppConfig['citations'];
+  baseUrl?: string;
+  timeoutMs?: number;
+  retries?: number;
+  backoffMs?: number;
+  concurrency?: number;
+}
+
 export interface CitationRunOptions {
   engine: 'perplexity' | 'openai';
   citations: AppConfig['citations'];

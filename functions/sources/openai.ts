@@ -6,10 +6,9 @@
  * OPENAI_PRICES_PER_MTOK). A 429 `insufficient_quota` is a billing cap, not a rate window.
  */
 import * as z from 'zod';
-import type { AppConfig } from '../shared/app-config';
 import { createHttpClient, type ErrorResponse } from '../shared/http-client';
 import { MessageItemSchema, readMessages, tolerantItems } from './answer-engine-schemas';
-import { runCitationChecks } from './citation-run';
+import { runCitationChecks, type AnswerEngineSourceOptions } from './citation-run';
 import { SourceError, type Credentials, type Source } from './source';
 
 export const OPENAI_BASE_URL = 'https://api.openai.com';
@@ -62,15 +61,7 @@ export function classifyOpenAiError(response: ErrorResponse, now: Date): SourceE
   return undefined;
 }
 
-export interface OpenAiSourceOptions {
-  model: string;
-  citations: AppConfig['citations'];
-  baseUrl?: string;
-  timeoutMs?: number;
-  retries?: number;
-  backoffMs?: number;
-  concurrency?: number;
-}
+export type OpenAiSourceOptions = AnswerEngineSourceOptions;
 
 export function createOpenAiSource(credentials: Credentials, options: OpenAiSourceOptions, now: () => Date = () => new Date()): Source {
   return {

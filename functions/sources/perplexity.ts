@@ -5,10 +5,9 @@
  * in rank order. Cost is Perplexity's own `usage.cost.total_cost` (estimated when absent).
  */
 import * as z from 'zod';
-import type { AppConfig } from '../shared/app-config';
 import { createHttpClient } from '../shared/http-client';
 import { MessageItemSchema, readMessages, tolerantItems } from './answer-engine-schemas';
-import { runCitationChecks } from './citation-run';
+import { runCitationChecks, type AnswerEngineSourceOptions } from './citation-run';
 import { SourceError, type Credentials, type Source } from './source';
 
 export const PERPLEXITY_BASE_URL = 'https://api.perplexity.ai';
@@ -28,15 +27,7 @@ const ResponseSchema = z.object({
   usage: z.looseObject({ cost: z.looseObject({ total_cost: z.number().nonnegative() }).optional() }).optional(),
 });
 
-export interface PerplexitySourceOptions {
-  model: string;
-  citations: AppConfig['citations'];
-  baseUrl?: string;
-  timeoutMs?: number;
-  retries?: number;
-  backoffMs?: number;
-  concurrency?: number;
-}
+export type PerplexitySourceOptions = AnswerEngineSourceOptions;
 
 export function createPerplexitySource(credentials: Credentials, options: PerplexitySourceOptions, now: () => Date = () => new Date()): Source {
   return {
