@@ -6,7 +6,7 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { collectSlot, type CollectDeps } from '../../functions/jobs/collect';
@@ -88,10 +88,13 @@ describe('DynamoDB unavailable mid-run', () => {
     await ensureTable(dynamo.endpoint, TABLE);
     const stores = countedStores(dynamo.endpoint, TABLE);
     const now = new Date('2026-11-20T06:00:05Z');
-    // X answers slowly; dynalite stops while the collector waits for it.
+    // X answers slowly; dynalite stops while the collector waits for it. A socket-resetting server then
+    // holds the port, so the store stays unreachable (no other process can take the port meanwhile).
+    let outage: net.Server | undefined;
     fakeX.route('GET', '/2/users/me', (async () => {
       await dynamo?.close();
       dynamo = undefined;
+      outage = await holdPortUnreachable(port);
       return { body: (await import('../fakes/x-fake')).xMeBody() };
     }));
 
@@ -105,6 +108,7 @@ describe('DynamoDB unavailable mid-run', () => {
     expect(elapsed).toBeLessThan(15_000);
 
     installXFake(fakeX);
+    await new Promise((r) => outage?.close(r));
     dynamo = await startDynalite({ path: dir, port });
     const retry = await collectSlot('x', '2026-11-20T06:00:00Z', 20_000, collectDeps(stores, now));
 
@@ -122,10 +126,12 @@ describe('DynamoDB unavailable mid-run', () => {
     await stores.experiments.create(anExperiment({ id: 'exp_storegone' }));
     await dynamo.close();
     dynamo = undefined;
+    const outage = await holdPortUnreachable(port);
 
     const failure = await scoreDueExperiments(new Date('2026-11-20T00:00:00Z'), { ...stores, log: quiet }).then(() => undefined, (err: Error) => err);
     expect(failure).toBeInstanceOf(Error);
 
+    await new Promise((r) => outage.close(r));
     dynamo = await startDynalite({ path: dir, port });
     const run = await scoreDueExperiments(new Date('2026-11-20T00:00:00Z'), { ...stores, log: quiet });
 
@@ -217,3 +223,10 @@ describe('a scorer that dies mid-scoring', () => {
     stores.db.destroy();
   });
 });
+
+/** Listens on `port` and resets every connection: DynamoDB down, and the port not free for anyone else. */
+async function holdPortUnreachable(port: number): Promise<net.Server> {
+  const server = net.createServer((socket) => socket.destroy());
+  await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(port, '127.0.0.1', () => resolve()); });
+  return server;
+}
