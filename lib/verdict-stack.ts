@@ -109,10 +109,9 @@ export class VerdictStack extends Stack {
     // is API Gateway's 30 s; the scorer walks every experiment due; collectors wait on upstream APIs.
     this.authorizerFn = fn('Authorizer', 'authorizer', 'Checks the API bearer token', Duration.seconds(5), 256)
       .readSecret(this.apiToken, 'API_TOKEN_SECRET_ARN');
-    // POST /collect runs the collector's code inside the API function, so it reads the source credentials too.
+    // POST /collect invokes the collector functions (below): the API itself never reads source credentials.
     this.apiFn = fn('Api', 'api', 'Verdict HTTP API', Duration.seconds(15), 512, dashboardBundling(this))
       .useTable(this.table, 'readWriteDelete')
-      .readSecret(this.sourceCredentials, 'SOURCE_SECRET_ARN')
       .publishEvents(this.eventBus, EVENT_SOURCE);
     this.scorerFn = fn('Scorer', 'scorer', 'Scores experiments whose window ended', Duration.minutes(5), 1024)
       .useTable(this.table, 'readWrite')
@@ -142,6 +141,8 @@ export class VerdictStack extends Stack {
       }
       new JobSchedule(this, `Schedule-${job.id}`, { job, target, deadLetters: this.deadLetters });
     }
+
+    this.apiFn.invokeCollectors(this.collectorFns);
 
     this.api = new VerdictApi(this, 'HttpApi', {
       routes: props.routes ?? ROUTES,

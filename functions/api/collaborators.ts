@@ -3,16 +3,14 @@
  * the runtime env when the caller did not inject them — built once per set of stores, so the Lambda and
  * the local runtime share one client each while tests may pass their own.
  *
- * POST /collect runs the collector's own code in the API function: in AWS the API function therefore
- * needs read access to the source-credentials secret (SOURCE_SECRET_ARN) like the collectors have.
+ * POST /collect invokes the source's collector function in AWS (COLLECTOR_FUNCTIONS); the local runtime
+ * injects an in-process collector instead (functions/local/in-process-collector.ts).
  */
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { collectSlot } from '../jobs/collect';
-import { EnvCredentials, SecretsManagerCredentials } from '../shared/credentials';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { collectorInvoker } from '../shared/collector-invoker';
+import { ConfigurationError } from '../shared/errors';
 import { eventPublisherFor } from '../shared/events';
 import { runtimeEnv } from '../shared/runtime-env';
-import { createSource } from '../sources/registry';
-import type { CredentialsProvider } from '../sources/source';
 import type { ExperimentStore } from '../store/experiment-store';
 import { IdempotencyStore } from '../store/idempotency-store';
 import type { ApiServices, CollectNow, ResolvedApiServices } from './services';
@@ -24,15 +22,9 @@ export function withCollaborators(s: ApiServices): ResolvedApiServices {
   let defaults = resolved.get(s.experiments);
   if (!defaults) {
     const env = runtimeEnv();
-    let credentials: CredentialsProvider | undefined;
-    const collect: CollectNow = (source, scheduledTime, budgetMs) => {
-      credentials ??= env.SOURCE_SECRET_ARN ? new SecretsManagerCredentials(new SecretsManagerClient({}), env.SOURCE_SECRET_ARN) : new EnvCredentials();
-      return collectSlot(source, scheduledTime, budgetMs, {
-        config: s.config, runs: s.runs, observations: s.observations, credentials,
-        buildSource: (name, creds) => createSource(name, creds, { config: s.config }),
-        log: s.log, now: s.now,
-      });
-    };
+    const collect: CollectNow = env.COLLECTOR_FUNCTIONS
+      ? collectorInvoker(new LambdaClient({}), JSON.parse(env.COLLECTOR_FUNCTIONS) as Record<string, string>)
+      : async () => { throw new ConfigurationError('POST /collect has no collector: set COLLECTOR_FUNCTIONS (AWS) or inject one (local runtime)'); };
     defaults = {
       idempotency: new IdempotencyStore(s.experiments.db, s.experiments.tableName),
       events: eventPublisherFor(env.EVENT_BUS_NAME, s.log),

@@ -17,6 +17,8 @@ import { defaultCredentials, defaultStores } from './wiring';
 const CollectorEventSchema = z.object({
   scheduledTime: z.iso.datetime({ offset: true }),
   source: z.enum(SOURCE_NAMES).optional(),
+  /** A caller waiting synchronously (the API's collect-now) may grant less time than the function has. */
+  budgetMs: z.number().int().min(1_000).max(900_000).optional(),
 });
 
 export async function handler(event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<CollectionRun> {
@@ -24,7 +26,7 @@ export async function handler(event: unknown, context?: Pick<Context, 'getRemain
   const source = parseOrThrow(z.enum(SOURCE_NAMES), input.source ?? runtimeEnv().SOURCE_NAME, 'source name');
   logger.appendKeys({ source });
   const config = appConfig();
-  const budgetMs = context?.getRemainingTimeInMillis() ?? 60_000;
+  const budgetMs = Math.min(context?.getRemainingTimeInMillis() ?? 60_000, input.budgetMs ?? Infinity);
   const run = await collectSlot(source, input.scheduledTime, budgetMs, {
     config,
     ...defaultStores(),

@@ -3,7 +3,7 @@
  * thin; tests and the local runtime reach the same wiring through the same env vars.
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { newExperimentId, type ApiServices } from '../api/services';
+import { newExperimentId, type ApiServices, type CollectNow } from '../api/services';
 import { appConfig } from '../shared/app-config';
 import { createDocumentClient } from '../shared/clients';
 import { EnvCredentials, SecretsManagerCredentials } from '../shared/credentials';
@@ -29,8 +29,14 @@ export function defaultStores(): Stores {
   return stores;
 }
 
+let apiCollector: CollectNow | undefined;
+/** The local runtime runs collect-now in process; in AWS the API invokes collector functions instead. */
+export function setApiCollector(collect: CollectNow | undefined): void {
+  apiCollector = collect;
+}
+
 export function defaultApiServices(): ApiServices {
-  return { ...defaultStores(), config: appConfig(), now: () => new Date(), newId: newExperimentId, log };
+  return { ...defaultStores(), config: appConfig(), now: () => new Date(), newId: newExperimentId, log, ...(apiCollector && { collect: apiCollector }) };
 }
 
 let credentials: CredentialsProvider | undefined;

@@ -10,7 +10,8 @@ import { handler as authorizerHandler } from '../handlers/authorizer';
 import { handler as collectorHandler } from '../handlers/collector';
 import { handler as digestHandler } from '../handlers/digest';
 import { handler as scorerHandler } from '../handlers/scorer';
-import { defaultCredentials, resetWiring } from '../handlers/wiring';
+import { defaultCredentials, resetWiring, setApiCollector } from '../handlers/wiring';
+import { inProcessCollector } from './in-process-collector';
 import { setAppConfig, type AppConfig } from '../shared/app-config';
 import { resetRuntimeEnv } from '../shared/runtime-env';
 import { scheduledJobs, weeklyJobs, type JobDefinition } from '../shared/scheduled-jobs';
@@ -65,6 +66,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   delete process.env.SOURCE_SECRET_ARN;
   resetRuntimeEnv();
   resetWiring();
+  setApiCollector(inProcessCollector(options.config));
   setAppConfig(options.config);
 
   const http = await startLocalHttpServer({ port: options.port ?? 8787, api: (e) => apiHandler(e), authorize: authorizerHandler,

@@ -15,6 +15,8 @@ const RuntimeEnvSchema = z.object({
   VERDICT_API_TOKEN: z.string().min(16).optional(),
   /** Custom EventBridge bus for Verdict events (AWS). */
   EVENT_BUS_NAME: z.string().min(1).optional(),
+  /** JSON { "<source>": "<collector function name>" }: the API's collect-now invokes these (AWS). */
+  COLLECTOR_FUNCTIONS: z.string().min(2).optional(),
   /** Which source this collector function serves. */
   SOURCE_NAME: z.string().min(1).optional(),
   DYNAMODB_ENDPOINT: z.url().optional(),

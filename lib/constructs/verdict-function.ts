@@ -7,7 +7,7 @@
  * group (no AWSLambdaBasicExecutionRole). Every other permission comes from one helper below that sets
  * the env var and the grant together, naming the exact actions and resource ARNs.
  */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -111,6 +111,18 @@ export class VerdictFunction extends Construct {
       resources: [bus.eventBusArn],
       conditions: { StringEquals: { 'events:source': source } },
     }));
+    return this;
+  }
+
+  /**
+   * Synchronous invoke of the given collector functions only (the API's collect-now); their names go in
+   * COLLECTOR_FUNCTIONS as `{ "<source>": "<function name>" }`.
+   */
+  invokeCollectors(collectors: Partial<Record<string, VerdictFunction>>): this {
+    const entries = Object.entries(collectors).filter((e): e is [string, VerdictFunction] => e[1] !== undefined);
+    if (entries.length === 0) return this;
+    this.fn.addEnvironment('COLLECTOR_FUNCTIONS', Stack.of(this).toJsonString(Object.fromEntries(entries.map(([source, f]) => [source, f.fn.functionName]))));
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: entries.map(([, f]) => f.fn.functionArn) }));
     return this;
   }
 

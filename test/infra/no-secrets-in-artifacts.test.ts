@@ -93,6 +93,13 @@ describe('no secret values in what is deployed', () => {
           expect(value).toMatch(/^[A-Za-z0-9 ._=-]{1,64}$/);
         } else if (REFERENCES.has(name)) {
           expect(Object.keys(value as Json)).toEqual([expect.stringMatching(/^(Ref|Fn::GetAtt)$/)]);
+        } else if (name === 'COLLECTOR_FUNCTIONS') {
+          // { "<source>": <Ref to the collector function> } joined into JSON: literal parts are punctuation and source names only.
+          const parts = ((value as Json)['Fn::Join'] as [string, unknown[]])[1];
+          for (const part of parts) {
+            if (typeof part === 'string') expect(part).toMatch(/^[{}":,a-z]*$/);
+            else expect(Object.keys(part as Json)).toEqual(['Ref']);
+          }
         } else {
           throw new Error(`${id} has an unexpected environment variable ${name}`);
         }

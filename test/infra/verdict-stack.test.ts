@@ -139,7 +139,8 @@ describe('least privilege, per function', () => {
     // POST /collect runs the collector's code in the API function, hence the source credentials.
     api: () => [
       ...logs(stack.apiFn), ...grant(TABLE_ACTIONS.readWriteDelete, tableResources()), ...grant(['events:PutEvents'], [arnOf(stack.eventBus)]),
-      ...grant(['secretsmanager:GetSecretValue'], [ref(stack.sourceCredentials)]),
+      // POST /collect invokes the collectors; the API never reads the source credentials itself.
+      ...grant(['lambda:InvokeFunction'], Object.values(stack.collectorFns).map((f) => arnOf(f!.fn))),
     ],
     scorer: () => [
       ...logs(stack.scorerFn), ...grant(TABLE_ACTIONS.readWrite, tableResources()), ...grant(['events:PutEvents'], [arnOf(stack.eventBus)]),
@@ -350,10 +351,12 @@ describe('secrets', () => {
     expect(resources[logicalId(stack.sourceCredentials)].Properties.SecretString).toBe('{}');
   });
 
-  it('functions get secret ARNs, never values, and only the functions that read them (collectors, the API for POST /collect, the digest for its webhook)', () => {
+  it('functions get secret ARNs, never values, and only the functions that read them (collectors, the digest for its webhook)', () => {
     const env = (f: VerdictFunction) => resources[logicalId(f.fn)].Properties.Environment.Variables as Json;
     expect(env(stack.authorizerFn).API_TOKEN_SECRET_ARN).toEqual(ref(stack.apiToken));
-    for (const f of [stack.apiFn, stack.digestFn, ...Object.values(stack.collectorFns)]) {
+    expect(env(stack.apiFn).SOURCE_SECRET_ARN).toBeUndefined();
+    expect(env(stack.apiFn).COLLECTOR_FUNCTIONS).toBeDefined();
+    for (const f of [stack.digestFn, ...Object.values(stack.collectorFns)] as VerdictFunction[]) {
       expect(env(f).SOURCE_SECRET_ARN).toEqual(ref(stack.sourceCredentials));
       expect(env(f).API_TOKEN_SECRET_ARN).toBeUndefined();
     }

@@ -1,7 +1,7 @@
 /**
- * POST /collect: run a collection now (the `verdict collect` command) with the collector's own code,
- * for the slot containing the current time. A slot already collected is not read again (its run is
- * returned with deliveries + 1). In AWS this needs the API function to read the source-credentials secret.
+ * POST /collect: run a collection now (the `verdict collect` command) for the slot containing the
+ * current time — in AWS by invoking the source's collector function, locally in process. A slot already
+ * collected is not read again (its run is returned with deliveries + 1).
  */
 import * as z from 'zod';
 import { SOURCE_NAMES } from '../../shared/app-config';
@@ -9,7 +9,7 @@ import { parseOrThrow, ValidationError } from '../../shared/errors';
 import { jsonBody } from '../http';
 import type { Route } from '../router';
 
-/** Time a source gets inside the API's 15 s Lambda timeout (slow AI answer engines may be cut short: partial). */
+/** Time a source gets while the API (15 s Lambda timeout) waits for it (slow AI answer engines may be cut short: partial). */
 export const COLLECT_BUDGET_MS = 12_000;
 
 export const CollectBodySchema = z.strictObject({
