@@ -17,7 +17,7 @@ Example:
 
 interface Health {
   now: string;
-  sources: { source: string; lastRun: CollectionRun | null; nextSlot: string; pausedUntil: string | null; pauseReason: string | null }[];
+  sources: { source: string; lastRun: CollectionRun | null; recentFailures: number; missedSlots: string[]; nextSlot: string; pausedUntil: string | null; pauseReason: string | null }[];
   scorer: { lastRun: JobRun | null; nextSlot: string };
   loop: { running: number; planned: number; backlog: number; target: number; state: string; backlogEmpty: boolean; message: string; nextFill: string };
 }
@@ -29,11 +29,13 @@ export const healthCommand = defineCommand({ name: 'health', help: HEALTH_HELP }
   const now = new Date(h.now);
   if (h.sources.length === 0) ctx.out('No sources enabled (config sources.<name>.enabled).');
   else {
-    ctx.out(table(['Source', 'Last run', 'Outcome', 'Observations', 'Next slot', 'Paused'], h.sources.map((s) => [
+    ctx.out(table(['Source', 'Last run', 'Outcome', 'Observations', 'Failures', 'Missed slots', 'Next slot', 'Paused'], h.sources.map((s) => [
       s.source,
       s.lastRun ? relativeTime(s.lastRun.startedAt, now) : p.dim('never'),
       s.lastRun ? (s.lastRun.outcome === 'ok' ? p.green('ok') : s.lastRun.outcome === 'failed' ? p.red('failed') : p.yellow(s.lastRun.outcome)) : '—',
       s.lastRun ? String(s.lastRun.observations) : '—',
+      s.recentFailures > 0 ? p.red(String(s.recentFailures)) : '0',
+      s.missedSlots.length > 0 ? p.yellow(`${s.missedSlots.length} (last ${relativeTime(s.missedSlots[s.missedSlots.length - 1], now)})`) : '0',
       relativeTime(s.nextSlot, now),
       s.pausedUntil ? p.yellow(`${s.pauseReason ?? 'paused'} until ${relativeTime(s.pausedUntil, now)}`) : '—',
     ]), p));
