@@ -6,8 +6,7 @@
  */
 import { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { parseArgs } from 'node:util';
-import { SOURCE_NAMES, type SourceName } from '../shared/app-config';
-import { CREDENTIAL_ENV, PUBLIC_SOURCES } from '../sources/credential-fields';
+import { CREDENTIAL_ENV, PUBLIC_SOURCES, SECRET_ENTRIES, type SecretEntry } from '../sources/credential-fields';
 import type { CliIo } from './io';
 
 export const SECRETS_HELP = `Usage: verdict secrets set <source> --from-env [--secret-id ID]
@@ -16,13 +15,13 @@ Stores <source>'s credentials in the stack's source-credentials secret (AWS Secr
 reading each field from its environment variable (or .env loaded into the shell). Fields already
 in the secret and other sources' entries are kept; values are never printed.
 
-  <source>          one of ${SOURCE_NAMES.join(', ')}
+  <source>          one of ${SECRET_ENTRIES.join(', ')} (digest: the weekly digest's chat webhook)
   --from-env        read the values from the environment variables listed below
   --secret-id ID    the secret's name or ARN (default: $VERDICT_SOURCE_SECRET); the stack output
                     SourceCredentialsSecretName names it
 
 Environment variables per source:
-${SOURCE_NAMES.filter((s) => !PUBLIC_SOURCES.includes(s)).map((s) => `  ${s.padEnd(12)} ${Object.values(CREDENTIAL_ENV[s]).join(', ')}`).join('\n')}
+${SECRET_ENTRIES.filter((s) => !PUBLIC_SOURCES.includes(s)).map((s) => `  ${s.padEnd(12)} ${Object.values(CREDENTIAL_ENV[s]).join(', ')}`).join('\n')}
 
 Example:
   export VERDICT_SOURCE_SECRET=$(aws cloudformation describe-stacks --stack-name Verdict \\
@@ -48,7 +47,7 @@ export async function secretsCommand(argv: string[], io: Io, client?: SecretsMan
   const [action, source, ...extra] = positionals;
   if (action !== 'set') return usage(io, action ? `Unknown action: ${action}` : 'Missing action');
   if (extra.length > 0) return usage(io, `Unexpected argument: ${extra[0]}`);
-  if (!isSourceName(source)) return usage(io, source ? `Unknown source: ${source}` : 'Missing source');
+  if (!isSecretEntry(source)) return usage(io, source ? `Unknown source: ${source}` : 'Missing source');
   if (PUBLIC_SOURCES.includes(source)) { io.stderr.write(`${source} reads public data and needs no credentials.\n`); return 2; }
   if (!values['from-env']) return usage(io, '--from-env is required (values are read from environment variables, never from arguments)');
   const secretId = values['secret-id'] ?? io.env.VERDICT_SOURCE_SECRET;
@@ -82,7 +81,7 @@ export async function secretsCommand(argv: string[], io: Io, client?: SecretsMan
 }
 
 /** `{ field: value }` for each of the source's variables that is set and non-empty. */
-function fieldsFromEnv(source: SourceName, env: NodeJS.ProcessEnv): Record<string, string> {
+function fieldsFromEnv(source: SecretEntry, env: NodeJS.ProcessEnv): Record<string, string> {
   return Object.fromEntries(Object.entries(CREDENTIAL_ENV[source]).flatMap(([field, name]) => {
     const value = env[name]?.trim();
     return value ? [[field, value]] : [];
@@ -104,8 +103,8 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function isSourceName(s: string | undefined): s is SourceName {
-  return (SOURCE_NAMES as readonly string[]).includes(s ?? '');
+function isSecretEntry(s: string | undefined): s is SecretEntry {
+  return (SECRET_ENTRIES as readonly string[]).includes(s ?? '');
 }
 
 function usage(io: Io, problem: string): number {

@@ -4,18 +4,17 @@
  * Throws when a channel failed, so the invocation is retried and sends only what is still missing.
  */
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import axios from 'axios';
 import * as z from 'zod';
 import { sendWeeklyDigest, type DigestRunResult } from '../jobs/weekly-digest';
 import { appConfig } from '../shared/app-config';
 import { createDocumentClient } from '../shared/clients';
-import { CREDENTIALS_CACHE_MS } from '../shared/credentials';
 import { parseOrThrow } from '../shared/errors';
 import { log } from '../shared/logger';
 import { runtimeEnv } from '../shared/runtime-env';
-import { defaultStores } from './wiring';
+import type { CredentialsProvider } from '../sources/source';
+import { defaultCredentials, defaultStores } from './wiring';
 
 const DigestEventSchema = z.object({ scheduledTime: z.iso.datetime({ offset: true }).optional() });
 
@@ -24,21 +23,18 @@ const DigestEnvSchema = z.object({
   /** SNS topic with the digest's email subscribers; the alarm topic when there is no dedicated one. */
   DIGEST_TOPIC_ARN: z.string().min(1).optional(),
   ALARM_TOPIC_ARN: z.string().min(1).optional(),
-  /** Local runtime only: the webhook URL (in AWS it is `digest.webhookUrl` in the source-credentials secret). */
-  VERDICT_DIGEST_WEBHOOK_URL: z.url().optional(),
 });
 
-interface Clients { eventBridge: EventBridgeClient; sns: SNSClient; secrets: SecretsManagerClient }
+interface Clients { eventBridge: EventBridgeClient; sns: SNSClient }
 let clients: Clients | undefined;
 let table: { endpoint: string | undefined; db: ReturnType<typeof createDocumentClient> } | undefined;
-let webhookCache: { at: number; url: string | undefined } | undefined;
 
 export async function handler(event: unknown): Promise<Omit<DigestRunResult, 'digest'>> {
   const input = parseOrThrow(DigestEventSchema, event ?? {}, 'digest event');
   const env = runtimeEnv();
   const digestEnv = parseOrThrow(DigestEnvSchema, process.env, 'environment');
   const now = new Date();
-  clients ??= { eventBridge: new EventBridgeClient({}), sns: new SNSClient({}), secrets: new SecretsManagerClient({}) };
+  clients ??= { eventBridge: new EventBridgeClient({}), sns: new SNSClient({}) };
   // Keyed by endpoint: the local runtime (and tests) may point the process at a new dynalite.
   if (!table || table.endpoint !== env.DYNAMODB_ENDPOINT) table = { endpoint: env.DYNAMODB_ENDPOINT, db: createDocumentClient(env.DYNAMODB_ENDPOINT) };
   const topicArn = digestEnv.DIGEST_TOPIC_ARN ?? digestEnv.ALARM_TOPIC_ARN;
@@ -50,7 +46,7 @@ export async function handler(event: unknown): Promise<Omit<DigestRunResult, 'di
     table: { db: table.db, name: env.TABLE_NAME },
     ...(env.EVENT_BUS_NAME && { eventBus: { client: clients.eventBridge, name: env.EVENT_BUS_NAME } }),
     ...(topicArn && { topic: { client: clients.sns, arn: topicArn } }),
-    webhookUrl: () => (env.SOURCE_SECRET_ARN ? secretWebhookUrl(clients!.secrets, env.SOURCE_SECRET_ARN) : Promise.resolve(digestEnv.VERDICT_DIGEST_WEBHOOK_URL)),
+    webhookUrl: () => digestWebhookUrl(defaultCredentials()),
     http: axios,
   });
   void digest;
@@ -59,29 +55,25 @@ export async function handler(event: unknown): Promise<Omit<DigestRunResult, 'di
 }
 
 /**
- * `digest.webhookUrl` from the source-credentials secret (`{ "digest": { "webhookUrl": "https://…" } }`),
- * cached like source credentials. Never logged; a malformed secret or URL means no webhook, with a warning.
+ * `digest.webhookUrl` from the secret (`{ "digest": { "webhookUrl": "https://…" } }`; locally
+ * VERDICT_DIGEST_WEBHOOK_URL), read and cached like source credentials. Never logged; anything but an
+ * https URL means no webhook, with a warning.
  */
-export async function secretWebhookUrl(client: Pick<SecretsManagerClient, 'send'>, secretId: string, now: () => number = Date.now): Promise<string | undefined> {
-  if (webhookCache && now() - webhookCache.at < CREDENTIALS_CACHE_MS) return webhookCache.url;
-  const out = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
-  let url: string | undefined;
-  try {
-    const raw = (JSON.parse(out.SecretString ?? '{}') as { digest?: { webhookUrl?: unknown } }).digest?.webhookUrl;
-    if (raw !== undefined) {
-      url = z.url({ protocol: /^https$/ }).safeParse(raw).success ? (raw as string) : undefined;
-      if (!url) log.warn('digest.webhookUrl in the source-credentials secret is not an https URL; no webhook is sent');
-    }
-  } catch {
-    log.warn('the source-credentials secret is not valid JSON; no digest webhook is sent');
-  }
-  webhookCache = { at: now(), url };
-  return url;
+export async function digestWebhookUrl(credentials: CredentialsProvider): Promise<string | undefined> {
+  const raw = (await credentials.credentialsFor('digest'))?.webhookUrl;
+  if (raw === undefined) return undefined;
+  if (z.url({ protocol: /^https?$/ }).safeParse(raw).success && (raw.startsWith('https:') || isLoopback(raw))) return raw;
+  log.warn('digest.webhookUrl is not an https URL; no webhook is sent');
+  return undefined;
 }
 
-/** Tests: forget cached clients and the cached webhook URL. */
+/** Local test webhooks listen on plain http on this machine only. */
+function isLoopback(url: string): boolean {
+  return /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\//.test(url);
+}
+
+/** Tests: forget cached clients. */
 export function resetDigestHandler(): void {
   clients = undefined;
   table = undefined;
-  webhookCache = undefined;
 }

@@ -4,8 +4,7 @@
  */
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Credentials, CredentialsProvider } from '../sources/source';
-import { CREDENTIAL_ENV, PUBLIC_SOURCES } from '../sources/credential-fields';
-import type { SourceName } from './app-config';
+import { CREDENTIAL_ENV, PUBLIC_SOURCES, type SecretEntry } from '../sources/credential-fields';
 
 export const CREDENTIALS_CACHE_MS = 5 * 60_000;
 
@@ -20,7 +19,7 @@ export class SecretsManagerCredentials implements CredentialsProvider {
 
   constructor(private readonly client: SecretsManagerClient, private readonly secretId: string, private readonly now: () => number = Date.now) {}
 
-  async credentialsFor(source: SourceName): Promise<Credentials | undefined> {
+  async credentialsFor(source: SecretEntry): Promise<Credentials | undefined> {
     if (PUBLIC_SOURCES.includes(source)) return {};
     const all = await this.load();
     const entry = all[source];
@@ -64,7 +63,7 @@ export function parseCredentialsSecret(secretString: string | undefined): Record
 export class EnvCredentials implements CredentialsProvider {
   constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
 
-  async credentialsFor(source: SourceName): Promise<Credentials | undefined> {
+  async credentialsFor(source: SecretEntry): Promise<Credentials | undefined> {
     if (PUBLIC_SOURCES.includes(source)) return {};
     const fields = Object.entries(CREDENTIAL_ENV[source]).flatMap(([field, envVar]) => {
       const value = this.env[envVar];

@@ -4,11 +4,15 @@
  */
 import type { SourceName } from '../shared/app-config';
 
+/** An entry of the secret: one per source, plus the digest's chat webhook. */
+export type SecretEntry = SourceName | 'digest';
+export const SECRET_ENTRIES: readonly SecretEntry[] = ['x', 'bluesky', 'beehiiv', 'kit', 'buttondown', 'mailchimp', 'perplexity', 'openai', 'digest'];
+
 /**
- * Credential fields per source → the env var that holds each locally (.env or the shell). In AWS the
- * same fields live in one Secrets Manager secret: `{ "<source>": { "<field>": "…" } }`.
+ * Fields per secret entry → the env var that holds each locally (.env or the shell). In AWS the same
+ * fields live in one Secrets Manager secret: `{ "<source>": { "<field>": "…" }, "digest": { "webhookUrl": "…" } }`.
  */
-export const CREDENTIAL_ENV: Record<SourceName, Record<string, string>> = {
+export const CREDENTIAL_ENV: Record<SecretEntry, Record<string, string>> = {
   x: { appKey: 'X_APP_KEY', appSecret: 'X_APP_SECRET', accessToken: 'X_ACCESS_TOKEN', accessSecret: 'X_ACCESS_SECRET', oauth2UserToken: 'X_OAUTH2_USER_TOKEN' },
   bluesky: {},
   beehiiv: { apiKey: 'BEEHIIV_API_KEY' },
@@ -17,7 +21,8 @@ export const CREDENTIAL_ENV: Record<SourceName, Record<string, string>> = {
   mailchimp: { apiKey: 'MAILCHIMP_API_KEY' },
   perplexity: { apiKey: 'PERPLEXITY_API_KEY' },
   openai: { apiKey: 'OPENAI_API_KEY' },
+  digest: { webhookUrl: 'VERDICT_DIGEST_WEBHOOK_URL' },
 };
 
 /** Sources that need no credentials (public APIs). */
-export const PUBLIC_SOURCES: readonly SourceName[] = ['bluesky'];
+export const PUBLIC_SOURCES: readonly SecretEntry[] = ['bluesky'];

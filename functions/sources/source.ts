@@ -5,6 +5,7 @@
  */
 import type { Observation } from '../domain/observation';
 import type { SourceName } from '../shared/app-config';
+import type { SecretEntry } from './credential-fields';
 
 export interface CollectContext {
   /** The scheduled slot (ISO-8601) this run collects for — from the schedule event, never Date.now(). */
@@ -75,5 +76,5 @@ export type Credentials = Record<string, string>;
 
 export interface CredentialsProvider {
   /** Undefined when the source has no credentials configured ("not configured", not an error). */
-  credentialsFor(source: SourceName): Promise<Credentials | undefined>;
+  credentialsFor(entry: SecretEntry): Promise<Credentials | undefined>;
 }

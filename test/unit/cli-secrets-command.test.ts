@@ -49,6 +49,17 @@ describe('verdict secrets set', () => {
     });
   });
 
+  it('stores the weekly digest\'s chat webhook as the digest entry, beside the sources', async () => {
+    const sm = aSecretsManager(JSON.stringify({ x: { appKey: 'kept' } }));
+    const term = aTerminal({ VERDICT_DIGEST_WEBHOOK_URL: 'https://hooks.slack.com/services/T0/B0/abc', VERDICT_SOURCE_SECRET: SECRET_ID });
+
+    const code = await secretsCommand(['set', 'digest', '--from-env'], term.io, sm.client);
+
+    expect(code).toBe(0);
+    expect(sm.stored()).toEqual({ x: { appKey: 'kept' }, digest: { webhookUrl: 'https://hooks.slack.com/services/T0/B0/abc' } });
+    expect(term.stdout()).not.toContain('hooks.slack.com');
+  });
+
   it('keeps other sources and the source\'s fields not being replaced', async () => {
     const sm = aSecretsManager(JSON.stringify({ beehiiv: { apiKey: 'bh-kept' }, x: { oauth2UserToken: 'o2-kept', appKey: 'old-key' } }));
     const term = aTerminal({ X_APP_KEY: 'new-key', VERDICT_SOURCE_SECRET: SECRET_ID });
