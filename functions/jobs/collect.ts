@@ -5,7 +5,8 @@
  */
 import { ObservationSchema, type Observation } from '../domain/observation';
 import type { AppConfig, SourceName } from '../shared/app-config';
-import { slotFor } from '../shared/schedules';
+import { slotFor, startOfNextMonth } from '../shared/schedules';
+import { roundUsd } from '../sources/citation-run';
 import { CITATION_SOURCES } from '../sources/registry';
 import { SourceError, type CollectResult, type CredentialsProvider, type Source } from '../sources/source';
 import type { Credentials } from '../sources/source';
@@ -141,12 +142,4 @@ function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
     timer = setTimeout(() => reject(new SourceError('timeout', `source did not finish within its ${Math.round(ms)} ms budget`)), Math.max(0, ms));
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
-
-function startOfNextMonth(now: Date): string {
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)).toISOString();
-}
-
-function roundUsd(usd: number): number {
-  return Math.round(usd * 1e6) / 1e6;
 }

@@ -60,3 +60,8 @@ export function missedSlots(runSlots: readonly string[], c: Cadence, now: Date, 
     .filter((slot) => !seen.has(slot.getTime()))
     .map((slot) => slot.toISOString());
 }
+
+/** Midnight UTC on the first of the month after `now` — when monthly caps (X's, our spend cap) reset. */
+export function startOfNextMonth(now: Date): string {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)).toISOString();
+}

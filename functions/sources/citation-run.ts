@@ -9,6 +9,7 @@
 import type { CitationAnswerObservation } from '../domain/observation';
 import type { AppConfig } from '../shared/app-config';
 import { createBrandMatcher } from './citation-matching';
+import { startOfNextMonth } from '../shared/schedules';
 import { SourceError, type CollectContext, type CollectResult } from './source';
 
 export interface EngineAnswer {
@@ -57,7 +58,7 @@ export async function runCitationChecks(ctx: CollectContext, options: CitationRu
   }
   const now = options.now ?? (() => new Date());
   const budget = ctx.spendBudgetUsd ?? Number.POSITIVE_INFINITY;
-  if (budget <= 0) throw new SourceError('usage_capped', 'monthly citation spend cap reached', { resetAt: startOfNextMonthIso(now()) });
+  if (budget <= 0) throw new SourceError('usage_capped', 'monthly citation spend cap reached', { resetAt: startOfNextMonth(now()) });
 
   const matcher = createBrandMatcher(citations);
   const tasks = citations.prompts.flatMap((prompt) => Array.from({ length: citations.repetitions }, (_, repetition) => ({ prompt, repetition })));
@@ -107,11 +108,11 @@ export async function runCitationChecks(ctx: CollectContext, options: CitationRu
   if (stopReason && observations.length === 0) {
     throw stopReason === 'deadline'
       ? new SourceError('timeout', `${engine}: no time left before the run's deadline to ask any prompt`, { costUsd })
-      : new SourceError('usage_capped', 'monthly citation spend cap reached', { resetAt: startOfNextMonthIso(now()), costUsd });
+      : new SourceError('usage_capped', 'monthly citation spend cap reached', { resetAt: startOfNextMonth(now()), costUsd });
   }
   if (stopReason) {
     ctx.log.warn(`${engine} citation run stopped early`, { source: engine, reason: stopReason, answers: observations.length, of: tasks.length });
-    const pause = stopReason === 'budget' ? { pause: { reason: 'usage_capped' as const, until: startOfNextMonthIso(now()) } } : {};
+    const pause = stopReason === 'budget' ? { pause: { reason: 'usage_capped' as const, until: startOfNextMonth(now()) } } : {};
     return { observations: sorted(observations), partial: true, costUsd, requests, ...pause };
   }
   return { observations: sorted(observations), costUsd, requests };
@@ -126,6 +127,3 @@ export function roundUsd(usd: number): number {
   return Math.round(usd * 1e6) / 1e6;
 }
 
-export function startOfNextMonthIso(now: Date): string {
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)).toISOString();
-}

@@ -15,6 +15,7 @@ import {
 import * as z from 'zod';
 import type { Observation } from '../domain/observation';
 import { parseShape, withRetries } from '../shared/http-client';
+import { startOfNextMonth } from '../shared/schedules';
 import { SourceError, type CollectResult, type Credentials, type Source } from './source';
 
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -122,9 +123,6 @@ export function toXSourceError(err: unknown, now: Date): SourceError {
   return new SourceError('network_error', 'X request failed');
 }
 
-export function startOfNextMonth(now: Date): string {
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)).toISOString();
-}
 
 /** Own-account counts (x.followers, x.posts) and recent own posts (x.post) at the slot. */
 export function createXSource(credentials: Credentials, options: XSourceOptions = {}, now: () => Date = () => new Date()): Source {
