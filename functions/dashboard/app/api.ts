@@ -5,6 +5,7 @@
  */
 import type { Experiment } from '../../domain/experiment';
 import type { MetricDefinition } from '../../domain/metric-catalog';
+import type { ResearchLogRow } from '../../domain/research-log';
 import type { InterimReadout as DomainInterimReadout, Verdict as DomainVerdict } from '../../domain/verdict';
 
 export type { Experiment, MetricDefinition };
@@ -18,21 +19,8 @@ export type ExperimentDetail = Experiment & { interim?: InterimReadout | null; s
 export interface DailyPoint { date: string; value: number | null }
 export interface MetricSeries { metric: string; unit?: string; points: DailyPoint[] }
 
-/** One row of GET /log?format=json (see functions/domain/research-log.ts). */
-export interface LogRow {
-  id: string;
-  name: string;
-  primaryMetric: string;
-  unit?: string;
-  window: { start: string; end: string };
-  concludedAt: string;
-  baselineValue: number | null;
-  windowValue: number | null;
-  effect: { absolute: number | null; relative: number | null; absoluteInterval?: { lower: number; upper: number } | null; relativeInterval?: { lower: number; upper: number } | null };
-  decision: 'keep' | 'discard';
-  reason: string;
-  description?: string;
-}
+/** One row of GET /log?format=json. */
+export type LogRow = ResearchLogRow;
 
 export interface SourceHealth {
   source: string;
