@@ -6,7 +6,7 @@ import type { Experiment } from '../domain/experiment';
 import { parseMetricKey } from '../domain/metric-catalog';
 import type { Observation } from '../domain/observation';
 import { interimReadout } from '../domain/scoring/interim';
-import { observationRange, scoreExperiment } from '../domain/scoring/score-experiment';
+import { baselinePeriod, observationRange, scoreExperiment } from '../domain/scoring/score-experiment';
 import type { InterimReadout, Verdict } from '../domain/verdict';
 import type { ExperimentStore } from '../store/experiment-store';
 import type { ObservationStore } from '../store/observation-store';
@@ -33,7 +33,7 @@ export async function scoreDueExperiments(now: Date, deps: ScoreDeps): Promise<S
   const due = await deps.experiments.listDue(now);
   const result: ScoreRunResult = { due: due.length, scored: [], alreadyScored: [], failed: [] };
   if (due.length === 0) return result;
-  const others = await overlapCandidates(deps.experiments);
+  const others = await overlapCandidates(deps.experiments, due);
   for (const experiment of due) {
     try {
       const observations = await observationsFor(experiment, deps.observations);
@@ -61,7 +61,7 @@ export async function scoreDueExperiments(now: Date, deps: ScoreDeps): Promise<S
 export async function rescoreExperiment(experiment: Experiment, now: Date, deps: Pick<ScoreDeps, 'experiments' | 'observations'>): Promise<{ verdict: Verdict; previous: Verdict | undefined }> {
   const [observations, others, previous] = await Promise.all([
     observationsFor(experiment, deps.observations),
-    overlapCandidates(deps.experiments),
+    overlapCandidates(deps.experiments, [experiment]),
     deps.experiments.getVerdict(experiment.id),
   ]);
   const verdict = scoreExperiment(experiment, observations, { now, otherExperiments: others.filter((o) => o.id !== experiment.id) });
@@ -71,12 +71,21 @@ export async function rescoreExperiment(experiment: Experiment, now: Date, deps:
 
 /** Progress of a running experiment so far, computed by the same engine — explicitly not a verdict. */
 export async function interimFor(experiment: Experiment, now: Date, deps: Pick<ScoreDeps, 'experiments' | 'observations'>): Promise<InterimReadout> {
-  const [observations, others] = await Promise.all([observationsFor(experiment, deps.observations), overlapCandidates(deps.experiments)]);
+  const [observations, others] = await Promise.all([observationsFor(experiment, deps.observations), overlapCandidates(deps.experiments, [experiment])]);
   return interimReadout(experiment, observations, { now, otherExperiments: others.filter((o) => o.id !== experiment.id) });
 }
 
-/** Experiments that may overlap a due one: everything that has or had a window. */
-export async function overlapCandidates(store: ExperimentStore): Promise<Experiment[]> {
-  const lists = await Promise.all((['planned', 'running', 'concluded'] as const).map((s) => store.listAll(s)));
+/**
+ * Experiments that may overlap the baselines or windows of `judged`: every planned and running one (a
+ * handful, bounded by the loop's target), and the concluded ones that ended after the earliest baseline
+ * start — so the work does not grow with the research log.
+ */
+export async function overlapCandidates(store: ExperimentStore, judged: readonly Experiment[]): Promise<Experiment[]> {
+  const since = judged.map((e) => baselinePeriod(e).start).sort()[0];
+  const lists = await Promise.all([
+    store.listAll('planned'),
+    store.listAll('running'),
+    since ? store.listEndingAfter('concluded', since) : Promise.resolve([]),
+  ]);
   return lists.flat();
 }

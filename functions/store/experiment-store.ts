@@ -149,6 +149,24 @@ export class ExperimentStore {
     return all;
   }
 
+  /** Experiments in `status` whose window ends after `since` (gsi1 is ordered by end time), all pages. */
+  async listEndingAfter(status: ExperimentStatus, since: string): Promise<Experiment[]> {
+    const out: Experiment[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk > :since',
+        ExpressionAttributeValues: { ':pk': `STATUS#${status}`, ':since': new Date(since).toISOString() },
+        ExclusiveStartKey,
+      }));
+      out.push(...(page.Items ?? []).map((i) => withoutKeys<Experiment>(i)));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return out;
+  }
+
   /** Planned or running experiments whose window ended at or before `now`, oldest end first. */
   async listDue(now: Date, limit = 1000): Promise<Experiment[]> {
     const upTo = `${now.toISOString()}#~`;

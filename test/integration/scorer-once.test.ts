@@ -72,4 +72,18 @@ describe('scoreDueExperiments', () => {
     expect((await experiments.get('exp_crash'))?.status).toBe('concluded');
     expect(await experiments.verdictHistory('exp_crash')).toEqual([verdict]);
   });
+
+  it('warns about a concluded experiment on the same metric that ran during the baseline, and reads only recent concluded ones', async () => {
+    await experiments.create(anExperiment({ id: 'exp_oldnews', status: 'concluded', start: '2026-06-01T00:00:00.000Z', end: '2026-06-15T00:00:00.000Z' }));
+    await experiments.create(anExperiment({ id: 'exp_inbase', name: 'Bio link', status: 'concluded', start: '2026-10-20T00:00:00.000Z', end: '2026-10-30T00:00:00.000Z' }));
+    await experiments.create(anExperiment({ id: 'exp_judged' }));
+
+    await scoreDueExperiments(NOW, { experiments, observations, log: quiet });
+
+    const warning = (await experiments.getVerdict('exp_judged'))?.warnings.find((w) => w.code === 'baseline_overlap');
+    expect(warning?.experimentIds).toEqual(['exp_inbase']);
+    const recent = await experiments.listEndingAfter('concluded', '2026-10-18T00:00:00.000Z');
+    expect(recent.map((e) => e.id)).toContain('exp_inbase');
+    expect(recent.map((e) => e.id)).not.toContain('exp_oldnews');
+  });
 });
