@@ -26,7 +26,7 @@ const COLUMNS: Column[] = [
   {
     key: 'values', title: 'Baseline → window', value: (r) => r.windowValue, numeric: true,
     cell: (r) => h('span', {}, `${formatValue(r.baselineValue, r.unit?.startsWith('fraction') ? r.unit : undefined)} → ${formatValue(r.windowValue, r.unit?.startsWith('fraction') ? r.unit : undefined)}`,
-      r.unit && !r.unit.startsWith('fraction') ? h('span', { class: 'sub muted small' }, r.unit) : null),
+      h('span', { class: 'sub muted small' }, `expected ${formatValue(r.expectedValue, r.unit?.startsWith('fraction') ? r.unit : undefined)}${r.unit && !r.unit.startsWith('fraction') ? ` ${r.unit}` : ''}`)),
   },
   {
     key: 'lift', title: 'Lift (95 % interval)', value: (r) => r.effect?.relative ?? null, numeric: true,
