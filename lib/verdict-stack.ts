@@ -42,6 +42,7 @@ export class VerdictStack extends Stack {
   readonly deadLetters: Queue;
   readonly authorizerFn: VerdictFunction;
   readonly apiFn: VerdictFunction;
+  readonly mcpFn: VerdictFunction;
   readonly scorerFn: VerdictFunction;
   readonly digestFn: VerdictFunction;
   readonly collectorFns: Partial<Record<SourceName, VerdictFunction>> = {};
@@ -113,6 +114,10 @@ export class VerdictStack extends Stack {
     this.apiFn = fn('Api', 'api', 'Verdict HTTP API', Duration.seconds(15), 512, dashboardBundling(this))
       .useTable(this.table, 'readWriteDelete')
       .publishEvents(this.eventBus, EVENT_SOURCE);
+    // POST /mcp: the same routes through the MCP SDK, in a function of its own so the API stays small.
+    this.mcpFn = fn('Mcp', 'mcp', 'Verdict MCP endpoint (POST /mcp)', Duration.seconds(15), 512)
+      .useTable(this.table, 'readWriteDelete')
+      .publishEvents(this.eventBus, EVENT_SOURCE);
     this.scorerFn = fn('Scorer', 'scorer', 'Scores experiments whose window ended', Duration.minutes(5), 1024)
       .useTable(this.table, 'readWrite')
       .publishEvents(this.eventBus, EVENT_SOURCE);
@@ -146,7 +151,7 @@ export class VerdictStack extends Stack {
 
     this.api = new VerdictApi(this, 'HttpApi', {
       routes: props.routes ?? ROUTES,
-      handler: this.apiFn.fn,
+      handlers: { api: this.apiFn.fn, mcp: this.mcpFn.fn },
       authorizer: this.authorizerFn.fn,
       allowedOrigins: config.dashboard.allowedOrigins,
       readRatePerSecond: config.api.readRatePerSecond,
@@ -170,6 +175,7 @@ export class VerdictStack extends Stack {
     return [
       ['authorizer', this.authorizerFn],
       ['api', this.apiFn],
+      ['mcp', this.mcpFn],
       ['scorer', this.scorerFn],
       ['digest', this.digestFn],
       ...Object.entries(this.collectorFns).map(([source, f]): [string, VerdictFunction] => [`collector-${source}`, f]),

@@ -5,7 +5,7 @@
  */
 import * as z from 'zod';
 import { ErrorEnvelopeSchema } from './error-response';
-import type { Route } from './router';
+import type { RouteDescription } from './router';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -18,12 +18,12 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
 const ERROR_REF = { $ref: '#/components/schemas/Error' };
 const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: ERROR_REF } } });
 
-function operationId(route: Route): string {
+function operationId(route: RouteDescription): string {
   const words = route.path.split('/').filter(Boolean).map((p) => p.replace(/[{}]/g, '').replace(/\.json$/, 'Json'));
   return [route.method.toLowerCase(), ...words.map((w) => w.charAt(0).toUpperCase() + w.slice(1))].join('').replace(/[^A-Za-z0-9]/g, '');
 }
 
-function parameters(route: Route): JsonSchema[] {
+function parameters(route: RouteDescription): JsonSchema[] {
   const params: JsonSchema[] = [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
     name, in: 'path', required: true, schema: { type: 'string' }, ...(route.doc?.params?.[name] && { description: route.doc.params[name] }),
   }));
@@ -45,7 +45,7 @@ function parameters(route: Route): JsonSchema[] {
 }
 
 /** Builds the document for `routes`; `serverUrl` is where this API is reachable. */
-export function openApiDocument(routes: readonly Route[], serverUrl: string, version: string): JsonSchema {
+export function openApiDocument(routes: readonly RouteDescription[], serverUrl: string, version: string): JsonSchema {
   const paths: Record<string, Record<string, JsonSchema>> = {};
   for (const route of routes) {
     const doc = route.doc;

@@ -36,8 +36,13 @@ export interface Route {
   handle: RouteHandler;
   /** Served without the API token (e.g. the dashboard page); every other route is behind the authorizer. */
   public?: boolean;
+  /** The Lambda that serves the route in AWS (and locally): the API function unless said otherwise. */
+  servedBy?: 'api' | 'mcp';
   doc?: RouteDoc;
 }
+
+/** A route as the stack and the OpenAPI document see it: everything but its handler. */
+export type RouteDescription = Omit<Route, 'handle'>;
 
 interface CompiledRoute extends Route { pattern: RegExp; names: string[] }
 

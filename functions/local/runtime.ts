@@ -4,10 +4,12 @@
  */
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
+import type { HttpEvent } from '../api/http';
 import { COMPILED_ROUTES } from '../api/routes';
 import { handler as apiHandler } from '../handlers/api';
 import { handler as authorizerHandler } from '../handlers/authorizer';
 import { handler as collectorHandler } from '../handlers/collector';
+import { handler as mcpHandler } from '../handlers/mcp';
 import { handler as digestHandler } from '../handlers/digest';
 import { handler as scorerHandler } from '../handlers/scorer';
 import { defaultCredentials, resetWiring, setApiCollector } from '../handlers/wiring';
@@ -21,6 +23,11 @@ import { startLocalHttpServer } from './http-server';
 import { startLocalScheduler, type LocalScheduler } from './scheduler';
 
 export const LOCAL_TABLE_NAME = 'verdict-local';
+
+/** Whether the stack routes this request to the MCP function (Route.servedBy), as API Gateway would. */
+function servedByMcp(event: HttpEvent): boolean {
+  return COMPILED_ROUTES.some((r) => r.servedBy === 'mcp' && r.method === event.requestContext.http.method && r.pattern.test(event.rawPath));
+}
 
 export interface LocalRuntimeOptions {
   config: AppConfig;
@@ -69,7 +76,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   setApiCollector(inProcessCollector(options.config));
   setAppConfig(options.config);
 
-  const http = await startLocalHttpServer({ port: options.port ?? 8787, api: (e) => apiHandler(e), authorize: authorizerHandler,
+  const http = await startLocalHttpServer({ port: options.port ?? 8787, api: (e) => (servedByMcp(e) ? mcpHandler(e) : apiHandler(e)), authorize: authorizerHandler,
     // Public routes (the dashboard page and assets) skip the authorizer here exactly as the stack's routes do.
     isPublic: (method, path) => COMPILED_ROUTES.some((r) => r.public === true && (r.method === method || (method === 'HEAD' && r.method === 'GET')) && r.pattern.test(path)) });
 

@@ -13,9 +13,9 @@ import { errorResponse } from '../api/error-response';
 import type { Route } from '../api/router';
 import { AppError } from '../shared/errors';
 import type { ApiCall, ApiReply } from './api-call';
-import { verdictTools } from './tools';
+import { RESEARCH_LOG_URI, verdictTools } from './tools';
 
-export const RESEARCH_LOG_URI = 'verdict://research-log';
+export { RESEARCH_LOG_URI };
 
 /** The example agent instructions (README and the `run_the_loop` prompt). */
 export const RUN_THE_LOOP_PROMPT = `You run Verdict's marketing experiment loop. Never stop on your own.

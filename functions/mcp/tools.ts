@@ -10,6 +10,9 @@ import { MetricKeySchema } from '../domain/experiment';
 import { ValidationError } from '../shared/errors';
 import type { ApiCall, ApiCallRequest, ApiReply } from './api-call';
 
+/** The research log as a markdown resource. */
+export const RESEARCH_LOG_URI = 'verdict://research-log';
+
 export interface ToolSpec {
   name: string;
   /** `METHOD /path/{param}` of the route the tool calls. */

@@ -1,5 +1,5 @@
 /**
- * The HTTP API: one route per entry of functions/api/routes (all served by one function), each behind
+ * The HTTP API: one route per entry of functions/api/routes (served by the function its servedBy names), each behind
  * the Lambda token authorizer unless the route says `public: true`. Per-route throttling, JSON access
  * logs to a log group with retention, and CORS only for the configured dashboard origins.
  */
@@ -19,8 +19,9 @@ import type { Route } from '../../functions/api/router';
 export const AUTHORIZER_CACHE_TTL = Duration.minutes(5);
 
 export interface VerdictApiProps {
-  routes: readonly Pick<Route, 'method' | 'path' | 'public'>[];
-  handler: IFunction;
+  routes: readonly Pick<Route, 'method' | 'path' | 'public' | 'servedBy'>[];
+  /** The function serving each route, by Route.servedBy (default: api). */
+  handlers: Record<NonNullable<Route['servedBy']>, IFunction>;
   authorizer: IFunction;
   /** Browser origins besides the API's own that may call it (the dashboard in local dev, for example). */
   allowedOrigins: readonly string[];
@@ -58,13 +59,16 @@ export class VerdictApi extends Construct {
       identitySource: ['$request.header.Authorization'],
       resultsCacheTtl: AUTHORIZER_CACHE_TTL,
     });
-    const integration = new HttpLambdaIntegration('ApiIntegration', props.handler);
+    const integrations = {
+      api: new HttpLambdaIntegration('ApiIntegration', props.handlers.api),
+      mcp: new HttpLambdaIntegration('McpIntegration', props.handlers.mcp),
+    };
     const routes: HttpRoute[] = [];
     for (const route of props.routes) {
       const [added] = this.api.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],
-        integration,
+        integration: integrations[route.servedBy ?? 'api'],
         authorizer: route.public ? new HttpNoneAuthorizer() : tokenAuthorizer,
       });
       if (route.public) {

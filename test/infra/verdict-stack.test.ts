@@ -83,9 +83,9 @@ describe('Lambda functions', () => {
     .map((r) => ({ name: r.name, version: Number(/^nodejs(\d+)/.exec(r.name)?.[1] ?? 0) }))
     .sort((a, b) => b.version - a.version)[0].name;
 
-  it('exist once per job: authorizer, API, scorer, digest and one collector per enabled source', () => {
-    expect(stack.functions().map(([name]) => name).sort()).toEqual(['api', 'authorizer', 'collector-bluesky', 'collector-perplexity', 'collector-x', 'digest', 'scorer']);
-    template.resourceCountIs('AWS::Lambda::Function', 7);
+  it('exist once per job: authorizer, API, MCP, scorer, digest and one collector per enabled source', () => {
+    expect(stack.functions().map(([name]) => name).sort()).toEqual(['api', 'authorizer', 'collector-bluesky', 'collector-perplexity', 'collector-x', 'digest', 'mcp', 'scorer']);
+    template.resourceCountIs('AWS::Lambda::Function', 8);
   });
 
   it('all run the newest Node.js runtime in aws-cdk-lib on arm64, with source maps enabled', () => {
@@ -136,11 +136,14 @@ describe('least privilege, per function', () => {
   const logs = (f: VerdictFunction) => grant(['logs:CreateLogStream', 'logs:PutLogEvents'], [arnOf(f.logGroup)]);
   const expected: Record<string, () => string[]> = {
     authorizer: () => [...logs(stack.authorizerFn), ...grant(['secretsmanager:GetSecretValue'], [ref(stack.apiToken)])],
-    // POST /collect runs the collector's code in the API function, hence the source credentials.
     api: () => [
       ...logs(stack.apiFn), ...grant(TABLE_ACTIONS.readWriteDelete, tableResources()), ...grant(['events:PutEvents'], [arnOf(stack.eventBus)]),
       // POST /collect invokes the collectors; the API never reads the source credentials itself.
       ...grant(['lambda:InvokeFunction'], Object.values(stack.collectorFns).map((f) => arnOf(f!.fn))),
+    ],
+    // The MCP tools go through the same routes (no collect-now tool), so: the table and the events.
+    mcp: () => [
+      ...logs(stack.mcpFn), ...grant(TABLE_ACTIONS.readWriteDelete, tableResources()), ...grant(['events:PutEvents'], [arnOf(stack.eventBus)]),
     ],
     scorer: () => [
       ...logs(stack.scorerFn), ...grant(TABLE_ACTIONS.readWrite, tableResources()), ...grant(['events:PutEvents'], [arnOf(stack.eventBus)]),
@@ -285,6 +288,15 @@ describe('HTTP API', () => {
         ? { RouteKey: routeKey(route), AuthorizationType: 'NONE', AuthorizerId: Match.absent() }
         : { RouteKey: routeKey(route), AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authId } });
     }
+  });
+
+  it('sends POST /mcp to the MCP function and every other route to the API function', () => {
+    const integrationOf = (fn: VerdictFunction) => {
+      const [[id]] = ofType('AWS::ApiGatewayV2::Integration').filter(([, i]) => JSON.stringify(i.Properties.IntegrationUri).includes(logicalId(fn.fn)));
+      return { 'Fn::Join': ['', ['integrations/', { Ref: id }]] };
+    };
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /mcp', Target: integrationOf(stack.mcpFn) });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /experiments', Target: integrationOf(stack.apiFn) });
   });
 
   it('serves only the routes declared public without a token', () => {

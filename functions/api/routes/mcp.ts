@@ -7,9 +7,9 @@
  */
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { inProcessApiCall } from '../../mcp/api-call';
-import { RESEARCH_LOG_URI, createVerdictMcpServer } from '../../mcp/server';
-import { TOOL_SPECS } from '../../mcp/tools';
-import { ValidationError } from '../../shared/errors';
+import { createVerdictMcpServer } from '../../mcp/server';
+import { MCP_ROUTE } from './mcp-doc';
+import { AppError, ValidationError } from '../../shared/errors';
 import type { ApiResponse } from '../http';
 import { compileRoutes, type Route } from '../router';
 
@@ -20,13 +20,7 @@ const FORWARDED_HEADERS = ['accept', 'content-type', 'mcp-protocol-version', 'mc
 export function mcpRoutes(routes: () => readonly Route[]): Route[] {
   let compiled: ReturnType<typeof compileRoutes> | undefined;
   return [{
-    method: 'POST',
-    path: '/mcp',
-    doc: {
-      tag: 'Agents', summary: 'Model Context Protocol endpoint (Streamable HTTP)',
-      description: `JSON-RPC 2.0 messages from an MCP client (stateless; JSON responses). Tools: ${TOOL_SPECS.map((t) => t.name).join(', ')}; resource ${RESEARCH_LOG_URI}. Same bearer token as every route.`,
-      success: { status: 200, description: 'The JSON-RPC response (202 with no body for notifications)', contentTypes: ['application/json'] },
-    },
+    ...MCP_ROUTE,
     async handle(req, s) {
       compiled ??= compileRoutes(routes());
       const server = createVerdictMcpServer({
@@ -52,6 +46,12 @@ export function mcpRoutes(routes: () => readonly Route[]): Route[] {
         await server.close();
       }
     },
+  }, {
+    // No server-initiated stream (a Lambda cannot hold one open): 405 tells MCP clients "POST only".
+    method: 'GET',
+    path: '/mcp',
+    servedBy: 'mcp',
+    async handle() { throw new AppError('method_not_allowed', 'Method not allowed; use POST'); },
   }];
 }
 

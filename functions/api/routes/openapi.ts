@@ -1,11 +1,11 @@
 /** GET /openapi.json: the API described from its own routes and schemas (see ../openapi.ts). */
 import { openApiDocument } from '../openapi';
-import type { Route } from '../router';
+import type { Route, RouteDescription } from '../router';
 
 const API_VERSION = '1.0.0';
 
 /** `routes` is read lazily: the document describes every route, including this one. */
-export function openApiRoutes(routes: () => readonly Route[]): Route[] {
+export function openApiRoutes(routes: () => readonly RouteDescription[]): Route[] {
   return [{
     method: 'GET',
     path: '/openapi.json',

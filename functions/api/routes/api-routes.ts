@@ -1,0 +1,22 @@
+/**
+ * The routes the API function serves — every route but /mcp, which its own function serves (it carries
+ * the MCP SDK). The OpenAPI document still describes /mcp, from its SDK-free description.
+ */
+import { compileRoutes, type Route, type RouteDescription } from '../router';
+import { backlogRoutes } from './backlog';
+import { catalogRoutes } from './catalog';
+import { collectRoutes } from './collect';
+import { dashboardRoutes } from './dashboard';
+import { digestRoutes } from './digest';
+import { experimentRoutes } from './experiments';
+import { healthRoutes } from './health';
+import { logRoutes } from './log';
+import { MCP_ROUTE } from './mcp-doc';
+import { observationRoutes } from './observations';
+import { openApiRoutes } from './openapi';
+
+export const API_ROUTES: Route[] = [
+  ...experimentRoutes, ...backlogRoutes, ...logRoutes, ...observationRoutes, ...catalogRoutes, ...collectRoutes, ...healthRoutes,
+  ...openApiRoutes((): RouteDescription[] => [...API_ROUTES, MCP_ROUTE]), ...dashboardRoutes, ...digestRoutes,
+];
+export const COMPILED_API_ROUTES = compileRoutes(API_ROUTES);

@@ -1,0 +1,17 @@
+/**
+ * POST /mcp as the stack and the OpenAPI document see it — without the MCP SDK, so the API function can
+ * describe the route that its own MCP function serves.
+ */
+import { RESEARCH_LOG_URI, TOOL_SPECS } from '../../mcp/tools';
+import type { RouteDescription } from '../router';
+
+export const MCP_ROUTE: RouteDescription = {
+  method: 'POST',
+  path: '/mcp',
+  servedBy: 'mcp',
+  doc: {
+    tag: 'Agents', summary: 'Model Context Protocol endpoint (Streamable HTTP)',
+    description: `JSON-RPC 2.0 messages from an MCP client (stateless; JSON responses). Tools: ${TOOL_SPECS.map((t) => t.name).join(', ')}; resource ${RESEARCH_LOG_URI}. Same bearer token as every route.`,
+    success: { status: 200, description: 'The JSON-RPC response (202 with no body for notifications)', contentTypes: ['application/json'] },
+  },
+};
