@@ -11,12 +11,12 @@ import { digestRoutes } from './digest';
 import { experimentRoutes } from './experiments';
 import { healthRoutes } from './health';
 import { logRoutes } from './log';
-import { MCP_ROUTE } from './mcp-doc';
+import { MCP_ROUTE, MCP_STREAM_ROUTE } from './mcp-doc';
 import { observationRoutes } from './observations';
 import { openApiRoutes } from './openapi';
 
 export const API_ROUTES: Route[] = [
   ...experimentRoutes, ...backlogRoutes, ...logRoutes, ...observationRoutes, ...catalogRoutes, ...collectRoutes, ...healthRoutes,
-  ...openApiRoutes((): RouteDescription[] => [...API_ROUTES, MCP_ROUTE]), ...dashboardRoutes, ...digestRoutes,
+  ...openApiRoutes((): RouteDescription[] => [...API_ROUTES, MCP_ROUTE, MCP_STREAM_ROUTE]), ...dashboardRoutes, ...digestRoutes,
 ];
 export const COMPILED_API_ROUTES = compileRoutes(API_ROUTES);

@@ -15,3 +15,16 @@ export const MCP_ROUTE: RouteDescription = {
     success: { status: 200, description: 'The JSON-RPC response (202 with no body for notifications)', contentTypes: ['application/json'] },
   },
 };
+
+/** GET /mcp: MCP clients probe it for a server-initiated stream; a Lambda cannot hold one, so it is 405. */
+export const MCP_STREAM_ROUTE: RouteDescription = {
+  method: 'GET',
+  path: '/mcp',
+  servedBy: 'mcp',
+  doc: {
+    tag: 'Agents', summary: 'No server-initiated MCP stream',
+    description: 'Always 405 `method_not_allowed`: this server answers MCP over POST only (stateless, JSON responses), which MCP clients read as "no standalone stream".',
+    success: { status: 405, description: 'method_not_allowed' },
+  },
+};
+

@@ -8,7 +8,7 @@
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { inProcessApiCall } from '../../mcp/api-call';
 import { createVerdictMcpServer } from '../../mcp/server';
-import { MCP_ROUTE } from './mcp-doc';
+import { MCP_ROUTE, MCP_STREAM_ROUTE } from './mcp-doc';
 import { AppError, ValidationError } from '../../shared/errors';
 import type { ApiResponse } from '../http';
 import { compileRoutes, type Route } from '../router';
@@ -47,10 +47,7 @@ export function mcpRoutes(routes: () => readonly Route[]): Route[] {
       }
     },
   }, {
-    // No server-initiated stream (a Lambda cannot hold one open): 405 tells MCP clients "POST only".
-    method: 'GET',
-    path: '/mcp',
-    servedBy: 'mcp',
+    ...MCP_STREAM_ROUTE,
     async handle() { throw new AppError('method_not_allowed', 'Method not allowed; use POST'); },
   }];
 }
