@@ -1,0 +1,376 @@
+/**
+ * Power planning: before an experiment starts, what can its window see?
+ *
+ * From the account's own history of the metric we estimate a noise profile (level, day-to-day or
+ * unit-to-unit variance, autocorrelation) and, from it, the standard error the verdict's model will
+ * have for a given window and baseline. That gives the minimum detectable lift at 80 % power, the
+ * window that would detect a target lift, and what 1-, 2-, 4- and 6-week windows could detect.
+ *
+ * Pure: no I/O, no clock (`now` comes in). The switchback/post-variant designs build on
+ * `noiseProfile`, `powerAt` and `detectableEffect` (a standard error in → lift out).
+ */
+import { type MetricKind, parseMetricKey } from '../metric-catalog';
+import { countSnapshots } from '../metrics/daily-series';
+import { eventUnits } from '../metrics/event-units';
+import type { Observation } from '../observation';
+import { fitCountRate, levelScale } from '../scoring/count-rate-model';
+import { ratioOfSums } from '../scoring/ratio-model';
+import { DAY_MS, dailyIncrements, timelineOf } from '../scoring/snapshot-interpolation';
+import { invertSymmetric, normalQuantile, studentTCdf, studentTQuantile } from '../scoring/statistics';
+
+/** Power the plan sizes for. */
+export const PLAN_POWER = 0.8;
+/** Lift planned for when the user gives none (+50 %). */
+export const DEFAULT_TARGET_LIFT = 0.5;
+/** Windows the plan reports (days). */
+export const PLAN_WINDOWS = [7, 14, 28, 42] as const;
+/** Longest default baseline (8 weeks): older history rarely describes the present. */
+export const MAX_DEFAULT_BASELINE_DAYS = 56;
+/** Longest window the plan will search when nothing up to 42 days detects the target. */
+const MAX_SEARCH_WINDOW_DAYS = 182;
+/** Largest relative lift the plan reports a window for (+2000 %). */
+const MAX_LIFT = 20;
+
+/**
+ * What the history says about a metric's noise, in the metric's unit.
+ * count_rate: units are days; `unitVariance` is Var(one day's value) at `level`.
+ * ratio/proportion: units are posts, sends or answer-days; Var(period value over k units) ≈ unitVariance / k.
+ */
+export interface NoiseProfile {
+  metric: string;
+  kind: MetricKind;
+  /** Days of history the profile rests on (first to last usable observation). */
+  historyDays: number;
+  /** Typical value (per day for count rates; the rate for ratios/proportions). */
+  level: number;
+  /** Variance of one unit's value (see above), metric unit². */
+  unitVariance: number;
+  /** Units per day (1 for count rates). */
+  unitsPerDay: number;
+  /** Count rates: part of the daily variance the level does not explain (unit²/day²); the rest grows with the level. */
+  excessVariance?: number;
+  /** Variance multiplier for day-to-day autocorrelation (≥ 1). */
+  inflation: number;
+  /** Whether the model will fit weekday effects (costs a little power). */
+  seasonal: boolean;
+  /** Count rates: recent trend per day, per day (for the expected level at the window). */
+  trendPerDay?: number;
+  /** Whether the figures are an assumption (Poisson from a short history) rather than measured. */
+  assumed: boolean;
+}
+
+export interface PlanInput {
+  metric: string;
+  observations: readonly Observation[];
+  /** The planned start (history is what was observed before it). */
+  start: Date;
+  windowDays: number;
+  /** Baseline length; default: the history there is, up to MAX_DEFAULT_BASELINE_DAYS. */
+  baselineDays?: number;
+  confidence: number;
+  minLift: number;
+  /** Lift to size the window for; default max(+50 %, 2 × minLift). */
+  targetLift?: number;
+}
+
+export interface WindowPower {
+  windowDays: number;
+  /** Smallest relative lift detected with 80 % power (null: not within +2000 %). */
+  detectableLift: number | null;
+  /** Power for the target lift, 0–1. */
+  powerAtTarget: number;
+}
+
+export interface ExperimentPlan {
+  metric: string;
+  windowDays: number;
+  baselineDays: number;
+  /** Days of usable history before the start. */
+  historyDays: number;
+  confidence: number;
+  minLift: number;
+  targetLift: number;
+  /** Level the lift is relative to (metric unit), e.g. 2.1 followers/day. */
+  expectedLevel: number | null;
+  /** Minimum detectable relative lift at 80 % power for this window and baseline (null: unknown or beyond +2000 %). */
+  detectableLift: number | null;
+  /** Power for the target lift with this window, 0–1 (null: unknown). */
+  powerAtTarget: number | null;
+  /** Smallest window (days, at this baseline) reaching 80 % for the target lift; null when none ≤ 26 weeks does. */
+  windowForTarget: number | null;
+  /** What 7-, 14-, 28- and 42-day windows could detect. */
+  byWindow: WindowPower[];
+  /** Whether the noise figures were assumed (too little history) rather than measured. */
+  assumed: boolean;
+  /** Plain-language sentences for the CLI, dashboard and MCP. */
+  summary: string;
+  warnings: PlanWarning[];
+}
+
+export type PlanWarningCode = 'no_data' | 'short_history' | 'underpowered' | 'overlapping_experiment' | 'no_collector';
+
+export interface PlanWarning {
+  code: PlanWarningCode;
+  message: string;
+  experimentIds?: string[];
+}
+
+// ---------------------------------------------------------------- noise profile
+
+/** History at most this long is read for the profile. */
+const PROFILE_DAYS = 84;
+
+/**
+ * The noise profile of `metric` from observations before `before` (at most 12 weeks of them).
+ * Undefined when there is nothing to go on (no observations of the metric at all).
+ */
+export function noiseProfile(metric: string, observations: readonly Observation[], before: Date): NoiseProfile | undefined {
+  const parsed = parseMetricKey(metric);
+  if (!parsed) return undefined;
+  const endMs = before.getTime();
+  const startMs = endMs - PROFILE_DAYS * DAY_MS;
+  const inRange = observations.filter((o) => {
+    const t = Date.parse(o.at);
+    return t >= startMs - 2 * DAY_MS && t <= endMs;
+  });
+  const def = parsed.definition;
+  if (def.kind === 'count_rate') return countRateProfile(metric, countSnapshots(inRange, def.from[0]), endMs);
+  const units = def.key === 'x.follower_growth_per_post'
+    ? followersPerPostUnits(inRange, startMs, endMs)
+    : eventUnitsByDayIfPaired(parsed.definition.key, eventUnits(parsed, inRange).filter((u) => u.atMs >= startMs && u.atMs < endMs && u.denominator > 0));
+  if (units.list.length < 2) return undefined;
+  const arm = ratioOfSums(units.list);
+  const days = Math.max(1, units.spanDays);
+  return {
+    metric, kind: def.kind, historyDays: Math.round(units.spanDays), level: arm.ratio,
+    unitVariance: arm.variance * arm.units, unitsPerDay: arm.units / days, inflation: 1, seasonal: false, assumed: arm.units < 6,
+  };
+}
+
+function countRateProfile(metric: string, snaps: ReturnType<typeof countSnapshots>, endMs: number): NoiseProfile | undefined {
+  if (snaps.length < 2) return undefined;
+  const firstMs = snaps[0].atMs;
+  const lastMs = Math.min(snaps[snaps.length - 1].atMs, endMs);
+  const historyDays = (lastMs - firstMs) / DAY_MS;
+  const fit = historyDays >= 7 ? fitCountRate(timelineOf(snaps), { baseline: { startMs: firstMs, endMs: lastMs } }) : undefined;
+  if (fit) {
+    const level = Math.max(0, fit.level.baselineLevel);
+    return {
+      metric, kind: 'count_rate', historyDays: Math.floor(historyDays), level,
+      unitVariance: Math.max(fit.sigma2, 1e-9), unitsPerDay: 1, excessVariance: fit.level.excess,
+      inflation: fit.inflation, seasonal: fit.seasonal, trendPerDay: fit.coefficients[1] / 7, assumed: false,
+    };
+  }
+  // Too short to fit: assume Poisson-like growth at the observed rate (at least one a day).
+  const level = historyDays > 0 ? Math.max(0, (snaps[snaps.length - 1].value - snaps[0].value) / historyDays) : 0;
+  return {
+    metric, kind: 'count_rate', historyDays: Math.floor(historyDays), level,
+    unitVariance: Math.max(level, 1), unitsPerDay: 1, excessVariance: 0, inflation: 1, seasonal: false, assumed: true,
+  };
+}
+
+interface UnitList {
+  list: { y: number; x: number }[];
+  spanDays: number;
+}
+
+function followersPerPostUnits(observations: readonly Observation[], startMs: number, endMs: number): UnitList {
+  const followers = countSnapshots(observations, 'x.followers');
+  const posts = countSnapshots(observations, 'x.posts');
+  const firstDay = Math.ceil(startMs / DAY_MS);
+  const count = Math.floor(endMs / DAY_MS) - firstDay;
+  const f = dailyIncrements(followers, firstDay, count);
+  const p = dailyIncrements(posts, firstDay, count);
+  const list: { y: number; x: number }[] = [];
+  let first = -1;
+  let last = -1;
+  f.forEach((inc, i) => {
+    if (inc && p[i]) {
+      list.push({ y: inc.value, x: p[i]!.value });
+      if (first < 0) first = i;
+      last = i;
+    }
+  });
+  return { list: list.some((u) => u.x > 0) ? list : [], spanDays: first >= 0 ? last - first + 1 : 0 };
+}
+
+/**
+ * Units for event metrics: posts and sends are their own units; AI answers are compared prompt by
+ * prompt across periods, so their noise is the day-to-day variation of a day's pooled rate.
+ */
+function eventUnitsByDayIfPaired(key: string, units: readonly { atMs: number; numerator: number; denominator: number }[]): UnitList {
+  if (units.length === 0) return { list: [], spanDays: 0 };
+  const firstMs = Math.min(...units.map((u) => u.atMs));
+  const lastMs = Math.max(...units.map((u) => u.atMs));
+  const spanDays = Math.max(1, (lastMs - firstMs) / DAY_MS + 1);
+  if (!key.startsWith('citations.')) return { list: units.map((u) => ({ y: u.numerator, x: u.denominator })), spanDays };
+  const byDay = new Map<number, { y: number; x: number }>();
+  for (const u of units) {
+    const d = Math.floor(u.atMs / DAY_MS);
+    const cell = byDay.get(d) ?? { y: 0, x: 0 };
+    cell.y += u.numerator;
+    cell.x += u.denominator;
+    byDay.set(d, cell);
+  }
+  return { list: [...byDay.values()], spanDays };
+}
+
+// ---------------------------------------------------------------- standard error of the effect
+
+/**
+ * Standard error (metric unit) of window value − counterfactual for a window of `windowDays` after a
+ * baseline of `baselineDays`, when the true relative lift is `lift` (count noise grows with the level).
+ * Count rates: the verdict's regression (intercept, trend, window level shift, weekday effects when
+ * the history shows them) on daily values, weighted like the model; its df is returned too.
+ * Ratios/proportions: baseline and window pooled rates, independent.
+ */
+export function effectStandardError(p: NoiseProfile, baselineDays: number, windowDays: number, lift = 0): { se: number; df: number } {
+  if (p.kind !== 'count_rate') {
+    const kb = Math.max(p.unitsPerDay * baselineDays, 1e-9);
+    const kw = Math.max(p.unitsPerDay * windowDays, 1e-9);
+    const variance = p.unitVariance / kb + (p.unitVariance * (1 + lift) ** 2) / kw;
+    return { se: Math.sqrt(variance), df: Math.max(1, kb + kw - 2) };
+  }
+  const scale = levelScale({ baselineLevel: p.level, excess: p.excessVariance ?? 0 }, p.level * (1 + lift));
+  const columns = p.seasonal ? 9 : 3;
+  const xtx = Array.from({ length: columns }, () => new Array<number>(columns).fill(0));
+  const n = baselineDays + windowDays;
+  const centre = (baselineDays - 1) / 2;
+  for (let d = 0; d < n; d++) {
+    const inWindow = d >= baselineDays;
+    const row = [1, (d - centre) / 7, inWindow ? 1 : 0];
+    if (p.seasonal) for (let k = 1; k <= 6; k++) row.push(d % 7 === k ? 1 : d % 7 === 0 ? -1 : 0);
+    const w = inWindow ? 1 / scale : 1;
+    for (let a = 0; a < columns; a++) for (let b = 0; b < columns; b++) xtx[a][b] += w * row[a] * row[b];
+  }
+  const inverse = invertSymmetric(xtx);
+  if (!inverse) return { se: Infinity, df: 1 };
+  return { se: Math.sqrt(p.unitVariance * p.inflation * inverse[2][2]), df: Math.max(1, n - columns) };
+}
+
+/**
+ * Power of the keep rule (P(lift > minLift) ≥ confidence) when the true relative lift is `lift`:
+ * the probability that the estimated effect clears the rule's bar, Student t with the model's df.
+ */
+export function powerAt(p: NoiseProfile, baselineDays: number, windowDays: number, lift: number, rule: { confidence: number; minLift: number }): number {
+  if (!(p.level > 0)) return 0;
+  const { se, df } = effectStandardError(p, baselineDays, windowDays, lift);
+  if (!Number.isFinite(se) || se <= 0) return 0;
+  const margin = ((lift - rule.minLift) * p.level) / se;
+  return studentTCdf(margin - studentTQuantile(rule.confidence, df), df);
+}
+
+/**
+ * The relative lift detected with probability `power`: the smallest L with powerAt(L) ≥ power
+ * (bisection; null when beyond +2000 % or the level is not positive).
+ */
+export function detectableLift(
+  p: NoiseProfile, baselineDays: number, windowDays: number, rule: { confidence: number; minLift: number }, power = PLAN_POWER,
+): number | null {
+  if (!(p.level > 0) || powerAt(p, baselineDays, windowDays, MAX_LIFT, rule) < power) return null;
+  let lo = rule.minLift;
+  let hi = MAX_LIFT;
+  for (let i = 0; i < 50; i++) {
+    const mid = (lo + hi) / 2;
+    if (powerAt(p, baselineDays, windowDays, mid, rule) >= power) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
+/**
+ * The detectable effect (metric unit) for a design whose effect estimate has standard error `se`
+ * and `df` degrees of freedom (one-sided test at `confidence`, given power): (t_conf + t_power)·se.
+ * For designs that are not a forecast (switchbacks, post variants).
+ */
+export function detectableEffect(se: number, df: number, confidence: number, power = PLAN_POWER): number {
+  return se * (studentTQuantile(confidence, df) + (df >= 1e6 ? normalQuantile(power) : studentTQuantile(power, df)));
+}
+
+/** Smallest window (days) reaching `power` for `lift` at this baseline; null when none up to 26 weeks does. */
+export function windowFor(
+  p: NoiseProfile, baselineDays: number, lift: number, rule: { confidence: number; minLift: number }, power = PLAN_POWER,
+): number | null {
+  for (let w = 7; w <= MAX_SEARCH_WINDOW_DAYS; w++) if (powerAt(p, baselineDays, w, lift, rule) >= power) return w;
+  return null;
+}
+
+// ---------------------------------------------------------------- the plan
+
+/** Default baseline: the history there is before the start, whole weeks, at least one, at most 8 weeks. */
+export function defaultBaselineDays(historyDays: number): number {
+  return Math.min(MAX_DEFAULT_BASELINE_DAYS, Math.max(7, Math.floor(historyDays / 7) * 7));
+}
+
+/** The plan for one experiment (see ExperimentPlan). Pure. */
+export function planExperiment(input: PlanInput): ExperimentPlan {
+  const rule = { confidence: input.confidence, minLift: input.minLift };
+  const targetLift = input.targetLift ?? Math.max(DEFAULT_TARGET_LIFT, 2 * input.minLift);
+  const profile = noiseProfile(input.metric, input.observations, input.start);
+  const historyDays = profile?.historyDays ?? 0;
+  const baselineDays = input.baselineDays ?? defaultBaselineDays(historyDays);
+  const warnings: PlanWarning[] = [];
+  const base = {
+    metric: input.metric, windowDays: input.windowDays, baselineDays, historyDays, confidence: input.confidence,
+    minLift: input.minLift, targetLift,
+  };
+  if (!profile || !(profile.level > 0)) {
+    const message = !profile
+      ? `No data for ${input.metric} yet: the plan cannot say what this window can detect. Connect its source and collect for at least two weeks first.`
+      : `${input.metric} did not rise in the history (${profile.level.toFixed(2)} on average): a relative lift cannot be planned.`;
+    warnings.push({ code: 'no_data', message });
+    return {
+      ...base, expectedLevel: profile?.level ?? null, detectableLift: null, powerAtTarget: null, windowForTarget: null,
+      byWindow: [], assumed: true, summary: message, warnings,
+    };
+  }
+  if (historyDays < baselineDays) {
+    warnings.push({
+      code: 'short_history',
+      message: `Only ${historyDays} days of ${input.metric} history for a ${baselineDays}-day baseline: the verdict will rest on less than planned` +
+        (historyDays < 14 ? ', and only large effects can be detected.' : '.'),
+    });
+  }
+  const baselineForPower = Math.max(7, Math.min(baselineDays, Math.max(historyDays, 7)));
+  const detectable = detectableLift(profile, baselineForPower, input.windowDays, rule);
+  const powerAtTarget = powerAt(profile, baselineForPower, input.windowDays, targetLift, rule);
+  const windowForTarget = windowFor(profile, baselineForPower, targetLift, rule);
+  const byWindow = PLAN_WINDOWS.map((w) => ({
+    windowDays: w,
+    detectableLift: detectableLift(profile, baselineForPower, w, rule),
+    powerAtTarget: powerAt(profile, baselineForPower, w, targetLift, rule),
+  }));
+  if (powerAtTarget < PLAN_POWER) {
+    warnings.push({
+      code: 'underpowered',
+      message: `A ${input.windowDays}-day window has ${Math.round(powerAtTarget * 100)} % power for ${liftText(targetLift)}` +
+        (windowForTarget !== null ? `; ${windowForTarget} days would reach 80 %.` : '; no window up to 26 weeks reaches 80 %.'),
+    });
+  }
+  const plan: Omit<ExperimentPlan, 'summary'> = {
+    ...base, baselineDays: baselineForPower, expectedLevel: profile.level, detectableLift: detectable, powerAtTarget,
+    windowForTarget, byWindow, assumed: profile.assumed, warnings,
+  };
+  return { ...plan, summary: planSummary(plan) };
+}
+
+/** "+50 %" style. */
+export function liftText(lift: number): string {
+  return `+${Math.round(lift * 100)} %`;
+}
+
+function planSummary(p: Omit<ExperimentPlan, 'summary'>): string {
+  const unit = parseMetricKey(p.metric)?.definition.unit ?? '';
+  const shown = p.expectedLevel === null ? '' : unit.startsWith('fraction') ? `${(p.expectedLevel * 100).toFixed(1)} %` : `${p.expectedLevel.toFixed(p.expectedLevel < 10 ? 2 : 1)} ${unit}`;
+  const level = p.expectedLevel !== null ? ` (the metric ran at ${shown} over ${p.historyDays} days of history${p.assumed ? '; noise assumed, too little history to measure it' : ''})` : '';
+  const can = p.detectableLift !== null
+    ? `This ${p.windowDays}-day window on a ${p.baselineDays}-day baseline can detect ${liftText(p.detectableLift)} or more at 80 % power${level}.`
+    : `This ${p.windowDays}-day window cannot detect any plausible lift${level}.`;
+  const target = p.powerAtTarget !== null && p.powerAtTarget >= PLAN_POWER
+    ? ` It has ${Math.round(p.powerAtTarget * 100)} % power for ${liftText(p.targetLift)}.`
+    : p.windowForTarget !== null
+      ? ` To detect ${liftText(p.targetLift)} with 80 % power it needs ${p.windowForTarget} days` +
+        (p.windowForTarget > 42 ? ' (longer than the 42-day maximum: run it twice, or pick a bigger metric).' : '.')
+      : ` No window up to 26 weeks detects ${liftText(p.targetLift)} with 80 % power.`;
+  return can + target;
+}
