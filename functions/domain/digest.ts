@@ -10,6 +10,7 @@
 import * as z from 'zod';
 import { iceProduct, type Experiment } from './experiment';
 import { planLoop, rankBacklog, type LoopPlan } from './loop';
+import { markdownText, slackText, withoutControlChars } from './inert-text';
 import { effectText } from './research-log';
 import type { InterimReadout, Verdict } from './verdict';
 
@@ -304,7 +305,7 @@ function nudgeText(plan: LoopPlan, missing: number): string {
   const slots = (n: number) => `${n} more experiment${n === 1 ? '' : 's'}`;
   const starting = plan.toStart.length;
   switch (plan.state) {
-    case 'backlog_empty': return `The backlog is empty: add ideas (\`verdict backlog add\` or the add_to_backlog tool) so the loop can start ${slots(missing)}.`;
+    case 'backlog_empty': return `The backlog is empty: add ideas (verdict backlog add, or the add_to_backlog tool) so the loop can start ${slots(missing)}.`;
     case 'blocked': return `Every backlog item's metric is already under test. Add ideas on other metrics so the loop can start ${slots(missing)}.`;
     default: return starting >= missing
       ? `The loop starts ${slots(starting)} from the top of the backlog at its next run.`
@@ -348,14 +349,17 @@ function weekLabel(week: string, period: { start: string; end: string }, fmt: Da
 
 type DigestBody = Omit<Digest, 'markdown' | 'text'>;
 
-/** Markdown for one section (`## Title` and its list), as GET /digest and Discord show it. */
+/**
+ * Markdown for one section (`## Title` and its list), as GET /digest and Discord show it. Items are plain
+ * text (names, hypotheses, provider messages): every piece is escaped, so none renders as markup.
+ */
 export function sectionMarkdown(section: DigestSection): string {
-  const lines = [`## ${section.title}`, ''];
-  if (section.items.length === 0) lines.push(section.empty ?? '');
+  const lines = [`## ${markdownText(section.title)}`, ''];
+  if (section.items.length === 0) lines.push(markdownText(section.empty ?? ''));
   section.items.forEach((item, i) => {
     const marker = section.ordered ? `${i + 1}.` : '-';
-    lines.push(`${marker} **${mdEscape(item.label)}** — ${item.text}`);
-    for (const d of item.details) lines.push(`${' '.repeat(marker.length + 1)}${d}`);
+    lines.push(`${marker} **${markdownText(item.label)}** — ${markdownText(item.text)}`);
+    for (const d of item.details) lines.push(`${' '.repeat(marker.length + 1)}${markdownText(d)}`);
   });
   return lines.join('\n');
 }
@@ -368,12 +372,12 @@ const TEXT_WIDTH = 72;
 
 /** Plain text for one section: an upper-case heading and wrapped, indented items (reads well in mail). */
 export function sectionText(section: DigestSection): string {
-  const lines = [section.title.toUpperCase(), '-'.repeat(section.title.length)];
-  if (section.items.length === 0) lines.push(...wrap(section.empty ?? '', TEXT_WIDTH, '', ''));
+  const lines = [withoutControlChars(section.title).toUpperCase(), '-'.repeat(section.title.length)];
+  if (section.items.length === 0) lines.push(...wrap(withoutControlChars(section.empty ?? ''), TEXT_WIDTH, '', ''));
   section.items.forEach((item, i) => {
     const marker = section.ordered ? `${i + 1}. ` : '* ';
-    lines.push(...wrap(`${marker}${item.label}: ${stripMarkdown(item.text)}`, TEXT_WIDTH, '', ' '.repeat(marker.length)));
-    for (const d of item.details) lines.push(...wrap(stripMarkdown(d), TEXT_WIDTH, ' '.repeat(marker.length), ' '.repeat(marker.length)));
+    lines.push(...wrap(withoutControlChars(`${marker}${item.label}: ${item.text}`), TEXT_WIDTH, '', ' '.repeat(marker.length)));
+    for (const d of item.details) lines.push(...wrap(withoutControlChars(d), TEXT_WIDTH, ' '.repeat(marker.length), ' '.repeat(marker.length)));
   });
   return lines.join('\n');
 }
@@ -384,26 +388,35 @@ function renderText(d: DigestBody, label: string): string {
 }
 
 /**
- * The incoming-webhook body for `url`: Discord takes `content` (markdown, ≤ 2000 characters); Slack
- * and Slack-compatible hooks (Mattermost, Rocket.Chat, …) take `text` in Slack's mrkdwn.
+ * The incoming-webhook body for `url`: Discord takes `content` (markdown, ≤ 2000 characters) with
+ * `allowed_mentions: { parse: [] }` (no @everyone, role or user ping whatever the text says) and
+ * SUPPRESS_EMBEDS (flag 4: no link previews); Slack and Slack-compatible hooks (Mattermost,
+ * Rocket.Chat, …) take `text` in Slack's mrkdwn. Every piece of user text is escaped for its channel.
  */
-export function webhookPayload(url: string, digest: Pick<Digest, 'week' | 'sections' | 'markdown' | 'subject'>): Record<string, string> {
+export function webhookPayload(url: string, digest: Pick<Digest, 'week' | 'sections' | 'markdown' | 'subject'>): Record<string, unknown> {
   const host = safeHost(url);
   if (host === 'discord.com' || host === 'discordapp.com' || host.endsWith('.discord.com')) {
     const md = digest.markdown;
-    return { content: md.length <= 2000 ? md : `${md.slice(0, 1990).replace(/\n[^\n]*$/, '')}\n…` };
+    return {
+      content: md.length <= 2000 ? md : `${md.slice(0, 1990).replace(/\n[^\n]*$/, '')}\n…`,
+      allowed_mentions: { parse: [] },
+      flags: DISCORD_SUPPRESS_EMBEDS,
+    };
   }
   const sections = digest.sections.map((s) => {
-    const lines = [`*${slackEscape(s.title)}*`];
-    if (s.items.length === 0) lines.push(slackEscape(s.empty ?? ''));
+    const lines = [`*${slackText(s.title)}*`];
+    if (s.items.length === 0) lines.push(slackText(s.empty ?? ''));
     s.items.forEach((item, i) => {
-      lines.push(`${s.ordered ? `${i + 1}.` : '•'} *${slackEscape(item.label)}* — ${slackEscape(stripMarkdown(item.text))}`);
-      for (const d of item.details) lines.push(`      ${slackEscape(stripMarkdown(d))}`);
+      lines.push(`${s.ordered ? `${i + 1}.` : '•'} *${slackText(item.label)}* — ${slackText(item.text)}`);
+      for (const d of item.details) lines.push(`      ${slackText(d)}`);
     });
     return lines.join('\n');
   });
-  return { text: [`*${slackEscape(digest.subject)}*`, ...sections].join('\n\n') };
+  return { text: [`*${slackText(digest.subject)}*`, ...sections].join('\n\n'), unfurl_links: false, unfurl_media: false };
 }
+
+/** Discord message flag SUPPRESS_EMBEDS (1 << 2). */
+const DISCORD_SUPPRESS_EMBEDS = 4;
 
 function safeHost(url: string): string {
   try { return new URL(url).hostname.toLowerCase(); } catch { return ''; }
@@ -426,18 +439,6 @@ function wrap(s: string, width: number, firstIndent: string, restIndent: string)
   }
   if (started) out.push(line);
   return out;
-}
-
-function stripMarkdown(s: string): string {
-  return s.replace(/`([^`]*)`/g, '$1').replace(/\*\*([^*]*)\*\*/g, '$1');
-}
-
-function mdEscape(s: string): string {
-  return s.replace(/([\\`*_[\]])/g, '\\$1');
-}
-
-function slackEscape(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 function oneLine(s: string, max: number): string {

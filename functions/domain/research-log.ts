@@ -4,6 +4,7 @@
  * equivalent of autoresearch's results.tsv) or a markdown table.
  */
 import type { Experiment } from './experiment';
+import { markdownText, spreadsheetText } from './inert-text';
 import type { Decision, Interval, Verdict, VerdictReason } from './verdict';
 
 export interface ResearchLogRow {
@@ -72,34 +73,41 @@ export const TSV_COLUMNS = [
 
 /**
  * Tab-separated values with a header row: plain numbers (full precision, `.` decimal), empty cells for
- * unknown values, lift as a fraction, dates as ISO-8601. Tabs and newlines inside text become spaces.
+ * unknown values, lift as a fraction, dates as ISO-8601. Tabs and newlines inside text become spaces,
+ * and a text cell that a spreadsheet would run as a formula starts with `'` (OWASP CSV injection).
  */
 export function researchLogTsv(rows: readonly ResearchLogRow[]): string {
   const num = (n: number | null | undefined) => (n === null || n === undefined || !Number.isFinite(n) ? '' : String(n));
+  // Text columns are neutralised (a leading = + - @ gets a '); number columns are written by us and stay numbers.
+  const text = spreadsheetText;
   const lines = rows.map((r) => [
-    r.concludedAt, r.id, r.name, r.primaryMetric, r.window.start, r.window.end, num(r.baselineValue), num(r.windowValue), num(r.expectedValue),
+    text(r.concludedAt), text(r.id), text(r.name), text(r.primaryMetric), text(r.window.start), text(r.window.end),
+    num(r.baselineValue), num(r.windowValue), num(r.expectedValue),
     num(r.effect.absolute), num(r.effect.absoluteInterval?.lower), num(r.effect.absoluteInterval?.upper),
     num(r.effect.relative), num(r.effect.relativeInterval?.lower), num(r.effect.relativeInterval?.upper),
-    r.decision, r.reason, r.description,
-  ].map(tsvCell).join('\t'));
+    text(r.decision), text(r.reason), text(r.description),
+  ].join('\t'));
   return `${[TSV_COLUMNS.join('\t'), ...lines].join('\n')}\n`;
 }
 
-/** A GitHub-flavoured markdown table for notes and PRs: rounded numbers, lift in percent. */
+/**
+ * A GitHub-flavoured markdown table for notes and PRs: rounded numbers, lift in percent. User text
+ * (name, description) is escaped, so it renders as written: no HTML, links, mentions or extra cells.
+ */
 export function researchLogMarkdown(rows: readonly ResearchLogRow[]): string {
   const head = '| Concluded | Experiment | Metric | Window | Baseline → window (expected) | Effect (95 % interval) | Decision | Reason | Description |';
   const rule = '|---|---|---|---|---|---|---|---|---|';
   const body = rows.map((r) => `| ${[
     r.concludedAt.slice(0, 10),
-    `${r.name} (\`${r.id}\`)`,
+    `${markdownText(r.name)} (\`${r.id}\`)`,
     `\`${r.primaryMetric}\``,
     `${r.window.start.slice(0, 10)} → ${r.window.end.slice(0, 10)}`,
     `${round(r.baselineValue)} → ${round(r.windowValue)} (expected ${round(r.expectedValue)})${r.unit ? ` ${r.unit}` : ''}`,
     effectText(r),
     r.decision.toUpperCase(),
     r.reason.replace(/_/g, ' '),
-    r.description,
-  ].map(mdCell).join(' | ')} |`);
+    markdownText(r.description),
+  ].join(' | ')} |`);
   return `${[head, rule, ...body].join('\n')}\n`;
 }
 
@@ -136,12 +144,4 @@ function descending(a: string, b: string): number {
 function oneLine(s: string, max: number): string {
   const flat = s.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}
-
-function tsvCell(s: string): string {
-  return s.replace(/[\t\r\n]+/g, ' ');
-}
-
-function mdCell(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
 }

@@ -111,7 +111,7 @@ describe('buildDigest edge cases', () => {
 
   it('tells an empty backlog to get ideas, naming the tool and the command', () => {
     const digest = buildDigest(seededWeek({ backlog: [] }));
-    expect(section(digest, 'nudge')).toContain('The backlog is empty: add ideas (`verdict backlog add` or the add_to_backlog tool) so the loop can start 1 more experiment.');
+    expect(section(digest, 'nudge')).toContain('The backlog is empty: add ideas (verdict backlog add, or the add_to_backlog tool) so the loop can start 1 more experiment.');
   });
 
   it('flags a source whose collections stopped arriving, and reports healthy sources as such', () => {
@@ -130,8 +130,8 @@ describe('buildDigest edge cases', () => {
   });
 
   it('escapes markdown in experiment names', () => {
-    const digest = buildDigest(seededWeek({ running: [{ experiment: anExperiment({ name: 'Use *bold* hooks_v2', end: '2026-11-20T00:00:00.000Z' }) }] }));
-    expect(section(digest, 'running')).toContain('- **Use \\*bold\\* hooks\\_v2** — ');
+    const digest = buildDigest(seededWeek({ running: [{ experiment: anExperiment({ name: 'Use *bold* hooks_v2 and _this_', end: '2026-11-20T00:00:00.000Z' }) }] }));
+    expect(section(digest, 'running')).toContain('- **Use \\*bold\\* hooks_v2 and \\_this\\_** — ');
   });
 });
 
@@ -139,9 +139,9 @@ describe('webhookPayload', () => {
   const digest = buildDigest(seededWeek());
 
   it('gives Slack (and Slack-compatible hooks) mrkdwn text', () => {
-    const body = webhookPayload('https://hooks.slack.com/services/T000/B000/XXXX', digest);
+    const body = webhookPayload('https://hooks.slack.com/services/T000/B000/XXXX', digest) as { text: string };
 
-    expect(Object.keys(body)).toEqual(['text']);
+    expect(Object.keys(body)).toEqual(['text', 'unfurl_links', 'unfurl_media']);
     expect(body.text.split('\n').slice(0, 4)).toEqual([
       '*Verdict weekly digest 2026-W46: 2 verdicts, 2 running*',
       '',
@@ -151,10 +151,47 @@ describe('webhookPayload', () => {
   });
 
   it('gives Discord markdown content within its 2000-character limit', () => {
-    const body = webhookPayload('https://discord.com/api/webhooks/123/abc', digest);
+    const body = webhookPayload('https://discord.com/api/webhooks/123/abc', digest) as { content: string };
 
-    expect(Object.keys(body)).toEqual(['content']);
+    expect(Object.keys(body)).toEqual(['content', 'allowed_mentions', 'flags']);
     expect(body.content.length).toBeLessThanOrEqual(2000);
     expect(body.content.startsWith('# Verdict weekly digest — 2026-W46')).toBe(true);
+  });
+});
+
+describe('hostile text in the digest', () => {
+  const hostile = '@everyone <@&123> [verify](https://evil.example) <img src=x onerror=alert(1)> \u001b]52;c;cHduZWQ=\u0007';
+  const digest = buildDigest(seededWeek({
+    running: [{ experiment: anExperiment({ name: hostile, hypothesis: hostile, end: '2026-11-20T00:00:00.000Z' }) }],
+    backlog: [anExperiment({ status: 'backlog', name: hostile, hypothesis: `**${hostile}**` })],
+  }));
+
+  it('sends Discord no pings and no link previews, and escapes every piece of user text', () => {
+    const body = webhookPayload('https://discord.com/api/webhooks/123/abc', digest) as { content: string; allowed_mentions: unknown; flags: number };
+
+    expect(body.allowed_mentions).toEqual({ parse: [] });
+    expect(body.flags & 4).toBe(4);
+    expect(body.content).not.toMatch(/(^|[^\\])@everyone/);
+    expect(body.content).not.toMatch(/(^|[^\\])<@&123>/);
+    expect(body.content).not.toMatch(/(^|[^\\])\[verify\]\(/);
+    expect(body.content).not.toMatch(/(^|[^\\])<img/);
+    expect(body.content).toContain('\\@everyone \\<\\@\\&123\\> \\[verify\\](https://evil.example)');
+    expect(body.content).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+  });
+
+  it('gives Slack entities for < > & and breaks plain-text mentions and masked links', () => {
+    const body = webhookPayload('https://hooks.slack.com/services/T000/B000/XXXX', digest) as { text: string };
+
+    expect(body.text).not.toContain('<@&');
+    expect(body.text).not.toContain('<img');
+    expect(body.text).not.toMatch(/@everyone/);
+    expect(body.text).not.toContain('](');
+    expect(body.text).toContain('&lt;@\u2060&amp;123&gt;');
+    expect(body.text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+  });
+
+  it('keeps the plain-text rendering (email) free of terminal control sequences', () => {
+    expect(digest.text).toContain('@everyone <@&123> [verify](https://evil.example)');
+    expect(digest.text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
   });
 });

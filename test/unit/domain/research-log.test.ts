@@ -64,3 +64,37 @@ describe('ordering', () => {
     expect(researchLogRows([early, late]).map((r) => r.id)).toEqual(['exp_a', 'exp_z']);
   });
 });
+
+describe('hostile text in the research log', () => {
+  const hostile = (name: string, hypothesis: string) => ({
+    experiment: anExperiment({ id: 'exp_h', name, hypothesis, status: 'concluded', concludedAt: '2026-11-15T01:00:00.000Z' }),
+    verdict: aVerdict({ experimentId: 'exp_h', effect: { absolute: -2.5, relative: -0.2, absoluteInterval: { lower: -4, upper: -1 }, relativeInterval: { lower: -0.3, upper: -0.1 } } }),
+  });
+  const cells = (name: string, hypothesis: string) => {
+    const line = researchLogTsv(researchLogRows([hostile(name, hypothesis)])).trimEnd().split('\n')[1];
+    return Object.fromEntries(line.split('\t').map((v, i) => [TSV_COLUMNS[i], v]));
+  };
+
+  it.each([
+    ['=HYPERLINK("https://evil.example","click")'], ['+cmd|\' /C calc\'!A0'], ['-2+3'], ['@SUM(A1:A9)'], ['\t=1+1'], ['\r=1+1'], ['  =1+1'], ['\uff1d1+1'],
+  ])('starts the text cell %j with a quote so no spreadsheet evaluates it (OWASP)', (text) => {
+    const row = cells(text, text);
+    expect(row.name.startsWith("'")).toBe(true);
+    expect(row.description.startsWith("'")).toBe(true);
+  });
+
+  it('leaves negative numbers in numeric columns as numbers', () => {
+    const row = cells('=1+1', 'fine');
+    expect(row).toMatchObject({ effect: '-2.5', effect_low: '-4', effect_high: '-1', lift: '-0.2', lift_low: '-0.3', lift_high: '-0.1', description: 'fine' });
+    expect(Object.keys(row)).toHaveLength(TSV_COLUMNS.length);
+  });
+
+  it('escapes HTML, links, mentions and pipes in markdown so they render as written', () => {
+    const md = researchLogMarkdown(researchLogRows([hostile('<img src=x onerror=alert(1)> @everyone', '[verify](https://evil.example) | *x* `y`')]));
+    const row = md.trimEnd().split('\n')[2];
+    expect(row).toContain('\\<img src=x onerror=alert(1)\\> \\@everyone');
+    expect(row).toContain('\\[verify\\](https://evil.example) \\| \\*x\\* \\`y\\`');
+    expect(row).not.toMatch(/(^|[^\\])<img/);
+    expect(row.split(/(?<!\\)\|/)).toHaveLength(11);
+  });
+});
