@@ -2,8 +2,13 @@
  * The CLI's HTTP client for the Verdict API (local or deployed): bearer token, JSON in and out, the
  * error envelope turned into ApiError, and every POST sent with an Idempotency-Key so the one retry
  * after a dropped connection cannot act twice.
+ *
+ * Every string the server sends passes through here, so this is the one place the CLI makes it safe
+ * for a terminal: control characters (ESC of CSI/OSC 8/OSC 52 sequences, BEL, CR…) and bidi overrides
+ * are removed from text bodies, every string inside JSON bodies and error messages alike.
  */
 import { randomUUID } from 'node:crypto';
+import { withoutControlChars } from '../domain/inert-text';
 
 /** The API answered with an error (its envelope, or API Gateway's 401). */
 export class ApiError extends Error {
@@ -65,10 +70,10 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 
   return {
     baseUrl: options.baseUrl,
-    async get<T>(path: string) { return (await request('GET', path)).json() as Promise<T>; },
-    async getText(path: string) { return (await request('GET', path)).text(); },
-    async post<T>(path: string, body?: unknown) { return (await request('POST', path, body ?? {})).json() as Promise<T>; },
-    async patch<T>(path: string, body: unknown) { return (await request('PATCH', path, body)).json() as Promise<T>; },
+    async get<T>(path: string) { return terminalSafe(await (await request('GET', path)).json()) as T; },
+    async getText(path: string) { return withoutControlChars(await (await request('GET', path)).text()); },
+    async post<T>(path: string, body?: unknown) { return terminalSafe(await (await request('POST', path, body ?? {})).json()) as T; },
+    async patch<T>(path: string, body: unknown) { return terminalSafe(await (await request('PATCH', path, body)).json()) as T; },
     async delete(path: string) { await request('DELETE', path); },
   };
 }
@@ -77,10 +82,20 @@ async function toApiError(res: Response): Promise<ApiError> {
   const text = await res.text();
   let body: unknown;
   try { body = JSON.parse(text); } catch { body = undefined; }
-  const envelope = (body as { error?: { code?: string; message?: string; details?: unknown; requestId?: string } } | undefined)?.error;
-  if (envelope?.code) return new ApiError(res.status, envelope.code, envelope.message ?? res.statusText, envelope.details, envelope.requestId);
+  const envelope = (terminalSafe(body) as { error?: { code?: string; message?: string; details?: unknown; requestId?: string } } | undefined)?.error;
+  if (envelope?.code) return new ApiError(res.status, envelope.code, envelope.message ?? withoutControlChars(res.statusText), envelope.details, envelope.requestId);
   if (res.status === 401) return new ApiError(401, 'unauthorized', 'Missing or wrong API token');
-  return new ApiError(res.status, `http_${res.status}`, `The API answered ${res.status} ${res.statusText}`);
+  return new ApiError(res.status, `http_${res.status}`, `The API answered ${res.status} ${withoutControlChars(res.statusText)}`);
+}
+
+/** `value` with every string (keys included) stripped of terminal control characters. */
+export function terminalSafe(value: unknown): unknown {
+  if (typeof value === 'string') return withoutControlChars(value);
+  if (Array.isArray(value)) return value.map(terminalSafe);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [withoutControlChars(k), terminalSafe(v)]));
+  }
+  return value;
 }
 
 function describeFetchError(err: unknown): { text: string; retryable: boolean } {

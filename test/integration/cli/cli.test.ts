@@ -121,6 +121,19 @@ describe('verdict list and show', () => {
     expect(res.stdout).toMatch(/└─+window─+┘/);
   });
 
+  it('prints no terminal control sequence a hostile name or hypothesis carries (OSC 8, OSC 52, CSI)', async () => {
+    const hostile = 'Evil \u001b]8;;https://evil.example\u0007link\u001b]8;;\u0007 \u001b]52;c;cHduZWQ=\u0007 \u001b[2J\u001b[31mred\u009b1m \u202eoverride';
+    const id = (await call(runtime, 'POST', '/backlog', { body: { name: hostile, hypothesis: hostile, primaryMetric: 'x.follower_growth_rate' } })).body.id;
+
+    const [show, list] = await Promise.all([verdict(['show', id], { runtime }), verdict(['backlog', 'list'], { runtime })]);
+
+    for (const res of [show, list]) {
+      expect(res.code).toBe(0);
+      expect(res.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+    }
+    expect(show.stdout).toContain('Evil ]8;;https://evil.examplelink]8;; ]52;c;cHduZWQ= [2J[31mred1m override');
+  });
+
   it('exits 3 for an unknown experiment', async () => {
     const res = await verdict(['show', 'exp_nothere'], { runtime });
     expect(res.code).toBe(3);
