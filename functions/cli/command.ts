@@ -49,7 +49,7 @@ const COMMON: Record<string, OptionSpec> = {
 };
 
 export const CONNECTION_HELP = `Connection: --api URL and --token TOKEN, else VERDICT_API_URL / VERDICT_API_TOKEN, else the
-file \`verdict login\` wrote, else the local runtime (http://127.0.0.1:8787, token from ./.verdict).`;
+file \`verdict login\` wrote, else the running \`verdict start\` (also --demo), found through ./.verdict.`;
 
 export function defineCommand(spec: CommandSpec, run: (ctx: CommandContext) => Promise<number | void>): Command {
   return async (argv, io) => {

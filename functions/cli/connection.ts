@@ -4,13 +4,15 @@
  *   2. VERDICT_API_URL / VERDICT_API_TOKEN
  *   3. the file `verdict login` writes: $VERDICT_CLI_CONFIG, else $XDG_CONFIG_HOME/verdict/config.json
  *      (default ~/.config/verdict/config.json), mode 0600
- *   4. the local runtime: http://127.0.0.1:$PORT (8787) with the token `verdict start` keeps in
- *      $VERDICT_DATA_DIR/api-token (default ./.verdict/api-token)
+ *   4. the local runtime: the URL and token file a running `verdict start` (also --demo, --port) notes
+ *      in $VERDICT_DATA_DIR/runtime.json (default ./.verdict); without a note http://127.0.0.1:$PORT
+ *      (8787) with the token in $VERDICT_DATA_DIR/api-token
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import * as z from 'zod';
+import { readRuntimeNote } from '../local/runtime-file';
 
 const SavedConnectionSchema = z.object({ api: z.url(), token: z.string().min(1) });
 export type SavedConnection = z.infer<typeof SavedConnectionSchema>;
@@ -50,14 +52,17 @@ export function saveConnection(connection: SavedConnection, env: NodeJS.ProcessE
 
 export function resolveConnection(flags: { api?: string; token?: string }, env: NodeJS.ProcessEnv): Connection {
   const saved = readSavedConnection(env);
+  const dataDir = resolve(env.VERDICT_DATA_DIR ?? '.verdict');
+  const local = () => readRuntimeNote(dataDir);
   const localToken = () => {
-    const file = join(resolve(env.VERDICT_DATA_DIR ?? '.verdict'), 'api-token');
-    return existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined;
+    const note = local();
+    const file = note ? note.tokenFile : join(dataDir, 'api-token');
+    return file && existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined;
   };
   const [api, origin]: [string, Connection['origin']] = flags.api ? [flags.api, 'flag']
     : env.VERDICT_API_URL ? [env.VERDICT_API_URL, 'env']
     : saved ? [saved.api, 'config']
-    : [`http://127.0.0.1:${env.PORT ?? 8787}`, 'local'];
+    : [env.PORT ? `http://127.0.0.1:${env.PORT}` : local()?.url ?? 'http://127.0.0.1:8787', 'local'];
   const base = api.replace(/\/+$/, '');
   // A saved token goes only to the API it was saved for.
   const token = flags.token ?? env.VERDICT_API_TOKEN

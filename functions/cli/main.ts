@@ -55,7 +55,7 @@ Running the loop:
   mcp              serve the loop as MCP tools on stdio, for desktop agents
 
 Connection: --api URL and --token TOKEN, or VERDICT_API_URL / VERDICT_API_TOKEN, or the file
-'verdict login' writes; otherwise the local runtime (http://127.0.0.1:8787, token in ./.verdict).
+'verdict login' writes; otherwise the running 'verdict start' (also --demo), found through ./.verdict.
 Output: aligned tables for people, --json for scripts; colours only on a terminal (NO_COLOR turns them off).
 
 ${EXIT_CODES_HELP}

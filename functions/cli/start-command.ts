@@ -6,6 +6,7 @@ import Table from 'cli-table3';
 import { readAppConfigFile } from '../shared/app-config';
 import { seedDemo } from '../local/demo';
 import { startLocalRuntime } from '../local/runtime';
+import { removeRuntimeNote, writeRuntimeNote } from '../local/runtime-file';
 import { defaultStores } from '../handlers/wiring';
 import type { CliIo } from './io';
 
@@ -17,7 +18,8 @@ and the collectors and scorer on their schedules.
   --demo           seed ten weeks of demo data and four experiments, score them, print the verdicts
                    (in DIR/demo, a fresh database each time, apart from your real data)
   --port N         listen on port N (default: $PORT or 8787)
-  --data-dir DIR   where data and the API token live (default: $VERDICT_DATA_DIR or ./.verdict)
+  --data-dir DIR   where data and the API token live (default: $VERDICT_DATA_DIR or ./.verdict);
+                   the other commands find this runtime through DIR/runtime.json while it runs
   --no-schedule    do not run the collectors and scorer on their schedules
   --exit           with --demo: print the verdicts and exit instead of serving
 
@@ -43,10 +45,14 @@ export async function startCommand(argv: string[], io: CliIo): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) { io.stderr.write(`Invalid port: ${values.port ?? process.env.PORT}\n`); return 2; }
 
   const runtime = await startLocalRuntime({
-    config, dataDir, port, schedule: !values['no-schedule'],
+    config, dataDir, tokenDir: baseDir, port, schedule: !values['no-schedule'],
     log: { info: (m) => io.stdout.write(`${m}\n`), warn: (m) => io.stderr.write(`${m}\n`) },
   });
-  io.stdout.write(`Verdict is running locally.\n  API:       ${runtime.url}\n  Dashboard: ${runtime.url}/\n  Token:     ${runtime.token}${runtime.tokenOrigin === 'generated' ? '   (generated; saved in ' + dataDir + '/api-token)' : ''}\n  Data:      ${dataDir}\n\n  curl -H "Authorization: Bearer ${runtime.token}" ${runtime.url}/experiments\n\n`);
+  // The other commands (in another terminal, same working directory) read this note to find us.
+  writeRuntimeNote(baseDir, { url: runtime.url, pid: process.pid, ...(runtime.tokenFile && { tokenFile: runtime.tokenFile }), dataDir, demo: values.demo });
+  const close = async () => { removeRuntimeNote(baseDir); await runtime.close(); };
+  const tokenNote = runtime.tokenOrigin === 'env' ? '   (from VERDICT_API_TOKEN)' : `   (${runtime.tokenOrigin === 'generated' ? 'generated; ' : ''}saved in ${runtime.tokenFile})`;
+  io.stdout.write(`Verdict is running locally.\n  API:       ${runtime.url}\n  Dashboard: ${runtime.url}/\n  Token:     ${runtime.token}${tokenNote}\n  Data:      ${dataDir}\n\n  curl -H "Authorization: Bearer ${runtime.token}" ${runtime.url}/experiments\n\n`);
 
   if (values.demo) {
     io.stdout.write('Seeding demo data and scoring…\n');
@@ -62,11 +68,11 @@ export async function startCommand(argv: string[], io: CliIo): Promise<number> {
       table.push([e.name, e.primaryMetric, `${e.start!.slice(0, 10)} → ${e.end!.slice(0, 10)}`, v ? v.decision.toUpperCase() : 'running', v ? v.summary : `ends ${e.end!.slice(0, 10)}`]);
     }
     io.stdout.write(`${result.observations} observations, ${result.scoring.scored.length} verdicts recorded.\n${table.toString()}\n`);
-    if (values.exit) { await runtime.close(); return 0; }
+    if (values.exit) { await close(); return 0; }
   }
   io.stdout.write('Press Ctrl-C to stop.\n');
   await new Promise<void>((done) => {
-    const stop = () => { void runtime.close().then(done); };
+    const stop = () => { void close().then(done); };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });

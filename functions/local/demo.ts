@@ -11,7 +11,26 @@ import type { ObservationStore } from '../store/observation-store';
 
 const DAY = 86_400_000;
 
-/** Deterministic PRNG (mulberry32) so the demo tells the same story on every machine. */
+/**
+ * The demo's calendar is pinned to this Monday and moves only in whole weeks: on any day the demo's
+ * "today" is the latest anchor + 7·k not after today, so weekdays fall where they fell on the anchor and
+ * every number (the README's, the screenshot's) comes out the same; only the dates move, by weeks.
+ */
+export const DEMO_ANCHOR = Date.UTC(2026, 10, 30);
+
+/**
+ * The random seed of each series, pinned. Seed 7 tells a typical story: the thread's true +80 % lift is
+ * estimated at +88 % (KEEP) and the replies' true 0 % at −5 % (DISCARD).
+ */
+const DEMO_SEEDS = { x: 7, newsletter: 4242 };
+
+/** The demo's "today" (midnight UTC) for a real `now`: the anchor moved by whole weeks, at most 6 days back. */
+export function demoToday(now: Date): number {
+  const today = Math.floor(now.getTime() / DAY) * DAY;
+  return DEMO_ANCHOR + Math.floor((today - DEMO_ANCHOR) / (7 * DAY)) * 7 * DAY;
+}
+
+/** Deterministic PRNG (mulberry32) with a pinned seed per series, so the demo tells the same story on every machine. */
 function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
@@ -58,8 +77,7 @@ function snapshots(metric: 'x.followers' | 'newsletter.subscribers', source: str
 export interface DemoResult { experiments: Experiment[]; observations: number; scoring: ScoreRunResult }
 
 export async function seedDemo(stores: { experiments: ExperimentStore; observations: ObservationStore }, now: Date, log = { info: () => {}, warn: () => {} }): Promise<DemoResult> {
-  const rand = prng(42);
-  const today = Math.floor(now.getTime() / DAY) * DAY;
+  const today = demoToday(now);
   const experiments = PLANS.map((p) =>
     newExperiment(
       CreateExperimentSchema.parse({ name: p.name, hypothesis: p.hypothesis, primaryMetric: p.primaryMetric, start: new Date(today - p.startDaysAgo * DAY).toISOString(), durationDays: p.durationDays }),
@@ -74,8 +92,9 @@ export async function seedDemo(stores: { experiments: ExperimentStore; observati
   const weekday = (t: number) => [0.7, 1.1, 1.15, 1.1, 1.05, 1, 0.8][new Date(t).getUTCDay()];
   const from = today - 70 * DAY;
   const observations = [
-    ...snapshots('x.followers', 'x', from, now.getTime(), 1840, (t) => (9 + (3 * (t - from)) / (70 * DAY)) * weekday(t) * liftAt('x.follower_growth_rate', t), rand),
-    ...snapshots('newsletter.subscribers', 'beehiiv', from, now.getTime(), 612, (t) => 4 * liftAt('newsletter.subscriber_growth_rate', t), rand),
+    // One random stream per series: the history up to the demo's today is the same however far now is past it.
+    ...snapshots('x.followers', 'x', from, now.getTime(), 1840, (t) => (9 + (3 * (t - from)) / (70 * DAY)) * weekday(t) * liftAt('x.follower_growth_rate', t), prng(DEMO_SEEDS.x)),
+    ...snapshots('newsletter.subscribers', 'beehiiv', from, now.getTime(), 612, (t) => 4 * liftAt('newsletter.subscriber_growth_rate', t), prng(DEMO_SEEDS.newsletter)),
   ].map((o) => ObservationSchema.parse(o));
   await stores.observations.putMany(observations);
   for (const e of experiments) await stores.experiments.create(e);

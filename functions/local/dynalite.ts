@@ -31,14 +31,26 @@ export async function startDynalite(options: { path?: string; port?: number } = 
   };
 }
 
-/** Creates the table from the shared definition unless it exists already. */
+/**
+ * Creates the table from the shared definition unless it exists already, and waits until it is ACTIVE:
+ * dynalite answers "Requested resource not found" to writes on a CREATING table, which a loaded machine
+ * otherwise hits with the first write (the demo's seeding did).
+ */
 export async function ensureTable(endpoint: string, tableName: string): Promise<void> {
   const client = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
-  } catch (err) {
-    if ((err as Error).name !== 'ResourceNotFoundException') throw err;
-    await client.send(new CreateTableCommand(createTableInput(tableName)));
+    try {
+      await client.send(new DescribeTableCommand({ TableName: tableName }));
+    } catch (err) {
+      if ((err as Error).name !== 'ResourceNotFoundException') throw err;
+      await client.send(new CreateTableCommand(createTableInput(tableName)));
+    }
+    for (let attempt = 0; ; attempt++) {
+      const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+      if (Table?.TableStatus === 'ACTIVE') break;
+      if (attempt >= 200) throw new Error(`Table ${tableName} is still ${Table?.TableStatus} after 10 s`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
   } finally {
     client.destroy();
   }

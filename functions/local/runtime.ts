@@ -33,6 +33,8 @@ export interface LocalRuntimeOptions {
   config: AppConfig;
   /** Where data and the generated token live; undefined = in memory (tests). */
   dataDir?: string;
+  /** Where the generated token lives, if not in dataDir (the demo shares the real data's token). */
+  tokenDir?: string;
   port?: number;
   /** Start the scheduler (default true). */
   schedule?: boolean;
@@ -44,6 +46,8 @@ export interface LocalRuntime {
   url: string;
   token: string;
   tokenOrigin: 'env' | 'file' | 'generated';
+  /** The file holding the token; undefined when it came from VERDICT_API_TOKEN or the tests' default. */
+  tokenFile?: string;
   dynamoEndpoint: string;
   tableName: string;
   scheduler?: LocalScheduler;
@@ -60,7 +64,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const envFile = join(process.cwd(), '.env');
   if (env === process.env && existsSync(envFile)) process.loadEnvFile(envFile);
 
-  const { token, origin } = options.dataDir ? localApiToken(options.dataDir, env) : { token: env.VERDICT_API_TOKEN ?? 'local-test-token-0123456789', origin: 'env' as const };
+  const tokenDir = options.tokenDir ?? options.dataDir;
+  const { token, origin } = tokenDir ? localApiToken(tokenDir, env) : { token: env.VERDICT_API_TOKEN ?? 'local-test-token-0123456789', origin: 'env' as const };
   const dynamo = await startDynalite({ path: options.dataDir ? join(options.dataDir, 'db') : undefined });
   await ensureTable(dynamo.endpoint, LOCAL_TABLE_NAME);
 
@@ -102,6 +107,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     url: http.url,
     token,
     tokenOrigin: origin,
+    ...(tokenDir && origin !== 'env' && { tokenFile: join(tokenDir, 'api-token') }),
     dynamoEndpoint: dynamo.endpoint,
     tableName: LOCAL_TABLE_NAME,
     scheduler,

@@ -89,6 +89,12 @@ describe('Idempotency-Key', () => {
     expect(res.status).toBe(400);
     expect(res.body.error.details.issues[0].path).toBe('Idempotency-Key');
   });
+
+  it('rejects an empty key with 400 instead of creating without idempotency', async () => {
+    const res = await call(runtime, 'POST', '/experiments', { body: aCreateRequest(), headers: { 'idempotency-key': '' } });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.issues[0].path).toBe('Idempotency-Key');
+  });
 });
 
 describe('GET /experiments', () => {
