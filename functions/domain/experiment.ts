@@ -139,6 +139,8 @@ export const UpdateExperimentSchema = z
     durationDays: z.number().int().min(MIN_WINDOW_DAYS).max(MAX_WINDOW_DAYS).optional(),
     /** What the team learned, added after the verdict (markdown welcome). */
     learnings: z.string().trim().max(10_000).optional(),
+    /** The version you read (GET): the change is refused with a 409 if the experiment changed since. */
+    version: z.number().int().positive().optional(),
   })
   .refine((u) => Object.keys(u).length > 0, { message: 'Give at least one field to change' });
 export type ExperimentUpdate = z.output<typeof UpdateExperimentSchema>;
@@ -171,6 +173,8 @@ export interface Experiment {
   concludedAt?: string;
   abandonedAt?: string;
   abandonReason?: string;
+  /** Set by the store: 1 when created, +1 on every write; every write is conditional on the version read. */
+  version?: number;
 }
 
 export const DEFAULT_DECISION: DecisionRule = { minLift: 0, confidence: 0.95 };
@@ -318,7 +322,8 @@ const EDITABLE_BEFORE_START: readonly (keyof ExperimentUpdate)[] = [
  * learnings only; running: nothing (its window and metric are fixed — abandon it instead).
  */
 export function updateExperiment(e: Experiment, update: ExperimentUpdate, now: Date): LifecycleOutcome {
-  const fields = Object.keys(update) as (keyof ExperimentUpdate)[];
+  // `version` is the caller's precondition (checked by the route), not a field to change.
+  const fields = (Object.keys(update) as (keyof ExperimentUpdate)[]).filter((f) => f !== 'version');
   const nowIso = now.toISOString();
   if (e.status === 'running') {
     return { kind: 'conflict', reason: `Cannot change ${e.id} while it is running: its window and metric are fixed; abandon it and create a new one` };
@@ -405,6 +410,7 @@ export const ExperimentRecordSchema = z.object({
   concludedAt: isoString.optional(),
   abandonedAt: isoString.optional(),
   abandonReason: z.string().optional(),
+  version: z.number().int().describe('1 when created, +1 on every change; send it back in PATCH to refuse a change based on a stale read').optional(),
 });
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

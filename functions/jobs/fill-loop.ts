@@ -34,7 +34,7 @@ export async function fillLoop(now: Date, deps: FillLoopDeps): Promise<FillLoopR
   const promoted: string[] = [];
   for (const planned of await deps.experiments.listAll('planned')) {
     const running = promoteIfStarted(planned, now);
-    if (running && (await replaceIfUnchanged(running, 'planned', deps))) {
+    if (running && (await replaceIfUnchanged(running, planned, deps))) {
       promoted.push(running.id);
       await deps.events.publish(experimentStarted(running));
     }
@@ -46,7 +46,7 @@ export async function fillLoop(now: Date, deps: FillLoopDeps): Promise<FillLoopR
   for (const item of plan.toStart) {
     const outcome = startExperiment(item, now, { by: 'loop' });
     if (outcome.kind !== 'ok') continue;
-    if (await replaceIfUnchanged(outcome.experiment, 'backlog', deps)) {
+    if (await replaceIfUnchanged(outcome.experiment, item, deps)) {
       started.push(item.id);
       deps.log.info('experiment started from the backlog', { experimentId: item.id, primaryMetric: item.primaryMetric, end: outcome.experiment.end });
       await deps.events.publish(experimentStarted(outcome.experiment));
@@ -63,10 +63,13 @@ export async function fillLoop(now: Date, deps: FillLoopDeps): Promise<FillLoopR
   return { promoted, started, running: after.running, target: deps.target, state: after.state, message: after.message };
 }
 
-/** Stores a transition unless a concurrent run or user changed the experiment first (then skips it). */
-async function replaceIfUnchanged(next: Experiment, expected: Experiment['status'], deps: Pick<FillLoopDeps, 'experiments' | 'log'>): Promise<boolean> {
+/**
+ * Stores a transition decided from `read` unless a concurrent run or user changed the experiment since
+ * (its version moved on): then it is skipped, and the next fill decides again from what is stored.
+ */
+async function replaceIfUnchanged(next: Experiment, read: Experiment, deps: Pick<FillLoopDeps, 'experiments' | 'log'>): Promise<boolean> {
   try {
-    await deps.experiments.replace(next, expected);
+    await deps.experiments.replace(next, read);
     return true;
   } catch (err) {
     if (!(err instanceof ConflictError)) throw err;

@@ -1,9 +1,13 @@
 /**
  * Experiments and their verdicts. Every read is a GetItem or a Query on an index — never a Scan.
- * A verdict is recorded at most once (conditional put), then the experiment moves to `concluded`.
+ * Every write of an experiment is conditional on the version it was decided from (optimistic
+ * concurrency: `version` is 1 when created and +1 on every write), so a concurrent change is never
+ * silently overwritten. A verdict is recorded at most once (conditional put), then the experiment
+ * moves to `concluded`; the scorer first claims the experiment item itself, which is what makes an
+ * abandon and a verdict exclude each other without a transaction (see recordFirstVerdict).
  */
 import {
-  BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient,
+  BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { Experiment, ExperimentStatus } from '../domain/experiment';
 import type { Verdict } from '../domain/verdict';
@@ -18,6 +22,41 @@ export interface ListOptions {
   metric?: string;
   limit?: number;
   cursor?: string;
+}
+
+/** Why a conditional write of an experiment was refused. */
+export type ExperimentConflictReason =
+  /** It changed since it was read: read it again and decide again. */
+  | 'version_conflict'
+  /** The scorer is recording its verdict: nothing but the conclusion may be written. */
+  | 'verdict_pending'
+  /** It was deleted since it was read. */
+  | 'deleted';
+
+/** A conditional write of an experiment lost to a concurrent change; `details` names the current version. */
+export class ExperimentChangedError extends ConflictError {
+  constructor(
+    readonly experimentId: string,
+    readonly reason: ExperimentConflictReason,
+    readonly current: { version?: number; status?: ExperimentStatus },
+  ) {
+    super(changedMessage(experimentId, reason, current), { reason, currentVersion: current.version ?? null, status: current.status ?? null });
+  }
+}
+
+function changedMessage(id: string, reason: ExperimentConflictReason, current: { version?: number; status?: ExperimentStatus }): string {
+  if (reason === 'deleted') return `Experiment ${id} was deleted meanwhile`;
+  if (reason === 'verdict_pending') return `Experiment ${id} is being scored: its verdict is being recorded (version ${current.version ?? 0}, ${current.status}); it can no longer be changed or abandoned`;
+  return `Experiment ${id} changed meanwhile: it is now at version ${current.version ?? 0} (${current.status}); read it again and re-apply the change`;
+}
+
+/** Set on the experiment item while the scorer records its verdict (ISO time of the claim); never returned. */
+const SCORING_CLAIM = 'scoringSince';
+
+function experimentOf(item: Record<string, unknown>): Experiment {
+  const { [SCORING_CLAIM]: claim, ...rest } = item;
+  void claim;
+  return withoutKeys<Experiment>(rest);
 }
 
 export class ExperimentStore {
@@ -36,42 +75,51 @@ export class ExperimentStore {
     };
   }
 
-  /** Stores a new experiment; fails with ConflictError if the id exists. */
+  /** Stores a new experiment at version 1; fails with ConflictError if the id exists. */
   async create(e: Experiment): Promise<Experiment> {
+    const created: Experiment = { ...e, version: 1 };
     try {
-      await this.db.send(new PutCommand({ TableName: this.tableName, Item: this.item(e), ConditionExpression: 'attribute_not_exists(pk)' }));
+      await this.db.send(new PutCommand({ TableName: this.tableName, Item: this.item(created), ConditionExpression: 'attribute_not_exists(pk)' }));
     } catch (err) {
       if ((err as Error).name === 'ConditionalCheckFailedException') throw new ConflictError(`Experiment ${e.id} already exists`);
       throw err;
     }
-    return e;
+    return created;
   }
 
   /**
-   * Replaces a stored experiment, on the condition that it is still in `expectedStatus` — so two
-   * concurrent transitions cannot both win.
+   * Replaces a stored experiment with `next`, decided from `read`, on the condition that the stored one
+   * is still the version `read` was — so a concurrent change is never silently overwritten — and that the
+   * scorer is not recording its verdict. Returns `next` at its new version; ExperimentChangedError
+   * (a 409 naming the current version) when the condition fails.
    */
-  async replace(e: Experiment, expectedStatus: ExperimentStatus): Promise<Experiment> {
+  async replace(next: Experiment, read: Experiment): Promise<Experiment> {
+    const stored: Experiment = { ...next, version: (read.version ?? 0) + 1 };
     try {
       await this.db.send(new PutCommand({
         TableName: this.tableName,
-        Item: this.item(e),
-        ConditionExpression: 'attribute_exists(pk) AND #status = :expected',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':expected': expectedStatus },
+        Item: this.item(stored),
+        ConditionExpression: `attribute_exists(pk) AND ${read.version === undefined ? 'attribute_not_exists(version)' : 'version = :read'} AND attribute_not_exists(${SCORING_CLAIM})`,
+        ...(read.version !== undefined && { ExpressionAttributeValues: { ':read': read.version } }),
       }));
     } catch (err) {
-      if ((err as Error).name === 'ConditionalCheckFailedException') {
-        throw new ConflictError(`Experiment ${e.id} is no longer ${expectedStatus}`);
-      }
+      if ((err as Error).name === 'ConditionalCheckFailedException') throw await this.changedError(next.id);
       throw err;
     }
-    return e;
+    return stored;
+  }
+
+  /** Why a conditional write of `id` failed, from a strongly consistent read of what is stored now. */
+  private async changedError(id: string): Promise<ExperimentChangedError> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.experiment(id), ConsistentRead: true }));
+    if (!out.Item) return new ExperimentChangedError(id, 'deleted', {});
+    const current = { version: out.Item.version as number | undefined, status: out.Item.status as ExperimentStatus };
+    return new ExperimentChangedError(id, out.Item[SCORING_CLAIM] !== undefined ? 'verdict_pending' : 'version_conflict', current);
   }
 
   async get(id: string): Promise<Experiment | undefined> {
     const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.experiment(id) }));
-    return out.Item ? withoutKeys<Experiment>(out.Item) : undefined;
+    return out.Item ? experimentOf(out.Item) : undefined;
   }
 
   /**
@@ -132,7 +180,7 @@ export class ExperimentStore {
     const last = items[items.length - 1];
     const cursorKey = more && last ? { pk: last.pk, sk: last.sk, [pkName]: last[pkName], [skName]: last[skName] } : undefined;
     return {
-      items: items.map((i) => withoutKeys<Experiment>(i)),
+      items: items.map(experimentOf),
       ...(cursorKey && { nextCursor: encodeCursor(cursorKey as Record<string, string>, index) }),
     };
   }
@@ -161,7 +209,7 @@ export class ExperimentStore {
         ExpressionAttributeValues: { ':pk': `STATUS#${status}`, ':since': new Date(since).toISOString() },
         ExclusiveStartKey,
       }));
-      out.push(...(page.Items ?? []).map((i) => withoutKeys<Experiment>(i)));
+      out.push(...(page.Items ?? []).map(experimentOf));
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
     return out;
@@ -181,7 +229,7 @@ export class ExperimentStore {
           ExpressionAttributeValues: { ':pk': `STATUS#${status}`, ':upTo': upTo },
           ExclusiveStartKey,
         }));
-        due.push(...(out.Items ?? []).map((i) => withoutKeys<Experiment>(i)));
+        due.push(...(out.Items ?? []).map(experimentOf));
         ExclusiveStartKey = out.LastEvaluatedKey;
       } while (ExclusiveStartKey && due.length < limit);
     }
@@ -189,15 +237,33 @@ export class ExperimentStore {
   }
 
   /**
-   * Records the first verdict of an experiment and concludes it. The conditional put of the current
-   * verdict is the exactly-once guard (DynamoDB and dynalite alike; no transactions needed): whoever wins
-   * it then writes the history entry and the conclusion. If a run died after winning, the next run finds
-   * the verdict, completes the same steps idempotently and returns false — never a second verdict.
-   * An experiment abandoned meanwhile gets no verdict (false).
+   * Records the first verdict of an experiment and concludes it; true when this call recorded it.
+   *
+   * Abandon and verdict exclude each other on the experiment item alone (dynalite has no transactions,
+   * and none is needed): the scorer first claims the item — a conditional update that holds only while it
+   * is planned or running, sets the claim and bumps the version. An abandon is a write conditional on the
+   * version it read and on there being no claim. So whichever lands first wins: an abandoned experiment
+   * refuses the claim (no verdict, false), and a claimed one refuses the abandon (409 verdict_pending).
+   * Then the conditional put of the current verdict is the exactly-once guard: whoever wins it writes the
+   * history entry and the conclusion (which removes the claim). If a run died after claiming or after
+   * winning, the next run finds the claim or the verdict and completes the same steps idempotently.
    */
   async recordFirstVerdict(experiment: Experiment, verdict: Verdict): Promise<boolean> {
-    // An experiment abandoned since the scorer listed it is never scored.
-    if ((await this.get(experiment.id))?.status === 'abandoned') return false;
+    try {
+      await this.db.send(new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.experiment(experiment.id),
+        UpdateExpression: `SET ${SCORING_CLAIM} = if_not_exists(${SCORING_CLAIM}, :claimedAt), version = if_not_exists(version, :zero) + :one`,
+        ConditionExpression: '#status IN (:running, :planned)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':claimedAt': verdict.scoredAt, ':zero': 0, ':one': 1, ':running': 'running', ':planned': 'planned' },
+      }));
+    } catch (err) {
+      if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
+      // Abandoned or deleted meanwhile: never scored. Concluded: a concurrent run recorded it.
+      const current = await this.get(experiment.id);
+      if (current?.status !== 'concluded') return false;
+    }
     let won = true;
     try {
       await this.db.send(new PutCommand({
@@ -212,16 +278,31 @@ export class ExperimentStore {
     const recorded = won ? verdict : await this.getVerdict(experiment.id);
     if (!recorded) return false;
     await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.verdictHistory(experiment.id, recorded.scoredAt), type: 'verdict', ...recorded } }));
-    const current = won ? experiment : await this.get(experiment.id);
-    if (current && (current.status === 'running' || current.status === 'planned')) {
-      const concluded: Experiment = { ...current, status: 'concluded', concludedAt: recorded.scoredAt, updatedAt: recorded.scoredAt };
+    await this.conclude(experiment.id, recorded.scoredAt);
+    return won;
+  }
+
+  /** planned/running (claimed) → concluded, removing the claim; a no-op when a concurrent run did it first. */
+  private async conclude(id: string, concludedAt: string): Promise<void> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.experiment(id), ConsistentRead: true }));
+      if (!out.Item) return;
+      const current = experimentOf(out.Item);
+      if (current.status !== 'running' && current.status !== 'planned') return;
+      const concluded: Experiment = { ...current, status: 'concluded', concludedAt, updatedAt: concludedAt, version: (current.version ?? 0) + 1 };
       try {
-        await this.replace(concluded, current.status);
+        await this.db.send(new PutCommand({
+          TableName: this.tableName,
+          Item: this.item(concluded),
+          ConditionExpression: current.version === undefined ? 'attribute_not_exists(version)' : 'version = :read',
+          ...(current.version !== undefined && { ExpressionAttributeValues: { ':read': current.version } }),
+        }));
+        return;
       } catch (err) {
-        if (!(err instanceof ConflictError)) throw err; // a concurrent run concluded it first
+        if ((err as Error).name !== 'ConditionalCheckFailedException') throw err; // else re-read and try again
       }
     }
-    return won;
+    throw new ConflictError(`Experiment ${id} kept changing while its verdict was recorded; the next scorer run concludes it`);
   }
 
   /** Replaces the current verdict after an explicit rescore, keeping every earlier one in the history. */

@@ -15,6 +15,7 @@ import { interimFor, rescoreExperiment } from '../../jobs/score-due';
 import { jsonBody, type ApiRequest } from '../http';
 import type { Route } from '../router';
 import type { ResolvedApiServices } from '../services';
+import { ExperimentChangedError } from '../../store/experiment-store';
 
 export const ListQuerySchema = z.strictObject({
   status: z.enum(EXPERIMENT_STATUSES).optional().describe('Only experiments in this status'),
@@ -45,11 +46,35 @@ export function acceptOutcome(outcome: LifecycleOutcome, current: Experiment): E
   return outcome.experiment;
 }
 
-/** Stores a transition from `current`, announcing the start when the experiment began running. */
+/** Stores a transition from `current` (conditional on its version), announcing the start when the experiment began running. */
 async function store(next: Experiment, current: Experiment, s: ResolvedApiServices): Promise<Experiment> {
-  await s.experiments.replace(next, current.status);
-  if (next.status === 'running' && current.status !== 'running') await s.events.publish(experimentStarted(next));
-  return next;
+  const stored = await s.experiments.replace(next, current);
+  if (next.status === 'running' && current.status !== 'running') await s.events.publish(experimentStarted(stored));
+  return stored;
+}
+
+/** How often a change is re-read and re-decided after losing to a concurrent one before it answers 409. */
+const CHANGE_ATTEMPTS = 5;
+
+/**
+ * Read, decide, write conditional on the version read. Losing to a concurrent change re-runs the whole
+ * read-decide-write (the decision may now differ, e.g. a 409 from the lifecycle rules); with
+ * `expectedVersion` (the caller's own read) a changed experiment is a 409 naming the current version.
+ */
+async function change(req: ApiRequest, s: ResolvedApiServices, decide: (current: Experiment) => LifecycleOutcome, expectedVersion?: number): Promise<Experiment> {
+  for (let attempt = 1; ; attempt++) {
+    const current = await loadExperiment(req, s);
+    if (expectedVersion !== undefined && (current.version ?? 0) !== expectedVersion) {
+      throw new ExperimentChangedError(current.id, 'version_conflict', { version: current.version ?? 0, status: current.status });
+    }
+    const next = acceptOutcome(decide(current), current);
+    try {
+      return await store(next, current, s);
+    } catch (err) {
+      const retry = err instanceof ExperimentChangedError && err.reason === 'version_conflict' && expectedVersion === undefined && attempt < CHANGE_ATTEMPTS;
+      if (!retry) throw err;
+    }
+  }
 }
 
 export const experimentRoutes: Route[] = [
@@ -115,15 +140,13 @@ export const experimentRoutes: Route[] = [
     path: '/experiments/{id}',
     doc: {
       tag: 'Experiments', summary: 'Change an experiment',
-      description: 'backlog: descriptive fields, ICE score, duration. planned: also the window (re-validated like a create). running: nothing (409 — abandon it instead). concluded/abandoned: `learnings` only.',
+      description: 'backlog: descriptive fields, ICE score, duration. planned: also the window (re-validated like a create). running: nothing (409 — abandon it instead). concluded/abandoned: `learnings` only. Send the `version` you read to refuse the change (409) if someone changed the experiment since; without it a concurrent change is re-read and this one re-applied on top, never overwritten.',
       params: ID_PARAM, body: UpdateExperimentSchema, success: { status: 200, description: 'The updated experiment', schema: ExperimentRecordSchema },
-      errors: { 404: 'No such experiment', 409: 'The change is not allowed in the experiment\'s status (the message says why)' },
+      errors: { 404: 'No such experiment', 409: 'The change is not allowed in the experiment\'s status, or `version` is not the current one (the message says why and names the current version)' },
     },
     async handle(req, s) {
       const update = parseOrThrow(UpdateExperimentSchema, jsonBody(req) ?? {}, 'update');
-      const current = await loadExperiment(req, s);
-      const next = acceptOutcome(updateExperiment(current, update, s.now()), current);
-      return { status: 200, body: await store(next, current, s) };
+      return { status: 200, body: await change(req, s, (current) => updateExperiment(current, update, s.now()), update.version) };
     },
   },
   {
@@ -154,9 +177,7 @@ export const experimentRoutes: Route[] = [
     },
     async handle(req, s) {
       const input = parseOrThrow(StartExperimentSchema, jsonBody(req) ?? {}, 'start');
-      const current = await loadExperiment(req, s);
-      const next = acceptOutcome(startExperiment(current, s.now(), { start: input.start, by: 'user' }), current);
-      return { status: 200, body: await store(next, current, s) };
+      return { status: 200, body: await change(req, s, (current) => startExperiment(current, s.now(), { start: input.start, by: 'user' })) };
     },
   },
   {
@@ -170,9 +191,7 @@ export const experimentRoutes: Route[] = [
     },
     async handle(req, s) {
       const input = parseOrThrow(AbandonExperimentSchema, jsonBody(req) ?? {}, 'abandon');
-      const current = await loadExperiment(req, s);
-      const next = acceptOutcome(abandonExperiment(current, s.now(), input.reason), current);
-      return { status: 200, body: await store(next, current, s) };
+      return { status: 200, body: await change(req, s, (current) => abandonExperiment(current, s.now(), input.reason)) };
     },
   },
   {
