@@ -1,5 +1,6 @@
 /** What API routes may use: stores, config and a clock — injected so tests and the local runtime pass their own. */
 import { randomBytes } from 'node:crypto';
+import type { DesignDefaults } from '../domain/experiment';
 import type { AppConfig, SourceName } from '../shared/app-config';
 import type { EventPublisher } from '../shared/events';
 import type { ExperimentStore } from '../store/experiment-store';
@@ -32,6 +33,11 @@ export interface ApiServices {
 
 /** ApiServices with every optional collaborator filled in. */
 export type ResolvedApiServices = ApiServices & Required<Pick<ApiServices, 'idempotency' | 'events' | 'collect'>>;
+
+/** Seed and time zone for a new randomized design: a crypto-random seed, the digest's time zone. */
+export function designDefaults(s: Pick<ApiServices, 'config'>): DesignDefaults {
+  return { seed: (randomBytes(4).readUInt32BE(0) % 2_147_483_646) + 1, timeZone: s.config.digest.timeZone };
+}
 
 /** Short, URL-safe experiment ids (`exp_` + 10 random base32 characters). */
 export function newExperimentId(): string {

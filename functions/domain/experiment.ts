@@ -9,7 +9,11 @@
  * A backlog item has no window until it is started (by the user, or by the loop with start = now).
  */
 import * as z from 'zod';
-import { isKnownMetricKey, METRIC_CATALOG } from './metric-catalog';
+import { isKnownMetricKey, METRIC_CATALOG, parseMetricKey } from './metric-catalog';
+import { newPostVariantsDesign, POST_VARIANT_METRICS, PostVariantOptionsSchema, type PostVariantsDesign } from './post-variants';
+import {
+  addDays, localDateOf, localMidnight, nearestLocalMidnight, newSwitchbackDesign, SwitchbackOptionsSchema, type SwitchbackDesign,
+} from './switchback';
 
 export const MIN_WINDOW_DAYS = 7;
 export const MAX_WINDOW_DAYS = 42;
@@ -59,6 +63,43 @@ const descriptive = {
 };
 
 /**
+ * How the effect is identified. before_after (default): the window against a forecast from the
+ * baseline, for tactics that cannot be switched off and on. switchback: days (or blocks) randomly
+ * assigned treatment or control inside the window. post_variants: each post randomly assigned an arm.
+ */
+export const EXPERIMENT_DESIGNS = ['before_after', 'switchback', 'post_variants'] as const;
+export type ExperimentDesignKind = (typeof EXPERIMENT_DESIGNS)[number];
+
+const designFields = {
+  design: z.enum(EXPERIMENT_DESIGNS).optional().describe('before_after (default), switchback (randomized days) or post_variants (randomized posts)'),
+  switchback: SwitchbackOptionsSchema.optional().describe('Options of a switchback design'),
+  postVariants: PostVariantOptionsSchema.optional().describe('Arms of a post_variants design (required for it)'),
+};
+
+/** Which metrics each randomized design can use, and that its options come with it. */
+export function designRules(
+  input: { design?: ExperimentDesignKind; primaryMetric: string; switchback?: unknown; postVariants?: unknown; baseline?: unknown },
+  ctx: z.RefinementCtx,
+): void {
+  const design = input.design ?? 'before_after';
+  const kind = parseMetricKey(input.primaryMetric)?.definition.kind;
+  if (input.switchback !== undefined && design !== 'switchback') ctx.addIssue({ code: 'custom', message: 'switchback options need design: "switchback"', path: ['switchback'] });
+  if (input.postVariants !== undefined && design !== 'post_variants') ctx.addIssue({ code: 'custom', message: 'postVariants options need design: "post_variants"', path: ['postVariants'] });
+  if (design === 'switchback' && kind !== undefined && kind !== 'count_rate') {
+    ctx.addIssue({ code: 'custom', message: 'a switchback compares days, so its primary metric must be a per-day growth rate (e.g. x.follower_growth_rate)', path: ['primaryMetric'] });
+  }
+  if (design === 'post_variants') {
+    if (!(POST_VARIANT_METRICS as readonly string[]).includes(input.primaryMetric)) {
+      ctx.addIssue({ code: 'custom', message: `post variants compare posts, so the primary metric must be one of ${POST_VARIANT_METRICS.join(', ')}`, path: ['primaryMetric'] });
+    }
+    if (input.postVariants === undefined) ctx.addIssue({ code: 'custom', message: 'give postVariants.arms, e.g. ["raw", "polished"]', path: ['postVariants'] });
+  }
+  if (design !== 'before_after' && input.baseline !== undefined) {
+    ctx.addIssue({ code: 'custom', message: 'randomized designs compare arms inside the window and take no baseline', path: ['baseline'] });
+  }
+}
+
+/**
  * The window rules every scheduled experiment obeys (create requests and offline scenarios alike):
  * an end or a duration, not both; 7–42 days; a baseline that ends by the start.
  */
@@ -91,13 +132,16 @@ export const CreateExperimentSchema = z
     start: instant,
     end: instant.optional(),
     durationDays: z.number().int().min(MIN_WINDOW_DAYS).max(MAX_WINDOW_DAYS).optional(),
+    ...designFields,
   })
-  .superRefine(windowRules);
+  .superRefine(windowRules)
+  .superRefine(designRules);
 export type CreateExperimentInput = z.input<typeof CreateExperimentSchema>;
 export type CreateExperiment = z.output<typeof CreateExperimentSchema>;
 
 /** POST /backlog body: an idea with a planned duration but no window yet; the loop starts it by ICE score. */
 export const BacklogItemSchema = z.strictObject({
+  ...designFields,
   name: descriptive.name,
   hypothesis: descriptive.hypothesis,
   primaryMetric: descriptive.primaryMetric,
@@ -108,7 +152,7 @@ export const BacklogItemSchema = z.strictObject({
   iceScore: descriptive.iceScore,
   /** Window length once started (days). */
   durationDays: z.number().int().min(MIN_WINDOW_DAYS).max(MAX_WINDOW_DAYS).default(14),
-});
+}).superRefine(designRules);
 export type BacklogItemInput = z.input<typeof BacklogItemSchema>;
 export type BacklogItem = z.output<typeof BacklogItemSchema>;
 
@@ -168,6 +212,12 @@ export interface Experiment {
   learnings?: string;
   /** 'loop' when the scheduler started it from the backlog to keep the target filled. */
   startedBy?: 'user' | 'loop';
+  /** Absent means before_after. */
+  design?: ExperimentDesignKind;
+  /** switchback: how the schedule was drawn and the schedule itself (empty until the window is set). */
+  switchback?: SwitchbackDesign;
+  /** post_variants: arms, marker, seed and draws so far. */
+  postVariants?: PostVariantsDesign;
   createdAt: string;
   updatedAt: string;
   concludedAt?: string;
@@ -179,23 +229,63 @@ export interface Experiment {
 
 export const DEFAULT_DECISION: DecisionRule = { minLift: 0, confidence: 0.95 };
 
+/**
+ * What a randomized design needs from outside the pure domain: a seed for its draw (used when the
+ * request names none) and the time zone its days are counted in (when the request names none).
+ */
+export interface DesignDefaults { seed: number; timeZone: string }
+
+const FALLBACK_DEFAULTS: DesignDefaults = { seed: 1, timeZone: 'UTC' };
+
 /** Builds the stored experiment for a validated create request at time `now`. */
-export function newExperiment(input: CreateExperiment, id: string, now: Date): Experiment {
+export function newExperiment(input: CreateExperiment, id: string, now: Date, defaults: DesignDefaults = FALLBACK_DEFAULTS): Experiment {
   const nowIso = now.toISOString();
-  return { ...scheduled(input, now), id, createdAt: nowIso, updatedAt: nowIso };
+  return { ...scheduled(input, now, designOf(input, defaults)), id, createdAt: nowIso, updatedAt: nowIso };
 }
 
 /** Builds the stored backlog item for a validated backlog request at time `now`. */
-export function newBacklogItem(input: BacklogItem, id: string, now: Date): Experiment {
+export function newBacklogItem(input: BacklogItem, id: string, now: Date, defaults: DesignDefaults = FALLBACK_DEFAULTS): Experiment {
   const nowIso = now.toISOString();
   return {
     id,
     ...describe(input),
+    ...designOf(input, defaults),
     status: 'backlog',
     durationDays: input.durationDays,
     createdAt: nowIso,
     updatedAt: nowIso,
   };
+}
+
+type DesignPart = Pick<Experiment, 'design' | 'switchback' | 'postVariants'>;
+
+/** The stored design of a request: a switchback's schedule is still empty (drawn once the window is known). */
+function designOf(input: Pick<CreateExperiment, 'design' | 'switchback' | 'postVariants'>, defaults: DesignDefaults): DesignPart {
+  if (input.design === 'switchback') {
+    const o = SwitchbackOptionsSchema.parse(input.switchback ?? {});
+    return {
+      design: 'switchback',
+      switchback: { blockDays: o.blockDays, washoutDays: o.washoutDays, seed: o.seed ?? defaults.seed, timeZone: o.timeZone ?? defaults.timeZone, schedule: [] },
+    };
+  }
+  if (input.design === 'post_variants' && input.postVariants) {
+    return { design: 'post_variants', postVariants: newPostVariantsDesign({ ...input.postVariants, seed: input.postVariants.seed ?? defaults.seed }) };
+  }
+  return input.design ? { design: input.design } : {};
+}
+
+/**
+ * A switchback's window in whole local days: the start moves to the nearest local midnight, the end
+ * is that many local days later, and the schedule is drawn over those dates with the stored seed.
+ */
+function withSwitchbackWindow(e: DesignPart & { start: string; end: string }): DesignPart & { start: string; end: string; durationDays: number } {
+  const days = Math.max(1, Math.round((Date.parse(e.end) - Date.parse(e.start)) / DAY_MS));
+  if (e.design !== 'switchback' || !e.switchback) return { ...e, durationDays: days };
+  const tz = e.switchback.timeZone;
+  const start = nearestLocalMidnight(e.start, tz);
+  const end = localMidnight(addDays(localDateOf(start, tz), days), tz);
+  const switchback = newSwitchbackDesign(e.switchback, start.toISOString(), days);
+  return { ...e, start: start.toISOString(), end: end.toISOString(), durationDays: days, switchback };
 }
 
 type Described = Pick<Experiment, 'name' | 'hypothesis' | 'primaryMetric' | 'decision' | 'channel' | 'tags' | 'secondaryMetrics' | 'iceScore'>;
@@ -214,15 +304,13 @@ function describe(input: Omit<BacklogItem, 'durationDays'>): Described {
 }
 
 /** The descriptive fields and window of a scheduled experiment; running once its start has passed. */
-function scheduled(input: CreateExperiment, now: Date): Omit<Experiment, 'id' | 'createdAt' | 'updatedAt'> {
-  const start = input.start;
-  const end = input.end ?? new Date(Date.parse(start) + (input.durationDays as number) * DAY_MS).toISOString();
+function scheduled(input: CreateExperiment, now: Date, design: DesignPart): Omit<Experiment, 'id' | 'createdAt' | 'updatedAt'> {
+  const requestedEnd = input.end ?? new Date(Date.parse(input.start) + (input.durationDays as number) * DAY_MS).toISOString();
+  const window = withSwitchbackWindow({ ...design, start: input.start, end: requestedEnd });
   return {
     ...describe(input),
-    status: Date.parse(start) <= now.getTime() ? 'running' : 'planned',
-    start,
-    end,
-    durationDays: Math.round((Date.parse(end) - Date.parse(start)) / DAY_MS),
+    ...window,
+    status: Date.parse(window.start) <= now.getTime() ? 'running' : 'planned',
     ...(input.baseline && { baseline: input.baseline }),
   };
 }
@@ -276,8 +364,9 @@ export function startExperiment(e: Experiment, now: Date, options: { start?: str
       ? 'it is already scheduled; change its start with PATCH while it is planned'
       : `it is ${e.status}, which is final`);
   }
-  const end = new Date(Date.parse(start) + e.durationDays * DAY_MS).toISOString();
-  return { kind: 'ok', experiment: { ...e, status: to, start, end, startedBy: options.by ?? 'user', updatedAt: now.toISOString() } };
+  const window = withSwitchbackWindow({ ...e, start, end: new Date(Date.parse(start) + e.durationDays * DAY_MS).toISOString() });
+  const status: ExperimentStatus = Date.parse(window.start) <= now.getTime() ? 'running' : 'planned';
+  return { kind: 'ok', experiment: { ...e, ...window, status, startedBy: options.by ?? 'user', updatedAt: now.toISOString() } };
 }
 
 /** planned → running once its start has passed (the scheduler's promotion); undefined when not due. */
@@ -351,9 +440,9 @@ export function updateExperiment(e: Experiment, update: ExperimentUpdate, now: D
     if (windowFields.length > 0) {
       return { kind: 'conflict', reason: `Cannot set ${windowFields.join(', ')} on backlog item ${e.id}: start it (POST /experiments/${e.id}/start) to give it a window` };
     }
-    const parsed = BacklogItemSchema.safeParse({ ...described, durationDays: update.durationDays ?? e.durationDays });
+    const parsed = BacklogItemSchema.safeParse({ ...described, ...designOptionsOf(e), durationDays: update.durationDays ?? e.durationDays });
     if (!parsed.success) return { kind: 'invalid', issues: problems(parsed.error) };
-    return { kind: 'ok', experiment: { ...withoutDescribed(e), ...newBacklogItem(parsed.data, e.id, now), createdAt: e.createdAt } };
+    return { kind: 'ok', experiment: { ...withoutDescribed(e), ...keepDraws(newBacklogItem(parsed.data, e.id, now), e), createdAt: e.createdAt } };
   }
   // planned: re-validate the whole experiment as if created now, keeping its id and creation time.
   const start = update.start ?? (e.start as string);
@@ -362,10 +451,29 @@ export function updateExperiment(e: Experiment, update: ExperimentUpdate, now: D
     ? stripUndefined({ end: update.end, durationDays: update.durationDays })
     : update.start !== undefined ? { durationDays: e.durationDays } : { end: e.end };
   const baseline = update.baseline === null ? undefined : update.baseline ?? e.baseline;
-  const parsed = CreateExperimentSchema.safeParse({ ...described, start, ...windowEnd, ...(baseline && { baseline }) });
+  const parsed = CreateExperimentSchema.safeParse({ ...described, ...designOptionsOf(e), start, ...windowEnd, ...(baseline && { baseline }) });
   if (!parsed.success) return { kind: 'invalid', issues: problems(parsed.error) };
-  const next = scheduled(parsed.data, now);
+  const next = keepDraws(scheduled(parsed.data, now, designOf(parsed.data, FALLBACK_DEFAULTS)), e);
   return { kind: 'ok', experiment: { ...withoutDescribed(e), ...next, id: e.id, createdAt: e.createdAt, updatedAt: nowIso, ...(next.status === 'running' && { startedBy: 'user' }) } };
+}
+
+/** A stored design as request options (seed and time zone included), so a PATCH redraws the same design. */
+function designOptionsOf(e: Experiment): Pick<CreateExperimentInput, 'design' | 'switchback' | 'postVariants'> {
+  if (e.design === 'switchback' && e.switchback) {
+    const { blockDays, washoutDays, seed, timeZone } = e.switchback;
+    return { design: 'switchback', switchback: { blockDays, washoutDays, seed, timeZone } };
+  }
+  if (e.design === 'post_variants' && e.postVariants) {
+    const { arms, markerPrefix, seed } = e.postVariants;
+    return { design: 'post_variants', postVariants: { arms, markerPrefix, seed } };
+  }
+  return e.design ? { design: e.design } : {};
+}
+
+/** Arm draws and hand tags survive a PATCH of a post-variant experiment. */
+function keepDraws<T extends DesignPart>(next: T, e: Experiment): T {
+  if (!next.postVariants || !e.postVariants) return next;
+  return { ...next, postVariants: { ...next.postVariants, draws: e.postVariants.draws, ...(e.postVariants.taggedPosts && { taggedPosts: e.postVariants.taggedPosts }) } };
 }
 
 /** The fields a PATCH rebuilds, removed first so a cleared optional field does not survive the merge. */
@@ -405,6 +513,22 @@ export const ExperimentRecordSchema = z.object({
   iceScore: z.object({ impact: z.number().int(), confidence: z.number().int(), ease: z.number().int() }).optional(),
   learnings: z.string().optional(),
   startedBy: z.enum(['user', 'loop']).optional(),
+  design: z.enum(EXPERIMENT_DESIGNS).optional(),
+  switchback: z.object({
+    blockDays: z.number().int(),
+    washoutDays: z.number().int(),
+    seed: z.number().int(),
+    timeZone: z.string(),
+    schedule: z.array(z.object({ date: z.string().describe('YYYY-MM-DD in timeZone'), arm: z.enum(['treatment', 'control']), washout: z.literal(true).optional() })),
+    skips: z.array(z.object({ date: z.string(), reason: z.string().optional(), recordedAt: isoString })).optional(),
+  }).optional(),
+  postVariants: z.object({
+    arms: z.array(z.string()),
+    markerPrefix: z.string(),
+    seed: z.number().int(),
+    draws: z.number().int(),
+    taggedPosts: z.record(z.string(), z.string()).optional(),
+  }).optional(),
   createdAt: isoString,
   updatedAt: isoString,
   concludedAt: isoString.optional(),

@@ -6,6 +6,9 @@
  * primary metric is already under test by an experiment whose window overlaps the new one, so
  * concurrent experiments do not confound each other. Engine-qualified citation metrics
  * (`citations.citation_rate:perplexity`) count as their base metric: they move together.
+ * Switchback experiments are the exception among themselves: each has its own independent random
+ * schedule and is estimated with the others as covariates, so several can share a metric (they still
+ * do not share one with a before/after or post-variant experiment, whose comparison they would move).
  */
 import { iceProduct, type Experiment } from './experiment';
 
@@ -86,7 +89,8 @@ export function planLoop(input: LoopInput): LoopPlan {
     const overlaps = (e: Experiment) =>
       e.status === 'running' || (e.start !== undefined && e.end !== undefined && Date.parse(e.start) < windowEnd && Date.parse(e.end) > nowMs);
     const family = metricFamily(item.primaryMetric);
-    const holder = [...holders, ...chosen].find((e) => metricFamily(e.primaryMetric) === family && (chosen.includes(e) || overlaps(e)));
+    const holder = [...holders, ...chosen].find((e) =>
+      metricFamily(e.primaryMetric) === family && !bothSwitchbacks(e, item) && (chosen.includes(e) || overlaps(e)));
     const startsNow = !holder && chosen.length < free;
     if (startsNow) chosen.push(item);
     return {
@@ -102,6 +106,11 @@ export function planLoop(input: LoopInput): LoopPlan {
     : chosen.length > 0 ? 'ready'
     : 'blocked';
   return { target: input.target, running, free, state, toStart: chosen, ranked, message: loopMessage(state, running, input.target, chosen.length) };
+}
+
+/** Two switchbacks randomize independently, so they can share a metric. */
+export function bothSwitchbacks(a: Pick<Experiment, 'design'>, b: Pick<Experiment, 'design'>): boolean {
+  return a.design === 'switchback' && b.design === 'switchback';
 }
 
 function loopMessage(state: LoopState, running: number, target: number, starting: number): string {

@@ -35,6 +35,12 @@ export type WarningCode =
   | 'expected_not_positive'
   /** Some window posts/sends were read less than 24 h after they went out; their counts may still grow. */
   | 'immature_events'
+  /** Switchback: growth right after treatment blocks differs from after control blocks — the effect lingers. */
+  | 'carryover'
+  /** Switchback: some days' assignments were not followed (the decision is intention-to-treat). */
+  | 'skipped_days'
+  /** Post variants: posts in the window without an arm were left out. */
+  | 'unassigned_posts'
   | 'insufficient_data';
 
 export interface VerdictWarning {
@@ -109,6 +115,12 @@ export interface Verdict {
   model?: ModelDiagnostics;
   /** Placebo check on the baseline (count-rate metrics with ≥ 3 weeks of baseline). */
   placebo?: PlaceboSummary;
+  /** Experiment design; absent for before/after verdicts. */
+  design?: 'switchback' | 'post_variants';
+  /** Switchback verdicts: the randomization test, the regression behind the effect, carryover, per-protocol. */
+  switchback?: SwitchbackReport;
+  /** Post-variant verdicts: posts per arm and how many more would decide it. */
+  postVariants?: PostVariantsReport;
   scoredAt: string;
 }
 
@@ -153,4 +165,47 @@ export interface InterimReadout extends Omit<Verdict, 'decision' | 'reason' | 's
   /** The reason the verdict would give if the window ended now (informational only). */
   leaningReason: VerdictReason;
   computedAt: string;
+}
+
+/** What a switchback verdict rests on. For switchbacks `periods.baseline` is the window itself and "baseline" figures are the control days. */
+export interface SwitchbackReport {
+  blockDays: number;
+  washoutDays: number;
+  seed: number;
+  timeZone: string;
+  /** Days analysed per arm (measured, not washout), and days left out. */
+  treatmentDays: number;
+  controlDays: number;
+  washoutDaysLeftOut: number;
+  unmeasuredDays: number;
+  skippedDays: number;
+  /** Raw mean growth per day on treatment and control days (metric unit). */
+  treatmentMean: number | null;
+  controlMean: number | null;
+  randomization: {
+    /** One-sided p-value of "the tactic helps" over redrawn schedules. */
+    pValue: number;
+    /** One-sided p-value of "the tactic hurts". */
+    pValueWorse: number;
+    permutations: number;
+    statistic: 'regression_t';
+  } | null;
+  regression: { trend: boolean; quadratic: boolean; weekdays: boolean; otherExperiments: string[]; df: number; residualSd: number } | null;
+  carryover: { estimate: number; interval: Interval; pValue: number; days: number } | null;
+  /** The same estimate without the skipped days (reported, not decided on). */
+  perProtocol: { skippedDays: number; absolute: number; relative: number | null; absoluteInterval: Interval; pValue: number } | null;
+}
+
+export interface PostVariantsReport {
+  /** Reference arm (the first) and the arm compared with it. */
+  reference: string;
+  compared: string;
+  /** Posts analysed per arm. */
+  postsPerArm: Record<string, number>;
+  /** Window posts without an arm (left out). */
+  unassignedPosts: number;
+  /** Posts per arm that would likely decide it if the effect is what was estimated (null: no effect to detect, or decided). */
+  morePostsPerArmToDecide: number | null;
+  /** Every further arm against the reference (when there are more than two). */
+  otherComparisons?: { arm: string; relative: number | null; probabilityOfImprovement: number }[];
 }

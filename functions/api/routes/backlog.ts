@@ -10,6 +10,7 @@ import { parseOrThrow } from '../../shared/errors';
 import { nextSlotAfter } from '../../shared/schedules';
 import { jsonBody } from '../http';
 import type { Route } from '../router';
+import { designDefaults } from '../services';
 
 export const backlogRoutes: Route[] = [
   {
@@ -23,7 +24,7 @@ export const backlogRoutes: Route[] = [
     },
     async handle(req, s) {
       const input = parseOrThrow(BacklogItemSchema, jsonBody(req), 'backlog item');
-      const item = await s.experiments.create(newBacklogItem(input, s.newId(), s.now()));
+      const item = await s.experiments.create(newBacklogItem(input, s.newId(), s.now(), designDefaults(s)));
       return { status: 201, body: item, headers: { location: `/experiments/${item.id}` } };
     },
   },

@@ -14,7 +14,7 @@ import { ConflictError, NotFoundError, ValidationError, parseOrThrow } from '../
 import { interimFor, rescoreExperiment } from '../../jobs/score-due';
 import { jsonBody, type ApiRequest } from '../http';
 import type { Route } from '../router';
-import type { ResolvedApiServices } from '../services';
+import { designDefaults, type ResolvedApiServices } from '../services';
 import { ExperimentChangedError } from '../../store/experiment-store';
 
 export const ListQuerySchema = z.strictObject({
@@ -89,7 +89,7 @@ export const experimentRoutes: Route[] = [
     },
     async handle(req, s) {
       const input = parseOrThrow(CreateExperimentSchema, jsonBody(req), 'experiment');
-      const experiment = await s.experiments.create(newExperiment(input, s.newId(), s.now()));
+      const experiment = await s.experiments.create(newExperiment(input, s.newId(), s.now(), designDefaults(s)));
       if (experiment.status === 'running') await s.events.publish(experimentStarted({ ...experiment, startedBy: 'user' }));
       return { status: 201, body: experiment, headers: { location: `/experiments/${experiment.id}` } };
     },

@@ -12,6 +12,7 @@ import type { Observation } from '../observation';
 import type { Verdict, VerdictWarning } from '../verdict';
 import { decide, equivalentConfidence, inferEffect } from './inference';
 import { type Analysis, analyseMetric } from './metric-analysis';
+import { scoreSwitchbackWindow } from './score-switchback';
 import { summarise } from './summary';
 
 const DAY_MS = 86_400_000;
@@ -20,15 +21,19 @@ export interface ScoringContext {
   now: Date;
   /** Other experiments (any status) so overlaps on the same primary metric can be flagged. */
   otherExperiments?: readonly Experiment[];
+  /** Randomized designs: permutations of the randomization test (default 2000). */
+  permutations?: number;
 }
 
 export interface Period { start: string; end: string }
 
 /**
  * The baseline period: the experiment's explicit one, else the window's length immediately before
- * it, rounded up to whole weeks (so every weekday is equally represented).
+ * it, rounded up to whole weeks (so every weekday is equally represented). Randomized designs compare
+ * arms inside the window and need no baseline: for them it is the window itself.
  */
-export function baselinePeriod(e: Pick<Experiment, 'start' | 'end' | 'baseline'>): Period {
+export function baselinePeriod(e: Pick<Experiment, 'start' | 'end' | 'baseline' | 'design'>): Period {
+  if (e.design === 'switchback' || e.design === 'post_variants') return { start: requireTime(e.start, 'start'), end: requireTime(e.end, 'end') };
   if (e.baseline) return e.baseline;
   const start = Date.parse(requireTime(e.start, 'start'));
   const end = Date.parse(requireTime(e.end, 'end'));
@@ -40,7 +45,7 @@ export function baselinePeriod(e: Pick<Experiment, 'start' | 'end' | 'baseline'>
  * The time range of observations scoring needs: baseline start through window end, with two days'
  * margin either side so counts at the edges can be interpolated and posts/sends read at 48 h.
  */
-export function observationRange(e: Pick<Experiment, 'start' | 'end' | 'baseline'>): Period {
+export function observationRange(e: Pick<Experiment, 'start' | 'end' | 'baseline' | 'design'>): Period {
   const b = baselinePeriod(e);
   return {
     start: new Date(Date.parse(b.start) - 2 * DAY_MS).toISOString(),
@@ -104,6 +109,7 @@ export function scoreWindow(
   context: ScoringContext,
   interim?: { daysElapsed: number; windowDays: number },
 ): Verdict {
+  if (experiment.design === 'switchback') return scoreSwitchbackWindow(experiment, observations, window, context, interim);
   const baseline = baselinePeriod(experiment);
   const rule = { minLift: experiment.decision?.minLift ?? 0, confidence: experiment.decision?.confidence ?? 0.95 };
   const parsed = parseMetricKey(experiment.primaryMetric);

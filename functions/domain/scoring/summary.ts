@@ -13,7 +13,11 @@ export interface SummaryInput {
   decision: Decision;
   windowValue: number | null;
   expectedValue: number | null;
-  counterfactual: 'trend' | 'trend_and_weekdays' | 'baseline';
+  counterfactual: 'trend' | 'trend_and_weekdays' | 'baseline' | 'randomized_control' | 'reference_arm';
+  /** Randomized designs: the test's one-sided p-value and what the decision needed (1 − confidence). */
+  randomization?: { pValue: number; needed: number; test: 'randomization' | 'clustered' };
+  /** post_variants: the arm names, so the sentence names what was compared. */
+  arms?: { reference: string; compared: string };
   absolute: number | null;
   absoluteInterval: Interval | null;
   relative: number | null;
@@ -87,15 +91,20 @@ function measurementSentence(s: SummaryInput): string {
   const a = s.windowValue!;
   const e = s.expectedValue!;
   const expected =
-    s.counterfactual === 'trend_and_weekdays'
+    s.counterfactual === 'randomized_control'
+      ? 'expected on those days from the control days (trend and weekday adjusted)'
+      : s.counterfactual === 'reference_arm'
+        ? `on “${s.arms?.reference ?? 'reference'}” posts`
+      : s.counterfactual === 'trend_and_weekdays'
       ? 'expected from the prior trend and weekday pattern'
       : s.counterfactual === 'trend'
         ? 'expected from the prior trend'
         : 'in the baseline';
+  const when = s.counterfactual === 'randomized_control' ? ' on treatment days' : s.counterfactual === 'reference_arm' ? ` on “${s.arms?.compared ?? 'treatment'}” posts` : '';
   const head =
     def.kind === 'count_rate'
-      ? `${subject} ${a >= 0 ? 'grew' : 'fell'} ${formatNumber(Math.abs(a))}/day vs ${formatNumber(e)}/day ${expected}`
-      : `${subject} was ${valueText(def, a)} vs ${valueText(def, e)} ${expected}`;
+      ? `${subject}${when} ${a >= 0 ? 'grew' : 'fell'} ${formatNumber(Math.abs(a))}/day vs ${formatNumber(e)}/day ${expected}`
+      : `${subject}${when} was ${valueText(def, a)} vs ${valueText(def, e)} ${expected}`;
   let detail: string;
   if (s.relative !== null && s.relativeInterval) {
     detail = `${formatPercentChange(s.relative)}, 95 % interval ${formatPercentChange(s.relativeInterval.lower)} to ${formatPercentChange(s.relativeInterval.upper)}`;
@@ -106,6 +115,11 @@ function measurementSentence(s: SummaryInput): string {
 }
 
 function decisionSentence(s: SummaryInput): string {
+  if (s.randomization && s.reason === 'not_improved') {
+    const test = s.randomization.test === 'randomization' ? 'randomization test over redrawn schedules' : 'comparison of arms';
+    return `${s.interim ? 'So far it leans discard' : 'Discard'}: not clearly better (${test}: p = ${formatP(s.randomization.pValue)}, needed ≤ ${formatP(s.randomization.needed)}).`;
+  }
+  if (s.randomization && s.reason === 'improved' && !s.interim) return `Keep (p = ${formatP(s.randomization.pValue)}).`;
   const p = s.probabilityOfImprovement ?? 0;
   const needed = s.effectiveConfidence;
   const prob = formatProbability;
@@ -123,8 +137,13 @@ function decisionSentence(s: SummaryInput): string {
   }
 }
 
+/** A p-value as "0.012" (three decimals, never 0). */
+function formatP(p: number): string {
+  return p < 0.001 ? '< 0.001' : p.toFixed(3);
+}
+
 const CAVEAT_ORDER: VerdictWarning['code'][] = [
-  'overlapping_experiment', 'baseline_overlap', 'unstable_baseline', 'low_coverage', 'immature_events', 'expected_not_positive', 'few_events', 'short_baseline', 'no_seasonality',
+  'carryover', 'skipped_days', 'unassigned_posts', 'overlapping_experiment', 'baseline_overlap', 'unstable_baseline', 'low_coverage', 'immature_events', 'expected_not_positive', 'few_events', 'short_baseline', 'no_seasonality',
 ];
 
 function caveatSentence(s: SummaryInput): string | undefined {
@@ -144,6 +163,9 @@ function caveatSentence(s: SummaryInput): string | undefined {
       case 'expected_not_positive':
         return 'No growth was expected, so the change is judged in absolute terms.';
       case 'few_events':
+      case 'carryover':
+      case 'skipped_days':
+      case 'unassigned_posts':
         return `Caution: ${w.message}`;
       case 'short_baseline':
         return 'The baseline was short, so only large effects can be told apart from the prior trend.';

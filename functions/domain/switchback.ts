@@ -1,0 +1,227 @@
+/**
+ * Switchback designs: the window is cut into days (or blocks of k days) in the user's time zone and
+ * each block is randomly assigned treatment or control, balanced across weekdays, with optional
+ * washout days after each switch for tactics whose effect lingers. The seed is stored with the
+ * experiment, so the schedule can be drawn again — by an auditor, and by the randomization test,
+ * which redraws it thousands of times with other seeds.
+ *
+ * Pure: no clock, no I/O. Days are calendar dates (YYYY-MM-DD) in the design's IANA time zone; a
+ * date's period is [its local midnight, the next local midnight).
+ */
+import * as z from 'zod';
+import { isValidTimeZone, zonedTimeToInstant } from './digest';
+import { SeededRandom } from './seeded-random';
+
+const DAY_MS = 86_400_000;
+
+export type Arm = 'treatment' | 'control';
+
+/** One scheduled day. A washout day follows the new arm but is left out of the analysis. */
+export interface ScheduledDay {
+  date: string;
+  arm: Arm;
+  washout?: true;
+}
+
+/** A day the user reports the assignment was not followed (intention-to-treat keeps it; per-protocol drops it). */
+export interface SkippedDay {
+  date: string;
+  reason?: string;
+  recordedAt: string;
+}
+
+/** How a switchback experiment's schedule is drawn (stored on the experiment). */
+export interface SwitchbackDesign {
+  /** Days per block: 1 = switch daily. */
+  blockDays: number;
+  /** Days at the start of each block after a switch that are followed but not analysed. */
+  washoutDays: number;
+  /** Seed of the draw (31-bit positive integer). */
+  seed: number;
+  /** IANA time zone the days are counted in. */
+  timeZone: string;
+  schedule: ScheduledDay[];
+  skips?: SkippedDay[];
+}
+
+/** The request part of a switchback design (POST /experiments with design: "switchback"). */
+export const SwitchbackOptionsSchema = z
+  .strictObject({
+    blockDays: z.number().int().min(1).max(7).default(1).describe('Days per block (1 = switch daily)'),
+    washoutDays: z.number().int().min(0).max(6).default(0).describe('Days after each switch that are followed but left out of the analysis (for effects that linger)'),
+    seed: z.number().int().min(1).max(2_147_483_647).optional().describe('Seed of the random schedule (default: drawn at creation and stored)'),
+    timeZone: z.string().refine(isValidTimeZone, { message: 'Unknown IANA time zone' }).optional().describe('Time zone the days are counted in (default: the digest time zone)'),
+  })
+  .refine((o) => o.washoutDays < o.blockDays, { message: 'washoutDays must be shorter than blockDays (with daily switching there is no room for a washout)', path: ['washoutDays'] });
+export type SwitchbackOptions = z.output<typeof SwitchbackOptionsSchema>;
+
+// ── Local calendar ──────────────────────────────────────────────────────────────────────────────
+
+const dateFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The local date (YYYY-MM-DD) of `instant` in `timeZone`. */
+export function localDateOf(instant: Date, timeZone: string): string {
+  let f = dateFormatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dateFormatters.set(timeZone, f);
+  }
+  return f.format(instant);
+}
+
+function parts(date: string): { year: number; month: number; day: number } {
+  const [year, month, day] = date.split('-').map(Number);
+  return { year, month, day };
+}
+
+/** `date` plus `days` calendar days. */
+export function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** The instant of local midnight at the start of `date` in `timeZone`. */
+export function localMidnight(date: string, timeZone: string): Date {
+  return zonedTimeToInstant(parts(date), 0, timeZone);
+}
+
+/** [start, end) of a local date, as ISO instants (23 or 25 hours long on DST changes). */
+export function dayPeriod(date: string, timeZone: string): { start: string; end: string } {
+  return { start: localMidnight(date, timeZone).toISOString(), end: localMidnight(addDays(date, 1), timeZone).toISOString() };
+}
+
+/** 0 = Sunday … 6 = Saturday of a calendar date. */
+export function weekdayOf(date: string): number {
+  return new Date(`${date}T00:00:00Z`).getUTCDay();
+}
+
+/**
+ * The local midnight nearest `instant` (a start given as a plain date, read as 00:00 UTC, lands on
+ * that date's local midnight in any zone within ±12 h).
+ */
+export function nearestLocalMidnight(instant: string, timeZone: string): Date {
+  const t = Date.parse(instant);
+  const today = localDateOf(new Date(t), timeZone);
+  const candidates = [addDays(today, -1), today, addDays(today, 1)].map((d) => localMidnight(d, timeZone));
+  return candidates.reduce((best, c) => (Math.abs(c.getTime() - t) < Math.abs(best.getTime() - t) ? c : best));
+}
+
+/** The `days` consecutive local dates starting at the local date of `start`. */
+export function windowDates(start: string, days: number, timeZone: string): string[] {
+  const first = localDateOf(new Date(start), timeZone);
+  return Array.from({ length: days }, (_, i) => addDays(first, i));
+}
+
+// ── Drawing the schedule ────────────────────────────────────────────────────────────────────────
+
+/**
+ * Draws the arms of `dates` (consecutive) with `seed`:
+ * - daily switching: within each weekday, half the dates are treatment (an odd one out is drawn at
+ *   random), so every weekday is (nearly) equally often treated and control;
+ * - blocks of k days: consecutive blocks are paired and each pair gets one treatment and one control
+ *   block in random order (an unpaired last block is drawn at random).
+ * The first `washoutDays` of every block whose arm differs from the block before are washout days.
+ */
+export function drawSchedule(dates: readonly string[], design: { blockDays: number; washoutDays: number; seed: number }): ScheduledDay[] {
+  return assignArms(dates, design.blockDays, design.washoutDays, new SeededRandom(design.seed));
+}
+
+/** Like drawSchedule, with an existing generator (the randomization test draws many schedules from one stream). */
+export function assignArms(dates: readonly string[], blockDays: number, washoutDays: number, rng: SeededRandom): ScheduledDay[] {
+  const n = dates.length;
+  const arms = new Array<Arm>(n);
+  if (blockDays <= 1) {
+    const byWeekday = new Map<number, number[]>();
+    dates.forEach((d, i) => {
+      const w = weekdayOf(d);
+      const list = byWeekday.get(w) ?? [];
+      list.push(i);
+      byWeekday.set(w, list);
+    });
+    for (const indices of byWeekday.values()) {
+      const half = Math.floor(indices.length / 2);
+      const pool: Arm[] = [...new Array<Arm>(half).fill('treatment'), ...new Array<Arm>(half).fill('control')];
+      if (indices.length % 2 === 1) pool.push(rng.next() < 0.5 ? 'treatment' : 'control');
+      rng.shuffle(pool);
+      indices.forEach((idx, k) => { arms[idx] = pool[k]; });
+    }
+  } else {
+    const blocks = Math.ceil(n / blockDays);
+    const blockArms: Arm[] = [];
+    for (let b = 0; b < blocks; b += 2) {
+      if (b + 1 < blocks) {
+        const first: Arm = rng.next() < 0.5 ? 'treatment' : 'control';
+        blockArms.push(first, first === 'treatment' ? 'control' : 'treatment');
+      } else {
+        blockArms.push(rng.next() < 0.5 ? 'treatment' : 'control');
+      }
+    }
+    for (let i = 0; i < n; i++) arms[i] = blockArms[Math.floor(i / blockDays)];
+  }
+  return dates.map((date, i) => {
+    const block = Math.floor(i / Math.max(1, blockDays));
+    const inBlock = i - block * Math.max(1, blockDays);
+    const previousArm = block > 0 ? arms[(block - 1) * Math.max(1, blockDays)] : undefined;
+    const washout = washoutDays > 0 && previousArm !== undefined && previousArm !== arms[i] && inBlock < washoutDays;
+    return washout ? { date, arm: arms[i], washout: true as const } : { date, arm: arms[i] };
+  });
+}
+
+/** The design stored for a new switchback experiment whose window starts at `start` and lasts `days`. */
+export function newSwitchbackDesign(options: SwitchbackOptions & { seed: number; timeZone: string }, start: string, days: number): SwitchbackDesign {
+  const dates = windowDates(start, days, options.timeZone);
+  return {
+    blockDays: options.blockDays,
+    washoutDays: options.washoutDays,
+    seed: options.seed,
+    timeZone: options.timeZone,
+    schedule: drawSchedule(dates, options),
+  };
+}
+
+// ── Reading the schedule ────────────────────────────────────────────────────────────────────────
+
+/** What to do on one date: the scheduled day, whether it was reported skipped, and the local period. */
+export interface DayAssignment extends ScheduledDay {
+  start: string;
+  end: string;
+  skipped?: SkippedDay;
+}
+
+/** The scheduled day containing `instant`, or undefined outside the schedule. */
+export function assignmentAt(design: SwitchbackDesign, instant: Date): DayAssignment | undefined {
+  const date = localDateOf(instant, design.timeZone);
+  const day = design.schedule.find((d) => d.date === date);
+  if (!day) return undefined;
+  const skipped = design.skips?.find((s) => s.date === date);
+  return { ...day, ...dayPeriod(date, design.timeZone), ...(skipped && { skipped }) };
+}
+
+/** Counts of a schedule's days by arm (washout days counted apart). */
+export function scheduleCounts(schedule: readonly ScheduledDay[]): { treatment: number; control: number; washout: number } {
+  let treatment = 0;
+  let control = 0;
+  let washout = 0;
+  for (const d of schedule) {
+    if (d.washout) washout++;
+    else if (d.arm === 'treatment') treatment++;
+    else control++;
+  }
+  return { treatment, control, washout };
+}
+
+/**
+ * Records that `date`'s assignment was not followed. Only dates of the schedule that have begun
+ * (local midnight ≤ now) can be skipped; recording a date again replaces its reason.
+ */
+export function recordSkip(design: SwitchbackDesign, date: string, reason: string | undefined, now: Date):
+  { ok: true; design: SwitchbackDesign } | { ok: false; message: string } {
+  if (!design.schedule.some((d) => d.date === date)) {
+    return { ok: false, message: `${date} is not in the schedule (${design.schedule[0]?.date} to ${design.schedule[design.schedule.length - 1]?.date})` };
+  }
+  if (localMidnight(date, design.timeZone).getTime() > now.getTime()) {
+    return { ok: false, message: `${date} has not begun yet; record a skip on or after the day` };
+  }
+  const skip: SkippedDay = { date, recordedAt: now.toISOString(), ...(reason && { reason }) };
+  const skips = [...(design.skips ?? []).filter((s) => s.date !== date), skip].sort((a, b) => a.date.localeCompare(b.date));
+  return { ok: true, design: { ...design, skips } };
+}

@@ -1,0 +1,95 @@
+/**
+ * Synthetic randomized experiments for the bench and the scoring tests: follower series under a
+ * switchback schedule (strong trends, decaying growth, weekday patterns, lingering effects, several
+ * switchbacks at once) and posts under post variants, each with a known true effect.
+ */
+import { newExperiment, type CreateExperimentInput, CreateExperimentSchema, type Experiment } from '../../functions/domain/experiment';
+import type { Observation } from '../../functions/domain/observation';
+import type { Rng } from './random';
+
+export const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+/** Monday 2025-01-06 00:00 UTC; each simulated experiment shifts it by a random number of days. */
+const EPOCH = Date.UTC(2025, 0, 6);
+
+export interface SwitchbackSpec {
+  /** Expected new followers on window day d (0-based) with weekday dow, without the tactic. */
+  gainsPerDay: (d: number, dow: number) => number;
+  /** Relative lift on treatment days (0.3 = +30 %). */
+  lift: number;
+  /** Share of the lift that lingers into the day after a treatment day (carryover). */
+  carryover?: number;
+  /** Gamma shape of a day-level multiplier (viral/quiet days); undefined = pure Poisson. */
+  dayShape?: number;
+  windowDays: number;
+  blockDays?: number;
+  washoutDays?: number;
+  /** Snapshot every this many hours (X collects every 6 h by default). */
+  everyHours?: number;
+  /** Other switchbacks on the same metric at once, each with its own lift. */
+  concurrentLifts?: number[];
+}
+
+export interface SyntheticSwitchback {
+  experiment: Experiment;
+  others: Experiment[];
+  observations: Observation[];
+  /** True average effect on treatment days, followers/day. */
+  trueEffect: number;
+  now: Date;
+}
+
+function switchbackExperiment(id: string, startMs: number, spec: SwitchbackSpec, seed: number): Experiment {
+  const input: CreateExperimentInput = {
+    name: `Simulated switchback ${id}`,
+    hypothesis: 'synthetic',
+    primaryMetric: 'x.follower_growth_rate',
+    start: new Date(startMs).toISOString(),
+    durationDays: spec.windowDays,
+    design: 'switchback',
+    switchback: { blockDays: spec.blockDays ?? 1, washoutDays: spec.washoutDays ?? 0, seed, timeZone: 'UTC' },
+  };
+  return { ...newExperiment(CreateExperimentSchema.parse(input), id, new Date(startMs)), status: 'running' };
+}
+
+/** A follower series through a switchback window (and one day either side), snapshotted every few hours. */
+export function switchbackSeries(rng: Rng, spec: SwitchbackSpec): SyntheticSwitchback {
+  const startMs = EPOCH + rng.int(28) * DAY_MS;
+  const experiment = switchbackExperiment('exp_sim', startMs, spec, 1 + rng.int(2_000_000_000));
+  const others = (spec.concurrentLifts ?? []).map((_, k) => switchbackExperiment(`exp_other${k}`, startMs, spec, 1 + rng.int(2_000_000_000)));
+  const arms = (e: Experiment): number[] => e.switchback!.schedule.map((d) => (d.arm === 'treatment' ? 1 : 0));
+  const mine = arms(experiment);
+  const theirs = others.map(arms);
+  const firstMs = startMs - DAY_MS;
+  const totalDays = spec.windowDays + 2;
+  const hourly = new Float64Array(totalDays * 24 + 1);
+  let count = 1000;
+  hourly[0] = count;
+  let liftOnTreatment = 0;
+  for (let day = 0; day < totalDays; day++) {
+    const d = day - 1;
+    const dow = new Date(firstMs + day * DAY_MS).getUTCDay();
+    const base = Math.max(0, spec.gainsPerDay(d, dow));
+    const inWindow = d >= 0 && d < spec.windowDays;
+    let factor = 1;
+    if (inWindow) {
+      factor += spec.lift * mine[d];
+      if (d > 0 && spec.carryover) factor += spec.lift * spec.carryover * mine[d - 1];
+      theirs.forEach((t, k) => { factor += spec.concurrentLifts![k] * t[d]; });
+      if (mine[d] === 1) liftOnTreatment += base * spec.lift;
+    }
+    const multiplier = spec.dayShape ? rng.gamma(spec.dayShape) / spec.dayShape : 1;
+    for (let h = 0; h < 24; h++) {
+      count += rng.poisson((base * factor * multiplier) / 24);
+      hourly[day * 24 + h + 1] = count;
+    }
+  }
+  const every = spec.everyHours ?? 6;
+  const offset = rng.int(every);
+  const observations: Observation[] = [];
+  for (let h = offset; h <= totalDays * 24; h += every) {
+    observations.push({ metric: 'x.followers', at: new Date(firstMs + h * HOUR_MS).toISOString(), value: hourly[h], source: 'x' });
+  }
+  const treatmentDays = mine.reduce((s, z) => s + z, 0);
+  return { experiment, others, observations, trueEffect: treatmentDays ? liftOnTreatment / treatmentDays : 0, now: new Date(startMs + (spec.windowDays + 2) * DAY_MS) };
+}
