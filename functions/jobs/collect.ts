@@ -8,6 +8,7 @@ import type { AppConfig, SourceName } from '../shared/app-config';
 import { slotFor, startOfNextMonth } from '../shared/schedules';
 import { roundUsd } from '../sources/citation-run';
 import { CITATION_SOURCES } from '../sources/registry';
+import { secretRedactor } from '../shared/redaction';
 import { SourceError, type CollectResult, type CredentialsProvider, type Source } from '../sources/source';
 import type { Credentials } from '../sources/source';
 import type { ObservationStore } from '../store/observation-store';
@@ -103,12 +104,14 @@ export async function collectSlot(source: SourceName, scheduledTime: string, bud
     if (!(err instanceof SourceError)) throw err; // store or programming errors: let the invocation fail and retry
     const paused = err.code === 'rate_limited' || err.code === 'usage_capped';
     if (paused && err.extra.resetAt) await pauseSource(source, { reason: err.code as 'rate_limited' | 'usage_capped', until: err.extra.resetAt }, deps, now);
-    deps.log.warn(`source ${source} failed`, { source, slot, errorCode: err.code, message: err.message });
+    // Adapters redact what their HTTP client sees; this catches any library or adapter message that quotes a credential.
+    const message = secretRedactor({ values: Object.values(credentials) })(err.message);
+    deps.log.warn(`source ${source} failed`, { source, slot, errorCode: err.code, message });
     return finish({
       outcome: paused ? (err.code as 'rate_limited' | 'usage_capped') : 'failed',
       observations: 0,
       errorCode: err.code,
-      message: err.message,
+      message,
       ...(err.extra.resetAt && { resetAt: err.extra.resetAt }),
       ...(err.extra.costUsd !== undefined && { costUsd: err.extra.costUsd }),
     });

@@ -8,6 +8,7 @@ import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import type { z } from 'zod';
 import { SourceError } from '../sources/source';
 import { zodIssues } from './errors';
+import { secretRedactor } from './redaction';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_RETRIES = 2;
@@ -16,6 +17,8 @@ const DEFAULT_BACKOFF_MS = 300;
 const DEFAULT_RATE_LIMIT_WINDOW_MS = 60_000;
 /** A Retry-After this short is waited out once (if the deadline allows) instead of pausing the source. */
 const DEFAULT_MAX_RATE_LIMIT_WAIT_MS = 2_000;
+/** Largest response body read from a provider unless the source sets its own cap; reading stops there. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 /** Never start a request with less time than this left before the deadline. */
 const MIN_REQUEST_MS = 250;
 
@@ -50,6 +53,8 @@ export interface HttpClientOptions {
   /** The clock reset times are computed against (epoch ms); deadlines always use the wall clock. */
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /** Largest response body read, in bytes (default DEFAULT_MAX_RESPONSE_BYTES): a longer one is a malformed_response. */
+  maxResponseBytes?: number;
   /** Injected axios instance (tests); by default a fresh one. */
   axiosInstance?: AxiosInstance;
 }
@@ -85,13 +90,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const backoffMs = options.backoffMs ?? DEFAULT_BACKOFF_MS;
   const maxWait = options.maxRateLimitWaitMs ?? DEFAULT_MAX_RATE_LIMIT_WAIT_MS;
   const deadline = options.deadline ?? Number.POSITIVE_INFINITY;
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const provider = options.provider;
-  // Providers sometimes quote the credential back in an error; no message we keep may carry it.
-  const secretValues = [
-    ...Object.values(options.headers ?? {}).flatMap((v) => [v, ...v.split(/\s+/)]),
-    options.auth?.password,
-  ].filter((v): v is string => typeof v === 'string' && v.length >= 8).sort((a, b) => b.length - a.length);
-  const redact = (text: string): string => secretValues.reduce((t, secret) => t.split(secret).join('[redacted]'), text);
+  // Providers sometimes quote the credential back (URL-encoded, lower-cased, cut short, as Basic base64): no message we keep may carry it.
+  const redact = secretRedactor({ values: Object.values(options.headers ?? {}), ...(options.auth && { basic: options.auth }) });
   let requests = 0;
 
   async function request<S extends z.ZodType>(method: 'GET' | 'POST', path: string, body: unknown, schema: S, opts: RequestOptions = {}): Promise<z.output<S>> {
@@ -117,9 +119,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           transitional: { clarifyTimeoutError: true },
           validateStatus: () => true,
           maxRedirects: 3,
+          maxContentLength: maxResponseBytes,
         });
       } catch (err) {
-        const failure = toTransportError(err, provider, what);
+        const failure = toTransportError(err, provider, what, maxResponseBytes);
         const retryable = failure.code === 'network_error' || (failure.code === 'timeout' && method === 'GET');
         if (retryable && attempt < retries && (await backoff(attempt))) continue;
         throw failure;
@@ -220,18 +223,18 @@ export function rateLimitResetAt(headers: Record<string, string | undefined>, no
   return new Date(nowMs + fallbackWindowMs);
 }
 
-/** "6m0s", "1.5s", "20ms", "1h2m" → ms; undefined when unparseable. */
+/** Longest duration header read; anything longer is not a duration (and is not scanned). */
+const MAX_DURATION_LENGTH = 64;
+
+/** "6m0s", "1.5s", "20ms", "1h2m" → ms; undefined when unparseable. Linear in the header's length. */
 export function parseDurationMs(raw: string | undefined): number | undefined {
-  if (!raw) return undefined;
-  const re = /(\d+(?:\.\d+)?)(ms|h|m|s)/g;
+  const text = raw?.trim();
+  if (!text || text.length > MAX_DURATION_LENGTH || !/^(?:\d+(?:\.\d+)?(?:ms|h|m|s))+$/.test(text)) return undefined;
   let total = 0;
-  let matched = '';
-  for (let m = re.exec(raw.trim()); m; m = re.exec(raw.trim())) {
-    matched += m[0];
-    const n = Number(m[1]);
-    total += m[2] === 'ms' ? n : m[2] === 's' ? n * 1000 : m[2] === 'm' ? n * 60_000 : n * 3_600_000;
+  for (const [, n, unit] of text.matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)) {
+    total += Number(n) * (unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000);
   }
-  return matched.length > 0 && matched === raw.trim() ? Math.ceil(total) : undefined;
+  return Math.ceil(total);
 }
 
 /**
@@ -271,8 +274,10 @@ export function queryString(query: Query | undefined): string {
   return s ? `?${s}` : '';
 }
 
-function toTransportError(err: unknown, provider: string, what: string): SourceError {
+function toTransportError(err: unknown, provider: string, what: string, maxResponseBytes: number): SourceError {
   if (axios.isAxiosError(err)) {
+    // Not retried: the same request would answer the same oversized body.
+    if (/maxContentLength/.test(err.message)) return new SourceError('malformed_response', `${provider} answered ${what} with more than ${maxResponseBytes} bytes; stopped reading`);
     const timedOut = err.code === 'ETIMEDOUT' || err.code === 'ECONNABORTED' || /timeout/i.test(err.message);
     if (timedOut) return new SourceError('timeout', `${provider} did not answer ${what} in time`);
     return new SourceError('network_error', `${provider} request failed (${err.code ?? 'network'}) for ${what}`);

@@ -150,10 +150,18 @@ export function nameMatcher(name: string): RegExp {
   return new RegExp(`(?<![\\p{L}\\p{N}_])${body}(?![\\p{L}\\p{N}_])`, 'iu');
 }
 
-/** Answer text without URLs (markdown links keep their label): a domain in a link is not a mention. */
+/** Longest markdown link target treated as a link (longer ones stay text; their URL is removed below). */
+const MAX_LINK_TARGET = 2048;
+const LINK = new RegExp(`\\[([^\\[\\]]*)\\]\\((?:[^()\\s]|\\([^()\\s]{0,${MAX_LINK_TARGET}}\\)){0,${MAX_LINK_TARGET}}\\)`, 'g');
+
+/**
+ * Answer text without URLs (markdown links keep their label): a domain in a link is not a mention.
+ * Linear in the text's length: a label holds no bracket (each `[` scans only to the next bracket) and
+ * a link target is at most MAX_LINK_TARGET characters, so 100 KB of `[` costs one pass, not minutes.
+ */
 export function textWithoutUrls(text: string): string {
   return text
-    .replace(/\[([^\]]*)\]\((?:[^()\s]|\([^()\s]*\))*\)/g, '$1')
+    .replace(LINK, '$1')
     .replace(/\bhttps?:\/\/[^\s)\]>"']+/gi, ' ')
     .replace(/\bwww\.[^\s)\]>"']+/gi, ' ');
 }

@@ -12,6 +12,12 @@ import { createBrandMatcher } from './citation-matching';
 import { startOfNextMonth } from '../shared/schedules';
 import { SourceError, type CollectContext, type CollectResult } from './source';
 
+/**
+ * Largest answer body read from an AI answer engine: a real answer with its sources is tens of KB, so a
+ * megabyte is generous, and matching never sees more (GEO answers are untrusted, prompt-steerable text).
+ */
+export const ANSWER_MAX_RESPONSE_BYTES = 1024 * 1024;
+
 export interface EngineAnswer {
   /** The answer's text (all output_text parts). */
   text: string;

@@ -8,7 +8,7 @@
 import * as z from 'zod';
 import { createHttpClient, type ErrorResponse } from '../shared/http-client';
 import { MessageItemSchema, readMessages, tolerantItems } from './answer-engine-schemas';
-import { runCitationChecks, type AnswerEngineSourceOptions } from './citation-run';
+import { runCitationChecks, type AnswerEngineSourceOptions, ANSWER_MAX_RESPONSE_BYTES } from './citation-run';
 import { SourceError, type Credentials, type Source } from './source';
 
 export const OPENAI_BASE_URL = 'https://api.openai.com';
@@ -71,7 +71,7 @@ export function createOpenAiSource(credentials: Credentials, options: OpenAiSour
       const http = createHttpClient({
         provider: 'OpenAI', baseUrl: options.baseUrl ?? OPENAI_BASE_URL, deadline: ctx.deadline,
         headers: { authorization: `Bearer ${credentials.apiKey}` },
-        timeoutMs: options.timeoutMs ?? ANSWER_TIMEOUT_MS, retries: options.retries, backoffMs: options.backoffMs,
+        timeoutMs: options.timeoutMs ?? ANSWER_TIMEOUT_MS, retries: options.retries, backoffMs: options.backoffMs, maxResponseBytes: ANSWER_MAX_RESPONSE_BYTES,
         classifyError: classifyOpenAiError,
         now: () => now().getTime(),
       });

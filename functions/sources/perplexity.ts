@@ -7,7 +7,7 @@
 import * as z from 'zod';
 import { createHttpClient } from '../shared/http-client';
 import { MessageItemSchema, readMessages, tolerantItems } from './answer-engine-schemas';
-import { runCitationChecks, type AnswerEngineSourceOptions } from './citation-run';
+import { runCitationChecks, type AnswerEngineSourceOptions, ANSWER_MAX_RESPONSE_BYTES } from './citation-run';
 import { SourceError, type Credentials, type Source } from './source';
 
 export const PERPLEXITY_BASE_URL = 'https://api.perplexity.ai';
@@ -37,7 +37,7 @@ export function createPerplexitySource(credentials: Credentials, options: Perple
       const http = createHttpClient({
         provider: 'Perplexity', baseUrl: options.baseUrl ?? PERPLEXITY_BASE_URL, deadline: ctx.deadline,
         headers: { authorization: `Bearer ${credentials.apiKey}` },
-        timeoutMs: options.timeoutMs ?? ANSWER_TIMEOUT_MS, retries: options.retries, backoffMs: options.backoffMs,
+        timeoutMs: options.timeoutMs ?? ANSWER_TIMEOUT_MS, retries: options.retries, backoffMs: options.backoffMs, maxResponseBytes: ANSWER_MAX_RESPONSE_BYTES,
         now: () => now().getTime(),
       });
       return runCitationChecks(ctx, {

@@ -153,5 +153,16 @@ describe('nothing secret in the logs of a failing request', () => {
     expect(runs.join('\n')).not.toContain(SOURCE_API_KEY);
     expect(output.join('')).not.toContain(SOURCE_API_KEY);
   });
+
+  it('a source whose upstream echoes the credential URL-encoded, lower-cased or cut short records and logs none of it', async () => {
+    const runs = await failingCollections((authorization) => {
+      const key = authorization.replace(/^Bearer /, '');
+      return `bad key ${encodeURIComponent(key)} ${key.toLowerCase()} ${key.slice(0, 20)}…`;
+    });
+
+    const kept = `${runs.join('\n')}\n${output.join('')}`;
+    for (const form of [SOURCE_API_KEY, SOURCE_API_KEY.toLowerCase(), encodeURIComponent(SOURCE_API_KEY), SOURCE_API_KEY.slice(0, 20)]) expect(kept).not.toContain(form);
+    expect(runs.join('\n')).toContain('[redacted]');
+  });
 });
 

@@ -116,3 +116,19 @@ describe('createBrandMatcher', () => {
       .toEqual({ cited: false, mentioned: false, competitorMentions: ['Plausible'] });
   });
 });
+
+describe('textWithoutUrls on hostile answers', () => {
+  // The old pattern backtracked from every `[` to the end of the text: 100 KB of `[` took 23 s.
+  // These inputs finish in one pass now; quadratic work here would outrun the test timeout.
+  it.each([
+    ['brackets', '['.repeat(400_000)],
+    ['unclosed links', '[a]('.repeat(100_000)],
+    ['nested parens', `[a](${'(b'.repeat(200_000)}`],
+  ])('reads 400 KB of %s in linear time and leaves the text', (_what, text) => {
+    expect(textWithoutUrls(text)).toHaveLength(text.length);
+  });
+
+  it('still keeps the label of a link and drops its target', () => {
+    expect(textWithoutUrls('see [[Acme docs](https://acme.example/x_(y)) and https://other.example/z')).toBe('see [Acme docs and  ');
+  });
+});

@@ -37,3 +37,10 @@ describe('queryString', () => {
     expect(queryString({ 'expand[]': ['stats'], actors: ['a', 'b'], page: 2, skip: undefined })).toBe('?expand%5B%5D=stats&actors=a&actors=b&page=2');
   });
 });
+
+describe('parseDurationMs on hostile headers', () => {
+  it('rejects a long header without scanning it repeatedly (linear: 1 MB answers at once)', () => {
+    expect(parseDurationMs('1s'.repeat(500_000))).toBeUndefined();
+    expect(parseDurationMs(`${'1'.repeat(1_000_000)}x`)).toBeUndefined();
+  });
+});
