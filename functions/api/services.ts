@@ -25,9 +25,9 @@ export interface ApiServices {
   };
   /** Idempotency-Key records; default: the experiments' table (see collaborators.ts). */
   idempotency?: IdempotencyStore;
-  /** `Experiment Started` / `Verdict Reached` publisher; default: EventBridge when EVENT_BUS_NAME is set, else logged. */
+  /** `Experiment Started` / `Verdict Reached` publisher; default: logged only (the API function injects EventBridge). */
   events?: EventPublisher;
-  /** POST /collect; default: the collector job's collectSlot with the deployment's credentials. */
+  /** POST /collect; default: none (the API function invokes collector functions, the local runtime collects in process). */
   collect?: CollectNow;
 }
 

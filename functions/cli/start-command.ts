@@ -7,7 +7,6 @@ import { readAppConfigFile } from '../shared/app-config';
 import { seedDemo } from '../local/demo';
 import { startLocalRuntime } from '../local/runtime';
 import { removeRuntimeNote, writeRuntimeNote } from '../local/runtime-file';
-import { defaultStores } from '../handlers/wiring';
 import type { CliIo } from './io';
 
 export const START_HELP = `Usage: verdict start [--demo] [--port N] [--data-dir DIR] [--no-schedule]
@@ -57,10 +56,10 @@ export async function startCommand(argv: string[], io: CliIo): Promise<number> {
   if (values.demo) {
     io.stdout.write('Seeding demo data and scoring…\n');
     const now = new Date();
-    const result = await seedDemo(defaultStores(), now);
+    const result = await seedDemo(runtime.stores, now);
     // One scheduled scorer run, as the scheduler would make it: records the run and fills the loop.
     await runtime.runJob({ id: 'score', kind: 'scorer', cadence: config.scorer }, now.toISOString());
-    const stores = defaultStores();
+    const { stores } = runtime;
     const plain = !io.stdout.isTTY;
     const table = new Table({ head: ['Experiment', 'Metric', 'Window', 'Decision', 'Summary'], colWidths: [28, 34, 25, 10, 60], wordWrap: true, ...(plain && { style: { head: [], border: [] } }) });
     for (const e of result.experiments) {

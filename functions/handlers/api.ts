@@ -1,12 +1,40 @@
-/** Lambda entry for the HTTP API (payload 2.0), every route but /mcp. Thin: route, call, map — see functions/api/. */
+/**
+ * Lambda entry for the HTTP API (payload 2.0), every route but /mcp. Thin: route, call, map — see
+ * functions/api/. The composition root builds the stores and clients once per cold start.
+ */
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { Context } from 'aws-lambda';
+import * as z from 'zod';
 import type { HttpEvent, HttpResult } from '../api/http';
+import { lambdaApiServices } from '../api/lambda-services';
 import { dispatch } from '../api/router';
 import { COMPILED_API_ROUTES } from '../api/routes/api-routes';
+import type { ApiServices } from '../api/services';
+import { SOURCE_NAMES } from '../shared/app-config';
+import { collectorInvoker } from '../shared/collector-invoker';
+import { functionEnv, onColdStart, readFunctionEnv, resourceName } from '../shared/function-env';
 import { logger } from '../shared/logger';
-import { defaultApiServices } from './wiring';
 
-export async function handler(event: HttpEvent, context?: Context): Promise<HttpResult> {
-  if (context) logger.addContext(context);
-  return dispatch(event, COMPILED_API_ROUTES, defaultApiServices());
+/** The API function's environment: the table, the event bus, and the collector functions collect-now invokes. */
+export const HANDLER_ENV = functionEnv({
+  TABLE_NAME: resourceName(),
+  EVENT_BUS_NAME: resourceName(),
+  /** JSON `{ "<source>": "<collector function name>" }` (`{}` when no source is enabled). */
+  COLLECTOR_FUNCTIONS: z.string().transform((s, ctx) => {
+    try { return JSON.parse(s) as unknown; } catch { ctx.addIssue({ code: 'custom', message: 'must be JSON' }); return z.NEVER; }
+  }).pipe(z.partialRecord(z.enum(SOURCE_NAMES), z.string().min(1))),
+});
+
+/** Serves the API routes with `services` (tests and the local runtime pass their own). */
+export function createApiHandler(services: ApiServices) {
+  return async (event: HttpEvent, context?: Context): Promise<HttpResult> => {
+    if (context) logger.addContext(context);
+    return dispatch(event, COMPILED_API_ROUTES, services);
+  };
 }
+
+/** Lambda entry: composed once per cold start from the validated environment. */
+export const handler = onColdStart(() => {
+  const env = readFunctionEnv(HANDLER_ENV);
+  return createApiHandler(lambdaApiServices(env, collectorInvoker(new LambdaClient({}), env.COLLECTOR_FUNCTIONS)));
+});

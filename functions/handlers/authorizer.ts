@@ -1,32 +1,38 @@
 /**
- * Lambda authorizer for the HTTP API (simple responses): `Authorization: Bearer <token>` must match the
- * token in Secrets Manager (generated at deploy; cached 5 minutes) — or VERDICT_API_TOKEN locally.
+ * Lambda authorizer for the HTTP API (payload 2.0, simple responses): `Authorization: Bearer <token>`
+ * must match the token kept in Secrets Manager (generated at deploy). A token it does not know makes it
+ * re-read the secret (rate-limited), so a freshly rotated token works at once — see shared/api-token.ts.
  */
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerResult } from 'aws-lambda';
-import { bearerToken, tokensMatch } from '../shared/api-token';
-import { runtimeEnv } from '../shared/runtime-env';
+import { bearerToken, SecretsManagerApiToken, tokensMatch, type ApiTokenSource } from '../shared/api-token';
+import { arn, functionEnv, onColdStart, readFunctionEnv } from '../shared/function-env';
+import { log, type Log } from '../shared/logger';
 
-const CACHE_MS = 5 * 60_000;
-let cached: { token: string; at: number } | undefined;
-let secrets: SecretsManagerClient | undefined;
+/** The authorizer's environment: only where the token is kept. */
+export const HANDLER_ENV = functionEnv({ API_TOKEN_SECRET_ARN: arn() });
 
-async function expectedToken(): Promise<string> {
-  const env = runtimeEnv();
-  if (env.VERDICT_API_TOKEN) return env.VERDICT_API_TOKEN;
-  if (!env.API_TOKEN_SECRET_ARN) throw new Error('No API token configured (API_TOKEN_SECRET_ARN)');
-  if (cached && Date.now() - cached.at < CACHE_MS) return cached.token;
-  secrets ??= new SecretsManagerClient({});
-  const out = await secrets.send(new GetSecretValueCommand({ SecretId: env.API_TOKEN_SECRET_ARN }));
-  const token = out.SecretString ?? '';
-  cached = { token, at: Date.now() };
-  return token;
+export type AuthorizerEvent = Pick<APIGatewayRequestAuthorizerEventV2, 'headers'>;
+
+/** Allows a request whose bearer token is the current one; every other request is denied, never thrown on. */
+export function createAuthorizer(tokens: ApiTokenSource, logger: Pick<Log, 'warn'> = log) {
+  return async (event: AuthorizerEvent): Promise<APIGatewaySimpleAuthorizerResult> => {
+    const headers = event.headers ?? {};
+    const presented = bearerToken(headers.authorization ?? headers.Authorization);
+    if (!presented) return { isAuthorized: false };
+    if (tokensMatch(presented, await tokens.current())) return { isAuthorized: true };
+    try {
+      // Unknown token: perhaps the secret was rotated since this environment last read it.
+      return { isAuthorized: tokensMatch(presented, await tokens.current({ refresh: true })) };
+    } catch (err) {
+      logger.warn('API token refresh failed; request denied', { error: (err as Error).name });
+      return { isAuthorized: false };
+    }
+  };
 }
 
-export async function handler(event: Pick<APIGatewayRequestAuthorizerEventV2, 'headers'>): Promise<APIGatewaySimpleAuthorizerResult> {
-  const headers = event.headers ?? {};
-  const header = headers.authorization ?? headers.Authorization;
-  const presented = bearerToken(header);
-  if (!presented) return { isAuthorized: false };
-  return { isAuthorized: tokensMatch(presented, await expectedToken()) };
-}
+/** Lambda entry: composed once per cold start from the validated environment. */
+export const handler = onColdStart(() => {
+  const env = readFunctionEnv(HANDLER_ENV);
+  return createAuthorizer(new SecretsManagerApiToken(new SecretsManagerClient({}), env.API_TOKEN_SECRET_ARN));
+});

@@ -4,55 +4,60 @@
  * Throws when a channel failed, so the invocation is retried and sends only what is still missing.
  */
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import axios from 'axios';
 import * as z from 'zod';
-import { sendWeeklyDigest, type DigestRunResult } from '../jobs/weekly-digest';
-import { appConfig } from '../shared/app-config';
+import { sendWeeklyDigest, type DigestDelivery, type DigestRunResult, type DigestSources } from '../jobs/weekly-digest';
+import { bundledAppConfig } from '../shared/app-config';
 import { createDocumentClient } from '../shared/clients';
+import { SecretsManagerCredentials } from '../shared/credentials';
 import { parseOrThrow } from '../shared/errors';
+import { arn, functionEnv, onColdStart, readFunctionEnv, resourceName } from '../shared/function-env';
 import { log } from '../shared/logger';
-import { runtimeEnv } from '../shared/runtime-env';
 import type { CredentialsProvider } from '../sources/source';
-import { defaultCredentials, defaultStores } from './wiring';
+import { createStores } from '../store/stores';
+
+/** The digest's environment: the table (week claims), the webhook's secret, the bus and the email topic. */
+export const HANDLER_ENV = functionEnv({
+  TABLE_NAME: resourceName(),
+  SOURCE_SECRET_ARN: arn(),
+  EVENT_BUS_NAME: resourceName(),
+  /** SNS topic whose email subscribers get the digest (the alert topic). */
+  ALARM_TOPIC_ARN: arn(),
+});
 
 const DigestEventSchema = z.object({ scheduledTime: z.iso.datetime({ offset: true }).optional() });
 
-/** The digest's own environment (validated on each weekly run, failing loudly): where the email goes, the local webhook. */
-const DigestEnvSchema = z.object({
-  /** SNS topic with the digest's email subscribers; the alarm topic when there is no dedicated one. */
-  DIGEST_TOPIC_ARN: z.string().min(1).optional(),
-  ALARM_TOPIC_ARN: z.string().min(1).optional(),
-});
+export type DigestDeps = DigestSources & DigestDelivery;
 
-interface Clients { eventBridge: EventBridgeClient; sns: SNSClient }
-let clients: Clients | undefined;
-let table: { endpoint: string | undefined; db: ReturnType<typeof createDocumentClient> } | undefined;
+export function createDigest(deps: DigestDeps) {
+  return async (event: unknown): Promise<Omit<DigestRunResult, 'digest'>> => {
+    const input = parseOrThrow(DigestEventSchema, event ?? {}, 'digest event');
+    const now = new Date();
+    const { digest, ...result } = await sendWeeklyDigest(input.scheduledTime ? new Date(input.scheduledTime) : now, now, deps);
+    void digest;
+    if (result.outcome === 'failed') throw new Error(`Weekly digest ${result.week}: ${result.failed.map((f) => `${f.channel} failed (${f.error})`).join('; ')}`);
+    return result;
+  };
+}
 
-export async function handler(event: unknown): Promise<Omit<DigestRunResult, 'digest'>> {
-  const input = parseOrThrow(DigestEventSchema, event ?? {}, 'digest event');
-  const env = runtimeEnv();
-  const digestEnv = parseOrThrow(DigestEnvSchema, process.env, 'environment');
-  const now = new Date();
-  clients ??= { eventBridge: new EventBridgeClient({}), sns: new SNSClient({}) };
-  // Keyed by endpoint: the local runtime (and tests) may point the process at a new dynalite.
-  if (!table || table.endpoint !== env.DYNAMODB_ENDPOINT) table = { endpoint: env.DYNAMODB_ENDPOINT, db: createDocumentClient(env.DYNAMODB_ENDPOINT) };
-  const topicArn = digestEnv.DIGEST_TOPIC_ARN ?? digestEnv.ALARM_TOPIC_ARN;
-
-  const { digest, ...result } = await sendWeeklyDigest(input.scheduledTime ? new Date(input.scheduledTime) : now, now, {
-    ...defaultStores(),
-    config: appConfig(),
+/** Lambda entry: composed once per cold start from the validated environment. */
+export const handler = onColdStart(() => {
+  const env = readFunctionEnv(HANDLER_ENV);
+  const db = createDocumentClient();
+  const credentials = new SecretsManagerCredentials(new SecretsManagerClient({}), env.SOURCE_SECRET_ARN);
+  return createDigest({
+    ...createStores(db, env.TABLE_NAME),
+    config: bundledAppConfig(),
     log,
-    table: { db: table.db, name: env.TABLE_NAME },
-    ...(env.EVENT_BUS_NAME && { eventBus: { client: clients.eventBridge, name: env.EVENT_BUS_NAME } }),
-    ...(topicArn && { topic: { client: clients.sns, arn: topicArn } }),
-    webhookUrl: () => digestWebhookUrl(defaultCredentials()),
+    table: { db, name: env.TABLE_NAME },
+    eventBus: { client: new EventBridgeClient({}), name: env.EVENT_BUS_NAME },
+    topic: { client: new SNSClient({}), arn: env.ALARM_TOPIC_ARN },
+    webhookUrl: () => digestWebhookUrl(credentials),
     http: axios,
   });
-  void digest;
-  if (result.outcome === 'failed') throw new Error(`Weekly digest ${result.week}: ${result.failed.map((f) => `${f.channel} failed (${f.error})`).join('; ')}`);
-  return result;
-}
+});
 
 /**
  * `digest.webhookUrl` from the secret (`{ "digest": { "webhookUrl": "https://…" } }`; locally
@@ -70,10 +75,4 @@ export async function digestWebhookUrl(credentials: CredentialsProvider): Promis
 /** Local test webhooks listen on plain http on this machine only. */
 function isLoopback(url: string): boolean {
   return /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\//.test(url);
-}
-
-/** Tests: forget cached clients. */
-export function resetDigestHandler(): void {
-  clients = undefined;
-  table = undefined;
 }

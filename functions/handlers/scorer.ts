@@ -2,47 +2,69 @@
  * Lambda entry for the scheduled scorer: records exactly one verdict per ended experiment, then fills
  * the loop (promotes planned experiments whose start passed, starts backlog items up to the target).
  */
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import * as z from 'zod';
 import { fillLoop, type FillLoopResult } from '../jobs/fill-loop';
 import { scoreDueExperiments, type ScoreRunResult } from '../jobs/score-due';
-import { appConfig } from '../shared/app-config';
+import { bundledAppConfig, type AppConfig } from '../shared/app-config';
+import { createDocumentClient } from '../shared/clients';
 import { parseOrThrow } from '../shared/errors';
-import { eventPublisherFor, verdictReached } from '../shared/events';
-import { log } from '../shared/logger';
-import { runtimeEnv } from '../shared/runtime-env';
+import { eventBridgePublisher, verdictReached, type EventPublisher } from '../shared/events';
+import { functionEnv, onColdStart, readFunctionEnv, resourceName } from '../shared/function-env';
+import { log, type Log } from '../shared/logger';
 import { slotFor } from '../shared/schedules';
-import { defaultStores } from './wiring';
+import { createStores, type Stores } from '../store/stores';
+
+/** The scorer's environment: the table and the bus `Verdict Reached` goes to. */
+export const HANDLER_ENV = functionEnv({ TABLE_NAME: resourceName(), EVENT_BUS_NAME: resourceName() });
 
 const ScorerEventSchema = z.object({ scheduledTime: z.iso.datetime({ offset: true }).optional() });
 
 export interface ScorerRunResult extends ScoreRunResult { loop?: FillLoopResult }
 
-export async function handler(event: unknown): Promise<ScorerRunResult> {
-  const input = parseOrThrow(ScorerEventSchema, event ?? {}, 'scorer event');
-  const started = Date.now();
-  // Verdicts are judged against the actual time: a late delivery must not score a window that has not ended.
-  const now = new Date();
-  const stores = defaultStores();
-  const config = appConfig();
-  const events = eventPublisherFor(runtimeEnv().EVENT_BUS_NAME, log);
-  const result: ScorerRunResult = await scoreDueExperiments(now, { ...stores, log, onVerdict: (e, v) => events.publish(verdictReached(e, v)) });
-  let loopError: unknown;
-  try {
-    result.loop = await fillLoop(now, { experiments: stores.experiments, events, target: config.loop.targetActive, log });
-  } catch (err) {
-    loopError = err;
-    log.error('loop fill failed', { error: (err as Error).message });
-  }
-  const slot = slotFor(input.scheduledTime ?? now, config.scorer).toISOString();
-  await stores.runs.recordJobRun({
-    job: 'scorer', slot, outcome: result.failed.length || loopError ? 'failed' : 'ok', durationMs: Date.now() - started, startedAt: new Date(started).toISOString(),
-    details: {
-      due: result.due, scored: result.scored.length, alreadyScored: result.alreadyScored.length, failed: result.failed.length,
-      ...(result.loop && { promoted: result.loop.promoted.length, started: result.loop.started.length, loopState: result.loop.state }),
-      ...(loopError !== undefined && { loopError: 'loop fill failed; see the logs' }),
-    },
-  });
-  // Everything done is idempotent, so a retried invocation only finishes the fill.
-  if (loopError !== undefined) throw loopError;
-  return result;
+export interface ScorerDeps extends Stores {
+  config: Pick<AppConfig, 'loop' | 'scorer'>;
+  events: EventPublisher;
+  log: Log;
 }
+
+export function createScorer(deps: ScorerDeps) {
+  return async (event: unknown): Promise<ScorerRunResult> => {
+    const input = parseOrThrow(ScorerEventSchema, event ?? {}, 'scorer event');
+    const started = Date.now();
+    // Verdicts are judged against the actual time: a late delivery must not score a window that has not ended.
+    const now = new Date();
+    const { experiments, observations, runs, events, config } = deps;
+    const result: ScorerRunResult = await scoreDueExperiments(now, { experiments, observations, log: deps.log, onVerdict: (e, v) => events.publish(verdictReached(e, v)) });
+    let loopError: unknown;
+    try {
+      result.loop = await fillLoop(now, { experiments, events, target: config.loop.targetActive, log: deps.log });
+    } catch (err) {
+      loopError = err;
+      deps.log.error('loop fill failed', { error: (err as Error).message });
+    }
+    const slot = slotFor(input.scheduledTime ?? now, config.scorer).toISOString();
+    await runs.recordJobRun({
+      job: 'scorer', slot, outcome: result.failed.length || loopError ? 'failed' : 'ok', durationMs: Date.now() - started, startedAt: new Date(started).toISOString(),
+      details: {
+        due: result.due, scored: result.scored.length, alreadyScored: result.alreadyScored.length, failed: result.failed.length,
+        ...(result.loop && { promoted: result.loop.promoted.length, started: result.loop.started.length, loopState: result.loop.state }),
+        ...(loopError !== undefined && { loopError: 'loop fill failed; see the logs' }),
+      },
+    });
+    // Everything done is idempotent, so a retried invocation only finishes the fill.
+    if (loopError !== undefined) throw loopError;
+    return result;
+  };
+}
+
+/** Lambda entry: composed once per cold start from the validated environment. */
+export const handler = onColdStart(() => {
+  const env = readFunctionEnv(HANDLER_ENV);
+  return createScorer({
+    ...createStores(createDocumentClient(), env.TABLE_NAME),
+    config: bundledAppConfig(),
+    events: eventBridgePublisher(env.EVENT_BUS_NAME, new EventBridgeClient({}), log),
+    log,
+  });
+});

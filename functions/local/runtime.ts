@@ -3,19 +3,28 @@
  * same API handler behind the same authorizer, and the same jobs on the same schedule definitions.
  */
 import { join } from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
 import type { HttpEvent } from '../api/http';
 import { COMPILED_ROUTES } from '../api/routes';
-import { handler as apiHandler } from '../handlers/api';
-import { handler as authorizerHandler } from '../handlers/authorizer';
-import { handler as collectorHandler } from '../handlers/collector';
-import { handler as mcpHandler } from '../handlers/mcp';
-import { handler as digestHandler } from '../handlers/digest';
-import { handler as scorerHandler } from '../handlers/scorer';
-import { defaultCredentials, resetWiring, setApiCollector } from '../handlers/wiring';
-import { inProcessCollector } from './in-process-collector';
-import { setAppConfig, type AppConfig } from '../shared/app-config';
-import { resetRuntimeEnv } from '../shared/runtime-env';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import axios from 'axios';
+import { newExperimentId, type ApiServices } from '../api/services';
+import { createApiHandler } from '../handlers/api';
+import { createAuthorizer } from '../handlers/authorizer';
+import { createCollector } from '../handlers/collector';
+import { createDigest, digestWebhookUrl } from '../handlers/digest';
+import { createMcpHandler } from '../handlers/mcp';
+import { createScorer } from '../handlers/scorer';
+import { fixedApiToken } from '../shared/api-token';
+import type { AppConfig } from '../shared/app-config';
+import { createDocumentClient } from '../shared/clients';
+import { EnvCredentials } from '../shared/credentials';
+import { eventBridgePublisher, loggingPublisher } from '../shared/events';
+import { log as appLog } from '../shared/logger';
+import { createSource } from '../sources/registry';
+import { IdempotencyStore } from '../store/idempotency-store';
+import { createStores, type Stores } from '../store/stores';
 import { scheduledJobs, weeklyJobs, type JobDefinition } from '../shared/scheduled-jobs';
 import { startDynalite, ensureTable } from './dynalite';
 import { localApiToken } from './api-token-file';
@@ -38,7 +47,13 @@ export interface LocalRuntimeOptions {
   port?: number;
   /** Start the scheduler (default true). */
   schedule?: boolean;
+  /** What the runtime reads the API token and source credentials from; default: process.env over ./.env. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Publish Verdict events to this EventBridge bus (with the SDK's default client) instead of only
+   * logging them — for tests that watch the events at the client boundary.
+   */
+  eventBusName?: string;
   log?: { info(message: string): void; warn(message: string, extra?: Record<string, unknown>): void };
 }
 
@@ -50,6 +65,8 @@ export interface LocalRuntime {
   tokenFile?: string;
   dynamoEndpoint: string;
   tableName: string;
+  /** The stores every handler of this runtime uses (seeding, tests). */
+  stores: Stores;
   scheduler?: LocalScheduler;
   /** Sources enabled in the config but without credentials (skipped). */
   notConfigured: string[];
@@ -59,38 +76,49 @@ export interface LocalRuntime {
 }
 
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
-  const env = options.env ?? process.env;
+  const env = options.env ?? withEnvFile(process.env, join(process.cwd(), '.env'));
   const log = options.log ?? { info: (m: string) => console.log(m), warn: (m: string) => console.warn(m) };
-  const envFile = join(process.cwd(), '.env');
-  if (env === process.env && existsSync(envFile)) process.loadEnvFile(envFile);
 
   const tokenDir = options.tokenDir ?? options.dataDir;
   const { token, origin } = tokenDir ? localApiToken(tokenDir, env) : { token: env.VERDICT_API_TOKEN ?? 'local-test-token-0123456789', origin: 'env' as const };
   const dynamo = await startDynalite({ path: options.dataDir ? join(options.dataDir, 'db') : undefined });
   await ensureTable(dynamo.endpoint, LOCAL_TABLE_NAME);
 
-  Object.assign(process.env, {
-    TABLE_NAME: LOCAL_TABLE_NAME,
-    DYNAMODB_ENDPOINT: dynamo.endpoint,
-    VERDICT_API_TOKEN: token,
-    VERDICT_CONFIG: JSON.stringify(options.config),
+  // The runtime composes its handlers itself, as each Lambda's composition root does from its environment.
+  const db = createDocumentClient(dynamo.endpoint);
+  const stores = createStores(db, LOCAL_TABLE_NAME);
+  const { config } = options;
+  // Source credentials from the environment (with .env), read when a job runs.
+  const credentials = new EnvCredentials(env);
+  const events = options.eventBusName ? eventBridgePublisher(options.eventBusName, new EventBridgeClient({}), appLog) : loggingPublisher(appLog);
+  const collector = createCollector({
+    config, ...stores, credentials, log: appLog,
+    buildSource: (name, sourceCredentials) => createSource(name, sourceCredentials, { config }),
   });
-  delete process.env.SOURCE_SECRET_ARN;
-  resetRuntimeEnv();
-  resetWiring();
-  setApiCollector(inProcessCollector(options.config));
-  setAppConfig(options.config);
+  const services: ApiServices = {
+    ...stores, config, now: () => new Date(), newId: newExperimentId, log: appLog,
+    idempotency: new IdempotencyStore(db, LOCAL_TABLE_NAME),
+    events,
+    // Collect-now runs the collection in this process, where in AWS the API invokes the collector function.
+    collect: (source, scheduledTime, budgetMs) => collector({ source, scheduledTime, budgetMs }),
+  };
+  const apiHandler = createApiHandler(services);
+  const mcpHandler = createMcpHandler(services);
+  const scorerHandler = createScorer({ ...stores, config, events, log: appLog });
+  const digestHandler = createDigest({
+    ...stores, config, log: appLog, table: { db, name: LOCAL_TABLE_NAME },
+    webhookUrl: () => digestWebhookUrl(credentials), http: axios,
+  });
 
-  const http = await startLocalHttpServer({ port: options.port ?? 8787, api: (e) => (servedByMcp(e) ? mcpHandler(e) : apiHandler(e)), authorize: authorizerHandler,
+  const http = await startLocalHttpServer({ port: options.port ?? 8787, api: (e) => (servedByMcp(e) ? mcpHandler(e) : apiHandler(e)), authorize: createAuthorizer(fixedApiToken(token)),
     // Public routes (the dashboard page and assets) skip the authorizer here exactly as the stack's routes do.
     isPublic: (method, path) => COMPILED_ROUTES.some((r) => r.public === true && (r.method === method || (method === 'HEAD' && r.method === 'GET')) && r.pattern.test(path)) });
 
   const runJob = (job: JobDefinition, scheduledTime: string): Promise<unknown> =>
-    job.kind === 'collector' ? collectorHandler({ source: job.source, scheduledTime })
+    job.kind === 'collector' ? collector({ source: job.source, scheduledTime })
       : job.kind === 'digest' ? digestHandler({ scheduledTime })
       : scorerHandler({ scheduledTime });
 
-  const credentials = defaultCredentials();
   const jobs: JobDefinition[] = [...weeklyJobs(options.config)];
   const notConfigured: string[] = [];
   for (const job of scheduledJobs(options.config)) {
@@ -110,13 +138,20 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     ...(tokenDir && origin !== 'env' && { tokenFile: join(tokenDir, 'api-token') }),
     dynamoEndpoint: dynamo.endpoint,
     tableName: LOCAL_TABLE_NAME,
+    stores,
     scheduler,
     notConfigured,
     runJob,
     async close() {
       scheduler?.stop();
       await http.close();
+      db.destroy();
       await dynamo.close();
     },
   };
+}
+
+/** `env` with the variables of the .env file at `file` it does not set itself (the shell wins). */
+function withEnvFile(env: NodeJS.ProcessEnv, file: string): NodeJS.ProcessEnv {
+  return existsSync(file) ? { ...parseEnv(readFileSync(file, 'utf8')), ...env } : env;
 }

@@ -115,24 +115,16 @@ export function readAppConfigFile(root: string, env: NodeJS.ProcessEnv = process
 
 declare const __VERDICT_CONFIG__: string | undefined;
 
-let cached: AppConfig | undefined;
 /**
- * The config inside a running function: inlined at bundle time (esbuild define) in Lambda, set in
- * process.env.VERDICT_CONFIG by the local runtime and tests. Read once.
+ * The config a deployed function was bundled with (inlined at bundle time by esbuild's define; see
+ * lib/constructs/lambda-bundling.ts). Read by each composition root at cold start; the local runtime
+ * and tests pass their own AppConfig instead.
  */
-export function appConfig(): AppConfig {
-  if (cached) return cached;
-  const inlined = typeof __VERDICT_CONFIG__ === 'string' ? __VERDICT_CONFIG__ : undefined;
-  const raw = inlined ?? process.env.VERDICT_CONFIG;
+export function bundledAppConfig(): AppConfig {
+  if (typeof __VERDICT_CONFIG__ !== 'string') throw new ConfigurationError('This function was bundled without its Verdict config (__VERDICT_CONFIG__)');
   try {
-    cached = parseAppConfig(raw ? JSON.parse(raw) : {});
+    return parseAppConfig(JSON.parse(__VERDICT_CONFIG__));
   } catch (err) {
     throw new ConfigurationError(`Invalid Verdict config in this function: ${(err as Error).message}`, { cause: err });
   }
-  return cached;
-}
-
-/** For tests and the local runtime: replace the cached config. */
-export function setAppConfig(config: AppConfig): void {
-  cached = config;
 }

@@ -1,11 +1,12 @@
 /**
- * AWS SDK clients, created once per process at module scope and injected into the store and adapters.
- * DYNAMODB_ENDPOINT points the DynamoDB client at the local runtime's dynalite.
+ * The DynamoDB DocumentClient the stores use. Composition roots create one per cold start: in Lambda
+ * with the SDK's defaults (region, credentials and any AWS_ENDPOINT_URL_DYNAMODB from the environment),
+ * locally pointed at dynalite.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
-/** A DocumentClient for `endpoint` (dynalite) or the Lambda's region. */
+/** A DocumentClient for `endpoint` (dynalite) or, without one, the function's own region. */
 export function createDocumentClient(endpoint?: string): DynamoDBDocumentClient {
   const client = new DynamoDBClient(
     endpoint
@@ -13,11 +14,4 @@ export function createDocumentClient(endpoint?: string): DynamoDBDocumentClient 
       : { maxAttempts: 4 },
   );
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-}
-
-let documentClient: DynamoDBDocumentClient | undefined;
-/** The process-wide DocumentClient (created on first use so tests can set DYNAMODB_ENDPOINT first). */
-export function defaultDocumentClient(): DynamoDBDocumentClient {
-  documentClient ??= createDocumentClient(process.env.DYNAMODB_ENDPOINT);
-  return documentClient;
 }

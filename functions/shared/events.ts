@@ -1,12 +1,12 @@
 /**
  * Verdict's domain events on EventBridge (source `verdict`, bus EVENT_BUS_NAME): `Experiment Started`
  * when an experiment's window begins and `Verdict Reached` when a verdict is recorded (or re-scored).
- * Without EVENT_BUS_NAME (the local runtime) events are only logged.
+ * The local runtime has no bus: its events are only logged (loggingPublisher).
  *
  * Publishing never fails the caller: the state change it reports is already stored, so a lost event is
  * logged as an error rather than undoing or repeating the work.
  */
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { Experiment } from '../domain/experiment';
 import type { Verdict } from '../domain/verdict';
 
@@ -88,13 +88,4 @@ export function loggingPublisher(log: Pick<EventLog, 'info'>): EventPublisher {
       log.info(`event: ${event.detailType}`, { source: EVENT_SOURCE, detailType: event.detailType, detail: event.detail });
     },
   };
-}
-
-let client: EventBridgeClient | undefined;
-
-/** EventBridge when `busName` is set (one client per process), else the logging publisher. */
-export function eventPublisherFor(busName: string | undefined, log: EventLog): EventPublisher {
-  if (!busName) return loggingPublisher(log);
-  client ??= new EventBridgeClient({});
-  return eventBridgePublisher(busName, client, log);
 }

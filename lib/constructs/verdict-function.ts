@@ -56,12 +56,15 @@ export interface VerdictFunctionProps {
 }
 
 export class VerdictFunction extends Construct {
+  /** The entry point's file under functions/handlers/ (it declares the environment this function gets). */
+  readonly handler: string;
   readonly fn: NodejsFunction;
   readonly role: Role;
   readonly logGroup: LogGroup;
 
   constructor(scope: Construct, id: string, props: VerdictFunctionProps) {
     super(scope, id);
+    this.handler = props.handler;
     // Logs are diagnostics, not records: they go with the stack.
     this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention, removalPolicy: RemovalPolicy.DESTROY });
     this.role = new Role(this, 'Role', {
@@ -81,7 +84,8 @@ export class VerdictFunction extends Construct {
       memorySize: props.memorySize,
       role: this.role,
       logGroup: this.logGroup,
-      environment: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: 'verdict', ...props.environment },
+      // Exactly what the handler declares (functions/shared/function-env.ts): the base here, the rest from the helpers below.
+      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
       bundling: bundlingFor(props),
     });
   }
@@ -120,8 +124,9 @@ export class VerdictFunction extends Construct {
    */
   invokeCollectors(collectors: Partial<Record<string, VerdictFunction>>): this {
     const entries = Object.entries(collectors).filter((e): e is [string, VerdictFunction] => e[1] !== undefined);
-    if (entries.length === 0) return this;
+    // Always set (`{}` without collectors): the API function requires it, and a grant on nothing is no grant.
     this.fn.addEnvironment('COLLECTOR_FUNCTIONS', Stack.of(this).toJsonString(Object.fromEntries(entries.map(([source, f]) => [source, f.fn.functionName]))));
+    if (entries.length === 0) return this;
     this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: entries.map(([, f]) => f.fn.functionArn) }));
     return this;
   }

@@ -12,7 +12,6 @@ import { collectSlot } from '../../functions/jobs/collect';
 import { scoreDueExperiments } from '../../functions/jobs/score-due';
 import { ensureTable, startDynalite } from '../../functions/local/dynalite';
 import { parseAppConfig } from '../../functions/shared/app-config';
-import { resetRuntimeEnv } from '../../functions/shared/runtime-env';
 import { createSource } from '../../functions/sources/registry';
 import { FakeServer } from '../fakes/fake-http-server';
 import { installXFake } from '../fakes/x-fake';
@@ -30,9 +29,6 @@ export async function countRequestsPerOperation(): Promise<RequestCountRow[]> {
     const table = 'verdict-bench';
     await ensureTable(dynamo.endpoint, table);
     const stores = countedStores(dynamo.endpoint, table);
-    // The router fills its optional collaborators (idempotency records) from the runtime env.
-    Object.assign(process.env, { TABLE_NAME: table, DYNAMODB_ENDPOINT: dynamo.endpoint });
-    resetRuntimeEnv();
     const config = parseAppConfig({});
     const services = { ...stores, config, now: () => new Date(), newId: newExperimentId, log: quiet };
     const rows: RequestCountRow[] = [];

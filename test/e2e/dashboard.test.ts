@@ -8,7 +8,6 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { defaultStores } from '../../functions/handlers/wiring';
 import { seedDemo } from '../../functions/local/demo';
 import type { LocalRuntime } from '../../functions/local/runtime';
 import { DASHBOARD_CSP } from '../../functions/api/routes/dashboard';
@@ -31,8 +30,8 @@ const browserErrors: string[] = [];
 
 /** Demo data plus what the demo does not write: two backlog ideas, source runs (one source rate-limited) and a scorer run. */
 async function seedDashboardData(now: Date): Promise<void> {
-  await seedDemo(defaultStores(), now);
-  const runs = defaultStores().runs;
+  await seedDemo(runtime.stores, now);
+  const runs = runtime.stores.runs;
   await runs.recordRun({ source: 'x', slot: new Date(now.getTime() - 2 * HOUR).toISOString(), outcome: 'ok', observations: 24, durationMs: 812, startedAt: new Date(now.getTime() - 2 * HOUR).toISOString() });
   const limitedAt = new Date(now.getTime() - HOUR).toISOString();
   await runs.recordRun({ source: 'beehiiv', slot: limitedAt, outcome: 'rate_limited', observations: 0, durationMs: 240, startedAt: limitedAt, errorCode: 'rate_limited', message: 'beehiiv answered 429; paused until the limit resets', resetAt: new Date(now.getTime() + 3 * HOUR).toISOString() });

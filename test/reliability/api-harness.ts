@@ -9,7 +9,6 @@ import { COMPILED_ROUTES } from '../../functions/api/routes';
 import { newExperimentId, type ApiServices } from '../../functions/api/services';
 import { ensureTable, startDynalite, type LocalDynamo } from '../../functions/local/dynalite';
 import { parseAppConfig, type SourceName } from '../../functions/shared/app-config';
-import { resetRuntimeEnv } from '../../functions/shared/runtime-env';
 import type { CollectionRun } from '../../functions/store/run-store';
 import { countedStores } from '../support/dynamo-counter';
 
@@ -51,10 +50,6 @@ export interface CountedApi {
 export async function startCountedApi(rawConfig: unknown = {}): Promise<CountedApi> {
   const dynamo = await startDynalite();
   await ensureTable(dynamo.endpoint, TABLE);
-  // The router fills its optional collaborators (idempotency records, events) from the runtime env.
-  Object.assign(process.env, { TABLE_NAME: TABLE, DYNAMODB_ENDPOINT: dynamo.endpoint });
-  delete process.env.EVENT_BUS_NAME;
-  resetRuntimeEnv();
   const stores = countedStores(dynamo.endpoint, TABLE);
   const collectCalls: SourceName[] = [];
   const loggedErrors: CountedApi['loggedErrors'] = [];

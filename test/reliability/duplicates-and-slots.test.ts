@@ -5,12 +5,12 @@
  * lands in its scheduled slot; a gap of missed slots shows in GET /health and in the verdict's coverage.
  * (collector-x.test.ts covers one late re-delivery; scorer-once.test.ts races the job, not the handler.)
  */
-import { handler as scorerHandler } from '../../functions/handlers/scorer';
-import { defaultStores } from '../../functions/handlers/wiring';
+import { createScorer } from '../../functions/handlers/scorer';
 import { collectSlot, type CollectDeps } from '../../functions/jobs/collect';
 import { scoreDueExperiments } from '../../functions/jobs/score-due';
 import type { LocalRuntime } from '../../functions/local/runtime';
 import { parseAppConfig } from '../../functions/shared/app-config';
+import { loggingPublisher } from '../../functions/shared/events';
 import { logger } from '../../functions/shared/logger';
 import { slotFor } from '../../functions/shared/schedules';
 import { createSource } from '../../functions/sources/registry';
@@ -40,7 +40,7 @@ beforeEach(() => fakeX.resetRequests());
 
 /** The collector job's collaborators as the handler wires them, with X served by the local fake. */
 function deps(now: Date): CollectDeps {
-  const { runs, observations } = defaultStores();
+  const { runs, observations } = runtime.stores;
   return {
     config, runs, observations, log: quiet, now: () => now,
     credentials: { credentialsFor: async () => ({ appKey: 'k', appSecret: 's', accessToken: 't', accessSecret: 'a' }) },
@@ -49,7 +49,7 @@ function deps(now: Date): CollectDeps {
 }
 
 async function storedFollowers(slot: string) {
-  return defaultStores().observations.query('x.followers', slot, new Date(Date.parse(slot) + HOUR).toISOString());
+  return runtime.stores.observations.query('x.followers', slot, new Date(Date.parse(slot) + HOUR).toISOString());
 }
 
 describe('duplicate deliveries of one collector slot', () => {
@@ -72,7 +72,7 @@ describe('duplicate deliveries of one collector slot', () => {
 
     expect(runs.every((r) => r.slot === slot && r.outcome === 'ok')).toBe(true);
     expect(await storedFollowers(slot)).toHaveLength(1);
-    expect(await defaultStores().observations.query('x.posts', slot, new Date(Date.parse(slot) + HOUR).toISOString())).toHaveLength(1);
+    expect(await runtime.stores.observations.query('x.posts', slot, new Date(Date.parse(slot) + HOUR).toISOString())).toHaveLength(1);
     // Concurrent first deliveries may each read X (no lock before the read), but never store twice.
     expect(fakeX.requestsTo('GET', '/2/users/me').length).toBeLessThanOrEqual(10);
   });
@@ -80,9 +80,12 @@ describe('duplicate deliveries of one collector slot', () => {
 
 describe('the scorer handler invoked 10 times at once', () => {
   it('records one verdict for a due experiment and concludes it once', async () => {
-    const { experiments } = defaultStores();
+    const { experiments } = runtime.stores;
     const end = new Date(slotFor(new Date(), { everyMinutes: 60 }).getTime() - DAY);
     await experiments.create(anExperiment({ id: 'exp_tenscorers', start: new Date(end.getTime() - 14 * DAY).toISOString(), end: end.toISOString() }));
+
+    const log = { ...quiet, error: () => {} };
+    const scorerHandler = createScorer({ ...runtime.stores, config, events: loggingPublisher(log), log });
 
     const results = await Promise.all(Array.from({ length: 10 }, () => scorerHandler({ scheduledTime: new Date().toISOString() })));
 
@@ -125,7 +128,7 @@ describe('late and missed slots', () => {
   });
 
   it('scoring reports the reduced coverage of a window with missing days', async () => {
-    const { experiments, observations } = defaultStores();
+    const { experiments, observations } = runtime.stores;
     const series = followerSnapshots({ from: '2026-08-01T00:00:00Z', to: '2026-09-15T00:00:00Z', perDay: () => 12, metric: 'bluesky.followers' });
     // Five days of the 14-day window were never collected.
     const withGap = series.filter((o) => o.at < '2026-09-05T00:00:00.000Z' || o.at >= '2026-09-10T00:00:00.000Z');

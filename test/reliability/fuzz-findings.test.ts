@@ -4,8 +4,8 @@
  * (The fuzz files generate Latin-1 header values and run with a complete environment, so they do not
  * trip over these.)
  */
-import { resetRuntimeEnv } from '../../functions/shared/runtime-env';
-import { httpEvent, startCountedApi, TABLE, type CountedApi } from './api-harness';
+import { ConfigurationError } from '../../functions/shared/errors';
+import { httpEvent, startCountedApi, type CountedApi } from './api-harness';
 
 let api: CountedApi;
 beforeAll(async () => { api = await startCountedApi(); });
@@ -31,24 +31,26 @@ describe('POST /mcp', () => {
 });
 
 describe('a deployment error is not the client’s fault', () => {
-  // Found while wiring the bench: with TABLE_NAME missing, the router's collaborators fail their env
-  // parse and the client gets 400 validation_failed naming the deployment's environment variables.
-  it('answers 500 with a generic message when the function’s environment is incomplete', async () => {
-    const saved = process.env.TABLE_NAME;
-    delete process.env.TABLE_NAME;
-    resetRuntimeEnv();
-    try {
-      const fresh = { ...api.services, experiments: Object.create(api.services.experiments) as typeof api.services.experiments };
-      const { dispatch } = await import('../../functions/api/router');
-      const { COMPILED_ROUTES } = await import('../../functions/api/routes');
+  // Found while wiring the bench: with TABLE_NAME missing, the router's collaborators failed their env
+  // parse and the client got 400 validation_failed naming the deployment's environment variables. Now
+  // each function validates its own environment at cold start, before any request is routed.
+  it('the API function fails its cold start with a ConfigurationError naming each missing variable', async () => {
+    const { handler } = await import('../../functions/handlers/api');
 
-      const res = await dispatch(httpEvent('GET', '/experiments'), COMPILED_ROUTES, fresh);
+    const failure = handler(httpEvent('GET', '/experiments'));
 
-      expect(res.statusCode).toBe(500);
-      expect(res.body).not.toContain('TABLE_NAME');
-    } finally {
-      process.env.TABLE_NAME = saved ?? TABLE;
-      resetRuntimeEnv();
-    }
+    await expect(failure).rejects.toThrow(ConfigurationError);
+    await expect(failure).rejects.toThrow(/TABLE_NAME \(missing\)/);
+  });
+
+  it('answers 500 with a generic message when a collaborator is not configured', async () => {
+    const { dispatch } = await import('../../functions/api/router');
+    const { COMPILED_ROUTES } = await import('../../functions/api/routes');
+    const { collect: _ignored, ...withoutCollector } = api.services;
+
+    const res = await dispatch(httpEvent('POST', '/collect', { body: '{"source":"x"}', headers: { 'content-type': 'application/json' } }), COMPILED_ROUTES, withoutCollector);
+
+    expect(res.statusCode).toBe(500);
+    expect(res.body).not.toMatch(/collector|inject/i);
   });
 });

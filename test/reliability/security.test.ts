@@ -5,12 +5,17 @@
  * (api-skeleton.test.ts covers "no token" and one wrong token per route; this adds the length matrix.)
  */
 import { ROUTES } from '../../functions/api/routes';
-import { defaultStores, resetWiring } from '../../functions/handlers/wiring';
+import { newExperimentId } from '../../functions/api/services';
+import { createApiHandler } from '../../functions/handlers/api';
+import { createAuthorizer } from '../../functions/handlers/authorizer';
 import { collectSlot } from '../../functions/jobs/collect';
 import type { LocalRuntime } from '../../functions/local/runtime';
 import { parseAppConfig } from '../../functions/shared/app-config';
 import { log, logger } from '../../functions/shared/logger';
-import { resetRuntimeEnv } from '../../functions/shared/runtime-env';
+import { fixedApiToken } from '../../functions/shared/api-token';
+import { createDocumentClient } from '../../functions/shared/clients';
+import { startLocalHttpServer } from '../../functions/local/http-server';
+import { createStores } from '../../functions/store/stores';
 import { createSource } from '../../functions/sources/registry';
 import { FakeServer, type RecordedRequest } from '../fakes/fake-http-server';
 import { installBeehiivFake } from '../fakes/beehiiv-fake';
@@ -80,13 +85,15 @@ describe('every protected route answers 401', () => {
 
 describe('nothing secret in the logs of a failing request', () => {
   it('a request that fails on the store logs its request id, never the token it carried', async () => {
-    const healthy = process.env.DYNAMODB_ENDPOINT;
-    // Point the handler's wiring at a port nothing listens on: every store call fails after the SDK's retries.
-    process.env.DYNAMODB_ENDPOINT = 'http://127.0.0.1:9';
-    resetRuntimeEnv();
-    resetWiring();
+    // The same handlers as the runtime's, on stores pointed at a port nothing listens on: every store call fails after the SDK's retries.
+    const db = createDocumentClient('http://127.0.0.1:9');
+    const broken = await startLocalHttpServer({
+      port: 0,
+      api: createApiHandler({ ...createStores(db, runtime.tableName), config: parseAppConfig({}), now: () => new Date(), newId: newExperimentId, log }),
+      authorize: createAuthorizer(fixedApiToken(TEST_TOKEN)),
+    });
     try {
-      const res = await captureOutput(() => call(runtime, 'GET', '/experiments/exp_abc'));
+      const res = await captureOutput(() => call(broken, 'GET', '/experiments/exp_abc'));
 
       expect(res.status).toBe(500);
       expect(res.body.error.code).toBe('internal_error');
@@ -95,9 +102,8 @@ describe('nothing secret in the logs of a failing request', () => {
       expect(logs).toContain(res.body.error.requestId);
       expect(logs).not.toContain(TEST_TOKEN);
     } finally {
-      process.env.DYNAMODB_ENDPOINT = healthy;
-      resetRuntimeEnv();
-      resetWiring();
+      await broken.close();
+      db.destroy();
     }
   });
 
@@ -124,7 +130,7 @@ describe('nothing secret in the logs of a failing request', () => {
         fake.route('GET', '/v2/publications/:publicationId', answer(status));
         fake.route('GET', '/v2/publications/:publicationId/posts', answer(status));
         const run = await captureOutput(() => collectSlot('beehiiv', new Date(Date.UTC(2026, 10, 21 + i + runs.length)).toISOString(), 20_000, {
-          config, runs: defaultStores().runs, observations: defaultStores().observations, log,
+          config, runs: runtime.stores.runs, observations: runtime.stores.observations, log,
           credentials: { credentialsFor: async () => ({ apiKey: SOURCE_API_KEY }) },
           buildSource: (name, credentials) => createSource(name, credentials, { config, endpoints: { beehiiv: fake.url } }),
         }));

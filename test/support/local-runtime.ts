@@ -7,13 +7,14 @@ process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 
 export const TEST_TOKEN = 'test-token-abcdefghijklmnopqrstuvwxyz';
 
-export async function startTestRuntime(config: unknown = {}): Promise<LocalRuntime> {
-  delete process.env.VERDICT_API_TOKEN;
+/** The runtime on `config`, reading its token and credentials from `options.env` only (never the shell's). */
+export async function startTestRuntime(config: unknown = {}, options: { env?: Record<string, string>; eventBusName?: string } = {}): Promise<LocalRuntime> {
   return startLocalRuntime({
     config: parseAppConfig(config) as AppConfig,
     port: 0,
     schedule: false,
-    env: { VERDICT_API_TOKEN: TEST_TOKEN },
+    env: { ...options.env, VERDICT_API_TOKEN: TEST_TOKEN },
+    ...(options.eventBusName && { eventBusName: options.eventBusName }),
     log: { info: () => {}, warn: () => {} },
   });
 }

@@ -16,12 +16,10 @@ let runtime: LocalRuntime;
 
 beforeAll(async () => {
   logger.setLogLevel('SILENT');
-  process.env.EVENT_BUS_NAME = 'verdict-test-bus';
-  runtime = await startTestRuntime({ loop: { targetActive: 3 } });
+  runtime = await startTestRuntime({ loop: { targetActive: 3 } }, { eventBusName: 'verdict-test-bus' });
 });
 afterAll(async () => {
   await runtime.close();
-  delete process.env.EVENT_BUS_NAME;
 });
 beforeEach(() => {
   eventBridge.reset();

@@ -21,9 +21,8 @@ let running: { id: string };
 
 beforeAll(async () => {
   logger.setLogLevel('SILENT');
-  process.env.EVENT_BUS_NAME = 'verdict-test-bus';
   eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0 });
-  runtime = await startTestRuntime({ loop: { targetActive: 0 } });
+  runtime = await startTestRuntime({ loop: { targetActive: 0 } }, { eventBusName: 'verdict-test-bus' });
   await importFollowerHistory(runtime, 60, (t) => (t.getTime() > Date.now() - 26 * DAY && t.getTime() < Date.now() - 12 * DAY ? 20 : 10));
   concluded = (await call(runtime, 'POST', '/experiments', { body: aCreateRequest({ name: 'Daily thread', start: daysFromNow(-26), durationDays: 14 }) })).body;
   const older = (await call(runtime, 'POST', '/experiments', { body: aCreateRequest({ name: 'Older test', primaryMetric: 'newsletter.subscriber_growth_rate', start: daysFromNow(-50), durationDays: 14 }) })).body;
@@ -33,7 +32,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await runtime.close();
-  delete process.env.EVENT_BUS_NAME;
 });
 
 describe('verdicts', () => {

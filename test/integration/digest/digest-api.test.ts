@@ -3,7 +3,6 @@
  * and the scheduled job posting the webhook once per week.
  */
 import { digestCommand } from '../../../functions/cli/digest-command';
-import { defaultStores } from '../../../functions/handlers/wiring';
 import type { LocalRuntime } from '../../../functions/local/runtime';
 import { weeklyJobs } from '../../../functions/shared/scheduled-jobs';
 import { parseAppConfig } from '../../../functions/shared/app-config';
@@ -20,17 +19,14 @@ let webhook: FakeServer;
 
 beforeAll(async () => {
   logger.setLogLevel('SILENT');
-  delete process.env.EVENT_BUS_NAME;
   webhook = await FakeServer.start();
   webhook.route('POST', '/hooks/weekly', { status: 200, body: 'ok' });
-  process.env.VERDICT_DIGEST_WEBHOOK_URL = `${webhook.url}/hooks/weekly`;
-  runtime = await startTestRuntime(CONFIG);
-  const { experiments } = defaultStores();
+  runtime = await startTestRuntime(CONFIG, { env: { VERDICT_DIGEST_WEBHOOK_URL: `${webhook.url}/hooks/weekly` } });
+  const { experiments } = runtime.stores;
   const thread = await experiments.create(anExperiment({ id: 'exp_thread', name: 'Daily build-in-public thread', start: '2026-10-26T00:00:00.000Z', end: '2026-11-09T00:00:00.000Z' }));
   await experiments.recordFirstVerdict(thread, aVerdict({ experimentId: 'exp_thread', scoredAt: '2026-11-09T01:00:00.000Z' }));
 });
 afterAll(async () => {
-  delete process.env.VERDICT_DIGEST_WEBHOOK_URL;
   await runtime.close();
   await webhook.close();
 });

@@ -1,5 +1,4 @@
 /** The demo is pinned: on any day it tells the story the README tells, with the same numbers. */
-import { defaultStores } from '../../../functions/handlers/wiring';
 import { DEMO_ANCHOR, demoToday, seedDemo } from '../../../functions/local/demo';
 import type { LocalRuntime } from '../../../functions/local/runtime';
 import { startTestRuntime } from '../../support/local-runtime';
@@ -9,8 +8,8 @@ const DAY = 86_400_000;
 async function demoVerdictsOn(now: Date) {
   const runtime: LocalRuntime = await startTestRuntime();
   try {
-    const result = await seedDemo(defaultStores(), now);
-    const stores = defaultStores();
+    const result = await seedDemo(runtime.stores, now);
+    const stores = runtime.stores;
     const rows = [];
     for (const e of result.experiments) {
       const v = await stores.experiments.getVerdict(e.id);
