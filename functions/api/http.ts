@@ -19,6 +19,8 @@ export interface ApiRequest {
   /** Raw body text ('' when none). */
   rawBody: string;
   requestId: string;
+  /** The POST's Idempotency-Key, once the router validated it: creates derive their id from it. */
+  idempotencyKey?: string;
 }
 
 export interface ApiResponse {

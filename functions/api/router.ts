@@ -36,6 +36,12 @@ export interface Route {
   handle: RouteHandler;
   /** Served without the API token (e.g. the dashboard page); every other route is behind the authorizer. */
   public?: boolean;
+  /**
+   * The route's effect is keyed by the request's Idempotency-Key (a create derives its id from it), so
+   * running it again is safe: a retry whose first attempt is in doubt (its record still pending) runs it
+   * instead of answering 409, and gets the first attempt's result.
+   */
+  keyedByIdempotency?: boolean;
   /** The Lambda that serves the route in AWS (and locally): the API function unless said otherwise. */
   servedBy?: 'api' | 'mcp';
   doc?: RouteDoc;
@@ -79,16 +85,16 @@ export async function dispatch(event: HttpEvent, routes: readonly CompiledRoute[
     if (!hit) throw new MethodNotAllowedError([...new Set(matching.map((m) => m.route.method))]);
     const params: Record<string, string> = {};
     hit.route.names.forEach((name, i) => { params[name] = safeDecode(hit.match[i + 1]); });
-    const req: ApiRequest = { ...base, params };
-    const key = hit.route.method === 'POST' ? idempotencyKey(req) : undefined;
-    const response = key === undefined ? await hit.route.handle(req, s) : await once(key, req, () => hit.route.handle(req, s), s);
+    const key = hit.route.method === 'POST' ? idempotencyKey(base) : undefined;
+    const req: ApiRequest = { ...base, params, ...(key !== undefined && { idempotencyKey: key }) };
+    const response = key === undefined ? await hit.route.handle(req, s) : await once(key, req, hit.route, s);
     return toHttpResult(response);
   } catch (err) {
     return toHttpResult(errorResponse(err, base.requestId, services.log));
   }
 }
 
-function idempotencyKey(req: ApiRequest): string | undefined {
+function idempotencyKey(req: Pick<ApiRequest, 'headers'>): string | undefined {
   const key = req.headers['idempotency-key'];
   if (key === undefined) return undefined;
   if (!/^[\x21-\x7e]{1,255}$/.test(key)) {
@@ -97,11 +103,16 @@ function idempotencyKey(req: ApiRequest): string | undefined {
   return key;
 }
 
-/** Runs a POST at most once per Idempotency-Key; only successful (2xx) responses are remembered. */
-async function once(key: string, req: ApiRequest, run: () => Promise<ApiResponse>, s: ResolvedApiServices): Promise<ApiResponse> {
+/**
+ * Runs a POST at most once per Idempotency-Key; only successful (2xx) responses are remembered. The
+ * record is a replay cache: a route keyed by the idempotency key (keyedByIdempotency) stays exactly-once
+ * even when the record could not be completed after its write.
+ */
+async function once(key: string, req: ApiRequest, route: Route, s: ResolvedApiServices): Promise<ApiResponse> {
   const fingerprint = createHash('sha256').update(`${req.method} ${req.path}\n${req.rawBody}`).digest('base64url');
   const claim = await s.idempotency.claim(key, fingerprint, s.now());
   if (claim.outcome === 'mismatch') throw new IdempotencyKeyReusedError();
+  if (claim.outcome === 'in_progress' && route.keyedByIdempotency) return route.handle(req, s);
   if (claim.outcome === 'in_progress') {
     throw new ConflictError('A request with this Idempotency-Key is still being served; retry in a moment', { reason: 'idempotency_in_progress' });
   }
@@ -110,13 +121,21 @@ async function once(key: string, req: ApiRequest, run: () => Promise<ApiResponse
   }
   let response: ApiResponse;
   try {
-    response = await run();
+    response = await route.handle(req, s);
   } catch (err) {
     await s.idempotency.release(key);
     throw err;
   }
-  if (response.status >= 200 && response.status < 300) await s.idempotency.complete(key, fingerprint, response, s.now());
-  else await s.idempotency.release(key);
+  if (response.status < 200 || response.status >= 300) {
+    await s.idempotency.release(key);
+    return response;
+  }
+  try {
+    await s.idempotency.complete(key, fingerprint, response, s.now());
+  } catch (err) {
+    // The request did act: answer with its result. A retry finds the claim pending (see keyedByIdempotency).
+    s.log.warn('idempotency record not completed', { requestId: req.requestId, error: (err as Error).message });
+  }
   return response;
 }
 

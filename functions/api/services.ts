@@ -1,5 +1,5 @@
 /** What API routes may use: stores, config and a clock — injected so tests and the local runtime pass their own. */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { DesignDefaults } from '../domain/experiment';
 import type { AppConfig, SourceName } from '../shared/app-config';
 import type { EventPublisher } from '../shared/events';
@@ -39,8 +39,18 @@ export function designDefaults(s: Pick<ApiServices, 'config'>): DesignDefaults {
   return { seed: (randomBytes(4).readUInt32BE(0) % 2_147_483_646) + 1, timeZone: s.config.digest.timeZone };
 }
 
+const ID_ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789';
+
 /** Short, URL-safe experiment ids (`exp_` + 10 random base32 characters). */
 export function newExperimentId(): string {
-  const alphabet = 'abcdefghijkmnpqrstuvwxyz23456789';
-  return `exp_${[...randomBytes(10)].map((b) => alphabet[b % alphabet.length]).join('')}`;
+  return `exp_${[...randomBytes(10)].map((b) => ID_ALPHABET[b % ID_ALPHABET.length]).join('')}`;
+}
+
+/**
+ * The id a create with this Idempotency-Key makes (`exp_` + 16 characters of its SHA-256): every retry
+ * of the request writes the same item, so the conditional create itself guarantees one experiment,
+ * whatever failed after the write.
+ */
+export function experimentIdForIdempotencyKey(key: string): string {
+  return `exp_${[...createHash('sha256').update(`idempotency-key\n${key}`).digest().subarray(0, 16)].map((b) => ID_ALPHABET[b % ID_ALPHABET.length]).join('')}`;
 }

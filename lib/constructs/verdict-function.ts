@@ -25,12 +25,12 @@ import { lambdaBundling } from './lambda-bundling';
 
 /**
  * DynamoDB item actions per access level — exactly the commands functions/store issues (Get, BatchGet,
- * Query, Put, BatchWrite, Delete). No Scan, no table administration. Scheduled jobs only add records;
+ * Query, Put, BatchWrite, Update — the scorer's conditional claim of an experiment —, Delete). No Scan, no table administration. Scheduled jobs only add records;
  * deleting (an unstarted experiment, a failed request's idempotency claim) is the API's alone.
  * test/infra checks these lists against the store's code, so a new command fails a test, not in AWS.
  */
 const READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'] as const;
-const WRITE = ['dynamodb:PutItem', 'dynamodb:BatchWriteItem'] as const;
+const WRITE = ['dynamodb:PutItem', 'dynamodb:BatchWriteItem', 'dynamodb:UpdateItem'] as const;
 export const TABLE_ACTIONS = {
   read: READ,
   readWrite: [...READ, ...WRITE],

@@ -11,6 +11,7 @@ import { nextSlotAfter } from '../../shared/schedules';
 import { jsonBody } from '../http';
 import type { Route } from '../router';
 import { designDefaults } from '../services';
+import { createOnce } from './experiments';
 
 export const backlogRoutes: Route[] = [
   {
@@ -22,9 +23,10 @@ export const backlogRoutes: Route[] = [
       body: BacklogItemSchema, success: { status: 201, description: 'The backlog item', schema: ExperimentRecordSchema },
       errors: { 422: 'Idempotency-Key reused for a different request' },
     },
+    keyedByIdempotency: true,
     async handle(req, s) {
       const input = parseOrThrow(BacklogItemSchema, jsonBody(req), 'backlog item');
-      const item = await s.experiments.create(newBacklogItem(input, s.newId(), s.now(), designDefaults(s)));
+      const { experiment: item } = await createOnce(req, s, (id) => newBacklogItem(input, id, s.now(), designDefaults(s)));
       return { status: 201, body: item, headers: { location: `/experiments/${item.id}` } };
     },
   },

@@ -14,7 +14,7 @@ import { ConflictError, NotFoundError, ValidationError, parseOrThrow } from '../
 import { interimFor, rescoreExperiment } from '../../jobs/score-due';
 import { jsonBody, type ApiRequest } from '../http';
 import type { Route } from '../router';
-import { designDefaults, type ResolvedApiServices } from '../services';
+import { designDefaults, experimentIdForIdempotencyKey, type ResolvedApiServices } from '../services';
 import { ExperimentChangedError } from '../../store/experiment-store';
 
 export const ListQuerySchema = z.strictObject({
@@ -44,6 +44,23 @@ export function acceptOutcome(outcome: LifecycleOutcome, current: Experiment): E
     throw new ValidationError(`Invalid change: ${outcome.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, outcome.issues);
   }
   return outcome.experiment;
+}
+
+/**
+ * Creates the experiment `build` makes for an id. With an Idempotency-Key the id is derived from the key,
+ * so a retry — whatever failed after the first write — finds the item the first attempt stored and
+ * answers with it (`created: false`) instead of making a second experiment.
+ */
+export async function createOnce(req: ApiRequest, s: ResolvedApiServices, build: (id: string) => Experiment): Promise<{ experiment: Experiment; created: boolean }> {
+  if (req.idempotencyKey === undefined) return { experiment: await s.experiments.create(build(s.newId())), created: true };
+  const id = experimentIdForIdempotencyKey(req.idempotencyKey);
+  try {
+    return { experiment: await s.experiments.create(build(id)), created: true };
+  } catch (err) {
+    const existing = err instanceof ConflictError ? await s.experiments.get(id) : undefined;
+    if (!existing) throw err;
+    return { experiment: existing, created: false };
+  }
 }
 
 /** Stores a transition from `current` (conditional on its version), announcing the start when the experiment began running. */
@@ -87,10 +104,11 @@ export const experimentRoutes: Route[] = [
       body: CreateExperimentSchema, success: { status: 201, description: 'The stored experiment', schema: ExperimentRecordSchema },
       errors: { 422: 'Idempotency-Key reused for a different request' },
     },
+    keyedByIdempotency: true,
     async handle(req, s) {
       const input = parseOrThrow(CreateExperimentSchema, jsonBody(req), 'experiment');
-      const experiment = await s.experiments.create(newExperiment(input, s.newId(), s.now(), designDefaults(s)));
-      if (experiment.status === 'running') await s.events.publish(experimentStarted({ ...experiment, startedBy: 'user' }));
+      const { experiment, created } = await createOnce(req, s, (id) => newExperiment(input, id, s.now(), designDefaults(s)));
+      if (created && experiment.status === 'running') await s.events.publish(experimentStarted({ ...experiment, startedBy: 'user' }));
       return { status: 201, body: experiment, headers: { location: `/experiments/${experiment.id}` } };
     },
   },
