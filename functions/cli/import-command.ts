@@ -1,6 +1,6 @@
 /**
- * `verdict import FILE`: backfills observations from a CSV export (X analytics, beehiiv subscriber or
- * post exports, or the generic `metric,at,value[,…]` format). The whole file is validated first; bad
+ * `verdict import FILE…`: backfills observations from a CSV export (X analytics, newsletter subscriber
+ * or post exports, or the generic `metric,at,value[,…]` format). The whole file is validated first; bad
  * rows are listed with their line numbers and nothing is sent unless --skip-invalid. Observations go
  * to POST /observations in chunks of ≤ 500 — the store keys them by metric, time and id, so importing
  * the same file again writes the same items (idempotent).
@@ -9,35 +9,42 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { IMPORT_FORMATS, parseImport, type ImportFormat, type ImportOptions } from '../sources/csv/import-formats';
+import type { Observation } from '../domain/observation';
+import { IMPORT_FORMATS, parseImportFiles, type ImportFile, type ImportFormat, type ImportOptions } from '../sources/csv/import-formats';
 
 export const IMPORT_CHUNK_SIZE = 500;
 /** Bad rows printed before "… and N more". */
 const MAX_ROW_ERRORS_SHOWN = 50;
+/** Observations a --dry-run prints. */
+const DRY_RUN_PREVIEW = 5;
 
-const HELP = `Usage: verdict import FILE [options]
+const HELP = `Usage: verdict import FILE [FILE…] [options]
 
-Backfills observations from a CSV file. The format is detected from the header:
+Backfills observations from a CSV file (",", ";" or tab separated). The format is detected from the header:
   metric,at,value[,…]          generic: one observation per row (extra columns for x.post,
                                newsletter.send and citations.answer fields)
   X analytics account overview x.followers (and x.posts) per day — needs --followers
   X analytics content export   x.post metrics per post
-  beehiiv subscriber export    newsletter.subscribers per day
+  X tweet_activity_metrics     x.post metrics per tweet (older analytics.twitter.com export)
+  subscriber exports           newsletter.subscribers per day from join/leave times: beehiiv,
+                               Substack email list, Mailchimp subscribed/unsubscribed/cleaned
+                               (give all three files at once), Buttondown, Kit
   beehiiv post export          newsletter.send stats per post
 
 Options:
   --skip-invalid      import the valid rows and report the others (default: import nothing)
-  --dry-run           validate only; send nothing
+  --dry-run           validate only and print the first observations; send nothing
   --followers N       X account overview: follower count at the end of the export's last day
   --posts N           X account overview: post count at the end of the export's last day
-  --at TIME           when per-post exports were observed (default: the date in the file name,
-                      else the midnight after the newest post)
+  --at TIME           when the export was taken (default: the last date in the file name,
+                      else the midnight after the newest post or subscriber event)
   --format NAME       skip detection: ${IMPORT_FORMATS.join(', ')}
   --source NAME       source recorded on the observations (default: csv)
   --account NAME      account recorded on the observations
 
-Example:
-  verdict import account_overview_analytics.csv --followers 1520`;
+Examples:
+  verdict import account_overview_analytics.csv --followers 1520
+  verdict import subscribed_members.csv unsubscribed_members.csv cleaned_members.csv --dry-run`;
 
 export interface ImportIo {
   stdout: { write(s: string): unknown };
@@ -48,33 +55,37 @@ export interface ImportIo {
 
 export interface ImportApi { post(path: string, body: unknown): Promise<unknown> }
 
-interface Args { file?: string; skipInvalid: boolean; dryRun: boolean; help: boolean; options: ImportOptions; error?: string }
+interface Args { files: string[]; skipInvalid: boolean; dryRun: boolean; help: boolean; options: ImportOptions; error?: string }
 
 export async function importCommand(argv: string[], io: ImportIo, api: ImportApi): Promise<number> {
   const args = parseArgs(argv);
   if (args.help) { io.stdout.write(`${HELP}\n`); return 0; }
-  if (args.error || !args.file) { io.stderr.write(`${args.error ?? 'FILE is required'}\n\n${HELP}\n`); return 2; }
+  if (args.error || args.files.length === 0) { io.stderr.write(`${args.error ?? 'FILE is required'}\n\n${HELP}\n`); return 2; }
 
-  let text: string;
+  const files: ImportFile[] = [];
   let options = args.options;
-  try {
-    const info = await stat(args.file);
-    if (!info.isFile()) throw new Error('not a file');
-    text = await readFile(args.file, 'utf8');
-    options = { ...options, at: options.at ?? dateFromFileName(args.file) };
-  } catch {
-    io.stderr.write(`Cannot read ${args.file}\n`);
-    return 2;
+  for (const file of args.files) {
+    try {
+      const info = await stat(file);
+      if (!info.isFile()) throw new Error('not a file');
+      files.push({ name: file, text: await readFile(file, 'utf8') });
+      options = { ...options, at: options.at ?? dateFromFileName(file) };
+    } catch {
+      io.stderr.write(`Cannot read ${file}\n`);
+      return 2;
+    }
   }
+  const label = args.files.join(', ');
 
-  const result = parseImport(text, options);
+  const result = parseImportFiles(files, options);
   if (result.fileErrors.length > 0) {
-    for (const e of result.fileErrors) io.stderr.write(`${args.file}: ${e}\n`);
+    for (const e of result.fileErrors) io.stderr.write(`${label}: ${e}\n`);
     return 2;
   }
+  for (const n of result.notices) io.stderr.write(`note: ${n}\n`);
   if (result.rowErrors.length > 0) {
-    io.stderr.write(`${args.file}: ${result.rowErrors.length} invalid row(s)${args.skipInvalid ? ' skipped' : ''}:\n`);
-    for (const e of result.rowErrors.slice(0, MAX_ROW_ERRORS_SHOWN)) io.stderr.write(`  line ${e.line}: ${e.message}\n`);
+    io.stderr.write(`${label}: ${result.rowErrors.length} invalid row(s)${args.skipInvalid ? ' skipped' : ''}:\n`);
+    for (const e of result.rowErrors.slice(0, MAX_ROW_ERRORS_SHOWN)) io.stderr.write(`  ${'file' in e && e.file && files.length > 1 ? `${e.file} ` : ''}line ${e.line}: ${e.message}\n`);
     if (result.rowErrors.length > MAX_ROW_ERRORS_SHOWN) io.stderr.write(`  … and ${result.rowErrors.length - MAX_ROW_ERRORS_SHOWN} more\n`);
     if (!args.skipInvalid) {
       io.stderr.write('Nothing was imported. Fix the rows, or pass --skip-invalid to import the valid ones.\n');
@@ -85,7 +96,14 @@ export async function importCommand(argv: string[], io: ImportIo, api: ImportApi
   const total = result.observations.length;
   const summary = (written: number) =>
     `format: ${result.format}\nrows: ${result.rows}\nobservations: ${total}\nwritten: ${written}${args.dryRun ? ' (dry run)' : ''}\nskipped rows: ${result.rowErrors.length}\n`;
-  if (args.dryRun) { io.stdout.write(summary(0)); return 0; }
+  if (args.dryRun) {
+    io.stdout.write(summary(0));
+    if (total > 0) {
+      io.stdout.write(`first ${Math.min(DRY_RUN_PREVIEW, total)} of ${total}:\n`);
+      for (const o of result.observations.slice(0, DRY_RUN_PREVIEW)) io.stdout.write(`  ${describeObservation(o)}\n`);
+    }
+    return 0;
+  }
 
   const progress = io.isTTY && total > 0 ? progressBar(io.stderr, total) : undefined;
   let written = 0;
@@ -109,7 +127,7 @@ export async function importCommand(argv: string[], io: ImportIo, api: ImportApi
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { skipInvalid: false, dryRun: false, help: false, options: {} };
+  const args: Args = { files: [], skipInvalid: false, dryRun: false, help: false, options: {} };
   const queue = [...argv];
   /** The flag's value: `--flag=value` or the next argument. */
   const valueOf = (flag: string, inline: string | undefined): string | undefined => {
@@ -147,22 +165,39 @@ function parseArgs(argv: string[]): Args {
       }
       default:
         if (a.startsWith('-')) args.error ??= `Unknown option ${a}`;
-        else if (args.file) args.error ??= `Unexpected argument ${a} (one FILE at a time)`;
-        else args.file = a;
+        else args.files.push(a);
     }
   }
   return args;
 }
 
 /**
- * The export's end date from names like `account_analytics_content_2026-02-14_2026-02-27.csv`: the
- * midnight after the last date in the name (when the numbers were exported, at the earliest).
+ * The export's end date from names like `account_analytics_content_2026-02-14_2026-02-27.csv` or
+ * `tweet_activity_metrics_dev_20190101_20190201_en.csv`: the midnight after the last date in the name
+ * (when the numbers were exported, at the earliest).
  */
 export function dateFromFileName(file: string): string | undefined {
-  const dates = basename(file).match(/\d{4}-\d{2}-\d{2}/g);
-  const last = dates?.at(-1);
-  if (!last || Number.isNaN(Date.parse(`${last}T00:00:00Z`))) return undefined;
+  const dates = [...basename(file).matchAll(/(?<!\d)((?:19|20)\d{2})-?(\d{2})-?(\d{2})(?!\d)/g)]
+    .map((m) => `${m[1]}-${m[2]}-${m[3]}`)
+    .filter((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d));
+  const last = dates.at(-1);
+  if (!last) return undefined;
   return new Date(Date.parse(`${last}T00:00:00Z`) + 86_400_000).toISOString();
+}
+
+/** One line per observation for --dry-run: time, metric, and the values that would be written. */
+export function describeObservation(o: Observation): string {
+  const who = o.account ? ` @${o.account}` : '';
+  switch (o.metric) {
+    case 'x.post':
+      return `${o.at} x.post${who} id=${o.id}${o.publishedAt ? ` published=${o.publishedAt}` : ''} impressions=${o.impressions} likes=${o.likes} replies=${o.replies} reposts=${o.reposts} quotes=${o.quotes}`;
+    case 'newsletter.send':
+      return `${o.at} newsletter.send${who} id=${o.id}${o.sentAt ? ` sent=${o.sentAt}` : ''} delivered=${o.delivered} opens=${o.opens} clicks=${o.clicks}`;
+    case 'citations.answer':
+      return `${o.at} citations.answer${who} engine=${o.engine} prompt="${o.prompt}" cited=${o.cited} mentioned=${o.mentioned}`;
+    default:
+      return `${o.at} ${o.metric}${who} ${o.value}`;
+  }
 }
 
 function progressBar(out: { write(s: string): unknown }, total: number) {

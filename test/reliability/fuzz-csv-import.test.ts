@@ -3,12 +3,14 @@
  * mixed with unknown columns, cells from valid values to garbage, quotes, CRLF, a BOM, ragged rows)
  * plus arbitrary text. The parser never throws, never emits an observation the domain schema rejects,
  * and reports a file problem instead of data; what it accepts, POST /observations (the import's
- * target) stores — never a 5xx, and a rejected chunk leaves nothing written.
+ * target) stores — never a 5xx, and a rejected chunk leaves nothing written. A second property does
+ * the same for the real export formats (old X tweet activity, Substack, Mailchimp, Buttondown, Kit),
+ * `,` or `;` separated, with cells mostly drawn from what each column holds in real files.
  */
 import fc from 'fast-check';
 import { ObservationSchema } from '../../functions/domain/observation';
 import { MAX_OBSERVATIONS_PER_REQUEST } from '../../functions/api/routes/observations';
-import { parseImport } from '../../functions/sources/csv/import-formats';
+import { parseImport, parseImportFiles } from '../../functions/sources/csv/import-formats';
 import { httpEvent, startCountedApi, type CountedApi } from './api-harness';
 
 const RUNS = 2_000;
@@ -54,6 +56,48 @@ const importOptions = fc.record({
   postsAtEnd: fc.option(fc.integer({ min: -5, max: 100_000 }), { nil: undefined }),
 }, { requiredKeys: [] });
 
+/** Real-export columns (as column keys) → plausible cells, so that many generated rows are valid. */
+const TIMES = ['2024-01-31 23:32 +0000', '2024-01-24 10:23:10 UTC', '2024-02-13 00:03:09.183465+00:00', '2024-02-01 09:05:00', '2024-01-27T15:06:27.713Z', '2024-01-05T10:00:00Z', '2024-02-30 10:00', ''];
+const EXPORT_COLUMNS: Record<string, readonly string[]> = {
+  'Tweet id': ['1091101434532007936', '6.49E+17', '649123456789012000', ''],
+  'Tweet permalink': ['https://twitter.com/dev/status/1091101434532007936', 'https://twitter.com/dev/status/649123456789012345', ''],
+  time: TIMES, impressions: ['2633.0', '0', '12', '1.5', '-'], retweets: ['3.0', '0'], replies: ['2.0', '1'], likes: ['17.0', '4'], favorites: ['5'],
+  email: ['ada@example.com', 'grace@example.com', 'not-an-email'], 'Email Address': ['ada@example.com', 'b@x.org'], email_address: ['ada@example.com'],
+  active_subscription: ['true', 'false'], email_disabled: ['true', 'false', ''], subscription_created_at: TIMES, created_at: TIMES, OPTIN_TIME: TIMES,
+  CONFIRM_TIME: TIMES, UNSUB_TIME: TIMES, CLEAN_TIME: TIMES, subscriber_type: ['regular', 'premium', 'unsubscribed', 'unactivated', 'churned'],
+  subscription_date: TIMES, creation_date: TIMES, unsubscription_date: TIMES, state: ['active', 'cancelled', 'bounced', 'inactive'],
+  status: ['active', 'inactive', 'pending'], unsubscribed_at: TIMES, 'Subscription Date (Substack)': TIMES,
+};
+const EXPORT_HEADERS: string[][] = [
+  ['Tweet id', 'Tweet permalink', 'Tweet text', 'time', 'impressions', 'engagements', 'retweets', 'replies', 'likes'],
+  ['Tweet id', 'Tweet permalink', 'time', 'impressions', 'retweets', 'replies', 'favorites'],
+  ['email', 'status', 'created_at', 'unsubscribed_at', 'Subscription Date (Substack)'],
+  ['email', 'active_subscription', 'expiry', 'plan', 'email_disabled', 'subscription_created_at'],
+  ['Email Address', 'First Name', 'OPTIN_TIME', 'CONFIRM_TIME', 'LAST_CHANGED'],
+  ['Email Address', 'OPTIN_TIME', 'CONFIRM_TIME', 'UNSUB_TIME', 'UNSUB_REASON'],
+  ['Email Address', 'OPTIN_TIME', 'CONFIRM_TIME', 'CLEAN_TIME'],
+  ['id', 'email', 'subscriber_type', 'creation_date', 'subscription_date', 'unsubscription_date', 'tags'],
+  ['first_name', 'email_address', 'state', 'created_at', 'tags'],
+];
+
+const exportFile = fc.record({
+  header: fc.constantFrom(...EXPORT_HEADERS).chain((h) => fc.shuffledSubarray(h, { minLength: h.length - 1 })),
+  separator: fc.constantFrom(',', ';'),
+  bom: fc.boolean(),
+  newline: fc.constantFrom('\n', '\r\n'),
+  seeds: fc.array(fc.array(fc.tuple(fc.nat(), fc.boolean(), cellValue), { minLength: 9, maxLength: 9 }), { maxLength: 12 }),
+}).map(({ header, separator, bom, newline, seeds }) => {
+  const quote = (v: string) => (/["\r\n,;]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  const rows = seeds.map((row) => header.map((col, i) => {
+    const [pick, plausible, garbage] = row[i % row.length];
+    const pool = EXPORT_COLUMNS[col];
+    return quote(pool && (plausible || pick % 4 !== 0) ? pool[pick % pool.length] : garbage);
+  }).join(separator));
+  return `${bom ? '\uFEFF' : ''}${[header.map(quote).join(separator), ...rows].join(newline)}${newline}`;
+});
+
+const exportOptions = fc.record({ at: fc.option(fc.constantFrom('2024-03-01', '2024-01-01', '2206-01-01', 'soon'), { nil: undefined }) }, { requiredKeys: [] });
+
 let api: CountedApi;
 beforeAll(async () => { api = await startCountedApi(); });
 afterAll(async () => { await api.close(); });
@@ -87,6 +131,30 @@ describe('CSV import under fuzzing', () => {
     );
 
     expect(accepted).toBeGreaterThan(RUNS); // the structured files mostly parse: the API path was really exercised
+    expect(api.loggedErrors).toEqual([]);
+  });
+
+  it('parses generated real-export files (alone and several at once) into valid observations the API stores', async () => {
+    let filesWithObservations = 0;
+
+    await fc.assert(
+      fc.asyncProperty(fc.oneof({ weight: 3, arbitrary: fc.tuple(exportFile) }, { weight: 1, arbitrary: fc.tuple(exportFile, exportFile) }), exportOptions, async (texts, options) => {
+        const result = parseImportFiles(texts.map((text, i) => ({ name: `f${i}.csv`, text })), options);
+
+        if (result.fileErrors.length > 0) expect(result.observations).toEqual([]);
+        for (const o of result.observations) expect(ObservationSchema.safeParse(o).success).toBe(true);
+        for (const e of result.rowErrors) expect(e.line).toBeGreaterThanOrEqual(1);
+        if (result.observations.length > 0) filesWithObservations++;
+        for (let i = 0; i < result.observations.length; i += MAX_OBSERVATIONS_PER_REQUEST) {
+          const chunk = result.observations.slice(i, i + MAX_OBSERVATIONS_PER_REQUEST);
+          const res = await api.send(httpEvent('POST', '/observations', { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ observations: chunk }) }));
+          expect({ status: res.statusCode, body: res.statusCode === 200 ? '' : res.body }).toEqual({ status: 200, body: '' });
+        }
+      }),
+      { numRuns: 200, seed: Number(process.env.FUZZ_SEED ?? 20261201), endOnFailure: true },
+    );
+
+    expect(filesWithObservations).toBeGreaterThan(15); // the plausible cells make real imports: the API path was exercised
     expect(api.loggedErrors).toEqual([]);
   });
 });

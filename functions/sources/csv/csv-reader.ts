@@ -1,7 +1,8 @@
 /**
  * RFC 4180 CSV reading with line numbers: quoted fields may hold commas, doubled quotes and line
- * breaks; CRLF or LF; a UTF-8 BOM is dropped. Each record carries the physical line it starts on
- * (the header is line 1), so every error can name a line.
+ * breaks; CRLF or LF; a UTF-8 BOM is dropped. The separator is `,` unless the header line has more
+ * `;` (Excel in locales with a decimal comma) or tabs outside quotes. Each record carries the physical
+ * line it starts on (the header is line 1), so every error can name a line.
  */
 
 export interface CsvRecord {
@@ -15,10 +16,15 @@ export interface CsvTable {
   records: CsvRecord[];
   /** Structural problems (an unterminated quote) by line. */
   errors: { line: number; message: string }[];
+  /** The field separator used. */
+  delimiter: Delimiter;
 }
+
+export type Delimiter = ',' | ';' | '\t';
 
 export function readCsv(text: string): CsvTable {
   const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const delimiter = detectDelimiter(src);
   const records: CsvRecord[] = [];
   const errors: CsvTable['errors'] = [];
   let cells: string[] = [];
@@ -50,7 +56,7 @@ export function readCsv(text: string): CsvTable {
       continue;
     }
     if (ch === '"' && cell === '') { quoted = true; cellStarted = true; quoteLine = line; continue; }
-    if (ch === ',') { cells.push(cell); cell = ''; cellStarted = true; continue; }
+    if (ch === delimiter) { cells.push(cell); cell = ''; cellStarted = true; continue; }
     if (ch === '\r' && src[i + 1] === '\n') continue;
     if (ch === '\n' || ch === '\r') {
       endRecord();
@@ -65,7 +71,21 @@ export function readCsv(text: string): CsvTable {
   if (cell !== '' || cells.length > 0 || cellStarted) endRecord();
 
   const [head, ...rest] = records;
-  return { header: head ? head.cells.map((h) => h.trim()) : [], records: rest, errors };
+  return { header: head ? head.cells.map((h) => h.trim()) : [], records: rest, errors, delimiter };
+}
+
+/** The separator the header line uses most, counted outside quotes; `,` on a tie. */
+function detectDelimiter(src: string): Delimiter {
+  const counts: Record<Delimiter, number> = { ',': 0, ';': 0, '\t': 0 };
+  let quoted = false;
+  for (let i = 0; i < src.length; i++) {
+    const ch = src[i];
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && (ch === '\n' || ch === '\r')) break;
+    else if (!quoted && (ch === ',' || ch === ';' || ch === '\t')) counts[ch]++;
+  }
+  if (counts['\t'] > counts[','] && counts['\t'] > counts[';']) return '\t';
+  return counts[';'] > counts[','] ? ';' : ',';
 }
 
 /** Header name reduced for matching: lower case, runs of non-alphanumerics → `_` ("New follows" → new_follows). */

@@ -14,10 +14,16 @@
  *                      a post-count anchor is given.
  * - x-post-content     X analytics content export (Post id, Date, …, Impressions, Likes, Replies,
  *                      Reposts): x.post snapshots as of `at`. Quotes are not exported: 0.
- * - beehiiv-subscribers beehiiv subscriber export (email, status, created…): daily
- *                      newsletter.subscribers snapshots of subscribers active at each UTC midnight
- *                      (exact when the export has an unsubscribe date; otherwise today's actives by
- *                      signup date, which understates older counts).
+ * - x-tweet-activity   the older analytics.twitter.com export (tweet_activity_metrics_<handle>_<from>_<to>_en.csv:
+ *                      Tweet id, Tweet permalink, time, impressions, …, retweets, replies, likes or
+ *                      favorites): x.post snapshots. Counts written as `2633.0` are read as whole numbers;
+ *                      a Tweet id Excel turned into E-notation (`6.49E+17`) or rounded to 15 digits is
+ *                      taken from the permalink and reported, never rounded into a wrong id.
+ * - subscriber exports beehiiv, Substack, Mailchimp (subscribed / unsubscribed / cleaned), Buttondown,
+ *                      Kit: daily newsletter.subscribers snapshots from each person's join and leave
+ *                      times — which columns, and what an export without leave times can tell, in
+ *                      ./subscriber-lists.ts. Several files of one audience (Mailchimp's three) are
+ *                      imported together with parseImportFiles.
  * - beehiiv-posts      beehiiv post export with email stats (id, publish date, delivered, unique
  *                      opens, unique clicks): newsletter.send snapshots as of `at`. Column names are
  *                      UNSURE and matched by aliases.
@@ -26,9 +32,10 @@
  */
 import { ObservationSchema, type Observation } from '../../domain/observation';
 import { columnKey, readCsv, type CsvRecord } from './csv-reader';
-import { addDays, parseBoolean, parseCount, parseDay, parseInstant, parseNumber, startOfDay } from './values';
+import { detectSubscriberFormat, readMembers, SUBSCRIBER_FORMATS, subscriberSnapshots, type MemberList, type SubscriberFormat } from './subscriber-lists';
+import { addDays, isENotation, parseBoolean, parseCount, parseDay, parseExportCount, parseInstant, parseNumber, startOfDay } from './values';
 
-export const IMPORT_FORMATS = ['generic', 'x-account-overview', 'x-post-content', 'beehiiv-subscribers', 'beehiiv-posts'] as const;
+export const IMPORT_FORMATS = ['generic', 'x-account-overview', 'x-post-content', 'x-tweet-activity', ...SUBSCRIBER_FORMATS, 'beehiiv-posts'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
 export interface RowError { line: number; message: string }
@@ -57,15 +64,18 @@ export interface ImportResult {
   rowErrors: RowError[];
   /** Problems with the file as a whole (unknown format, missing anchor): nothing can be imported. */
   fileErrors: string[];
+  /** What the user should know about how the numbers were derived (columns used, what the export cannot tell). */
+  notices: string[];
 }
 
 type Columns = Map<string, number>;
+/** What a format's parser returns. */
+type Parsed = Omit<ImportResult, 'format' | 'rows' | 'notices'> & { notices?: string[] };
 
 const ALIASES = {
   xPostId: ['post_id', 'tweet_id', 'id'],
   xReposts: ['reposts', 'retweets'],
-  beehiivCreated: ['created_at', 'created', 'subscribe_date', 'subscribed_at', 'date_subscribed', 'signup_date', 'subscription_date'],
-  beehiivUnsubscribed: ['unsubscribed_at', 'unsubscribe_date', 'date_unsubscribed', 'unsubscribed_date'],
+  tweetLikes: ['likes', 'favorites'],
   beehiivPostId: ['id', 'post_id'],
   beehiivSent: ['publish_date', 'published_at', 'sent_at', 'send_date', 'displayed_date', 'date'],
   beehiivDelivered: ['delivered', 'email_delivered', 'total_delivered', 'stats_email_delivered'],
@@ -80,22 +90,90 @@ export function detectFormat(header: readonly string[]): ImportFormat | undefine
   const any = (names: readonly string[]) => names.some((n) => cols.has(n));
   if (has('metric', 'at', 'value')) return 'generic';
   if (has('date', 'impressions', 'new_follows', 'unfollows') && !any(ALIASES.xPostId)) return 'x-account-overview';
+  if (has('tweet_id', 'time', 'impressions', 'retweets', 'replies') && any(ALIASES.tweetLikes)) return 'x-tweet-activity';
   if (any(['post_id', 'tweet_id']) && has('date', 'impressions', 'likes', 'replies') && any(ALIASES.xReposts)) return 'x-post-content';
-  if (has('email', 'status') && any(ALIASES.beehiivCreated)) return 'beehiiv-subscribers';
+  const subscribers = detectSubscriberFormat(cols);
+  if (subscribers) return subscribers;
   if (any(ALIASES.beehiivPostId) && any(ALIASES.beehiivDelivered) && any(ALIASES.beehiivOpens) && any(ALIASES.beehiivClicks)) return 'beehiiv-posts';
   return undefined;
 }
 
 /** Parses and validates a whole file. Nothing is partially trusted: invalid rows are listed, not repaired. */
 export function parseImport(text: string, options: ImportOptions = {}): ImportResult {
+  const read = readFile(text, options);
+  if ('result' in read) return read.result;
+  const { format, records, ctx, widthErrors, rows } = read;
+  let result: Parsed;
+  if (isSubscriberFormat(format)) {
+    result = subscriberResult([readMembers(format, records, ctx.cols)], ctx);
+  } else {
+    switch (format) {
+      case 'generic': result = parseGeneric(records, ctx, read.header); break;
+      case 'x-account-overview': result = parseXOverview(records, ctx); break;
+      case 'x-post-content': result = parseXContent(records, ctx); break;
+      case 'x-tweet-activity': result = parseTweetActivity(records, ctx); break;
+      case 'beehiiv-posts': result = parseBeehiivPosts(records, ctx); break;
+    }
+  }
+  const rowErrors = [...widthErrors, ...result.rowErrors].sort((a, b) => a.line - b.line);
+  return { format, rows, observations: result.observations, rowErrors, fileErrors: result.fileErrors, notices: result.notices ?? [] };
+}
+
+/** One of several files imported together, named for its row errors. */
+export interface ImportFile { name: string; text: string }
+
+/**
+ * Several files at once: each alone as parseImport does, except that subscriber exports of one audience
+ * (Mailchimp's subscribed + unsubscribed + cleaned files) are merged into one list before the daily
+ * counts are taken. Row errors of the n-th file carry `file`.
+ */
+export function parseImportFiles(files: readonly ImportFile[], options: ImportOptions = {}): ImportResult & { rowErrors: (RowError & { file?: string })[] } {
+  if (files.length === 1) return parseImport(files[0].text, options);
+  const reads = files.map((f) => ({ name: f.name, read: readFile(f.text, options) }));
+  const failed = reads.find((r) => 'result' in r.read && r.read.result.fileErrors.length > 0);
+  if (failed && 'result' in failed.read) return { ...failed.read.result, fileErrors: failed.read.result.fileErrors.map((e) => `${failed.name}: ${e}`) };
+  const formats = reads.map((r) => ('result' in r.read ? r.read.result.format : r.read.format));
+  if (!formats.every(isSubscriberFormat)) {
+    return emptyResult(formats[0], 0, [`several files can be imported together only when all are subscriber exports (got ${formats.join(', ')}); import the others one at a time`]);
+  }
+  const lists: MemberList[] = [];
+  const rowErrors: (RowError & { file: string })[] = [];
+  let rows = 0;
+  let ctx: Ctx | undefined;
+  for (const { name, read } of reads) {
+    if ('result' in read) { rowErrors.push(...read.result.rowErrors.map((e) => ({ ...e, file: name }))); rows += read.result.rows; continue; }
+    ctx ??= read.ctx;
+    rows += read.rows;
+    const list = readMembers(read.format as SubscriberFormat, read.records, read.ctx.cols);
+    rowErrors.push(...[...read.widthErrors, ...list.rowErrors].map((e) => ({ ...e, file: name })));
+    lists.push(list);
+  }
+  const result = subscriberResult(lists, ctx ?? { cols: new Map(), options, source: options.source ?? 'csv' });
+  return { format: formats[0], rows, observations: result.observations, rowErrors: [...rowErrors, ...result.rowErrors.map((e) => ({ ...e, file: files[0].name }))], fileErrors: result.fileErrors, notices: result.notices ?? [] };
+}
+
+function isSubscriberFormat(format: ImportFormat): format is SubscriberFormat {
+  return (SUBSCRIBER_FORMATS as readonly string[]).includes(format);
+}
+
+function emptyResult(format: ImportFormat | undefined, rows: number, fileErrors: string[]): ImportResult {
+  return { format: format ?? 'generic', rows, observations: [], rowErrors: [], fileErrors, notices: [] };
+}
+
+type FileRead =
+  | { result: ImportResult }
+  | { format: ImportFormat; header: string[]; records: CsvRecord[]; ctx: Ctx; widthErrors: RowError[]; rows: number };
+
+/** Reads and checks one file up to the point where its format's parser takes over. */
+function readFile(text: string, options: ImportOptions): FileRead {
   const table = readCsv(text);
   const format = options.format ?? detectFormat(table.header);
-  const empty = (fileErrors: string[]): ImportResult => ({ format: format ?? 'generic', rows: table.records.length, observations: [], rowErrors: [], fileErrors });
+  const empty = (fileErrors: string[]) => ({ result: emptyResult(format, table.records.length, fileErrors) });
   if (table.header.length === 0) return empty(['the file is empty']);
   if (!format) {
-    return empty([`unknown format: header "${table.header.join(',')}" is not metric,at,value[,…], an X analytics export, or a beehiiv subscriber/post export`]);
+    return empty([`unknown format: header "${table.header.join(table.delimiter)}" is not metric,at,value[,…], an X analytics export, a beehiiv post export, or a beehiiv, Substack, Mailchimp, Buttondown or Kit subscriber export`]);
   }
-  if (table.errors.length > 0) return { ...empty([]), rowErrors: table.errors };
+  if (table.errors.length > 0) return { result: { ...emptyResult(format, table.records.length, []), rowErrors: table.errors } };
   if (options.at !== undefined && !parseInstant(options.at)) return empty([`--at ${options.at} is not a date or ISO-8601 time`]);
 
   const cols: Columns = new Map();
@@ -106,17 +184,41 @@ export function parseImport(text: string, options: ImportOptions = {}): ImportRe
   const widthErrors = table.records
     .filter((r) => r.cells.length !== table.header.length)
     .map((r) => ({ line: r.line, message: `expected ${table.header.length} fields, found ${r.cells.length}` }));
+  return { format, header: table.header, records, ctx, widthErrors, rows: table.records.length };
+}
 
-  let result: Omit<ImportResult, 'format' | 'rows'>;
-  switch (format) {
-    case 'generic': result = parseGeneric(records, ctx, table.header); break;
-    case 'x-account-overview': result = parseXOverview(records, ctx); break;
-    case 'x-post-content': result = parseXContent(records, ctx); break;
-    case 'beehiiv-subscribers': result = parseBeehiivSubscribers(records, ctx); break;
-    case 'beehiiv-posts': result = parseBeehiivPosts(records, ctx); break;
+/** Longest span of daily snapshots one import writes: a typo in --at (2206 for 2026) must not write centuries of days. */
+const MAX_SNAPSHOT_DAYS = 100 * 366;
+
+function subscriberResult(lists: readonly MemberList[], ctx: Ctx): Parsed {
+  const rowErrors = lists.flatMap((l) => l.rowErrors);
+  const notices = [...new Set(lists.flatMap((l) => l.notices))];
+  const formats = new Set(lists.map((l) => l.format));
+  const leaversOnly = [...formats].filter((f) => f === 'mailchimp-unsubscribed' || f === 'mailchimp-cleaned');
+  if (leaversOnly.length > 0 && !formats.has('mailchimp-subscribed')) {
+    return { observations: [], rowErrors, notices, fileErrors: [`a Mailchimp ${leaversOnly.join(' / ').replace(/mailchimp-/g, '')} export lists only people who left: import it together with the subscribed export (verdict import subscribed.csv unsubscribed.csv cleaned.csv)`] };
   }
-  const rowErrors = [...widthErrors, ...result.rowErrors].sort((a, b) => a.line - b.line);
-  return { format, rows: table.records.length, observations: result.observations, rowErrors, fileErrors: result.fileErrors };
+  if (formats.has('mailchimp-subscribed') && leaversOnly.length > 0) {
+    // Together the three files are the whole audience with leave times: the subscribed file's caveat no longer holds.
+    const subscribedNotice = lists.find((l) => l.format === 'mailchimp-subscribed')?.notices[0];
+    const at = subscribedNotice === undefined ? -1 : notices.indexOf(subscribedNotice);
+    if (at >= 0) notices.splice(at, 1);
+    if (leaversOnly.length < 2) notices.push(`Mailchimp: no ${formats.has('mailchimp-cleaned') ? 'unsubscribed' : 'cleaned'} export given: people who left that way are missing, so earlier counts are lower bounds.`);
+  } else if (formats.has('mailchimp-subscribed')) {
+    notices.push('Mailchimp: give the unsubscribed and cleaned exports too (verdict import subscribed.csv unsubscribed.csv cleaned.csv) for exact earlier counts.');
+  }
+  const members = lists.flatMap((l) => l.members);
+  if (members.length === 0) return { observations: [], rowErrors, notices, fileErrors: [] };
+  const explicit = ctx.options.at ? parseInstant(ctx.options.at) : undefined;
+  const first = members.reduce((min, m) => (m.join < min ? m.join : min), members[0].join);
+  const last = members.reduce((max, m) => [m.join, m.leave ?? ''].reduce((a, b) => (b > a ? b : a), max), first);
+  const end = explicit ?? last;
+  if ((Date.parse(end) - Date.parse(first)) / 86_400_000 > MAX_SNAPSHOT_DAYS) {
+    return { observations: [], rowErrors, notices, fileErrors: [`the export spans ${first.slice(0, 10)} to ${end.slice(0, 10)}: more than 100 years of daily counts${explicit ? ' (check --at)' : ''}`] };
+  }
+  const observations = subscriberSnapshots(members, { endAt: end, source: ctx.source, account: ctx.options.account })
+    .flatMap((o) => validated(o, 1, rowErrors) ?? []);
+  return { observations, rowErrors, notices, fileErrors: [] };
 }
 
 interface Ctx { cols: Columns; options: ImportOptions; source: string }
@@ -153,7 +255,7 @@ const FIELDS_BY_METRIC: Record<string, string[]> = {
   'citations.answer': ['engine', 'prompt', 'repetition', 'cited', 'mentioned', 'position', 'competitorMentions', 'costUsd'],
 };
 
-function parseGeneric(records: CsvRecord[], ctx: Ctx, header: string[]): Omit<ImportResult, 'format' | 'rows'> {
+function parseGeneric(records: CsvRecord[], ctx: Ctx, header: string[]): Parsed {
   const byLower = new Map(Object.keys(GENERIC_COLUMNS).map((k) => [k.toLowerCase(), k]));
   const fields = header.map((h) => byLower.get(h.trim().toLowerCase()));
   const unknown = header.filter((_, i) => !fields[i]);
@@ -208,7 +310,7 @@ function describeType(type: (typeof GENERIC_COLUMNS)[string]): string {
 
 // ------------------------------------------------------------------------------------------- X exports
 
-function parseXOverview(records: CsvRecord[], ctx: Ctx): Omit<ImportResult, 'format' | 'rows'> {
+function parseXOverview(records: CsvRecord[], ctx: Ctx): Parsed {
   const rowErrors: RowError[] = [];
   const days = new Map<string, { line: number; net: number; posts?: number }>();
   for (const r of records) {
@@ -261,7 +363,7 @@ function parseXOverview(records: CsvRecord[], ctx: Ctx): Omit<ImportResult, 'for
   return { observations: observations.sort((a, b) => a.at.localeCompare(b.at) || a.metric.localeCompare(b.metric)), rowErrors, fileErrors: [] };
 }
 
-function parseXContent(records: CsvRecord[], ctx: Ctx): Omit<ImportResult, 'format' | 'rows'> {
+function parseXContent(records: CsvRecord[], ctx: Ctx): Parsed {
   const rowErrors: RowError[] = [];
   const rows: { line: number; o: Record<string, unknown> }[] = [];
   for (const r of records) {
@@ -285,48 +387,52 @@ function parseXContent(records: CsvRecord[], ctx: Ctx): Omit<ImportResult, 'form
   return withSnapshotTime(rows, 'publishedAt', ctx, rowErrors);
 }
 
-// -------------------------------------------------------------------------------------- beehiiv exports
-
-function parseBeehiivSubscribers(records: CsvRecord[], ctx: Ctx): Omit<ImportResult, 'format' | 'rows'> {
+/**
+ * The older analytics.twitter.com export. Excel-saved copies mangle `Tweet id` (E-notation, or 15
+ * significant digits and zeros): the permalink's id is exact, so it wins, and every replaced id is
+ * reported. Without a permalink such a row is an error — a rounded id would name another post.
+ */
+function parseTweetActivity(records: CsvRecord[], ctx: Ctx): Parsed {
   const rowErrors: RowError[] = [];
-  const hasUnsubDate = ALIASES.beehiivUnsubscribed.some((n) => ctx.cols.has(n));
-  const subs: { created: string; left?: string; active: boolean }[] = [];
+  const rows: { line: number; o: Record<string, unknown> }[] = [];
+  const replaced: string[] = [];
   for (const r of records) {
-    const email = cell(r, ctx, ['email']);
-    const status = (cell(r, ctx, ['status']) ?? '').toLowerCase();
-    const created = parseInstant(cell(r, ctx, ALIASES.beehiivCreated));
-    const unsubRaw = cell(r, ctx, ALIASES.beehiivUnsubscribed);
-    const left = unsubRaw ? parseInstant(unsubRaw) : undefined;
-    const problem = !email || !email.includes('@') ? 'email: expected an email address'
-      : !status ? 'status: required'
-      : !created ? `created: expected a date or ISO-8601 time, got "${cell(r, ctx, ALIASES.beehiivCreated) ?? ''}"`
-      : unsubRaw && !left ? `unsubscribed: expected a date or ISO-8601 time, got "${unsubRaw}"`
+    const rawId = cell(r, ctx, ['tweet_id']) ?? '';
+    const permalinkId = /\/status(?:es)?\/(\d+)/.exec(cell(r, ctx, ['tweet_permalink']) ?? '')?.[1];
+    const exact = /^\d+$/.test(rawId) ? rawId : undefined;
+    const id = permalinkId ?? exact;
+    if (permalinkId && rawId !== permalinkId) replaced.push(`line ${r.line}: ${rawId || '(empty)'} → ${permalinkId}`);
+    const timeRaw = cell(r, ctx, ['time']);
+    const publishedAt = parseInstant(timeRaw);
+    const counts = {
+      impressions: parseExportCount(cell(r, ctx, ['impressions'])),
+      likes: parseExportCount(cell(r, ctx, ALIASES.tweetLikes)),
+      replies: parseExportCount(cell(r, ctx, ['replies'])),
+      reposts: parseExportCount(cell(r, ctx, ['retweets'])),
+    };
+    const badCount = Object.entries(counts).find(([, v]) => v === undefined);
+    const column = (k: string) => (k === 'reposts' ? ['retweets'] : k === 'likes' ? ALIASES.tweetLikes : [k]);
+    const problem = !id
+      ? (isENotation(rawId)
+        ? `Tweet id: ${rawId} is in E-notation (saved by Excel, its last digits are lost) and the row has no permalink to take the exact id from`
+        : `Tweet id: expected a numeric id, got "${rawId}"`)
+      : !publishedAt ? `time: expected a time like "2019-01-31 23:32 +0000", got "${timeRaw ?? ''}"`
+      : badCount ? `${column(badCount[0])[0]}: expected a whole number ≥ 0, got "${cell(r, ctx, column(badCount[0])) ?? ''}"`
       : undefined;
-    if (problem || !created) { rowErrors.push({ line: r.line, message: problem ?? 'invalid' }); continue; }
-    if (status === 'pending' || status === 'validating') continue; // never confirmed: never counted
-    subs.push({ created, left, active: status === 'active' });
+    if (problem) { rowErrors.push({ line: r.line, message: problem }); continue; }
+    rows.push({ line: r.line, o: { metric: 'x.post', id, publishedAt, ...counts, quotes: 0 } });
   }
-  if (subs.length === 0) return { observations: [], rowErrors, fileErrors: [] };
-  const counted = hasUnsubDate ? subs : subs.filter((s) => s.active);
-  const firstDay = subs.map((s) => s.created).sort()[0].slice(0, 10);
-  const lastInstant = [...subs.map((s) => s.created), ...subs.flatMap((s) => (s.left ? [s.left] : []))].sort().at(-1) ?? subs[0].created;
-  const lastDay = ctx.options.at ? (parseInstant(ctx.options.at) ?? lastInstant).slice(0, 10) : lastInstant.slice(0, 10);
-  // Counts at each midnight: +1 at signup, −1 at unsubscribe (when known), swept in time order.
-  const events = counted.flatMap((s) => [{ t: s.created, d: 1 }, ...(hasUnsubDate && s.left ? [{ t: s.left, d: -1 }] : [])]).sort((a, b) => a.t.localeCompare(b.t));
-  const observations: Observation[] = [];
-  let value = 0;
-  let e = 0;
-  const account = ctx.options.account;
-  for (let day = addDays(firstDay, 1); day <= addDays(lastDay, 1); day = addDays(day, 1)) {
-    const midnight = startOfDay(day);
-    while (e < events.length && events[e].t < midnight) value += events[e++].d;
-    const o = validated({ metric: 'newsletter.subscribers', at: midnight, value: Math.max(0, value), source: ctx.source, ...(account && { account }) }, 0, rowErrors);
-    if (o) observations.push(o);
+  const result = withSnapshotTime(rows, 'publishedAt', ctx, rowErrors);
+  const notices = ['X tweet activity: likes from likes (favorites in older exports), reposts from retweets; quotes are not exported (0).'];
+  if (replaced.length > 0) {
+    notices.push(`${replaced.length} Tweet id(s) did not match their permalink (Excel writes long ids in E-notation or rounds them to 15 digits); the permalink's exact id was used: ${replaced.slice(0, 5).join('; ')}${replaced.length > 5 ? '; …' : ''}`);
   }
-  return { observations, rowErrors, fileErrors: [] };
+  return { ...result, notices };
 }
 
-function parseBeehiivPosts(records: CsvRecord[], ctx: Ctx): Omit<ImportResult, 'format' | 'rows'> {
+// -------------------------------------------------------------------------------------- beehiiv exports
+
+function parseBeehiivPosts(records: CsvRecord[], ctx: Ctx): Parsed {
   const rowErrors: RowError[] = [];
   const rows: { line: number; o: Record<string, unknown> }[] = [];
   for (const r of records) {
@@ -352,7 +458,7 @@ function parseBeehiivPosts(records: CsvRecord[], ctx: Ctx): Omit<ImportResult, '
  * Stamps per-post/per-send rows with the time they were observed: `options.at`, or the midnight after
  * the newest post/send in the file (deterministic, so re-importing the same file is idempotent).
  */
-function withSnapshotTime(rows: { line: number; o: Record<string, unknown> }[], dateField: string, ctx: Ctx, rowErrors: RowError[]): Omit<ImportResult, 'format' | 'rows'> {
+function withSnapshotTime(rows: { line: number; o: Record<string, unknown> }[], dateField: string, ctx: Ctx, rowErrors: RowError[]): Parsed {
   const explicit = ctx.options.at ? parseInstant(ctx.options.at) : undefined;
   const newest = rows.map((r) => r.o[dateField]).filter((v): v is string => typeof v === 'string').sort().at(-1);
   const at = explicit ?? (newest ? startOfDay(addDays(newest.slice(0, 10), 1)) : undefined);

@@ -53,16 +53,32 @@ export function parseInstant(raw: string | undefined): string | undefined {
   if (/^\d{13}$/.test(s)) return new Date(Number(s)).toISOString();
   const day = parseDay(s);
   if (day) return `${day}T00:00:00.000Z`;
-  const local = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$/.exec(s);
-  if (local) {
-    const t = Date.parse(`${local[1]}T${local[2]}Z`);
-    return Number.isNaN(t) ? undefined : new Date(t).toISOString();
-  }
-  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(s)) {
-    const t = Date.parse(s);
-    return Number.isNaN(t) ? undefined : new Date(t).toISOString();
-  }
-  return undefined;
+  // Date and time, `T` or a space between; zone: none (UTC), Z, ` UTC`/` GMT`, or an offset with or without a
+  // colon and a space before it (`2019-01-31 23:32 +0000`, `2024-03-13 00:03:09.183465+00:00`).
+  const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2})(?::(\d{2})(?:\.(\d+))?)?\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})?$/i.exec(s);
+  if (!m) return undefined;
+  const [, date, hm, sec = '00', frac = '', zone = 'Z'] = m;
+  if (!parseDay(date)) return undefined;
+  const offset = /^(Z|UTC|GMT)$/i.test(zone) ? 'Z' : `${zone.slice(0, 3)}:${zone.slice(-2)}`;
+  // Milliseconds only: Date.parse does not take microseconds everywhere.
+  const t = Date.parse(`${date}T${hm}:${sec}${frac ? `.${frac.slice(0, 3).padEnd(3, '0')}` : ''}${offset}`);
+  return Number.isNaN(t) ? undefined : new Date(t).toISOString();
+}
+
+/**
+ * A count from an export that writes counts as floats (`2633.0`, X's old analytics) or with thousands
+ * separators: whole numbers only. A fraction or E-notation (`1.2E+04`, Excel) is not silently rounded:
+ * undefined.
+ */
+export function parseExportCount(raw: string | undefined): number | undefined {
+  const s = (raw ?? '').trim();
+  const whole = /^(\d+)\.0+$/.exec(s);
+  return parseCount(whole ? whole[1] : s);
+}
+
+/** True for a number Excel wrote in E-notation (`6.49E+17`): its digits past the mantissa are lost. */
+export function isENotation(raw: string | undefined): boolean {
+  return /^\d+(\.\d+)?E\+?\d+$/i.test((raw ?? '').trim());
 }
 
 export function parseBoolean(raw: string | undefined): boolean | undefined {

@@ -1,8 +1,8 @@
 /** CSV backfill parsing: format detection by header, per-row validation with line numbers, observations. */
 import fc from 'fast-check';
 import { readCsv } from '../../../functions/sources/csv/csv-reader';
-import { detectFormat, parseImport } from '../../../functions/sources/csv/import-formats';
-import { parseCount, parseDay, parseInstant } from '../../../functions/sources/csv/values';
+import { detectFormat, parseImport, parseImportFiles } from '../../../functions/sources/csv/import-formats';
+import { isENotation, parseCount, parseDay, parseExportCount, parseInstant } from '../../../functions/sources/csv/values';
 
 const X_OVERVIEW_HEADER = 'Date,Impressions,Likes,Engagements,Bookmarks,Shares,New follows,Unfollows,Replies,Reposts,Profile visits,Create Post,Video views,Media views';
 const X_CONTENT_HEADER = 'Post id,Date,Post text,Post Link,Impressions,Likes,Engagements,Bookmarks,Shares,New follows,Replies,Reposts,Profile visits,Detail Expands,URL Clicks,Hashtag Clicks,Permalink Clicks';
@@ -18,6 +18,12 @@ describe('readCsv', () => {
       { line: 6, cells: ['5', '', '6'] },
     ]);
     expect(table.errors).toEqual([]);
+  });
+
+  it('reads ;-separated and tab-separated files, choosing the separator from the header line', () => {
+    expect(readCsv('a;b;"c,d"\n1;"x;y";3\n')).toMatchObject({ delimiter: ';', header: ['a', 'b', 'c,d'], records: [{ line: 2, cells: ['1', 'x;y', '3'] }] });
+    expect(readCsv('a\tb\n1\t2\n').records[0].cells).toEqual(['1', '2']);
+    expect(readCsv('metric,at,value\nx;y,1,2\n').delimiter).toBe(',');
   });
 
   it('reports an unterminated quote with its line', () => {
@@ -47,9 +53,24 @@ describe('values', () => {
     ['2026-03-01T10:00:00+02:00', '2026-03-01T08:00:00.000Z'],
     ['2026-03-01 10:30', '2026-03-01T10:30:00.000Z'],
     ['1772355600', '2026-03-01T09:00:00.000Z'],
+    ['2019-01-31 23:32 +0000', '2019-01-31T23:32:00.000Z'],
+    ['2023-03-24 10:23:10 UTC', '2023-03-24T10:23:10.000Z'],
+    ['2024-03-13 00:03:09.183465+00:00', '2024-03-13T00:03:09.183Z'],
+    ['2026-03-01T10:00:00+0200', '2026-03-01T08:00:00.000Z'],
+    ['2026-02-30 10:00', undefined],
     ['yesterday', undefined],
   ])('parseInstant(%j) → %j (canonical, so re-imports hit the same keys)', (raw, iso) => {
     expect(parseInstant(raw)).toBe(iso);
+  });
+});
+
+describe('export counts', () => {
+  it.each([['2633.0', 2633], ['17', 17], ['0.0', 0], ['2633.5', undefined], ['6.49E+17', undefined], ['-', undefined]])('parseExportCount(%j) → %j (never rounded)', (raw, n) => {
+    expect(parseExportCount(raw)).toBe(n);
+  });
+
+  it('recognises Excel E-notation', () => {
+    expect([isENotation('6.49E+17'), isENotation('1.09e18'), isENotation('649000000000000000')]).toEqual([true, true, false]);
   });
 });
 
@@ -62,6 +83,16 @@ describe('detectFormat', () => {
     ['email,status,created_at,subscription_tier,utm_source', 'beehiiv-subscribers'],
     ['Email,Status,Created At,Unsubscribed At', 'beehiiv-subscribers'],
     ['id,title,publish_date,recipients,delivered,unique_opens,unique_clicks', 'beehiiv-posts'],
+    ['Tweet id,Tweet permalink,Tweet text,time,impressions,engagements,engagement rate,retweets,replies,likes,user profile clicks', 'x-tweet-activity'],
+    ['Tweet id,Tweet permalink,Tweet text,time,impressions,engagements,engagement rate,retweets,replies,favorites', 'x-tweet-activity'],
+    ['email,First Name,Last Name,status,tier,created_at,stripe_customer_id,unsubscribed_at,Subscription Date (Substack)', 'beehiiv-subscribers'],
+    ['email,active_subscription,expiry,plan,email_disabled,subscription_created_at', 'substack-subscribers'],
+    ['email,active_subscription,expiry,email_disabled,prefer_digests,created_at', 'substack-subscribers'],
+    ['Email Address,First Name,Last Name,MEMBER_RATING,OPTIN_TIME,OPTIN_IP,CONFIRM_TIME,CONFIRM_IP,LAST_CHANGED,LEID,EUID,NOTES,TAGS', 'mailchimp-subscribed'],
+    ['Email Address,First Name,MEMBER_RATING,OPTIN_TIME,CONFIRM_TIME,REGION,UNSUB_TIME,UNSUB_CAMPAIGN_TITLE,UNSUB_REASON,LEID', 'mailchimp-unsubscribed'],
+    ['Email Address,First Name,MEMBER_RATING,OPTIN_TIME,CONFIRM_TIME,REGION,CLEAN_TIME,CLEAN_CAMPAIGN_TITLE,LEID', 'mailchimp-cleaned'],
+    ['id,secondary_id,email,notes,subscriber_type,referrer_url,creation_date,subscription_date,unsubscription_date,tags,metadata', 'buttondown-subscribers'],
+    ['first_name,email_address,state,created_at,tags', 'kit-subscribers'],
     ['name,amount', undefined],
   ])('%s → %s', (header, format) => {
     expect(detectFormat(header.split(','))).toBe(format);
@@ -229,7 +260,7 @@ describe('beehiiv exports', () => {
 
     expect(result.rowErrors).toEqual([
       { line: 3, message: 'email: expected an email address' },
-      { line: 4, message: 'created: expected a date or ISO-8601 time, got "someday"' },
+      { line: 4, message: 'created_at: expected a date or ISO-8601 time, got "someday"' },
     ]);
   });
 
@@ -239,6 +270,117 @@ describe('beehiiv exports', () => {
     expect(parseImport(csv).observations).toEqual([{
       metric: 'newsletter.send', id: 'post_1', sentAt: '2026-03-01T10:00:00.000Z', delivered: 4000, opens: 1800, clicks: 240, at: '2026-03-02T00:00:00.000Z', source: 'csv',
     }]);
+  });
+});
+
+describe('X tweet activity export (analytics.twitter.com)', () => {
+  const header = 'Tweet id,Tweet permalink,Tweet text,time,impressions,engagements,engagement rate,retweets,replies,likes,promoted impressions';
+
+  it('reads float counts and offset times, and takes an Excel-mangled id from the permalink, saying so', () => {
+    const csv = [header, '6.49E+17,https://twitter.com/dev/status/649123456789012345,hi,2015-09-30 12:00 +0000,2633.0,41.0,0.0155,3.0,2.0,17.0,-'].join('\n');
+
+    const result = parseImport(csv, { at: '2015-10-05' });
+
+    expect(result.observations).toEqual([{
+      metric: 'x.post', id: '649123456789012345', publishedAt: '2015-09-30T12:00:00.000Z', impressions: 2633, likes: 17, replies: 2, reposts: 3, quotes: 0,
+      at: '2015-10-05T00:00:00.000Z', source: 'csv',
+    }]);
+    expect(result.notices.join(' ')).toContain('line 2: 6.49E+17 → 649123456789012345');
+  });
+
+  it('reports an E-notation id it cannot recover instead of rounding it, and a fractional count', () => {
+    const csv = [header, '6.49E+17,,hi,2015-09-30 12:00 +0000,10.0,1.0,0.1,0.0,0.0,1.0,-', '649123456789012345,,hi,2015-09-30 12:00 +0000,10.5,1.0,0.1,0.0,0.0,1.0,-'].join('\n');
+
+    expect(parseImport(csv).rowErrors).toEqual([
+      { line: 2, message: expect.stringContaining('6.49E+17 is in E-notation') },
+      { line: 3, message: 'impressions: expected a whole number ≥ 0, got "10.5"' },
+    ]);
+  });
+
+  it('reads favorites from the oldest exports as likes', () => {
+    const csv = 'Tweet id,Tweet permalink,time,impressions,retweets,replies,favorites\n1,https://twitter.com/dev/status/1,2014-01-01 10:00 +0000,100,1,2,3\n';
+
+    expect(parseImport(csv).observations[0]).toMatchObject({ id: '1', likes: 3, replies: 2, reposts: 1 });
+  });
+});
+
+describe('subscriber exports', () => {
+  const counts = (r: { observations: unknown[] }) => r.observations.map((o) => [(o as { at: string }).at.slice(0, 10), (o as { value: number }).value]);
+
+  it('beehiiv: an inactive subscriber without unsubscribed_at is never counted, and the import says so', () => {
+    const csv = [
+      'email,status,created_at,unsubscribed_at',
+      'a@example.com,active,2023-03-24 10:23:10 UTC,',
+      'b@example.com,inactive,2023-03-24 11:00:00 UTC,',
+      'c@example.com,inactive,2023-03-24 12:00:00 UTC,2023-03-25 12:00:00 UTC',
+    ].join('\n');
+
+    const result = parseImport(csv);
+
+    expect(counts(result)).toEqual([['2023-03-25', 2], ['2023-03-26', 1]]);
+    expect(result.notices).toContainEqual(expect.stringContaining('1 row(s) marked as no longer subscribed have no leave time'));
+  });
+
+  it('beehiiv: a subscriber imported from Substack joined at Subscription Date (Substack)', () => {
+    const csv = 'email,status,created_at,Subscription Date (Substack)\na@example.com,active,2023-03-24 10:23:10 UTC,2023-03-20 08:00:00 UTC\n';
+
+    expect(counts(parseImport(csv, { at: '2023-03-22' }))).toEqual([['2023-03-21', 1], ['2023-03-22', 1], ['2023-03-23', 1]]);
+  });
+
+  it('Substack: counts the list by signup, skipping disabled addresses, and says earlier counts are lower bounds', () => {
+    const csv = 'email,active_subscription,expiry,email_disabled,prefer_digests,created_at\na@x.com,false,,false,false,2018-08-27T15:06:27.713Z\nb@x.com,true,,true,false,2018-08-27T16:00:00Z\n';
+
+    const result = parseImport(csv);
+
+    expect(counts(result)).toEqual([['2018-08-28', 1]]);
+    expect(result.notices[0]).toContain('earlier counts are lower bounds');
+  });
+
+  it('Mailchimp: unsubscribed and cleaned exports alone are refused; with the subscribed one they give exact counts', () => {
+    const prefix = 'Email Address,OPTIN_TIME,CONFIRM_TIME';
+    const subscribed = { name: 's.csv', text: `${prefix},LAST_CHANGED\na@x.com,2024-02-01 09:00:00,2024-02-01 09:05:00,\n` };
+    const unsubscribed = { name: 'u.csv', text: `${prefix},UNSUB_TIME,UNSUB_REASON\nb@x.com,2024-02-01 10:00:00,,2024-02-02 10:00:00,NORMAL\n` };
+    const cleaned = { name: 'c.csv', text: `${prefix},CLEAN_TIME\nc@x.com,2024-02-01 11:00:00,2024-02-01 11:01:00,2024-02-02 23:00:00\n` };
+
+    expect(parseImport(unsubscribed.text).fileErrors[0]).toContain('import it together with the subscribed export');
+    const all = parseImportFiles([subscribed, unsubscribed, cleaned]);
+
+    expect(all.rows).toBe(3);
+    expect(counts(all)).toEqual([['2024-02-02', 3], ['2024-02-03', 1]]);
+    expect(all.notices.join(' ')).not.toContain('lower bounds');
+  });
+
+  it('several files must all be subscriber exports', () => {
+    const result = parseImportFiles([{ name: 'a.csv', text: 'metric,at,value\n' }, { name: 'b.csv', text: 'email,status,created_at\n' }]);
+
+    expect(result.fileErrors[0]).toContain('only when all are subscriber exports');
+  });
+
+  it('Buttondown: unactivated never counts; an unsubscribed row leaves at unsubscription_date', () => {
+    const csv = [
+      'id,email,subscriber_type,creation_date,subscription_date,unsubscription_date,tags',
+      '1,a@x.com,regular,2024-03-12 20:00:00+00:00,2024-03-13 00:03:09.183465+00:00,,a;b',
+      '2,b@x.com,unsubscribed,2024-03-13 01:00:00+00:00,2024-03-13 01:00:00+00:00,2024-03-14 01:00:00+00:00,',
+      '3,c@x.com,unactivated,2024-03-13 02:00:00+00:00,,,',
+    ].join('\n');
+
+    expect(counts(parseImport(csv))).toEqual([['2024-03-14', 2], ['2024-03-15', 1]]);
+  });
+
+  it('Kit: a cancelled subscriber without a leave time is not counted', () => {
+    const csv = 'first_name,email_address,state,created_at,tags\nA,a@x.com,active,2024-01-05T10:00:00Z,\nB,b@x.com,cancelled,2024-01-05T11:00:00Z,\n';
+
+    expect(counts(parseImport(csv))).toEqual([['2024-01-06', 1]]);
+  });
+
+  it('refuses a leave time before the join time, by line', () => {
+    const csv = 'email,status,created_at,unsubscribed_at\na@x.com,inactive,2024-01-05,2024-01-01\n';
+
+    expect(parseImport(csv).rowErrors).toEqual([{ line: 2, message: 'unsubscribed_at 2024-01-01T00:00:00.000Z is before the join time 2024-01-05T00:00:00.000Z' }]);
+  });
+
+  it('refuses to write more than 100 years of daily counts', () => {
+    expect(parseImport('email,status,created_at\na@x.com,active,2024-01-05\n', { at: '2206-01-01' }).fileErrors[0]).toContain('more than 100 years');
   });
 });
 
