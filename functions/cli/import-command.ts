@@ -42,7 +42,7 @@ Options:
   --source NAME       source recorded on the observations (default: csv)
   --account NAME      account recorded on the observations
 
-Examples:
+Example:
   verdict import account_overview_analytics.csv --followers 1520
   verdict import subscribed_members.csv unsubscribed_members.csv cleaned_members.csv --dry-run`;
 
