@@ -84,7 +84,8 @@ async function toApiError(res: Response): Promise<ApiError> {
   try { body = JSON.parse(text); } catch { body = undefined; }
   const envelope = (terminalSafe(body) as { error?: { code?: string; message?: string; details?: unknown; requestId?: string } } | undefined)?.error;
   if (envelope?.code) return new ApiError(res.status, envelope.code, envelope.message ?? withoutControlChars(res.statusText), envelope.details, envelope.requestId);
-  if (res.status === 401) return new ApiError(401, 'unauthorized', 'Missing or wrong API token');
+  // API Gateway answers authorizer denials itself: 401 {message:'Unauthorized'} (no token), 403 {message:'Forbidden'} (wrong token).
+  if (res.status === 401 || res.status === 403) return new ApiError(401, 'unauthorized', 'Missing or wrong API token');
   return new ApiError(res.status, `http_${res.status}`, `The API answered ${res.status} ${withoutControlChars(res.statusText)}`);
 }
 

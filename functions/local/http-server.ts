@@ -1,12 +1,18 @@
 /**
  * The local API server: each HTTP request becomes an API Gateway HTTP API payload 2.0 event, passes the
  * same authorizer the stack deploys, then reaches the same API handler the Lambda runs.
+ *
+ * Before a byte of the body is read, the request is authenticated (unless its route is public) and its
+ * declared length checked; a body that grows past the limit stops being read there. Every error the
+ * server answers itself (401, 413, 500) goes through the API's one error mapper, with a request id.
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerResult } from 'aws-lambda';
-import type { HttpEvent, HttpResult } from '../api/http';
+import { errorResponse } from '../api/error-response';
+import { toHttpResult, type HttpEvent, type HttpResult } from '../api/http';
+import { AppError, UnauthorizedError } from '../shared/errors';
 
 export interface LocalHttpServerOptions {
   port: number;
@@ -17,64 +23,85 @@ export interface LocalHttpServerOptions {
   isPublic?: (method: string, path: string) => boolean;
   /** Largest accepted body (API Gateway's own limit is 10 MB). */
   maxBodyBytes?: number;
+  /** Where failures of the server itself are logged (default: stderr). */
+  log?: { error(message: string, extra?: Record<string, unknown>): void };
 }
 
 export interface LocalHttpServer { url: string; port: number; close(): Promise<void> }
 
-/** Builds the payload 2.0 event API Gateway would send for this request. */
-export function toPayloadV2(req: http.IncomingMessage, body: Buffer): HttpEvent {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+class PayloadTooLargeError extends AppError {
+  constructor(maxBytes: number) { super('payload_too_large', `Request body too large: at most ${maxBytes} bytes`); }
+}
+
+/** Path and query of a request target, read as text: `//`, `//host/x` or `/%zz` are paths here, never URLs to resolve. */
+function splitTarget(target: string): { path: string; rawQuery: string } {
+  const q = target.indexOf('?');
+  const path = (q === -1 ? target : target.slice(0, q)).split('#')[0] || '/';
+  return { path: path.startsWith('/') ? path : `/${path}`, rawQuery: q === -1 ? '' : target.slice(q + 1).split('#')[0] };
+}
+
+function headersOf(req: http.IncomingMessage): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+  return headers;
+}
+
+/** Builds the payload 2.0 event API Gateway would send for this request. */
+export function toPayloadV2(req: http.IncomingMessage, body: Buffer, requestId: string = randomUUID()): HttpEvent {
+  const { path, rawQuery } = splitTarget(req.url ?? '/');
+  const headers = headersOf(req);
+  const params = new URLSearchParams(rawQuery);
   const query: Record<string, string> = {};
-  for (const key of new Set(url.searchParams.keys())) query[key] = url.searchParams.getAll(key).join(',');
+  for (const key of new Set(params.keys())) query[key] = params.getAll(key).join(',');
   const isText = body.length === 0 || /json|text|xml|form-urlencoded/.test(headers['content-type'] ?? 'application/json');
   const now = new Date();
   const method = (req.method ?? 'GET').toUpperCase();
   return {
     version: '2.0',
     routeKey: '$default',
-    rawPath: url.pathname,
-    rawQueryString: url.search.slice(1),
+    rawPath: path,
+    rawQueryString: rawQuery,
     headers,
     ...(Object.keys(query).length > 0 && { queryStringParameters: query }),
     ...(body.length > 0 && { body: isText ? body.toString('utf8') : body.toString('base64') }),
     isBase64Encoded: !isText,
     requestContext: {
       accountId: 'local', apiId: 'local', domainName: headers.host ?? 'localhost', domainPrefix: 'local',
-      http: { method, path: url.pathname, protocol: `HTTP/${req.httpVersion}`, sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
-      requestId: randomUUID(), routeKey: '$default', stage: '$default', time: now.toUTCString(), timeEpoch: now.getTime(),
+      http: { method, path, protocol: `HTTP/${req.httpVersion}`, sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      requestId, routeKey: '$default', stage: '$default', time: now.toUTCString(), timeEpoch: now.getTime(),
     },
   };
 }
 
 export async function startLocalHttpServer(options: LocalHttpServerOptions): Promise<LocalHttpServer> {
   const maxBody = options.maxBodyBytes ?? 10 * 1024 * 1024;
+  const log = options.log ?? { error: (message: string, extra?: Record<string, unknown>) => console.error(message, extra) };
+
+  /** Answers `err` through the API's error mapper; a request whose body was not read closes its connection. */
+  const fail = (res: http.ServerResponse, err: unknown, requestId: string, unreadBody: boolean) => {
+    const result = toHttpResult(errorResponse(err, requestId, log));
+    if (err instanceof UnauthorizedError) result.headers = { ...result.headers, 'www-authenticate': 'Bearer' };
+    send(res, result, unreadBody);
+  };
+
+  async function serve(req: http.IncomingMessage, res: http.ServerResponse, requestId: string): Promise<void> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const { path } = splitTarget(req.url ?? '/');
+    const declared = Number(req.headers['content-length'] ?? 0);
+    const hasBody = declared > 0 || req.headers['transfer-encoding'] !== undefined;
+    if (!(options.isPublic?.(method, path) ?? false)) {
+      const auth = await options.authorize({ headers: headersOf(req) });
+      if (!auth.isAuthorized) return fail(res, new UnauthorizedError(), requestId, hasBody);
+    }
+    if (declared > maxBody) return fail(res, new PayloadTooLargeError(maxBody), requestId, true);
+    const body = await readBody(req, maxBody);
+    if (body === undefined) return fail(res, new PayloadTooLargeError(maxBody), requestId, true);
+    send(res, await options.api(toPayloadV2(req, body, requestId)), false);
+  }
+
   const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > maxBody) tooLarge = true;
-      else chunks.push(c);
-    });
-    req.on('end', () => {
-      void (async () => {
-        if (tooLarge) return send(res, { statusCode: 413, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: { code: 'payload_too_large', message: 'Request body too large' } }) });
-        const event = toPayloadV2(req, Buffer.concat(chunks));
-        const method = event.requestContext.http.method;
-        if (!(options.isPublic?.(method, event.rawPath) ?? false)) {
-          const auth = await options.authorize({ headers: event.headers });
-          // API Gateway answers an unauthorized request itself, with this body, before any Lambda runs.
-          if (!auth.isAuthorized) return send(res, { statusCode: 401, headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer' }, body: JSON.stringify({ message: 'Unauthorized' }) });
-        }
-        send(res, await options.api(event));
-      })().catch((err: unknown) => {
-        send(res, { statusCode: 500, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Internal Server Error' }) });
-        console.error('local server error', err);
-      });
-    });
+    const requestId = randomUUID();
+    serve(req, res, requestId).catch((err: unknown) => fail(res, err, requestId, true));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -88,8 +115,31 @@ export async function startLocalHttpServer(options: LocalHttpServerOptions): Pro
   };
 }
 
-function send(res: http.ServerResponse, result: HttpResult): void {
+/** The body, or undefined as soon as it grows past `maxBytes` (reading stops there). */
+function readBody(req: http.IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (c: Buffer) => {
+      size += c.length;
+      if (size > maxBytes) {
+        req.off('data', onData);
+        req.pause();
+        resolve(undefined);
+      } else {
+        chunks.push(c);
+      }
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
+}
+
+/** Writes `result`; `closeAfter` ends the connection too (a body left unread must not be parsed as the next request). */
+function send(res: http.ServerResponse, result: HttpResult, closeAfter: boolean): void {
+  if (res.headersSent) { res.destroy(); return; }
   const body = result.body ?? '';
-  res.writeHead(result.statusCode ?? 200, { ...(result.headers as Record<string, string>) });
+  res.writeHead(result.statusCode ?? 200, { ...(result.headers as Record<string, string>), ...(closeAfter && { connection: 'close' }) });
   res.end(result.isBase64Encoded ? Buffer.from(body, 'base64') : body);
 }

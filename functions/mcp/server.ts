@@ -117,7 +117,7 @@ function apiError(reply: ApiReply): ToolError {
     const { code, message, details, requestId } = body.error;
     return { status: reply.status, code, message: String(message), ...(details !== undefined && { details }), ...(typeof requestId === 'string' && { requestId }) };
   }
-  if (reply.status === 401) return { status: 401, code: 'unauthorized', message: 'Missing or invalid API token' };
+  if (reply.status === 401 || reply.status === 403) return { status: 401, code: 'unauthorized', message: 'Missing or invalid API token' };
   const message = body && typeof body === 'object' && typeof body.message === 'string' ? body.message : typeof body === 'string' && body ? body.slice(0, 500) : `HTTP ${reply.status}`;
   return { status: reply.status, code: `http_${reply.status}`, message };
 }
