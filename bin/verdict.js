@@ -1,11 +1,95 @@
 #!/usr/bin/env node
-// The `verdict` CLI. Runs the TypeScript sources directly through tsx: no build step, no postinstall.
+// The `verdict` CLI. No build step, no postinstall: on its first run (and whenever a source changed) it
+// bundles functions/cli with esbuild (about 0.3 s) into node_modules/.cache/verdict-cli/ and then runs
+// that bundle, which starts about as fast as node itself. A source counts as changed when its size or
+// mtime differs and then its content hash does too. If the bundle cannot be built or stored, the sources
+// run through tsx as before. `verdict start` always runs through tsx: the local runtime builds the
+// dashboard from its sources at run time, and transpiling once per start costs nothing that matters.
+'use strict';
 process.env.POWERTOOLS_DEV ??= 'true';
 // Node 20 is this machine's runtime; the Lambdas run the newest Node.js, so the SDK's notice is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
-require('tsx/cjs');
-require('../functions/cli/main.ts')
+
+const fs = require('node:fs');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..');
+const ENTRY = path.join(ROOT, 'functions', 'cli', 'main.ts');
+const CACHE = process.env.VERDICT_CLI_CACHE || path.join(ROOT, 'node_modules', '.cache', 'verdict-cli');
+const MANIFEST = path.join(CACHE, 'manifest.json');
+
+/** sha256 of every input's bytes, in manifest order. */
+function contentHash(inputs) {
+  const hash = require('node:crypto').createHash('sha256');
+  for (const file of inputs) hash.update(file).update('\0').update(fs.readFileSync(path.join(ROOT, file))).update('\0');
+  return hash.digest('hex');
+}
+
+function statsOf(file) {
+  const s = fs.statSync(path.join(ROOT, file));
+  return [s.size, s.mtimeMs];
+}
+
+/** The cached bundle's path if it was built from the sources as they are now, else undefined. */
+function freshBundle() {
+  let manifest;
+  try { manifest = JSON.parse(fs.readFileSync(MANIFEST, 'utf8')); } catch { return undefined; }
+  if (manifest.entry !== ENTRY || !Array.isArray(manifest.inputs)) return undefined;
+  const bundle = path.join(CACHE, manifest.bundle);
+  try {
+    if (!fs.existsSync(bundle)) return undefined;
+    if (manifest.inputs.every((file, i) => { const [size, mtime] = statsOf(file); return size === manifest.stats[i][0] && mtime === manifest.stats[i][1]; })) return bundle;
+    // Touched (git checkout, an editor's save without changes): the content decides.
+    if (contentHash(manifest.inputs) !== manifest.hash) return undefined;
+    writeManifest({ ...manifest, stats: manifest.inputs.map(statsOf) });
+    return bundle;
+  } catch {
+    return undefined; // an input is gone: rebuild
+  }
+}
+
+function writeManifest(manifest) {
+  const tmp = `${MANIFEST}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(manifest));
+  fs.renameSync(tmp, MANIFEST); // atomic: a concurrent run sees the old manifest or this one
+}
+
+/** Bundles the CLI (dependencies stay in node_modules) and records its inputs. Returns the bundle's path. */
+function buildBundle() {
+  const esbuild = require('esbuild');
+  const result = esbuild.buildSync({
+    entryPoints: [ENTRY], bundle: true, platform: 'node', format: 'cjs', target: 'node20',
+    packages: 'external', write: false, metafile: true, logLevel: 'silent', outfile: path.join(CACHE, 'cli.js'),
+  });
+  const inputs = Object.keys(result.metafile.inputs).map((f) => path.relative(ROOT, path.resolve(ROOT, f))).sort();
+  const hash = contentHash(inputs);
+  const name = `cli-${hash.slice(0, 16)}.js`;
+  fs.mkdirSync(CACHE, { recursive: true });
+  const tmp = path.join(CACHE, `${name}.${process.pid}.tmp`);
+  fs.writeFileSync(tmp, result.outputFiles[0].contents);
+  fs.renameSync(tmp, path.join(CACHE, name));
+  writeManifest({ entry: ENTRY, bundle: name, hash, inputs, stats: inputs.map(statsOf) });
+  for (const old of fs.readdirSync(CACHE)) if (/^cli-[0-9a-f]{16}\.js$/.test(old) && old !== name) fs.rmSync(path.join(CACHE, old), { force: true });
+  return path.join(CACHE, name);
+}
+
+function loadCli(command) {
+  if (command !== 'start' && process.env.VERDICT_CLI_BUNDLE !== '0') {
+    try {
+      return require(freshBundle() ?? buildBundle());
+    } catch {
+      // Not buildable or storable here (read-only install, a syntax error tsx will report): run the sources.
+    }
+  } else if (command === 'start') {
+    // Leave a fresh bundle behind for the commands the user runs next, in another terminal.
+    try { freshBundle() ?? buildBundle(); } catch { /* the commands will build it or use tsx */ }
+  }
+  require('tsx/cjs');
+  return require('../functions/cli/main.ts');
+}
+
+loadCli(process.argv[2])
   .main(process.argv.slice(2))
   .then((code) => { process.exitCode = code; })
   .catch((err) => { console.error(err instanceof Error ? err.message : err); process.exitCode = 1; });

@@ -9,6 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { withoutControlChars } from '../domain/inert-text';
+import { httpFetch, type HttpFetch, type HttpResponse } from './http-transport';
 
 /** The API answered with an error (its envelope, or API Gateway's 401). */
 export class ApiError extends Error {
@@ -40,14 +41,15 @@ export interface ApiClientOptions {
   baseUrl: string;
   token?: string;
   timeoutMs?: number;
-  fetch?: typeof fetch;
+  /** The transport (default: node:http, see http-transport.ts). */
+  fetch?: HttpFetch;
 }
 
 export function createApiClient(options: ApiClientOptions): ApiClient {
-  const doFetch = options.fetch ?? fetch;
+  const doFetch = options.fetch ?? httpFetch;
   const timeoutMs = options.timeoutMs ?? 30_000;
 
-  async function request(method: string, path: string, body?: unknown): Promise<Response> {
+  async function request(method: string, path: string, body?: unknown): Promise<HttpResponse> {
     const headers: Record<string, string> = { accept: 'application/json, text/*' };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -78,7 +80,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   };
 }
 
-async function toApiError(res: Response): Promise<ApiError> {
+async function toApiError(res: HttpResponse): Promise<ApiError> {
   const text = await res.text();
   let body: unknown;
   try { body = JSON.parse(text); } catch { body = undefined; }

@@ -11,11 +11,20 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import * as z from 'zod';
 import { readRuntimeNote } from '../local/runtime-file';
 
-const SavedConnectionSchema = z.object({ api: z.url(), token: z.string().min(1) });
-export type SavedConnection = z.infer<typeof SavedConnectionSchema>;
+export interface SavedConnection { api: string; token: string }
+
+/** The saved file's shape, checked by hand: zod would double every command's start-up time. */
+function asSavedConnection(value: unknown): SavedConnection | undefined {
+  const { api, token } = (value ?? {}) as Partial<Record<keyof SavedConnection, unknown>>;
+  if (typeof api !== 'string' || typeof token !== 'string' || token.length === 0) return undefined;
+  try {
+    return /^https?:$/.test(new URL(api).protocol) ? { api, token } : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export interface Connection {
   api: string;
@@ -34,8 +43,7 @@ export function readSavedConnection(env: NodeJS.ProcessEnv): SavedConnection | u
   const file = configFilePath(env);
   if (!existsSync(file)) return undefined;
   try {
-    const parsed = SavedConnectionSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-    return parsed.success ? parsed.data : undefined;
+    return asSavedConnection(JSON.parse(readFileSync(file, 'utf8')));
   } catch {
     return undefined; // unreadable or not JSON: as if not logged in (`verdict login` rewrites it)
   }

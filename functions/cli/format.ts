@@ -31,12 +31,15 @@ export function table(head: string[], rows: string[][], p: Palette): string {
 
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [['day', 86_400_000], ['hour', 3_600_000], ['minute', 60_000]];
 
+// One formatter per process: each new Intl.RelativeTimeFormat costs about a millisecond of ICU set-up.
+let relativeTimeFormat: Intl.RelativeTimeFormat | undefined;
+
 /** "in 3 days", "tomorrow", "2 hours ago", "now". */
 export function relativeTime(iso: string, now: Date): string {
   const diff = Date.parse(iso) - now.getTime();
   const abs = Math.abs(diff);
   if (abs < 60_000) return 'now';
-  const rtf = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+  const rtf = (relativeTimeFormat ??= new Intl.RelativeTimeFormat('en', { numeric: 'auto' }));
   // Days from 36 hours on, so "in 3 days" rather than "in 71 hours".
   const [unit, ms] = abs >= 36 * 3_600_000 ? UNITS[0] : abs >= 3_600_000 ? UNITS[1] : UNITS[2];
   return rtf.format(Math.round(diff / ms), unit);

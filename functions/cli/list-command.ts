@@ -1,5 +1,6 @@
 /** `verdict list`: experiments newest first, filtered by status or metric, as a table or JSON. */
-import { EXPERIMENT_STATUSES, type Experiment } from '../domain/experiment';
+import type { Experiment } from '../domain/experiment';
+import { EXPERIMENT_STATUSES } from '../domain/experiment-status';
 import { CONNECTION_HELP, defineCommand, num, str, UsageError } from './command';
 import { EXIT } from './exit-codes';
 import { statusText, table, whenText, windowText } from './format';

@@ -2,8 +2,6 @@
  * The `verdict` command line: dispatches to one module per command. Modules load on demand, so an API
  * command starts without the local runtime's dependencies (dynalite, the AWS SDK).
  */
-import { ApiError, ApiUnreachableError, createApiClient } from './api-client';
-import { resolveConnection } from './connection';
 import { EXIT, EXIT_CODES_HELP, exitCodeForStatus } from './exit-codes';
 import { processIo, type CliIo } from './io';
 
@@ -73,6 +71,10 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
 
 /** `verdict import`: the import command with an API client from the usual connection flags. */
 async function importWithApi(argv: string[], io: CliIo): Promise<number> {
+  /* eslint-disable @typescript-eslint/no-require-imports -- loaded on demand, like the commands */
+  const { ApiError, ApiUnreachableError, createApiClient } = require('./api-client') as typeof import('./api-client');
+  const { resolveConnection } = require('./connection') as typeof import('./connection');
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const flags: { api?: string; token?: string } = {};
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {

@@ -14,6 +14,7 @@ import { newPostVariantsDesign, POST_VARIANT_METRICS, PostVariantOptionsSchema, 
 import {
   addDays, localDateOf, localMidnight, nearestLocalMidnight, newSwitchbackDesign, SwitchbackOptionsSchema, type SwitchbackDesign,
 } from './switchback';
+import { EXPERIMENT_STATUSES, type ExperimentStatus } from './experiment-status';
 
 export const MIN_WINDOW_DAYS = 7;
 export const MAX_WINDOW_DAYS = 42;
@@ -189,8 +190,7 @@ export const UpdateExperimentSchema = z
   .refine((u) => Object.keys(u).length > 0, { message: 'Give at least one field to change' });
 export type ExperimentUpdate = z.output<typeof UpdateExperimentSchema>;
 
-export const EXPERIMENT_STATUSES = ['backlog', 'planned', 'running', 'concluded', 'abandoned'] as const;
-export type ExperimentStatus = (typeof EXPERIMENT_STATUSES)[number];
+export { EXPERIMENT_STATUSES, type ExperimentStatus };
 
 /** A stored experiment. Times are ISO-8601 UTC; `end` is exclusive. */
 export interface Experiment {

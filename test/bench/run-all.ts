@@ -13,6 +13,7 @@ import { ExperimentStore } from '../../functions/store/experiment-store';
 import { anExperiment } from '../support/factories';
 import { measureApi, measureHandlerInProcess } from './api-latency';
 import { bundleHandlers, COLD_INIT_HANDLERS } from './bundles';
+import { measureCliStartup } from './cli-startup';
 import { measureColdInit } from './cold-init';
 import { countRequestsPerOperation } from './request-counts';
 import { scoreManyDue, scoreYearOfHourly } from './scoring';
@@ -25,6 +26,7 @@ const COLD_INIT_GOAL_RATIO = 2;
 const LATENCY_GOAL_RATIO = 1.5;
 const YEAR_SCORING_GOAL_MS = 50;
 const DUE_RUN_GOAL_S = 60;
+const CLI_START_GOAL_RATIO = 3;
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
 const ms = (n: number) => `${n.toFixed(n < 10 ? 2 : 0)} ms`;
@@ -74,6 +76,13 @@ async function main(): Promise<void> {
   rows.push(['GET /experiments/{id} of a running experiment', `p50 ${ms(api.handlerRunning.p50)}, p99 ${ms(api.handlerRunning.p99)} (adds the interim readout)`, '—', 'info']);
   const t = api.throughput;
   rows.push([`Throughput GET /experiments/{id}, ${t.connections} connections, ${t.seconds} s`, `${t.requestsPerSecond.toFixed(0)} req/s, p50 ${t.p50} ms, p99 ${t.p99} ms, non-2xx ${t.non2xx}, errors ${t.errors}`, '0 errors', verdict(t.non2xx === 0 && t.errors === 0)]);
+
+  progress('CLI start-up: verdict --help and verdict list vs node -e 0');
+  const cli = await measureCliStartup();
+  for (const c of cli.commands) {
+    const floor = c.command.endsWith('list') ? `; a node doing the same GET with node:http ${ms(cli.rawGetMs)}` : '';
+    rows.push([`CLI ${c.command} (fresh process, prebuilt bundle)`, `${ms(c.bundleMs)} = ${c.ratio.toFixed(1)}× node -e 0 (${ms(cli.baselineMs)})${floor}; from the sources through tsx ${ms(c.tsxMs)}; median of ${cli.runs}, load ${cli.load.toFixed(1)}`, '≤ 3×', verdict(c.ratio <= CLI_START_GOAL_RATIO)]);
+  }
 
   progress('DynamoDB requests per operation');
   for (const r of await countRequestsPerOperation()) {
