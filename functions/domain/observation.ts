@@ -4,8 +4,14 @@
  */
 import * as z from 'zod';
 
-const isoDateTime = z.iso.datetime({ offset: true });
+/**
+ * An ISO-8601 instant, canonicalised to `Date.toISOString()` (UTC, milliseconds): `…Z`, `….000Z`,
+ * `+05:00` and microsecond spellings of one instant are one time, so they key one observation.
+ */
+const isoDateTime = z.iso.datetime({ offset: true }).transform(canonicalInstant);
 const count = z.number().int().nonnegative();
+/** Ids are bounded (post and send ids are short); longer text is not an id but a mistake. */
+const observationId = z.string().min(1).max(256);
 
 const base = {
   at: isoDateTime,
@@ -23,7 +29,7 @@ export const SnapshotObservationSchema = z.strictObject({
 /** One X post's public metrics as seen at `at`; `publishedAt` is when the post went out. */
 export const XPostObservationSchema = z.strictObject({
   metric: z.literal('x.post'),
-  id: z.string().min(1),
+  id: observationId,
   publishedAt: isoDateTime.optional(),
   impressions: count,
   likes: count,
@@ -36,7 +42,7 @@ export const XPostObservationSchema = z.strictObject({
 /** One newsletter send; counts are unique opens/clicks out of delivered emails. */
 export const NewsletterSendObservationSchema = z.strictObject({
   metric: z.literal('newsletter.send'),
-  id: z.string().min(1),
+  id: observationId,
   sentAt: isoDateTime.optional(),
   delivered: count,
   opens: count,
@@ -47,8 +53,8 @@ export const NewsletterSendObservationSchema = z.strictObject({
 /** One AI answer-engine answer to one tracked prompt. */
 export const CitationAnswerObservationSchema = z.strictObject({
   metric: z.literal('citations.answer'),
-  engine: z.string().min(1),
-  prompt: z.string().min(1),
+  engine: z.string().min(1).max(64),
+  prompt: z.string().min(1).max(4000),
   /** Which of k repetitions of the prompt in this run (0-based). */
   repetition: z.number().int().nonnegative().optional(),
   cited: z.boolean(),
@@ -82,17 +88,38 @@ export const OBSERVED_METRICS: readonly ObservedMetric[] = [
   'bluesky.followers', 'bluesky.posts',
 ];
 
+/** The canonical spelling of an ISO-8601 instant (UTC, milliseconds); unparseable text is returned as is. */
+export function canonicalInstant(iso: string): string {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? iso : new Date(ms).toISOString();
+}
+
+/** `o` with every instant in its canonical spelling (what is keyed and stored). */
+export function withCanonicalInstants<T extends Observation>(o: T): T {
+  const out = { ...o, at: canonicalInstant(o.at) };
+  if ('publishedAt' in out && out.publishedAt !== undefined) out.publishedAt = canonicalInstant(out.publishedAt);
+  if ('sentAt' in out && out.sentAt !== undefined) out.sentAt = canonicalInstant(out.sentAt);
+  return out;
+}
+
+/** `#` separates the parts of a discriminator, so inside a part it (and `%`, `~`) is percent-encoded. */
+function part(text: string): string {
+  return text.replace(/[%#~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
 /**
  * What makes two observations "the same fact" within one metric and time slot: rich observations are
  * keyed by their own id (post, send, engine+prompt+repetition); snapshots have one value per slot.
+ * Parts are escaped, so two different facts never share a discriminator (and text without `%#~` keeps
+ * the spelling it always had).
  */
 export function observationDiscriminator(o: Observation): string {
   switch (o.metric) {
     case 'x.post':
     case 'newsletter.send':
-      return o.id;
+      return part(o.id);
     case 'citations.answer':
-      return `${o.engine}#${o.repetition ?? 0}#${o.prompt}`;
+      return `${part(o.engine)}#${o.repetition ?? 0}#${part(o.prompt)}`;
     default:
       return '';
   }

@@ -1,13 +1,26 @@
 /** Key builders for the single table (see table-definition.ts for the item map). */
+import { createHash } from 'node:crypto';
 import type { Observation } from '../domain/observation';
-import { observationDiscriminator } from '../domain/observation';
+import { canonicalInstant, observationDiscriminator } from '../domain/observation';
+
+/**
+ * Longest discriminator kept verbatim in an observation's sort key (UTF-8 bytes); a longer one (a long
+ * prompt) becomes `~` + its SHA-256, so every key stays far below DynamoDB's 1,024-byte sort-key limit.
+ * Escaped discriminators never contain `~`, so a digest cannot equal a verbatim one.
+ */
+export const MAX_VERBATIM_DISCRIMINATOR_BYTES = 512;
+
+function boundedDiscriminator(o: Observation): string {
+  const d = observationDiscriminator(o);
+  return Buffer.byteLength(d) <= MAX_VERBATIM_DISCRIMINATOR_BYTES ? d : `~${createHash('sha256').update(d).digest('base64url')}`;
+}
 
 export const keys = {
   experiment: (id: string) => ({ pk: `EXP#${id}`, sk: 'EXPERIMENT' }),
   currentVerdict: (id: string) => ({ pk: `EXP#${id}`, sk: 'VERDICT' }),
   verdictHistory: (id: string, scoredAt: string) => ({ pk: `EXP#${id}`, sk: `VERDICT#${scoredAt}` }),
   observationPartition: (metric: string) => `OBS#${metric}`,
-  observation: (o: Observation) => ({ pk: `OBS#${o.metric}`, sk: `${o.at}#${observationDiscriminator(o)}` }),
+  observation: (o: Observation) => ({ pk: `OBS#${o.metric}`, sk: `${canonicalInstant(o.at)}#${boundedDiscriminator(o)}` }),
   run: (source: string, slot: string) => ({ pk: `RUN#${source}`, sk: slot }),
   sourceState: (source: string) => ({ pk: `SOURCE#${source}`, sk: 'STATE' }),
   jobRun: (job: string, slot: string) => ({ pk: `JOB#${job}`, sk: slot }),

@@ -3,7 +3,8 @@
  * same item, so a duplicate or late delivery stores one observation.
  */
 import { BatchWriteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Observation, ObservedMetric } from '../domain/observation';
+import { withCanonicalInstants, type Observation, type ObservedMetric } from '../domain/observation';
+import { ValidationError } from '../shared/errors';
 import { keys, withoutKeys } from './keys';
 
 const BATCH = 25;
@@ -11,13 +12,19 @@ const BATCH = 25;
 export class ObservationStore {
   constructor(private readonly db: DynamoDBDocumentClient, private readonly tableName: string) {}
 
-  /** Writes observations (already validated) idempotently; retries unprocessed items. Returns the count written. */
+  /**
+   * Writes observations (already validated) idempotently, instants canonicalised; retries unprocessed
+   * items. Every key is built and checked before the first write, so a batch is stored whole or not at
+   * all. Returns how many distinct observations were stored (a fact given twice is stored once).
+   */
   async putMany(observations: readonly Observation[]): Promise<number> {
     const unique = new Map<string, Observation>();
-    for (const o of observations) {
+    observations.forEach((given, i) => {
+      const o = withCanonicalInstants(given);
       const k = keys.observation(o);
+      if (Number.isNaN(Date.parse(o.at))) throw new ValidationError(`Invalid observation ${i}: at is not an instant`, [{ path: `observations.${i}.at`, message: 'not an ISO-8601 instant' }]);
       unique.set(`${k.pk}|${k.sk}`, o);
-    }
+    });
     const items = [...unique.values()];
     for (let i = 0; i < items.length; i += BATCH) {
       let requests: NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string] = items

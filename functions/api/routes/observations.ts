@@ -15,13 +15,21 @@ export const observationRoutes: Route[] = [
     path: '/observations',
     doc: {
       tag: 'Metrics', summary: 'Import observations (backfill)',
-      description: `All-or-nothing: every observation is validated before any is written; at most ${MAX_OBSERVATIONS_PER_REQUEST} per request. Writing the same fact twice stores it once.`,
-      body: ImportBodySchema, success: { status: 200, description: '{ written }' },
+      description: `All-or-nothing: every observation is validated before any is written; at most ${MAX_OBSERVATIONS_PER_REQUEST} per request. Times are stored in one canonical spelling (UTC, milliseconds), and writing the same fact twice (or one instant spelled two ways) stores it once.`,
+      body: ImportBodySchema,
+      success: {
+        status: 200, description: '{ received, written, duplicates }',
+        schema: z.object({
+          received: z.number().int().describe('Observations in the request'),
+          written: z.number().int().describe('Distinct observations stored (each replaces any stored one with the same metric, instant and identity)'),
+          duplicates: z.number().int().describe('received − written: observations that repeated another one of the request'),
+        }),
+      },
     },
     async handle(req, s) {
       const { observations } = parseOrThrow(ImportBodySchema, jsonBody(req), 'observations');
       const written = await s.observations.putMany(observations);
-      return { status: 200, body: { written } };
+      return { status: 200, body: { received: observations.length, written, duplicates: observations.length - written } };
     },
   },
 ];
