@@ -12,8 +12,9 @@ import { ObservationSchema } from '../../functions/domain/observation';
 import { MAX_OBSERVATIONS_PER_REQUEST } from '../../functions/api/routes/observations';
 import { parseImport, parseImportFiles } from '../../functions/sources/csv/import-formats';
 import { httpEvent, startCountedApi, type CountedApi } from './api-harness';
+import { FUZZ_SEED, fuzzRuns } from '../support/fuzz-runs';
 
-const RUNS = 2_000;
+const RUNS = fuzzRuns(2_000);
 
 const HEADERS: Record<string, string[]> = {
   generic: ['metric', 'at', 'value', 'source', 'account', 'id', 'publishedAt', 'impressions', 'likes', 'replies', 'reposts', 'quotes', 'sentAt', 'delivered', 'opens', 'clicks', 'engine', 'prompt', 'repetition', 'cited', 'mentioned', 'position', 'competitorMentions', 'costUsd'],
@@ -127,7 +128,7 @@ describe('CSV import under fuzzing', () => {
           accepted += chunk.length;
         }
       }),
-      { numRuns: RUNS, seed: Number(process.env.FUZZ_SEED ?? 20261128), endOnFailure: true },
+      { numRuns: RUNS, seed: FUZZ_SEED, endOnFailure: true },
     );
 
     expect(accepted).toBeGreaterThan(RUNS); // the structured files mostly parse: the API path was really exercised

@@ -8,8 +8,9 @@ import fc from 'fast-check';
 import { ROUTES } from '../../functions/api/routes';
 import type { LocalRuntime } from '../../functions/local/runtime';
 import { startTestRuntime, TEST_TOKEN } from '../support/local-runtime';
+import { FUZZ_SEED, fuzzRuns } from '../support/fuzz-runs';
 
-const RUNS = 1_500;
+const RUNS = fuzzRuns(1_500);
 const routes = ROUTES.filter((r) => r.path !== '/collect');
 
 const text = fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 20 }), fc.constantFrom('exp_abc', '%', '%ZZ', '..', 'x.follower_growth_rate', 'a'.repeat(3000)));
@@ -55,7 +56,7 @@ it(`answers ${RUNS} generated HTTP requests on every route without a 5xx`, async
       const normalised = new URL(`${runtime.url}${path}`).pathname !== path;
       if (r.auth !== 'valid' && !r.route.public && !normalised) expect(res.status).toBe(401);
     }),
-    { numRuns: RUNS, seed: Number(process.env.FUZZ_SEED ?? 20261128), endOnFailure: true },
+    { numRuns: RUNS, seed: FUZZ_SEED, endOnFailure: true },
   );
 
   expect([...statuses.keys()].some((s) => s < 300)).toBe(true);

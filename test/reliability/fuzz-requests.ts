@@ -10,6 +10,7 @@ import { ROUTES } from '../../functions/api/routes';
 import type { Route } from '../../functions/api/router';
 import { anExperiment } from '../support/factories';
 import { httpEvent, startCountedApi, type CountedApi } from './api-harness';
+import { FUZZ_SEED, fuzzRuns } from '../support/fuzz-runs';
 
 export interface FuzzRequest { routeKey: string; method: string; path: string; query: Record<string, string>; headers: Record<string, string>; contentType?: string; body?: string }
 
@@ -119,7 +120,7 @@ export async function fuzzRoutes(api: CountedApi, routes: readonly Route[], runs
       // An Idempotency-Key claim may be put and released again; nothing may stay.
       if (status >= 400) expect(itemsLeftWritten).toEqual([]);
     }),
-    { numRuns: runs, seed: Number(process.env.FUZZ_SEED ?? 20261128), endOnFailure: true },
+    { numRuns: runs, seed: FUZZ_SEED, endOnFailure: true },
   );
   expect([...seen].sort()).toEqual(routes.map((r) => `${r.method} ${r.path}`).sort());
   expect(api.loggedErrors).toEqual([]);
@@ -147,7 +148,9 @@ export const ROUTE_PARTS = {
  * round trips; most rejected writes cost none) — with ALL_ROUTES_RUNS, 10,000 bodies, query strings and
  * header sets in all.
  */
-export const RUNS_PER_PART: Record<keyof typeof ROUTE_PARTS, number> = { experimentWrites: 3_000, experimentReads: 1_900, otherWrites: 1_900, otherReads: 1_200 };
+export const RUNS_PER_PART: Record<keyof typeof ROUTE_PARTS, number> = {
+  experimentWrites: fuzzRuns(3_000), experimentReads: fuzzRuns(1_900), otherWrites: fuzzRuns(1_900), otherReads: fuzzRuns(1_200),
+};
 
 /** Requests spread over every route at once (fuzz-all-routes.test.ts), so parts interleave on one table. */
-export const ALL_ROUTES_RUNS = 2_000;
+export const ALL_ROUTES_RUNS = fuzzRuns(2_000);

@@ -118,8 +118,9 @@ describe('count-rate verdicts', () => {
     expect(verdict.summary).toMatch(/the bar was raised from 95\.0 % to 9\d\.\d %/);
   });
 
-  it('scores a year of hourly snapshots quickly', () => {
+  it('scores a year of hourly snapshots with the 350-day baseline they give', () => {
     // Arrange: 365 days × 24 hourly snapshots; window = the last 14 days, baseline = the 350 before.
+    // (How fast is measured by `npm run bench`, "Score one experiment, 8761 hourly observations".)
     const observations = hourlySnapshots(365, (d) => 10 + (d % 7 === 0 ? 3 : 0), '2024-01-01T00:00:00.000Z');
     const start = Date.parse('2024-01-01T00:00:00.000Z') + 351 * DAY_MS;
     const experiment = anExperiment({
@@ -127,17 +128,13 @@ describe('count-rate verdicts', () => {
       end: new Date(start + 14 * DAY_MS).toISOString(),
       baseline: { start: '2024-01-02T00:00:00.000Z', end: new Date(start).toISOString() },
     });
-    scoreExperiment(experiment, observations, { now: SCORED_AT }); // warm up
 
     // Act
-    const t0 = performance.now();
     const verdict = scoreExperiment(experiment, observations, { now: SCORED_AT });
-    const ms = performance.now() - t0;
 
-    // Assert: the bench holds the 50 ms target; unit tests share a busy machine, so allow headroom.
+    // Assert
     expect(observations.length).toBe(8761);
     expect(verdict.reason).not.toBe('insufficient_data');
-    expect(ms).toBeLessThan(250);
   });
 });
 
