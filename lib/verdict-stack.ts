@@ -28,7 +28,7 @@ import { VerdictFunction, type VerdictFunctionProps } from './constructs/verdict
 export interface VerdictStackProps extends StackProps {
   config: AppConfig;
   /** The API's routes; defaults to every route in functions/api/routes. */
-  routes?: readonly Pick<Route, 'method' | 'path' | 'public'>[];
+  routes?: readonly Pick<Route, 'method' | 'path' | 'public' | 'servedBy' | 'publicReason'>[];
 }
 
 /** Sources whose collection asks AI engines many prompts per run, so they get more time. */

@@ -42,6 +42,8 @@ export interface Route {
    * instead of answering 409, and gets the first attempt's result.
    */
   keyedByIdempotency?: boolean;
+  /** Why a public route is safe without the API token (the stack's cdk-nag acknowledgement quotes it). */
+  publicReason?: string;
   /** The Lambda that serves the route in AWS (and locally): the API function unless said otherwise. */
   servedBy?: 'api' | 'mcp';
   doc?: RouteDoc;

@@ -4,6 +4,7 @@ import type { DesignDefaults } from '../domain/experiment';
 import type { AppConfig, SourceName } from '../shared/app-config';
 import type { EventPublisher } from '../shared/events';
 import type { ExperimentStore } from '../store/experiment-store';
+import type { FeedTokenStore } from '../store/feed-token-store';
 import type { IdempotencyStore } from '../store/idempotency-store';
 import type { ObservationStore } from '../store/observation-store';
 import type { CollectionRun, RunStore } from '../store/run-store';
@@ -29,10 +30,12 @@ export interface ApiServices {
   events?: EventPublisher;
   /** POST /collect; default: none (the API function invokes collector functions, the local runtime collects in process). */
   collect?: CollectNow;
+  /** The calendar feed's read-only token; default: the experiments' table. */
+  feedTokens?: FeedTokenStore;
 }
 
 /** ApiServices with every optional collaborator filled in. */
-export type ResolvedApiServices = ApiServices & Required<Pick<ApiServices, 'idempotency' | 'events' | 'collect'>>;
+export type ResolvedApiServices = ApiServices & Required<Pick<ApiServices, 'idempotency' | 'events' | 'collect' | 'feedTokens'>>;
 
 /** Seed and time zone for a new randomized design: a crypto-random seed, the digest's time zone. */
 export function designDefaults(s: Pick<ApiServices, 'config'>): DesignDefaults {

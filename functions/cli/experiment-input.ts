@@ -22,6 +22,13 @@ export const DESCRIBE_OPTIONS = {
   secondary: { type: 'string', multiple: true },
   ice: { type: 'string' },
   'no-input': { type: 'boolean' },
+  design: { type: 'string' },
+  'block-days': { type: 'string' },
+  'washout-days': { type: 'string' },
+  seed: { type: 'string' },
+  'time-zone': { type: 'string' },
+  arms: { type: 'string' },
+  marker: { type: 'string' },
 } as const;
 
 export const DESCRIBE_HELP = `  --name TEXT            short name
@@ -34,7 +41,15 @@ export const DESCRIBE_HELP = `  --name TEXT            short name
   --tag TAG              repeatable (or comma-separated)
   --secondary KEY        secondary metric, repeatable
   --ice I,C,E            impact, confidence, ease, each 1–10
-  --no-input             never prompt, even on a terminal`;
+  --no-input             never prompt, even on a terminal
+  --design KIND          before_after (default), switchback (random treatment/control days) or
+                         post_variants (random arm per post)
+  --block-days N         switchback: days per block (default 1, switch daily)
+  --washout-days N       switchback: days after each switch left out (effects that linger)
+  --time-zone TZ         switchback: IANA zone the days are counted in (default: the digest's)
+  --seed N               seed of the random schedule or draws (default: random, stored)
+  --arms A,B             post_variants: arm names, the first is the reference (e.g. raw,polished)
+  --marker PREFIX        post_variants: marker prefix recognised in post text (default #v-)`;
 
 export interface Described {
   name: string;
@@ -46,6 +61,32 @@ export interface Described {
   tags?: string[];
   secondaryMetrics?: string[];
   iceScore?: { impact: number; confidence: number; ease: number };
+  design?: 'before_after' | 'switchback' | 'post_variants';
+  switchback?: { blockDays?: number; washoutDays?: number; seed?: number; timeZone?: string };
+  postVariants?: { arms: string[]; markerPrefix?: string; seed?: number };
+}
+
+/** --design and its options → the request's design fields (the API validates them). */
+function designFromFlags(values: OptionValues): Pick<Described, 'design' | 'switchback' | 'postVariants'> {
+  const design = str(values, 'design');
+  if (design === undefined) return {};
+  if (design !== 'before_after' && design !== 'switchback' && design !== 'post_variants') {
+    throw new UsageError(`--design must be before_after, switchback or post_variants (got ${design})`);
+  }
+  const seed = num(values, 'seed');
+  if (design === 'switchback') {
+    const blockDays = num(values, 'block-days');
+    const washoutDays = num(values, 'washout-days');
+    const timeZone = str(values, 'time-zone');
+    return { design, switchback: { ...(blockDays !== undefined && { blockDays }), ...(washoutDays !== undefined && { washoutDays }), ...(seed !== undefined && { seed }), ...(timeZone && { timeZone }) } };
+  }
+  if (design === 'post_variants') {
+    const arms = list(values, 'arms');
+    if (!arms) throw new UsageError('--design post_variants needs --arms, e.g. --arms raw,polished');
+    const markerPrefix = str(values, 'marker');
+    return { design, postVariants: { arms, ...(markerPrefix && { markerPrefix }), ...(seed !== undefined && { seed }) } };
+  }
+  return { design };
 }
 
 /** "10" or "10%" → 0.1 (percent); values ≤ 1 for confidence are taken as fractions already. */
@@ -70,6 +111,7 @@ export function describedFromFlags(values: OptionValues): Partial<Described> {
     ...(list(values, 'tag') && { tags: list(values, 'tag') }),
     ...(list(values, 'secondary') && { secondaryMetrics: list(values, 'secondary') }),
     ...(ice && { iceScore: parseIce(ice) }),
+    ...designFromFlags(values),
   };
 }
 

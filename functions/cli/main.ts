@@ -25,6 +25,11 @@ const COMMANDS: Record<string, () => Command> = {
   secrets: () => (argv, io) => (require('./secrets-command') as typeof import('./secrets-command')).secretsCommand(argv, io),
   mcp: () => (require('./mcp-command') as typeof import('./mcp-command')).mcpCommand,
   digest: () => (require('./digest-command') as typeof import('./digest-command')).digestCommand,
+  today: () => (require('./randomized-commands') as typeof import('./randomized-commands')).todayCommand,
+  skip: () => (require('./randomized-commands') as typeof import('./randomized-commands')).skipCommand,
+  'next-post': () => (require('./randomized-commands') as typeof import('./randomized-commands')).nextPostCommand,
+  tag: () => (require('./randomized-commands') as typeof import('./randomized-commands')).tagCommand,
+  calendar: () => (require('./randomized-commands') as typeof import('./randomized-commands')).calendarCommand,
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -40,6 +45,13 @@ Experiments:
   backlog          add | list | rank | start — ideas the loop starts by ICE score
   log              the research log of concluded experiments (table, tsv, md, json)
   metrics          the metric catalog
+
+Randomized designs (switchback days, post variants):
+  today            what to do today: treatment or control day, or draw the next post's arm
+  skip ID DATE     record that a switchback day's assignment was not followed
+  next-post ID     draw the arm of your next post (balanced, random)
+  tag POST_ID ARM  link a post published without its marker to its arm
+  calendar         the switchback schedules as a calendar feed URL (read-only token)
 
 Running the loop:
   start            run the whole loop locally (API, scheduler, embedded DynamoDB)

@@ -12,6 +12,7 @@ import { iceProduct, type Experiment } from './experiment';
 import { planLoop, rankBacklog, type LoopPlan } from './loop';
 import { markdownText, slackText, withoutControlChars } from './inert-text';
 import { effectText } from './research-log';
+import { localDateOf } from './switchback';
 import type { InterimReadout, Verdict } from './verdict';
 
 const DAY_MS = 86_400_000;
@@ -240,7 +241,7 @@ export function buildDigest(input: DigestInput): Digest {
       items: running.map(({ experiment, readout }) => ({
         label: experiment.name,
         text: `${daysLeftText(experiment, now)}, ends ${experiment.end ? fmt.day(new Date(experiment.end)) : 'when started'} · ${experiment.primaryMetric}`,
-        details: [interimText(readout)],
+        details: [interimText(readout), ...scheduleAheadText(experiment, now)],
       })),
       empty: 'Nothing is running.',
     },
@@ -290,6 +291,17 @@ function daysLeftText(e: Experiment, now: Date): string {
   if (!e.end) return 'no window yet';
   const days = Math.max(0, Math.ceil((Date.parse(e.end) - now.getTime()) / DAY_MS));
   return days === 0 ? 'ends today' : `${days} day${days === 1 ? '' : 's'} left`;
+}
+
+/** A switchback's next seven days: which are treatment days and which are control days. */
+function scheduleAheadText(e: Experiment, now: Date): string[] {
+  if (e.design !== 'switchback' || !e.switchback) return [];
+  const today = localDateOf(now, e.switchback.timeZone);
+  const ahead = e.switchback.schedule.filter((d) => d.date >= today).slice(0, 7);
+  if (ahead.length === 0) return [];
+  const name = (date: string) => new Date(`${date}T12:00:00Z`).toLocaleDateString('en-US', { weekday: 'short', timeZone: 'UTC' });
+  const list = (arm: 'treatment' | 'control') => ahead.filter((d) => d.arm === arm).map((d) => name(d.date)).join(', ') || 'none';
+  return [`Switchback, next ${ahead.length} day${ahead.length === 1 ? '' : 's'} from ${today}: do it on ${list('treatment')}; control days ${list('control')} (verdict today says each morning).`];
 }
 
 function interimText(r: InterimReadout | undefined): string {

@@ -50,7 +50,7 @@ export const SwitchbackOptionsSchema = z
     blockDays: z.number().int().min(1).max(7).default(1).describe('Days per block (1 = switch daily)'),
     washoutDays: z.number().int().min(0).max(6).default(0).describe('Days after each switch that are followed but left out of the analysis (for effects that linger)'),
     seed: z.number().int().min(1).max(2_147_483_647).optional().describe('Seed of the random schedule (default: drawn at creation and stored)'),
-    timeZone: z.string().refine(isValidTimeZone, { message: 'Unknown IANA time zone' }).optional().describe('Time zone the days are counted in (default: the digest time zone)'),
+    timeZone: z.string().refine((tz) => isValidTimeZone(tz), { message: 'Unknown IANA time zone' }).optional().describe('Time zone the days are counted in (default: the digest time zone)'),
   })
   .refine((o) => o.washoutDays < o.blockDays, { message: 'washoutDays must be shorter than blockDays (with daily switching there is no room for a washout)', path: ['washoutDays'] });
 export type SwitchbackOptions = z.output<typeof SwitchbackOptionsSchema>;

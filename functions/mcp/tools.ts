@@ -34,6 +34,7 @@ export const TOOL_SPECS: readonly ToolSpec[] = [
   { name: 'abandon_experiment', route: 'POST /experiments/{id}/abandon', readOnly: false, description: 'Abandon a backlog, planned or running experiment: the record is kept, it is never scored, and its slot frees up. Give a reason.' },
   { name: 'get_verdict', route: 'GET /experiments/{id}/verdict', readOnly: true, description: 'The verdict of a concluded experiment: keep or discard, the reason, the effect with its 95 % interval, data-quality warnings and a plain-language summary.' },
   { name: 'metric_series', route: 'GET /metrics/{metric}', readOnly: true, description: 'A metric’s daily values over a time range (gaps are null), to see its level, trend and noise before choosing a hypothesis or a minimum lift.' },
+  { name: 'todays_assignments', route: 'GET /today', readOnly: true, description: 'What the user does today for each randomized experiment: for a switchback, whether today is a treatment or a control day (by its time zone; washout and skipped days marked); for post variants, the reminder to draw each post\'s arm. Tell the user plainly, e.g. "today is a control day: no noon replies".' },
   { name: 'health', route: 'GET /health', readOnly: true, description: 'Whether collection works: last run and pause state of each source, the scorer’s last run, and running experiments vs the target.' },
 ];
 

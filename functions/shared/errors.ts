@@ -28,7 +28,7 @@ export class ConflictError extends AppError {
 }
 
 export class UnauthorizedError extends AppError {
-  constructor() { super('unauthorized', 'Missing or invalid API token'); }
+  constructor(message = 'Missing or invalid API token') { super('unauthorized', message); }
 }
 
 /**

@@ -25,6 +25,7 @@ export const keys = {
   sourceState: (source: string) => ({ pk: `SOURCE#${source}`, sk: 'STATE' }),
   jobRun: (job: string, slot: string) => ({ pk: `JOB#${job}`, sk: slot }),
   idempotency: (key: string) => ({ pk: `IDEMPOTENCY#${key}`, sk: 'REQUEST' }),
+  feedToken: (feed: string) => ({ pk: `FEED#${feed}`, sk: 'TOKEN' }),
 };
 
 /** Strips the table's own attributes from an item. */

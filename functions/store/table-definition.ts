@@ -11,6 +11,7 @@
  *   SOURCE#<source> / STATE          pause state (rate limits, caps) of a source
  *   JOB#<name> / <slot>              last runs of other jobs (scorer, digest)
  *   IDEMPOTENCY#<key> / REQUEST      a POST's idempotency record (expires via TTL)
+ *   FEED#calendar / TOKEN            SHA-256 of the calendar feed's read-only token
  */
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 

@@ -19,7 +19,7 @@ import type { Route } from '../../functions/api/router';
 export const AUTHORIZER_CACHE_TTL = Duration.minutes(5);
 
 export interface VerdictApiProps {
-  routes: readonly Pick<Route, 'method' | 'path' | 'public' | 'servedBy'>[];
+  routes: readonly Pick<Route, 'method' | 'path' | 'public' | 'servedBy' | 'publicReason'>[];
   /** The function serving each route, by Route.servedBy (default: api). */
   handlers: Record<NonNullable<Route['servedBy']>, IFunction>;
   authorizer: IFunction;
@@ -74,8 +74,8 @@ export class VerdictApi extends Construct {
       if (route.public) {
         Validations.of(added.node.defaultChild!).acknowledge({
           id: 'AwsSolutions-APIG4',
-          reason: `${route.method} ${route.path} is declared public (Route.public) in functions/api/routes: it serves `
-            + 'no data (the dashboard page); every data route stays behind the token authorizer.',
+          reason: `${route.method} ${route.path} is declared public (Route.public) in functions/api/routes: `
+            + (route.publicReason ?? 'it serves no data (the dashboard page); every data route stays behind the token authorizer.'),
         });
       }
       routes.push(added);

@@ -14,9 +14,10 @@ import { logRoutes } from './log';
 import { MCP_ROUTE, MCP_STREAM_ROUTE } from './mcp-doc';
 import { observationRoutes } from './observations';
 import { openApiRoutes } from './openapi';
+import { randomizedRoutes } from './randomized';
 
 export const API_ROUTES: Route[] = [
   ...experimentRoutes, ...backlogRoutes, ...logRoutes, ...observationRoutes, ...catalogRoutes, ...collectRoutes, ...healthRoutes,
-  ...openApiRoutes((): RouteDescription[] => [...API_ROUTES, MCP_ROUTE, MCP_STREAM_ROUTE]), ...dashboardRoutes, ...digestRoutes,
+  ...openApiRoutes((): RouteDescription[] => [...API_ROUTES, MCP_ROUTE, MCP_STREAM_ROUTE]), ...dashboardRoutes, ...digestRoutes, ...randomizedRoutes,
 ];
 export const COMPILED_API_ROUTES = compileRoutes(API_ROUTES);
