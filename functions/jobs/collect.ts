@@ -9,7 +9,7 @@ import { slotFor, startOfNextMonth } from '../shared/schedules';
 import { roundUsd } from '../sources/citation-run';
 import { CITATION_SOURCES } from '../sources/registry';
 import { secretRedactor } from '../shared/redaction';
-import { SourceError, type CollectResult, type CredentialsProvider, type Source } from '../sources/source';
+import { SourceError, type CollectResult, type CredentialsProvider, type Source, type SpendLedger } from '../sources/source';
 import type { Credentials } from '../sources/source';
 import type { ObservationStore } from '../store/observation-store';
 import type { CollectionRun, RunStore } from '../store/run-store';
@@ -46,9 +46,12 @@ export async function collectSlot(source: SourceName, scheduledTime: string, bud
     await deps.runs.recordRun(again);
     return again;
   }
-  // A retried slot overwrites its run item: carry the money earlier attempts spent, or the monthly cap would forget it.
+  // A retried slot overwrites its run item: carry the money earlier attempts spent, so its record shows it.
   const earlierCostUsd = previous?.costUsd ?? 0;
+  let ledger: ReturnType<typeof spendLedger> | undefined;
   const finish = async (run: RunFields) => {
+    // Spend the adapter did not settle through the ledger (a failure's reported cost) joins the counter too.
+    if (ledger) await ledger.settleRest(run.costUsd ?? 0);
     const costUsd = earlierCostUsd + (run.costUsd ?? 0);
     const { costUsd: _ignored, ...rest } = run;
     void _ignored;
@@ -71,7 +74,7 @@ export async function collectSlot(source: SourceName, scheduledTime: string, bud
   let spendBudgetUsd: number | undefined;
   if (CITATION_SOURCES.includes(source)) {
     const cap = deps.config.citations.monthlySpendCapUsd;
-    const spent = await deps.runs.monthToDateCostUsd(CITATION_SOURCES, started);
+    const spent = await deps.runs.citationSpendUsd(started, () => deps.runs.monthToDateCostUsd(CITATION_SOURCES, started));
     if (spent >= cap) {
       const resetAt = startOfNextMonth(started);
       await deps.runs.putSourceState({ source, pausedUntil: resetAt, pauseReason: 'usage_capped', updatedAt: now().toISOString() });
@@ -81,14 +84,15 @@ export async function collectSlot(source: SourceName, scheduledTime: string, bud
         message: `monthly citation spend cap reached ($${spent.toFixed(2)} of $${cap.toFixed(2)}); paused until ${resetAt}`,
       });
     }
-    spendBudgetUsd = cap - spent;
+    spendBudgetUsd = roundUsd(cap - spent);
+    ledger = spendLedger(deps.runs, started, cap);
   }
 
   // The budget is wall-clock time, whatever clock `now` injects.
   const deadline = Date.now() + Math.max(1_000, budgetMs - RECORD_MARGIN_MS);
   try {
     const adapter = deps.buildSource(source, credentials);
-    const result = await withDeadline(adapter.collect({ slot, deadline, log: deps.log, ...(spendBudgetUsd !== undefined && { spendBudgetUsd }) }), deadline - Date.now());
+    const result = await withDeadline(adapter.collect({ slot, deadline, log: deps.log, ...(spendBudgetUsd !== undefined && { spendBudgetUsd }), ...(ledger && { spend: ledger }) }), deadline - Date.now());
     const valid = validateObservations(result.observations, source);
     const written = await deps.observations.putMany(valid);
     if (result.pause) await pauseSource(source, result.pause, deps, now);
@@ -116,6 +120,26 @@ export async function collectSlot(source: SourceName, scheduledTime: string, bud
       ...(err.extra.costUsd !== undefined && { costUsd: err.extra.costUsd }),
     });
   }
+}
+
+/**
+ * The month's spend counter as the adapter sees it (reserve before a paid call, settle after), keeping
+ * what this run settled so `settleRest` can add any cost the adapter reported without settling it.
+ */
+function spendLedger(runs: RunStore, month: Date, capUsd: number): SpendLedger & { settleRest(runCostUsd: number): Promise<void> } {
+  let settledUsd = 0;
+  return {
+    reserve: (usd) => runs.reserveCitationSpend(month, usd, capUsd),
+    async settle(reservedUsd, spentUsd) {
+      settledUsd += spentUsd;
+      await runs.addCitationSpend(month, spentUsd - reservedUsd);
+    },
+    async settleRest(runCostUsd) {
+      const rest = roundUsd(runCostUsd - settledUsd);
+      settledUsd += rest;
+      if (rest > 0) await runs.addCitationSpend(month, rest);
+    },
+  };
 }
 
 async function pauseSource(source: SourceName, pause: NonNullable<CollectResult['pause']>, deps: CollectDeps, now: () => Date): Promise<void> {

@@ -52,6 +52,12 @@ export interface CitationRunOptions {
 }
 
 const DEFAULT_CONCURRENCY = 3;
+/**
+ * US dollars reserved on the month's counter before each question: above what one answer costs at the
+ * engines' list prices (about $0.004–$0.02), so concurrent runs cannot pass the cap together. A dearer
+ * answer is still counted in full when settled, and the run reserves that much from then on.
+ */
+export const ANSWER_RESERVATION_USD = 0.05;
 const DEFAULT_MIN_ASK_MS = 5_000;
 /** Failures after which the answers collected so far are still worth keeping. */
 const KEEP_ANSWERS_ON = new Set(['rate_limited', 'usage_capped', 'upstream_error', 'timeout', 'network_error']);
@@ -71,6 +77,7 @@ export async function runCitationChecks(ctx: CollectContext, options: CitationRu
   const observations: CitationAnswerObservation[] = [];
   const minAskMs = options.minAskMs ?? DEFAULT_MIN_ASK_MS;
   let spent = 0;
+  let reservation = ANSWER_RESERVATION_USD;
   let next = 0;
   let failure: SourceError | undefined;
   let stopReason: 'deadline' | 'budget' | undefined;
@@ -80,9 +87,20 @@ export async function runCitationChecks(ctx: CollectContext, options: CitationRu
       if (failure || stopReason || next >= tasks.length) return;
       if (spent >= budget) { stopReason = 'budget'; return; }
       if (Date.now() + minAskMs >= ctx.deadline) { stopReason = 'deadline'; return; }
+      const held = reservation;
+      if (ctx.spend && !(await ctx.spend.reserve(held))) { stopReason = 'budget'; return; }
+      if (failure || stopReason || next >= tasks.length) { await ctx.spend?.settle(held, 0); return; }
       const task = tasks[next++];
       try {
-        const answer = await options.ask(task.prompt);
+        let answer: EngineAnswer;
+        try {
+          answer = await options.ask(task.prompt);
+        } catch (err) {
+          await ctx.spend?.settle(held, 0);
+          throw err;
+        }
+        await ctx.spend?.settle(held, answer.costUsd);
+        reservation = Math.max(reservation, answer.costUsd);
         spent += answer.costUsd;
         const m = matcher.match(answer);
         observations.push({

@@ -18,6 +18,19 @@ export interface CollectContext {
    * undefined when the source costs nothing per request. Adapters stop asking once it is used up.
    */
   spendBudgetUsd?: number;
+  /**
+   * The month's shared spend counter (citation engines): reserve before each paid call, settle after
+   * with what it cost. Concurrent runs share it, so together they never pass the cap nor forget spend.
+   */
+  spend?: SpendLedger;
+}
+
+/** Budget reserved atomically (a conditional counter) before a paid call and settled after it. */
+export interface SpendLedger {
+  /** Reserves `usd`; false when that would take the month past the cap (then do not call). */
+  reserve(usd: number): Promise<boolean>;
+  /** Replaces a reservation with what the call actually cost (0 when it failed before being charged). */
+  settle(reservedUsd: number, spentUsd: number): Promise<void>;
 }
 
 export interface CollectResult {

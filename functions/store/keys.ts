@@ -26,6 +26,8 @@ export const keys = {
   jobRun: (job: string, slot: string) => ({ pk: `JOB#${job}`, sk: slot }),
   idempotency: (key: string) => ({ pk: `IDEMPOTENCY#${key}`, sk: 'REQUEST' }),
   feedToken: (feed: string) => ({ pk: `FEED#${feed}`, sk: 'TOKEN' }),
+  /** The month's citation spend counter (`month` = YYYY-MM, UTC). */
+  spend: (month: string) => ({ pk: 'SPEND#citations', sk: month }),
 };
 
 /** Strips the table's own attributes from an item. */

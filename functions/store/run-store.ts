@@ -2,7 +2,7 @@
  * Job runs and source state: one item per collection run (source + slot), the scorer's runs, and
  * each source's pause (rate limit or usage cap) — what GET /health reads.
  */
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SourceErrorCode } from '../sources/source';
 import { keys, withoutKeys } from './keys';
 
@@ -85,6 +85,60 @@ export class RunStore {
     return Math.round(total * 1e6) / 1e6;
   }
 
+  /**
+   * The month's citation spend counter in US dollars (what the cap is checked against). Created on first
+   * use from `seedUsd` — the spend the month's run records hold — so spend from before it existed counts.
+   */
+  async citationSpendUsd(now: Date, seedUsd: () => Promise<number>): Promise<number> {
+    const key = keys.spend(monthOf(now));
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+    if (typeof out.Item?.committedMicroUsd === 'number') return out.Item.committedMicroUsd / 1e6;
+    try {
+      await this.db.send(new PutCommand({
+        TableName: this.tableName,
+        Item: { ...key, type: 'spend', committedMicroUsd: micro(await seedUsd()), expiresAt: Math.floor(now.getTime() / 1000) + 400 * 86_400 },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }));
+    } catch (err) {
+      if ((err as Error).name !== 'ConditionalCheckFailedException') throw err; // a concurrent run seeded it
+    }
+    return this.citationSpendUsd(now, seedUsd);
+  }
+
+  /**
+   * Adds `usd` to the month's counter only if the total stays within `capUsd` (one conditional update,
+   * so concurrent runs cannot both take the last of the budget). False when it would pass the cap.
+   */
+  async reserveCitationSpend(now: Date, usd: number, capUsd: number): Promise<boolean> {
+    const amount = micro(usd);
+    if (amount > micro(capUsd)) return false;
+    try {
+      await this.db.send(new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.spend(monthOf(now)),
+        UpdateExpression: 'ADD committedMicroUsd :amount',
+        ConditionExpression: 'attribute_exists(committedMicroUsd) AND committedMicroUsd <= :limit',
+        ExpressionAttributeValues: { ':amount': amount, ':limit': micro(capUsd) - amount },
+      }));
+      return true;
+    } catch (err) {
+      if ((err as Error).name === 'ConditionalCheckFailedException') return false;
+      throw err;
+    }
+  }
+
+  /** Adds `usd` (negative to release a reservation) to the month's counter, unconditionally: spend is never forgotten. */
+  async addCitationSpend(now: Date, usd: number): Promise<void> {
+    const amount = micro(usd);
+    if (amount === 0) return;
+    await this.db.send(new UpdateCommand({
+      TableName: this.tableName,
+      Key: keys.spend(monthOf(now)),
+      UpdateExpression: 'ADD committedMicroUsd :amount',
+      ExpressionAttributeValues: { ':amount': amount },
+    }));
+  }
+
   async getSourceState(source: string): Promise<SourceState | undefined> {
     const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.sourceState(source) }));
     return out.Item ? withoutKeys<SourceState>(out.Item) : undefined;
@@ -108,6 +162,15 @@ export class RunStore {
     }));
     return out.Items?.[0] ? withoutKeys<JobRun>(out.Items[0]) : undefined;
   }
+}
+
+/** Whole micro-dollars: counter arithmetic stays exact. */
+function micro(usd: number): number {
+  return Math.round(usd * 1e6);
+}
+
+function monthOf(now: Date): string {
+  return now.toISOString().slice(0, 7);
 }
 
 function ttl(iso: string): number {

@@ -12,6 +12,7 @@
  *   JOB#<name> / <slot>              last runs of other jobs (scorer, digest)
  *   IDEMPOTENCY#<key> / REQUEST      a POST's idempotency record (expires via TTL)
  *   FEED#calendar / TOKEN            SHA-256 of the calendar feed's read-only token
+ *   SPEND#citations / <YYYY-MM>      the month's citation spend counter (micro-dollars, conditional adds)
  */
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
