@@ -7,6 +7,7 @@ import { bundledAppConfig } from '../shared/app-config';
 import { createDocumentClient } from '../shared/clients';
 import { eventBridgePublisher } from '../shared/events';
 import { log } from '../shared/logger';
+import { FeedTokenStore } from '../store/feed-token-store';
 import { IdempotencyStore } from '../store/idempotency-store';
 import { createStores } from '../store/stores';
 import { newExperimentId, type ResolvedApiServices } from './services';
@@ -20,6 +21,7 @@ export function lambdaApiServices(env: { TABLE_NAME: string; EVENT_BUS_NAME: str
     newId: newExperimentId,
     log,
     idempotency: new IdempotencyStore(db, env.TABLE_NAME),
+    feedTokens: new FeedTokenStore(db, env.TABLE_NAME),
     events: eventBridgePublisher(env.EVENT_BUS_NAME, new EventBridgeClient({}), log),
     collect,
   };
