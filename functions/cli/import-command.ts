@@ -41,6 +41,8 @@ Options:
   --format NAME       skip detection: ${IMPORT_FORMATS.join(', ')}
   --source NAME       source recorded on the observations (default: csv)
   --account NAME      account recorded on the observations
+  --json              print the summary as JSON (format, rows, observations, written, new,
+                      alreadyStored, skippedRows, dryRun)
 
 Example:
   verdict import account_overview_analytics.csv --followers 1520
@@ -55,7 +57,7 @@ export interface ImportIo {
 
 export interface ImportApi { post(path: string, body: unknown): Promise<unknown> }
 
-interface Args { files: string[]; skipInvalid: boolean; dryRun: boolean; help: boolean; options: ImportOptions; error?: string }
+interface Args { files: string[]; skipInvalid: boolean; dryRun: boolean; help: boolean; json: boolean; options: ImportOptions; error?: string }
 
 export async function importCommand(argv: string[], io: ImportIo, api: ImportApi): Promise<number> {
   const args = parseArgs(argv);
@@ -94,11 +96,18 @@ export async function importCommand(argv: string[], io: ImportIo, api: ImportApi
   }
 
   const total = result.observations.length;
-  const summary = (written: number) =>
-    `format: ${result.format}\nrows: ${result.rows}\nobservations: ${total}\nwritten: ${written}${args.dryRun ? ' (dry run)' : ''}\nskipped rows: ${result.rowErrors.length}\n`;
+  /** What the API said was new and what it had already (absent from older APIs and test doubles). */
+  const stored = { new: 0, alreadyStored: 0, reported: true };
+  const summary = (written: number) => {
+    if (args.json) {
+      return `${JSON.stringify({ format: result.format, rows: result.rows, observations: total, written, ...(stored.reported && !args.dryRun && { new: stored.new, alreadyStored: stored.alreadyStored }), skippedRows: result.rowErrors.length, dryRun: args.dryRun })}\n`;
+    }
+    const split = stored.reported && !args.dryRun ? ` (${stored.new} new, ${stored.alreadyStored} already stored${stored.new === 0 && written > 0 ? ': nothing new' : ''})` : '';
+    return `format: ${result.format}\nrows: ${result.rows}\nobservations: ${total}\nwritten: ${written}${args.dryRun ? ' (dry run)' : split}\nskipped rows: ${result.rowErrors.length}\n`;
+  };
   if (args.dryRun) {
     io.stdout.write(summary(0));
-    if (total > 0) {
+    if (total > 0 && !args.json) {
       io.stdout.write(`first ${Math.min(DRY_RUN_PREVIEW, total)} of ${total}:\n`);
       for (const o of result.observations.slice(0, DRY_RUN_PREVIEW)) io.stdout.write(`  ${describeObservation(o)}\n`);
     }
@@ -110,7 +119,11 @@ export async function importCommand(argv: string[], io: ImportIo, api: ImportApi
   try {
     for (let i = 0; i < total; i += IMPORT_CHUNK_SIZE) {
       const chunk = result.observations.slice(i, i + IMPORT_CHUNK_SIZE);
-      await api.post('/observations', { observations: chunk });
+      const answer = (await api.post('/observations', { observations: chunk })) as { new?: unknown; alreadyStored?: unknown } | undefined;
+      if (typeof answer?.new === 'number' && typeof answer.alreadyStored === 'number') {
+        stored.new += answer.new;
+        stored.alreadyStored += answer.alreadyStored;
+      } else stored.reported = false;
       written += chunk.length;
       progress?.update(written);
     }
@@ -127,7 +140,7 @@ export async function importCommand(argv: string[], io: ImportIo, api: ImportApi
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { files: [], skipInvalid: false, dryRun: false, help: false, options: {} };
+  const args: Args = { files: [], skipInvalid: false, dryRun: false, help: false, json: false, options: {} };
   const queue = [...argv];
   /** The flag's value: `--flag=value` or the next argument. */
   const valueOf = (flag: string, inline: string | undefined): string | undefined => {
@@ -145,6 +158,7 @@ function parseArgs(argv: string[]): Args {
       case '--help': case '-h': args.help = true; break;
       case '--skip-invalid': args.skipInvalid = true; break;
       case '--dry-run': args.dryRun = true; break;
+      case '--json': args.json = true; break;
       case '--at': args.options.at = valueOf(flag, inline); break;
       case '--source': args.options.source = valueOf(flag, inline); break;
       case '--account': args.options.account = valueOf(flag, inline); break;

@@ -70,11 +70,17 @@ Output: aligned tables for people, --json for scripts; colours only on a termina
 
 ${EXIT_CODES_HELP}
 
-Run 'verdict <command> --help' for a command's options and an example.`;
+Run 'verdict <command> --help' for a command's options and an example; 'verdict --version' for the version.`;
 
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h') { io.stdout.write(`${HELP}\n`); return EXIT.ok; }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- bundled as a constant; read only here
+    const { version } = require('../../package.json') as { version: string };
+    io.stdout.write(rest.includes('--json') ? `${JSON.stringify({ version, node: process.version })}\n` : `verdict ${version} (Node.js ${process.version})\n`);
+    return EXIT.ok;
+  }
   if (name === 'help') return rest[0] && COMMANDS[rest[0]] ? COMMANDS[rest[0]]()(['--help'], io) : (io.stdout.write(`${HELP}\n`), EXIT.ok);
   const load = COMMANDS[name];
   if (!load) { io.stderr.write(`verdict: unknown command: ${name}\n\n${HELP}\n`); return EXIT.usage; }

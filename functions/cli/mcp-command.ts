@@ -18,6 +18,7 @@ export const MCP_HELP = `Usage: verdict mcp [--api URL] [--token TOKEN]
 
 Serves Verdict's MCP tools (the experiment loop), the research log resource and the run_the_loop
 prompt on stdio, for MCP clients that start a command. The tools call the Verdict API with the token.
+Everything on stdout is JSON-RPC already; --json is accepted like on every other command.
 
 ${CONNECTION_HELP}
 
@@ -28,9 +29,9 @@ Example (Claude Desktop, claude_desktop_config.json):
 Over HTTP instead, point the client at <API URL>/mcp with the header Authorization: Bearer <token>.`;
 
 export async function mcpCommand(argv: string[], io: CliIo): Promise<number> {
-  let values: { api?: string; token?: string; help?: boolean };
+  let values: { api?: string; token?: string; json?: boolean; help?: boolean };
   try {
-    ({ values } = parseArgs({ args: argv, options: { api: { type: 'string' }, token: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }));
+    ({ values } = parseArgs({ args: argv, options: { api: { type: 'string' }, token: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }));
   } catch (err) {
     io.stderr.write(`verdict: ${(err as Error).message}\nRun 'verdict mcp --help' for usage and an example.\n`);
     return EXIT.usage;

@@ -17,6 +17,7 @@ export const SCORE_USAGE = `Usage: verdict score --input <scenario.json | ->
 Scores one experiment offline and prints its Verdict as JSON.
 
   --input, -i FILE   scenario file, or - to read it from stdin
+  --json             the output is always JSON; accepted like on every other command
   --help, -h         show this help
 
 Scenario: {
@@ -27,6 +28,11 @@ Scenario: {
   "observations": [ stored observations, e.g. { "metric": "x.followers", "at": "…", "value": 1200, "source": "x" } ],
   "otherExperiments"?: [ { "id", "name"?, "primaryMetric", "start", "end" | "durationDays", "status"? } ]
 }
+
+Example:
+  verdict score --input scenario.json
+  verdict score --input scenario.json | jq '{decision, summary}'
+  cat scenario.json | verdict score -i -
 `;
 
 function parseArgs(argv: readonly string[]): { input?: string; help?: boolean; error?: string } {
@@ -34,6 +40,7 @@ function parseArgs(argv: readonly string[]): { input?: string; help?: boolean; e
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--help' || arg === '-h') return { help: true };
+    if (arg === '--json') continue;
     if (arg === '--input' || arg === '-i') {
       const value = argv[i + 1];
       if (value === undefined || (value.startsWith('-') && value !== '-')) return { error: `${arg} needs a file name or -` };

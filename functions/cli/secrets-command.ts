@@ -17,6 +17,7 @@ in the secret and other sources' entries are kept; values are never printed.
 
   <source>          one of ${SECRET_ENTRIES.join(', ')} (digest: the weekly digest's chat webhook)
   --from-env        read the values from the environment variables listed below
+  --json            print { stored, secretId, fields } (field names only, never values)
   --secret-id ID    the secret's name or ARN (default: $VERDICT_SOURCE_SECRET); the stack output
                     SourceCredentialsSecretName names it
 
@@ -37,7 +38,7 @@ export async function secretsCommand(argv: string[], io: Io, client?: SecretsMan
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { 'from-env': { type: 'boolean', default: false }, 'secret-id': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { 'from-env': { type: 'boolean', default: false }, 'secret-id': { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
     });
   } catch (err) {
     return usage(io, (err as Error).message);
@@ -76,7 +77,9 @@ export async function secretsCommand(argv: string[], io: Io, client?: SecretsMan
     io.stderr.write(`Could not update ${secretId}: ${e.name ?? 'Error'}: ${e.message ?? ''}\n`);
     return 1;
   }
-  io.stdout.write(`Stored ${source} credentials in ${secretId}: ${Object.keys(fields).join(', ')}. Collectors pick them up within 5 minutes.\n`);
+  io.stdout.write(values.json
+    ? `${JSON.stringify({ stored: source, secretId, fields: Object.keys(fields) })}\n`
+    : `Stored ${source} credentials in ${secretId}: ${Object.keys(fields).join(', ')}. Collectors pick them up within 5 minutes.\n`);
   return 0;
 }
 

@@ -21,6 +21,7 @@ and the collectors and scorer on their schedules.
                    the other commands find this runtime through DIR/runtime.json while it runs
   --no-schedule    do not run the collectors and scorer on their schedules
   --exit           with --demo: print the verdicts and exit instead of serving
+  --json           print { api, dashboard, tokenFile, dataDir, demo? } as one JSON line on stdout
 
 Example:
   npm start -- --demo`;
@@ -30,7 +31,7 @@ export async function startCommand(argv: string[], io: CliIo): Promise<number> {
     args: argv,
     options: {
       demo: { type: 'boolean', default: false }, port: { type: 'string' }, 'data-dir': { type: 'string' },
-      'no-schedule': { type: 'boolean', default: false }, exit: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' },
+      'no-schedule': { type: 'boolean', default: false }, exit: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) { io.stdout.write(`${START_HELP}\n`); return 0; }
@@ -43,33 +44,40 @@ export async function startCommand(argv: string[], io: CliIo): Promise<number> {
   const port = Number(values.port ?? process.env.PORT ?? 8787);
   if (!Number.isInteger(port) || port < 0 || port > 65535) { io.stderr.write(`Invalid port: ${values.port ?? process.env.PORT}\n`); return 2; }
 
+  // With --json, stdout carries one JSON line; everything for people goes to stderr.
+  const say = (text: string) => (values.json ? io.stderr : io.stdout).write(text);
   const runtime = await startLocalRuntime({
     config, dataDir, tokenDir: baseDir, port, schedule: !values['no-schedule'],
-    log: { info: (m) => io.stdout.write(`${m}\n`), warn: (m) => io.stderr.write(`${m}\n`) },
+    log: { info: (m) => say(`${m}\n`), warn: (m) => io.stderr.write(`${m}\n`) },
   });
   // The other commands (in another terminal, same working directory) read this note to find us.
   writeRuntimeNote(baseDir, { url: runtime.url, pid: process.pid, ...(runtime.tokenFile && { tokenFile: runtime.tokenFile }), dataDir, demo: values.demo });
   const close = async () => { removeRuntimeNote(baseDir); await runtime.close(); };
   const tokenNote = runtime.tokenOrigin === 'env' ? '   (from VERDICT_API_TOKEN)' : `   (${runtime.tokenOrigin === 'generated' ? 'generated; ' : ''}saved in ${runtime.tokenFile})`;
-  io.stdout.write(`Verdict is running locally.\n  API:       ${runtime.url}\n  Dashboard: ${runtime.url}/\n  Token:     ${runtime.token}${tokenNote}\n  Data:      ${dataDir}\n\n  curl -H "Authorization: Bearer ${runtime.token}" ${runtime.url}/experiments\n\n`);
+  say(`Verdict is running locally.\n  API:       ${runtime.url}\n  Dashboard: ${runtime.url}/\n  Token:     ${runtime.token}${tokenNote}\n  Data:      ${dataDir}\n\n  curl -H "Authorization: Bearer ${runtime.token}" ${runtime.url}/experiments\n\n`);
 
+  let demo: unknown[] | undefined;
   if (values.demo) {
-    io.stdout.write('Seeding demo data and scoring…\n');
+    say('Seeding demo data and scoring…\n');
     const now = new Date();
     const result = await seedDemo(runtime.stores, now);
     // One scheduled scorer run, as the scheduler would make it: records the run and fills the loop.
     await runtime.runJob({ id: 'score', kind: 'scorer', cadence: config.scorer }, now.toISOString());
     const { stores } = runtime;
-    const plain = !io.stdout.isTTY;
+    const plain = values.json || !io.stdout.isTTY;
     const table = new Table({ head: ['Experiment', 'Metric', 'Window', 'Decision', 'Summary'], colWidths: [28, 34, 25, 10, 60], wordWrap: true, ...(plain && { style: { head: [], border: [] } }) });
+    const rows: { id: string; name: string; metric: string; start: string; end: string; decision: string; summary: string }[] = [];
     for (const e of result.experiments) {
       const v = await stores.experiments.getVerdict(e.id);
+      rows.push({ id: e.id, name: e.name, metric: e.primaryMetric, start: e.start!, end: e.end!, decision: v ? v.decision : 'running', summary: v ? v.summary : `ends ${e.end!.slice(0, 10)}` });
       table.push([e.name, e.primaryMetric, `${e.start!.slice(0, 10)} → ${e.end!.slice(0, 10)}`, v ? v.decision.toUpperCase() : 'running', v ? v.summary : `ends ${e.end!.slice(0, 10)}`]);
     }
-    io.stdout.write(`${result.observations} observations, ${result.scoring.scored.length} verdicts recorded.\n${table.toString()}\n`);
-    if (values.exit) { await close(); return 0; }
+    say(`${result.observations} observations, ${result.scoring.scored.length} verdicts recorded.\n${table.toString()}\n`);
+    demo = rows;
   }
-  io.stdout.write('Press Ctrl-C to stop.\n');
+  if (values.json) io.stdout.write(`${JSON.stringify({ api: runtime.url, dashboard: `${runtime.url}/`, ...(runtime.tokenFile && { tokenFile: runtime.tokenFile }), dataDir, ...(demo && { demo }) })}\n`);
+  if (values.demo && values.exit) { await close(); return 0; }
+  say('Press Ctrl-C to stop.\n');
   await new Promise<void>((done) => {
     const stop = () => { void close().then(done); };
     process.once('SIGINT', stop);

@@ -2,7 +2,7 @@
  * Observations: one item per metric, time slot and fact. Writing the same slot twice overwrites the
  * same item, so a duplicate or late delivery stores one observation.
  */
-import { BatchWriteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { withCanonicalInstants, type Observation, type ObservedMetric } from '../domain/observation';
 import { ValidationError } from '../shared/errors';
 import { keys, withoutKeys } from './keys';
@@ -38,6 +38,31 @@ export class ObservationStore {
       }
     }
     return items.length;
+  }
+
+  /**
+   * How many of these distinct observations are stored already (same metric, instant and identity), so
+   * an import can say what was new (BatchGet of the keys only, 100 a request).
+   */
+  async countStored(observations: readonly Observation[]): Promise<number> {
+    const unique = new Map<string, Record<string, string>>();
+    for (const given of observations) {
+      const k = keys.observation(withCanonicalInstants(given));
+      unique.set(`${k.pk}|${k.sk}`, { pk: k.pk, sk: k.sk });
+    }
+    const all = [...unique.values()];
+    let found = 0;
+    for (let i = 0; i < all.length; i += 100) {
+      let requestKeys: Record<string, unknown>[] = all.slice(i, i + 100);
+      for (let attempt = 0; requestKeys.length > 0; attempt++) {
+        if (attempt > 5) throw new Error(`DynamoDB left ${requestKeys.length} observation reads unprocessed after retries`);
+        if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+        const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: requestKeys, ProjectionExpression: 'pk' } } }));
+        found += out.Responses?.[this.tableName]?.length ?? 0;
+        requestKeys = (out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, unknown>[];
+      }
+    }
+    return found;
   }
 
   /** Observations of one metric with from ≤ at < to, oldest first (Query only, paginated). */

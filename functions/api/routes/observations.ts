@@ -18,18 +18,21 @@ export const observationRoutes: Route[] = [
       description: `All-or-nothing: every observation is validated before any is written; at most ${MAX_OBSERVATIONS_PER_REQUEST} per request. Times are stored in one canonical spelling (UTC, milliseconds), and writing the same fact twice (or one instant spelled two ways) stores it once.`,
       body: ImportBodySchema,
       success: {
-        status: 200, description: '{ received, written, duplicates }',
+        status: 200, description: '{ received, written, duplicates, new, alreadyStored }',
         schema: z.object({
           received: z.number().int().describe('Observations in the request'),
           written: z.number().int().describe('Distinct observations stored (each replaces any stored one with the same metric, instant and identity)'),
           duplicates: z.number().int().describe('received − written: observations that repeated another one of the request'),
+          new: z.number().int().describe('Of the written: observations not stored before'),
+          alreadyStored: z.number().int().describe('Of the written: observations stored before (an import given again), replaced by the same fact'),
         }),
       },
     },
     async handle(req, s) {
       const { observations } = parseOrThrow(ImportBodySchema, jsonBody(req), 'observations');
+      const alreadyStored = await s.observations.countStored(observations);
       const written = await s.observations.putMany(observations);
-      return { status: 200, body: { received: observations.length, written, duplicates: observations.length - written } };
+      return { status: 200, body: { received: observations.length, written, duplicates: observations.length - written, new: Math.max(0, written - alreadyStored), alreadyStored } };
     },
   },
 ];

@@ -2,7 +2,7 @@
  * The `verdict` CLI as users run it: the real bin entry as a subprocess, against the local runtime —
  * human tables, --json for scripts, documented exit codes, help with an example on every command.
  */
-import { statSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LocalRuntime } from '../../../functions/local/runtime';
 import { logger } from '../../../functions/shared/logger';
@@ -48,9 +48,15 @@ describe('help', () => {
     results.forEach((res, i) => {
       const name = commands[i].join(' ');
       expect({ name, code: res.code, usage: /^Usage: verdict/.test(res.stdout) }).toEqual({ name, code: 0, usage: true });
-      // `score` belongs to the offline scorer; its help documents the scenario format instead.
-      if (name !== 'score') expect({ name, example: /Example:\n\s+\S/.test(res.stdout) }).toEqual({ name, example: true });
+      expect({ name, example: /Example:\n\s+\S/.test(res.stdout) }).toEqual({ name, example: true });
     });
+  });
+
+  it('every command accepts --json', async () => {
+    const commands = [['new'], ['list'], ['show'], ['abandon'], ['backlog', 'add'], ['backlog', 'list'], ['backlog', 'rank'], ['backlog', 'start'],
+      ['log'], ['metrics'], ['collect'], ['health'], ['login'], ['start'], ['import'], ['secrets', 'set'], ['score'], ['digest'], ['mcp']];
+    const results = await inBatches(commands, 3, (command) => verdict([...command, '--json', '--help']));
+    expect(results.map((res, i) => ({ name: commands[i].join(' '), code: res.code, stderr: res.stderr }))).toEqual(commands.map((c) => ({ name: c.join(' '), code: 0, stderr: '' })));
   });
 
   it('exits 2 for an unknown command or option', async () => {
@@ -195,6 +201,49 @@ describe('verdict log', () => {
 
   it('exits 2 for an unknown format', async () => {
     expect((await verdict(['log', '--format', 'xml'], { runtime })).code).toBe(2);
+  });
+});
+
+describe('flags every command shares', () => {
+  it('prints the version with --version', async () => {
+    const res = await verdict(['--version']);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/^verdict \d+\.\d+\.\d+ \(Node\.js v\d+/);
+    expect(json(await verdict(['--version', '--json'])).version).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it('accepts --json on import and score', async () => {
+    const home = isolatedHome();
+    const csv = join(home, 'followers.csv');
+    writeFileSync(csv, `metric,at,value\n${[0, 1, 2].map((d) => `x.followers,2024-03-0${d + 1}T00:00:00.000Z,${500 + d}`).join('\n')}\n`);
+    const dry = await verdict(['import', csv, '--dry-run', '--json'], { runtime, home });
+    expect(dry.code).toBe(0);
+    expect(json(dry)).toEqual({ format: 'generic', rows: 3, observations: 3, written: 0, skippedRows: 0, dryRun: true });
+    const scenario = join(home, 'scenario.json');
+    writeFileSync(scenario, JSON.stringify({ experiment: { primaryMetric: 'x.follower_growth_rate', start: '2024-03-01', durationDays: 14 }, observations: [] }));
+    const scored = await verdict(['score', '--input', scenario, '--json']);
+    expect(scored.code).toBe(0);
+    expect(json(scored).decision).toBeDefined();
+  });
+
+  it('says on a second import of the same file that nothing new was stored', async () => {
+    const home = isolatedHome();
+    const csv = join(home, 'again.csv');
+    writeFileSync(csv, `metric,at,value\n${[0, 1, 2, 3].map((d) => `bluesky.followers,2024-04-0${d + 1}T00:00:00.000Z,${70 + d}`).join('\n')}\n`);
+    const first = await verdict(['import', csv, '--json'], { runtime, home });
+    expect(json(first)).toMatchObject({ written: 4, new: 4, alreadyStored: 0 });
+    const again = await verdict(['import', csv], { runtime, home });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('written: 4 (0 new, 4 already stored: nothing new)');
+  });
+});
+
+describe('verdict metrics', () => {
+  it("prints each metric's unit, source observations and derivation", async () => {
+    const res = await verdict(['metrics'], { runtime });
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/x\.follower_growth_rate {2}followers\/day · from x\.followers/);
+    expect(res.stdout).toMatch(/Derived: {2}Count snapshots are linearly interpolated/);
   });
 });
 
