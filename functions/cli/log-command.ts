@@ -1,6 +1,6 @@
 /** `verdict log`: the research log — every concluded experiment, newest first. */
 import type { ResearchLogRow } from '../domain/research-log';
-import { effectText } from '../domain/research-log';
+import { effectText, researchLogMarkdown, researchLogTsv } from '../domain/research-log';
 import { CONNECTION_HELP, defineCommand, str, UsageError } from './command';
 import { EXIT } from './exit-codes';
 import { decisionText, table, valueText } from './format';
@@ -26,11 +26,18 @@ const FORMATS = ['table', 'tsv', 'md', 'json'] as const;
 export const logCommand = defineCommand({ name: 'log', help: LOG_HELP, options: { format: { type: 'string' } } }, async (ctx) => {
   const format = ctx.json ? 'json' : str(ctx.values, 'format') ?? 'table';
   if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
+  // The API pages the log (at most 1,000 rows a response); the CLI reads every page and renders the whole log.
+  const items: ResearchLogRow[] = [];
+  let cursor: string | undefined;
+  do {
+    const page: { items: ResearchLogRow[]; nextCursor?: string } = await ctx.api.get(`/log?limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
   if (format === 'tsv' || format === 'md') {
-    ctx.io.stdout.write(await ctx.api.getText(`/log?format=${format}`));
+    ctx.io.stdout.write(format === 'tsv' ? researchLogTsv(items) : researchLogMarkdown(items));
     return EXIT.ok;
   }
-  const { items } = await ctx.api.get<{ items: ResearchLogRow[] }>('/log');
   if (format === 'json') { ctx.printJson({ items }); return EXIT.ok; }
   if (items.length === 0) { ctx.out('No concluded experiments yet: verdicts arrive when windows end.'); return EXIT.ok; }
   ctx.out(table(['Concluded', 'Experiment', 'Metric', 'Baseline → window (expected)', 'Effect (95 % interval)', 'Decision', 'Reason'], items.map((r) => [

@@ -35,6 +35,11 @@ export function createScorer(deps: ScorerDeps) {
     // Verdicts are judged against the actual time: a late delivery must not score a window that has not ended.
     const now = new Date();
     const { experiments, observations, runs, events, config } = deps;
+    try {
+      await experiments.backfillResearchLog(); // once per table; then one GetItem
+    } catch (err) {
+      deps.log.error('research log backfill failed; the next run retries it', { error: (err as Error).message });
+    }
     const result: ScorerRunResult = await scoreDueExperiments(now, { experiments, observations, log: deps.log, onVerdict: (e, v) => events.publish(verdictReached(e, v)) });
     let loopError: unknown;
     try {

@@ -45,14 +45,16 @@ export function digestSchedule(config: Pick<AppConfig, 'digest'>): DigestSchedul
 export async function digestForWeek(week: string, now: Date, deps: DigestSources): Promise<Digest> {
   const schedule = digestSchedule(deps.config);
   const period = digestPeriod(week, schedule);
-  const [concluded, running, planned, backlog] = await Promise.all(
-    (['concluded', 'running', 'planned', 'backlog'] as const).map((status) => deps.experiments.listAll(status)),
+  const [running, planned, backlog] = await Promise.all(
+    (['running', 'planned', 'backlog'] as const).map((status) => deps.experiments.listAll(status)),
   );
-  // Rescores keep concludedAt, so every concluded experiment's current verdict is checked against the period.
-  const verdicts = await deps.experiments.getVerdicts(concluded.map((e) => e.id));
-  const withVerdicts = concluded.flatMap((experiment) => {
-    const verdict = verdicts.get(experiment.id);
-    return verdict && verdict.scoredAt >= period.start ? [{ experiment, verdict }] : [];
+  // The verdicts scored in the period (rescores included: they move the current verdict's index entry),
+  // read through the verdict index — the work is this week's verdicts, not the whole research log.
+  const verdicts = await deps.experiments.verdictsScoredBetween(period.start, period.end);
+  const experiments = await deps.experiments.getMany(verdicts.map((v) => v.experimentId));
+  const withVerdicts = verdicts.flatMap((verdict) => {
+    const experiment = experiments.get(verdict.experimentId);
+    return experiment?.status === 'concluded' ? [{ experiment, verdict }] : [];
   });
   const readouts = await Promise.all(running.map(async (experiment) => ({ experiment, readout: await readoutOrNothing(experiment, now, deps) })));
   const sources = await Promise.all(SOURCE_NAMES.filter((s) => deps.config.sources[s].enabled).map(async (source): Promise<SourceStatus> => {

@@ -87,6 +87,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   // The runtime composes its handlers itself, as each Lambda's composition root does from its environment.
   const db = createDocumentClient(dynamo.endpoint);
   const stores = createStores(db, LOCAL_TABLE_NAME);
+  await stores.experiments.backfillResearchLog(); // data from a version without log rows: once, then one GetItem
   const { config } = options;
   // Source credentials from the environment (with .env), read when a job runs.
   const credentials = new EnvCredentials(env);

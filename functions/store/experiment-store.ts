@@ -13,6 +13,7 @@ import type { Experiment, ExperimentStatus } from '../domain/experiment';
 import type { Verdict } from '../domain/verdict';
 import { ConflictError, ValidationError } from '../shared/errors';
 import { keys, withoutKeys } from './keys';
+import { ResearchLogStore } from './research-log-store';
 
 export interface Page<T> { items: T[]; nextCursor?: string }
 
@@ -60,8 +61,18 @@ function experimentOf(item: Record<string, unknown>): Experiment {
 }
 
 export class ExperimentStore {
+  /** The log's compact rows, written here whenever a verdict is recorded (one page of /log = one Query). */
+  readonly researchLog: ResearchLogStore;
+
   /** The client and table are public so stores of other item types (idempotency records) can share them. */
-  constructor(readonly db: DynamoDBDocumentClient, readonly tableName: string) {}
+  constructor(readonly db: DynamoDBDocumentClient, readonly tableName: string) {
+    this.researchLog = new ResearchLogStore(db, tableName);
+  }
+
+  /** The current verdict item, indexed on gsi2 under VERDICTS by scoredAt (the digest's "verdicts this week"). */
+  private currentVerdictItem(verdict: Verdict) {
+    return { ...keys.currentVerdict(verdict.experimentId), type: 'verdict', gsi2pk: 'VERDICTS', gsi2sk: `${verdict.scoredAt}#${verdict.experimentId}`, ...verdict };
+  }
 
   private item(e: Experiment) {
     return {
@@ -268,7 +279,7 @@ export class ExperimentStore {
     try {
       await this.db.send(new PutCommand({
         TableName: this.tableName,
-        Item: { ...keys.currentVerdict(experiment.id), type: 'verdict', ...verdict },
+        Item: this.currentVerdictItem(verdict),
         ConditionExpression: 'attribute_not_exists(pk)',
       }));
     } catch (err) {
@@ -278,18 +289,25 @@ export class ExperimentStore {
     const recorded = won ? verdict : await this.getVerdict(experiment.id);
     if (!recorded) return false;
     await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.verdictHistory(experiment.id, recorded.scoredAt), type: 'verdict', ...recorded } }));
-    await this.conclude(experiment.id, recorded.scoredAt);
+    await this.conclude(experiment.id, recorded);
     return won;
   }
 
-  /** planned/running (claimed) → concluded, removing the claim; a no-op when a concurrent run did it first. */
-  private async conclude(id: string, concludedAt: string): Promise<void> {
+  /**
+   * planned/running (claimed) → concluded, removing the claim; a no-op when a concurrent run did it first.
+   * The log row is written first, so a run that dies in between leaves the experiment claimed and the next
+   * run writes both — a concluded experiment always has its row.
+   */
+  private async conclude(id: string, verdict: Verdict): Promise<void> {
+    const concludedAt = verdict.scoredAt;
     for (let attempt = 0; attempt < 5; attempt++) {
       const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.experiment(id), ConsistentRead: true }));
       if (!out.Item) return;
       const current = experimentOf(out.Item);
+      if (current.status === 'concluded') await this.researchLog.put(current, verdict);
       if (current.status !== 'running' && current.status !== 'planned') return;
       const concluded: Experiment = { ...current, status: 'concluded', concludedAt, updatedAt: concludedAt, version: (current.version ?? 0) + 1 };
+      await this.researchLog.put(concluded, verdict);
       try {
         await this.db.send(new PutCommand({
           TableName: this.tableName,
@@ -317,7 +335,70 @@ export class ExperimentStore {
       if ((err as Error).name === 'ConditionalCheckFailedException') throw new ConflictError(`Experiment ${experimentId} was scored at ${verdict.scoredAt} already`);
       throw err;
     }
-    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.currentVerdict(experimentId), type: 'verdict', ...verdict } }));
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: this.currentVerdictItem(verdict) }));
+    const experiment = await this.get(experimentId);
+    if (experiment) await this.researchLog.put(experiment, verdict);
+  }
+
+  /** Current verdicts scored in [from, to), oldest first — through gsi2, so the work is the period's verdicts only. */
+  async verdictsScoredBetween(from: string, to: string): Promise<Verdict[]> {
+    const out: Verdict[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': 'VERDICTS', ':from': new Date(from).toISOString(), ':to': new Date(to).toISOString() },
+        ExclusiveStartKey,
+      }));
+      out.push(...(page.Items ?? []).map((i) => withoutKeys<Verdict>(i)).filter((v) => v.scoredAt >= from && v.scoredAt < to));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return out;
+  }
+
+  /** Experiments by id (BatchGet, 100 keys a request); absent ones are left out. */
+  async getMany(ids: readonly string[]): Promise<Map<string, Experiment>> {
+    const found = new Map<string, Experiment>();
+    const unique = [...new Set(ids)];
+    for (let i = 0; i < unique.length; i += 100) {
+      let requestKeys: Record<string, unknown>[] = unique.slice(i, i + 100).map((id) => keys.experiment(id));
+      for (let attempt = 0; requestKeys.length > 0; attempt++) {
+        if (attempt > 5) throw new Error(`DynamoDB left ${requestKeys.length} experiment reads unprocessed after retries`);
+        if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+        const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: requestKeys } } }));
+        for (const item of out.Responses?.[this.tableName] ?? []) {
+          const e = experimentOf(item);
+          found.set(e.id, e);
+        }
+        requestKeys = (out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, unknown>[];
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Once per table: log rows and the verdict index for verdicts recorded before either existed (data
+   * from an earlier version). Afterwards one GetItem. Run by the scorer and at local start-up.
+   */
+  async backfillResearchLog(): Promise<number> {
+    return this.researchLog.backfillOnce(async () => {
+      const concluded = await this.listAll('concluded');
+      const verdicts = await this.getVerdicts(concluded.map((e) => e.id));
+      const pairs = concluded.flatMap((experiment) => {
+        const verdict = verdicts.get(experiment.id);
+        return verdict ? [{ experiment, verdict }] : [];
+      });
+      for (const { verdict } of pairs) {
+        await this.db.send(new UpdateCommand({
+          TableName: this.tableName, Key: keys.currentVerdict(verdict.experimentId),
+          UpdateExpression: 'SET gsi2pk = :pk, gsi2sk = :sk', ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':pk': 'VERDICTS', ':sk': `${verdict.scoredAt}#${verdict.experimentId}` },
+        }));
+      }
+      return pairs;
+    });
   }
 
   async getVerdict(experimentId: string): Promise<Verdict | undefined> {

@@ -195,8 +195,8 @@ describe('a scorer that dies mid-scoring', () => {
   });
   afterAll(async () => { await dynamo.close(); });
 
-  // The scorer's writes for one experiment: the verdict guard, the history entry, the conclusion.
-  it.each([1, 2, 3])('dies at write %i: no partial verdict, and the next run completes it with exactly one', async (fatalWrite) => {
+  // The scorer's puts for one experiment: the verdict guard, the history entry, the log row, the conclusion.
+  it.each([1, 2, 3, 4])('dies at write %i: no partial verdict, and the next run completes it with exactly one', async (fatalWrite) => {
     const id = `exp_crash${fatalWrite}`;
     const stores = countedStores(dynamo.endpoint, TABLE);
     await stores.experiments.create(anExperiment({ id }));
