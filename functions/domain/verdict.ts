@@ -43,11 +43,20 @@ export type WarningCode =
   | 'unassigned_posts'
   | 'insufficient_data';
 
+/** Overlap warnings list at most this many ids (and name at most OVERLAP_NAMES_SHOWN); `count` says how many in all. */
+export const OVERLAP_IDS_SHOWN = 5;
+export const OVERLAP_NAMES_SHOWN = 3;
+
 export interface VerdictWarning {
   code: WarningCode;
   message: string;
-  /** Ids of the other experiments involved (overlapping_experiment, baseline_overlap). */
+  /**
+   * Ids of the other experiments involved (overlapping_experiment, baseline_overlap): the first
+   * OVERLAP_IDS_SHOWN of them, so a verdict never grows with the number of other experiments.
+   */
   experimentIds?: string[];
+  /** How many other experiments are involved in all (experimentIds may list only the first few). */
+  count?: number;
 }
 
 export interface Interval {

@@ -9,7 +9,7 @@
 import type { Experiment } from '../experiment';
 import { parseMetricKey } from '../metric-catalog';
 import type { Observation } from '../observation';
-import type { Verdict, VerdictWarning } from '../verdict';
+import { OVERLAP_IDS_SHOWN, OVERLAP_NAMES_SHOWN, type Verdict, type VerdictWarning } from '../verdict';
 import { decide, equivalentConfidence, inferEffect } from './inference';
 import { type Analysis, analyseMetric } from './metric-analysis';
 import { scoreSwitchbackWindow } from './score-switchback';
@@ -80,21 +80,30 @@ export function overlappingExperiments(experiment: Experiment, window: Period, o
   );
 }
 
+/**
+ * The warning for experiments that overlapped the window or baseline — compact whatever their number: the
+ * first OVERLAP_NAMES_SHOWN named with their dates, the first OVERLAP_IDS_SHOWN ids, and the count (a
+ * busy metric once produced 238 KB verdicts listing 1,850 experiments; the item limit is 400 KB).
+ */
 function overlapWarning(overlaps: readonly Experiment[], period: 'window' | 'baseline'): VerdictWarning | undefined {
   if (overlaps.length === 0) return undefined;
-  const names = overlaps.map((o) => `"${o.name}" (${o.id}, ${o.start!.slice(0, 10)} to ${o.end!.slice(0, 10)})`).join(', ');
+  const first = [...overlaps].sort((a, b) => (a.start! < b.start! ? -1 : a.start! > b.start! ? 1 : a.id < b.id ? -1 : 1));
+  const named = first.slice(0, OVERLAP_NAMES_SHOWN).map((o) => `"${o.name}" (${o.id}, ${o.start!.slice(0, 10)} to ${o.end!.slice(0, 10)})`).join(', ');
+  const more = overlaps.length > OVERLAP_NAMES_SHOWN ? ` and ${overlaps.length - OVERLAP_NAMES_SHOWN} more` : '';
+  const names = `${named}${more}`;
   const who = overlaps.length === 1 ? 'Another experiment' : `${overlaps.length} other experiments`;
   const its = overlaps.length === 1 ? 'its' : 'their';
+  const involved = { experimentIds: first.slice(0, OVERLAP_IDS_SHOWN).map((o) => o.id), count: overlaps.length };
   return period === 'window'
     ? {
         code: 'overlapping_experiment',
         message: `${who} on the same metric overlapped this window: ${names}; ${its} effect may be mixed into this result.`,
-        experimentIds: overlaps.map((o) => o.id),
+        ...involved,
       }
     : {
         code: 'baseline_overlap',
         message: `${who} on the same metric ran during the baseline: ${names}; the expected value may carry ${its} effect.`,
-        experimentIds: overlaps.map((o) => o.id),
+        ...involved,
       };
 }
 
