@@ -6,6 +6,7 @@ import { MAX_WINDOW_DAYS, MIN_WINDOW_DAYS } from '../domain/experiment';
 import type { MetricDefinition } from '../domain/metric-catalog';
 import type { ApiClient } from './api-client';
 import { list, num, parseIce, str, UsageError, type OptionValues } from './command';
+import { daysProblem, textProblem } from './answer-checks';
 import { createPrompter, isInteractive, type Prompter } from './prompts';
 import type { CliIo } from './io';
 
@@ -131,19 +132,19 @@ export async function gatherDescribed(values: OptionValues, io: CliIo, api: ApiC
     return { described: given as Described };
   }
   const prompter = createPrompter(io);
-  const name = given.name ?? await prompter.ask('Name');
-  const hypothesis = given.hypothesis ?? await prompter.ask('Hypothesis (what you expect, and why)');
+  const name = given.name ?? await prompter.ask('Name', { validate: (a) => textProblem('The name', a, 200) });
+  const hypothesis = given.hypothesis ?? await prompter.ask('Hypothesis (what you expect, and why)', { validate: (a) => textProblem('The hypothesis', a, 2000) });
   let primaryMetric = given.primaryMetric;
   if (!primaryMetric) {
     const { items } = await api.get<{ items: MetricDefinition[] }>('/metrics');
     primaryMetric = await prompter.choose('Primary metric:', items.map((m) => ({ value: m.key, label: `${m.key.padEnd(34)} ${m.description} (${m.unit})` })));
   }
   const days = given.durationDays ?? Number(await prompter.ask(`Window in days (${MIN_WINDOW_DAYS}–${MAX_WINDOW_DAYS})`, {
-    default: '14', validate: (a) => (/^\d+$/.test(a) && Number(a) >= MIN_WINDOW_DAYS && Number(a) <= MAX_WINDOW_DAYS ? undefined : `a whole number ${MIN_WINDOW_DAYS}–${MAX_WINDOW_DAYS}`),
+    default: '14', validate: daysProblem,
   }));
   const decision = given.decision ?? {
-    minLift: Number(await prompter.ask('Keep only if the lift is at least (%)', { default: '0', validate: (a) => (Number.isFinite(Number(a)) && Number(a) >= 0 ? undefined : 'a number ≥ 0') })) / 100,
-    confidence: Number(await prompter.ask('…with a probability of improvement of at least (%)', { default: '95', validate: (a) => (Number(a) >= 50 && Number(a) <= 99.9 ? undefined : 'a number 50–99.9') })) / 100,
+    minLift: Number(await prompter.ask('Keep only if the lift is at least (%)', { default: '0', validate: (a) => (Number.isFinite(Number(a.replace(/%$/, ''))) && Number(a.replace(/%$/, '')) >= 0 ? undefined : `The minimum lift is a percentage of 0 or more, e.g. 10 for +10 % (got "${a}")`) }).then((a) => a.replace(/%$/, ''))) / 100,
+    confidence: Number(await prompter.ask('…with a probability of improvement of at least (%)', { default: '95', validate: (a) => (Number(a.replace(/%$/, '')) >= 50 && Number(a.replace(/%$/, '')) <= 99.9 ? undefined : `The required probability is a percentage from 50 to 99.9, e.g. 95 (got "${a}")`) }).then((a) => a.replace(/%$/, ''))) / 100,
   };
   let iceScore = given.iceScore;
   if (!iceScore && options.askIce) {

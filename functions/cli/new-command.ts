@@ -1,5 +1,7 @@
 /** `verdict new`: create a scheduled experiment — prompts on a terminal, flags otherwise. */
 import type { Experiment } from '../domain/experiment';
+import { ApiError } from './api-client';
+import { backdateNotice, daysProblem, issueInWords, startProblem, textProblem } from './answer-checks';
 import { CONNECTION_HELP, defineCommand, str, UsageError } from './command';
 import { EXIT } from './exit-codes';
 import { DESCRIBE_HELP, DESCRIBE_OPTIONS, gatherDescribed, parseStart } from './experiment-input';
@@ -14,6 +16,8 @@ For an idea without a date, use 'verdict backlog add' and let the loop start it.
 ${DESCRIBE_HELP}
   --start WHEN           now (default), today, tomorrow, YYYY-MM-DD or an ISO date-time
   --end DATE             instead of --days: the window's exclusive end
+  --backdate             allow a start before today (past days count as experiment days; a window
+                         already over is judged at the scorer's next run); asked on a terminal
   --json                 print the created experiment as JSON
 
 ${CONNECTION_HELP}
@@ -26,21 +30,52 @@ Example:
 export const newCommand = defineCommand({
   name: 'new',
   help: NEW_HELP,
-  options: { ...DESCRIBE_OPTIONS, start: { type: 'string' }, end: { type: 'string' } },
+  options: { ...DESCRIBE_OPTIONS, start: { type: 'string' }, end: { type: 'string' }, backdate: { type: 'boolean' } },
 }, async (ctx) => {
   const end = str(ctx.values, 'end');
   if (end && str(ctx.values, 'days')) throw new UsageError('Give --days or --end, not both');
   const { described, prompter } = await gatherDescribed(ctx.values, ctx.io, ctx.api, { askIce: false });
   try {
+    const askStart = (question: string) => prompter!.ask(question, { default: 'now', validate: (a) => startProblem(parseStart(a, ctx.now)) });
     let startRaw = str(ctx.values, 'start');
-    if (prompter && startRaw === undefined) startRaw = await prompter.ask('Start (now, today, tomorrow or YYYY-MM-DD)', { default: 'now' });
+    if (prompter && startRaw === undefined) startRaw = await askStart('Start (now, today, tomorrow or YYYY-MM-DD)');
     const { durationDays, ...rest } = described;
-    const body = { ...rest, start: parseStart(startRaw, ctx.now), ...(end ? { end: parseStart(end, ctx.now) } : { durationDays: durationDays ?? 14 }) };
+    const body: Record<string, unknown> & { name: string; primaryMetric: string; start: string } = { ...rest, start: parseStart(startRaw, ctx.now), ...(end ? { end: parseStart(end, ctx.now) } : { durationDays: durationDays ?? 14 }) };
+    const badStart = startProblem(body.start) ?? (end ? startProblem(String(body.end)) : undefined);
+    if (badStart) throw new UsageError(badStart.replace(/^"/, end && !startProblem(body.start) ? '--end "' : '--start "'));
+    // A start in the past credits past days to the experiment (or has it judged at once): say so first.
+    const windowEnd = () => String(body.end ?? new Date(Date.parse(body.start) + Number(body.durationDays) * 86_400_000).toISOString());
+    const notice = backdateNotice(body.start, windowEnd(), ctx.now);
+    if (notice && !ctx.values.backdate) {
+      if (!prompter) throw new UsageError(`${notice} Pass --backdate to create it anyway.`);
+      ctx.out(notice);
+      if (!(await prompter.confirm('Create it with this past start?', false))) {
+        ctx.out('Nothing created. Give a start of today or later, or answer yes to backdate it.');
+        return EXIT.ok;
+      }
+    }
     if (prompter && !(await prompter.confirm(`Create "${body.name}" on ${body.primaryMetric}?`, true))) {
       ctx.out('Nothing created.');
       return EXIT.ok;
     }
-    const created = await ctx.api.post<Experiment>('/experiments', body);
+    let created: Experiment | undefined;
+    for (let attempt = 0; !created; attempt++) {
+      try {
+        created = await ctx.api.post<Experiment>('/experiments', body);
+      } catch (err) {
+        // On a terminal a rejected answer is asked again, in words; every other answer is kept.
+        const issues = err instanceof ApiError && err.status === 400 ? (err.details as { issues?: { path: string; message: string }[] } | undefined)?.issues ?? [] : [];
+        const askable = issues.filter((i) => ['name', 'hypothesis', 'start', 'durationDays'].includes(i.path));
+        if (!prompter || attempt >= 3 || askable.length === 0 || askable.length < issues.length) throw err;
+        for (const issue of askable) {
+          ctx.out(`  ${issueInWords(issue)}.`);
+          if (issue.path === 'name') body.name = await prompter.ask('Name', { validate: (a) => textProblem('The name', a, 200) });
+          if (issue.path === 'hypothesis') body.hypothesis = await prompter.ask('Hypothesis (what you expect, and why)', { validate: (a) => textProblem('The hypothesis', a, 2000) });
+          if (issue.path === 'start') body.start = parseStart(await askStart('Start (now, today, tomorrow or YYYY-MM-DD)'), ctx.now);
+          if (issue.path === 'durationDays') body.durationDays = Number(await prompter.ask('Window in days', { default: '14', validate: daysProblem }));
+        }
+      }
+    }
     if (ctx.json) { ctx.printJson(created); return EXIT.ok; }
     const { p } = ctx;
     ctx.out(`${p.green('✔')} Created ${p.bold(created.id)}  “${created.name}”`);

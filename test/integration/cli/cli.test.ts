@@ -94,6 +94,29 @@ describe('verdict new', () => {
     expect(res.code).toBe(2);
     expect(res.stderr).toMatch(/• primaryMetric: Unknown metric/);
   });
+
+  it('refuses a start in the past without --backdate, saying what it would mean', async () => {
+    const longAgo = await verdict(['new', '--name', 'Backdated', '--hypothesis', 'H', '--metric', 'x.follower_growth_rate', '--start', '2023-01-02', '--days', '14'], { runtime });
+    expect(longAgo.code).toBe(2);
+    expect(longAgo.stderr).toMatch(/would start 2023-01-02, \d+ years ago: its whole window .* is already over[\s\S]*Pass --backdate to create it anyway/);
+
+    const threeDaysAgo = new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10);
+    const args = ['new', '--name', 'Backdated', '--hypothesis', 'H', '--metric', 'x.follower_growth_rate', '--start', threeDaysAgo, '--days', '14'];
+    const refused = await verdict(args, { runtime });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/3 days ago: the days since then .* count as experiment days/);
+    const created = await verdict([...args, '--backdate', '--json'], { runtime });
+    expect(created.code).toBe(0);
+    expect(json(created).start).toBe(`${threeDaysAgo}T00:00:00.000Z`);
+    const abandoned = await call(runtime, 'POST', `/experiments/${json(created).id}/abandon`, { body: { reason: 'test done' } });
+    expect(abandoned.status).toBe(200);
+  });
+
+  it('names a start that is not a date before asking the API', async () => {
+    const res = await verdict(['new', '--name', 'N', '--hypothesis', 'H', '--metric', 'x.follower_growth_rate', '--start', 'next friday'], { runtime });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain('--start "next friday" is not a date');
+  });
 });
 
 describe('verdict list and show', () => {

@@ -76,8 +76,38 @@ it('asks only for what is missing and re-asks an invalid answer', async () => {
   const code = await backlogCommand(['add', '--metric', 'newsletter.subscriber_growth_rate', '--hypothesis', 'A link in the bio converts'], term.io);
 
   expect(code).toBe(0);
-  expect(term.output()).toMatch(/a whole number 7–42/);
+  expect(term.output()).toMatch(/The window is a whole number of days from 7 to 42 \(got "50"\)/);
   expect(term.output()).toMatch(/three whole numbers 1–10/);
   const item = (await call(runtime, 'GET', '/backlog')).body.items[0].experiment;
   expect(item).toMatchObject({ name: 'Bio link test', status: 'backlog', durationDays: 14, iceScore: { impact: 7, confidence: 2, ease: 3 } });
+});
+
+it('checks the start date as soon as it is given, in words, and keeps every other answer', async () => {
+  const term = terminal([
+    'Pinned best-of thread', 'A pinned best-of thread turns visits into follows', '1', '60', '14', '10%', '', 'next friday', 'tomorrow', 'y',
+  ], env());
+
+  const code = await newCommand([], term.io);
+
+  expect(code).toBe(0);
+  expect(term.output()).toContain('The window is a whole number of days from 7 to 42 (got "60")');
+  expect(term.output()).toContain('"next friday" is not a date: use now, today, tomorrow, YYYY-MM-DD');
+  expect(term.output()).not.toMatch(/Too big|Invalid input|expected number/);
+  expect(term.prompts.filter((q) => q.startsWith('Start')).length).toBe(2);
+  const created = (await call(runtime, 'GET', '/experiments?status=planned')).body.items.find((e: { name: string }) => e.name === 'Pinned best-of thread');
+  expect(created).toMatchObject({ hypothesis: 'A pinned best-of thread turns visits into follows', durationDays: 14, decision: { minLift: 0.1 } });
+});
+
+it('says what a start years in the past means and creates nothing unless confirmed', async () => {
+  const term = terminal(['Old idea', 'It worked back then', '1', '14', '0', '95', '2023-01-02', 'n'], env());
+
+  const code = await newCommand([], term.io);
+
+  expect(code).toBe(0);
+  expect(term.output()).toMatch(/would start 2023-01-02, \d+ years ago: its whole window \(2023-01-02 → 2023-01-15\) is already over/);
+  expect(term.output()).toMatch(/DISCARD for lack of data/);
+  expect(term.prompts.at(-1)).toBe('Create it with this past start? [y/N]');
+  expect(term.output()).toContain('Nothing created.');
+  const all = (await call(runtime, 'GET', '/experiments?limit=100')).body.items as { name: string }[];
+  expect(all.some((e) => e.name === 'Old idea')).toBe(false);
 });
