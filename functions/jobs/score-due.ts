@@ -10,6 +10,7 @@ import { baselinePeriod, observationRange, scoreExperiment } from '../domain/sco
 import type { InterimReadout, Verdict } from '../domain/verdict';
 import type { ExperimentStore } from '../store/experiment-store';
 import type { ObservationStore } from '../store/observation-store';
+import { loadObservationsOnce } from './observations-once';
 
 export interface ScoreDeps {
   experiments: ExperimentStore;
@@ -34,9 +35,11 @@ export async function scoreDueExperiments(now: Date, deps: ScoreDeps): Promise<S
   const result: ScoreRunResult = { due: due.length, scored: [], alreadyScored: [], failed: [] };
   if (due.length === 0) return result;
   const others = await overlapCandidates(deps.experiments, due);
+  // Each stored observation is read once per run: the union of the due ranges, sliced per experiment.
+  const loaded = await loadObservationsOnce(due, deps.observations);
   for (const experiment of due) {
     try {
-      const observations = await observationsFor(experiment, deps.observations);
+      const observations = loaded.for(experiment);
       const verdict = scoreExperiment(experiment, observations, { now, otherExperiments: others.filter((o) => o.id !== experiment.id) });
       if (await deps.experiments.recordFirstVerdict(experiment, verdict)) {
         result.scored.push(experiment.id);
