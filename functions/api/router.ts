@@ -24,9 +24,18 @@ export interface RouteDoc {
   query?: z.ZodType;
   /** Descriptions of the path template's parameters. */
   params?: Record<string, string>;
+  /**
+   * The success response. `schema` (the zod schema of the JSON body) is required for JSON responses:
+   * GET /openapi.json and the MCP output schemas are generated from it, and a test holds every route to it.
+   */
   success: { status: number; description: string; schema?: z.ZodType; contentTypes?: readonly string[] };
-  /** Statuses besides 400, 401 and 500 the route answers, with when. */
-  errors?: Partial<Record<404 | 409 | 422, string>>;
+  /**
+   * Error statuses the route answers besides those every route documents (400, 401/403, 500; 413 and the
+   * Idempotency-Key 409/422 where they apply), with when. Bodies are the error envelope.
+   */
+  errors?: Partial<Record<404 | 405 | 406 | 409 | 413 | 415 | 422, string>>;
+  /** Other responses with a body of their own (e.g. /mcp's JSON-RPC errors), by status. */
+  responses?: Record<number, { description: string; schema?: z.ZodType }>;
 }
 
 export interface Route {
@@ -89,11 +98,27 @@ export async function dispatch(event: HttpEvent, routes: readonly CompiledRoute[
     hit.route.names.forEach((name, i) => { params[name] = safeDecode(hit.match[i + 1]); });
     const key = hit.route.method === 'POST' ? idempotencyKey(base) : undefined;
     const req: ApiRequest = { ...base, params, ...(key !== undefined && { idempotencyKey: key }) };
+    rejectUndocumentedQuery(hit.route, req.query);
     const response = key === undefined ? await hit.route.handle(req, s) : await once(key, req, hit.route, s);
     return toHttpResult(response);
   } catch (err) {
     return toHttpResult(errorResponse(err, base.requestId, services.log));
   }
+}
+
+/**
+ * One rule for unknown parameters: an API route accepts only the query parameters it documents. Routes
+ * with a query schema reject the rest as they parse (strict objects); a route without one takes none.
+ * (Public routes — the dashboard page — ignore queries a browser or a link tracker may add.)
+ */
+function rejectUndocumentedQuery(route: Route, query: Record<string, string>): void {
+  if (route.public || route.doc?.query) return;
+  const unknown = Object.keys(query);
+  if (unknown.length === 0) return;
+  throw new ValidationError(
+    `Invalid query: ${route.method} ${route.path} takes no query parameters (got ${unknown.join(', ')})`,
+    unknown.map((name) => ({ path: name, message: 'Unrecognized key: this route takes no query parameters' })),
+  );
 }
 
 function idempotencyKey(req: Pick<ApiRequest, 'headers'>): string | undefined {

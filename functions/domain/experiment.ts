@@ -20,9 +20,31 @@ export const MIN_WINDOW_DAYS = 7;
 export const MAX_WINDOW_DAYS = 42;
 const DAY_MS = 86_400_000;
 
-const isoDateTime = z.iso.datetime({ offset: true });
-/** Accepts a full ISO-8601 date-time or a plain date (taken as 00:00 UTC). */
-export const InstantSchema = z.union([isoDateTime, z.iso.date()]).transform((s) => new Date(s.length === 10 ? `${s}T00:00:00Z` : s).toISOString());
+const isoDateTime = z.iso.datetime({ offset: true, local: true });
+const DATE_FORMAT = 'a date like 2026-12-01 (00:00 UTC), a date-time like 2026-12-01T09:00:00Z (no offset = UTC), or today / tomorrow (00:00 UTC)';
+const DAY_WORDS: Record<string, number> = { today: 0, tomorrow: 1 };
+
+/** A typed date as ISO-8601: "Tomorrow " → tomorrow's date, "2026-12-01 09:00" → 2026-12-01T09:00 (UTC). */
+function typedDateToIso(value: string): string {
+  const typed = value.trim();
+  const offset = DAY_WORDS[typed.toLowerCase()];
+  const s = offset !== undefined ? new Date(Date.now() + offset * DAY_MS).toISOString().slice(0, 10) : typed.replace(' ', 'T');
+  return new Date(s.length === 10 ? `${s}T00:00:00Z` : /[zZ]|[+-]\d{2}:?\d{2}$/.test(s) ? s : `${s}Z`).toISOString();
+}
+
+/**
+ * Accepts what people and agents type: a plain date (00:00 UTC), an ISO-8601 date-time (without an
+ * offset it is UTC; a space may stand for the T), "today" or "tomorrow" (00:00 UTC); anything else is
+ * refused with the format named.
+ */
+export const InstantSchema = z.union([
+  isoDateTime,
+  z.iso.date(),
+  z.string().regex(/^\s*(today|tomorrow)\s*$/i),
+  z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/).refine((s) => !Number.isNaN(Date.parse(s.replace(' ', 'T')))),
+], { error: `Invalid date: expected ${DATE_FORMAT}` })
+  .transform(typedDateToIso)
+  .describe(`When: ${DATE_FORMAT}`);
 const instant = InstantSchema;
 
 export const MetricKeySchema = z
@@ -30,36 +52,47 @@ export const MetricKeySchema = z
   .refine(isKnownMetricKey, { message: 'Unknown metric: see GET /metrics or `verdict metrics` for the catalog' })
   .describe(`A primary metric from the catalog (GET /metrics): ${METRIC_CATALOG.map((m) => m.key).join(', ')}; citation metrics take an engine qualifier, e.g. citations.citation_rate:perplexity`);
 
+/** The largest minimum lift a decision rule takes: +500 % (a larger one is almost surely a percent sent as a fraction). */
+export const MAX_MIN_LIFT = 5;
+
 export const DecisionRuleSchema = z.strictObject({
   /** Minimum relative lift (0.1 = +10 %) the effect must clear to keep. */
-  minLift: z.number().min(0).max(10).default(0),
+  minLift: z.number()
+    .min(0, 'minLift is a fraction of the expected value and cannot be negative: 0.1 means +10 %')
+    .max(MAX_MIN_LIFT, {
+      error: (issue) => `minLift is a fraction, not a percent: ${String(issue.input)} would demand +${Math.round(Number(issue.input) * 100)} %. `
+        + `For a +${String(issue.input)} % bar send ${Number(issue.input) / 100} (the CLI's --min-lift takes percent: --min-lift ${String(issue.input)}). At most ${MAX_MIN_LIFT} (+${MAX_MIN_LIFT * 100} %).`,
+    })
+    .default(0)
+    .describe(`Smallest relative lift that counts as a win, as a FRACTION of the expected value: 0.1 = +10 %, 0.25 = +25 % (not 10 or 25). 0 (default) keeps any credible improvement; at most ${MAX_MIN_LIFT} (+${MAX_MIN_LIFT * 100} %).`),
   /** Probability of improvement required to keep (0.5–0.999). */
-  confidence: z.number().min(0.5).max(0.999).default(0.95),
-});
+  confidence: z.number().min(0.5).max(0.999).default(0.95)
+    .describe('Probability of improvement required to keep, 0.5–0.999 (default 0.95 = 95 %)'),
+}).describe('The keep/discard rule');
 export type DecisionRule = z.infer<typeof DecisionRuleSchema>;
 
 export const PeriodSchema = z
-  .strictObject({ start: instant, end: instant })
+  .strictObject({ start: instant, end: instant.describe('Exclusive end: a date, a date-time, today or tomorrow') })
   .refine((p) => p.end > p.start, { message: 'end must be after start', path: ['end'] });
 export type Period = z.infer<typeof PeriodSchema>;
 
 export const IceScoreSchema = z.strictObject({
-  impact: z.number().int().min(1).max(10),
-  confidence: z.number().int().min(1).max(10),
-  ease: z.number().int().min(1).max(10),
-});
+  impact: z.number().int().min(1).max(10).describe('How much it would move the metric if it works, 1–10'),
+  confidence: z.number().int().min(1).max(10).describe('How sure you are it works, 1–10'),
+  ease: z.number().int().min(1).max(10).describe('How cheap it is to run, 1–10'),
+}).describe('ICE score; the loop starts the highest impact × confidence × ease first');
 export type IceScore = z.infer<typeof IceScoreSchema>;
 
 /** Fields every experiment and backlog item shares (name, hypothesis, metric, labels, ICE). */
 const descriptive = {
-  name: z.string().trim().min(1).max(200),
-  hypothesis: z.string().trim().min(1).max(2000),
+  name: z.string().trim().min(1).max(200).describe('Short name of the tactic, e.g. "Daily build-in-public thread" (1–200 characters)'),
+  hypothesis: z.string().trim().min(1).max(2000).describe('What you change and what you expect it to do to the primary metric, in one or two sentences (≤ 2000 characters)'),
   primaryMetric: MetricKeySchema,
-  decision: DecisionRuleSchema.optional(),
-  baseline: PeriodSchema.optional(),
-  channel: z.string().trim().min(1).max(100).optional(),
-  tags: z.array(z.string().trim().min(1).max(50)).max(20).optional(),
-  secondaryMetrics: z.array(MetricKeySchema).max(10).optional(),
+  decision: DecisionRuleSchema.optional().describe('The keep/discard rule: minLift as a FRACTION (0.1 = +10 %) and confidence (default 0 and 0.95)'),
+  baseline: PeriodSchema.optional().describe('The period to compare with; default: the same length right before the window'),
+  channel: z.string().trim().min(1).max(100).optional().describe('Where the tactic runs, e.g. x, newsletter, blog'),
+  tags: z.array(z.string().trim().min(1).max(50)).max(20).optional().describe('Free labels (≤ 20, ≤ 50 characters each)'),
+  secondaryMetrics: z.array(MetricKeySchema).max(10).optional().describe('Catalog metrics reported alongside (never decide the verdict; ≤ 10)'),
   iceScore: IceScoreSchema.optional(),
 };
 
@@ -130,9 +163,9 @@ export function windowRules(
 export const CreateExperimentSchema = z
   .strictObject({
     ...descriptive,
-    start: instant,
-    end: instant.optional(),
-    durationDays: z.number().int().min(MIN_WINDOW_DAYS).max(MAX_WINDOW_DAYS).optional(),
+    start: instant.describe(`When the window starts: a date (00:00 UTC), a date-time, today or tomorrow`),
+    end: instant.optional().describe('Exclusive end of the window (or give durationDays, not both)'),
+    durationDays: z.number().int().min(MIN_WINDOW_DAYS).max(MAX_WINDOW_DAYS).optional().describe(`Window length in days, ${MIN_WINDOW_DAYS}–${MAX_WINDOW_DAYS} (or give end)`),
     ...designFields,
   })
   .superRefine(windowRules)
@@ -152,7 +185,7 @@ export const BacklogItemSchema = z.strictObject({
   secondaryMetrics: descriptive.secondaryMetrics,
   iceScore: descriptive.iceScore,
   /** Window length once started (days). */
-  durationDays: z.number().int().min(MIN_WINDOW_DAYS).max(MAX_WINDOW_DAYS).default(14),
+  durationDays: z.number().int().min(MIN_WINDOW_DAYS).max(MAX_WINDOW_DAYS).default(14).describe(`Window length in days once the loop starts it, ${MIN_WINDOW_DAYS}–${MAX_WINDOW_DAYS} (default 14)`),
 }).superRefine(designRules);
 export type BacklogItemInput = z.input<typeof BacklogItemSchema>;
 export type BacklogItem = z.output<typeof BacklogItemSchema>;

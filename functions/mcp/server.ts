@@ -8,7 +8,7 @@
  * agent sees exactly the REST API's error codes and messages.
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { errorResponse } from '../api/error-response';
 import type { Route } from '../api/router';
 import { AppError } from '../shared/errors';
@@ -49,13 +49,16 @@ export function createVerdictMcpServer(options: VerdictMcpServerOptions): McpSer
     { instructions: 'Verdict runs marketing experiments with a fixed window and one primary metric, and records a keep/discard verdict when the window ends. Read the research log before proposing; queue ideas with add_to_backlog.' },
   );
 
-  mcp.server.registerCapabilities({ tools: { listChanged: false } });
+  // The tool, resource and prompt lists are fixed for the life of a server: no list_changed notification
+  // can ever come, so none is advertised (registerResource/registerPrompt would advertise one).
+  const noListChanges = { tools: { listChanged: false }, resources: { listChanged: false }, prompts: { listChanged: false } };
+  mcp.server.registerCapabilities({ tools: noListChanges.tools });
   mcp.server.setRequestHandler(ListToolsRequestSchema, () => ({
     tools: tools.map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema, ...(t.outputSchema && { outputSchema: t.outputSchema }), annotations: t.annotations })),
   }));
   mcp.server.setRequestHandler(CallToolRequestSchema, async (request): Promise<CallToolResult> => {
     const tool = tools.find((t) => t.name === request.params.name);
-    if (!tool) throw new McpError(ErrorCode.InvalidParams, `Tool ${request.params.name} not found`);
+    if (!tool) throw protocolError(ErrorCode.InvalidParams, `Tool ${request.params.name} not found; tools/list names them`);
     let reply: ApiReply;
     try {
       reply = await tool.call(request.params.arguments ?? {}, options.api);
@@ -73,7 +76,7 @@ export function createVerdictMcpServer(options: VerdictMcpServerOptions): McpSer
     const reply = await options.api({ method: 'GET', path: '/log', query: { format: 'md' } });
     if (reply.status !== 200 || typeof reply.body !== 'string') {
       const e = apiError(reply);
-      throw new McpError(ErrorCode.InternalError, `${e.code}: ${e.message}`, e);
+      throw protocolError(e.status === 401 ? UNAUTHORIZED_CODE : e.status < 500 ? ErrorCode.InvalidRequest : ErrorCode.InternalError, `${e.code}: ${e.message}`, e);
     }
     return { contents: [{ uri: uri.href, mimeType: 'text/markdown', text: reply.body }] };
   });
@@ -83,7 +86,23 @@ export function createVerdictMcpServer(options: VerdictMcpServerOptions): McpSer
     description: 'Instructions for an agent that keeps Verdict’s loop full: read the log, propose, queue, never stop.',
   }, () => ({ messages: [{ role: 'user', content: { type: 'text', text: RUN_THE_LOOP_PROMPT } }] }));
 
+  mcp.server.registerCapabilities(noListChanges);
+
   return mcp;
+}
+
+/**
+ * JSON-RPC error code for a request the API refused for its token (JSON-RPC has none; -32001 is in the
+ * range left to servers). Over HTTP a bad token never gets here: the 401 is answered before MCP runs.
+ */
+export const UNAUTHORIZED_CODE = -32001;
+
+/**
+ * A JSON-RPC error with `message` sent as written. (McpError puts "MCP error <code>: " into its own
+ * message, and the client's McpError adds it again: "MCP error -32602: MCP error -32602: …".)
+ */
+function protocolError(code: number, message: string, data?: unknown): Error {
+  return Object.assign(new Error(message), { code, ...(data !== undefined && { data }) });
 }
 
 /** A 2xx reply becomes the tool's result; anything else a tool error carrying the REST envelope's error. */

@@ -20,16 +20,18 @@ export interface ToolSpec {
   /** What an agent needs to know to use it well (the route's own doc is appended). */
   description: string;
   readOnly: boolean;
+  /** Query parameters of the route the tool does not offer (the tool answers JSON, so it has an output schema). */
+  omitQuery?: readonly string[];
 }
 
 /** The loop as tools: read what was learned, look at what runs, propose, queue, abandon. */
 export const TOOL_SPECS: readonly ToolSpec[] = [
   { name: 'list_metrics', route: 'GET /metrics', readOnly: true, description: 'The metric catalog: every valid primaryMetric key with its unit, kind and description. Call it before proposing an experiment so the primary metric is one Verdict can measure.' },
-  { name: 'research_log', route: 'GET /log', readOnly: true, description: 'The research log: every concluded experiment, newest first, with its effect, decision and reason. Read it before proposing the next hypothesis so you build on what was learned (format md gives a markdown table).' },
+  { name: 'research_log', route: 'GET /log', readOnly: true, omitQuery: ['format'], description: `The research log: every concluded experiment, newest first, with its effect (relative lift as a fraction: 0.1 = +10 %), decision and reason. Read it before proposing the next hypothesis so you build on what was learned (the resource ${'verdict://research-log'} has the same rows as a markdown table).` },
   { name: 'list_experiments', route: 'GET /experiments', readOnly: true, description: 'List experiments, newest first, optionally by status (backlog, planned, running, concluded, abandoned) or primary metric.' },
   { name: 'get_experiment', route: 'GET /experiments/{id}', readOnly: true, description: 'One experiment. While running it carries `interim`, the progress so far (explicitly not a verdict); once concluded, its `verdict`.' },
-  { name: 'create_experiment', route: 'POST /experiments', readOnly: false, description: 'Schedule an experiment with a fixed window now: a start and an end or durationDays (7–42). Prefer add_to_backlog and let the loop start it when a slot and its metric are free.' },
-  { name: 'add_to_backlog', route: 'POST /backlog', readOnly: false, description: 'Queue an idea (hypothesis, primary metric, ICE score, duration). The loop starts the highest-ICE item whose metric is not already under test whenever fewer than the target are running.' },
+  { name: 'create_experiment', route: 'POST /experiments', readOnly: false, description: 'Schedule an experiment with a fixed window now: a start and an end or durationDays (7–42). Prefer add_to_backlog and let the loop start it when a slot and its metric are free. Units: decision.minLift is a FRACTION (0.1 = +10 %, at most 5 = +500 %); dates are YYYY-MM-DD (00:00 UTC), ISO date-times, today or tomorrow.' },
+  { name: 'add_to_backlog', route: 'POST /backlog', readOnly: false, description: 'Queue an idea (hypothesis, primary metric, ICE score, duration). The loop starts the highest-ICE item whose metric is not already under test whenever fewer than the target are running. Units: decision.minLift is a FRACTION (0.1 = +10 %, at most 5 = +500 %); durationDays is days (7–42, default 14).' },
   { name: 'rank_backlog', route: 'GET /backlog', readOnly: true, description: 'The backlog in the order the loop starts it (ICE product, then age): which items start at the next run and which are held back because their metric is under test.' },
   { name: 'abandon_experiment', route: 'POST /experiments/{id}/abandon', readOnly: false, description: 'Abandon a backlog, planned or running experiment: the record is kept, it is never scored, and its slot frees up. Give a reason.' },
   { name: 'get_verdict', route: 'GET /experiments/{id}/verdict', readOnly: true, description: 'The verdict of a concluded experiment: keep or discard, the reason, the effect with its 95 % interval, data-quality warnings and a plain-language summary.' },
@@ -72,7 +74,7 @@ export function verdictTools(routes: readonly Route[], specs: readonly ToolSpec[
 
 function toolFor(spec: ToolSpec, route: Route): VerdictTool {
   const paramNames = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
-  const querySchema = route.doc?.query ? jsonSchemaOf(route.doc.query, 'input') : undefined;
+  const querySchema = route.doc?.query ? withoutProperties(jsonSchemaOf(route.doc.query, 'input'), spec.omitQuery ?? []) : undefined;
   const queryNames = Object.keys(querySchema?.properties ?? {});
   const bodySchema = route.doc?.body ? jsonSchemaOf(route.doc.body, 'input') : undefined;
 
@@ -134,6 +136,13 @@ function toolFor(spec: ToolSpec, route: Route): VerdictTool {
       return api(request);
     },
   };
+}
+
+function withoutProperties(schema: JsonSchema, names: readonly string[]): JsonSchema {
+  if (names.length === 0) return schema;
+  const properties = Object.fromEntries(Object.entries(schema.properties ?? {}).filter(([k]) => !names.includes(k)));
+  const required = (schema.required ?? []).filter((k) => !names.includes(k));
+  return { ...schema, properties, ...(schema.required && { required }) };
 }
 
 function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {

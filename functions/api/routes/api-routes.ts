@@ -11,13 +11,15 @@ import { digestRoutes } from './digest';
 import { experimentRoutes } from './experiments';
 import { healthRoutes } from './health';
 import { logRoutes } from './log';
-import { MCP_ROUTE, MCP_STREAM_ROUTE } from './mcp-doc';
+import { MCP_ROUTE, MCP_SESSION_ROUTE, MCP_STREAM_ROUTE } from './mcp-doc';
 import { observationRoutes } from './observations';
 import { openApiRoutes } from './openapi';
 import { randomizedRoutes } from './randomized';
+import { wellKnownRoutes } from './well-known';
 
 export const API_ROUTES: Route[] = [
   ...experimentRoutes, ...backlogRoutes, ...logRoutes, ...observationRoutes, ...catalogRoutes, ...collectRoutes, ...healthRoutes,
-  ...openApiRoutes((): RouteDescription[] => [...API_ROUTES, MCP_ROUTE, MCP_STREAM_ROUTE]), ...dashboardRoutes, ...digestRoutes, ...randomizedRoutes,
+  ...openApiRoutes((): RouteDescription[] => [...API_ROUTES, MCP_ROUTE, MCP_STREAM_ROUTE, MCP_SESSION_ROUTE]), ...dashboardRoutes, ...digestRoutes, ...randomizedRoutes,
+  ...wellKnownRoutes,
 ];
 export const COMPILED_API_ROUTES = compileRoutes(API_ROUTES);

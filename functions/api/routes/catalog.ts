@@ -7,6 +7,7 @@ import * as z from 'zod';
 import { METRIC_CATALOG, observedMetricsFor, parseMetricKey } from '../../domain/metric-catalog';
 import { InstantSchema as instant, MetricKeySchema } from '../../domain/experiment';
 import { dailySeries } from '../../domain/metrics/daily-series';
+import { MetricDefinitionSchema } from '../../domain/verdict-schema';
 import { parseOrThrow, ValidationError } from '../../shared/errors';
 import type { Route } from '../router';
 
@@ -29,7 +30,10 @@ export const catalogRoutes: Route[] = [
   {
     method: 'GET',
     path: '/metrics',
-    doc: { tag: 'Metrics', summary: 'The metric catalog', description: 'Every primary metric with its description, unit, kind and derivation.', success: { status: 200, description: '{ items }' } },
+    doc: {
+      tag: 'Metrics', summary: 'The metric catalog', description: 'Every primary metric with its description, unit, kind and derivation.',
+      success: { status: 200, description: '{ items }', schema: z.object({ items: z.array(MetricDefinitionSchema) }) },
+    },
     handle: async () => ({ status: 200, body: { items: METRIC_CATALOG } }),
   },
   {
@@ -40,7 +44,16 @@ export const catalogRoutes: Route[] = [
       description: `One value per UTC day in the metric's unit (null for a gap: never a zero). At most ${MAX_SERIES_DAYS} days per request; ?raw=1 adds up to ${MAX_RAW_OBSERVATIONS} stored observations.`,
       params: { metric: 'Catalog key, e.g. x.follower_growth_rate or citations.citation_rate:perplexity' },
       query: SeriesQuerySchema,
-      success: { status: 200, description: '{ metric, unit, from, to, series: [{ date, value }], observations? }' },
+      success: {
+        status: 200, description: '{ metric, unit, from, to, series: [{ date, value }], observations? }',
+        schema: z.object({
+          metric: z.string(), unit: z.string(), description: z.string(), kind: z.enum(['count_rate', 'ratio', 'proportion']),
+          from: z.string().describe('ISO-8601 (inclusive)'), to: z.string().describe('ISO-8601 (exclusive)'),
+          series: z.array(z.object({ date: z.string().describe('UTC date, YYYY-MM-DD'), value: z.number().nullable().describe('In `unit`; null for a gap (never a zero)') })),
+          observations: z.array(z.record(z.string(), z.unknown())).optional().describe('?raw=1: the stored observations in the range'),
+          truncated: z.boolean().optional().describe('More raw observations than returned'),
+        }),
+      },
     },
     async handle(req, s) {
       const metric = parseOrThrow(MetricKeySchema, req.params.metric, 'metric');

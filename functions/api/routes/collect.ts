@@ -6,6 +6,7 @@
 import * as z from 'zod';
 import { SOURCE_NAMES } from '../../shared/app-config';
 import { parseOrThrow, ValidationError } from '../../shared/errors';
+import { CollectionRunSchema } from '../response-schemas';
 import { jsonBody } from '../http';
 import type { Route } from '../router';
 
@@ -23,7 +24,7 @@ export const collectRoutes: Route[] = [
     doc: {
       tag: 'Operations', summary: 'Collect now',
       description: `Runs one source (or every enabled one) for the current slot, as the schedule would, within ${COLLECT_BUDGET_MS / 1000} s. Each run's outcome (ok, partial, failed, rate_limited, usage_capped, paused, not_configured) is in the body; a failed source is still a 200.`,
-      body: CollectBodySchema, success: { status: 200, description: '{ runs: CollectionRun[] }' },
+      body: CollectBodySchema, success: { status: 200, description: '{ runs: CollectionRun[] }', schema: z.object({ runs: z.array(CollectionRunSchema) }) },
     },
     async handle(req, s) {
       const { source } = parseOrThrow(CollectBodySchema, jsonBody(req) ?? {}, 'collect request');

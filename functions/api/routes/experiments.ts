@@ -9,6 +9,7 @@ import {
   TRANSITIONS, UpdateExperimentSchema, abandonExperiment, checkDeletable, newExperiment, startExperiment, updateExperiment,
   type Experiment, type LifecycleOutcome,
 } from '../../domain/experiment';
+import { InterimReadoutSchema, VerdictSchema } from '../../domain/verdict-schema';
 import { experimentStarted, verdictReached } from '../../shared/events';
 import { ConflictError, NotFoundError, ValidationError, parseOrThrow } from '../../shared/errors';
 import { interimFor, rescoreExperiment } from '../../jobs/score-due';
@@ -133,7 +134,15 @@ export const experimentRoutes: Route[] = [
     doc: {
       tag: 'Experiments', summary: 'Show an experiment',
       description: 'While running, `interim` holds the progress so far (labelled notAVerdict; null when it cannot be computed yet). Once concluded, `verdict` holds the current verdict.',
-      params: ID_PARAM, success: { status: 200, description: 'The experiment, plus interim or verdict' }, errors: { 404: 'No such experiment' },
+      params: ID_PARAM,
+      success: {
+        status: 200, description: 'The experiment, plus interim or verdict',
+        schema: ExperimentRecordSchema.extend({
+          interim: InterimReadoutSchema.nullable().optional().describe('Running experiments only: progress so far (null until it can be computed)'),
+          verdict: VerdictSchema.optional().describe('Concluded experiments only: the current verdict'),
+        }),
+      },
+      errors: { 404: 'No such experiment' },
     },
     async handle(req, s) {
       const experiment = await loadExperiment(req, s);
@@ -217,7 +226,8 @@ export const experimentRoutes: Route[] = [
     path: '/experiments/{id}/verdict',
     doc: {
       tag: 'Verdicts', summary: 'The current verdict', params: ID_PARAM,
-      success: { status: 200, description: 'The verdict: decision, reason, effect with 95 % intervals, data quality, warnings and a plain-language summary' },
+      description: 'The verdict recorded when the window ended (or the latest explicit rescore): decision, reason, effect with 95 % intervals (relative figures are fractions), data quality, warnings and a plain-language summary.',
+      success: { status: 200, description: 'The verdict', schema: VerdictSchema },
       errors: { 404: 'No such experiment, or not scored yet' },
     },
     async handle(req, s) {
@@ -235,7 +245,7 @@ export const experimentRoutes: Route[] = [
     path: '/experiments/{id}/verdicts',
     doc: {
       tag: 'Verdicts', summary: 'Every verdict recorded, newest first', description: 'The first verdict and every explicit rescore.',
-      params: ID_PARAM, success: { status: 200, description: '{ items: Verdict[] }' }, errors: { 404: 'No such experiment' },
+      params: ID_PARAM, success: { status: 200, description: '{ items: Verdict[] }', schema: z.object({ items: z.array(VerdictSchema) }) }, errors: { 404: 'No such experiment' },
     },
     async handle(req, s) {
       const experiment = await loadExperiment(req, s);
@@ -248,7 +258,11 @@ export const experimentRoutes: Route[] = [
     doc: {
       tag: 'Verdicts', summary: 'Score a concluded experiment again',
       description: 'An explicit user action, e.g. after importing missing data: the new verdict becomes current, the earlier ones stay in GET /experiments/{id}/verdicts, and a `Verdict Reached` event (rescore: true) is published. The response says whether the decision changed.',
-      params: ID_PARAM, success: { status: 200, description: '{ verdict, previous, decisionChanged }' },
+      params: ID_PARAM,
+      success: {
+        status: 200, description: '{ verdict, previous, decisionChanged }',
+        schema: z.object({ verdict: VerdictSchema, previous: VerdictSchema.nullable().describe('The verdict it replaced'), decisionChanged: z.boolean() }),
+      },
       errors: { 404: 'No such experiment', 409: 'Not concluded (abandoned experiments are never scored)' },
     },
     async handle(req, s) {

@@ -2,10 +2,31 @@
  * GET /health: last collection run per source (outcome, time, next slot, rate-limit pauses), the
  * scorer's last run, and the loop: active experiments vs target — saying so when the backlog is empty.
  */
+import * as z from 'zod';
 import { planLoop } from '../../domain/loop';
 import { SOURCE_NAMES } from '../../shared/app-config';
 import { missedSlots, nextSlotAfter } from '../../shared/schedules';
+import { CollectionRunSchema, JobRunSchema } from '../response-schemas';
 import type { Route } from '../router';
+
+const HealthSchema = z.object({
+  now: z.string(),
+  sources: z.array(z.object({
+    source: z.string(),
+    lastRun: CollectionRunSchema.nullable(),
+    recentFailures: z.number().int().describe('Failed runs among the last 50 (rate limits and pauses are not failures)'),
+    missedSlots: z.array(z.string()).describe('Slots the schedule never delivered, oldest first'),
+    nextSlot: z.string(),
+    pausedUntil: z.string().nullable(),
+    pauseReason: z.string().nullable(),
+  })),
+  scorer: z.object({ lastRun: JobRunSchema.nullable(), nextSlot: z.string() }),
+  experiments: z.object({ running: z.number().int(), target: z.number().int() }),
+  loop: z.object({
+    running: z.number().int(), planned: z.number().int(), backlog: z.number().int(), target: z.number().int(),
+    state: z.enum(['full', 'backlog_empty', 'ready', 'blocked']), backlogEmpty: z.boolean(), message: z.string(), nextFill: z.string(),
+  }),
+});
 
 /** How far back health looks for failures and missed slots, in runs/slots of each source. */
 const RECENT_RUNS = 50;
@@ -17,7 +38,7 @@ export const healthRoutes: Route[] = [
     doc: {
       tag: 'Operations', summary: 'Collection, scorer and loop health',
       description: '`sources`: last run per enabled source, failures among its last 50 runs, slots the schedule missed, next slot and any rate-limit/usage pause. `scorer`: last run and next slot. `loop`: running vs target, backlog size and state (full, ready, blocked, backlog_empty) with a message.',
-      success: { status: 200, description: '{ now, sources, scorer, experiments, loop }' },
+      success: { status: 200, description: '{ now, sources, scorer, experiments, loop }', schema: HealthSchema },
     },
     async handle(_req, s) {
       const now = s.now();

@@ -6,6 +6,7 @@
 import * as z from 'zod';
 import { researchLogMarkdown, researchLogTsv } from '../../domain/research-log';
 import { LOG_PAGE_DEFAULT, LOG_PAGE_MAX } from '../../store/research-log-store';
+import { ResearchLogRowSchema } from '../../domain/verdict-schema';
 import { parseOrThrow } from '../../shared/errors';
 import type { Route } from '../router';
 
@@ -23,7 +24,7 @@ export const logRoutes: Route[] = [
       tag: 'Research log', summary: 'The research log',
       description: `One row per concluded experiment, newest first: id, name, primary metric, window, baseline value, window value, effect with its 95 % interval, decision, reason and a one-line description (the hypothesis). TSV has a header row, plain numbers and lift as a fraction. Paged: at most ${LOG_PAGE_MAX} rows (default ${LOG_PAGE_DEFAULT}); the next page's cursor is \`nextCursor\` in JSON and the \`x-next-cursor\` header in every format (absent on the last page).`,
       query: LogQuerySchema,
-      success: { status: 200, description: 'JSON { items }, or text', contentTypes: ['application/json', 'text/tab-separated-values', 'text/markdown'] },
+      success: { status: 200, description: 'JSON { items, nextCursor? }, or text', schema: z.object({ items: z.array(ResearchLogRowSchema), nextCursor: z.string().optional().describe('Pass back as cursor for the next page (absent on the last page)') }), contentTypes: ['application/json', 'text/tab-separated-values', 'text/markdown'] },
     },
     async handle(req, s) {
       const { format, limit, cursor } = parseOrThrow(LogQuerySchema, req.query, 'query');

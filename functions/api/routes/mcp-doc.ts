@@ -2,8 +2,21 @@
  * POST /mcp as the stack and the OpenAPI document see it — without the MCP SDK, so the API function can
  * describe the route that its own MCP function serves.
  */
+import * as z from 'zod';
+import { ErrorEnvelopeSchema } from '../error-response';
 import { RESEARCH_LOG_URI, TOOL_SPECS } from '../../mcp/tools';
 import type { RouteDescription } from '../router';
+
+const JsonRpcId = z.union([z.string(), z.number(), z.null()]);
+const JsonRpcErrorSchema = z.object({
+  jsonrpc: z.literal('2.0'), id: JsonRpcId,
+  error: z.object({ code: z.number().int().describe('-32700 parse error, -32600 invalid request, -32601 no such method, -32602 invalid params, -32000 transport'), message: z.string(), data: z.unknown().optional() }),
+});
+const JsonRpcResponseSchema = z.object({
+  jsonrpc: z.literal('2.0'), id: JsonRpcId,
+  result: z.record(z.string(), z.unknown()).optional().describe('initialize, tools/list, tools/call (tool failures are results with isError: true), resources/read, prompts/get …'),
+  error: JsonRpcErrorSchema.shape.error.optional(),
+});
 
 export const MCP_ROUTE: RouteDescription = {
   method: 'POST',
@@ -11,8 +24,14 @@ export const MCP_ROUTE: RouteDescription = {
   servedBy: 'mcp',
   doc: {
     tag: 'Agents', summary: 'Model Context Protocol endpoint (Streamable HTTP)',
-    description: `JSON-RPC 2.0 messages from an MCP client (stateless; JSON responses). Tools: ${TOOL_SPECS.map((t) => t.name).join(', ')}; resource ${RESEARCH_LOG_URI}. Same bearer token as every route.`,
-    success: { status: 200, description: 'The JSON-RPC response (202 with no body for notifications)', contentTypes: ['application/json'] },
+    description: `JSON-RPC 2.0 messages from an MCP client (stateless; JSON responses, no sessions, no server-initiated stream). Tools: ${TOOL_SPECS.map((t) => t.name).join(', ')}; resource ${RESEARCH_LOG_URI}; prompt run_the_loop. Same static bearer token as every route (no OAuth). Send \`Accept: application/json, text/event-stream\` and \`Content-Type: application/json\`.`,
+    success: { status: 200, description: 'The JSON-RPC response', schema: JsonRpcResponseSchema },
+    responses: {
+      202: { description: 'A notification or response from the client was accepted (no body)' },
+      400: { description: 'A JSON-RPC parse error or invalid request (JSON-RPC error body), or a header outside Latin-1 (error envelope)', schema: z.union([JsonRpcErrorSchema, ErrorEnvelopeSchema]) },
+      406: { description: 'Accept does not include both application/json and text/event-stream', schema: JsonRpcErrorSchema },
+      415: { description: 'Content-Type is not application/json', schema: JsonRpcErrorSchema },
+    },
   },
 };
 
@@ -23,8 +42,19 @@ export const MCP_STREAM_ROUTE: RouteDescription = {
   servedBy: 'mcp',
   doc: {
     tag: 'Agents', summary: 'No server-initiated MCP stream',
-    description: 'Always 405 `method_not_allowed`: this server answers MCP over POST only (stateless, JSON responses), which MCP clients read as "no standalone stream".',
+    description: 'Always 405 `method_not_allowed` (Allow: POST): this server answers MCP over POST only (stateless, JSON responses), which MCP clients read as "no standalone stream".',
     success: { status: 405, description: 'method_not_allowed' },
   },
 };
 
+/** DELETE /mcp: clients end a session with it; a stateless server has none, so it is 405 like GET. */
+export const MCP_SESSION_ROUTE: RouteDescription = {
+  method: 'DELETE',
+  path: '/mcp',
+  servedBy: 'mcp',
+  doc: {
+    tag: 'Agents', summary: 'No MCP session to end',
+    description: 'Always 405 `method_not_allowed` (Allow: POST): the server is stateless and issues no Mcp-Session-Id, so there is no session to delete.',
+    success: { status: 405, description: 'method_not_allowed' },
+  },
+};

@@ -8,8 +8,9 @@
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { inProcessApiCall } from '../../mcp/api-call';
 import { createVerdictMcpServer } from '../../mcp/server';
-import { MCP_ROUTE, MCP_STREAM_ROUTE } from './mcp-doc';
+import { MCP_ROUTE, MCP_SESSION_ROUTE, MCP_STREAM_ROUTE } from './mcp-doc';
 import { AppError, ValidationError } from '../../shared/errors';
+import { errorResponse } from '../error-response';
 import type { ApiResponse } from '../http';
 import { compileRoutes, type Route } from '../router';
 
@@ -46,10 +47,13 @@ export function mcpRoutes(routes: () => readonly Route[]): Route[] {
         await server.close();
       }
     },
-  }, {
-    ...MCP_STREAM_ROUTE,
-    async handle() { throw new AppError('method_not_allowed', 'Method not allowed; use POST'); },
-  }];
+  }, ...[MCP_STREAM_ROUTE, MCP_SESSION_ROUTE].map((route): Route => ({
+    ...route,
+    async handle(req, s) {
+      const answer = errorResponse(new AppError('method_not_allowed', `Method not allowed: ${route.method} /mcp; use POST (stateless server: no stream, no session)`), req.requestId, s.log);
+      return { ...answer, headers: { allow: 'POST' } };
+    },
+  }))];
 }
 
 async function toApiResponse(response: Response): Promise<ApiResponse> {

@@ -134,8 +134,10 @@ describe('MCP over HTTP (POST /mcp)', () => {
     const log = await client.readResource({ uri: 'verdict://research-log' });
 
     expect(log.contents[0]).toMatchObject({ mimeType: 'text/markdown', text: expect.stringMatching(/^\| Concluded \| Experiment/) });
-    const tool = await client.callTool({ name: 'research_log', arguments: { format: 'md' } });
-    expect(textOf(tool)).toBe((log.contents[0] as { text: string }).text);
+    const tool = await client.callTool({ name: 'research_log', arguments: {} });
+    expect(tool.structuredContent).toEqual({ items: expect.any(Array) });
+    const markdownRows = (log.contents[0] as { text: string }).text.trimEnd().split('\n').length - 2;
+    expect((tool.structuredContent as { items: unknown[] }).items).toHaveLength(markdownRows);
   });
 
   it('refuses a client without the token with 401, before any MCP handling', async () => {
@@ -149,5 +151,58 @@ describe('MCP over HTTP (POST /mcp)', () => {
     const res = await call(runtime, 'GET', '/mcp', { headers: { accept: 'text/event-stream' } });
     expect(res.status).toBe(405);
     expect(res.body.error.code).toBe('method_not_allowed');
+  });
+
+  it('advertises no list_changed notifications it could never send', () => {
+    expect(client.getServerCapabilities()).toMatchObject({ tools: { listChanged: false }, resources: { listChanged: false }, prompts: { listChanged: false } });
+  });
+
+  it('gives every tool an output schema and every create/backlog field a description', async () => {
+    const { tools } = await client.listTools();
+
+    expect(tools.filter((t) => !t.outputSchema).map((t) => t.name)).toEqual([]);
+    for (const name of ['create_experiment', 'add_to_backlog']) {
+      const props = tools.find((t) => t.name === name)!.inputSchema.properties as Record<string, { description?: string }>;
+      expect(Object.entries(props).filter(([, p]) => !p.description).map(([k]) => k)).toEqual([]);
+    }
+  });
+
+  it('says an unknown tool is unknown once, not "MCP error -32602: MCP error -32602: …"', async () => {
+    const err = await client.callTool({ name: 'no_such_tool', arguments: {} }).catch((e: Error) => e);
+
+    expect((err as Error).message).toMatch(/^MCP error -32602: Tool no_such_tool not found/);
+    expect((err as Error).message).not.toMatch(/MCP error.*MCP error/);
+  });
+
+  it('rejects unknown arguments the way the schema says (additionalProperties: false), like the REST routes', async () => {
+    for (const name of ['list_metrics', 'health']) {
+      const result = await client.callTool({ name, arguments: { foo: 1 } });
+      expect(result.isError).toBe(true);
+      expect(JSON.parse(textOf(result)).error).toMatchObject({ status: 400, code: 'validation_failed', details: { issues: [{ path: 'foo' }] } });
+    }
+    for (const path of ['/metrics?foo=1', '/health?foo=1', '/experiments?foo=1', '/metrics/x.follower_growth_rate?foo=1']) {
+      const res = await call(runtime, 'GET', path);
+      expect([path, res.status, res.body.error.code]).toEqual([path, 400, 'validation_failed']);
+    }
+  });
+
+  it('answers DELETE /mcp like GET /mcp: 405, Allow: POST', async () => {
+    for (const method of ['GET', 'DELETE']) {
+      const res = await call(runtime, method, '/mcp');
+      expect([method, res.status, res.headers.get('allow'), res.body.error.code]).toEqual([method, 405, 'POST', 'method_not_allowed']);
+    }
+  });
+
+  it('looks like a bearer-token server to MCP clients: 401 with WWW-Authenticate: Bearer, and no OAuth metadata (public 404s)', async () => {
+    const denied = await fetch(`${runtime.url}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: '{"jsonrpc":"2.0","id":1,"method":"ping"}' });
+    expect(denied.status).toBe(401);
+    expect(denied.headers.get('www-authenticate')).toBe('Bearer');
+    expect((await denied.json()).error.code).toBe('unauthorized');
+
+    for (const path of ['/.well-known/oauth-protected-resource', '/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-authorization-server', '/.well-known/openid-configuration']) {
+      const res = await call(runtime, 'GET', path, { token: null });
+      expect([path, res.status, res.body.error.code]).toEqual([path, 404, 'not_found']);
+      expect(res.body.error.message).toMatch(/static bearer token/);
+    }
   });
 });

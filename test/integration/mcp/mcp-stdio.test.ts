@@ -80,7 +80,9 @@ describe('MCP over stdio (verdict mcp)', () => {
       const result = await c.client.callTool({ name: 'list_experiments', arguments: {} });
 
       expect(result.isError).toBe(true);
-      expect(JSON.parse(textOf(result)).error).toEqual({ status: 401, code: 'unauthorized', message: 'Missing or invalid API token' });
+      expect(JSON.parse(textOf(result)).error).toEqual({ status: 401, code: 'unauthorized', message: 'Missing or invalid API token', requestId: expect.any(String) });
+      const read = await c.client.readResource({ uri: 'verdict://research-log' }).catch((e: Error & { code?: number }) => e);
+      expect(read).toMatchObject({ code: -32001, message: 'MCP error -32001: unauthorized: Missing or invalid API token' });
     } finally {
       await c.client.close();
     }
