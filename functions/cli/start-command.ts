@@ -7,6 +7,9 @@ import { readAppConfigFile } from '../shared/app-config';
 import { seedDemo } from '../local/demo';
 import { startLocalRuntime } from '../local/runtime';
 import { removeRuntimeNote, writeRuntimeNote } from '../local/runtime-file';
+import { lastDayOfWindow, type Experiment } from '../domain/experiment';
+import type { Verdict } from '../domain/verdict';
+import { windowText } from './format';
 import type { CliIo } from './io';
 
 export const START_HELP = `Usage: verdict start [--demo] [--port N] [--data-dir DIR] [--no-schedule]
@@ -69,8 +72,8 @@ export async function startCommand(argv: string[], io: CliIo): Promise<number> {
     const rows: { id: string; name: string; metric: string; start: string; end: string; decision: string; summary: string }[] = [];
     for (const e of result.experiments) {
       const v = await stores.experiments.getVerdict(e.id);
-      rows.push({ id: e.id, name: e.name, metric: e.primaryMetric, start: e.start!, end: e.end!, decision: v ? v.decision : 'running', summary: v ? v.summary : `ends ${e.end!.slice(0, 10)}` });
-      table.push([e.name, e.primaryMetric, `${e.start!.slice(0, 10)} → ${e.end!.slice(0, 10)}`, v ? v.decision.toUpperCase() : 'running', v ? v.summary : `ends ${e.end!.slice(0, 10)}`]);
+      rows.push({ id: e.id, name: e.name, metric: e.primaryMetric, start: e.start!, end: e.end!, decision: v ? v.decision : 'running', summary: v ? v.summary : `last day ${lastDayOfWindow(e.end!)}` });
+      table.push(demoTableRow(e, v));
     }
     say(`${result.observations} observations, ${result.scoring.scored.length} verdicts recorded.\n${table.toString()}\n`);
     demo = rows;
@@ -84,4 +87,9 @@ export async function startCommand(argv: string[], io: CliIo): Promise<number> {
     process.once('SIGTERM', stop);
   });
   return 0;
+}
+
+/** One row of the demo table; the window names its last day (end − 1 ms), like every other display. */
+export function demoTableRow(e: Experiment, v: Verdict | undefined): string[] {
+  return [e.name, e.primaryMetric, windowText(e.start, e.end), v ? v.decision.toUpperCase() : 'running', v ? v.summary : `last day ${e.end ? lastDayOfWindow(e.end) : '—'}`];
 }

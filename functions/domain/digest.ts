@@ -8,7 +8,7 @@
  * the state when the digest is built.
  */
 import * as z from 'zod';
-import { iceProduct, type Experiment } from './experiment';
+import { iceProduct, lastInstantOf, type Experiment } from './experiment';
 import { planLoop, rankBacklog, type LoopPlan } from './loop';
 import { markdownText, slackText, withoutControlChars } from './inert-text';
 import { effectText } from './research-log';
@@ -138,11 +138,18 @@ export function digestPeriod(week: string, schedule: DigestSchedule): { start: s
   return { start: digestTimeOf(previousIsoWeek(week), schedule).toISOString(), end: digestTimeOf(week, schedule).toISOString() };
 }
 
-/** The first digest time strictly after `after` (what the local scheduler waits for). */
+/**
+ * The first digest time strictly after `after` (what the local scheduler waits for): this ISO week's
+ * digest, else the next week's — stepping by ISO week, never by 7 × 24 h, which lands in the same week
+ * again when the clocks fall back (and would re-arm the scheduler in the past).
+ */
 export function nextDigestTime(after: Date, schedule: DigestSchedule): Date {
-  const thisWeek = digestTimeOf(isoWeekOf(after, schedule.timeZone), schedule);
-  if (thisWeek.getTime() > after.getTime()) return thisWeek;
-  return digestTimeOf(isoWeekOf(new Date(thisWeek.getTime() + 7 * DAY_MS), schedule.timeZone), schedule);
+  let week = isoWeekOf(after, schedule.timeZone);
+  for (;;) {
+    const at = digestTimeOf(week, schedule);
+    if (at.getTime() > after.getTime()) return at;
+    week = nextIsoWeek(week);
+  }
 }
 
 // ── Content ─────────────────────────────────────────────────────────────────────────────────────
@@ -240,7 +247,7 @@ export function buildDigest(input: DigestInput): Digest {
       id: 'running', title: 'Running experiments', ordered: false,
       items: running.map(({ experiment, readout }) => ({
         label: experiment.name,
-        text: `${daysLeftText(experiment, now)}, ends ${experiment.end ? fmt.day(new Date(experiment.end)) : 'when started'} · ${experiment.primaryMetric}`,
+        text: `${daysLeftText(experiment, now)}, last day ${experiment.end ? WINDOW_DAY.format(lastInstantOf(experiment.end)) : 'when started'} · ${experiment.primaryMetric}`,
         details: [interimText(readout), ...scheduleAheadText(experiment, now)],
       })),
       empty: 'Nothing is running.',
@@ -347,6 +354,9 @@ function sourceProblem(s: SourceStatus, now: Date, fmt: DateFormat): DigestItem[
 // ── Rendering ───────────────────────────────────────────────────────────────────────────────────
 
 interface DateFormat { day(d: Date): string; dayTime(d: Date): string }
+
+/** Windows are whole UTC days: their last day is named in UTC, as the CLI and the dashboard name it. */
+const WINDOW_DAY = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short' });
 
 function dateFormatter(timeZone: string): DateFormat {
   const day = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', day: 'numeric', month: 'short' });

@@ -348,6 +348,19 @@ function scheduled(input: CreateExperiment, now: Date, design: DesignPart): Omit
   };
 }
 
+/**
+ * The last instant inside a window (`end` is exclusive): every display of a window's last day — CLI,
+ * demo table, digest, dashboard — names the day of this instant, so they agree for the same window.
+ */
+export function lastInstantOf(end: string): Date {
+  return new Date(Date.parse(end) - 1);
+}
+
+/** The last calendar day (YYYY-MM-DD, UTC) a window ending (exclusively) at `end` covers. */
+export function lastDayOfWindow(end: string): string {
+  return lastInstantOf(end).toISOString().slice(0, 10);
+}
+
 /** Whether the experiment's window has ended at `now` and it still awaits a verdict. */
 export function isDueForScoring(e: Experiment, now: Date): boolean {
   return (e.status === 'running' || e.status === 'planned') && e.end !== undefined && Date.parse(e.end) <= now.getTime();

@@ -110,7 +110,7 @@ describe('sendWeeklyDigest', () => {
       '- **Daily build-in-public thread** — KEEP (improved) on x.follower_growth_rate: +23.8 % (+7.6 % to +40.0 %)',
       '  Followers grew by 13.0 a day against 10.5 expected: about +24 %. Keep the daily thread.',
     ].join('\n'));
-    expect(md('running')).toMatch(/^## Running experiments\n\n- \*\*Reply within the hour\*\* — 8 days left, ends Sat 21 Nov · x\.follower_growth_rate\n {2}Day 6 of 14: \+\d+\.\d % \(.+\) so far, \d+ % chance it is an improvement; leaning (KEEP|DISCARD)\. Interim only, not a verdict\.$/);
+    expect(md('running')).toMatch(/^## Running experiments\n\n- \*\*Reply within the hour\*\* — 8 days left, last day Fri 20 Nov · x\.follower_growth_rate\n {2}Day 6 of 14: \+\d+\.\d % \(.+\) so far, \d+ % chance it is an improvement; leaning (KEEP|DISCARD)\. Interim only, not a verdict\.$/);
     expect(md('backlog')).toBe([
       '## Top of the backlog',
       '',

@@ -37,9 +37,9 @@ describe('buildDigest for a seeded week (2026-W46, Friday 16:00 Europe/Berlin)',
     expect(section(digest, 'running')).toBe([
       '## Running experiments',
       '',
-      '- **Reply within the hour** — 8 days left, ends Sat 21 Nov · x.replies_per_post',
+      '- **Reply within the hour** — 8 days left, last day Fri 20 Nov · x.replies_per_post',
       '  Day 6 of 14: +15.0 % (−5.0 % to +35.0 %) so far, 87 % chance it is an improvement; leaning KEEP. Interim only, not a verdict.',
-      '- **Cross-post to Bluesky** — 13 days left, ends Thu 26 Nov · bluesky.follower_growth_rate',
+      '- **Cross-post to Bluesky** — 13 days left, last day Wed 25 Nov · bluesky.follower_growth_rate',
       '  No interim readout yet.',
     ].join('\n'));
   });
