@@ -27,6 +27,23 @@ let userDataDir: string;
 const leftTheMachine: string[] = [];
 /** Uncaught errors and console errors (CSP violations are reported there). */
 const browserErrors: string[] = [];
+/** Requests of the page still in flight. */
+const inFlight = new Set<unknown>();
+
+/**
+ * Waits until the page has had no request in flight for 300 ms. Playwright's 'networkidle' never came:
+ * the wrong-token attempt's 401 (with WWW-Authenticate) stays 'in flight' for it under routing.
+ */
+async function settled(): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  let quietSince = Date.now();
+  while (Date.now() < deadline) {
+    if (inFlight.size > 0) quietSince = Date.now();
+    else if (Date.now() - quietSince >= 300) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`page still loading after 20 s: ${inFlight.size} request(s) in flight`);
+}
 
 /** Demo data plus what the demo does not write: two backlog ideas, source runs (one source rate-limited) and a scorer run. */
 async function seedDashboardData(now: Date): Promise<void> {
@@ -69,6 +86,11 @@ beforeAll(async () => {
     return route.abort('blockedbyclient');
   });
   page = context.pages()[0] ?? (await context.newPage());
+  page.on('request', (r) => inFlight.add(r));
+  page.on('requestfinished', (r) => inFlight.delete(r));
+  // A 401 carrying WWW-Authenticate never reports 'requestfinished' under routing: its response counts.
+  page.on('response', (r) => inFlight.delete(r.request()));
+  page.on('requestfailed', (r) => inFlight.delete(r));
   page.on('pageerror', (err) => browserErrors.push(`pageerror: ${err.message}`));
   page.on('response', (res) => {
     if (res.status() >= 400 && res.status() !== 401) browserErrors.push(`${res.status()} ${res.request().method()} ${res.url()}`);
@@ -135,7 +157,7 @@ describe('the dashboard', () => {
     await page.locator('#log tbody tr').first().waitFor();
     await page.locator('#health tbody tr').first().waitFor();
     await page.locator('#backlog tbody tr').first().waitFor();
-    await page.waitForLoadState('networkidle');
+    await settled();
     await page.screenshot({ path: join(RESULTS, 'dashboard-light.png'), fullPage: true });
   });
 
@@ -187,7 +209,7 @@ describe('the dashboard', () => {
     const chart = page.locator('figure.chart');
     await chart.locator('canvas').first().waitFor();
     await chart.getByText(/^Amber: the baseline period\./).waitFor();
-    await page.waitForLoadState('networkidle');
+    await settled();
     await page.screenshot({ path: join(RESULTS, 'experiment-light.png'), fullPage: true });
   });
 
@@ -196,7 +218,7 @@ describe('the dashboard', () => {
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.locator('figure.chart canvas').first().waitFor();
     await page.locator('#log tbody tr').first().waitFor();
-    await page.waitForLoadState('networkidle');
+    await settled();
     const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     expect(background).toBe('rgb(14, 17, 22)');
     await page.screenshot({ path: join(RESULTS, 'dashboard-dark.png'), fullPage: true });
