@@ -148,7 +148,27 @@ function withoutProperties(schema: JsonSchema, names: readonly string[]): JsonSc
 function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
   const { $schema, ...rest } = z.toJSONSchema(schema, { io, target: 'draft-7', unrepresentable: 'any' }) as JsonSchema;
   void $schema;
-  return rest;
+  return singleTypes(rest) as JsonSchema;
+}
+
+/**
+ * Portable spellings: `type: ["number", "null"]` → `anyOf: [{ type: "number" }, { type: "null" }]`: the same schema in the
+ * spelling every MCP client maps (some map tool schemas onto a one-type-per-schema dialect; the MCP
+ * inspector's portability check flags type arrays).
+ */
+/** `additionalProperties: {}` says "anything" in the spelling linters flag as a forgotten constraint; `true` says it on purpose. */
+function isEmptySchema(key: string, value: unknown): boolean {
+  return key === 'additionalProperties' && !!value && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0;
+}
+
+function singleTypes(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(singleTypes);
+  if (!schema || typeof schema !== 'object') return schema;
+  const entries = Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, k === 'type' ? v : isEmptySchema(k, v) ? true : singleTypes(v)]));
+  if (!Array.isArray(entries.type)) return entries;
+  const { type, ...rest } = entries as { type: string[] } & Record<string, unknown>;
+  const oneOfTypes = type.map((t) => ({ type: t }));
+  return rest.anyOf ? { ...rest, allOf: [{ anyOf: oneOfTypes }] } : { ...rest, anyOf: oneOfTypes };
 }
 
 /** Output schemas tolerate fields added later: a newer API must not make an older client reject results. */
