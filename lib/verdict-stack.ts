@@ -23,7 +23,9 @@ import { JobSchedule } from './constructs/job-schedule';
 import { apiBundlingExtras } from './constructs/lambda-bundling';
 import { OperationsAlerts } from './constructs/operations-alerts';
 import { VerdictApi } from './constructs/verdict-api';
-import { VerdictFunction, type VerdictFunctionProps } from './constructs/verdict-function';
+import { TABLE_ACCESS, VerdictFunction, type VerdictFunctionProps } from './constructs/verdict-function';
+import { PUBLIC_SOURCES } from '../functions/sources/credential-fields';
+import { CITATION_SOURCES } from '../functions/sources/registry';
 
 export interface VerdictStackProps extends StackProps {
   config: AppConfig;
@@ -112,21 +114,21 @@ export class VerdictStack extends Stack {
       .readSecret(this.apiToken, 'API_TOKEN_SECRET_ARN');
     // POST /collect invokes the collector functions (below): the API itself never reads source credentials.
     this.apiFn = fn('Api', 'api', 'Verdict HTTP API', Duration.seconds(15), 512, dashboardBundling(this))
-      .useTable(this.table, 'readWriteDelete')
+      .useTable(this.table, TABLE_ACCESS.api)
       .publishEvents(this.eventBus, EVENT_SOURCE);
     // POST /mcp: the same routes through the MCP SDK, in a function of its own so the API stays small.
     this.mcpFn = fn('Mcp', 'mcp', 'Verdict MCP endpoint (POST /mcp)', Duration.seconds(15), 512)
-      .useTable(this.table, 'readWriteDelete')
+      .useTable(this.table, TABLE_ACCESS.mcp)
       .publishEvents(this.eventBus, EVENT_SOURCE);
     this.scorerFn = fn('Scorer', 'scorer', 'Scores experiments whose window ended', Duration.minutes(5), 1024)
-      .useTable(this.table, 'readWrite')
+      .useTable(this.table, TABLE_ACCESS.scorer)
       .publishEvents(this.eventBus, EVENT_SOURCE);
 
     this.alerts = new OperationsAlerts(this, 'Alerts', { email: config.alarms.email, budget: config.budget });
     // The weekly digest goes out as an event, to the alert topic's email subscribers, and to the chat
     // webhook kept in the source-credentials secret (digest.webhookUrl).
     this.digestFn = fn('Digest', 'digest', 'Sends the weekly digest', Duration.minutes(1), 256)
-      .useTable(this.table, 'readWrite')
+      .useTable(this.table, TABLE_ACCESS.digest)
       .readSecret(this.sourceCredentials, 'SOURCE_SECRET_ARN')
       .publishEvents(this.eventBus, DIGEST_EVENT_SOURCE)
       .publishTo(this.alerts.topic, 'ALARM_TOPIC_ARN');
@@ -139,8 +141,9 @@ export class VerdictStack extends Stack {
       } else {
         target = fn(`Collector-${job.source}`, 'collector', `Collects ${job.source} metrics`,
           Duration.seconds(SLOW_SOURCES.includes(job.source) ? 300 : 60), 256, { environment: { SOURCE_NAME: job.source } })
-          .useTable(this.table, 'readWrite')
-          .readSecret(this.sourceCredentials, 'SOURCE_SECRET_ARN');
+          .useTable(this.table, CITATION_SOURCES.includes(job.source) ? TABLE_ACCESS.citationCollector : TABLE_ACCESS.collector);
+        // A public source (Bluesky) reads no credentials: its function gets neither the secret's ARN nor the grant.
+        if (!PUBLIC_SOURCES.includes(job.source)) target.readSecret(this.sourceCredentials, 'SOURCE_SECRET_ARN');
         this.collectorFns[job.source] = target;
         this.alerts.alarmOnMissedCollections(`collection-missed-${job.source}`, job.source, job.cadence.everyMinutes);
       }

@@ -13,15 +13,17 @@ import { SecretsManagerCredentials } from '../shared/credentials';
 import { parseOrThrow } from '../shared/errors';
 import { arn, functionEnv, onColdStart, readFunctionEnv, resourceName } from '../shared/function-env';
 import { log, logger } from '../shared/logger';
+import { PUBLIC_SOURCES } from '../sources/credential-fields';
 import { createSource } from '../sources/registry';
+import type { CredentialsProvider } from '../sources/source';
 import type { CollectionRun } from '../store/run-store';
 import { createStores } from '../store/stores';
 
-/** A collector function's environment: its source, the table, the credentials secret. */
+/** A collector function's environment: its source, the table, and the credentials secret (absent for a public source). */
 export const HANDLER_ENV = functionEnv({
   SOURCE_NAME: z.enum(SOURCE_NAMES),
   TABLE_NAME: resourceName(),
-  SOURCE_SECRET_ARN: arn(),
+  SOURCE_SECRET_ARN: arn().optional(),
 });
 
 const CollectorEventSchema = z.object({
@@ -50,6 +52,11 @@ export function createCollector(deps: CollectorDeps) {
   };
 }
 
+/** Without a secret, only a public source has what it needs (nothing); every other one is not configured. */
+const publicSourceCredentials: CredentialsProvider = {
+  credentialsFor: async (source) => (PUBLIC_SOURCES.includes(source) ? {} : undefined),
+};
+
 /** Lambda entry: composed once per cold start from the validated environment. */
 export const handler = onColdStart(() => {
   const env = readFunctionEnv(HANDLER_ENV);
@@ -57,7 +64,7 @@ export const handler = onColdStart(() => {
   return createCollector({
     config,
     ...createStores(createDocumentClient(), env.TABLE_NAME),
-    credentials: new SecretsManagerCredentials(new SecretsManagerClient({}), env.SOURCE_SECRET_ARN),
+    credentials: env.SOURCE_SECRET_ARN ? new SecretsManagerCredentials(new SecretsManagerClient({}), env.SOURCE_SECRET_ARN) : publicSourceCredentials,
     buildSource: (name, credentials) => createSource(name, credentials, { config }),
     log,
     defaultSource: env.SOURCE_NAME,

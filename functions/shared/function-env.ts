@@ -17,9 +17,17 @@ export function functionEnv<S extends z.ZodRawShape>(shape: S) {
   return z.object({ ...LAMBDA_BASE_ENV, ...shape });
 }
 
-/** The variable names a declaration reads — what the stack must set for that function, no more. */
-export function declaredVariables(schema: z.ZodObject): string[] {
-  return Object.keys(schema.shape).sort();
+/**
+ * The variable names a declaration reads: `required` the stack must set, `optional` it may set (a
+ * collector of a public source gets no credentials secret) — and nothing else.
+ */
+export function declaredVariables(schema: z.ZodObject): { required: string[]; optional: string[] } {
+  const entries = Object.entries(schema.shape as Record<string, z.ZodType>);
+  const optional = (t: z.ZodType) => t.safeParse(undefined).success;
+  return {
+    required: entries.filter(([, t]) => !optional(t)).map(([k]) => k).sort(),
+    optional: entries.filter(([, t]) => optional(t)).map(([k]) => k).sort(),
+  };
 }
 
 /**

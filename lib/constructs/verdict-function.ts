@@ -23,19 +23,44 @@ import type { AppConfig } from '../../functions/shared/app-config';
 import { TABLE_KEYS } from '../../functions/store/table-definition';
 import { lambdaBundling } from './lambda-bundling';
 
+const GET = 'dynamodb:GetItem';
+const BATCH_GET = 'dynamodb:BatchGetItem';
+const QUERY = 'dynamodb:Query';
+const PUT = 'dynamodb:PutItem';
+const BATCH_WRITE = 'dynamodb:BatchWriteItem';
+const UPDATE = 'dynamodb:UpdateItem';
+const DELETE = 'dynamodb:DeleteItem';
+type IndexName = (typeof TABLE_KEYS.indexes)[number]['indexName'];
+
+/** What one function may do on the table: item actions, and the indexes it queries. */
+export interface TableAccess { actions: readonly string[]; indexes: readonly IndexName[] }
+
 /**
- * DynamoDB item actions per access level — exactly the commands functions/store issues (Get, BatchGet,
- * Query, Put, BatchWrite, Update — the scorer's conditional claim of an experiment —, Delete). No Scan, no table administration. Scheduled jobs only add records;
- * deleting (an unstarted experiment, a failed request's idempotency claim) is the API's alone.
- * test/infra checks these lists against the store's code, so a new command fails a test, not in AWS.
+ * DynamoDB access per job — exactly the commands its code paths in functions/store issue, no Scan, no
+ * table administration; Query alone reaches an index, and only the indexes the job reads. test/infra
+ * checks the lists together against the store's code (a new command fails a test, not in AWS), and the
+ * deployed-stack harness (test/deployed) proves each grant by use.
  */
-const READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'] as const;
-const WRITE = ['dynamodb:PutItem', 'dynamodb:BatchWriteItem', 'dynamodb:UpdateItem'] as const;
-export const TABLE_ACTIONS = {
-  read: READ,
-  readWrite: [...READ, ...WRITE],
-  readWriteDelete: [...READ, ...WRITE, 'dynamodb:DeleteItem'],
-} as const;
+export const TABLE_ACCESS = {
+  /**
+   * Every route: lists with verdicts (BatchGet), imports (BatchWrite), deleting unstarted experiments and
+   * failed idempotency claims (Delete). No Update: the verdict claim is the scorer's, spend counters the collectors'.
+   */
+  api: { actions: [GET, BATCH_GET, QUERY, PUT, BATCH_WRITE, DELETE], indexes: ['gsi1', 'gsi2'] },
+  /** The MCP tools' routes: reads, create, backlog and abandon (conditional Put). No import, rescore or delete tool. */
+  mcp: { actions: [GET, QUERY, PUT], indexes: ['gsi1', 'gsi2'] },
+  /**
+   * Due and planned experiments by status (gsi1), observations (Query), the verdict claim (Update),
+   * verdicts and job runs (Put); once per table, the research-log backfill of older verdicts (BatchGet, Update).
+   */
+  scorer: { actions: [GET, BATCH_GET, QUERY, PUT, UPDATE], indexes: ['gsi1'] },
+  /** The week's experiments by status (gsi1) and verdicts (gsi2), sources' last runs (Query), the week's claim (Get/Put). */
+  digest: { actions: [GET, BATCH_GET, QUERY, PUT], indexes: ['gsi1', 'gsi2'] },
+  /** Pause state and runs (Get/Put), the slot's observations (BatchWrite). */
+  collector: { actions: [GET, PUT, BATCH_WRITE], indexes: [] },
+  /** A collector that pays per answer (perplexity, openai): also the month's spend (Query runs, Update the reserved counter). */
+  citationCollector: { actions: [GET, PUT, BATCH_WRITE, QUERY, UPDATE], indexes: [] },
+} as const satisfies Record<string, TableAccess>;
 
 export interface VerdictFunctionProps {
   /** File under functions/handlers/, without extension. */
@@ -90,13 +115,13 @@ export class VerdictFunction extends Construct {
     });
   }
 
-  /** Item-level access to the table and its indexes (named, not `index/*`); TABLE_NAME carries the name. */
-  useTable(table: ITableV2, access: keyof typeof TABLE_ACTIONS): this {
+  /** Item-level access to the table, Query on the named indexes (never `index/*`); TABLE_NAME carries the name. */
+  useTable(table: ITableV2, access: TableAccess): this {
     this.fn.addEnvironment('TABLE_NAME', table.tableName);
-    this.role.addToPrincipalPolicy(new PolicyStatement({
-      actions: [...TABLE_ACTIONS[access]],
-      resources: [table.tableArn, ...TABLE_KEYS.indexes.map((i) => `${table.tableArn}/index/${i.indexName}`)],
-    }));
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: [...access.actions], resources: [table.tableArn] }));
+    if (access.indexes.length > 0) {
+      this.role.addToPrincipalPolicy(new PolicyStatement({ actions: [QUERY], resources: access.indexes.map((i) => `${table.tableArn}/index/${i}`) }));
+    }
     return this;
   }
 

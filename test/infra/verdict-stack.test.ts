@@ -17,7 +17,7 @@ import { collectionMetricLine } from '../../functions/handlers/collector';
 import { EVENT_SOURCE } from '../../functions/shared/events';
 import { DIGEST_EVENT_SOURCE } from '../../functions/jobs/weekly-digest';
 import { COLLECTION_METRIC } from '../../lib/constructs/operations-alerts';
-import { TABLE_ACTIONS, type VerdictFunction } from '../../lib/constructs/verdict-function';
+import { TABLE_ACCESS, type TableAccess, type VerdictFunction } from '../../lib/constructs/verdict-function';
 import type { VerdictStack } from '../../lib/verdict-stack';
 import { FULL_CONFIG, PUBLIC_ROUTE, ROUTES_WITH_PUBLIC, synthVerdict } from './synth';
 
@@ -129,35 +129,37 @@ describe('Lambda functions', () => {
 });
 
 describe('least privilege, per function', () => {
-  const tableResources = () => [
-    arnOf(stack.table),
-    ...TABLE_KEYS.indexes.map((i) => ({ 'Fn::Join': ['', [arnOf(stack.table), `/index/${i.indexName}`]] })),
+  /** Item actions on the table; Query, the one action that reads an index, on the job's indexes by name. */
+  const table = (access: TableAccess) => [
+    ...grant(access.actions, [arnOf(stack.table)]),
+    ...grant(['dynamodb:Query'], access.indexes.map((i) => ({ 'Fn::Join': ['', [arnOf(stack.table), `/index/${i}`]] }))),
   ];
   const logs = (f: VerdictFunction) => grant(['logs:CreateLogStream', 'logs:PutLogEvents'], [arnOf(f.logGroup)]);
   const expected: Record<string, () => string[]> = {
     authorizer: () => [...logs(stack.authorizerFn), ...grant(['secretsmanager:GetSecretValue'], [ref(stack.apiToken)])],
     api: () => [
-      ...logs(stack.apiFn), ...grant(TABLE_ACTIONS.readWriteDelete, tableResources()), ...grant(['events:PutEvents'], [arnOf(stack.eventBus)]),
+      ...logs(stack.apiFn), ...table(TABLE_ACCESS.api), ...grant(['events:PutEvents'], [arnOf(stack.eventBus)]),
       // POST /collect invokes the collectors; the API never reads the source credentials itself.
       ...grant(['lambda:InvokeFunction'], Object.values(stack.collectorFns).map((f) => arnOf(f!.fn))),
     ],
     // The MCP tools go through the same routes (no collect-now tool), so: the table and the events.
     mcp: () => [
-      ...logs(stack.mcpFn), ...grant(TABLE_ACTIONS.readWriteDelete, tableResources()), ...grant(['events:PutEvents'], [arnOf(stack.eventBus)]),
+      ...logs(stack.mcpFn), ...table(TABLE_ACCESS.mcp), ...grant(['events:PutEvents'], [arnOf(stack.eventBus)]),
     ],
     scorer: () => [
-      ...logs(stack.scorerFn), ...grant(TABLE_ACTIONS.readWrite, tableResources()), ...grant(['events:PutEvents'], [arnOf(stack.eventBus)]),
+      ...logs(stack.scorerFn), ...table(TABLE_ACCESS.scorer), ...grant(['events:PutEvents'], [arnOf(stack.eventBus)]),
       ...grant(['sqs:SendMessage'], [arnOf(stack.deadLetters)]),
     ],
     // The digest reads the chat webhook URL from the source-credentials secret and mails through the alert topic.
     digest: () => [
-      ...logs(stack.digestFn), ...grant(TABLE_ACTIONS.readWrite, tableResources()), ...grant(['events:PutEvents'], [arnOf(stack.eventBus)]),
+      ...logs(stack.digestFn), ...table(TABLE_ACCESS.digest), ...grant(['events:PutEvents'], [arnOf(stack.eventBus)]),
       ...grant(['secretsmanager:GetSecretValue'], [ref(stack.sourceCredentials)]), ...grant(['sns:Publish'], [ref(stack.alerts.topic)]),
       ...grant(['sqs:SendMessage'], [arnOf(stack.deadLetters)]),
     ],
-    ...Object.fromEntries(['x', 'bluesky', 'perplexity'].map((s) => [`collector-${s}`, () => [
-      ...logs(fnNamed(`collector-${s}`)), ...grant(TABLE_ACTIONS.readWrite, tableResources()),
-      ...grant(['secretsmanager:GetSecretValue'], [ref(stack.sourceCredentials)]), ...grant(['sqs:SendMessage'], [arnOf(stack.deadLetters)]),
+    // Bluesky's public API needs no credentials, so its collector gets no secret; answer engines also track their spend.
+    ...Object.fromEntries(([['x', TABLE_ACCESS.collector, true], ['bluesky', TABLE_ACCESS.collector, false], ['perplexity', TABLE_ACCESS.citationCollector, true]] as const).map(([s, access, secret]) => [`collector-${s}`, () => [
+      ...logs(fnNamed(`collector-${s}`)), ...table(access),
+      ...(secret ? grant(['secretsmanager:GetSecretValue'], [ref(stack.sourceCredentials)]) : []), ...grant(['sqs:SendMessage'], [arnOf(stack.deadLetters)]),
     ]])),
   };
 
@@ -181,7 +183,7 @@ describe('least privilege, per function', () => {
     expect(text).not.toMatch(/"(Resource|Action)":"\*"|:\*"|\/\*"/);
   });
 
-  it('the item actions cover exactly the commands functions/store issues', () => {
+  it('the jobs\' item actions together cover exactly the commands functions/store issues', () => {
     const storeDir = join(__dirname, '..', '..', 'functions', 'store');
     const commands = new Set(readdirSync(storeDir).filter((f) => f.endsWith('.ts'))
       .flatMap((f) => [...readFileSync(join(storeDir, f), 'utf8').matchAll(/new (\w+)Command\(/g)].map((m) => m[1])));
@@ -190,9 +192,10 @@ describe('least privilege, per function', () => {
       BatchGet: 'dynamodb:BatchGetItem', Update: 'dynamodb:UpdateItem', Delete: 'dynamodb:DeleteItem', Scan: 'dynamodb:Scan',
       TransactWrite: 'dynamodb:ConditionCheckItem', TransactGet: 'dynamodb:GetItem',
     };
-    const needed = [...commands].map((c) => ACTION_OF[c] ?? `unmapped command ${c}Command: add it to TABLE_ACTIONS and here`);
-    expect(new Set(TABLE_ACTIONS.readWriteDelete)).toEqual(new Set(needed));
-    expect(TABLE_ACTIONS.readWrite).not.toContain('dynamodb:DeleteItem');
+    const needed = [...commands].map((c) => ACTION_OF[c] ?? `unmapped command ${c}Command: add it to TABLE_ACCESS and here`);
+    expect(new Set(Object.values(TABLE_ACCESS).flatMap((a) => a.actions))).toEqual(new Set(needed));
+    // Deleting (an unstarted experiment, a failed request's idempotency claim) is the API's alone.
+    for (const [job, access] of Object.entries(TABLE_ACCESS)) if (job !== 'api') expect([job, access.actions]).not.toContainEqual([job, expect.arrayContaining(['dynamodb:DeleteItem'])]);
   });
 
   it('each schedule\'s role may only invoke its own function and dead-letter its events', () => {
@@ -363,12 +366,13 @@ describe('secrets', () => {
     expect(resources[logicalId(stack.sourceCredentials)].Properties.SecretString).toBe('{}');
   });
 
-  it('functions get secret ARNs, never values, and only the functions that read them (collectors, the digest for its webhook)', () => {
+  it('functions get secret ARNs, never values, and only the functions that read them (collectors of non-public sources, the digest for its webhook)', () => {
     const env = (f: VerdictFunction) => resources[logicalId(f.fn)].Properties.Environment.Variables as Json;
     expect(env(stack.authorizerFn).API_TOKEN_SECRET_ARN).toEqual(ref(stack.apiToken));
     expect(env(stack.apiFn).SOURCE_SECRET_ARN).toBeUndefined();
     expect(env(stack.apiFn).COLLECTOR_FUNCTIONS).toBeDefined();
-    for (const f of [stack.digestFn, ...Object.values(stack.collectorFns)] as VerdictFunction[]) {
+    expect(env(stack.collectorFns.bluesky!).SOURCE_SECRET_ARN).toBeUndefined();
+    for (const f of [stack.digestFn, stack.collectorFns.x, stack.collectorFns.perplexity] as VerdictFunction[]) {
       expect(env(f).SOURCE_SECRET_ARN).toEqual(ref(stack.sourceCredentials));
       expect(env(f).API_TOKEN_SECRET_ARN).toBeUndefined();
     }

@@ -1,0 +1,318 @@
+/**
+ * The strongest test we have: the code AWS runs, run the way AWS runs it. The app is synthesized once
+ * with real bundles; every function of the template runs from its cdk.out asset in a Node process of
+ * its own with exactly the template's environment, against dynalite (the template's table) and moto
+ * (secrets, topic, bus), reached through one endpoint that records every AWS call; HTTP requests pass
+ * the template's routes and token authorizer (see deployed-stack.ts). A broken environment, a missing
+ * grant or a bundling mistake fails here. The last tests check each recorded call against the
+ * function's role policy in the template, and that every grant was used or says why not.
+ */
+import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { SubscribeCommand } from '@aws-sdk/client-sns';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createDocumentClient } from '../../functions/shared/clients';
+import { ExperimentStore } from '../../functions/store/experiment-store';
+import { ObservationStore } from '../../functions/store/observation-store';
+import { BEEHIIV_PUBLICATION_ID, installBeehiivFake } from '../fakes/beehiiv-fake';
+import { installBlueskyFake } from '../fakes/bluesky-fake';
+import { FakeServer } from '../fakes/fake-http-server';
+import { aCreateRequest, anExperiment, followerSnapshots } from '../support/factories';
+import { DeployedStack } from './deployed-stack';
+import { grantsOf, grantUsed, isAllowed, statementsOf } from './iam';
+
+const DAY = 86_400_000;
+const TOKEN = 'harness-token-0123456789abcdefghijklmnopqrstu';
+const ROTATED = 'rotated-token-0123456789abcdefghijklmnopqrstu';
+const BEEHIIV_KEY = 'bh-harness-key-0123456789';
+
+/** Two collectors reached through the egress proxy (one public, one with a key in the secret); the loop idle. */
+const VERDICT = {
+  sources: {
+    x: { enabled: false },
+    bluesky: { enabled: true, handle: 'verdict.bsky.social', everyMinutes: 360 },
+    beehiiv: { enabled: true, publicationId: BEEHIIV_PUBLICATION_ID },
+  },
+  loop: { targetActive: 0 },
+};
+
+/**
+ * Grants no test exercises, each with why it is still needed. Anything granted, unused and not here
+ * fails the least-privilege check.
+ */
+const GRANTED_WITHOUT_USE: Record<string, string> = {
+  'logs:CreateLogStream': 'Used by the Lambda service on the function\'s behalf to write its log group, not by the function\'s code.',
+  'logs:PutLogEvents': 'Used by the Lambda service on the function\'s behalf to write its log group, not by the function\'s code.',
+  'sqs:SendMessage': 'The async-invoke on-failure destination: the Lambda service sends the failed invocation record, not the code.',
+  'scorer dynamodb:BatchGetItem': 'backfillResearchLog reads the verdicts of experiments concluded before log rows existed (a table from an earlier version); a fresh table has none.',
+};
+const reasonFor = (fn: string, action: string) => GRANTED_WITHOUT_USE[`${fn} ${action}`] ?? GRANTED_WITHOUT_USE[action];
+
+let stack: DeployedStack;
+let bluesky: FakeServer;
+let beehiiv: FakeServer;
+let subscriber: http.Server;
+const notifications: { Type?: string; Subject?: string; Message?: string }[] = [];
+let token = TOKEN;
+
+const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
+const failureOf = (name: string, inv: { ok: boolean; error?: unknown }) => (inv.ok ? '' : `${name} failed: ${JSON.stringify(inv.error)}\n${stack.environmentOf(name).output.slice(-3000)}`);
+
+beforeAll(async () => {
+  [bluesky, beehiiv] = await Promise.all([FakeServer.start(), FakeServer.start()]);
+  installBlueskyFake(bluesky);
+  installBeehiivFake(beehiiv);
+  subscriber = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => { body += c.toString(); });
+    req.on('end', () => { try { notifications.push(JSON.parse(body)); } catch { /* not JSON */ } res.end(); });
+  });
+  await new Promise<void>((resolve) => subscriber.listen(0, '127.0.0.1', () => resolve()));
+  stack = await DeployedStack.start({
+    verdict: VERDICT,
+    egress: { 'public.api.bsky.app': bluesky.url, 'api.beehiiv.com': beehiiv.url },
+    secrets: { apiToken: TOKEN, sourceCredentials: { beehiiv: { apiKey: BEEHIIV_KEY } } },
+  });
+});
+
+afterAll(async () => {
+  if (stack) process.stdout.write(report(stack));
+  await stack?.close();
+  await Promise.all([bluesky?.close(), beehiiv?.close()]);
+  subscriber?.closeAllConnections();
+  await new Promise<void>((resolve) => (subscriber ? subscriber.close(() => resolve()) : resolve()));
+});
+
+describe('the token authorizer bundle', () => {
+  const authorizerEvent = (headers: Record<string, string>) => ({
+    version: '2.0', type: 'REQUEST', routeArn: 'arn:aws:execute-api:us-east-1:123456789012:harness/$default/GET/experiments',
+    identitySource: headers.authorization ? [headers.authorization] : [], routeKey: 'GET /experiments', rawPath: '/experiments', rawQueryString: '', headers,
+    requestContext: { http: { method: 'GET', path: '/experiments', protocol: 'HTTP/1.1', sourceIp: '203.0.113.7', userAgent: 'harness' }, requestId: 'r', routeKey: 'GET /experiments', stage: '$default' },
+  });
+
+  it('allows the current token and denies a wrong or missing one, without throwing', async () => {
+    const right = await stack.invoke('authorizer', authorizerEvent(bearer(TOKEN)));
+    const wrong = await stack.invoke('authorizer', authorizerEvent(bearer('not-the-token-0123456789abcdefghijklmnop')));
+    const missing = await stack.invoke('authorizer', authorizerEvent({}));
+
+    expect(failureOf('authorizer', right)).toBe('');
+    expect([right.result, wrong.result, missing.result]).toEqual([{ isAuthorized: true }, { isAuthorized: false }, { isAuthorized: false }]);
+    expect([wrong.ok, missing.ok]).toEqual([true, true]);
+  });
+
+  it('guards the protected routes as the stack wires it: no token 401, wrong token 403, right token 200', async () => {
+    const statuses = [
+      (await stack.http('GET', '/experiments')).statusCode,
+      (await stack.http('GET', '/experiments', { headers: bearer('not-the-token-0123456789abcdefghijklmnop') })).statusCode,
+      (await stack.http('GET', '/experiments', { headers: bearer(TOKEN) })).statusCode,
+    ];
+
+    expect(statuses).toEqual([401, 403, 200]);
+  });
+
+  it('accepts a rotated token at once on the warm authorizer and denies the rotated-out one', async () => {
+    await stack.admin.secrets.send(new PutSecretValueCommand({ SecretId: stack.apiTokenSecretArn, SecretString: ROTATED }));
+
+    const fresh = await stack.invoke('authorizer', authorizerEvent(bearer(ROTATED)));
+    const old = await stack.invoke('authorizer', authorizerEvent(bearer(TOKEN)));
+
+    expect([fresh.result, old.result]).toEqual([{ isAuthorized: true }, { isAuthorized: false }]);
+    expect(stack.environmentOf('authorizer').coldStarts).toBe(1);
+    token = ROTATED;
+  });
+});
+
+describe('the API bundle', () => {
+  it('answers GET /health', async () => {
+    const res = await stack.http('GET', '/health', { headers: bearer(token) });
+
+    expect(res.statusCode).toBe(200);
+    expect(res.servedBy).toBe('api');
+  });
+
+  it('creates an experiment with POST /experiments and lists it', async () => {
+    const created = await stack.http('POST', '/experiments', { headers: bearer(token), body: aCreateRequest({ name: 'Deployed harness', start: new Date(Date.now() + 2 * DAY).toISOString() }) });
+    const listed = await stack.http('GET', '/experiments', { headers: bearer(token) });
+
+    expect(created.statusCode).toBe(201);
+    expect(JSON.stringify(listed.json)).toContain(created.json.id);
+  });
+
+  it('starts, reads and deletes experiments and imports observations', async () => {
+    const { name, hypothesis } = aCreateRequest();
+    const planned = await stack.http('POST', '/backlog', { headers: bearer(token), body: { name, hypothesis, primaryMetric: 'bluesky.follower_growth_rate', durationDays: 14 } });
+    const doomed = await stack.http('POST', '/experiments', { headers: { ...bearer(token), 'idempotency-key': 'harness-delete-1' }, body: aCreateRequest({ name: 'Deleted', start: new Date(Date.now() + 4 * DAY).toISOString() }) });
+
+    const started = await stack.http('POST', `/experiments/${planned.json.id}/start`, { headers: bearer(token), body: {} });
+    const read = await stack.http('GET', `/experiments/${planned.json.id}`, { headers: bearer(token) });
+    const deleted = await stack.http('DELETE', `/experiments/${doomed.json.id}`, { headers: bearer(token) });
+    const imported = await stack.http('POST', '/observations', { headers: bearer(token), body: { observations: [{ metric: 'newsletter.subscribers', at: new Date(Date.now() - DAY).toISOString(), value: 4100, source: 'beehiiv' }] } });
+
+    expect([planned.statusCode, doomed.statusCode, started.statusCode, read.statusCode, imported.statusCode]).toEqual([201, 201, 200, 200, 200]);
+    expect(imported.json).toMatchObject({ received: 1, written: 1 });
+    expect(read.json.status).toBe('running');
+    expect(deleted.statusCode).toBeLessThan(300);
+  });
+
+  it('answers GET /log', async () => {
+    const res = await stack.http('GET', '/log', { headers: bearer(token) });
+
+    expect(res.statusCode).toBe(200);
+  });
+});
+
+describe('the collector bundles', () => {
+  it('store observations when the schedule fires with the template\'s input', async () => {
+    const at = new Date(Math.floor(Date.now() / (6 * 3_600_000)) * 6 * 3_600_000);
+
+    const run = await stack.invoke('collector-bluesky', stack.scheduleInput('collector-bluesky', at));
+
+    expect(failureOf('collector-bluesky', run)).toBe('');
+    expect(run.result).toMatchObject({ source: 'bluesky', outcome: 'ok' });
+    const stored = await observationsIn(stack).query('bluesky.followers', new Date(at.getTime() - 1).toISOString(), new Date(at.getTime() + 1).toISOString());
+    expect(stored.map((o) => ('value' in o ? o.value : undefined))).toEqual([1234]);
+  });
+
+  it('run on POST /collect: the API invokes each collector function, which reads its key from the secret', async () => {
+    const res = await stack.http('POST', '/collect', { headers: bearer(token), body: {} });
+
+    expect(res.statusCode).toBe(200);
+    expect((res.json.runs as { source: string; outcome: string }[]).map((r) => [r.source, r.outcome]).sort()).toEqual([['beehiiv', 'ok'], ['bluesky', 'ok']]);
+    expect(beehiiv.requests.some((r) => r.headers.authorization === `Bearer ${BEEHIIV_KEY}`)).toBe(true);
+    expect(stack.environmentOf('collector-beehiiv').invocations).toBe(1);
+  });
+});
+
+describe('the scorer bundle', () => {
+  it('writes a verdict for an ended experiment when the schedule fires', async () => {
+    const end = new Date(Math.floor((Date.now() - DAY) / DAY) * DAY);
+    const start = new Date(end.getTime() - 14 * DAY);
+    const { experiments, observations } = storesIn(stack);
+    await observations.putMany(followerSnapshots({ metric: 'bluesky.followers', from: new Date(start.getTime() - 40 * DAY).toISOString(), to: end.toISOString(), perDay: (t) => (t >= start ? 20 : 10) }));
+    await experiments.create(anExperiment({ id: 'exp_deployed', name: 'Scored in the deployed harness', primaryMetric: 'bluesky.follower_growth_rate', start: start.toISOString(), end: end.toISOString() }));
+
+    const run = await stack.invoke('scorer', stack.scheduleInput('scorer', new Date()));
+    const verdict = await stack.http('GET', '/experiments/exp_deployed/verdict', { headers: bearer(token) });
+
+    expect(failureOf('scorer', run)).toBe('');
+    expect(run.result.scored).toEqual(['exp_deployed']);
+    expect(verdict.statusCode).toBe(200);
+    expect(['keep', 'discard', 'inconclusive']).toContain(verdict.json.decision);
+  });
+
+  it('re-scores through the API on request, keeping the first verdict in the history', async () => {
+    const rescored = await stack.http('POST', '/experiments/exp_deployed/rescore', { headers: bearer(token), body: {} });
+    const history = await stack.http('GET', '/experiments/exp_deployed/verdicts', { headers: bearer(token) });
+
+    expect(rescored.statusCode).toBe(200);
+    expect(JSON.stringify(history.json)).toContain('scoredAt');
+  });
+});
+
+describe('the digest bundle', () => {
+  it('publishes the week\'s digest to the SNS topic and the event bus', async () => {
+    await stack.admin.sns.send(new SubscribeCommand({ TopicArn: stack.topicArn, Protocol: 'http', Endpoint: `http://127.0.0.1:${(subscriber.address() as AddressInfo).port}/digest` }));
+
+    const run = await stack.invoke('digest', stack.scheduleInput('digest', new Date()));
+
+    expect(failureOf('digest', run)).toBe('');
+    expect(run.result).toMatchObject({ outcome: 'sent' });
+    expect([...run.result.delivered].sort()).toEqual(['email', 'eventbridge']);
+    const published = notifications.filter((n) => n.Type === 'Notification');
+    expect(published).toHaveLength(1);
+    expect(published[0].Message).toContain('Scored in the deployed harness');
+  });
+});
+
+describe('the MCP bundle', () => {
+  it('answers tools/list on POST /mcp', async () => {
+    const res = await stack.http('POST', '/mcp', {
+      headers: { ...bearer(token), accept: 'application/json, text/event-stream' },
+      body: { jsonrpc: '2.0', id: 1, method: 'tools/list' },
+    });
+
+    expect(res.servedBy).toBe('mcp');
+    expect(res.statusCode).toBe(200);
+    expect((res.json.result.tools as { name: string }[]).map((t) => t.name)).toContain('health');
+  });
+
+  it('runs tools over the API routes in-process: create, list, read, abandon, health', async () => {
+    const call = async (name: string, args: Record<string, unknown> = {}) => {
+      const res = await stack.http('POST', '/mcp', {
+        headers: { ...bearer(token), accept: 'application/json, text/event-stream' },
+        body: { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name, arguments: args } },
+      });
+      expect(res.statusCode).toBe(200);
+      expect(res.json.result?.isError ?? false).toBe(false);
+      return res.json.result;
+    };
+    const created = await call('create_experiment', aCreateRequest({ name: 'Via MCP', primaryMetric: 'newsletter.subscriber_growth_rate', start: new Date().toISOString() }));
+    const id = JSON.parse(created.content[0].text).id as string;
+
+    await call('list_experiments');
+    await call('get_experiment', { id });
+    await call('abandon_experiment', { id, reason: 'harness' });
+    await call('health');
+    await call('research_log');
+    await call('get_verdict', { id: 'exp_deployed' });
+
+    expect(JSON.parse((await call('get_experiment', { id })).content[0].text).status).toBe('abandoned');
+  });
+});
+
+describe('least privilege, proven by use', () => {
+  it('every function ran from its bundle', () => {
+    const idle = [...stack.functions.values()].filter((f) => stack.environmentOf(f.name).invocations === 0).map((f) => f.name);
+    expect(idle).toEqual([]);
+  });
+
+  it('every AWS call a function made is allowed by its own role policy in the template', () => {
+    const denied = stack.calls.filter((call) => !isAllowed(statementsOf(stack.resolver, stack.functions.get(call.caller)!.roleLogicalId), call));
+
+    expect(stack.calls.length).toBeGreaterThan(0);
+    expect(denied.map((c) => `${stack.functions.get(c.caller)!.name}: ${c.action} on ${c.resource}`)).toEqual([]);
+  });
+
+  it('every granted action was used by some call of that function, or carries a written reason', () => {
+    const unused = [...stack.functions.values()].flatMap((f) => {
+      const calls = stack.calls.filter((c) => c.caller === f.logicalId);
+      return grantsOf(statementsOf(stack.resolver, f.roleLogicalId))
+        .filter((g) => !grantUsed(g, calls) && reasonFor(f.name, g.action) === undefined)
+        .map((g) => `${f.name}: ${g.action} on ${g.resource}`);
+    });
+
+    expect(unused).toEqual([]);
+  });
+
+  it('no function tried to reach a host without a local fake', () => {
+    expect(stack.egress!.refused).toEqual([]);
+  });
+});
+
+function storesIn(s: DeployedStack) {
+  const db = createDocumentClient(s.admin.dynamoEndpoint);
+  return { experiments: new ExperimentStore(db, s.tableName), observations: new ObservationStore(db, s.tableName) };
+}
+const observationsIn = (s: DeployedStack) => storesIn(s).observations;
+
+/** What ran and what it called, for the test output. */
+function report(s: DeployedStack): string {
+  const lines = ['', 'Deployed-stack harness: functions run from cdk.out, AWS calls recorded, checked against each role policy'];
+  for (const f of s.functions.values()) {
+    const env = s.environmentOf(f.name);
+    const statements = statementsOf(s.resolver, f.roleLogicalId);
+    const calls = new Map<string, { n: number; allowed: boolean }>();
+    for (const c of s.calls.filter((x) => x.caller === f.logicalId)) {
+      const key = `${c.action} ${c.resource.replace(/^arn:aws:[^:]+:[^:]*:\d*:/, '')}`;
+      const entry = calls.get(key) ?? { n: 0, allowed: isAllowed(statements, c) };
+      entry.n++;
+      calls.set(key, entry);
+    }
+    lines.push(`  ${f.name} (${f.logicalId}): ${env.invocations} invocation(s), ${env.coldStarts} cold start(s); env ${Object.keys(f.templateEnvironment).sort().join(', ')}`);
+    for (const [key, { n, allowed }] of calls) lines.push(`      ${allowed ? 'allowed' : 'DENIED '}  ${n}× ${key}`);
+    const unused = grantsOf(statements).filter((g) => !grantUsed(g, s.calls.filter((x) => x.caller === f.logicalId))).map((g) => g.action);
+    if (unused.length > 0) lines.push(`      granted, not called: ${[...new Set(unused)].join(', ')}`);
+  }
+  lines.push(`  egress through the proxy: ${[...new Set(s.egress?.requests.map((r) => r.host))].join(', ') || 'none'}; refused: ${s.egress?.refused.join(', ') || 'none'}`, '');
+  return `${lines.join('\n')}\n`;
+}
