@@ -1,6 +1,6 @@
 /**
- * The API's services as a Lambda composition root builds them (API and MCP functions): stores and
- * idempotency records on one DocumentClient, events on the EventBridge bus, the bundled config.
+ * The API's services as a Lambda composition root builds them (API and MCP functions): stores,
+ * idempotency records and the calendar feed token on one DocumentClient, events on the EventBridge bus, the bundled config.
  */
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { bundledAppConfig } from '../shared/app-config';
@@ -24,5 +24,6 @@ export function lambdaApiServices(env: { TABLE_NAME: string; EVENT_BUS_NAME: str
     feedTokens: new FeedTokenStore(db, env.TABLE_NAME),
     events: eventBridgePublisher(env.EVENT_BUS_NAME, new EventBridgeClient({}), log),
     collect,
+    feedTokens: new FeedTokenStore(db, env.TABLE_NAME),
   };
 }

@@ -36,6 +36,8 @@ export const XPostObservationSchema = z.strictObject({
   replies: count,
   reposts: count,
   quotes: count,
+  /** Variant markers found in the post's text (e.g. `#v-raw`, lowercased; see sources.x.markerPrefixes). The text itself is not stored. */
+  markers: z.array(z.string().min(1).max(40)).max(10).optional(),
   ...base,
 });
 

@@ -32,6 +32,8 @@ export const AppConfigSchema = z.strictObject({
       timelineMaxPosts: z.number().int().min(5).max(100).default(20),
       /** Only own posts published in the last N days are read (their metrics settle within days). */
       timelineDays: z.number().int().min(1).max(30).default(7),
+      /** Marker prefixes recognised in post text for post-variant experiments (`#v-raw` → arm raw); only markers are stored, never the text. */
+      markerPrefixes: z.array(z.string().regex(/^[#$!]?[a-z0-9_-]{0,12}$/i)).max(5).default(['#v-']),
     }).prefault({}),
     bluesky: z.strictObject({
       enabled: z.boolean().default(false),

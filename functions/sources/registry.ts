@@ -30,7 +30,7 @@ export function createSource(name: SourceName, credentials: Credentials, options
   const now = options.now;
   switch (name) {
     case 'x':
-      return createXSource(credentials, { apiBaseUrl: baseUrl, timelineMaxPosts: sources.x.timelineMaxPosts, timelineDays: sources.x.timelineDays }, now);
+      return createXSource(credentials, { apiBaseUrl: baseUrl, timelineMaxPosts: sources.x.timelineMaxPosts, timelineDays: sources.x.timelineDays, markerPrefixes: sources.x.markerPrefixes }, now);
     case 'bluesky':
       return createBlueskySource({ handle: sources.bluesky.handle, baseUrl }, now);
     case 'beehiiv':

@@ -13,6 +13,7 @@ import {
   type ITwitterApiClientPlugin, type TweetUserTimelineV2Paginator,
 } from 'twitter-api-v2';
 import * as z from 'zod';
+import { markersIn } from '../domain/post-variants';
 import type { Observation } from '../domain/observation';
 import { parseShape, withRetries } from '../shared/http-client';
 import { startOfNextMonth } from '../shared/schedules';
@@ -47,6 +48,8 @@ const TimelinePageSchema = z.object({
     .array(z.object({
       id: z.string().min(1),
       created_at: z.iso.datetime({ offset: true }).optional(),
+      /** Read only for variant markers (post-variant experiments); never stored. */
+      text: z.string().optional(),
       public_metrics: z.object({
         retweet_count: count,
         reply_count: count,
@@ -67,10 +70,14 @@ export interface XSourceOptions {
   timelineMaxPosts?: number;
   /** Only posts published in the last N days before the slot are read. */
   timelineDays?: number;
+  /** Prefixes of variant markers to look for in post text (e.g. #v- finds #v-raw). */
+  markerPrefixes?: readonly string[];
   /** Retries after the first attempt for 5xx, network errors and timeouts. */
   retries?: number;
   backoffMs?: number;
 }
+
+const DEFAULT_MARKER_PREFIXES = ['#v-'];
 
 /** Builds a twitter-api-v2 client from user-context credentials (OAuth 1.0a keys or an OAuth 2.0 user token). */
 export function createXClient(credentials: Credentials, options: XSourceOptions & { deadline?: number } = {}): TwitterApi {
@@ -152,9 +159,11 @@ export function createXSource(credentials: Credentials, options: XSourceOptions 
       const walk = await walkTimeline(client, userId, { ctx, call, maxPosts, days, now });
       for (const post of walk.posts) {
         const pm = post.public_metrics;
+        const markers = [...new Set((options.markerPrefixes ?? DEFAULT_MARKER_PREFIXES).flatMap((prefix) => markersIn(post.text ?? '', prefix)))].slice(0, 10);
         observations.push({
           metric: 'x.post', id: post.id, ...(post.created_at && { publishedAt: new Date(post.created_at).toISOString() }),
           impressions: pm.impression_count, likes: pm.like_count, replies: pm.reply_count, reposts: pm.retweet_count, quotes: pm.quote_count,
+          ...(markers.length > 0 && { markers }),
           at: ctx.slot, source: 'x', account: username,
         });
       }
@@ -183,7 +192,7 @@ async function walkTimeline(
   let page: TweetUserTimelineV2Paginator | undefined;
   try {
     page = await call(() => client.v2.userTimeline(userId, {
-      'tweet.fields': ['created_at', 'public_metrics'],
+      'tweet.fields': ['created_at', 'public_metrics', 'text'],
       max_results: pageSize(maxPosts),
       exclude: ['retweets', 'replies'],
       start_time: startTime,

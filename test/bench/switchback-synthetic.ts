@@ -5,6 +5,7 @@
  */
 import { newExperiment, type CreateExperimentInput, CreateExperimentSchema, type Experiment } from '../../functions/domain/experiment';
 import type { Observation } from '../../functions/domain/observation';
+import { armOfDraw as armOfDrawFor } from '../../functions/domain/post-variants';
 import type { Rng } from './random';
 
 export const DAY_MS = 86_400_000;
@@ -92,4 +93,57 @@ export function switchbackSeries(rng: Rng, spec: SwitchbackSpec): SyntheticSwitc
   }
   const treatmentDays = mine.reduce((s, z) => s + z, 0);
   return { experiment, others, observations, trueEffect: treatmentDays ? liftOnTreatment / treatmentDays : 0, now: new Date(startMs + (spec.windowDays + 2) * DAY_MS) };
+}
+
+// ---------------------------------------------------------------- post variants
+
+export interface PostVariantSpec {
+  /** Posts over the window (spread at random). */
+  posts: number;
+  windowDays: number;
+  medianImpressions: number;
+  engagementRate: number;
+  /** SD of the per-post engagement rate (topic, timing). */
+  perPostSd: number;
+  /** Relative lift of the compared arm's engagement rate. */
+  lift: number;
+  /** Share of posts published without a marker (left out). */
+  unmarked?: number;
+}
+
+export interface SyntheticPostVariants {
+  experiment: Experiment;
+  observations: Observation[];
+  /** True engagement-rate difference, compared − reference. */
+  trueEffect: number;
+  now: Date;
+}
+
+/** Posts drawn in balanced random order (as `verdict next-post` draws them), each carrying its marker. */
+export function postVariantSeries(rng: Rng, spec: PostVariantSpec): SyntheticPostVariants {
+  const startMs = EPOCH + rng.int(28) * DAY_MS;
+  const input: CreateExperimentInput = {
+    name: 'Simulated post variants', hypothesis: 'synthetic', primaryMetric: 'x.engagement_rate', start: new Date(startMs).toISOString(),
+    durationDays: spec.windowDays, design: 'post_variants', postVariants: { arms: ['raw', 'polished'], seed: 1 + rng.int(2_000_000_000) },
+  };
+  const experiment: Experiment = { ...newExperiment(CreateExperimentSchema.parse(input), 'exp_pv', new Date(startMs)), status: 'running' };
+  const design = experiment.postVariants!;
+  const times = Array.from({ length: spec.posts }, () => startMs + rng.next() * (spec.windowDays * DAY_MS - HOUR_MS)).sort((a, b) => a - b);
+  const observations: Observation[] = [];
+  times.forEach((published, i) => {
+    const arm = armOfDrawFor(design, i);
+    const impressions = Math.max(1, Math.round(spec.medianImpressions * Math.exp(0.8 * rng.normal())));
+    const rate = rng.betaMeanSd(spec.engagementRate * (arm === 'polished' ? 1 + spec.lift : 1), spec.perPostSd);
+    const engagements = rng.binomial(impressions, rate);
+    const likes = Math.round(engagements * 0.7);
+    const replies = Math.round(engagements * 0.1);
+    const reposts = Math.round(engagements * 0.15);
+    const marked = rng.next() >= (spec.unmarked ?? 0);
+    observations.push({
+      metric: 'x.post', id: `post-${i}`, publishedAt: new Date(published).toISOString(), impressions, likes, replies, reposts,
+      quotes: Math.max(0, engagements - likes - replies - reposts), ...(marked && { markers: [`#v-${arm}`] }),
+      at: new Date(published + 36 * HOUR_MS).toISOString(), source: 'x',
+    });
+  });
+  return { experiment, observations, trueEffect: spec.engagementRate * spec.lift, now: new Date(startMs + (spec.windowDays + 3) * DAY_MS) };
 }

@@ -13,12 +13,12 @@ export function xMeBody(metrics: Partial<Record<'followers_count' | 'tweet_count
   return { data: { id: X_USER_ID, name: 'Dev', username: 'dev', public_metrics: publicMetrics } };
 }
 
-export interface XPostFixture { id: string; created_at?: string; impressions?: number; likes?: number; replies?: number; reposts?: number; quotes?: number }
+export interface XPostFixture { id: string; text?: string; created_at?: string; impressions?: number; likes?: number; replies?: number; reposts?: number; quotes?: number }
 
 export function xPost(p: XPostFixture): unknown {
   return {
     id: p.id,
-    text: `post ${p.id}`,
+    text: p.text ?? `post ${p.id}`,
     edit_history_tweet_ids: [p.id],
     created_at: p.created_at ?? '2026-03-01T10:00:00.000Z',
     public_metrics: {

@@ -12,6 +12,7 @@ import type { Observation } from '../observation';
 import { OVERLAP_IDS_SHOWN, OVERLAP_NAMES_SHOWN, type Verdict, type VerdictWarning } from '../verdict';
 import { decide, equivalentConfidence, inferEffect } from './inference';
 import { type Analysis, analyseMetric } from './metric-analysis';
+import { scorePostVariantsWindow } from './score-post-variants';
 import { scoreSwitchbackWindow } from './score-switchback';
 import { summarise } from './summary';
 
@@ -119,6 +120,7 @@ export function scoreWindow(
   interim?: { daysElapsed: number; windowDays: number },
 ): Verdict {
   if (experiment.design === 'switchback') return scoreSwitchbackWindow(experiment, observations, window, context, interim);
+  if (experiment.design === 'post_variants') return scorePostVariantsWindow(experiment, observations, window, context, interim);
   const baseline = baselinePeriod(experiment);
   const rule = { minLift: experiment.decision?.minLift ?? 0, confidence: experiment.decision?.confidence ?? 0.95 };
   const parsed = parseMetricKey(experiment.primaryMetric);

@@ -50,10 +50,24 @@ describe('X adapter: counts and recent posts', () => {
     expect(me.query.get('user.fields')).toBe('public_metrics');
     const [timeline] = fake.requestsTo('GET', '/2/users/:id/tweets');
     expect(timeline.params.id).toBe(X_USER_ID);
-    expect(timeline.query.get('tweet.fields')).toBe('created_at,public_metrics');
+    expect(timeline.query.get('tweet.fields')).toBe('created_at,public_metrics,text');
     expect(timeline.query.get('max_results')).toBe('20');
     expect(timeline.query.get('exclude')).toBe('retweets,replies');
     expect(timeline.query.get('start_time')).toBe('2026-02-26T06:00:00.000Z');
+  });
+
+  it('records the variant markers in a post\'s text (configurable prefixes), never the text', async () => {
+    installXFake(fake, { pages: [xTimelinePage([
+      { id: '11', text: 'Shipping log day 12 #V-raw #buildinpublic' },
+      { id: '12', text: 'How we cut cold starts !pv-polished and #v-polished' },
+      { id: '13', text: 'no markers here, not even ab#v-raw' },
+    ])] });
+
+    const result = await xSource({ markerPrefixes: ['#v-', '!pv-'] }).collect(aCollectContext());
+    const posts = result.observations.filter((o) => o.metric === 'x.post');
+
+    expect(posts.map((o) => (o as { markers?: string[] }).markers)).toEqual([['#v-raw'], ['#v-polished', '!pv-polished'], undefined]);
+    expect(JSON.stringify(posts)).not.toContain('Shipping log');
   });
 
   it('accepts post_count in place of tweet_count', async () => {
