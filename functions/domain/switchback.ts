@@ -125,44 +125,63 @@ export function drawSchedule(dates: readonly string[], design: { blockDays: numb
   return assignArms(dates, design.blockDays, design.washoutDays, new SeededRandom(design.seed));
 }
 
+/**
+ * A design prepared for repeated draws: the weekday strata (daily switching) or the block count. The
+ * randomization test draws thousands of schedules from it, so a draw allocates one small array.
+ */
+export interface PreparedDesign {
+  n: number;
+  blockDays: number;
+  /** Daily switching: date indices per weekday. */
+  strata: number[][];
+}
+
+export function prepareDesign(dates: readonly string[], blockDays: number): PreparedDesign {
+  const byWeekday = new Map<number, number[]>();
+  dates.forEach((d, i) => {
+    const w = weekdayOf(d);
+    const list = byWeekday.get(w) ?? [];
+    list.push(i);
+    byWeekday.set(w, list);
+  });
+  return { n: dates.length, blockDays: Math.max(1, blockDays), strata: [...byWeekday.values()] };
+}
+
+/** One draw of the design: 1 = treatment, 0 = control, per date (see drawSchedule for the rules). */
+export function drawArms(design: PreparedDesign, rng: SeededRandom): Uint8Array {
+  const arms = new Uint8Array(design.n);
+  if (design.blockDays <= 1) {
+    for (const indices of design.strata) {
+      const half = Math.floor(indices.length / 2);
+      const pool: number[] = [];
+      for (let k = 0; k < half; k++) pool.push(1, 0);
+      if (indices.length % 2 === 1) pool.push(rng.next() < 0.5 ? 1 : 0);
+      rng.shuffle(pool);
+      for (let k = 0; k < indices.length; k++) arms[indices[k]] = pool[k];
+    }
+    return arms;
+  }
+  const blocks = Math.ceil(design.n / design.blockDays);
+  const blockArms: number[] = [];
+  for (let b = 0; b < blocks; b += 2) {
+    const first = rng.next() < 0.5 ? 1 : 0;
+    blockArms.push(first);
+    if (b + 1 < blocks) blockArms.push(1 - first);
+  }
+  for (let i = 0; i < design.n; i++) arms[i] = blockArms[Math.floor(i / design.blockDays)];
+  return arms;
+}
+
 /** Like drawSchedule, with an existing generator (the randomization test draws many schedules from one stream). */
 export function assignArms(dates: readonly string[], blockDays: number, washoutDays: number, rng: SeededRandom): ScheduledDay[] {
-  const n = dates.length;
-  const arms = new Array<Arm>(n);
-  if (blockDays <= 1) {
-    const byWeekday = new Map<number, number[]>();
-    dates.forEach((d, i) => {
-      const w = weekdayOf(d);
-      const list = byWeekday.get(w) ?? [];
-      list.push(i);
-      byWeekday.set(w, list);
-    });
-    for (const indices of byWeekday.values()) {
-      const half = Math.floor(indices.length / 2);
-      const pool: Arm[] = [...new Array<Arm>(half).fill('treatment'), ...new Array<Arm>(half).fill('control')];
-      if (indices.length % 2 === 1) pool.push(rng.next() < 0.5 ? 'treatment' : 'control');
-      rng.shuffle(pool);
-      indices.forEach((idx, k) => { arms[idx] = pool[k]; });
-    }
-  } else {
-    const blocks = Math.ceil(n / blockDays);
-    const blockArms: Arm[] = [];
-    for (let b = 0; b < blocks; b += 2) {
-      if (b + 1 < blocks) {
-        const first: Arm = rng.next() < 0.5 ? 'treatment' : 'control';
-        blockArms.push(first, first === 'treatment' ? 'control' : 'treatment');
-      } else {
-        blockArms.push(rng.next() < 0.5 ? 'treatment' : 'control');
-      }
-    }
-    for (let i = 0; i < n; i++) arms[i] = blockArms[Math.floor(i / blockDays)];
-  }
+  const k = Math.max(1, blockDays);
+  const arms = drawArms(prepareDesign(dates, k), rng);
+  const armOf = (i: number): Arm => (arms[i] === 1 ? 'treatment' : 'control');
   return dates.map((date, i) => {
-    const block = Math.floor(i / Math.max(1, blockDays));
-    const inBlock = i - block * Math.max(1, blockDays);
-    const previousArm = block > 0 ? arms[(block - 1) * Math.max(1, blockDays)] : undefined;
-    const washout = washoutDays > 0 && previousArm !== undefined && previousArm !== arms[i] && inBlock < washoutDays;
-    return washout ? { date, arm: arms[i], washout: true as const } : { date, arm: arms[i] };
+    const block = Math.floor(i / k);
+    const inBlock = i - block * k;
+    const washout = washoutDays > 0 && block > 0 && arms[(block - 1) * k] !== arms[i] && inBlock < washoutDays;
+    return washout ? { date, arm: armOf(i), washout: true as const } : { date, arm: armOf(i) };
   });
 }
 

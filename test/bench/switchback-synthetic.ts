@@ -3,7 +3,7 @@
  * switchback schedule (strong trends, decaying growth, weekday patterns, lingering effects, several
  * switchbacks at once) and posts under post variants, each with a known true effect.
  */
-import { newExperiment, type CreateExperimentInput, CreateExperimentSchema, type Experiment } from '../../functions/domain/experiment';
+import { newExperiment, type CreateExperiment, type CreateExperimentInput, CreateExperimentSchema, type Experiment } from '../../functions/domain/experiment';
 import type { Observation } from '../../functions/domain/observation';
 import { armOfDraw as armOfDrawFor } from '../../functions/domain/post-variants';
 import type { Rng } from './random';
@@ -50,7 +50,9 @@ function switchbackExperiment(id: string, startMs: number, spec: SwitchbackSpec,
     design: 'switchback',
     switchback: { blockDays: spec.blockDays ?? 1, washoutDays: spec.washoutDays ?? 0, seed, timeZone: 'UTC' },
   };
-  return { ...newExperiment(CreateExperimentSchema.parse(input), id, new Date(startMs)), status: 'running' };
+  // Windows over the 42-day maximum are simulated too (the planner may propose one): the schema is bypassed for them.
+  const parsed = spec.windowDays <= 42 ? CreateExperimentSchema.parse(input) : (input as unknown as CreateExperiment);
+  return { ...newExperiment(parsed, id, new Date(startMs)), status: 'running' };
 }
 
 /** A follower series through a switchback window (and one day either side), snapshotted every few hours. */

@@ -14,7 +14,7 @@
  *
  * Pure: the permutation stream is seeded from the design's seed, so a verdict is reproducible.
  */
-import { assignArms, type Arm, type ScheduledDay } from '../switchback';
+import { assignArms, drawArms, prepareDesign, type Arm, type ScheduledDay } from '../switchback';
 import { SeededRandom } from '../seeded-random';
 import type { EffectEstimate } from './inference';
 import { fCdf, invertSymmetric, ols, studentTCdf, studentTQuantile } from './statistics';
@@ -154,10 +154,24 @@ function residualMaker(x: readonly number[][]): ((v: readonly number[]) => numbe
   const xtx = Array.from({ length: p }, (_, a) => Array.from({ length: p }, (_, b) => x.reduce((s, r) => s + r[a] * r[b], 0)));
   const inv = invertSymmetric(xtx);
   if (!inv) return undefined;
-  // H = X (XᵀX)⁻¹ Xᵀ, precomputed once.
+  // H = X (XᵀX)⁻¹ Xᵀ, precomputed once as a flat n×n array.
   const xi = x.map((r) => inv.map((col) => col.reduce((s, v, j) => s + v * r[j], 0)));
-  const h = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => xi[i].reduce((s, v, k) => s + v * x[j][k], 0)));
-  return (v) => v.map((vi, i) => vi - h[i].reduce((s, hij, j) => s + hij * v[j], 0));
+  const h = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+    let sum = 0;
+    for (let k = 0; k < p; k++) sum += xi[i][k] * x[j][k];
+    h[i * n + j] = sum;
+  }
+  return (v) => {
+    const out = new Array<number>(n);
+    for (let i = 0; i < n; i++) {
+      let sum = 0;
+      const row = i * n;
+      for (let j = 0; j < n; j++) sum += h[row + j] * v[j];
+      out[i] = v[i] - sum;
+    }
+    return out;
+  };
 }
 
 function tFromResiduals(zr: readonly number[], yr: readonly number[], df: number): number {
@@ -228,15 +242,19 @@ export function fitSwitchback(input: SwitchbackInput): SwitchbackFit | undefined
   const m = fixedSet ? residualMaker(design.x) : undefined;
   const yr = m?.(y);
   const rowIndex = rows.map((r) => r.index);
+  const prepared = prepareDesign(dates, input.design.blockDays);
+  const zPerm = new Array<number>(rowIndex.length);
   let atLeast = 0;
   let atMost = 0;
   let drawn = 0;
   for (let k = 0; k < permutations; k++) {
-    const schedule: ScheduledDay[] = assignArms(dates, input.design.blockDays, input.design.washoutDays, rng);
     let t: number | undefined;
     if (m && yr) {
-      t = tFromResiduals(m(rowIndex.map((i) => (schedule[i].arm === 'treatment' ? 1 : 0))), yr, full.df);
+      const arms = drawArms(prepared, rng);
+      for (let j = 0; j < rowIndex.length; j++) zPerm[j] = arms[rowIndex[j]];
+      t = tFromResiduals(m(zPerm), yr, full.df);
     } else {
+      const schedule: ScheduledDay[] = assignArms(dates, input.design.blockDays, input.design.washoutDays, rng);
       const permRows = input.days
         .map((d, i) => ({ ...d, arm: schedule[i].arm, washout: schedule[i].washout === true }))
         .filter((d) => d.value !== null && !d.washout && !(perProtocol && d.skipped));

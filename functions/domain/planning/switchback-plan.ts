@@ -1,0 +1,120 @@
+/**
+ * Power planning for switchbacks, from the same noise profile as the before/after plan: a switchback
+ * compares treatment days with control days inside the window, so its standard error is that of two
+ * means of daily growth (treatment days at the lifted level), not a forecast's. Shows what a window
+ * can detect, the window a target lift needs, and the gain over a before/after test of the same
+ * account — the power a randomized design buys.
+ *
+ * Pure. Count-rate metrics only (switchbacks compare days).
+ */
+import { levelScale } from '../scoring/count-rate-model';
+import { studentTCdf, studentTQuantile } from '../scoring/statistics';
+import { defaultBaselineDays, detectableEffect, detectableLift, type NoiseProfile, PLAN_POWER, PLAN_WINDOWS, powerAt } from './power-plan';
+
+/** Longest switchback window searched (days); windows over 42 days cannot be created, but the plan says how long it would take. */
+const MAX_SEARCH_DAYS = 182;
+const MAX_LIFT = 20;
+
+export interface SwitchbackShape {
+  blockDays: number;
+  washoutDays: number;
+}
+
+const DAILY: SwitchbackShape = { blockDays: 1, washoutDays: 0 };
+
+/** Days a window of `windowDays` analyses on average: washout days are expected after ~¾ of block boundaries (pairs always switch inside, half the time between). */
+export function analysedDays(windowDays: number, shape: SwitchbackShape = DAILY): number {
+  if (shape.washoutDays === 0 || shape.blockDays <= 1) return windowDays;
+  const blocks = Math.ceil(windowDays / shape.blockDays);
+  return Math.max(2, windowDays - 0.75 * (blocks - 1) * shape.washoutDays);
+}
+
+/**
+ * Standard error (metric unit/day) of the treatment-minus-control effect over a switchback window,
+ * when the true relative lift is `lift`; df of the regression (intercept, trend, arm, weekdays when
+ * the history shows them). Blocks of several days carry the profile's autocorrelation inflation;
+ * daily switching largely cancels it.
+ */
+export function switchbackStandardError(p: NoiseProfile, windowDays: number, lift = 0, shape: SwitchbackShape = DAILY): { se: number; df: number } {
+  const n = analysedDays(windowDays, shape);
+  const control = p.unitVariance;
+  const treatment = p.unitVariance * levelScale({ baselineLevel: p.level, excess: p.excessVariance ?? 0 }, p.level * (1 + lift));
+  const columns = 3 + (p.seasonal ? 6 : 0);
+  const df = Math.max(1, n - columns);
+  const inflation = shape.blockDays > 1 ? p.inflation : 1;
+  // Covariates cost a factor n/(n − columns + 1) in the variance of the arm's coefficient, roughly.
+  const variance = ((control + treatment) / (n / 2)) * inflation * (n / Math.max(1, n - columns + 1));
+  return { se: Math.sqrt(variance), df };
+}
+
+/** Power of a switchback of `windowDays` for relative lift `lift` (one-sided test at the rule's confidence). */
+export function switchbackPower(p: NoiseProfile, windowDays: number, lift: number, rule: { confidence: number; minLift: number }, shape: SwitchbackShape = DAILY): number {
+  if (!(p.level > 0)) return 0;
+  const { se, df } = switchbackStandardError(p, windowDays, lift, shape);
+  if (!(se > 0)) return 0;
+  return studentTCdf(((lift - rule.minLift) * p.level) / se - studentTQuantile(rule.confidence, df), df);
+}
+
+/** Smallest relative lift a switchback window detects with 80 % power (null beyond +2000 %). */
+export function switchbackDetectableLift(p: NoiseProfile, windowDays: number, rule: { confidence: number; minLift: number }, shape: SwitchbackShape = DAILY): number | null {
+  if (!(p.level > 0) || switchbackPower(p, windowDays, MAX_LIFT, rule, shape) < PLAN_POWER) return null;
+  let lo = rule.minLift;
+  let hi = MAX_LIFT;
+  for (let i = 0; i < 50; i++) {
+    const mid = (lo + hi) / 2;
+    if (switchbackPower(p, windowDays, mid, rule, shape) >= PLAN_POWER) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
+/** Smallest switchback window (days) reaching 80 % power for `lift`; null when none up to 26 weeks does. */
+export function switchbackWindowFor(p: NoiseProfile, lift: number, rule: { confidence: number; minLift: number }, shape: SwitchbackShape = DAILY): number | null {
+  for (let w = 7; w <= MAX_SEARCH_DAYS; w++) if (switchbackPower(p, w, lift, rule, shape) >= PLAN_POWER) return w;
+  return null;
+}
+
+export interface SwitchbackPlan {
+  windowDays: number;
+  blockDays: number;
+  washoutDays: number;
+  /** Minimum detectable relative lift at 80 % power (null: beyond +2000 %). */
+  detectableLift: number | null;
+  powerAtTarget: number;
+  /** Smallest window reaching 80 % for the target lift (may exceed the 42-day maximum); null beyond 26 weeks. */
+  windowForTarget: number | null;
+  byWindow: { windowDays: number; detectableLift: number | null; powerAtTarget: number }[];
+  /** The same account and window as a before/after test (baseline as the planner would default it). */
+  beforeAfter: { baselineDays: number; detectableLift: number | null; powerAtTarget: number };
+  /** One sentence: what switching buys over before/after. */
+  gain: string;
+}
+
+/** The switchback plan for one experiment, with the before/after comparison for the same account. */
+export function planSwitchback(
+  p: NoiseProfile, windowDays: number, targetLift: number, rule: { confidence: number; minLift: number }, shape: SwitchbackShape = DAILY,
+): SwitchbackPlan {
+  const baselineDays = Math.max(7, Math.min(defaultBaselineDays(p.historyDays), Math.max(p.historyDays, 7)));
+  const powerAtTarget = switchbackPower(p, windowDays, targetLift, rule, shape);
+  const beforeAfterPower = powerAt(p, baselineDays, windowDays, targetLift, rule);
+  const detectable = switchbackDetectableLift(p, windowDays, rule, shape);
+  const baDetectable = detectableLift(p, baselineDays, windowDays, rule);
+  const pct = (x: number) => `${Math.round(x * 100)} %`;
+  return {
+    windowDays,
+    blockDays: shape.blockDays,
+    washoutDays: shape.washoutDays,
+    detectableLift: detectable,
+    powerAtTarget,
+    windowForTarget: switchbackWindowFor(p, targetLift, rule, shape),
+    byWindow: PLAN_WINDOWS.map((w) => ({ windowDays: w, detectableLift: switchbackDetectableLift(p, w, rule, shape), powerAtTarget: switchbackPower(p, w, targetLift, rule, shape) })),
+    beforeAfter: { baselineDays, detectableLift: baDetectable, powerAtTarget: beforeAfterPower },
+    gain: `For +${Math.round(targetLift * 100)} % over ${windowDays} days: ${pct(powerAtTarget)} power switching ${shape.blockDays === 1 ? 'daily' : `every ${shape.blockDays} days`} vs ${pct(beforeAfterPower)} before/after on a ${baselineDays}-day baseline.`,
+  };
+}
+
+/** For tests and the bench: the standard error a switchback's regression will have, as a detectable effect. */
+export function switchbackDetectableEffect(p: NoiseProfile, windowDays: number, confidence: number, shape: SwitchbackShape = DAILY): number {
+  const { se, df } = switchbackStandardError(p, windowDays, 0, shape);
+  return detectableEffect(se, df, confidence);
+}

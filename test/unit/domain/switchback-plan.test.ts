@@ -1,0 +1,41 @@
+/** Switchback power planning: the same noise profile as before/after, two means of daily growth instead of a forecast. */
+import type { NoiseProfile } from '../../../functions/domain/planning/power-plan';
+import { analysedDays, planSwitchback, switchbackPower, switchbackWindowFor } from '../../../functions/domain/planning/switchback-plan';
+
+const RULE = { confidence: 0.95, minLift: 0 };
+
+function aPoissonProfile(level: number, historyDays = 56): NoiseProfile {
+  return { metric: 'x.follower_growth_rate', kind: 'count_rate', historyDays, level, unitVariance: level, unitsPerDay: 1, excessVariance: 0, inflation: 1, seasonal: false, assumed: false };
+}
+
+describe('switchback planning', () => {
+  it('gains power with the window and with the lift', () => {
+    const p = aPoissonProfile(10);
+    expect(switchbackPower(p, 28, 0.3, RULE)).toBeGreaterThan(switchbackPower(p, 14, 0.3, RULE));
+    expect(switchbackPower(p, 28, 0.5, RULE)).toBeGreaterThan(switchbackPower(p, 28, 0.3, RULE));
+  });
+
+  it('stays below the Poisson ceiling of a known-variance test (≈ 76 % for +30 % at 10/day over 28 days)', () => {
+    const power = switchbackPower(aPoissonProfile(10), 28, 0.3, RULE);
+    expect(power).toBeGreaterThan(0.55);
+    expect(power).toBeLessThan(0.76);
+  });
+
+  it('needs about two months for +50 % at 2 followers/day, and says so', () => {
+    const days = switchbackWindowFor(aPoissonProfile(2), 0.5, RULE)!;
+    // (t + t)² · (2 + 3) / (½ · 1²) ≈ 62 days before the covariates' cost.
+    expect(days).toBeGreaterThan(55);
+    expect(days).toBeLessThan(75);
+  });
+
+  it('shows the gain over a before/after test of the same account (four weeks of history)', () => {
+    const plan = planSwitchback(aPoissonProfile(10, 28), 28, 0.3, RULE);
+    expect(plan.powerAtTarget).toBeGreaterThan(plan.beforeAfter.powerAtTarget + 0.1);
+    expect(plan.gain).toMatch(/^For \+30 % over 28 days: \d+ % power switching daily vs \d+ % before\/after on a 28-day baseline\.$/);
+  });
+
+  it('counts washout days out of the analysed days', () => {
+    expect(analysedDays(28)).toBe(28);
+    expect(analysedDays(28, { blockDays: 4, washoutDays: 1 })).toBeCloseTo(28 - 0.75 * 6, 10);
+  });
+});
