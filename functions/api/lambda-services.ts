@@ -24,6 +24,5 @@ export function lambdaApiServices(env: { TABLE_NAME: string; EVENT_BUS_NAME: str
     feedTokens: new FeedTokenStore(db, env.TABLE_NAME),
     events: eventBridgePublisher(env.EVENT_BUS_NAME, new EventBridgeClient({}), log),
     collect,
-    feedTokens: new FeedTokenStore(db, env.TABLE_NAME),
   };
 }
