@@ -9,6 +9,7 @@
 import {
   BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import { createHash } from 'node:crypto';
 import type { Experiment, ExperimentStatus } from '../domain/experiment';
 import type { Verdict } from '../domain/verdict';
 import { ConflictError, ValidationError } from '../shared/errors';
@@ -167,8 +168,9 @@ export class ExperimentStore {
     const filter = options.metric !== undefined
       ? { expression: 'primaryMetric = :metric OR begins_with(primaryMetric, :qualified)', values: { ':metric': options.metric, ':qualified': `${options.metric}:` } }
       : undefined;
+    const binding: CursorBinding = { index, partition: index === 'gsi1' ? `STATUS#${options.status}` : 'EXPERIMENTS', metric: options.metric };
     const items: Record<string, unknown>[] = [];
-    let startKey = decodeCursor(options.cursor, index);
+    let startKey = decodeCursor(options.cursor, binding);
     let more = true;
     while (items.length < limit && more) {
       const out = await this.db.send(new QueryCommand({
@@ -192,7 +194,7 @@ export class ExperimentStore {
     const cursorKey = more && last ? { pk: last.pk, sk: last.sk, [pkName]: last[pkName], [skName]: last[skName] } : undefined;
     return {
       items: items.map(experimentOf),
-      ...(cursorKey && { nextCursor: encodeCursor(cursorKey as Record<string, string>, index) }),
+      ...(cursorKey && { nextCursor: encodeCursor(cursorKey as Record<string, string>, binding) }),
     };
   }
 
@@ -440,19 +442,44 @@ export class ExperimentStore {
 
 type IndexName = 'gsi1' | 'gsi2';
 
-/** Cursors name their index, so one taken from a status listing cannot be replayed on the full list. */
-function encodeCursor(key: Record<string, string>, index: IndexName): string {
-  return Buffer.from(JSON.stringify({ i: index, k: key })).toString('base64url');
+/** The query a cursor was issued for: a cursor is accepted only by the same query. */
+interface CursorBinding { index: IndexName; partition: string; metric?: string }
+
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const EXPERIMENT_PK = /^EXP#(exp_[a-z0-9]{1,40})$/;
+
+function bindingDigest(b: CursorBinding): string {
+  return createHash('sha256').update(JSON.stringify([b.index, b.partition, b.metric ?? null])).digest('base64url').slice(0, 22);
 }
 
-function decodeCursor(cursor: string | undefined, index: IndexName): Record<string, unknown> | undefined {
+/**
+ * Cursors carry the position (the last item's keys) and a digest of the query they were issued for
+ * (index, partition, metric filter), so one taken from another listing cannot be replayed here.
+ */
+function encodeCursor(key: Record<string, string>, binding: CursorBinding): string {
+  return Buffer.from(JSON.stringify({ i: binding.index, q: bindingDigest(binding), k: key })).toString('base64url');
+}
+
+/**
+ * The ExclusiveStartKey a cursor stands for, or a 400 unless it is exactly what this query issues: the
+ * same query digest, and a key of an experiment item in this query's partition whose index sort key is
+ * the one that item has (`<instant>#<id>`) — never a key DynamoDB would reject (a 500) or one that
+ * silently starts the query elsewhere.
+ */
+function decodeCursor(cursor: string | undefined, binding: CursorBinding): Record<string, unknown> | undefined {
   if (!cursor) return undefined;
+  const [pkName, skName] = binding.index === 'gsi1' ? ['gsi1pk', 'gsi1sk'] : ['gsi2pk', 'gsi2sk'];
   try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { i?: unknown; k?: unknown };
-    const key = parsed.k;
-    if (parsed.i === index && key && typeof key === 'object' && !Array.isArray(key) && Object.values(key).every((v) => typeof v === 'string')) {
-      return key as Record<string, unknown>;
-    }
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { i?: unknown; q?: unknown; k?: unknown };
+    const key = parsed.k as Record<string, unknown> | undefined;
+    const id = typeof key?.pk === 'string' ? EXPERIMENT_PK.exec(key.pk)?.[1] : undefined;
+    const position = typeof key?.[skName] === 'string' ? (key[skName] as string).split('#') : [];
+    const valid = parsed.i === binding.index && parsed.q === bindingDigest(binding)
+      && key !== undefined && typeof key === 'object' && !Array.isArray(key)
+      && Object.keys(key).sort().join(',') === ['pk', 'sk', pkName, skName].sort().join(',')
+      && id !== undefined && key.sk === 'EXPERIMENT' && key[pkName] === binding.partition
+      && position.length === 2 && INSTANT.test(position[0]) && position[1] === id;
+    if (valid) return key;
   } catch { /* fall through */ }
   throw new ValidationError('Invalid cursor', [{ path: 'cursor', message: 'not a cursor returned by this API for this listing' }]);
 }

@@ -33,7 +33,18 @@ const VALID_BODIES: Record<string, Record<string, unknown>> = {
 const QUERY_KEYS = ['status', 'metric', 'limit', 'cursor', 'format', 'from', 'to', 'source', 'id', '__proto__', 'constructor'];
 const HEADER_NAMES = ['content-type', 'idempotency-key', 'accept', 'mcp-protocol-version', 'mcp-session-id', 'content-length', 'x-forwarded-for', 'cookie'];
 
+/** Well-formed cursors the server never issued: other partitions, keys outside the query, extra attributes. */
+const forge = (cursor: unknown) => Buffer.from(JSON.stringify(cursor)).toString('base64url');
+const FORGED_CURSORS = [
+  forge({ i: 'gsi2', k: { pk: 'OBS#x.followers', sk: '2026-11-01T06:00:00.000Z#', gsi2pk: 'OBS#x.followers', gsi2sk: 'x' } }),
+  forge({ i: 'gsi1', k: { pk: 'EXP#exp_a', sk: 'EXPERIMENT', gsi1pk: 'STATUS#running', gsi1sk: '2026-11-01T00:00:00.000Z#exp_a' } }),
+  forge({ i: 'gsi2', k: { pk: 'EXP#exp_a', sk: 'EXPERIMENT', gsi2pk: 'EXPERIMENTS', gsi2sk: 'zzz' } }),
+  forge({ i: 'gsi2', k: { pk: 'EXP#exp_a', sk: 'EXPERIMENT', gsi2pk: 'EXPERIMENTS', gsi2sk: '2026-11-01T00:00:00.000Z#exp_a', gsi1pk: 'STATUS#running' } }),
+  forge({ i: 'log', k: { pk: 'IDEMPOTENCY#k', sk: 'REQUEST', gsi1pk: 'LOG', gsi1sk: '2026' } }),
+];
+
 const weirdString = fc.oneof(
+  fc.constantFrom(...FORGED_CURSORS),
   fc.string(),
   fc.string({ unit: 'grapheme' }),
   fc.constantFrom('', ' ', '-1', '0', '1e309', 'NaN', 'null', 'true', '[]', '{}', '%', '%E0%A4%A', '../../etc/passwd', '\u0000', 'exp_', `exp_${'a'.repeat(64)}`, 'a'.repeat(5000), 'x.follower_growth_rate', 'backlog', 'concluded', 'tsv', 'md', '2026-02-30', '9999-12-31T23:59:59Z'),
