@@ -18,6 +18,7 @@ import { ValidationError } from '../functions/shared/errors';
 import { EVENT_SOURCE } from '../functions/shared/events';
 import { DIGEST_EVENT_SOURCE } from '../functions/jobs/weekly-digest';
 import { scheduledJobs, weeklyJobs, type WeeklyJob } from '../functions/shared/scheduled-jobs';
+import { collectorHandlerFor } from '../functions/sources/collector-entries';
 import { TABLE_KEYS } from '../functions/store/table-definition';
 import { JobSchedule } from './constructs/job-schedule';
 import { apiBundlingExtras } from './constructs/lambda-bundling';
@@ -34,7 +35,7 @@ export interface VerdictStackProps extends StackProps {
 }
 
 /** Sources whose collection asks AI engines many prompts per run, so they get more time. */
-const SLOW_SOURCES: readonly SourceName[] = ['perplexity', 'openai'];
+const SLOW_SOURCES: readonly SourceName[] = ['perplexity', 'openai', 'stripe'];
 
 export class VerdictStack extends Stack {
   readonly table: TableV2;
@@ -139,7 +140,7 @@ export class VerdictStack extends Stack {
       if (job.kind === 'scorer') {
         target = this.scorerFn;
       } else {
-        target = fn(`Collector-${job.source}`, 'collector', `Collects ${job.source} metrics`,
+        target = fn(`Collector-${job.source}`, collectorHandlerFor(job.source), `Collects ${job.source} metrics`,
           Duration.seconds(SLOW_SOURCES.includes(job.source) ? 300 : 60), 256, { environment: { SOURCE_NAME: job.source } })
           .useTable(this.table, CITATION_SOURCES.includes(job.source) ? TABLE_ACCESS.citationCollector : TABLE_ACCESS.collector);
         // A public source (Bluesky) reads no credentials: its function gets neither the secret's ARN nor the grant.

@@ -21,6 +21,12 @@ export interface MetricDefinition {
   derivation: string;
   /** Whether the key accepts an engine qualifier, e.g. `citations.citation_rate:perplexity`. */
   engineQualifier?: boolean;
+  /**
+   * Which series a `:qualifier` picks within the observed metric: a currency (`revenue.net_per_day:eur`)
+   * or a site (`traffic.visitors_per_day:example.com`). Without one, the metric reads the only series
+   * there is (several → nothing is measurable until one is named).
+   */
+  seriesQualifier?: 'currency' | 'site';
 }
 
 const SNAPSHOT_RATE =
@@ -31,6 +37,12 @@ const SNAPSHOT_RATE =
   'midnight inside the period) divided by the days between them, so gaps inside a period lose no growth. ' +
   'For scoring, the trend model is fitted on the increments between the snapshots nearest each UTC midnight, each ' +
   'weighted by the share of every calendar day it spans, so irregular or sparse snapshots need no interpolation.';
+
+const DAILY_TOTAL_RATE =
+  'Each UTC day’s total (re-read while it can still change, the latest reading wins) is one day’s value; a day ' +
+  'never collected is a gap. For scoring, the totals are summed into a running count at each midnight and ' +
+  'treated exactly like count snapshots (so a single missing day shares its neighbours’ total, and a period ' +
+  'loses nothing).';
 
 const EVENT_READ =
   'Each event is placed at its publication/send time and read from its latest snapshot taken within 48 h of it ' +
@@ -90,6 +102,28 @@ export const METRIC_CATALOG: readonly MetricDefinition[] = [
     engineQualifier: true,
   },
   {
+    key: 'revenue.net_per_day', description: 'Net revenue per day (charges minus refunds, disputes and fees), per currency (`:usd`)',
+    kind: 'count_rate', unit: 'currency units/day', direction: 'higher_is_better', from: ['revenue.net'], derivation: DAILY_TOTAL_RATE,
+    seriesQualifier: 'currency',
+  },
+  {
+    key: 'revenue.new_customers_per_day', description: 'Customers paying for the first time, per day', kind: 'count_rate',
+    unit: 'customers/day', direction: 'higher_is_better', from: ['revenue.new_customers'], derivation: DAILY_TOTAL_RATE,
+  },
+  {
+    key: 'revenue.mrr_growth_per_day', description: 'Change in monthly recurring revenue per day, per currency (`:usd`)', kind: 'count_rate',
+    unit: 'currency units of MRR/day', direction: 'higher_is_better', from: ['revenue.mrr'], derivation: SNAPSHOT_RATE, seriesQualifier: 'currency',
+  },
+  {
+    key: 'traffic.visitors_per_day', description: 'Unique visitors per day, per site (`:example.com`)', kind: 'count_rate',
+    unit: 'visitors/day', direction: 'higher_is_better', from: ['traffic.visitors'], derivation: DAILY_TOTAL_RATE, seriesQualifier: 'site',
+  },
+  {
+    key: 'traffic.ai_referred_visitors_per_day', description: 'Visitors per day referred by AI assistants (ChatGPT, Perplexity, Gemini, Copilot, Claude…), per site',
+    kind: 'count_rate', unit: 'visitors/day', direction: 'higher_is_better', from: ['traffic.ai_referred_visitors'], derivation: DAILY_TOTAL_RATE,
+    seriesQualifier: 'site',
+  },
+  {
     key: 'bluesky.follower_growth_rate', description: 'Net new Bluesky followers per day', kind: 'count_rate',
     unit: 'followers/day', direction: 'higher_is_better', from: ['bluesky.followers'], derivation: SNAPSHOT_RATE,
   },
@@ -99,6 +133,8 @@ export interface ParsedMetricKey {
   definition: MetricDefinition;
   /** Engine qualifier for citation metrics (`citations.citation_rate:perplexity` → 'perplexity'). */
   engine?: string;
+  /** Currency or site qualifier (`revenue.net_per_day:usd` → 'usd'). */
+  series?: string;
 }
 
 /** Resolves a primary-metric key (with optional engine qualifier) against the catalog; undefined if unknown. */
@@ -107,7 +143,10 @@ export function parseMetricKey(key: string): ParsedMetricKey | undefined {
   if (rest.length > 0) return undefined;
   const definition = METRIC_CATALOG.find((m) => m.key === baseKey);
   if (!definition) return undefined;
-  if (engine !== undefined && (!definition.engineQualifier || !/^[a-z0-9_-]+$/.test(engine))) return undefined;
+  if (engine === undefined) return { definition };
+  if (definition.seriesQualifier === 'currency') return /^[a-z]{3}$/.test(engine) ? { definition, series: engine } : undefined;
+  if (definition.seriesQualifier === 'site') return /^[a-z0-9.-]+$/.test(engine) ? { definition, series: engine } : undefined;
+  if (!definition.engineQualifier || !/^[a-z0-9_-]+$/.test(engine)) return undefined;
   return { definition, engine };
 }
 

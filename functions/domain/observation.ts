@@ -19,12 +19,35 @@ const base = {
   account: z.string().min(1).optional(),
 };
 
-/** A point-in-time count snapshot (followers, posts, subscribers). `value` is the count at `at`. */
+/** ISO 4217 code, lower case as Stripe writes it (usd, eur). */
+const currency = z.string().regex(/^[a-z]{3}$/, 'must be a lower-case ISO 4217 code like usd');
+
+/**
+ * A point-in-time count snapshot (followers, posts, subscribers, monthly recurring revenue, active
+ * subscriptions). `value` is the count at `at`; revenue.mrr is in major currency units per month,
+ * one series per `currency`.
+ */
 export const SnapshotObservationSchema = z.strictObject({
-  metric: z.enum(['x.followers', 'x.posts', 'newsletter.subscribers', 'bluesky.followers', 'bluesky.posts']),
+  metric: z.enum(['x.followers', 'x.posts', 'newsletter.subscribers', 'bluesky.followers', 'bluesky.posts', 'revenue.mrr', 'revenue.active_subscriptions']),
   value: z.number().nonnegative(),
+  currency: currency.optional(),
   ...base,
 });
+
+/**
+ * A total over one UTC day (revenue, new paying customers, site visitors). `at` is the start of that
+ * day (midnight UTC), so re-collecting the day overwrites it: the latest reading of a day wins.
+ * Revenue is in major currency units (12.34 = $12.34), one series per `currency`; traffic has one
+ * series per `site`. Net revenue may be negative (a day of refunds).
+ */
+export const DailyTotalObservationSchema = z.strictObject({
+  metric: z.enum(['revenue.gross', 'revenue.net', 'revenue.new_customers', 'traffic.visitors', 'traffic.ai_referred_visitors']),
+  value: z.number().finite(),
+  currency: currency.optional(),
+  site: z.string().min(1).max(253).optional(),
+  ...base,
+  at: isoDateTime.refine((at) => Date.parse(at) % 86_400_000 === 0, 'must be a UTC midnight (the start of the day the total covers)'),
+}).refine((o) => o.metric === 'revenue.net' || o.value >= 0, { path: ['value'], message: 'must be ≥ 0' });
 
 /** One X post's public metrics as seen at `at`; `publishedAt` is when the post went out. */
 export const XPostObservationSchema = z.strictObject({
@@ -71,12 +94,14 @@ export const CitationAnswerObservationSchema = z.strictObject({
 
 export const ObservationSchema = z.discriminatedUnion('metric', [
   SnapshotObservationSchema,
+  DailyTotalObservationSchema,
   XPostObservationSchema,
   NewsletterSendObservationSchema,
   CitationAnswerObservationSchema,
 ]);
 
 export type SnapshotObservation = z.infer<typeof SnapshotObservationSchema>;
+export type DailyTotalObservation = z.infer<typeof DailyTotalObservationSchema>;
 export type XPostObservation = z.infer<typeof XPostObservationSchema>;
 export type NewsletterSendObservation = z.infer<typeof NewsletterSendObservationSchema>;
 export type CitationAnswerObservation = z.infer<typeof CitationAnswerObservationSchema>;
@@ -88,7 +113,12 @@ export const OBSERVED_METRICS: readonly ObservedMetric[] = [
   'newsletter.subscribers', 'newsletter.send',
   'citations.answer',
   'bluesky.followers', 'bluesky.posts',
+  'revenue.gross', 'revenue.net', 'revenue.new_customers', 'revenue.mrr', 'revenue.active_subscriptions',
+  'traffic.visitors', 'traffic.ai_referred_visitors',
 ];
+
+/** Daily-total metrics: one value per UTC day, keyed by the day's midnight. */
+export const DAILY_TOTAL_METRICS: readonly ObservedMetric[] = DailyTotalObservationSchema.shape.metric.options;
 
 /** The canonical spelling of an ISO-8601 instant (UTC, milliseconds); unparseable text is returned as is. */
 export function canonicalInstant(iso: string): string {
@@ -111,7 +141,8 @@ function part(text: string): string {
 
 /**
  * What makes two observations "the same fact" within one metric and time slot: rich observations are
- * keyed by their own id (post, send, engine+prompt+repetition); snapshots have one value per slot.
+ * keyed by their own id (post, send, engine+prompt+repetition); snapshots have one value per slot (per
+ * currency for revenue, per site for traffic — absent for every older metric, so their keys are unchanged).
  * Parts are escaped, so two different facts never share a discriminator (and text without `%#~` keeps
  * the spelling it always had).
  */
@@ -123,6 +154,11 @@ export function observationDiscriminator(o: Observation): string {
     case 'citations.answer':
       return `${part(o.engine)}#${o.repetition ?? 0}#${part(o.prompt)}`;
     default:
-      return '';
+      return [o.currency, 'site' in o ? o.site : undefined].filter((p): p is string => Boolean(p)).map(part).join('#');
   }
+}
+
+/** The series a snapshot or daily total belongs to within its metric: its currency or site ('' when none). */
+export function seriesQualifier(o: Observation): string {
+  return 'value' in o ? (o.currency ?? ('site' in o ? o.site : undefined) ?? '') : '';
 }

@@ -7,7 +7,7 @@ import { ObservationSchema, type Observation } from '../domain/observation';
 import type { AppConfig, SourceName } from '../shared/app-config';
 import { slotFor, startOfNextMonth } from '../shared/schedules';
 import { roundUsd } from '../sources/citation-run';
-import { CITATION_SOURCES } from '../sources/registry';
+import { BACKFILL_SOURCES, CITATION_SOURCES } from '../sources/collector-entries';
 import { secretRedactor } from '../shared/redaction';
 import { SourceError, type CollectResult, type CredentialsProvider, type Source, type SpendLedger } from '../sources/source';
 import type { Credentials } from '../sources/source';
@@ -88,11 +88,19 @@ export async function collectSlot(source: SourceName, scheduledTime: string, bud
     ledger = spendLedger(deps.runs, started, cap);
   }
 
+  // Sources that backfill history read it all on a first run, and only recent days after a successful one.
+  const lastSuccessfulSlot = BACKFILL_SOURCES.includes(source)
+    ? (await deps.runs.recentRuns(source, 30)).find((r) => r.outcome === 'ok' && r.slot < slot)?.slot
+    : undefined;
+
   // The budget is wall-clock time, whatever clock `now` injects.
   const deadline = Date.now() + Math.max(1_000, budgetMs - RECORD_MARGIN_MS);
   try {
     const adapter = deps.buildSource(source, credentials);
-    const result = await withDeadline(adapter.collect({ slot, deadline, log: deps.log, ...(spendBudgetUsd !== undefined && { spendBudgetUsd }), ...(ledger && { spend: ledger }) }), deadline - Date.now());
+    const result = await withDeadline(adapter.collect({
+      slot, deadline, log: deps.log, ...(spendBudgetUsd !== undefined && { spendBudgetUsd }), ...(ledger && { spend: ledger }),
+      ...(lastSuccessfulSlot && { lastSuccessfulSlot }),
+    }), deadline - Date.now());
     const valid = validateObservations(result.observations, source);
     const written = await deps.observations.putMany(valid);
     if (result.pause) await pauseSource(source, result.pause, deps, now);

@@ -22,7 +22,7 @@ import { createDocumentClient } from '../shared/clients';
 import { EnvCredentials } from '../shared/credentials';
 import { eventBridgePublisher, loggingPublisher } from '../shared/events';
 import { log as appLog } from '../shared/logger';
-import { createSource } from '../sources/registry';
+import { createAnySource } from '../sources/all-sources';
 import { IdempotencyStore } from '../store/idempotency-store';
 import { createStores, type Stores } from '../store/stores';
 import { scheduledJobs, weeklyJobs, type JobDefinition } from '../shared/scheduled-jobs';
@@ -94,7 +94,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const events = options.eventBusName ? eventBridgePublisher(options.eventBusName, new EventBridgeClient({}), appLog) : loggingPublisher(appLog);
   const collector = createCollector({
     config, ...stores, credentials, log: appLog,
-    buildSource: (name, sourceCredentials) => createSource(name, sourceCredentials, { config }),
+    buildSource: (name, sourceCredentials) => createAnySource(name, sourceCredentials, { config }),
   });
   const services: ApiServices = {
     ...stores, config, now: () => new Date(), newId: newExperimentId, log: appLog,

@@ -17,7 +17,7 @@ const cadence = (defaultMinutes: number) =>
 
 const domain = z.string().trim().toLowerCase().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'must be a bare domain like example.com');
 
-export const SOURCE_NAMES = ['x', 'bluesky', 'beehiiv', 'kit', 'buttondown', 'mailchimp', 'perplexity', 'openai'] as const;
+export const SOURCE_NAMES = ['x', 'bluesky', 'beehiiv', 'kit', 'buttondown', 'mailchimp', 'perplexity', 'openai', 'stripe'] as const;
 export type SourceName = (typeof SOURCE_NAMES)[number];
 
 /** Retention periods CloudWatch Logs accepts, in days. */
@@ -52,6 +52,16 @@ export const AppConfigSchema = z.strictObject({
     }).prefault({}),
     perplexity: z.strictObject({ enabled: z.boolean().default(false), model: z.string().default('perplexity/sonar'), everyMinutes: cadence(1440) }).prefault({}),
     openai: z.strictObject({ enabled: z.boolean().default(false), model: z.string().default('gpt-5-mini'), everyMinutes: cadence(1440) }).prefault({}),
+    stripe: z.strictObject({
+      enabled: z.boolean().default(false),
+      everyMinutes: cadence(1440),
+      /** Days of history read on the first successful run. */
+      backfillDays: z.number().int().min(1).max(730).default(90),
+      /** Recent days re-read on every later run (refunds, disputes and pending charges change them). */
+      revisitDays: z.number().int().min(1).max(60).default(7),
+      /** Requests per second at most (Stripe allows 25 in test mode, 100 live). */
+      requestsPerSecond: z.number().int().min(1).max(90).default(20),
+    }).prefault({}),
   }).prefault({}),
   citations: z.strictObject({
     brand: z.string().trim().min(1).optional(),

@@ -6,7 +6,7 @@ import type { SourceName } from '../shared/app-config';
 
 /** An entry of the secret: one per source, plus the digest's chat webhook. */
 export type SecretEntry = SourceName | 'digest';
-export const SECRET_ENTRIES: readonly SecretEntry[] = ['x', 'bluesky', 'beehiiv', 'kit', 'buttondown', 'mailchimp', 'perplexity', 'openai', 'digest'];
+export const SECRET_ENTRIES: readonly SecretEntry[] = ['x', 'bluesky', 'beehiiv', 'kit', 'buttondown', 'mailchimp', 'perplexity', 'openai', 'stripe', 'digest'];
 
 /**
  * Fields per secret entry → the env var that holds each locally (.env or the shell). In AWS the same
@@ -21,6 +21,8 @@ export const CREDENTIAL_ENV: Record<SecretEntry, Record<string, string>> = {
   mailchimp: { apiKey: 'MAILCHIMP_API_KEY' },
   perplexity: { apiKey: 'PERPLEXITY_API_KEY' },
   openai: { apiKey: 'OPENAI_API_KEY' },
+  /** A restricted key (rk_live_…) with Read on Balance, Charges, Customers and Subscriptions. */
+  stripe: { apiKey: 'STRIPE_API_KEY' },
   digest: { webhookUrl: 'VERDICT_DIGEST_WEBHOOK_URL' },
 };
 

@@ -1,7 +1,12 @@
 /**
  * Which adapters exist and how to build one (credential fields: ./credential-fields.ts). The collector and the local runtime go through here; nothing else names adapters.
+ * Sources whose client library is large (Stripe: its official client is ~240 KB minified) are built in
+ * their own collector entry (functions/handlers/collector-stripe.ts) so the other collectors stay small;
+ * ./all-sources.ts builds any source, for the local runtime and tests.
  */
 import type { AppConfig, SourceName } from '../shared/app-config';
+import { ConfigurationError } from '../shared/errors';
+import { collectorHandlerFor } from './collector-entries';
 import { createBeehiivSource } from './beehiiv';
 import { createBlueskySource } from './bluesky';
 import { createButtondownSource } from './buttondown';
@@ -45,8 +50,9 @@ export function createSource(name: SourceName, credentials: Credentials, options
       return createPerplexitySource(credentials, { model: sources.perplexity.model, citations, baseUrl }, now);
     case 'openai':
       return createOpenAiSource(credentials, { model: sources.openai.model, citations, baseUrl }, now);
+    case 'stripe':
+      throw new ConfigurationError(`${name} is collected by its own function (functions/handlers/${collectorHandlerFor(name)}.ts); build it with createAnySource`);
   }
 }
 
-/** Sources whose runs spend money per answer and share citations.monthlySpendCapUsd. */
-export const CITATION_SOURCES: readonly SourceName[] = ['perplexity', 'openai'];
+export { BACKFILL_SOURCES, CITATION_SOURCES } from './collector-entries';

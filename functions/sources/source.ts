@@ -23,6 +23,11 @@ export interface CollectContext {
    * with what it cost. Concurrent runs share it, so together they never pass the cap nor forget spend.
    */
   spend?: SpendLedger;
+  /**
+   * The slot of this source's last successful run, for sources that backfill history (Stripe): absent
+   * on a first run, which then reads the whole backfill window.
+   */
+  lastSuccessfulSlot?: string;
 }
 
 /** Budget reserved atomically (a conditional counter) before a paid call and settled after it. */

@@ -12,12 +12,13 @@ import type { VerdictStack } from '../../lib/verdict-stack';
 
 export const CDK_CONTEXT = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
 
-/** Every feature on: three sources at different cadences, alarm email, a CORS origin, non-default limits, a local-time digest. */
+/** Every feature on: four sources at different cadences (one of them with a collector entry of its own), alarm email, a CORS origin, non-default limits, a local-time digest. */
 export const FULL_CONFIG = {
   sources: {
     x: { enabled: true, everyMinutes: 360 },
     bluesky: { enabled: true, handle: 'example.bsky.social', everyMinutes: 15 },
     perplexity: { enabled: true, everyMinutes: 1440 },
+    stripe: { enabled: true, everyMinutes: 720 },
   },
   scorer: { everyMinutes: 60 },
   alarms: { email: 'owner@example.com' },

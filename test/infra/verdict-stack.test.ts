@@ -84,8 +84,15 @@ describe('Lambda functions', () => {
     .sort((a, b) => b.version - a.version)[0].name;
 
   it('exist once per job: authorizer, API, MCP, scorer, digest and one collector per enabled source', () => {
-    expect(stack.functions().map(([name]) => name).sort()).toEqual(['api', 'authorizer', 'collector-bluesky', 'collector-perplexity', 'collector-x', 'digest', 'mcp', 'scorer']);
-    template.resourceCountIs('AWS::Lambda::Function', 8);
+    expect(stack.functions().map(([name]) => name).sort()).toEqual(['api', 'authorizer', 'collector-bluesky', 'collector-perplexity', 'collector-stripe', 'collector-x', 'digest', 'mcp', 'scorer']);
+    template.resourceCountIs('AWS::Lambda::Function', 9);
+  });
+
+  it('builds the Stripe collector from its own entry (the stripe client stays out of the shared collector), with a slow source\'s timeout', () => {
+    const collectors = stack.functions().filter(([name]) => name.startsWith('collector-'));
+
+    expect(collectors.map(([name, f]) => [name, f.handler])).toEqual(expect.arrayContaining([['collector-stripe', 'collector-stripe'], ['collector-x', 'collector']]));
+    template.hasResourceProperties('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('Collects stripe metrics'), Timeout: 300 });
   });
 
   it('all run the newest Node.js runtime in aws-cdk-lib on arm64, with source maps enabled', () => {
@@ -452,7 +459,7 @@ describe('alarms and budget', () => {
   });
 
   it('has no more alarms than those (each standard alarm is billed)', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', stack.functions().length + 1 + 3);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', stack.functions().length + 1 + 4);
   });
 
   it('the topic enforces TLS, lets only this account\'s CloudWatch alarms and budgets publish, and emails the owner', () => {

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { collectSlot } from '../../functions/jobs/collect';
 import { ensureTable, startDynalite, type LocalDynamo } from '../../functions/local/dynalite';
 import { parseAppConfig, SOURCE_NAMES, type SourceName } from '../../functions/shared/app-config';
-import { createSource } from '../../functions/sources/registry';
+import { createAnySource } from '../../functions/sources/all-sources';
 import type { CollectionRun } from '../../functions/store/run-store';
 import { installAnswerEngineFake, openAiResponseBody, perplexityResponseBody } from '../fakes/answer-engine-fakes';
 import { BEEHIIV_PUBLICATION_ID, installBeehiivFake } from '../fakes/beehiiv-fake';
@@ -20,6 +20,7 @@ import { installButtondownFake } from '../fakes/buttondown-fake';
 import { FakeServer } from '../fakes/fake-http-server';
 import { installKitFake } from '../fakes/kit-fake';
 import { installMailchimpFake, MAILCHIMP_API_KEY, MAILCHIMP_LIST_ID } from '../fakes/mailchimp-fake';
+import { aStripeAccount, installStripeFake } from '../fakes/stripe-fake';
 import { installXFake, X_USAGE_CAP_BODY } from '../fakes/x-fake';
 import { countedStores } from '../support/dynamo-counter';
 
@@ -35,6 +36,8 @@ const config = parseAppConfig({
     // One newsletter provider may be enabled per deployment; the job collects whichever it is given.
     beehiiv: { enabled: true, publicationId: BEEHIIV_PUBLICATION_ID }, mailchimp: { listId: MAILCHIMP_LIST_ID },
     perplexity: { enabled: true }, openai: { enabled: true },
+    // One day of history: the healthy run writes one batch like every other source.
+    stripe: { enabled: true, backfillDays: 1 },
   },
   citations: { brand: 'Verdict', domains: ['verdict.dev'], prompts: ['best experiment tracker'], monthlySpendCapUsd: 5 },
 });
@@ -48,6 +51,7 @@ const CREDENTIALS: Record<SourceName, Record<string, string>> = {
   mailchimp: { apiKey: MAILCHIMP_API_KEY },
   perplexity: { apiKey: 'pplx-key' },
   openai: { apiKey: 'sk-openai-key' },
+  stripe: { apiKey: 'rk_test_stripe-key' },
 };
 
 const INSTALL_HAPPY: Record<SourceName, (server: FakeServer) => void> = {
@@ -59,6 +63,7 @@ const INSTALL_HAPPY: Record<SourceName, (server: FakeServer) => void> = {
   mailchimp: (s) => installMailchimpFake(s),
   perplexity: (s) => installAnswerEngineFake(s, perplexityResponseBody, () => ({ text: 'Verdict is a good choice.', citations: ['https://verdict.dev/'], cost: 0.005 })),
   openai: (s) => installAnswerEngineFake(s, openAiResponseBody, () => ({ text: 'Verdict is a good choice.', citations: ['https://verdict.dev/'] })),
+  stripe: (s) => installStripeFake(s, aStripeAccount(Date.UTC(2026, 5, 1) / 1000)),
 };
 
 interface Fault {
@@ -134,7 +139,7 @@ async function collectAll(faulted: readonly SourceName[], slot: string): Promise
       const run = await collectSlot(source, slot, BUDGET_MS, {
         config, runs: stores.runs, observations: stores.observations, log: quiet, now: () => now,
         credentials: { credentialsFor: async () => CREDENTIALS[source] },
-        buildSource: (name, credentials) => createSource(name, credentials, {
+        buildSource: (name, credentials) => createAnySource(name, credentials, {
           config, now: () => now, endpoints: { [name]: faulted.includes(name) ? faultUrl : happy[name].url },
         }),
       });

@@ -3,7 +3,7 @@
  * count-rate and followers-per-post models.
  */
 import { parseMetricKey } from '../metric-catalog';
-import type { Observation, ObservedMetric, SnapshotObservation } from '../observation';
+import { DAILY_TOTAL_METRICS, seriesQualifier, type DailyTotalObservation, type Observation, type ObservedMetric, type SnapshotObservation } from '../observation';
 import {
   type CountSnapshot, DAY_MS, dailyIncrements, isoDate, toCountSnapshots,
 } from '../scoring/snapshot-interpolation';
@@ -16,9 +16,35 @@ export interface DailyPoint {
   value: number | null;
 }
 
-/** Snapshots of one observed count metric, sorted, duplicates averaged. */
-export function countSnapshots(observations: readonly Observation[], metric: ObservedMetric): CountSnapshot[] {
-  return toCountSnapshots(observations.filter((o): o is SnapshotObservation => o.metric === metric && 'value' in o));
+/**
+ * Snapshots of one observed count metric, sorted, duplicates averaged. `series` picks a currency or
+ * site; without it, the only series present (several series and no choice → none, never a mix).
+ * Daily totals become a running count at each midnight: the count-rate machinery then sees each day's
+ * total as that day's increment.
+ */
+export function countSnapshots(observations: readonly Observation[], metric: ObservedMetric, series?: string): CountSnapshot[] {
+  const own = observations.filter((o): o is SnapshotObservation | DailyTotalObservation => o.metric === metric && 'value' in o);
+  const names = new Set(own.map(seriesQualifier));
+  const chosen = series ?? (names.size === 1 ? [...names][0] : undefined);
+  if (chosen === undefined) return [];
+  const picked = own.filter((o) => seriesQualifier(o) === chosen);
+  if (!DAILY_TOTAL_METRICS.includes(metric)) return toCountSnapshots(picked);
+  return runningTotals(picked as DailyTotalObservation[]);
+}
+
+/** Daily totals (one per midnight, the last written wins) → a running count at each day's start and end. */
+function runningTotals(totals: readonly DailyTotalObservation[]): CountSnapshot[] {
+  const byDay = new Map<number, number>();
+  for (const o of totals) byDay.set(Date.parse(o.at), o.value);
+  const days = [...byDay.keys()].sort((a, b) => a - b);
+  const out: CountSnapshot[] = [];
+  let running = 0;
+  for (const day of days) {
+    if (out.at(-1)?.atMs !== day) out.push({ atMs: day, value: running });
+    running += byDay.get(day) ?? 0;
+    out.push({ atMs: day + DAY_MS, value: running });
+  }
+  return out;
 }
 
 /** UTC days overlapping [start, end): first day number and how many. */
@@ -41,7 +67,7 @@ export function dailySeries(metricKey: string, observations: readonly Observatio
   const { firstDay, count } = daysOverlapping(period);
   const def = parsed.definition;
   if (def.kind === 'count_rate') {
-    const increments = dailyIncrements(countSnapshots(observations, def.from[0]), firstDay, count);
+    const increments = dailyIncrements(countSnapshots(observations, def.from[0], parsed.series), firstDay, count);
     return increments.map((inc, i) => ({ date: isoDate(firstDay + i), value: inc ? inc.value : null }));
   }
   if (def.key === 'x.follower_growth_per_post') {

@@ -134,7 +134,7 @@ export function noiseProfile(metric: string, observations: readonly Observation[
     return t >= startMs - 2 * DAY_MS && t <= endMs;
   });
   const def = parsed.definition;
-  if (def.kind === 'count_rate') return countRateProfile(metric, countSnapshots(inRange, def.from[0]), endMs);
+  if (def.kind === 'count_rate') return countRateProfile(metric, countSnapshots(inRange, def.from[0], parsed.series), endMs);
   const units = def.key === 'x.follower_growth_per_post'
     ? followersPerPostUnits(inRange, startMs, endMs)
     : eventUnitsByDayIfPaired(parsed.definition.key, eventUnits(parsed, inRange).filter((u) => u.atMs >= startMs && u.atMs < endMs && u.denominator > 0));

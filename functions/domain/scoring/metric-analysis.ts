@@ -70,6 +70,13 @@ const COUNT_NAMES: Record<ObservedMetric, string> = {
   'x.post': 'X posts',
   'newsletter.send': 'newsletter sends',
   'citations.answer': 'AI answers',
+  'revenue.gross': 'daily gross revenue',
+  'revenue.net': 'daily net revenue',
+  'revenue.new_customers': 'daily new paying customers',
+  'revenue.mrr': 'MRR snapshots',
+  'revenue.active_subscriptions': 'active subscription counts',
+  'traffic.visitors': 'daily visitor counts',
+  'traffic.ai_referred_visitors': 'daily AI-referred visitor counts',
 };
 
 function durationDays(p: Period): number {
@@ -130,7 +137,7 @@ function analyseCountRate(input: AnalysisInput): Analysis {
   const { parsed, observations, baseline, window, confidence } = input;
   const source = parsed.definition.from[0];
   const noun = COUNT_NAMES[source];
-  const snaps = countSnapshots(observations, source);
+  const snaps = countSnapshots(observations, source, parsed.series);
   const timeline = timelineOf(snaps);
   const quality = emptyQuality(baseline, window);
   const missing: string[] = [];

@@ -35,8 +35,9 @@ export function concurrentSwitchbacks(experiment: Experiment, others: readonly E
 /** Daily growth on each scheduled date that has ended by `until`, with the other switchbacks' arms. */
 export function switchbackDays(
   design: SwitchbackDesign, observations: readonly Observation[], source: Parameters<typeof countSnapshots>[1], others: readonly Experiment[], until: Date,
+  series?: string,
 ): SwitchbackDay[] {
-  const snaps = countSnapshots(observations, source);
+  const snaps = countSnapshots(observations, source, series);
   const skipped = new Set(design.skips?.map((s) => s.date) ?? []);
   const otherArms = others.map((o) => new Map(o.switchback!.schedule.map((d) => [d.date, d.arm === 'treatment' && !d.washout ? 1 : 0])));
   const days: SwitchbackDay[] = [];
@@ -75,7 +76,7 @@ export function scoreSwitchbackWindow(
   const rule = { minLift: experiment.decision?.minLift ?? 0, confidence: experiment.decision?.confidence ?? 0.95 };
   const parsed = parseMetricKey(experiment.primaryMetric);
   const others = concurrentSwitchbacks(experiment, context.otherExperiments);
-  const days = parsed ? switchbackDays(design, observations, parsed.definition.from[0], others, new Date(window.end)) : [];
+  const days = parsed ? switchbackDays(design, observations, parsed.definition.from[0], others, new Date(window.end), parsed.series) : [];
   const input = { days, design, others: others.map((o) => o.id), permutations: context.permutations };
   const fit = parsed?.definition.kind === 'count_rate' ? fitSwitchback(input) : undefined;
 

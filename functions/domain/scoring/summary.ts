@@ -43,6 +43,11 @@ const SUBJECTS: Record<string, string> = {
   'newsletter.click_rate': 'Click rate',
   'citations.citation_rate': 'Citation rate',
   'citations.mention_rate': 'Mention rate',
+  'revenue.net_per_day': 'Net revenue',
+  'revenue.new_customers_per_day': 'New paying customers',
+  'revenue.mrr_growth_per_day': 'MRR growth',
+  'traffic.visitors_per_day': 'Visitors',
+  'traffic.ai_referred_visitors_per_day': 'AI-referred visitors',
 };
 
 /** 12.4 / 0.35 / 1,204 — one decimal, two below 1, none from 1000. */

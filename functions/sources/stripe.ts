@@ -1,0 +1,361 @@
+/**
+ * Stripe, through the official `stripe` client with a restricted read-only key: daily gross and net
+ * revenue per currency (revenue.gross, revenue.net), customers paying for the first time per day
+ * (revenue.new_customers), and monthly recurring revenue / active subscriptions per currency as
+ * snapshots (revenue.mrr, revenue.active_subscriptions).
+ *
+ * - Revenue comes from balance transactions, bucketed by `created` (UTC day), grouped by `currency` (the
+ *   settlement currency): gross = Σ amount of `charge` rows; net = Σ net of every row except payouts,
+ *   transfers and top-ups — so refunds, disputes and fees are subtracted. Amounts become major units.
+ * - A new paying customer is a customer whose first succeeded charge falls on that day; a customer
+ *   with an earlier charge than the range is looked up (one request each, at most MAX_LOOKUPS per run;
+ *   a day with a customer left unresolved is not written). Charges without a customer are not counted.
+ * - MRR: `active` subscriptions; Σ item unit_amount × quantity normalised to a month (day × 365/12,
+ *   week × 52/12, year ÷ 12, ÷ interval_count), minus subscription-level percent/amount discounts.
+ * - The range is the complete UTC days before the slot: `backfillDays` of them on a first run (the
+ *   collector passes the last successful slot), `revisitDays` afterwards. Every day in the range is
+ *   written for every currency seen (zeros included), keyed by the day: re-reading is idempotent.
+ * - Requests are sequential and spaced to at most `requestsPerSecond`; 5xx answers are retried with
+ *   backoff (a dropped connection is retried once by the client itself); a walk cut short by a rate
+ *   limit, a transient failure or the deadline stores only the days it read completely (partial).
+ */
+import Stripe from 'stripe';
+import * as z from 'zod';
+import type { Observation } from '../domain/observation';
+import { walkPages, walkResultFields } from './page-walk';
+import type { SourceBuildOptions } from './registry';
+import { SourceError, type CollectContext, type Credentials, type Source, type SourceErrorCode } from './source';
+
+const DAY_MS = 86_400_000;
+const PAGE_SIZE = 100;
+/** Pages per list per run (10,000 objects); beyond, the run is partial. */
+const MAX_PAGES = 100;
+/** First-payment lookups for customers who paid before the range, per run. */
+const MAX_LOOKUPS = 500;
+/** Balance rows that move money out of or into the balance without being revenue. */
+const NOT_REVENUE = new Set(['payout', 'payout_reversal', 'transfer', 'transfer_reversal', 'topup', 'topup_reversal']);
+/** Currencies without minor units (Stripe's list). */
+const ZERO_DECIMAL = new Set(['bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf']);
+
+const list = <T extends z.ZodType>(item: T) => z.object({ object: z.literal('list'), has_more: z.boolean(), data: z.array(item) });
+
+const BalanceTransactionSchema = z.object({
+  id: z.string().min(1),
+  amount: z.number().int(),
+  net: z.number().int(),
+  currency: z.string().regex(/^[a-z]{3}$/),
+  created: z.number().int(),
+  reporting_category: z.string().min(1),
+});
+
+const ChargeSchema = z.object({
+  id: z.string().min(1),
+  created: z.number().int(),
+  paid: z.boolean(),
+  status: z.string(),
+  /** Id, or the expanded Customer (with `created`). */
+  customer: z.union([z.string(), z.object({ id: z.string(), created: z.number().int() }).passthrough(), z.null()]).optional(),
+});
+
+const CouponSchema = z.object({ percent_off: z.number().nullable().optional(), amount_off: z.number().nullable().optional(), currency: z.string().nullable().optional() }).passthrough();
+/** Discount: `coupon` (API < 2025-09-30) or `source.coupon` (newer); an unexpanded id carries nothing. */
+const DiscountSchema = z.union([
+  z.string(),
+  z.object({ coupon: CouponSchema.nullable().optional(), source: z.object({ coupon: z.union([z.string(), CouponSchema]).nullable().optional() }).passthrough().optional() }).passthrough(),
+]);
+
+const SubscriptionSchema = z.object({
+  id: z.string().min(1),
+  status: z.string(),
+  currency: z.string().regex(/^[a-z]{3}$/),
+  discounts: z.array(DiscountSchema).optional(),
+  items: z.object({
+    data: z.array(z.object({
+      quantity: z.number().nullable().optional(),
+      price: z.object({
+        unit_amount: z.number().nullable(),
+        /** A decimal string on the wire; the client hands it over as its own Decimal type. */
+        unit_amount_decimal: z.unknown().optional(),
+        currency: z.string(),
+        recurring: z.object({ interval: z.enum(['day', 'week', 'month', 'year']), interval_count: z.number().int().positive() }).nullable(),
+      }),
+    })),
+  }),
+});
+
+export interface StripeSourceOptions {
+  /** Origin override for tests, e.g. http://127.0.0.1:4010 (the client keeps its /v1/ paths). */
+  baseUrl?: string;
+  backfillDays?: number;
+  revisitDays?: number;
+  requestsPerSecond?: number;
+  timeoutMs?: number;
+  retries?: number;
+  backoffMs?: number;
+}
+
+/** The Stripe adapter with the deployment's settings (sources.stripe) and test endpoint overrides. */
+export function createStripeSourceFromConfig(credentials: Credentials, options: SourceBuildOptions): Source {
+  const { backfillDays, revisitDays, requestsPerSecond } = options.config.sources.stripe;
+  return createStripeSource(credentials, { baseUrl: options.endpoints?.stripe, backfillDays, revisitDays, requestsPerSecond }, options.now);
+}
+
+export function createStripeSource(credentials: Credentials, options: StripeSourceOptions = {}, now: () => Date = () => new Date()): Source {
+  return {
+    name: 'stripe',
+    async collect(ctx) {
+      if (!credentials.apiKey) throw new SourceError('unauthorized', 'stripe credentials need apiKey (a restricted read-only key, rk_…)');
+      if (credentials.apiKey.startsWith('sk_')) ctx.log.warn('stripe: a secret key (sk_…) is configured; a restricted read-only key (rk_…) is enough and safer', { source: 'stripe' });
+      const api = stripeApi(credentials.apiKey, options, ctx);
+      const today = Math.floor(Date.parse(ctx.slot) / DAY_MS) * DAY_MS;
+      const days = ctx.lastSuccessfulSlot
+        ? Math.min(options.backfillDays ?? 90, Math.max(options.revisitDays ?? 7, Math.ceil((today - Date.parse(ctx.lastSuccessfulSlot)) / DAY_MS) + 1))
+        : options.backfillDays ?? 90;
+      const from = today - days * DAY_MS;
+      const created = { gte: from / 1000, lt: today / 1000 };
+
+      const balance = await walkPages<z.infer<typeof BalanceTransactionSchema>>((push) => api.walk('balance transactions',
+        (page) => api.client.balanceTransactions.list({ created, limit: PAGE_SIZE, ...page }, api.requestOptions()), BalanceTransactionSchema, push), now);
+      const charges = await walkPages<z.infer<typeof ChargeSchema>>((push) => api.walk('charges',
+        (page) => api.client.charges.list({ created, limit: PAGE_SIZE, expand: ['data.customer'], ...page }, api.requestOptions()), ChargeSchema, push), now);
+      const subscriptions = await walkPages<z.infer<typeof SubscriptionSchema>>((push) => api.walk('subscriptions',
+        (page) => api.client.subscriptions.list({ status: 'active', limit: PAGE_SIZE, expand: ['data.discounts'], ...page }, api.requestOptions()), SubscriptionSchema, push), now);
+
+      // Nothing read at all: fail the run (a first page that never answers is a failure, not an empty account).
+      if (balance.cutShort && balance.items.length === 0) {
+        throw api.lastError ?? new SourceError(balance.cutShort as SourceErrorCode, `stripe balance transactions: ${balance.cutShort} on the first page`, balance.pause ? { resetAt: balance.pause.until } : {});
+      }
+      const currencies = new Set([...balance.items.map((t) => t.currency), ...subscriptions.items.map((s) => s.currency)]);
+      // Newest first: a cut-short walk has read every day after the oldest row it reached, and that day only in part.
+      const completeFrom = (walk: { cutShort?: string; items: { created: number }[] }) =>
+        walk.cutShort ? Math.floor(((walk.items.at(-1)?.created ?? today / 1000) * 1000) / DAY_MS) * DAY_MS + DAY_MS : from;
+
+      const observations: Observation[] = [
+        ...revenueByDay(balance.items, currencies, completeFrom(balance), today),
+        ...(await newCustomersByDay(charges.items, completeFrom(charges), today, from, api, ctx)),
+      ];
+      if (!subscriptions.cutShort) observations.push(...mrrSnapshots(subscriptions.items, currencies, ctx.slot));
+
+      const walks = [balance, charges, subscriptions];
+      const cut = walks.find((w) => w.cutShort) ?? (api.lookupsCutShort ? { cutShort: 'lookup_limit', items: [] } : undefined);
+      return { observations, requests: api.requests, ...(cut ? walkResultFields('stripe', { ...cut, pause: walks.find((w) => w.pause)?.pause }, ctx.log) : {}) };
+    },
+  };
+}
+
+interface StripeApi {
+  client: Stripe;
+  requests: number;
+  lookupsCutShort: boolean;
+  lookups: number;
+  /** The last failure, to report when a run read nothing at all. */
+  lastError?: SourceError;
+  requestOptions(): Stripe.RequestOptions;
+  call<T>(what: string, request: () => Promise<T>): Promise<T>;
+  walk<T extends z.ZodType>(what: string, page: (cursor: { starting_after?: string }) => Promise<unknown>, item: T, push: (items: readonly z.output<T>[]) => void): Promise<void>;
+}
+
+function stripeApi(apiKey: string, options: StripeSourceOptions, ctx: CollectContext): StripeApi {
+  const origin = options.baseUrl ? new URL(options.baseUrl) : undefined;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  // The client reports a non-JSON error page (a 502 from a proxy) as "Invalid JSON" without its status:
+  // the status is read off the response here, so such a page is an upstream error, not a malformed body.
+  let lastStatus: number | undefined;
+  const node = Stripe.createNodeHttpClient();
+  const httpClient = Object.assign(Object.create(node) as typeof node, {
+    makeRequest: async (...args: Parameters<typeof node.makeRequest>) => {
+      const res = await node.makeRequest(...args);
+      lastStatus = res.getStatusCode();
+      return res;
+    },
+  });
+  const client = new Stripe(apiKey, {
+    maxNetworkRetries: 0, // retried below, with our backoff and within the run's deadline
+    telemetry: false,
+    timeout: timeoutMs,
+    httpClient,
+    ...(origin && { host: origin.hostname, port: Number(origin.port || (origin.protocol === 'http:' ? 80 : 443)), protocol: origin.protocol === 'http:' ? 'http' : 'https' }),
+  });
+  const interval = 1000 / (options.requestsPerSecond ?? 20);
+  let nextAt = 0;
+  const api: StripeApi = {
+    client,
+    requests: 0,
+    lookups: 0,
+    lookupsCutShort: false,
+    requestOptions: () => ({ timeout: Math.max(1, Math.min(timeoutMs, ctx.deadline - Date.now())) }),
+    async call(what, request) {
+      for (let attempt = 0; ; attempt++) {
+        const wait = Math.max(0, nextAt - Date.now());
+        if (Date.now() + wait >= ctx.deadline) throw new SourceError('timeout', `stripe ${what}: the run's deadline was reached`);
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        nextAt = Date.now() + interval;
+        api.requests++;
+        lastStatus = undefined;
+        try {
+          const body = await request();
+          // A 4xx/5xx whose body is not Stripe's error envelope comes back from the client as data.
+          if (lastStatus !== undefined && lastStatus >= 400) throw errorForStatus(lastStatus, what);
+          return body;
+        } catch (err) {
+          const mapped = sourceErrorOf(err, what, lastStatus);
+          api.lastError = mapped;
+          // The client itself retries a dropped connection once (stripe-node does so even with retries off).
+          const transient = mapped.code === 'upstream_error';
+          const backoff = (options.backoffMs ?? 500) * 2 ** attempt;
+          if (!transient || attempt >= (options.retries ?? 2) || Date.now() + backoff >= ctx.deadline) throw mapped;
+          await new Promise((r) => setTimeout(r, backoff));
+        }
+      }
+    },
+    async walk(what, page, item, push) {
+      const schema = list(item);
+      let cursor: string | undefined;
+      for (let n = 1; n <= MAX_PAGES; n++) {
+        const raw = await api.call(`${what} page ${n}`, () => page(cursor ? { starting_after: cursor } : {}));
+        const parsed = schema.safeParse(raw);
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0];
+          throw new SourceError('schema_mismatch', `stripe ${what}: ${issue.path.join('.')}: ${issue.message}`, { field: issue.path.join('.') });
+        }
+        push(parsed.data.data);
+        if (!parsed.data.has_more || parsed.data.data.length === 0) return;
+        cursor = (parsed.data.data.at(-1) as { id: string }).id;
+      }
+      throw new SourceError('rate_limited', `stripe ${what}: more than ${MAX_PAGES} pages in one run`, { resetAt: new Date(Date.now() + 60_000).toISOString() });
+    },
+  };
+  return api;
+}
+
+/** The client's typed errors → our codes; messages name no credential. */
+function sourceErrorOf(err: unknown, what: string, httpStatus?: number): SourceError {
+  if (err instanceof SourceError) return err;
+  if (!(err instanceof Stripe.errors.StripeError)) return new SourceError('network_error', `stripe ${what}: ${(err as Error)?.message ?? 'request failed'}`, {}, { cause: err });
+  const status = err.statusCode ?? (httpStatus !== undefined && httpStatus >= 400 ? httpStatus : undefined);
+  const detail = `stripe ${what}: ${err.type}${status ? ` (${status})` : ''}${err.message ? `: ${err.message.replace(/\b[rs]k_(live|test)_\w+/g, '[redacted]')}` : ''}`;
+  if (err instanceof Stripe.errors.StripeRateLimitError) return new SourceError('rate_limited', detail, { status, resetAt: new Date(Date.now() + 1_000).toISOString() });
+  if (err instanceof Stripe.errors.StripeAuthenticationError || err instanceof Stripe.errors.StripePermissionError) return new SourceError('unauthorized', detail, { status });
+  if (err instanceof Stripe.errors.StripeConnectionError) return new SourceError(/timeout/i.test(err.message) ? 'timeout' : 'network_error', detail);
+  if (err instanceof Stripe.errors.StripeInvalidRequestError) return new SourceError('bad_request', detail, { status });
+  if (/Invalid JSON/i.test(err.message)) {
+    return status !== undefined && status >= 500 ? new SourceError('upstream_error', detail, { status }) : new SourceError('malformed_response', detail, { ...(status !== undefined && { status }) });
+  }
+  if (status !== undefined && status >= 500) return new SourceError('upstream_error', detail, { status });
+  return new SourceError('bad_request', detail, { status });
+}
+
+function errorForStatus(status: number, what: string): SourceError {
+  const detail = `stripe ${what}: HTTP ${status} without Stripe's error body`;
+  if (status === 401 || status === 403) return new SourceError('unauthorized', detail, { status });
+  if (status === 429) return new SourceError('rate_limited', detail, { status, resetAt: new Date(Date.now() + 1_000).toISOString() });
+  if (status >= 500) return new SourceError('upstream_error', detail, { status });
+  return new SourceError('bad_request', detail, { status });
+}
+
+function majorUnits(minor: number, currency: string): number {
+  const value = ZERO_DECIMAL.has(currency) ? minor : minor / 100;
+  return Math.round(value * 100) / 100;
+}
+
+const midnight = (ms: number) => new Date(ms).toISOString();
+
+/** Gross and net per currency for each complete day in [from, to), zeros included. */
+function revenueByDay(rows: readonly z.infer<typeof BalanceTransactionSchema>[], currencies: ReadonlySet<string>, from: number, to: number): Observation[] {
+  const sums = new Map<string, { gross: number; net: number }>();
+  for (const t of rows) {
+    const day = Math.floor((t.created * 1000) / DAY_MS) * DAY_MS;
+    if (day < from || day >= to) continue;
+    const key = `${day}#${t.currency}`;
+    const s = sums.get(key) ?? { gross: 0, net: 0 };
+    if (t.reporting_category === 'charge') s.gross += t.amount;
+    if (!NOT_REVENUE.has(t.reporting_category)) s.net += t.net;
+    sums.set(key, s);
+  }
+  const out: Observation[] = [];
+  for (let day = from; day < to; day += DAY_MS) {
+    for (const currency of [...currencies].sort()) {
+      const s = sums.get(`${day}#${currency}`) ?? { gross: 0, net: 0 };
+      out.push({ metric: 'revenue.gross', at: midnight(day), value: majorUnits(s.gross, currency), currency, source: 'stripe' } as Observation);
+      out.push({ metric: 'revenue.net', at: midnight(day), value: majorUnits(s.net, currency), currency, source: 'stripe' } as Observation);
+    }
+  }
+  return out;
+}
+
+/** Customers whose first succeeded charge ever falls on each complete day in [from, to). */
+async function newCustomersByDay(
+  charges: readonly z.infer<typeof ChargeSchema>[], from: number, to: number, rangeStart: number, api: StripeApi, ctx: CollectContext,
+): Promise<Observation[]> {
+  const first = new Map<string, { created: number; customerCreated?: number }>();
+  for (const c of charges) {
+    if (!c.paid || c.status !== 'succeeded' || !c.customer) continue;
+    const id = typeof c.customer === 'string' ? c.customer : c.customer.id;
+    const prior = first.get(id);
+    if (!prior || c.created < prior.created) first.set(id, { created: c.created, customerCreated: typeof c.customer === 'string' ? undefined : c.customer.created });
+  }
+  const counts = new Map<number, number>();
+  const unresolvedDays = new Set<number>();
+  for (let day = from; day < to; day += DAY_MS) counts.set(day, 0);
+  for (const [customer, f] of first) {
+    const day = Math.floor((f.created * 1000) / DAY_MS) * DAY_MS;
+    if (!counts.has(day)) continue;
+    // Created inside the range: every charge it ever had was read. Otherwise ask whether it paid before.
+    let isNew = f.customerCreated !== undefined && f.customerCreated * 1000 >= rangeStart;
+    if (!isNew) {
+      if (api.lookups >= MAX_LOOKUPS || Date.now() >= ctx.deadline - 1_000) { api.lookupsCutShort = true; unresolvedDays.add(day); continue; }
+      api.lookups++;
+      try {
+        const earlier = await api.call('first-payment lookup', () => api.client.charges.list({ customer, created: { lt: f.created }, limit: PAGE_SIZE }, api.requestOptions()));
+        const parsed = list(ChargeSchema).safeParse(earlier);
+        if (!parsed.success) throw new SourceError('schema_mismatch', `stripe first-payment lookup: ${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}`);
+        const paidBefore = parsed.data.data.some((c) => c.paid && c.status === 'succeeded');
+        // A full page of failures and more: cannot tell; leave the day out rather than guess.
+        if (!paidBefore && parsed.data.has_more) { unresolvedDays.add(day); continue; }
+        isNew = !paidBefore;
+      } catch (err) {
+        if (err instanceof SourceError && ['rate_limited', 'upstream_error', 'timeout', 'network_error'].includes(err.code)) { api.lookupsCutShort = true; unresolvedDays.add(day); continue; }
+        throw err;
+      }
+    }
+    if (isNew) counts.set(day, (counts.get(day) ?? 0) + 1);
+  }
+  return [...counts].filter(([day]) => !unresolvedDays.has(day)).map(([day, value]) => ({ metric: 'revenue.new_customers', at: midnight(day), value, source: 'stripe' }) as Observation);
+}
+
+/** Monthly amount of one recurring price, in minor units. */
+function monthlyMinor(unitAmount: number, interval: 'day' | 'week' | 'month' | 'year', count: number): number {
+  const perInterval = { day: 365 / 12, week: 52 / 12, month: 1, year: 1 / 12 }[interval];
+  return (unitAmount * perInterval) / count;
+}
+
+/** MRR and active subscriptions per currency, as snapshots at the slot (currencies without any: 0). */
+function mrrSnapshots(subscriptions: readonly z.infer<typeof SubscriptionSchema>[], currencies: ReadonlySet<string>, slot: string): Observation[] {
+  const mrr = new Map<string, number>();
+  const active = new Map<string, number>();
+  for (const c of currencies) { mrr.set(c, 0); active.set(c, 0); }
+  for (const s of subscriptions) {
+    if (s.status !== 'active') continue;
+    let monthly = 0;
+    for (const item of s.items.data) {
+      const recurring = item.price.recurring;
+      const unit = item.price.unit_amount ?? (item.price.unit_amount_decimal != null ? Number(String(item.price.unit_amount_decimal)) : undefined);
+      if (!recurring || unit === undefined || !Number.isFinite(unit)) continue;
+      monthly += monthlyMinor(unit * (item.quantity ?? 1), recurring.interval, recurring.interval_count);
+    }
+    const interval = s.items.data.find((i) => i.price.recurring)?.price.recurring;
+    for (const d of s.discounts ?? []) {
+      if (typeof d === 'string') continue;
+      const coupon = d.coupon ?? (typeof d.source?.coupon === 'object' ? d.source.coupon : undefined);
+      if (!coupon) continue;
+      if (coupon.percent_off) monthly *= 1 - coupon.percent_off / 100;
+      else if (coupon.amount_off && (!coupon.currency || coupon.currency === s.currency) && interval) monthly -= monthlyMinor(coupon.amount_off, interval.interval, interval.interval_count);
+    }
+    mrr.set(s.currency, (mrr.get(s.currency) ?? 0) + Math.max(0, monthly));
+    active.set(s.currency, (active.get(s.currency) ?? 0) + 1);
+  }
+  return [...mrr.keys()].sort().flatMap((currency) => [
+    { metric: 'revenue.mrr', at: slot, value: majorUnits(mrr.get(currency) ?? 0, currency), currency, source: 'stripe' } as Observation,
+    { metric: 'revenue.active_subscriptions', at: slot, value: active.get(currency) ?? 0, currency, source: 'stripe' } as Observation,
+  ]);
+}
