@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { apiBundlingExtras, lambdaBundling } from '../../lib/constructs/lambda-bundling';
 import type { AppConfig } from '../../functions/shared/app-config';
 
-export const HANDLERS = ['api', 'mcp', 'authorizer', 'collector', 'scorer', 'digest'] as const;
+export const HANDLERS = ['api', 'mcp', 'authorizer', 'collector', 'collector-stripe', 'scorer', 'digest'] as const;
 export type HandlerName = (typeof HANDLERS)[number];
 /** The handlers whose cold init is measured (one representative event each). */
 export const COLD_INIT_HANDLERS: readonly HandlerName[] = ['api', 'authorizer', 'collector', 'scorer'];
