@@ -161,6 +161,10 @@ describe('the dashboard', () => {
     await page.screenshot({ path: join(RESULTS, 'dashboard-light.png'), fullPage: true });
   });
 
+  it('has a Today card that says when no randomized experiment asks anything of the day', async () => {
+    await page.locator('#today').getByText('nothing to switch today').waitFor();
+  });
+
   it('shows the running experiment with days left and warns that fewer than the target are running', async () => {
     const card = page.locator('.active-card', { hasText: 'Weekly teardown video' });
 

@@ -9,6 +9,7 @@ import type { ResearchLogRow } from '../../domain/research-log';
 import type { InterimReadout as DomainInterimReadout, Verdict as DomainVerdict } from '../../domain/verdict';
 
 export type { Experiment, MetricDefinition };
+export type { Today, TodaysAssignment } from '../../domain/assignments';
 /** Verdicts and readouts name the unit of their values (newer APIs); older ones leave it to the catalog. */
 export type Verdict = DomainVerdict & { unit?: string };
 export type InterimReadout = DomainInterimReadout & { unit?: string };
@@ -150,6 +151,11 @@ export class ApiClient {
   async backlog(): Promise<{ items: BacklogEntry[]; message?: string }> {
     const body = await this.json<{ items?: BacklogEntry[]; loop?: { message?: string } }>('/backlog');
     return { items: itemsOf<BacklogEntry>(body), message: body.loop?.message };
+  }
+
+  /** Today's assignments of the randomized experiments (switchback days, post draws). */
+  today(): Promise<import('../../domain/assignments').Today> {
+    return this.json('/today');
   }
 
   researchLog(): Promise<LogRow[]> {

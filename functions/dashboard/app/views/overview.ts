@@ -3,7 +3,7 @@
  * annotated, the running experiments with their interim readouts, the research log, the backlog
  * ranked by ICE and the health of the sources.
  */
-import type { BacklogEntry, Experiment, Health, InterimReadout, LogRow, MetricDefinition, MetricSeries, Verdict } from '../api';
+import type { BacklogEntry, Experiment, Health, InterimReadout, LogRow, MetricDefinition, MetricSeries, Today, Verdict } from '../api';
 import { annotationFor } from '../annotations';
 import { metricChart, type ChartAnnotation } from '../chart';
 import { h, type Child } from '../dom';
@@ -31,6 +31,7 @@ export function renderOverview(main: HTMLElement, ctx: ViewContext): void {
   const readouts = inRange.then((list) => loadReadouts(ctx, list));
 
   const summary = h('div', { class: 'summary', 'aria-live': 'polite' });
+  const today_ = h('div');
   const charts = h('div', { class: 'charts' });
   const active = h('div');
   const logBody = h('div');
@@ -40,9 +41,10 @@ export function renderOverview(main: HTMLElement, ctx: ViewContext): void {
   main.replaceChildren(
     h('h1', { class: 'visually-hidden', tabindex: '-1' }, 'Verdict dashboard'),
     h('nav', { class: 'section-nav', 'aria-label': 'Sections' },
-      h('a', { href: '#growth' }, 'Growth'), h('a', { href: '#active' }, 'Active'), h('a', { href: '#log' }, 'Research log'),
+      h('a', { href: '#today' }, 'Today'), h('a', { href: '#growth' }, 'Growth'), h('a', { href: '#active' }, 'Active'), h('a', { href: '#log' }, 'Research log'),
       h('a', { href: '#backlog' }, 'Backlog'), h('a', { href: '#health' }, 'Sources')),
     summary,
+    section('today', 'Today', today_),
     section('growth', 'Growth', h('p', { class: 'muted lede' }, 'Daily values per metric. Shaded bands are experiment windows, labelled with the verdict; the dashed line and grey band are what the window was expected to show without the experiment, the solid line what it showed.'), charts),
     h('div', { class: 'grid-2' },
       section('active', 'Active experiments', active),
@@ -51,6 +53,7 @@ export function renderOverview(main: HTMLElement, ctx: ViewContext): void {
     section('backlog', 'Backlog, ranked by ICE', backlog),
   );
 
+  void fill(today_, 'today', ctx.api.today(), (t) => todayCard(t));
   void fill(summary, 'summary', Promise.all([health, log]), ([hl, rows]) => summaryTiles(hl, rows, ctx.now));
   const chartData = Promise.all([catalog, inRange, readouts]).then(async ([defs, list, map]) =>
     ({ defs, list, map, series: await loadSeries(ctx, defs, list, isoDay(from), isoDay(today + DAY_MS)) }));
@@ -60,6 +63,18 @@ export function renderOverview(main: HTMLElement, ctx: ViewContext): void {
   void fill(logBody, 'research log', log, (rows) => researchLogTable(rows, ctx.now));
   void fill(backlog, 'backlog', ctx.api.backlog(), (b) => backlogTable(b, ctx.now));
   void fill(sources, 'source health', health, (hl) => healthTable(hl, ctx.now));
+}
+
+/** The Today card: what each randomized experiment asks of the user today. */
+function todayCard(t: Today): Child {
+  if (t.assignments.length === 0) return emptyState('No switchback or post-variant experiment is running: nothing to switch today.');
+  return h('ul', { class: 'today-list' }, ...t.assignments.map((a) => h('li', {},
+    a.design === 'switchback'
+      ? badge(a.arm === 'treatment' ? 'keep' : 'planned', a.arm === 'treatment' ? 'do it' : 'control day')
+      : badge('running', 'draw per post'),
+    ' ', experimentLink(a.experimentId, a.name),
+    a.day ? h('span', { class: 'muted' }, ` · day ${a.day} of ${a.days}${a.washout ? ' · washout' : ''}${a.skipped ? ' · skipped' : ''}`) : null,
+    h('div', { class: 'muted' }, a.instruction))));
 }
 
 /**
