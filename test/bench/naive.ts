@@ -37,10 +37,11 @@ function z(diff: number, se: number): NaiveResult {
   return { keep: se > 0 && normalCdf(diff / se) >= 0.95, interval: { lower: diff - q * se, upper: diff + q * se } };
 }
 
-export function naiveBeforeAfter(sim: SyntheticExperiment): NaiveResult {
+/** `baseline` defaults to the experiment's explicit one (pass the verdict's period when it has none). */
+export function naiveBeforeAfter(sim: SyntheticExperiment, baselinePeriod?: { start: string; end: string }): NaiveResult {
   const e = sim.experiment;
   const parsed = parseMetricKey(e.primaryMetric)!;
-  const baseline = e.baseline!;
+  const baseline = baselinePeriod ?? e.baseline!;
   const window = { start: e.start!, end: e.end! };
   if (parsed.definition.kind === 'count_rate') {
     const values = (p: { start: string; end: string }) =>

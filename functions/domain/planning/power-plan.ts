@@ -12,8 +12,10 @@
 import { type MetricKind, parseMetricKey } from '../metric-catalog';
 import { countSnapshots } from '../metrics/daily-series';
 import { eventUnits } from '../metrics/event-units';
+import type { Experiment } from '../experiment';
 import type { Observation } from '../observation';
-import { fitCountRate, levelScale } from '../scoring/count-rate-model';
+import { resolveBaseline } from '../scoring/score-experiment';
+import { chooseCounterfactual, type CounterfactualSpec, fitCountRate, levelScale, trendDay } from '../scoring/count-rate-model';
 import { ratioOfSums } from '../scoring/ratio-model';
 import { DAY_MS, dailyIncrements, timelineOf } from '../scoring/snapshot-interpolation';
 import { invertSymmetric, normalQuantile, studentTCdf, studentTQuantile } from '../scoring/statistics';
@@ -55,6 +57,8 @@ export interface NoiseProfile {
   seasonal: boolean;
   /** Count rates: recent trend per day, per day (for the expected level at the window). */
   trendPerDay?: number;
+  /** Count rates: the counterfactual the verdict's backtest picks on this history (see chooseCounterfactual). */
+  model?: CounterfactualSpec;
   /** Whether the figures are an assumption (Poisson from a short history) rather than measured. */
   assumed: boolean;
 }
@@ -71,6 +75,10 @@ export interface PlanInput {
   minLift: number;
   /** Lift to size the window for; default max(+50 %, 2 × minLift). */
   targetLift?: number;
+  /** Other experiments (a default baseline starts after one on the same metric that ended inside it). */
+  otherExperiments?: readonly Experiment[];
+  /** The experiment's own id, when it exists already (so it is not its own neighbour). */
+  experimentId?: string;
 }
 
 export interface WindowPower {
@@ -124,17 +132,19 @@ const PROFILE_DAYS = 84;
  * The noise profile of `metric` from observations before `before` (at most 12 weeks of them).
  * Undefined when there is nothing to go on (no observations of the metric at all).
  */
-export function noiseProfile(metric: string, observations: readonly Observation[], before: Date): NoiseProfile | undefined {
+export function noiseProfile(
+  metric: string, observations: readonly Observation[], before: Date, windowDays = 14, historyStart?: Date,
+): NoiseProfile | undefined {
   const parsed = parseMetricKey(metric);
   if (!parsed) return undefined;
   const endMs = before.getTime();
-  const startMs = endMs - PROFILE_DAYS * DAY_MS;
+  const startMs = historyStart ? historyStart.getTime() : endMs - PROFILE_DAYS * DAY_MS;
   const inRange = observations.filter((o) => {
     const t = Date.parse(o.at);
-    return t >= startMs - 2 * DAY_MS && t <= endMs;
+    return t >= startMs - (historyStart ? 0 : 2 * DAY_MS) && t <= endMs;
   });
   const def = parsed.definition;
-  if (def.kind === 'count_rate') return countRateProfile(metric, countSnapshots(inRange, def.from[0], parsed.series), endMs);
+  if (def.kind === 'count_rate') return countRateProfile(metric, countSnapshots(inRange, def.from[0], parsed.series), endMs, windowDays);
   const units = def.key === 'x.follower_growth_per_post'
     ? followersPerPostUnits(inRange, startMs, endMs)
     : eventUnitsByDayIfPaired(parsed.definition.key, eventUnits(parsed, inRange).filter((u) => u.atMs >= startMs && u.atMs < endMs && u.denominator > 0));
@@ -147,18 +157,21 @@ export function noiseProfile(metric: string, observations: readonly Observation[
   };
 }
 
-function countRateProfile(metric: string, snaps: ReturnType<typeof countSnapshots>, endMs: number): NoiseProfile | undefined {
+function countRateProfile(metric: string, snaps: ReturnType<typeof countSnapshots>, endMs: number, windowDays: number): NoiseProfile | undefined {
   if (snaps.length < 2) return undefined;
   const firstMs = snaps[0].atMs;
   const lastMs = Math.min(snaps[snaps.length - 1].atMs, endMs);
   const historyDays = (lastMs - firstMs) / DAY_MS;
-  const fit = historyDays >= 7 ? fitCountRate(timelineOf(snaps), { baseline: { startMs: firstMs, endMs: lastMs } }) : undefined;
-  if (fit) {
+  const timeline = timelineOf(snaps);
+  const baseline = { startMs: lastMs - Math.min(historyDays, MAX_DEFAULT_BASELINE_DAYS) * DAY_MS, endMs: lastMs };
+  const model = historyDays >= 7 ? chooseCounterfactual(timeline, baseline, Math.max(7, windowDays), 0.95).spec : undefined;
+  const fit = model ? fitCountRate(timeline, { baseline, trend: model.trend, ...(model.damping !== undefined && { damping: model.damping }) }) : undefined;
+  if (fit && model) {
     const level = Math.max(0, fit.level.baselineLevel);
     return {
       metric, kind: 'count_rate', historyDays: Math.floor(historyDays), level,
       unitVariance: Math.max(fit.sigma2, 1e-9), unitsPerDay: 1, excessVariance: fit.level.excess,
-      inflation: fit.inflation, seasonal: fit.seasonal, trendPerDay: fit.coefficients[1] / 7, assumed: false,
+      inflation: fit.inflation, seasonal: fit.seasonal, trendPerDay: fit.coefficients[1] / 7, assumed: false, model,
     };
   }
   // Too short to fit: assume Poisson-like growth at the observed rate (at least one a day).
@@ -232,20 +245,24 @@ export function effectStandardError(p: NoiseProfile, baselineDays: number, windo
     return { se: Math.sqrt(variance), df: Math.max(1, kb + kw - 2) };
   }
   const scale = levelScale({ baselineLevel: p.level, excess: p.excessVariance ?? 0 }, p.level * (1 + lift));
-  const columns = p.seasonal ? 9 : 3;
+  const model = p.model ?? { trend: true };
+  const fitted = Math.min(baselineDays, model.lookbackDays ?? baselineDays);
+  const damping = model.damping !== undefined ? { fromDay: fitted, phi: model.damping } : undefined;
+  const columns = (model.trend ? 3 : 2) + (p.seasonal ? 6 : 0);
+  const shift = model.trend ? 2 : 1;
   const xtx = Array.from({ length: columns }, () => new Array<number>(columns).fill(0));
-  const n = baselineDays + windowDays;
-  const centre = (baselineDays - 1) / 2;
+  const n = fitted + windowDays;
+  const centre = (fitted - 1) / 2;
   for (let d = 0; d < n; d++) {
-    const inWindow = d >= baselineDays;
-    const row = [1, (d - centre) / 7, inWindow ? 1 : 0];
+    const inWindow = d >= fitted;
+    const row = [1, ...(model.trend ? [(trendDay(d, damping) - centre) / 7] : []), inWindow ? 1 : 0];
     if (p.seasonal) for (let k = 1; k <= 6; k++) row.push(d % 7 === k ? 1 : d % 7 === 0 ? -1 : 0);
     const w = inWindow ? 1 / scale : 1;
     for (let a = 0; a < columns; a++) for (let b = 0; b < columns; b++) xtx[a][b] += w * row[a] * row[b];
   }
   const inverse = invertSymmetric(xtx);
   if (!inverse) return { se: Infinity, df: 1 };
-  return { se: Math.sqrt(p.unitVariance * p.inflation * inverse[2][2]), df: Math.max(1, n - columns) };
+  return { se: Math.sqrt(p.unitVariance * p.inflation * inverse[shift][shift]), df: Math.max(1, n - columns) };
 }
 
 /**
@@ -306,7 +323,15 @@ export function defaultBaselineDays(historyDays: number): number {
 export function planExperiment(input: PlanInput): ExperimentPlan {
   const rule = { confidence: input.confidence, minLift: input.minLift };
   const targetLift = input.targetLift ?? Math.max(DEFAULT_TARGET_LIFT, 2 * input.minLift);
-  const profile = noiseProfile(input.metric, input.observations, input.start);
+  // The baseline the verdict will use by default (the history there is, cut at another experiment or a level shift).
+  const resolved = resolveBaseline(
+    { id: input.experimentId ?? '', primaryMetric: input.metric, start: input.start.toISOString(), end: new Date(input.start.getTime() + input.windowDays * DAY_MS).toISOString() },
+    input.observations,
+    input.otherExperiments,
+  );
+  const defaultFrom = new Date(resolved.start);
+  const from = input.baselineDays !== undefined ? new Date(input.start.getTime() - input.baselineDays * DAY_MS) : defaultFrom;
+  const profile = noiseProfile(input.metric, input.observations, input.start, input.windowDays, from);
   const historyDays = profile?.historyDays ?? 0;
   const baselineDays = input.baselineDays ?? defaultBaselineDays(historyDays);
   const warnings: PlanWarning[] = [];

@@ -37,6 +37,10 @@ export interface FitPeriods {
   baseline: { startMs: number; endMs: number };
   /** The experiment window (or the elapsed part of it); absent to fit the baseline alone. */
   window?: { startMs: number; endMs: number };
+  /** Whether the counterfactual has a linear trend (default) or is a local level. */
+  trend?: boolean;
+  /** Damping factor φ per day of the trend beyond the baseline (absent: straight). */
+  damping?: number;
 }
 
 /** Baseline must span at least this many days of increments to fit a trend. */
@@ -123,9 +127,27 @@ export function levelScale(level: LevelVariance, expectedLevel: number): number 
 
 // ---------------------------------------------------------------- design
 
+/**
+ * A damped trend: from `fromDay` on, each further day adds φ times the previous day's share of the
+ * slope (Gardner & McKenzie's damped trend), so the trend levels off after about 1/(1 − φ) days
+ * instead of running on as a straight line.
+ */
+export interface Damping {
+  fromDay: number;
+  phi: number;
+}
+
+/** The trend's time axis in days: the day itself, or the damped distance beyond `fromDay`. */
+export function trendDay(day: number, damping?: Damping): number {
+  if (!damping || day < damping.fromDay) return day;
+  const h = day - damping.fromDay + 1;
+  const { phi } = damping;
+  return damping.fromDay - 1 + (phi * (1 - phi ** h)) / (1 - phi);
+}
+
 /** Counterfactual design row of day d: intercept, trend in weeks from the centre, six effect-coded weekday columns. */
-export function designRow(day: number, centre: number, seasonal: boolean): number[] {
-  const row = [1, (day - centre) / 7];
+export function designRow(day: number, centre: number, seasonal: boolean, damping?: Damping): number[] {
+  const row = [1, (trendDay(day, damping) - centre) / 7];
   if (seasonal) {
     const dow = dayOfWeek(day);
     for (let k = 1; k <= 6; k++) row.push(dow === k ? 1 : dow === 0 ? -1 : 0);
@@ -140,11 +162,11 @@ interface DayRange {
 }
 
 /** Full design row of an increment: its loadings times the day rows (intercept, trend, shift, weekdays). */
-function fullRow(shape: IncrementShape, centre: number, shifted?: DayRange): number[] {
+function fullRow(shape: IncrementShape, centre: number, shifted?: DayRange, damping?: Damping): number[] {
   const row = new Array<number>(9).fill(0);
   shape.shockDays.forEach((d, k) => {
     const w = shape.shockWeights[k];
-    const r = designRow(d, centre, true);
+    const r = designRow(d, centre, true, damping);
     row[0] += w * r[0];
     row[TREND] += w * r[1];
     for (let c = 0; c < 6; c++) row[3 + c] += w * r[2 + c];
@@ -172,9 +194,12 @@ interface Whitened {
   centre: number;
   shockShare: number;
   level: LevelVariance;
-  /** Per-row noise amplitude (square root of the level-dependent variance scale). */
+  /** Per-row noise amplitude (square root of the level-dependent variance scale and any outlier down-weighting). */
   scales: Float64Array;
   timeline: Timeline;
+  /** Whether the counterfactual has a trend (false: local level), and its damping. */
+  trend: boolean;
+  damping?: Damping;
 }
 
 function covarianceBand(rows: readonly Row[], lengths: Float64Array, share: number): Float64Array[] {
@@ -229,14 +254,16 @@ function whiten(
   share: number,
   level: LevelVariance = NO_LEVEL_EFFECT,
   scales: Float64Array = new Float64Array(rows.length).fill(1),
+  trend = true,
+  damping?: Damping,
 ): Whitened {
   const band = covarianceBand(rows, timeline.lengths, share);
   band.forEach((b, i) => b.forEach((_, k) => (b[k] *= i - k >= 0 ? scales[i] * scales[i - k] : 0)));
   const l = bandedCholesky(band);
   const y = forwardSolve(l, rows.map((r) => r.value));
-  const raw = rows.map((r) => fullRow(r.shape, centre, shifted));
+  const raw = rows.map((r) => fullRow(r.shape, centre, shifted, damping));
   const columns = raw[0].map((_, c) => forwardSolve(l, raw.map((r) => r[c])));
-  return { rows, band, l, y, columns, centre, shockShare: share, level, scales, timeline };
+  return { rows, band, l, y, columns, centre, shockShare: share, level, scales, timeline, trend, ...(damping && { damping }) };
 }
 
 /** OLS on the first `n` whitened rows with the given columns (and an optional extra whitened column). */
@@ -258,41 +285,61 @@ function regress(w: Whitened, n: number, columns: readonly number[], extra?: Flo
  * fit (quasi-Poisson weighted least squares), so an accelerating series' noisier recent days — and a
  * lifted window — count as such.
  */
-function whitenBest(rows: readonly Row[], timeline: Timeline, baselineEndDay: number, shifted?: DayRange): Whitened {
+function whitenBest(rows: readonly Row[], timeline: Timeline, baselineEndDay: number, shifted?: DayRange, trend = true, damping?: Damping): Whitened {
   const baseline = rows.filter((r) => r.lastDay < baselineEndDay);
   const loadings = baseline.reduce((s, r) => s + r.shape.shockWeights.reduce((a, b) => a + b, 0), 0);
   const baselineLevel = Math.max(0, baseline.reduce((s, r) => s + r.value, 0) / Math.max(loadings, 1e-9));
   const centre = (rows[0].firstDay + (baseline.length ? baseline[baseline.length - 1].lastDay : rows[0].firstDay)) / 2;
-  const columns = shifted ? [0, TREND, SHIFT] : [0, TREND];
+  const columns = [0, ...(trend ? [TREND] : []), ...(shifted ? [SHIFT] : [])];
   let share = 0;
-  let w = whiten(rows, timeline, centre, shifted, share);
+  // Single-day outliers (a viral post, an import): Huber weights (iteratively re-weighted, rows beyond
+  // HUBER_K·σ get variance × (r/HUBER_K)²), so one day cannot dominate the level, trend, σ² or the mix.
+  const robust = new Float64Array(rows.length).fill(1);
+  let w = whiten(rows, timeline, centre, shifted, share, NO_LEVEL_EFFECT, robust, trend, damping);
   let first = regress(w, rows.length, columns);
-  for (let iteration = 0; iteration < STRUCTURE_ITERATIONS && first; iteration++) {
+  for (let iteration = 0; iteration < STRUCTURE_ITERATIONS + HUBER_ITERATIONS && first; iteration++) {
+    const sd = Math.sqrt(first.sigma2);
+    let reweighted = false;
+    first.residuals.forEach((e, i) => {
+      const r = Math.abs(e) / Math.max(sd, 1e-9);
+      if (r > HUBER_K * 1.001) {
+        robust[i] *= r / HUBER_K;
+        reweighted = true;
+      }
+    });
     // Only excess beyond σ̂²'s own sampling error (one SE, σ²·√(2/df)) counts as day shocks.
     const excess = Math.max(0, first.sigma2 * (1 - Math.sqrt(2 / first.df)) - baselineLevel);
     const next = excess / Math.max(baselineLevel + excess, 1e-9);
-    if (Math.abs(next - share) < 0.02) break;
-    share = next;
-    w = whiten(rows, timeline, centre, shifted, share);
+    if (!reweighted && Math.abs(next - share) < 0.02) break;
+    if (iteration < STRUCTURE_ITERATIONS) share = next;
+    w = whiten(rows, timeline, centre, shifted, share, NO_LEVEL_EFFECT, robust, trend, damping);
     first = regress(w, rows.length, columns);
   }
   if (!first) return w;
   const level: LevelVariance = { baselineLevel, excess: Math.max(0, first.sigma2 - baselineLevel) };
   // Re-weight only when the level demonstrably varies (trend or window shift at |t| ≥ 2): weights
   // estimated from a flat series are noise, and noise that moves with the forecast biases the test.
-  const t = (c: number) => Math.abs(first.coefficients[c]) / Math.sqrt(first.sigma2 * first.xtxInverse[c][c]);
-  const varies = t(1) >= WEIGHT_T || (shifted !== undefined && t(2) >= WEIGHT_T);
-  const scales = new Float64Array(rows.length).fill(1);
-  if (varies) {
-    rows.forEach((r, i) => {
-      const mid = (r.firstDay + r.lastDay) / 2;
-      const fitted = first.coefficients[0] + ((mid - centre) / 7) * first.coefficients[1] +
-        (shifted && mid >= shifted.first && mid < shifted.end ? first.coefficients[2] : 0);
-      scales[i] = Math.sqrt(levelScale(level, fitted));
-    });
-  }
-  return whiten(rows, timeline, centre, shifted, share, level, scales);
+  const coefficient = (col: number) => (columns.includes(col) ? first.coefficients[columns.indexOf(col)] : 0);
+  const t = (col: number) => {
+    const k = columns.indexOf(col);
+    return k < 0 ? 0 : Math.abs(first.coefficients[k]) / Math.sqrt(first.sigma2 * first.xtxInverse[k][k]);
+  };
+  const varies = t(TREND) >= WEIGHT_T || (shifted !== undefined && t(SHIFT) >= WEIGHT_T);
+  if (!varies) return { ...w, level };
+  const scales = Float64Array.from(robust);
+  rows.forEach((r, i) => {
+    const mid = (r.firstDay + r.lastDay) / 2;
+    const fitted = coefficient(0) + ((trendDay(mid, damping) - centre) / 7) * coefficient(TREND) +
+      (shifted && mid >= shifted.first && mid < shifted.end ? coefficient(SHIFT) : 0);
+    scales[i] *= Math.sqrt(levelScale(level, fitted));
+  });
+  return whiten(rows, timeline, centre, shifted, share, level, scales, trend, damping);
 }
+
+/** Huber re-weighting passes after the noise structure has settled. */
+const HUBER_ITERATIONS = 4;
+/** Standardised residual beyond which a row is down-weighted (Huber's k for 95 % efficiency is 1.345; 3 only touches real outliers). */
+const HUBER_K = 3;
 
 // ---------------------------------------------------------------- fitting
 
@@ -315,6 +362,8 @@ export interface CountRateFit {
   df: number;
   /** Day number the trend is centred on (the baseline's middle). */
   centre: number;
+  /** Damping of the trend beyond the baseline (absent: a straight line). */
+  damping?: Damping;
   /** Share of whole-day shocks in the noise structure (0 = Poisson-like within days). */
   dayShockShare: number;
   /** How noise scales with the level (σ² is the variance at the baseline's mean level). */
@@ -346,7 +395,7 @@ function fitRows(w: Whitened, n: number, baselineEndDay: number, pseudo?: DayRan
   const hasWindow = !pseudo && rows.some((r) => r.lastDay >= baselineEndDay);
   let extra: Float64Array | undefined;
   if (pseudo) extra = forwardSolve(w.l, w.rows.map((r) => fullRow(r.shape, w.centre, pseudo)[SHIFT]));
-  const columns = hasWindow ? [0, TREND, SHIFT] : [0, TREND];
+  const columns = [0, ...(w.trend ? [TREND] : []), ...(hasWindow ? [SHIFT] : [])];
   const trend = regress(w, n, columns, extra);
   if (!trend) return undefined;
   let chosen = trend;
@@ -364,28 +413,33 @@ function fitRows(w: Whitened, n: number, baselineEndDay: number, pseudo?: DayRan
     }
   }
   const seasonal = used.length > columns.length;
-  const counterfactual = used.map((c, i) => (c === SHIFT ? -1 : i)).filter((i) => i >= 0);
+  // Counterfactual coefficients in designRow's layout (intercept, trend, weekdays); a local-level fit has trend 0.
+  const counterfactual = [0, TREND, ...(seasonal ? WEEKDAYS : [])].map((c) => used.indexOf(c));
   const shiftIndex = extra ? used.length : used.indexOf(SHIFT);
   // Rows count as consecutive for the residual autocorrelation when they touch in time.
   let index = 0;
   const positions = rows.map((r, i) => (index += i > 0 && rows[i - 1].lastDay + 1 >= r.firstDay ? 1 : 2));
   const { rho, pairs } = lagOneAutocorrelation(positions, chosen.residuals);
-  // Only autocorrelation clearly beyond chance (one-sided 5 %) inflates the variance (AR(1) long-run factor).
-  const significant = pairs >= 5 && rho * Math.sqrt(pairs) > normalQuantile(0.95);
-  const r = Math.min(rho, MAX_RHO);
+  // Lag-1 autocorrelation of regression residuals is biased toward zero by about (1 + 3ρ)/n (Marriott &
+  // Pope 1954); corrected, any positive value inflates the variance by the AR(1) long-run factor. Gating
+  // it on significance (as before) left autocorrelated accounts with 75 % coverage in the bench.
+  const corrected = pairs >= 5 ? rho + (1 + 3 * rho) / pairs : 0;
+  const significant = corrected > 0;
+  const r = Math.min(corrected, MAX_RHO);
   // Heavy-tailed days (viral spikes) make σ² less certain than n − p suggests:
   // Var(σ̂²)/σ⁴ ≈ 2/df + κ/n for excess kurtosis κ, so the t distribution gets df = 1/(1/df + κ/2n).
   const kurtosis = Math.max(0, excessKurtosis(chosen.residuals));
   return {
     seasonal,
     seasonalityPValue,
-    coefficients: counterfactual.map((i) => chosen.coefficients[i]),
-    unscaledCovariance: counterfactual.map((i) => counterfactual.map((j) => chosen.xtxInverse[i][j])),
+    coefficients: counterfactual.map((i) => (i < 0 ? 0 : chosen.coefficients[i])),
+    unscaledCovariance: counterfactual.map((i) => counterfactual.map((j) => (i < 0 || j < 0 ? 0 : chosen.xtxInverse[i][j]))),
     shift: shiftIndex >= 0 ? chosen.coefficients[shiftIndex] : null,
     shiftUnscaledVariance: shiftIndex >= 0 ? chosen.xtxInverse[shiftIndex][shiftIndex] : null,
     sigma2: chosen.sigma2,
     df: 1 / (1 / chosen.df + kurtosis / (2 * n)),
     centre: w.centre,
+    ...(w.damping && { damping: w.damping }),
     dayShockShare: w.shockShare,
     level: w.level,
     residualAutocorrelation: rho,
@@ -410,7 +464,8 @@ export function fitCountRate(timeline: Timeline, periods: FitPeriods): CountRate
   const shifted = window && rows.some((r) => r.lastDay >= baselineEndDay)
     ? { first: Math.floor(window.startMs / DAY_MS), end: Math.ceil(window.endMs / DAY_MS) }
     : undefined;
-  const w = whitenBest(rows, timeline, baselineEndDay, shifted);
+  const damping = periods.damping !== undefined ? { fromDay: baselineEndDay, phi: periods.damping } : undefined;
+  const w = whitenBest(rows, timeline, baselineEndDay, shifted, periods.trend ?? true, damping);
   return fitRows(w, rows.length, baselineEndDay);
 }
 
@@ -442,7 +497,7 @@ export function predictWindowTotal(fit: CountRateFit, days: readonly WindowDay[]
   const p = fit.coefficients.length;
   const s = new Array<number>(p).fill(0);
   for (const { day, weight } of days) {
-    const row = designRow(day, fit.centre, fit.seasonal);
+    const row = designRow(day, fit.centre, fit.seasonal, fit.damping);
     for (let c = 0; c < p; c++) s[c] += weight * row[c];
   }
   const expectedTotal = s.reduce((acc, v, c) => acc + v * fit.coefficients[c], 0);
@@ -456,8 +511,8 @@ export function predictWindowTotal(fit: CountRateFit, days: readonly WindowDay[]
     const cw = forwardSolve(w.l, c);
     // g = X̃ᵀ L⁻¹ c over the used columns; Cov = σ² · s_fullᵀ (X̃ᵀX̃)⁻¹ g, with s_full 0 on the shift.
     const g = used.map((col) => w.columns[col].reduce((acc, v, i) => acc + v * cw[i], 0));
-    let k = 0;
-    const sFull = used.map((col) => (col === SHIFT ? 0 : s[k++]));
+    // designRow's layout: intercept 0, trend 1, weekday columns 3..8 → 2..7.
+    const sFull = used.map((col) => (col === SHIFT ? 0 : s[col <= TREND ? col : col - 1]));
     for (let a = 0; a < used.length; a++) for (let b = 0; b < used.length; b++) covarianceWithActual += sFull[a] * xtxInverse[a][b] * g[b];
     covarianceWithActual *= fit.sigma2 * fit.inflation;
   }
@@ -534,6 +589,135 @@ export function placeboCheck(
   const unstable = falseFinds >= UNSTABLE_MIN_FINDS && rmsZ >= UNSTABLE_RMS_Z;
   return { windowDays: m, windows: zs.length, falseFinds, rmsZ, unstable, inflation: unstable ? rmsZ : 1 };
 }
+
+// ---------------------------------------------------------------- choosing the counterfactual
+
+/**
+ * A counterfactual model: a local level or a linear trend, fitted on the whole baseline or only on
+ * its most recent `lookbackDays` (so a curved or shifted history is described by its recent part).
+ */
+export interface CounterfactualSpec {
+  trend: boolean;
+  /** Damping factor φ per day of the trend beyond the data it was fitted on (absent: straight). */
+  damping?: number;
+  /** Days of baseline before the window the model is fitted on (undefined: all of it). */
+  lookbackDays?: number;
+}
+
+/** Longest stretch of baseline the backtest reads (16 weeks). */
+const MAX_BACKTEST_DAYS = 112;
+/** Recent part of the baseline the local candidates use (4 weeks). */
+export const RECENT_DAYS = 28;
+
+export interface Backtest extends PlaceboResult {
+  spec: CounterfactualSpec;
+  /** Mean squared pseudo-window error (metric unit², per day) — how well it would have forecast. */
+  meanSquaredError: number;
+}
+
+/**
+ * Rolling-origin backtest of one candidate inside the baseline: each pseudo-window (as in
+ * placeboCheck) is forecast from the baseline before it — all of it, or its last `lookbackDays` —
+ * and its level shift against that forecast is the candidate's error there.
+ */
+export function backtest(
+  timeline: Timeline,
+  baseline: { startMs: number; endMs: number },
+  windowLength: number,
+  confidence: number,
+  spec: CounterfactualSpec,
+): Backtest | undefined {
+  const endDay = Math.floor(baseline.endMs / DAY_MS);
+  // A long explicit baseline is backtested on its last 16 weeks: older days say little about which
+  // model forecasts now, and they would make every pseudo-window fit cost as much as the whole year.
+  const firstDay = Math.max(Math.ceil(baseline.startMs / DAY_MS), endDay - MAX_BACKTEST_DAYS);
+  const span = endDay - firstDay;
+  const m = span >= windowLength + 2 * MIN_PLACEBO_PREFIX_DAYS ? windowLength : 7;
+  if (span < MIN_PLACEBO_PREFIX_DAYS + m) return undefined;
+  const rows = incrementRows(timeline, Math.max(baseline.startMs, firstDay * DAY_MS), baseline.endMs);
+  if (rows.length < MIN_PLACEBO_PREFIX_DAYS) return undefined;
+  const zThreshold = normalQuantile(confidence);
+  const zs: number[] = [];
+  let squared = 0;
+  for (let end = endDay; zs.length < MAX_PLACEBO_WINDOWS; end--) {
+    const start = end - m;
+    if (start - firstDay < MIN_PLACEBO_PREFIX_DAYS) break;
+    const from = spec.lookbackDays === undefined ? firstDay : Math.max(firstDay, start - spec.lookbackDays);
+    const subset = rows.filter((r) => r.firstDay >= from && r.lastDay < end);
+    if (subset.length < MIN_BASELINE_DAYS + 2) continue;
+    const damping = spec.damping !== undefined ? { fromDay: start, phi: spec.damping } : undefined;
+    const fit = fitRows(whitenBest(subset, timeline, start, { first: start, end }, spec.trend, damping), subset.length, start);
+    if (!fit || fit.shift === null || fit.shiftUnscaledVariance === null) continue;
+    const se = Math.sqrt(fit.sigma2 * fit.inflation * fit.shiftUnscaledVariance);
+    if (!(se > 0)) continue;
+    zs.push(normalQuantile(Math.min(Math.max(studentTCdf(fit.shift / se, fit.df), 1e-12), 1 - 1e-12)));
+    squared += fit.shift * fit.shift;
+  }
+  if (zs.length === 0) return undefined;
+  const falseFinds = zs.filter((z) => Math.abs(z) >= zThreshold).length;
+  const rmsZ = Math.sqrt(zs.reduce((s, z) => s + z * z, 0) / zs.length);
+  const unstable = falseFinds >= UNSTABLE_MIN_FINDS && rmsZ >= UNSTABLE_RMS_Z;
+  return {
+    spec, windowDays: m, windows: zs.length, falseFinds, rmsZ, unstable, inflation: unstable ? rmsZ : 1,
+    meanSquaredError: squared / zs.length,
+  };
+}
+
+export interface CounterfactualChoice {
+  spec: CounterfactualSpec;
+  /** The chosen candidate's backtest (its placebo check); undefined when the baseline is too short to backtest. */
+  backtest?: Backtest;
+  candidates: Backtest[];
+}
+
+/**
+ * Picks the counterfactual that would have forecast the baseline's own pseudo-windows best (smallest
+ * mean squared error): whole-baseline trend or level, or the recent four weeks' trend or level.
+ * A baseline too short to backtest gets a local level — a straight trend extrapolated from a week or
+ * two of data is mostly noise.
+ */
+export function chooseCounterfactual(
+  timeline: Timeline,
+  baseline: { startMs: number; endMs: number },
+  windowLength: number,
+  confidence: number,
+): CounterfactualChoice {
+  const span = (baseline.endMs - baseline.startMs) / DAY_MS;
+  const recent = span >= RECENT_DAYS + 14;
+  // Simplest first: the choice prefers an earlier candidate unless a later one forecast clearly better.
+  const specs: CounterfactualSpec[] = [
+    { trend: false },
+    ...(recent ? [{ trend: false, lookbackDays: RECENT_DAYS }] : []),
+    { trend: true },
+    { trend: true, damping: DAMPING_PHI, ...(recent && { lookbackDays: RECENT_DAYS }) },
+    ...(recent ? [{ trend: true, lookbackDays: RECENT_DAYS }] : []),
+  ];
+  // A whole-baseline level cannot describe a baseline whose trend is clear (|t| ≥ 2, autocorrelation
+  // allowed for): the backtest's few pseudo-windows could still favour it by chance, and it would lag the
+  // trend. The recent level stays a candidate (it is what a curve that flattens out looks like).
+  const whole = fitCountRate(timeline, { baseline, trend: true });
+  const trendT = whole ? Math.abs(whole.coefficients[1]) / Math.sqrt(whole.sigma2 * whole.inflation * whole.unscaledCovariance[1][1]) : 0;
+  const clearTrend = trendT >= CLEAR_TREND_T;
+  const candidates = specs
+    .filter((spec) => spec.trend || spec.lookbackDays !== undefined || !clearTrend)
+    .map((spec) => backtest(timeline, baseline, windowLength, confidence, spec))
+    .filter((b): b is Backtest => b !== undefined);
+  if (candidates.length === 0) return { spec: { trend: clearTrend }, candidates };
+  const bestError = Math.min(...candidates.map((c) => c.meanSquaredError));
+  const best = candidates.find((c) => c.meanSquaredError <= bestError * (1 + SIMPLER_MARGIN))!;
+  return { spec: best.spec, backtest: best, candidates };
+}
+
+/** |t| of the whole-baseline trend from which level candidates are not considered. */
+const CLEAR_TREND_T = 2;
+/** Damping per day of the damped-trend candidate (the trend's effect halves in about a week). */
+export const DAMPING_PHI = 0.9;
+/**
+ * A more complex candidate is chosen only when its backtest error is below 1/(1 + margin) of every
+ * simpler one's: the backtest's pseudo-windows overlap, so small differences are noise, and a trend
+ * picked on noise extrapolates it.
+ */
+const SIMPLER_MARGIN = 0.2;
 
 /** Small-sample excess kurtosis G2 (Joanes & Gill 1998) of residuals around zero mean. */
 export function excessKurtosis(e: readonly number[]): number {

@@ -9,7 +9,7 @@ import type { ModelDiagnostics, PlaceboSummary, Verdict, VerdictWarning } from '
 import { cellTotals, eventUnits, type EventUnit, unitsIn } from '../metrics/event-units';
 import { countSnapshots } from '../metrics/daily-series';
 import {
-  dayLoadings, fitCountRate, levelScale, MIN_BASELINE_DAYS, noiseUnits, placeboCheck, predictWindowTotal,
+  chooseCounterfactual, type CounterfactualSpec, dayLoadings, fitCountRate, levelScale, MIN_BASELINE_DAYS, noiseUnits, predictWindowTotal,
 } from './count-rate-model';
 import { type EffectEstimate, widen } from './inference';
 import { comparePairedProportions, compareUnpairedProportions } from './proportion-model';
@@ -48,8 +48,12 @@ export interface Analysis {
   /** Standard-error multiplier from the placebo check (1 when it passed or did not run). */
   placeboInflation: number;
   /** Where the counterfactual comes from, for the summary. */
-  counterfactual: 'trend' | 'trend_and_weekdays' | 'baseline';
+  counterfactual: CounterfactualKind;
+  /** Count rates: the model chosen by the backtest and the days it was fitted on. */
+  counterfactualSpec?: CounterfactualSpec & { fittedDays: number };
 }
+
+export type CounterfactualKind = 'trend' | 'trend_and_weekdays' | 'level' | 'level_and_weekdays' | 'baseline';
 
 /** Windows and baselines with less than this share of measurable days are not judged. */
 export const MIN_COVERAGE = 0.5;
@@ -208,7 +212,13 @@ function analyseCountRate(input: AnalysisInput): Analysis {
   if (missing.length > 0) {
     return { ...base, baselineValue, windowValue, dataQuality: quality, warnings, missing };
   }
-  const fit = fitCountRate(timeline, { baseline: { startMs: bStartMs, endMs: bEndMs }, window: { startMs: wStartMs, endMs: wEndMs } });
+  const windowDays = Math.max(7, Math.round(windowLength));
+  const choice = chooseCounterfactual(timeline, { startMs: bStartMs, endMs: bEndMs }, windowDays, confidence);
+  const fitStartMs = choice.spec.lookbackDays === undefined ? bStartMs : Math.max(bStartMs, bEndMs - choice.spec.lookbackDays * DAY_MS);
+  const fit = fitCountRate(timeline, {
+    baseline: { startMs: fitStartMs, endMs: bEndMs }, window: { startMs: wStartMs, endMs: wEndMs }, trend: choice.spec.trend,
+    ...(choice.spec.damping !== undefined && { damping: choice.spec.damping }),
+  });
   if (!fit) {
     return { ...base, baselineValue, windowValue, dataQuality: quality, warnings, missing: [`${noun} on enough distinct baseline days to fit a trend`] };
   }
@@ -231,7 +241,7 @@ function analyseCountRate(input: AnalysisInput): Analysis {
     df: fit.df,
   };
 
-  const placebo = placeboCheck(timeline, { startMs: bStartMs, endMs: bEndMs }, Math.max(7, Math.round(windowLength)), confidence);
+  const placebo = choice.backtest;
   let placeboInflation = 1;
   if (placebo?.unstable) {
     placeboInflation = placebo.inflation;
@@ -251,7 +261,8 @@ function analyseCountRate(input: AnalysisInput): Analysis {
   }
   return {
     ...base,
-    counterfactual: fit.seasonal ? 'trend_and_weekdays' : 'trend',
+    counterfactual: `${choice.spec.trend ? 'trend' : 'level'}${fit.seasonal ? '_and_weekdays' : ''}` as CounterfactualKind,
+    counterfactualSpec: { ...choice.spec, fittedDays: Math.round((bEndMs - fitStartMs) / DAY_MS) },
     baselineValue,
     windowValue: estimate.windowValue,
     expectedValue: estimate.expectedValue,

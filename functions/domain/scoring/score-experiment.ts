@@ -10,7 +10,10 @@ import type { Experiment } from '../experiment';
 import { parseMetricKey } from '../metric-catalog';
 import type { Observation } from '../observation';
 import { OVERLAP_IDS_SHOWN, OVERLAP_NAMES_SHOWN, type Verdict, type VerdictWarning } from '../verdict';
+import { countSnapshots } from '../metrics/daily-series';
 import { decide, equivalentConfidence, inferEffect } from './inference';
+import { detectLevelShift } from './level-shift';
+import { dailyIncrements } from './snapshot-interpolation';
 import { type Analysis, analyseMetric } from './metric-analysis';
 import { scorePostVariantsWindow } from './score-post-variants';
 import { scoreSwitchbackWindow } from './score-switchback';
@@ -28,18 +31,61 @@ export interface ScoringContext {
 
 export interface Period { start: string; end: string }
 
+/** The default baseline reaches back at most this far (8 weeks): older history rarely describes the present. */
+export const DEFAULT_BASELINE_MAX_DAYS = 56;
+/** A default baseline is cut after another experiment's window only if this much remains. */
+const MIN_CUT_BASELINE_DAYS = 14;
+
 /**
- * The baseline period: the experiment's explicit one, else the window's length immediately before
- * it, rounded up to whole weeks (so every weekday is equally represented). Randomized designs compare
- * arms inside the window and need no baseline: for them it is the window itself.
+ * The longest baseline scoring may use: the experiment's explicit one, else the 8 weeks before the
+ * start. What the verdict uses by default is the part of it there is history for (resolveBaseline).
+ * Randomized designs compare arms inside the window and need no baseline: for them it is the window itself.
  */
 export function baselinePeriod(e: Pick<Experiment, 'start' | 'end' | 'baseline' | 'design'>): Period {
   if (e.design === 'switchback' || e.design === 'post_variants') return { start: requireTime(e.start, 'start'), end: requireTime(e.end, 'end') };
   if (e.baseline) return e.baseline;
   const start = Date.parse(requireTime(e.start, 'start'));
-  const end = Date.parse(requireTime(e.end, 'end'));
-  const weeks = Math.max(1, Math.ceil((end - start) / (7 * DAY_MS) - 1e-9));
-  return { start: new Date(start - weeks * 7 * DAY_MS).toISOString(), end: new Date(start).toISOString() };
+  return { start: new Date(start - DEFAULT_BASELINE_MAX_DAYS * DAY_MS).toISOString(), end: new Date(start).toISOString() };
+}
+
+/**
+ * The baseline a verdict uses. An explicit baseline is used as given. By default: the history there
+ * is before the start, in whole weeks (at least one, at most eight), starting after the latest other
+ * experiment on the same metric that ended inside it, and after a detected level shift in a count
+ * rate (level-shift.ts), each when that leaves at least two weeks.
+ */
+export function resolveBaseline(
+  e: Pick<Experiment, 'id' | 'start' | 'end' | 'baseline' | 'primaryMetric' | 'design'>,
+  observations: readonly Observation[],
+  others: readonly Experiment[] = [],
+): Period {
+  if (e.design === 'switchback' || e.design === 'post_variants' || e.baseline) return baselinePeriod(e);
+  const startMs = Date.parse(requireTime(e.start, 'start'));
+  const candidateMs = startMs - DEFAULT_BASELINE_MAX_DAYS * DAY_MS;
+  const sources = new Set<string>(parseMetricKey(e.primaryMetric)?.definition.from ?? []);
+  let firstMs = Infinity;
+  for (const o of observations) {
+    if (!sources.has(o.metric)) continue;
+    const t = Date.parse(o.at);
+    if (t < firstMs) firstMs = t;
+  }
+  let fromMs = Math.max(candidateMs, firstMs === Infinity ? candidateMs : firstMs);
+  const baseKey = (k: string) => parseMetricKey(k)?.definition.key ?? k;
+  for (const o of others) {
+    if (o.id === e.id || o.status === 'abandoned' || o.status === 'backlog' || !o.end || baseKey(o.primaryMetric) !== baseKey(e.primaryMetric)) continue;
+    const endMs = Math.ceil(Date.parse(o.end) / DAY_MS) * DAY_MS;
+    if (endMs > fromMs && endMs <= startMs - MIN_CUT_BASELINE_DAYS * DAY_MS) fromMs = endMs;
+  }
+  const parsedKey = parseMetricKey(e.primaryMetric);
+  const def = parsedKey?.definition;
+  if (def?.kind === 'count_rate') {
+    const firstDay = Math.ceil(fromMs / DAY_MS);
+    const increments = dailyIncrements(countSnapshots(observations, def.from[0], parsedKey?.series), firstDay, Math.floor(startMs / DAY_MS) - firstDay);
+    const shift = detectLevelShift(increments.map((d) => (d ? d.value : null)));
+    if (shift !== undefined && (firstDay + shift) * DAY_MS <= startMs - MIN_CUT_BASELINE_DAYS * DAY_MS) fromMs = (firstDay + shift) * DAY_MS;
+  }
+  const weeks = Math.min(DEFAULT_BASELINE_MAX_DAYS / 7, Math.max(1, Math.floor((startMs - fromMs) / (7 * DAY_MS) + 1e-9)));
+  return { start: new Date(startMs - weeks * 7 * DAY_MS).toISOString(), end: new Date(startMs).toISOString() };
 }
 
 /**
@@ -121,7 +167,7 @@ export function scoreWindow(
 ): Verdict {
   if (experiment.design === 'switchback') return scoreSwitchbackWindow(experiment, observations, window, context, interim);
   if (experiment.design === 'post_variants') return scorePostVariantsWindow(experiment, observations, window, context, interim);
-  const baseline = baselinePeriod(experiment);
+  const baseline = resolveBaseline(experiment, observations, context.otherExperiments);
   const rule = { minLift: experiment.decision?.minLift ?? 0, confidence: experiment.decision?.confidence ?? 0.95 };
   const parsed = parseMetricKey(experiment.primaryMetric);
   const warnings: VerdictWarning[] = [];

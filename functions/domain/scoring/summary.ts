@@ -5,6 +5,7 @@
  */
 import type { MetricDefinition } from '../metric-catalog';
 import type { Decision, Interval, VerdictReason, VerdictWarning } from '../verdict';
+import type { CounterfactualKind } from './metric-analysis';
 
 export interface SummaryInput {
   definition: MetricDefinition;
@@ -13,7 +14,7 @@ export interface SummaryInput {
   decision: Decision;
   windowValue: number | null;
   expectedValue: number | null;
-  counterfactual: 'trend' | 'trend_and_weekdays' | 'baseline' | 'randomized_control' | 'reference_arm';
+  counterfactual: CounterfactualKind | 'randomized_control' | 'reference_arm';
   /** Randomized designs: the test's one-sided p-value and what the decision needed (1 − confidence). */
   randomization?: { pValue: number; needed: number; test: 'randomization' | 'clustered' };
   /** post_variants: the arm names, so the sentence names what was compared. */
@@ -95,16 +96,15 @@ function measurementSentence(s: SummaryInput): string {
   const subject = `${SUBJECTS[def.key] ?? def.key}${s.engine ? ` (${s.engine})` : ''}`;
   const a = s.windowValue!;
   const e = s.expectedValue!;
-  const expected =
-    s.counterfactual === 'randomized_control'
-      ? 'expected on those days from the control days (trend and weekday adjusted)'
-      : s.counterfactual === 'reference_arm'
-        ? `on “${s.arms?.reference ?? 'reference'}” posts`
-      : s.counterfactual === 'trend_and_weekdays'
-      ? 'expected from the prior trend and weekday pattern'
-      : s.counterfactual === 'trend'
-        ? 'expected from the prior trend'
-        : 'in the baseline';
+  const expected = {
+    randomized_control: 'expected on those days from the control days (trend and weekday adjusted)',
+    reference_arm: `on “${s.arms?.reference ?? 'reference'}” posts`,
+    trend_and_weekdays: 'expected from the prior trend and weekday pattern',
+    trend: 'expected from the prior trend',
+    level_and_weekdays: 'expected from the recent level and weekday pattern',
+    level: 'expected from the recent level',
+    baseline: 'in the baseline',
+  }[s.counterfactual];
   const when = s.counterfactual === 'randomized_control' ? ' on treatment days' : s.counterfactual === 'reference_arm' ? ` on “${s.arms?.compared ?? 'treatment'}” posts` : '';
   const head =
     def.kind === 'count_rate'

@@ -80,3 +80,25 @@ eff = (A-E)/14; se = np.sqrt(VA+VE)/14
 P = stats.t.cdf(eff/se, df); tq = stats.t.ppf(0.975, df)
 print(json.dumps(dict(t_trend=tstat[1], t_shift=tstat[2], pF=pF, rho_sig=rho*np.sqrt(n-1), G2=G2,
   windowValue=A/14, expectedValue=E/14, baselineMean=ybar, effect=eff, se=se, df=df, P=P, lower=eff-tq*se, upper=eff+tq*se, trendPerDay=b[1]/7), indent=1))
+
+# ---- the same series under the local-level counterfactual (what the backtest picks for it) ----
+Xl = np.c_[np.ones(n), W]
+Cl = np.linalg.inv(Xl.T@Xl); bl = Cl@Xl.T@y; el = y - Xl@bl
+s2l = el@el/(n-2); t_shift_l = abs(bl[1])/np.sqrt(s2l*Cl[1,1])
+gl = max(0, s2l - ybar)
+# |t| of the shift ≥ 2: rows are weighted by the level-dependent variance (level + g)/(ybar + g) of the first fit
+wts = np.array([min(4, max(0.25, ((bl[0] + bl[1]*W[i]) + gl)/(ybar + gl))) for i in range(n)]) if t_shift_l >= 2 else np.ones(n)
+Xw = Xl/np.sqrt(wts)[:,None]; yw = y/np.sqrt(wts)
+Cw = np.linalg.inv(Xw.T@Xw); bw = Cw@Xw.T@yw; ew = yw - Xw@bw
+s2w = ew@ew/(n-2)
+m2 = (ew**2).mean(); m4 = (ew**4).mean(); g2 = m4/m2**2-3
+G2l = (n-1)/((n-2)*(n-3))*((n+1)*g2+6)
+dfl = 1/(1/(n-2) + max(0,G2l)/(2*n))
+El = 14*bw[0]; VEl = s2w*14*14*Cw[0,0]
+lsl = min(4, max(0.25, (A/14 + gl)/(ybar + gl)))
+# Cov(window total, counterfactual) is not zero here: the window rows share the intercept through the shift
+# column only, so GLS gives Cov = 0 for the level model; window variance at the window's level
+VAl = s2w*lsl*14
+effl = (A-El)/14; sel = np.sqrt(VAl+VEl)/14
+print(json.dumps(dict(t_shift=t_shift_l, weighted=bool(t_shift_l >= 2), expectedValue=El/14, effect=effl, se=sel, df=dfl,
+  P=stats.t.cdf(effl/sel, dfl), lower=effl-stats.t.ppf(0.975, dfl)*sel, upper=effl+stats.t.ppf(0.975, dfl)*sel), indent=1))

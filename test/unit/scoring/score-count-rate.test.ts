@@ -1,13 +1,16 @@
-import { baselinePeriod, observationRange, scoreExperiment } from '../../../functions/domain/scoring/score-experiment';
+import { baselinePeriod, observationRange, resolveBaseline, scoreExperiment } from '../../../functions/domain/scoring/score-experiment';
+import { fitCountRate, predictWindowTotal } from '../../../functions/domain/scoring/count-rate-model';
+import { timelineOf, toCountSnapshots } from '../../../functions/domain/scoring/snapshot-interpolation';
 import { anExperiment, DAY_MS, hourlySnapshots, midnightSnapshots, SCORED_AT } from './factories';
 
 const BASELINE = [9, 12, 10, 8, 11, 13, 9, 10, 12, 7, 11, 10, 9, 12, 10, 11, 8, 12, 10, 9, 13, 10, 11, 9, 10, 12, 8, 11];
 
 describe('count-rate verdicts', () => {
-  it('matches an independent segmented regression when snapshots fall on midnights', () => {
-    // Arrange: one snapshot per UTC midnight, so each row is one day's growth and GLS is plain OLS of
-    // y_d = β₀ + β₁·(d − centre)/7 + δ·[window]. Expected numbers: numpy lstsq + scipy.stats.t
-    // (reference_values.py, last block); t-stats of trend (0.29) and shift (1.68) are < 2, so no weights.
+  it('matches an independent local-level regression when snapshots fall on midnights and the baseline is flat', () => {
+    // Arrange: one snapshot per UTC midnight, so each row is one day's growth. The baseline has no trend
+    // (t = 0.29), so the backtest picks the local level y_d = β₀ + δ·[window]; |t| of the shift is 3.4,
+    // so rows are weighted by the level-dependent variance. Expected numbers: numpy + scipy.stats.t
+    // (reference_values.py, last block).
     const window = [12, 10, 13, 11, 12, 14, 10, 11, 13, 12, 11, 13, 12, 12];
     const observations = midnightSnapshots([...BASELINE, ...window, 11, 11]);
 
@@ -16,15 +19,30 @@ describe('count-rate verdicts', () => {
 
     // Assert
     expect(verdict.windowValue).toBeCloseTo(11.857142857142858, 9);
-    expect(verdict.expectedValue).toBeCloseTo(10.449318568994885, 9);
-    expect(verdict.effect.absolute).toBeCloseTo(1.4078242881479721, 9);
-    expect(verdict.effect.absoluteInterval!.lower).toBeCloseTo(-0.31309137857768077, 7);
-    expect(verdict.effect.absoluteInterval!.upper).toBeCloseTo(3.128739954873625, 7);
-    expect(verdict.probabilityOfImprovement).toBeCloseTo(0.9469934117651134, 7);
-    expect(verdict.model).toMatchObject({ df: 39, weekdayEffects: false, autocorrelationInflation: 1 });
-    expect(verdict.model!.trendPerDay).toBeCloseTo(0.00949136042832802, 9);
+    expect(verdict.expectedValue).toBeCloseTo(10.249999999999991, 9);
+    expect(verdict.effect.absolute).toBeCloseTo(1.6071428571428652, 9);
+    expect(verdict.effect.absoluteInterval!.lower).toBeCloseTo(0.6082562030969643, 7);
+    expect(verdict.effect.absoluteInterval!.upper).toBeCloseTo(2.6060295111887664, 7);
+    expect(verdict.probabilityOfImprovement).toBeCloseTo(0.9988341167748845, 7);
+    expect(verdict.model).toMatchObject({ df: 40, weekdayEffects: false, autocorrelationInflation: 1, trendPerDay: 0 });
     expect(verdict.placebo?.unstable).toBe(false);
-    expect(verdict).toMatchObject({ decision: 'discard', reason: 'not_improved', baselineValue: 10.25 });
+    expect(verdict).toMatchObject({ decision: 'keep', reason: 'improved', baselineValue: 10.25 });
+  });
+
+  it('matches an independent segmented regression when the trend model is asked for', () => {
+    // Same series; y_d = β₀ + β₁·(d − centre)/7 + δ·[window] (reference_values.py, the block before last).
+    const window = [12, 10, 13, 11, 12, 14, 10, 11, 13, 12, 11, 13, 12, 12];
+    const timeline = timelineOf(toCountSnapshots(midnightSnapshots([...BASELINE, ...window, 11, 11])));
+    const startMs = Date.parse('2025-03-03T00:00:00Z');
+    const periods = { baseline: { startMs: startMs - 28 * DAY_MS, endMs: startMs }, window: { startMs, endMs: startMs + 14 * DAY_MS } };
+
+    const fit = fitCountRate(timeline, { ...periods, trend: true })!;
+    const days = Array.from({ length: 14 }, (_, i) => ({ day: startMs / DAY_MS + i, weight: 1 }));
+    const prediction = predictWindowTotal(fit, days);
+
+    expect(prediction.expectedTotal / 14).toBeCloseTo(10.449318568994885, 9);
+    expect(prediction.trendPerDay).toBeCloseTo(0.00949136042832802, 9);
+    expect(fit.df).toBe(39);
   });
 
   it('keeps a clear lift on a steady account and says so in plain language', () => {
@@ -35,7 +53,7 @@ describe('count-rate verdicts', () => {
     expect(verdict).toMatchObject({ decision: 'keep', reason: 'improved' });
     expect(verdict.probabilityOfImprovement).toBeGreaterThan(0.99);
     expect(verdict.effect.relativeInterval!.lower).toBeGreaterThan(0);
-    expect(verdict.summary).toMatch(/^X followers grew 19\.\d\/day vs 10\.\d\/day expected from the prior trend( and weekday pattern)? \(\+\d+ %, 95 % interval \+\d+ % to \+\d+ %\)\. Keep\.$/);
+    expect(verdict.summary).toMatch(/^X followers grew 19\.\d\/day vs 10\.\d\/day expected from the (prior trend|recent level)( and weekday pattern)? \(\+\d+ %, 95 % interval \+\d+ % to \+\d+ %\)\. Keep\.$/);
   });
 
   it('does not call growth that was already accelerating a win', () => {
@@ -135,13 +153,28 @@ describe('count-rate verdicts', () => {
     // Assert
     expect(observations.length).toBe(8761);
     expect(verdict.reason).not.toBe('insufficient_data');
+    expect(verdict.dataQuality.baselineDays).toBe(350);
   });
 });
 
 describe('periods', () => {
-  it('defaults the baseline to the window length before it, rounded up to whole weeks', () => {
-    const e = anExperiment({ baseline: undefined, end: '2025-03-13T00:00:00.000Z' }); // 10-day window
-    expect(baselinePeriod(e)).toEqual({ start: '2025-02-17T00:00:00.000Z', end: '2025-03-03T00:00:00.000Z' });
+  it('reaches back at most eight weeks for a default baseline', () => {
+    const e = anExperiment({ baseline: undefined, end: '2025-03-13T00:00:00.000Z' });
+    expect(baselinePeriod(e)).toEqual({ start: '2025-01-06T00:00:00.000Z', end: '2025-03-03T00:00:00.000Z' });
+  });
+
+  it('defaults the baseline to the whole weeks of history there is', () => {
+    const e = anExperiment({ baseline: undefined });
+    // 26 days of snapshots before the start → 3 whole weeks.
+    const observations = midnightSnapshots(BASELINE.slice(0, 26), { from: '2025-02-05T00:00:00.000Z' });
+    expect(resolveBaseline(e, observations)).toEqual({ start: '2025-02-10T00:00:00.000Z', end: '2025-03-03T00:00:00.000Z' });
+  });
+
+  it('starts a default baseline after another experiment on the same metric that ended inside it', () => {
+    const e = anExperiment({ baseline: undefined });
+    const observations = midnightSnapshots([...BASELINE, ...BASELINE], { from: '2025-01-01T00:00:00.000Z' });
+    const earlier = anExperiment({ id: 'exp-0', status: 'concluded', start: '2025-01-20T00:00:00.000Z', end: '2025-02-03T00:00:00.000Z' });
+    expect(resolveBaseline(e, observations, [earlier])).toEqual({ start: '2025-02-03T00:00:00.000Z', end: '2025-03-03T00:00:00.000Z' });
   });
 
   it('uses an explicit baseline as given', () => {
