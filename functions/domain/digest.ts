@@ -176,7 +176,10 @@ export interface DigestInput {
   running: readonly { experiment: Experiment; readout?: InterimReadout }[];
   /** Planned experiments (they hold their metric, which decides what the loop can start). */
   planned: readonly Experiment[];
+  /** The top of the backlog in start order (the loop considers at most BACKLOG_CONSIDERED). */
   backlog: readonly Experiment[];
+  /** How many backlog items there are in all, when more than `backlog` holds. */
+  backlogCount?: number;
   /** Enabled sources. */
   sources: readonly SourceStatus[];
   /** Experiments the loop keeps running at once (config loop.targetActive). */
@@ -285,7 +288,7 @@ export function buildDigest(input: DigestInput): Digest {
       keeps: verdicts.filter((v) => v.verdict.decision === 'keep').length,
       running: plan.running,
       target: input.target,
-      backlog: input.backlog.length,
+      backlog: Math.max(input.backlogCount ?? 0, input.backlog.length),
       sourceProblems: problems.length,
     },
     sections,

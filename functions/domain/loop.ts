@@ -14,6 +14,15 @@ import { iceProduct, type Experiment } from './experiment';
 
 const DAY_MS = 86_400_000;
 
+/**
+ * How many backlog items the loop and its views consider: the top of the start order. Reads stay bounded
+ * however long the backlog grows; an item further down starts once it rises into the top.
+ */
+export const BACKLOG_CONSIDERED = 200;
+
+/** Counts of backlog items shown (/health, /backlog, digest) stop here: counting reads, so it is capped too. */
+export const BACKLOG_COUNT_CAP = 10_000;
+
 export type LoopState =
   /** As many experiments running as the target (or more). */
   | 'full'

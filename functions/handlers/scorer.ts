@@ -37,6 +37,7 @@ export function createScorer(deps: ScorerDeps) {
     const { experiments, observations, runs, events, config } = deps;
     try {
       await experiments.backfillResearchLog(); // once per table; then one GetItem
+      await experiments.backfillBacklogOrder(); // likewise
     } catch (err) {
       deps.log.error('research log backfill failed; the next run retries it', { error: (err as Error).message });
     }

@@ -4,7 +4,7 @@
  * now with their planned duration. Runs at the end of every scorer run, right after verdicts free slots.
  */
 import { promoteIfStarted, startExperiment, type Experiment } from '../domain/experiment';
-import { planLoop, type LoopState } from '../domain/loop';
+import { BACKLOG_CONSIDERED, planLoop, type LoopState } from '../domain/loop';
 import { experimentStarted, type EventPublisher } from '../shared/events';
 import { ConflictError } from '../shared/errors';
 import type { ExperimentStore } from '../store/experiment-store';
@@ -40,7 +40,9 @@ export async function fillLoop(now: Date, deps: FillLoopDeps): Promise<FillLoopR
     }
   }
 
-  const [running, planned, backlog] = await Promise.all((['running', 'planned', 'backlog'] as const).map((s) => deps.experiments.listAll(s)));
+  const [running, planned, backlog] = await Promise.all([
+    deps.experiments.listAll('running'), deps.experiments.listAll('planned'), deps.experiments.backlogTop(BACKLOG_CONSIDERED),
+  ]);
   const plan = planLoop({ backlog, scheduled: [...running, ...planned], target: deps.target, now });
   const started: string[] = [];
   for (const item of plan.toStart) {

@@ -15,6 +15,7 @@ import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/li
 import type { AxiosInstance } from 'axios';
 import { buildDigest, digestPeriod, isoWeekOf, webhookPayload, type Digest, type DigestSchedule, type SourceStatus } from '../domain/digest';
 import type { Experiment } from '../domain/experiment';
+import { BACKLOG_CONSIDERED, BACKLOG_COUNT_CAP } from '../domain/loop';
 import type { InterimReadout } from '../domain/verdict';
 import { SOURCE_NAMES, type AppConfig } from '../shared/app-config';
 import type { ExperimentStore } from '../store/experiment-store';
@@ -45,9 +46,9 @@ export function digestSchedule(config: Pick<AppConfig, 'digest'>): DigestSchedul
 export async function digestForWeek(week: string, now: Date, deps: DigestSources): Promise<Digest> {
   const schedule = digestSchedule(deps.config);
   const period = digestPeriod(week, schedule);
-  const [running, planned, backlog] = await Promise.all(
-    (['running', 'planned', 'backlog'] as const).map((status) => deps.experiments.listAll(status)),
-  );
+  const [running, planned, backlog] = await Promise.all([
+    deps.experiments.listAll('running'), deps.experiments.listAll('planned'), deps.experiments.backlogTop(BACKLOG_CONSIDERED),
+  ]);
   // The verdicts scored in the period (rescores included: they move the current verdict's index entry),
   // read through the verdict index — the work is this week's verdicts, not the whole research log.
   const verdicts = await deps.experiments.verdictsScoredBetween(period.start, period.end);
@@ -67,7 +68,8 @@ export async function digestForWeek(week: string, now: Date, deps: DigestSources
       ...(state?.pausedUntil && { pausedUntil: state.pausedUntil, ...(state.pauseReason && { pauseReason: state.pauseReason }) }),
     };
   }));
-  return buildDigest({ week, schedule, now, concluded: withVerdicts, running: readouts, planned, backlog, sources, target: deps.config.loop.targetActive });
+  const backlogCount = backlog.length < BACKLOG_CONSIDERED ? backlog.length : (await deps.experiments.countInStatus('backlog', BACKLOG_COUNT_CAP)).count;
+  return buildDigest({ week, schedule, now, concluded: withVerdicts, running: readouts, planned, backlog, backlogCount, sources, target: deps.config.loop.targetActive });
 }
 
 async function readoutOrNothing(experiment: Experiment, now: Date, deps: DigestSources): Promise<InterimReadout | undefined> {

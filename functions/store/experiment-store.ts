@@ -10,7 +10,7 @@ import {
   BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
-import type { Experiment, ExperimentStatus } from '../domain/experiment';
+import { iceProduct, type Experiment, type ExperimentStatus } from '../domain/experiment';
 import type { Verdict } from '../domain/verdict';
 import { ConflictError, ValidationError } from '../shared/errors';
 import { keys, withoutKeys } from './keys';
@@ -80,7 +80,7 @@ export class ExperimentStore {
       ...keys.experiment(e.id),
       type: 'experiment',
       gsi1pk: `STATUS#${e.status}`,
-      gsi1sk: `${e.end ?? e.createdAt}#${e.id}`,
+      gsi1sk: e.status === 'backlog' ? backlogRankKey(e) : `${e.end ?? e.createdAt}#${e.id}`,
       gsi2pk: 'EXPERIMENTS',
       gsi2sk: `${e.createdAt}#${e.id}`,
       ...e,
@@ -157,7 +157,7 @@ export class ExperimentStore {
   }
 
   /**
-   * Newest first; by status through gsi1 (ordered by end time, creation time for backlog items), else all
+   * Newest first; by status through gsi1 (ordered by end time; the backlog in start order), else all
    * through gsi2 (by creation). Pages hold exactly `limit` items unless the list ends: a metric filter
    * reads on until the page is full, and the cursor points just after the last item returned.
    */
@@ -179,7 +179,8 @@ export class ExperimentStore {
         KeyConditionExpression: `${pkName} = :pk`,
         ...(filter && { FilterExpression: filter.expression }),
         ExpressionAttributeValues: { ':pk': index === 'gsi1' ? `STATUS#${options.status}` : 'EXPERIMENTS', ...filter?.values },
-        ScanIndexForward: false,
+        // The backlog's index key is its start order (backlogRankKey): read it first to last.
+        ScanIndexForward: options.status === 'backlog',
         // Without a filter every item read is returned; with one, read generously and stop mid-page.
         Limit: filter ? Math.max(limit, 100) : limit - items.length,
         ExclusiveStartKey: startKey,
@@ -196,6 +197,29 @@ export class ExperimentStore {
       items: items.map(experimentOf),
       ...(cursorKey && { nextCursor: encodeCursor(cursorKey as Record<string, string>, binding) }),
     };
+  }
+
+  /** The first `n` backlog items in start order (ICE, then age): one Query, whatever the backlog's size. */
+  async backlogTop(n: number): Promise<Experiment[]> {
+    return (await this.list({ status: 'backlog', limit: n })).items;
+  }
+
+  /**
+   * How many experiments are in `status`, counted up to `cap` (Select COUNT: small answers, and the read
+   * stops at the cap). `capped` says there may be more.
+   */
+  async countInStatus(status: ExperimentStatus, cap: number): Promise<{ count: number; capped: boolean }> {
+    let count = 0;
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(new QueryCommand({
+        TableName: this.tableName, IndexName: 'gsi1', Select: 'COUNT', Limit: cap - count + 1,
+        KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': `STATUS#${status}` }, ExclusiveStartKey,
+      }));
+      count += out.Count ?? 0;
+      ExclusiveStartKey = out.LastEvaluatedKey;
+    } while (ExclusiveStartKey && count <= cap);
+    return count > cap ? { count: cap, capped: true } : { count, capped: false };
   }
 
   /** Every experiment in a status (all pages). */
@@ -403,6 +427,21 @@ export class ExperimentStore {
     });
   }
 
+  /** Once per table: backlog items stored before their gsi1 key was their start order get it. */
+  async backfillBacklogOrder(): Promise<number> {
+    return this.researchLog.runOnce('backlog-rank-keys-v1', async () => {
+      const backlog = await this.listAll('backlog');
+      for (const item of backlog) {
+        await this.db.send(new UpdateCommand({
+          TableName: this.tableName, Key: keys.experiment(item.id),
+          UpdateExpression: 'SET gsi1sk = :sk', ConditionExpression: '#status = :backlog',
+          ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':sk': backlogRankKey(item), ':backlog': 'backlog' },
+        })).catch((err: Error) => { if (err.name !== 'ConditionalCheckFailedException') throw err; });
+      }
+      return backlog.length;
+    });
+  }
+
   async getVerdict(experimentId: string): Promise<Verdict | undefined> {
     const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.currentVerdict(experimentId) }));
     return out.Item ? withoutKeys<Verdict>(out.Item) : undefined;
@@ -442,6 +481,15 @@ export class ExperimentStore {
 
 type IndexName = 'gsi1' | 'gsi2';
 
+/**
+ * A backlog item's gsi1 sort key, ascending = the loop's start order (rankBacklog): ICE product
+ * descending (1000 − ICE, zero-padded; unscored after every scored one), then oldest first, then id.
+ */
+export function backlogRankKey(e: Pick<Experiment, 'iceScore' | 'createdAt' | 'id'>): string {
+  const ice = iceProduct(e.iceScore);
+  return `R${ice === undefined ? '9999' : String(1000 - ice).padStart(4, '0')}#${e.createdAt}#${e.id}`;
+}
+
 /** The query a cursor was issued for: a cursor is accepted only by the same query. */
 interface CursorBinding { index: IndexName; partition: string; metric?: string }
 
@@ -473,7 +521,9 @@ function decodeCursor(cursor: string | undefined, binding: CursorBinding): Recor
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { i?: unknown; q?: unknown; k?: unknown };
     const key = parsed.k as Record<string, unknown> | undefined;
     const id = typeof key?.pk === 'string' ? EXPERIMENT_PK.exec(key.pk)?.[1] : undefined;
-    const position = typeof key?.[skName] === 'string' ? (key[skName] as string).split('#') : [];
+    const sortKey = typeof key?.[skName] === 'string' ? (key[skName] as string) : '';
+    // Backlog items sort by backlogRankKey (`R<rank>#<instant>#<id>`); every other item by `<instant>#<id>`.
+    const position = binding.partition === 'STATUS#backlog' && /^R\d{4}#/.test(sortKey) ? sortKey.split('#').slice(1) : sortKey.split('#');
     const valid = parsed.i === binding.index && parsed.q === bindingDigest(binding)
       && key !== undefined && typeof key === 'object' && !Array.isArray(key)
       && Object.keys(key).sort().join(',') === ['pk', 'sk', pkName, skName].sort().join(',')

@@ -70,20 +70,28 @@ export class ResearchLogStore {
    * that it ran; afterwards this costs one GetItem). `concluded` lists them with their current verdicts.
    */
   async backfillOnce(concluded: () => Promise<{ experiment: Experiment; verdict: Verdict }[]>): Promise<number> {
-    const marker = await this.db.send(new GetCommand({ TableName: this.tableName, Key: BACKFILL_MARKER }));
-    if (marker.Item) return 0;
-    const rows = (await concluded()).flatMap(({ experiment, verdict }) => ResearchLogStore.rowOf(experiment, verdict) ?? []);
-    for (let i = 0; i < rows.length; i += 25) {
-      let requests: { PutRequest: { Item: Record<string, unknown> } }[] = rows.slice(i, i + 25).map((row) => ({ PutRequest: { Item: this.item(row) } }));
-      for (let attempt = 0; requests.length > 0; attempt++) {
-        if (attempt > 5) throw new Error(`DynamoDB left ${requests.length} log rows unprocessed after retries`);
-        if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
-        const out = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
-        requests = (out.UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
+    return this.runOnce(BACKFILL_MARKER.sk, async () => {
+      const rows = (await concluded()).flatMap(({ experiment, verdict }) => ResearchLogStore.rowOf(experiment, verdict) ?? []);
+      for (let i = 0; i < rows.length; i += 25) {
+        let requests: { PutRequest: { Item: Record<string, unknown> } }[] = rows.slice(i, i + 25).map((row) => ({ PutRequest: { Item: this.item(row) } }));
+        for (let attempt = 0; requests.length > 0; attempt++) {
+          if (attempt > 5) throw new Error(`DynamoDB left ${requests.length} log rows unprocessed after retries`);
+          if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+          const out = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
+          requests = (out.UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
+        }
       }
-    }
-    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...BACKFILL_MARKER, type: 'migration', at: new Date().toISOString(), rows: rows.length } }));
-    return rows.length;
+      return rows.length;
+    });
+  }
+
+  /** Runs a data migration once per table: a MIGRATION item marks it done (then this costs one GetItem); returns what `work` did. */
+  async runOnce(name: string, work: () => Promise<number>): Promise<number> {
+    const marker = { pk: BACKFILL_MARKER.pk, sk: name };
+    if ((await this.db.send(new GetCommand({ TableName: this.tableName, Key: marker }))).Item) return 0;
+    const done = await work();
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...marker, type: 'migration', at: new Date().toISOString(), items: done } }));
+    return done;
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import * as z from 'zod';
 import { BacklogItemSchema, ExperimentRecordSchema, newBacklogItem } from '../../domain/experiment';
-import { planLoop } from '../../domain/loop';
+import { BACKLOG_CONSIDERED, BACKLOG_COUNT_CAP, planLoop } from '../../domain/loop';
 import { parseOrThrow } from '../../shared/errors';
 import { nextSlotAfter } from '../../shared/schedules';
 import { jsonBody } from '../http';
@@ -35,27 +35,32 @@ export const backlogRoutes: Route[] = [
     path: '/backlog',
     doc: {
       tag: 'Backlog', summary: 'The backlog in start order',
-      description: 'Each item with its rank, ICE product (impact × confidence × ease), whether the next scheduler run starts it and, if held back, the experiment already testing its metric. `loop` summarises running vs target.',
+      description: `The first ${BACKLOG_CONSIDERED} items in start order (the ones the loop considers), each with its rank, ICE product (impact × confidence × ease), whether the next scheduler run starts it and, if held back, the experiment already testing its metric. \`total\` counts the whole backlog (up to ${BACKLOG_COUNT_CAP}; \`totalCapped\` when there are more); GET /experiments?status=backlog pages through all of it in the same order. \`loop\` summarises running vs target.`,
       success: {
-        status: 200, description: '{ items, loop }',
+        status: 200, description: '{ items, total, totalCapped, loop }',
         schema: z.object({
           items: z.array(z.object({
             rank: z.number().int(), ice: z.number().nullable(), startsNext: z.boolean(),
             blockedBy: z.object({ experimentId: z.string(), name: z.string(), metric: z.string(), until: z.string().optional() }).optional(),
             experiment: ExperimentRecordSchema,
           })),
+          total: z.number().int(), totalCapped: z.boolean(),
           loop: z.object({ running: z.number().int(), target: z.number().int(), state: z.enum(['full', 'backlog_empty', 'ready', 'blocked']), message: z.string(), nextRun: z.string() }),
         }),
       },
     },
     async handle(_req, s) {
       const now = s.now();
-      const [backlog, running, planned] = await Promise.all((['backlog', 'running', 'planned'] as const).map((status) => s.experiments.listAll(status)));
+      const [backlog, running, planned] = await Promise.all([
+        s.experiments.backlogTop(BACKLOG_CONSIDERED), s.experiments.listAll('running'), s.experiments.listAll('planned'),
+      ]);
+      const total = backlog.length < BACKLOG_CONSIDERED ? { count: backlog.length, capped: false } : await s.experiments.countInStatus('backlog', BACKLOG_COUNT_CAP);
       const plan = planLoop({ backlog, scheduled: [...running, ...planned], target: s.config.loop.targetActive, now });
       return {
         status: 200,
         body: {
           items: plan.ranked.map((r) => ({ rank: r.rank, ice: r.ice, startsNext: r.startsNow, ...(r.blockedBy && { blockedBy: r.blockedBy }), experiment: r.experiment })),
+          total: total.count, totalCapped: total.capped,
           loop: { running: plan.running, target: plan.target, state: plan.state, message: plan.message, nextRun: nextSlotAfter(now, s.config.scorer).toISOString() },
         },
       };

@@ -3,7 +3,7 @@
  * scorer's last run, and the loop: active experiments vs target — saying so when the backlog is empty.
  */
 import * as z from 'zod';
-import { planLoop } from '../../domain/loop';
+import { BACKLOG_CONSIDERED, BACKLOG_COUNT_CAP, planLoop } from '../../domain/loop';
 import { SOURCE_NAMES } from '../../shared/app-config';
 import { missedSlots, nextSlotAfter } from '../../shared/schedules';
 import { CollectionRunSchema, JobRunSchema } from '../response-schemas';
@@ -59,7 +59,10 @@ export const healthRoutes: Route[] = [
           pauseReason: paused ? state!.pauseReason ?? null : null,
         };
       }));
-      const [running, planned, backlog] = await Promise.all((['running', 'planned', 'backlog'] as const).map((status) => s.experiments.listAll(status)));
+      const [running, planned, backlog] = await Promise.all([
+        s.experiments.listAll('running'), s.experiments.listAll('planned'), s.experiments.backlogTop(BACKLOG_CONSIDERED),
+      ]);
+      const backlogCount = backlog.length < BACKLOG_CONSIDERED ? backlog.length : (await s.experiments.countInStatus('backlog', BACKLOG_COUNT_CAP)).count;
       const target = s.config.loop.targetActive;
       const plan = planLoop({ backlog, scheduled: [...running, ...planned], target, now });
       const scorerNext = nextSlotAfter(now, s.config.scorer).toISOString();
@@ -71,7 +74,7 @@ export const healthRoutes: Route[] = [
           scorer: { lastRun: (await s.runs.lastJobRun('scorer')) ?? null, nextSlot: scorerNext },
           experiments: { running: running.length, target },
           loop: {
-            running: running.length, planned: planned.length, backlog: backlog.length, target,
+            running: running.length, planned: planned.length, backlog: backlogCount, target,
             state: plan.state, backlogEmpty: backlog.length === 0 && running.length < target, message: plan.message, nextFill: scorerNext,
           },
         },
