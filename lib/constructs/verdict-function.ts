@@ -7,7 +7,7 @@
  * group (no AWSLambdaBasicExecutionRole). Every other permission comes from one helper below that sets
  * the env var and the grant together, naming the exact actions and resource ARNs.
  */
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Lazy, RemovalPolicy, Stack, type CfnResource } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -113,6 +113,10 @@ export class VerdictFunction extends Construct {
       environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
       bundling: bundlingFor(props),
     });
+    // CDK makes the function depend on its whole role. The GetAtt on the role already orders the role
+    // itself (cfn-lint W3005), so only the policy stays: permissions in place before the first invocation.
+    const policy = this.role.node.findChild('DefaultPolicy').node.defaultChild as CfnResource;
+    (this.fn.node.defaultChild as CfnResource).addOverride('DependsOn', [Lazy.string({ produce: () => Stack.of(this).getLogicalId(policy) })]);
   }
 
   /** Item-level access to the table, Query on the named indexes (never `index/*`); TABLE_NAME carries the name. */

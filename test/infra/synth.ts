@@ -35,8 +35,9 @@ export const ROUTES_WITH_PUBLIC: readonly Pick<Route, 'method' | 'path' | 'publi
   ? ROUTES
   : [...ROUTES, PUBLIC_ROUTE];
 
-export function synthVerdict(options: { verdict?: unknown; bundle?: boolean; routes?: readonly Pick<Route, 'method' | 'path' | 'public'>[] } = {}): { app: App; stack: VerdictStack } {
+export function synthVerdict(options: { verdict?: unknown; bundle?: boolean; routes?: readonly Pick<Route, 'method' | 'path' | 'public'>[]; outdir?: string } = {}): { app: App; stack: VerdictStack } {
   const app = new App({
+    ...(options.outdir && { outdir: options.outdir }),
     context: {
       ...CDK_CONTEXT,
       ...(options.verdict !== undefined && { verdict: options.verdict }),
