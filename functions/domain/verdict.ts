@@ -130,7 +130,20 @@ export interface Verdict {
   switchback?: SwitchbackReport;
   /** Post-variant verdicts: posts per arm and how many more would decide it. */
   postVariants?: PostVariantsReport;
+  /** Which collections closed the window (absent for verdicts recorded before the scorer waited for them). */
+  windowClose?: WindowClose;
   scoredAt: string;
+}
+
+/**
+ * How the scorer knew the window was complete: every enabled source behind the metric had collected its
+ * slot at the window's end (`collected`, listing those runs), or the grace period after the end passed
+ * first (`grace_period`, listing the slots still missing) — then the last snapshot may be absent.
+ */
+export interface WindowClose {
+  closedBy: 'collected' | 'grace_period';
+  slots: { source: string; slot: string; outcome: string }[];
+  missing: { source: string; slot: string }[];
 }
 
 export interface ModelDiagnostics {

@@ -23,7 +23,7 @@ const ScorerEventSchema = z.object({ scheduledTime: z.iso.datetime({ offset: tru
 export interface ScorerRunResult extends ScoreRunResult { loop?: FillLoopResult }
 
 export interface ScorerDeps extends Stores {
-  config: Pick<AppConfig, 'loop' | 'scorer'>;
+  config: Pick<AppConfig, 'loop' | 'scorer' | 'sources'>;
   events: EventPublisher;
   log: Log;
 }
@@ -41,7 +41,11 @@ export function createScorer(deps: ScorerDeps) {
     } catch (err) {
       deps.log.error('research log backfill failed; the next run retries it', { error: (err as Error).message });
     }
-    const result: ScorerRunResult = await scoreDueExperiments(now, { experiments, observations, log: deps.log, onVerdict: (e, v) => events.publish(verdictReached(e, v)) });
+    const result: ScorerRunResult = await scoreDueExperiments(now, {
+      experiments, observations, log: deps.log, onVerdict: (e, v) => events.publish(verdictReached(e, v)),
+      // An ended window is scored once its sources collected the slot at its end (or the grace period passed).
+      windowClose: { runs, sources: config.sources },
+    });
     let loopError: unknown;
     try {
       result.loop = await fillLoop(now, { experiments, events, target: config.loop.targetActive, log: deps.log });
@@ -53,7 +57,7 @@ export function createScorer(deps: ScorerDeps) {
     await runs.recordJobRun({
       job: 'scorer', slot, outcome: result.failed.length || loopError ? 'failed' : 'ok', durationMs: Date.now() - started, startedAt: new Date(started).toISOString(),
       details: {
-        due: result.due, scored: result.scored.length, alreadyScored: result.alreadyScored.length, failed: result.failed.length,
+        due: result.due, scored: result.scored.length, waiting: result.waiting?.length ?? 0, alreadyScored: result.alreadyScored.length, failed: result.failed.length,
         ...(result.loop && { promoted: result.loop.promoted.length, started: result.loop.started.length, loopState: result.loop.state }),
         ...(loopError !== undefined && { loopError: 'loop fill failed; see the logs' }),
       },

@@ -10,6 +10,7 @@ import { baselinePeriod, observationRange, scoreExperiment } from '../domain/sco
 import type { InterimReadout, Verdict } from '../domain/verdict';
 import type { ExperimentStore } from '../store/experiment-store';
 import type { ObservationStore } from '../store/observation-store';
+import { windowCloseOf, type WindowCloseDeps } from './window-close';
 import { loadObservationsOnce } from './observations-once';
 
 export interface ScoreDeps {
@@ -18,9 +19,21 @@ export interface ScoreDeps {
   log: { info(message: string, extra?: Record<string, unknown>): void; warn(message: string, extra?: Record<string, unknown>): void };
   /** Told about each verdict actually recorded (e.g. publishes a `Verdict Reached` event). */
   onVerdict?: (experiment: Experiment, verdict: Verdict) => Promise<void>;
+  /**
+   * Run records and source config: an ended experiment waits until its sources collected the slot at
+   * the window's end, or the grace period passed (see window-close.ts). Absent: scored as soon as due.
+   */
+  windowClose?: WindowCloseDeps;
 }
 
-export interface ScoreRunResult { due: number; scored: string[]; alreadyScored: string[]; failed: { id: string; error: string }[] }
+export interface ScoreRunResult {
+  due: number;
+  scored: string[];
+  alreadyScored: string[];
+  failed: { id: string; error: string }[];
+  /** Due, but a source has not collected the slot at the window's end yet (scored at a later run). */
+  waiting?: { id: string; slots: { source: string; slot: string }[] }[];
+}
 
 /** Loads the observations scoring `experiment` needs (its primary metric's inputs, baseline through window). */
 export async function observationsFor(experiment: Experiment, store: ObservationStore): Promise<Observation[]> {
@@ -39,8 +52,15 @@ export async function scoreDueExperiments(now: Date, deps: ScoreDeps): Promise<S
   const loaded = await loadObservationsOnce(due, deps.observations);
   for (const experiment of due) {
     try {
+      const close = deps.windowClose ? await windowCloseOf(experiment, now, deps.windowClose) : undefined;
+      if (close && 'waiting' in close) {
+        (result.waiting ??= []).push({ id: experiment.id, slots: close.waiting });
+        deps.log.info('scoring waits for the window-end collection', { experimentId: experiment.id, slots: close.waiting });
+        continue;
+      }
       const observations = loaded.for(experiment);
-      const verdict = scoreExperiment(experiment, observations, { now, otherExperiments: others.filter((o) => o.id !== experiment.id) });
+      const scored = scoreExperiment(experiment, observations, { now, otherExperiments: others.filter((o) => o.id !== experiment.id) });
+      const verdict: Verdict = close ? { ...scored, windowClose: close } : scored;
       if (await deps.experiments.recordFirstVerdict(experiment, verdict)) {
         result.scored.push(experiment.id);
         deps.log.info('verdict recorded', { experimentId: experiment.id, decision: verdict.decision, reason: verdict.reason });
