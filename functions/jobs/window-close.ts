@@ -27,6 +27,7 @@ const SOURCE_OUTPUTS: Record<SourceName, readonly ObservedMetric[]> = {
   mailchimp: ['newsletter.subscribers', 'newsletter.send'],
   perplexity: ['citations.answer'],
   openai: ['citations.answer'],
+  stripe: ['revenue.gross', 'revenue.net', 'revenue.new_customers', 'revenue.mrr', 'revenue.active_subscriptions'],
 };
 
 export interface WindowCloseDeps { runs: Pick<RunStore, 'getRun'>; sources: AppConfig['sources'] }
