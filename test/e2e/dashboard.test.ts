@@ -55,6 +55,12 @@ async function seedDashboardData(now: Date): Promise<void> {
   await runs.putSourceState({ source: 'beehiiv', pausedUntil: new Date(now.getTime() + 3 * HOUR).toISOString(), pauseReason: 'rate_limited', updatedAt: limitedAt });
   const scoredAt = new Date(now.getTime() - HOUR / 2).toISOString();
   await runs.recordJobRun({ job: 'scorer', slot: scoredAt, outcome: 'ok', durationMs: 950, startedAt: scoredAt });
+  // A planned window overlapping the running one on the same chart: their labels must not collide.
+  const planned = await call(runtime, 'POST', '/experiments', { body: {
+    name: 'Sunday recap thread', hypothesis: 'A weekly recap thread brings back lapsed followers.', primaryMetric: 'x.follower_growth_rate',
+    start: new Date(Math.floor(now.getTime() / 86_400_000) * 86_400_000 + 3 * 86_400_000).toISOString().slice(0, 10), durationDays: 14,
+  } });
+  if (planned.status !== 201) throw new Error(`planned seed failed: ${planned.status} ${planned.text}`);
   for (const idea of [
     { name: 'Pin the best thread of the week', hypothesis: 'A pinned best-of thread turns profile visits into follows.', primaryMetric: 'x.follower_growth_rate', iceScore: { impact: 6, confidence: 7, ease: 9 } },
     { name: 'Welcome email with a reply ask', hypothesis: 'Asking new subscribers to reply improves deliverability and opens.', primaryMetric: 'newsletter.open_rate', iceScore: { impact: 5, confidence: 6, ease: 8 } },
@@ -234,6 +240,87 @@ describe('the dashboard', () => {
     expect(overflow).toBeLessThanOrEqual(0);
     await page.screenshot({ path: join(RESULTS, 'dashboard-phone.png') });
     await page.locator('#log').screenshot({ path: join(RESULTS, 'dashboard-phone-log.png') });
+  });
+
+  it('draws the labels of overlapping windows apart, inside the chart', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${runtime.url}/#/`);
+    const chart = page.locator('figure.chart[data-metric="x.follower_growth_rate"]');
+    await chart.locator('canvas').first().waitFor();
+    await page.waitForFunction(() => document.querySelector('figure.chart[data-metric="x.follower_growth_rate"]')?.getAttribute('data-label-boxes')?.includes('"id"'));
+    const boxes = JSON.parse((await chart.getAttribute('data-label-boxes'))!) as { id: string; x: number; y: number; width: number; height: number }[];
+    const canvas = (await chart.locator('canvas').first().boundingBox())!;
+
+    expect(boxes.length).toBe(4);
+    for (const b of boxes) expect(b.x + b.width).toBeLessThanOrEqual(canvas.width);
+    for (const [i, a] of boxes.entries()) {
+      for (const b of boxes.slice(i + 1)) {
+        const apart = a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y;
+        expect({ a: a.id, b: b.id, apart }).toEqual({ a: a.id, b: b.id, apart: true });
+      }
+    }
+  });
+
+  it("draws a running window's line only up to today", async () => {
+    const chart = page.locator('figure.chart[data-metric="x.follower_growth_rate"]');
+    const lines = JSON.parse((await chart.getAttribute('data-observed-lines'))!) as { x0: number; x1: number; now: number }[];
+    expect(lines.length).toBeGreaterThanOrEqual(3);
+    for (const l of lines) expect(l.x1).toBeLessThanOrEqual(l.now + 1);
+  });
+
+  it('shows the latest values in the legend without a cursor on the chart', async () => {
+    const legend = page.locator('figure.chart[data-metric="x.follower_growth_rate"] .u-legend');
+    const values = await legend.locator('.u-value').allInnerTexts();
+    expect(values).toHaveLength(3);
+    for (const v of values) expect(v).not.toBe('—');
+    expect(values[0]).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  });
+
+  it('counts as healthy only the sources that collect', async () => {
+    const tile = page.locator('.tile', { hasText: 'Sources' });
+    await expect(tile.locator('.tile-value').innerText()).resolves.toBe('1 of 2 healthy');
+    await expect(tile.locator('.tile-note').innerText()).resolves.toBe('1 paused');
+  });
+
+  it('says why the loop is not full: what starts next and what waits for what', async () => {
+    const notice = page.locator('#active .notice.warn');
+    await expect(notice.innerText()).resolves.toMatch(/The next scheduler run starts Welcome email with a reply ask\./);
+    await expect(notice.innerText()).resolves.toMatch(/Pin the best thread of the week waits for (Weekly teardown video|Sunday recap thread) to end \(\d+ \w+\): it measures the same metric, x\.follower_growth_rate/);
+    await expect(notice.innerText()).resolves.not.toMatch(/backlog is empty|Add ideas to the backlog/);
+  });
+
+  for (const width of [1280, 390]) {
+    it(`keeps the research log inside its card at ${width} px`, async () => {
+      await page.setViewportSize({ width, height: 900 });
+      await page.locator('#log tbody tr').first().waitFor();
+      await page.waitForTimeout(200);
+      const overflow = await page.evaluate(() => {
+        const scroll = document.querySelector('#log .table-scroll') as HTMLElement;
+        const cells = Array.from(document.querySelectorAll<HTMLElement>('#log td, #log th'));
+        return {
+          table: scroll.scrollWidth - scroll.clientWidth,
+          page: document.documentElement.scrollWidth - window.innerWidth,
+          // A cell whose content (label or metric key) runs past it.
+          cells: cells.filter((c) => c.scrollWidth > c.clientWidth + 1 || c.scrollHeight > c.clientHeight + 1).map((c) => `${c.dataset.label ?? c.textContent}`),
+        };
+      });
+      expect(overflow).toEqual({ table: 0, page: 0, cells: [] });
+      if (width === 390) await page.locator('#log').screenshot({ path: join(RESULTS, 'dashboard-phone-log.png') });
+    });
+  }
+
+  it('charts a backdated experiment from years ago with years on the axis and a series request the API accepts', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const old = await call(runtime, 'POST', '/experiments', { body: { name: 'Old newsletter redesign', hypothesis: 'A cleaner template gets more opens.', primaryMetric: 'x.follower_growth_rate', start: '2019-03-04', durationDays: 14 } });
+    expect(old.status).toBe(201);
+    await page.goto(`${runtime.url}/#/experiments/${old.body.id}`);
+    await page.getByRole('heading', { level: 1, name: 'Old newsletter redesign' }).waitFor();
+    const chart = page.locator('figure.chart');
+    await chart.locator('canvas').first().waitFor();
+    await settled();
+    const labels = (await chart.getAttribute('data-axis-labels'))!.split('|');
+    expect(labels[0]).toMatch(/ 2019$/);
+    // afterEach fails the test on any 4xx the page got (the 7-year /metrics request was a 400).
   });
 
   it('switches the theme from the keyboard, whatever the system prefers', async () => {

@@ -42,10 +42,30 @@ export interface MetricChartInput {
 const dayMonth = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
 const monthOnly = new Intl.DateTimeFormat('en-GB', { month: 'short', timeZone: 'UTC' });
 
-/** "5 Sep" for day and week ticks, "Sep" for month ticks (UTC, like the data). */
-function axisDate(seconds: number, incrSeconds: number): string {
-  const d = new Date(seconds * 1000);
-  return incrSeconds >= 28 * 86_400 ? monthOnly.format(d) : dayMonth.format(d);
+/**
+ * "5 Sep" for day and week ticks, "Sep" for month ticks (UTC, like the data); when the axis spans more
+ * than one year or lies in another year than today, the first tick and every tick in a new year carry
+ * the year ("5 Sep 2025", "Jan 2026").
+ */
+export function axisLabels(splits: readonly number[], incrSeconds: number, nowSeconds: number): string[] {
+  const year = (s: number) => new Date(s * 1000).getUTCFullYear();
+  const spansYears = splits.length > 0 && (year(splits[0]) !== year(splits[splits.length - 1]) || year(splits[0]) !== year(nowSeconds));
+  return splits.map((s, i) => {
+    const d = new Date(s * 1000);
+    const label = incrSeconds >= 28 * 86_400 ? monthOnly.format(d) : dayMonth.format(d);
+    return spansYears && (i === 0 || year(s) !== year(splits[i - 1])) ? `${label} ${year(s)}` : label;
+  });
+}
+
+/** Which row (0, 1, …) each label goes in so no two overlap, or null when all rows are taken there. */
+export function labelRows(boxes: readonly { x: number; width: number }[], rows: number, gap = 6): (number | null)[] {
+  const rowEnds: number[] = Array.from({ length: rows }, () => -Infinity);
+  return boxes.map((b) => {
+    const row = rowEnds.findIndex((end) => b.x >= end + gap);
+    if (row < 0) return null;
+    rowEnds[row] = b.x + b.width;
+    return row;
+  });
 }
 
 function cssVar(name: string): string {
@@ -133,6 +153,7 @@ function annotationPlugin(input: MetricChartInput): uPlot.Plugin {
       ctx.stroke();
       ctx.setLineDash([]);
     }
+    const observedLines: { id: string; x0: number; x1: number; now: number }[] = [];
     const font = (weight: number, size: number) => `${weight} ${px(size)}px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif`;
     input.annotations.forEach((a, lane) => {
       const color = kindColor(a.kind);
@@ -156,34 +177,57 @@ function annotationPlugin(input: MetricChartInput): uPlot.Plugin {
         ctx.lineTo(x1, ye);
         ctx.stroke();
         ctx.setLineDash([]);
-        if (cf.observed !== null) {
+        // What the window showed so far: never drawn across days that have not happened yet.
+        const xShown = a.window.end > input.now ? Math.min(x1, clampX(u, xPos(u, input.now))) : x1;
+        observedLines.push({ id: a.id, x0: x0 / uPlot.pxRatio, x1: xShown / uPlot.pxRatio, now: xPos(u, input.now) / uPlot.pxRatio });
+        if (cf.observed !== null && xShown > x0) {
           const yo = u.valToPos(cf.observed, 'y', true);
           ctx.strokeStyle = color;
           ctx.lineWidth = px(2.5);
           ctx.beginPath();
           ctx.moveTo(x0, yo);
-          ctx.lineTo(x1, yo);
+          ctx.lineTo(xShown, yo);
           ctx.stroke();
         }
       }
-      // Label: verdict on the first line, the name (ellipsised to the band) on the second.
-      const pad = px(4);
-      const maxWidth = x1 - x0 - 2 * pad;
-      if (maxWidth < px(24)) return;
-      const y = top + px(4) + (lane % 2) * px(30);
+    });
+    // Labels: verdict on the first line, the name on the second, each as wide as its band allows (plus
+    // the free room after it), laid out in rows so that labels of overlapping windows never overlap.
+    const pad = px(4);
+    const placed = input.annotations.map((a) => {
+      const x0 = clampX(u, xPos(u, a.window.start));
+      const x1 = clampX(u, xPos(u, a.window.end));
+      ctx.font = font(700, 11);
+      const labelWidth = ctx.measureText(a.label).width;
+      ctx.font = font(500, 11);
+      const width = Math.min(Math.max(labelWidth, ctx.measureText(a.name).width), Math.max(x1 - x0 - 2 * pad, px(90)), left + width0(u) - x0 - pad);
+      return { a, x0, x1, box: { x: x0 + pad, width } };
+    });
+    const rows = labelRows(placed.map((p) => p.box), 3, px(6));
+    const drawn: { x: number; y: number; width: number; height: number; id: string }[] = [];
+    placed.forEach(({ a, x1, x0, box }, i) => {
+      const row = rows[i];
+      if (row === null || x1 <= x0 || box.width < px(24)) return;
+      const y = top + px(4) + row * px(30);
       ctx.globalAlpha = 1;
       ctx.textBaseline = 'top';
       ctx.textAlign = 'left';
       ctx.font = font(700, 11);
-      ctx.fillStyle = color;
-      ctx.fillText(ellipsis(ctx, a.label, maxWidth), x0 + pad, y);
+      ctx.fillStyle = kindColor(a.kind);
+      ctx.fillText(ellipsis(ctx, a.label, box.width), box.x, y);
       ctx.font = font(500, 11);
       ctx.fillStyle = cssVar('--text');
-      ctx.fillText(ellipsis(ctx, a.name, maxWidth), x0 + pad, y + px(13));
+      ctx.fillText(ellipsis(ctx, a.name, box.width), box.x, y + px(13));
+      drawn.push({ id: a.id, x: box.x / uPlot.pxRatio, y: y / uPlot.pxRatio, width: box.width / uPlot.pxRatio, height: 26 });
     });
+    // For tests and tools: where each label was drawn, in CSS pixels of the canvas.
+    const figure = u.root.closest('figure') as HTMLElement | null;
+    figure?.setAttribute('data-label-boxes', JSON.stringify(drawn));
+    figure?.setAttribute('data-observed-lines', JSON.stringify(observedLines));
     ctx.restore();
   }
 
+  const width0 = (u: uPlot) => u.bbox.width;
   return { hooks: { drawClear: [drawBands], draw: [drawOverlays] } };
 }
 
@@ -238,7 +282,14 @@ export function metricChart(input: MetricChartInput): MetricChart {
       y: { range: () => yRange(ys, input.annotations) },
     },
     axes: [
-      { stroke: axisStroke, space: 72, grid: { stroke: gridStroke, width: 1 }, ticks: { stroke: gridStroke, width: 1 }, values: (_u, splits, _i, _space, incr) => splits.map((v) => axisDate(v, incr)) },
+      {
+        stroke: axisStroke, space: 72, grid: { stroke: gridStroke, width: 1 }, ticks: { stroke: gridStroke, width: 1 },
+        values: (_u, splits, _i, _space, incr) => {
+          const labels = axisLabels(splits, incr, input.now);
+          figure.dataset.axisLabels = labels.join('|');
+          return labels;
+        },
+      },
       { stroke: axisStroke, grid: { stroke: gridStroke, width: 1 }, ticks: { show: false }, size: 56, values: (_u, splits) => splits.map((v) => formatValue(v, input.unit?.startsWith('fraction') ? input.unit : undefined)) },
     ],
     series: [
@@ -247,8 +298,17 @@ export function metricChart(input: MetricChartInput): MetricChart {
       { label: '7-day mean', stroke: () => cssVar('--series'), width: 2.5, points: { show: false }, spanGaps: true, value: (_u, v) => formatValue(v, input.unit) },
     ],
     plugins: [annotationPlugin(input)],
+    hooks: {
+      // Without a cursor on the chart the legend shows the latest measured day, not "—".
+      ready: [showLatestInLegend],
+      setCursor: [showLatestInLegend],
+    },
   };
   let chart: uPlot | undefined;
+  const latest = (() => { for (let i = ys.length - 1; i >= 0; i--) if (ys[i] !== null) return i; return ys.length - 1; })();
+  function showLatestInLegend(u: uPlot): void {
+    if (u.cursor.idx == null && latest >= 0) u.setLegend({ idx: latest }, false);
+  }
 
   // The canvas can only size itself once the figure is in the document.
   const observer = new ResizeObserver(() => {

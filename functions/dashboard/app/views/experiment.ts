@@ -10,6 +10,8 @@ import { daysUntil, formatDate, formatDelta, formatLift, formatProbability, form
 import { annotationList, badge, errorNotice, loading, type BadgeKind, type ViewContext } from './common';
 
 const DAY_MS = 86_400_000;
+/** GET /metrics/{metric} answers at most this many days (MAX_SERIES_DAYS in the API). */
+const SERIES_MAX_DAYS = 400;
 
 export function renderExperiment(main: HTMLElement, ctx: ViewContext, id: string): void {
   const body = h('div', { class: 'experiment' }, loading('experiment'));
@@ -43,9 +45,11 @@ async function load(ctx: ViewContext, id: string): Promise<Loaded> {
   const baselineStart = readout?.periods?.baseline?.start ?? experiment.baseline?.start;
   const start = experiment.start ? Date.parse(experiment.start) : today - 28 * DAY_MS;
   const end = experiment.end ? Date.parse(experiment.end) : today;
-  const from = Math.min(baselineStart ? Date.parse(baselineStart) : start - 28 * DAY_MS, start) - 7 * DAY_MS;
-  const to = Math.max(end + 7 * DAY_MS, today + DAY_MS);
+  // Runs to today while the window is recent, else a week past its end (a window from years ago must
+  // not stretch the chart, and one request asks for at most SERIES_MAX_DAYS days).
+  const to = end + 7 * DAY_MS >= today - 28 * DAY_MS ? Math.max(end + 7 * DAY_MS, today + DAY_MS) : end + 7 * DAY_MS;
   const fetchTo = Math.min(to, today + DAY_MS);
+  const from = Math.max(Math.min(baselineStart ? Date.parse(baselineStart) : start - 28 * DAY_MS, start) - 7 * DAY_MS, fetchTo - (SERIES_MAX_DAYS - 1) * DAY_MS);
   const series = experiment.start
     ? await ctx.api.series(experiment.primaryMetric, new Date(from).toISOString().slice(0, 10), new Date(fetchTo).toISOString().slice(0, 10)).catch(() => ({ points: [] }))
     : { points: [] };

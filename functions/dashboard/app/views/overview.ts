@@ -59,9 +59,10 @@ export function renderOverview(main: HTMLElement, ctx: ViewContext): void {
     ({ defs, list, map, series: await loadSeries(ctx, defs, list, isoDay(from), isoDay(today + DAY_MS)) }));
   void fill(charts, 'charts', chartData, ({ defs, list, map, series }) =>
     chartFigures(ctx, defs, series, list, map, { from: from / 1000, to: chartEnd(list, today) / 1000 }));
-  void fill(active, 'active experiments', Promise.all([experiments, readouts, health]), ([list, map, hl]) => activeList(list, map, hl, ctx.now));
+  const backlogItems = ctx.api.backlog();
+  void fill(active, 'active experiments', Promise.all([experiments, readouts, health, backlogItems.catch(() => ({ items: [] }))]), ([list, map, hl, b]) => activeList(list, map, hl, b.items, ctx.now));
   void fill(logBody, 'research log', log, (rows) => researchLogTable(rows, ctx.now));
-  void fill(backlog, 'backlog', ctx.api.backlog(), (b) => backlogTable(b, ctx.now));
+  void fill(backlog, 'backlog', backlogItems, (b) => backlogTable(b, ctx.now));
   void fill(sources, 'source health', health, (hl) => healthTable(hl, ctx.now));
 }
 
@@ -142,24 +143,28 @@ function summaryTiles(health: Health, rows: readonly LogRow[], now: Date): Child
   const target = health.experiments?.target ?? 0;
   const kept = rows.filter((r) => r.decision === 'keep').length;
   const paused = health.sources.filter((s) => s.pausedUntil).length;
-  const failing = health.sources.filter((s) => s.lastRun?.outcome === 'failed').length;
+  const failing = health.sources.filter((s) => !s.pausedUntil && s.lastRun?.outcome === 'failed').length;
+  // Healthy means collecting: a last run that went well and no pause. A source that never ran (or has
+  // no credentials) is not counted as healthy.
+  const healthy = health.sources.filter((s) => !s.pausedUntil && s.lastRun?.outcome === 'ok').length;
+  const idle = health.sources.length - healthy - paused - failing;
+  const sourceNote = [paused > 0 ? `${paused} paused` : '', failing > 0 ? `${failing} failing` : '', idle > 0 ? `${idle} not collecting yet` : '']
+    .filter(Boolean).join(', ') || `all ${health.sources.length} collecting`;
   const tile = (label: string, value: Child, note: Child, tone = '') => h('div', { class: `tile ${tone}` }, h('span', { class: 'tile-label' }, label), h('strong', { class: 'tile-value' }, value), h('span', { class: 'tile-note' }, note));
   return [
     tile('Running', `${running} of ${target}`, running < target ? 'below target' : 'loop is full', running < target ? 'tone-warn' : ''),
     tile('Verdicts', `${kept} kept`, `${rows.length - kept} discarded of ${rows.length}`),
     tile('Last scorer run', formatRelative(health.scorer?.lastRun?.startedAt ?? health.scorer?.lastRun?.slot, now), `next ${formatRelative(health.scorer?.nextSlot, now)}`),
-    tile('Sources', `${health.sources.length - paused - failing} healthy`, paused + failing > 0 ? `${paused} paused, ${failing} failing` : `${health.sources.length} enabled`, paused + failing > 0 ? 'tone-warn' : ''),
+    tile('Sources', `${healthy} of ${health.sources.length} healthy`, sourceNote, healthy < health.sources.length ? 'tone-warn' : ''),
   ];
 }
 
-function activeList(list: readonly Experiment[], readouts: Map<string, Readout>, health: Health, now: Date): Child {
+function activeList(list: readonly Experiment[], readouts: Map<string, Readout>, health: Health, backlog: readonly BacklogEntry[], now: Date): Child {
   const running = list.filter((e) => e.status === 'running').sort((a, b) => Date.parse(a.end!) - Date.parse(b.end!));
   const planned = list.filter((e) => e.status === 'planned');
   const target = health.experiments?.target ?? 0;
   const warning = running.length < target
-    ? h('p', { class: 'notice warn', role: 'status' },
-      h('strong', {}, `Only ${running.length} of ${target} experiments running.`),
-      ' Add ideas to the backlog (', h('code', {}, 'verdict backlog add'), ') and the loop starts the best-ranked one at its next run.')
+    ? h('p', { class: 'notice warn', role: 'status' }, h('strong', {}, `Only ${running.length} of ${target} experiments running.`), ' ', whyNotFull(backlog, now))
     : null;
   const cards = running.map((e) => {
     const interim = readouts.get(e.id)?.interim ?? null;
@@ -177,6 +182,25 @@ function activeList(list: readonly Experiment[], readouts: Map<string, Readout>,
     ? h('p', { class: 'muted small' }, `Planned: `, planned.map((e, i) => [i > 0 ? ', ' : '', experimentLink(e.id, e.name), ` (starts ${formatDate(e.start, now)})`]))
     : null;
   return [warning, cards.length > 0 ? cards : emptyState('Nothing is running right now.'), plannedLine];
+}
+
+/** What the loop does about a free slot: start an idea next run, or why each idea waits and until when. */
+function whyNotFull(backlog: readonly BacklogEntry[], now: Date): Child {
+  if (backlog.length === 0) {
+    return ['The backlog is empty: add ideas (', h('code', {}, 'verdict backlog add'), ') and the loop starts the best-ranked one at its next run.'];
+  }
+  const next = backlog.find((b) => b.startsNext);
+  const waiting = backlog.filter((b) => !b.startsNext && b.blockedBy).slice(0, 3);
+  return [
+    next ? ['The next scheduler run starts ', experimentLink(next.experiment.id, next.experiment.name), '. '] : null,
+    waiting.map((b) => [
+      experimentLink(b.experiment.id, b.experiment.name), ' waits for ', experimentLink(b.blockedBy!.experimentId, b.blockedBy!.name),
+      ` to end${b.blockedBy!.until ? ` (${formatDate(b.blockedBy!.until, now)})` : ''}: it measures the same metric, `, h('code', {}, b.blockedBy!.metric),
+      ', and two experiments on one metric would confound each other. ',
+    ]),
+    !next && waiting.length === 0 ? ['No backlog idea can start yet; see the backlog below for what holds each back.'] : null,
+    !next && waiting.length > 0 ? 'Add an idea on another metric to fill the slot now.' : null,
+  ];
 }
 
 export function interimLine(r: InterimReadout): HTMLElement {
