@@ -33,7 +33,7 @@ export interface RouteDoc {
    * Error statuses the route answers besides those every route documents (400, 401/403, 500; 413 and the
    * Idempotency-Key 409/422 where they apply), with when. Bodies are the error envelope.
    */
-  errors?: Partial<Record<404 | 405 | 406 | 409 | 413 | 415 | 422, string>>;
+  errors?: Partial<Record<401 | 404 | 405 | 406 | 409 | 413 | 415 | 422, string>>;
   /** Other responses with a body of their own (e.g. /mcp's JSON-RPC errors), by status. */
   responses?: Record<number, { description: string; schema?: z.ZodType }>;
 }

@@ -94,6 +94,7 @@ export const randomizedRoutes: Route[] = [
       description: 'One all-day event per scheduled day of every planned or running switchback: treatment or control. Subscribe to the URL from POST /calendar/token. Needs `token` (the feed token), not the API token.',
       query: CalendarQuerySchema,
       success: { status: 200, description: 'text/calendar (RFC 5545)', contentTypes: ['text/calendar'] },
+      errors: { 401: 'unauthorized: the feed token is missing, wrong or revoked (one answer for all three)' },
     },
     async handle(req, s) {
       const q = CalendarQuerySchema.safeParse(req.query);

@@ -101,6 +101,8 @@ const ERROR_REQUESTS: [string, () => Promise<TestResponse>][] = [
   ['GET /experiments/{id}', () => call(runtime, 'GET', '/experiments/not-an-id')],
   ['GET /experiments', () => call(runtime, 'GET', '/experiments', { token: 'wrong-token' })],
   ['GET /health', () => call(runtime, 'GET', '/health?foo=1')],
+  ['GET /calendar.ics', () => call(runtime, 'GET', '/calendar.ics?token=not-the-feed-token', { token: null })],
+  ['DELETE /experiments/{id}', () => call(runtime, 'DELETE', `/experiments/${ids.running}`)],
   ['POST /experiments/{id}/rescore', () => call(runtime, 'POST', `/experiments/${ids.running}/rescore`, { body: {} })],
   ['POST /backlog', () => call(runtime, 'POST', '/backlog', { body: { name: 'x', hypothesis: 'h', primaryMetric: 'x.follower_growth_rate', decision: { minLift: 10 } } })],
   ['POST /observations', () => call(runtime, 'POST', '/observations', { body: `{"observations":"${'x'.repeat(10 * 1024 * 1024 + 10)}"}` })],
