@@ -9,6 +9,7 @@
  * A backlog item has no window until it is started (by the user, or by the loop with start = now).
  */
 import * as z from 'zod';
+import { type StoredPlan, StoredPlanSchema } from './planning/stored-plan';
 import { isKnownMetricKey, METRIC_CATALOG, parseMetricKey } from './metric-catalog';
 import { newPostVariantsDesign, POST_VARIANT_METRICS, PostVariantOptionsSchema, type PostVariantsDesign } from './post-variants';
 import {
@@ -256,6 +257,8 @@ export interface Experiment {
   concludedAt?: string;
   abandonedAt?: string;
   abandonReason?: string;
+  /** What the window can detect, computed from the metric's history at create and again at start. */
+  plan?: StoredPlan;
   /** Set by the store: 1 when created, +1 on every write; every write is conditional on the version read. */
   version?: number;
 }
@@ -580,6 +583,7 @@ export const ExperimentRecordSchema = z.object({
   concludedAt: isoString.optional(),
   abandonedAt: isoString.optional(),
   abandonReason: z.string().optional(),
+  plan: StoredPlanSchema.optional().describe('What the window can detect at 80 % power, from the metric\'s history (computed at create and at start)'),
   version: z.number().int().describe('1 when created, +1 on every change; send it back in PATCH to refuse a change based on a stale read').optional(),
 });
 

@@ -11,7 +11,7 @@ import { nextSlotAfter } from '../../shared/schedules';
 import { jsonBody } from '../http';
 import type { Route } from '../router';
 import { designDefaults } from '../services';
-import { createOnce } from './experiments';
+import { createOnce, planOrNothing } from './experiments';
 
 export const backlogRoutes: Route[] = [
   {
@@ -19,14 +19,16 @@ export const backlogRoutes: Route[] = [
     path: '/backlog',
     doc: {
       tag: 'Backlog', summary: 'Add an idea to the backlog',
-      description: 'No window yet: when fewer than the target are running, the scheduler starts the highest-ICE item whose primary metric is not under test, with start = now and this duration (default 14 days). Idempotency-Key supported.',
+      description: 'No window yet: when fewer than the target are running, the scheduler starts the highest-ICE item whose primary metric is not under test, with start = now and this duration (default 14 days). The item carries `plan`: what its window could detect if started now. Idempotency-Key supported.',
       body: BacklogItemSchema, success: { status: 201, description: 'The backlog item', schema: ExperimentRecordSchema },
       errors: { 422: 'Idempotency-Key reused for a different request' },
     },
     keyedByIdempotency: true,
     async handle(req, s) {
       const input = parseOrThrow(BacklogItemSchema, jsonBody(req), 'backlog item');
-      const { experiment: item } = await createOnce(req, s, (id) => newBacklogItem(input, id, s.now(), designDefaults(s)));
+      // The plan as if started now (it is computed again when the item starts).
+      const plan = await planOrNothing({ primaryMetric: input.primaryMetric, durationDays: input.durationDays, ...(input.decision && { decision: input.decision }) }, s);
+      const { experiment: item } = await createOnce(req, s, (id) => ({ ...newBacklogItem(input, id, s.now(), designDefaults(s)), ...(plan && { plan }) }));
       return { status: 201, body: item, headers: { location: `/experiments/${item.id}` } };
     },
   },

@@ -5,13 +5,15 @@
  */
 import * as z from 'zod';
 import {
-  AbandonExperimentSchema, CreateExperimentSchema, EXPERIMENT_STATUSES, ExperimentRecordSchema, MetricKeySchema, StartExperimentSchema,
+  AbandonExperimentSchema, type CreateExperiment, CreateExperimentSchema, EXPERIMENT_STATUSES, ExperimentRecordSchema, MetricKeySchema, StartExperimentSchema,
   TRANSITIONS, UpdateExperimentSchema, abandonExperiment, checkDeletable, newExperiment, startExperiment, updateExperiment,
   type Experiment, type LifecycleOutcome,
 } from '../../domain/experiment';
 import { InterimReadoutSchema, VerdictSchema } from '../../domain/verdict-schema';
 import { experimentStarted, verdictReached } from '../../shared/events';
 import { ConflictError, NotFoundError, ValidationError, parseOrThrow } from '../../shared/errors';
+import { StoredPlanSchema, type StoredPlan } from '../../domain/planning/stored-plan';
+import { planFor, type PlanRequest } from '../../jobs/plan-experiment';
 import { interimFor, rescoreExperiment } from '../../jobs/score-due';
 import { jsonBody, type ApiRequest } from '../http';
 import type { Route } from '../router';
@@ -95,20 +97,58 @@ async function change(req: ApiRequest, s: ResolvedApiServices, decide: (current:
   }
 }
 
+const DAY_MS = 86_400_000;
+
+/** What the planner needs from a create body. */
+export function planRequestOf(input: CreateExperiment, id?: string): PlanRequest {
+  const durationDays = input.durationDays ?? Math.round((Date.parse(input.end!) - Date.parse(input.start)) / DAY_MS);
+  return {
+    ...(id && { id }), primaryMetric: input.primaryMetric, start: input.start, durationDays,
+    ...(input.baseline && { baseline: input.baseline }), ...(input.decision && { decision: input.decision }),
+  };
+}
+
+/**
+ * The plan stored with an experiment. A plan that cannot be computed (a store hiccup) never blocks the
+ * create or the start: it is logged and the experiment is stored without one.
+ */
+export async function planOrNothing(request: PlanRequest, s: ResolvedApiServices): Promise<StoredPlan | undefined> {
+  try {
+    return await planFor(request, s.now(), s);
+  } catch (err) {
+    s.log.warn('plan failed', { metric: request.primaryMetric, error: (err as Error).message });
+    return undefined;
+  }
+}
+
 export const experimentRoutes: Route[] = [
+  {
+    method: 'POST',
+    path: '/experiments/plan',
+    doc: {
+      tag: 'Experiments', summary: 'Plan an experiment without creating it',
+      description: 'Same body as POST /experiments; nothing is stored. From the metric\'s own history: the minimum detectable lift at 80 % power for this window and baseline, the window needed for +50 % (or 2 × minLift), what 7-, 14-, 28- and 42-day windows could detect, and warnings (no collector or no data for the metric, another experiment on it in the window, too little history for the baseline).',
+      body: CreateExperimentSchema, success: { status: 200, description: 'The plan', schema: StoredPlanSchema },
+    },
+    async handle(req, s) {
+      const input = parseOrThrow(CreateExperimentSchema, jsonBody(req), 'experiment');
+      return { status: 200, body: await planFor(planRequestOf(input), s.now(), s) };
+    },
+  },
   {
     method: 'POST',
     path: '/experiments',
     doc: {
       tag: 'Experiments', summary: 'Create a scheduled experiment',
-      description: 'A start and either an end or a duration (7–42 days). Status is running when the start has passed, else planned. Send an Idempotency-Key header so a retried create makes one experiment. Ideas without a window go to POST /backlog.',
+      description: 'A start and either an end or a duration (7–42 days). Status is running when the start has passed, else planned. The stored experiment carries `plan`: what its window can detect, with warnings (see POST /experiments/plan); creating is allowed whatever it says. Send an Idempotency-Key header so a retried create makes one experiment. Ideas without a window go to POST /backlog.',
       body: CreateExperimentSchema, success: { status: 201, description: 'The stored experiment', schema: ExperimentRecordSchema },
       errors: { 422: 'Idempotency-Key reused for a different request' },
     },
     keyedByIdempotency: true,
     async handle(req, s) {
       const input = parseOrThrow(CreateExperimentSchema, jsonBody(req), 'experiment');
-      const { experiment, created } = await createOnce(req, s, (id) => newExperiment(input, id, s.now(), designDefaults(s)));
+      const plan = await planOrNothing(planRequestOf(input), s);
+      const { experiment, created } = await createOnce(req, s, (id) => ({ ...newExperiment(input, id, s.now(), designDefaults(s)), ...(plan && { plan }) }));
       if (created && experiment.status === 'running') await s.events.publish(experimentStarted({ ...experiment, startedBy: 'user' }));
       return { status: 201, body: experiment, headers: { location: `/experiments/${experiment.id}` } };
     },
@@ -198,13 +238,24 @@ export const experimentRoutes: Route[] = [
     path: '/experiments/{id}/start',
     doc: {
       tag: 'Experiments', summary: 'Start a backlog item now (or schedule it)',
-      description: 'Gives a backlog item its window: `start` (default now) plus its planned duration. Running when the start has passed, else planned.',
+      description: 'Gives a backlog item its window: `start` (default now) plus its planned duration. Running when the start has passed, else planned. The plan is computed again for the new window and stored as `plan` (with its warnings).',
       params: ID_PARAM, body: StartExperimentSchema, success: { status: 200, description: 'The started or planned experiment', schema: ExperimentRecordSchema },
       errors: { 404: 'No such experiment', 409: 'Not a backlog item' },
     },
     async handle(req, s) {
       const input = parseOrThrow(StartExperimentSchema, jsonBody(req) ?? {}, 'start');
-      return { status: 200, body: await change(req, s, (current) => startExperiment(current, s.now(), { start: input.start, by: 'user' })) };
+      const item = await loadExperiment(req, s);
+      // The plan again at start: the history, and the experiments beside it, have changed since the idea was added.
+      const plan = item.status === 'backlog'
+        ? await planOrNothing({ id: item.id, primaryMetric: item.primaryMetric, start: input.start ?? s.now().toISOString(), durationDays: item.durationDays, decision: item.decision }, s)
+        : undefined;
+      return {
+        status: 200,
+        body: await change(req, s, (current) => {
+          const outcome = startExperiment(current, s.now(), { start: input.start, by: 'user' });
+          return outcome.kind === 'ok' && plan ? { ...outcome, experiment: { ...outcome.experiment, plan } } : outcome;
+        }),
+      };
     },
   },
   {

@@ -13,6 +13,7 @@ import { type MetricKind, parseMetricKey } from '../metric-catalog';
 import { countSnapshots } from '../metrics/daily-series';
 import { eventUnits } from '../metrics/event-units';
 import type { Experiment } from '../experiment';
+import type { PlanWarning } from './stored-plan';
 import type { Observation } from '../observation';
 import { resolveBaseline } from '../scoring/score-experiment';
 import { chooseCounterfactual, type CounterfactualSpec, fitCountRate, levelScale, trendDay } from '../scoring/count-rate-model';
@@ -115,13 +116,7 @@ export interface ExperimentPlan {
   warnings: PlanWarning[];
 }
 
-export type PlanWarningCode = 'no_data' | 'short_history' | 'underpowered' | 'overlapping_experiment' | 'no_collector';
-
-export interface PlanWarning {
-  code: PlanWarningCode;
-  message: string;
-  experimentIds?: string[];
-}
+export type { PlanWarning, PlanWarningCode, StoredPlan } from './stored-plan';
 
 // ---------------------------------------------------------------- noise profile
 

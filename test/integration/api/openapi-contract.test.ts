@@ -52,6 +52,7 @@ afterAll(async () => {
 /** One real request per route (key: `METHOD /template`). */
 const REQUESTS: Record<string, () => Promise<TestResponse>> = {
   'POST /experiments': () => call(runtime, 'POST', '/experiments', { body: aCreateRequest({ start: daysFromNow(40), durationDays: 14 }) }),
+  'POST /experiments/plan': () => call(runtime, 'POST', '/experiments/plan', { body: aCreateRequest({ start: daysFromNow(1), durationDays: 14 }) }),
   'GET /experiments': () => call(runtime, 'GET', '/experiments?limit=2'),
   'GET /experiments/{id}': () => call(runtime, 'GET', `/experiments/${ids.running}`),
   'PATCH /experiments/{id}': () => call(runtime, 'PATCH', `/experiments/${ids.planned}`, { body: { name: 'Later, renamed' } }),

@@ -1,0 +1,45 @@
+/**
+ * The plan as stored with an experiment and returned by POST /experiments/plan: its zod schema (for the
+ * experiment record and OpenAPI) beside the type, kept free of the planner's imports so the experiment
+ * module can use it without a cycle.
+ */
+import * as z from 'zod';
+import type { ExperimentPlan } from './power-plan';
+
+export const PLAN_WARNING_CODES = ['no_data', 'short_history', 'underpowered', 'overlapping_experiment', 'no_collector'] as const;
+export type PlanWarningCode = (typeof PLAN_WARNING_CODES)[number];
+
+export interface PlanWarning {
+  code: PlanWarningCode;
+  message: string;
+  experimentIds?: string[];
+}
+
+/** A plan as stored with an experiment (at create, at start) and returned by POST /experiments/plan. */
+export interface StoredPlan extends ExperimentPlan {
+  computedAt: string;
+}
+
+const liftOrNull = z.number().nullable();
+/** The stored plan's shape, for the experiment record and OpenAPI. */
+export const StoredPlanSchema = z.object({
+  metric: z.string(),
+  windowDays: z.number(),
+  baselineDays: z.number(),
+  historyDays: z.number(),
+  confidence: z.number(),
+  minLift: z.number(),
+  targetLift: z.number().describe('Lift the window is sized for (fraction: 0.5 = +50 %)'),
+  expectedLevel: z.number().nullable().describe("The level lifts are relative to, in the metric's unit"),
+  detectableLift: liftOrNull.describe('Minimum detectable relative lift at 80 % power (fraction); null when unknown'),
+  powerAtTarget: z.number().nullable().describe('Power for targetLift, 0–1'),
+  windowForTarget: z.number().nullable().describe('Smallest window (days) with 80 % power for targetLift; null when none up to 26 weeks'),
+  byWindow: z.array(z.object({ windowDays: z.number(), detectableLift: liftOrNull, powerAtTarget: z.number() })),
+  assumed: z.boolean().describe('Noise assumed (too little history) rather than measured'),
+  summary: z.string(),
+  warnings: z.array(z.object({ code: z.enum(PLAN_WARNING_CODES), message: z.string(), experimentIds: z.array(z.string()).optional() })),
+  computedAt: z.string(),
+});
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/** Compile-time guard: the documented shape is exactly StoredPlan. */
+export const STORED_PLAN_MATCHES_INTERFACE: Same<z.infer<typeof StoredPlanSchema>, StoredPlan> = true;

@@ -1,0 +1,99 @@
+/**
+ * The plan before an experiment starts: reads the metric's history and the experiments that could
+ * overlap, runs the pure planner, and adds the warnings a user should see at create and at start —
+ * no collector for the metric, no data yet, another experiment on the same metric in the window,
+ * too little history for the baseline. Nothing is stored here; the routes store the plan with the
+ * experiment.
+ */
+import type { Experiment } from '../domain/experiment';
+import { parseMetricKey } from '../domain/metric-catalog';
+import { MAX_DEFAULT_BASELINE_DAYS, planExperiment, type PlanWarning, type StoredPlan } from '../domain/planning/power-plan';
+import { overlappingExperiments } from '../domain/scoring/score-experiment';
+import type { AppConfig, SourceName } from '../shared/app-config';
+import type { ExperimentStore } from '../store/experiment-store';
+import type { ObservationStore } from '../store/observation-store';
+
+const DAY_MS = 86_400_000;
+const NEWSLETTERS: readonly SourceName[] = ['beehiiv', 'kit', 'buttondown', 'mailchimp'];
+
+/** What a plan is made for: an experiment-to-be (create body) or a stored one (start, backlog). */
+export interface PlanRequest {
+  id?: string;
+  primaryMetric: string;
+  /** Planned start (ISO); default now. */
+  start?: string;
+  durationDays: number;
+  baseline?: { start: string; end: string };
+  decision?: { minLift?: number; confidence?: number };
+  /** Lift to size the window for (default +50 %, or 2 × minLift when larger). */
+  targetLift?: number;
+}
+
+export interface PlanDeps {
+  experiments: Pick<ExperimentStore, 'listAll' | 'listEndingAfter'>;
+  observations: Pick<ObservationStore, 'queryMany'>;
+  config: Pick<AppConfig, 'sources'>;
+}
+
+/** Sources whose collector feeds `metric` (an empty list: none is known for it). */
+function sourcesFor(metric: string, config: Pick<AppConfig, 'sources'>): { names: string[]; enabled: boolean } {
+  const observed = parseMetricKey(metric)?.definition.from ?? [];
+  const names = new Set<string>();
+  for (const o of observed) {
+    if (o.startsWith('x.')) names.add('x');
+    else if (o.startsWith('bluesky.')) names.add('bluesky');
+    else if (o.startsWith('newsletter.')) NEWSLETTERS.forEach((n) => names.add(n));
+    else Object.keys(config.sources).filter((n) => n !== 'x' && n !== 'bluesky' && !NEWSLETTERS.includes(n as SourceName)).forEach((n) => names.add(n));
+  }
+  const sources = config.sources as Record<string, { enabled?: boolean }>;
+  return { names: [...names], enabled: [...names].some((n) => sources[n]?.enabled === true) };
+}
+
+/** The plan for `request` at `now`, with create/start warnings. */
+export async function planFor(request: PlanRequest, now: Date, deps: PlanDeps): Promise<StoredPlan> {
+  const parsed = parseMetricKey(request.primaryMetric);
+  const startMs = request.start ? Date.parse(request.start) : now.getTime();
+  const historyEnd = new Date(Math.min(startMs, now.getTime()));
+  const since = new Date(startMs - (MAX_DEFAULT_BASELINE_DAYS + 2) * DAY_MS).toISOString();
+  const [observations, planned, running, concluded] = await Promise.all([
+    parsed ? deps.observations.queryMany(parsed.definition.from, since, historyEnd.toISOString()) : Promise.resolve([]),
+    deps.experiments.listAll('planned'),
+    deps.experiments.listAll('running'),
+    deps.experiments.listEndingAfter('concluded', since),
+  ]);
+  const others = [...planned, ...running, ...concluded].filter((o) => o.id !== request.id);
+  const decision = { minLift: request.decision?.minLift ?? 0, confidence: request.decision?.confidence ?? 0.95 };
+  const baselineDays = request.baseline ? Math.round((Date.parse(request.baseline.end) - Date.parse(request.baseline.start)) / DAY_MS) : undefined;
+  const plan = planExperiment({
+    metric: request.primaryMetric,
+    observations,
+    start: new Date(startMs),
+    windowDays: request.durationDays,
+    ...(baselineDays !== undefined && { baselineDays }),
+    confidence: decision.confidence,
+    minLift: decision.minLift,
+    ...(request.targetLift !== undefined && { targetLift: request.targetLift }),
+    otherExperiments: others,
+    ...(request.id && { experimentId: request.id }),
+  });
+  const warnings: PlanWarning[] = [];
+  const sources = sourcesFor(request.primaryMetric, deps.config);
+  if (!sources.enabled) {
+    warnings.push({
+      code: 'no_collector',
+      message: `No collector is enabled for ${request.primaryMetric} (${sources.names.join(', ') || 'no source'}): enable one in the config, or import its history (verdict import), or the verdict will find no data.`,
+    });
+  }
+  const window = { start: new Date(startMs).toISOString(), end: new Date(startMs + request.durationDays * DAY_MS).toISOString() };
+  const probe = { id: request.id ?? '', name: '', hypothesis: '', primaryMetric: request.primaryMetric, status: 'planned', durationDays: request.durationDays } as Experiment;
+  const overlaps = overlappingExperiments(probe, window, others);
+  if (overlaps.length > 0) {
+    warnings.push({
+      code: 'overlapping_experiment',
+      message: `${overlaps.length === 1 ? 'Another experiment' : `${overlaps.length} other experiments`} on the same metric overlap this window: ` +
+        `${overlaps.slice(0, 3).map((o) => `"${o.name}" (${o.id}, ${o.start!.slice(0, 10)} to ${o.end!.slice(0, 10)})`).join(', ')}; their effects would be mixed into this verdict.`,
+      experimentIds: overlaps.slice(0, 5).map((o) => o.id),
+    });
+  }
+  return { ...plan, computedAt: now.toISOString(), warnings: [...warnings, ...plan.warnings] };
+}

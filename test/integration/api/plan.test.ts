@@ -1,0 +1,75 @@
+/**
+ * Planning through the local HTTP server: POST /experiments/plan stores nothing and says what the
+ * window can detect from the metric's own history; create and start store the plan with its warnings.
+ */
+import type { LocalRuntime } from '../../../functions/local/runtime';
+import { aCreateRequest } from '../../support/factories';
+import { call, startTestRuntime } from '../../support/local-runtime';
+import { daysFromNow, importFollowerHistory } from './api-helpers';
+
+let runtime: LocalRuntime;
+beforeAll(async () => {
+  runtime = await startTestRuntime();
+  // Eight weeks of a small account: about 2 new followers a day (alternating 1 and 3).
+  await importFollowerHistory(runtime, 56, (t) => (t.getUTCDate() % 2 === 0 ? 1 : 3));
+});
+afterAll(async () => { await runtime.close(); });
+
+describe('POST /experiments/plan', () => {
+  it('says what the window can detect from the history and stores nothing', async () => {
+    const before = await call(runtime, 'GET', '/experiments');
+
+    const res = await call(runtime, 'POST', '/experiments/plan', { body: aCreateRequest({ start: daysFromNow(0), durationDays: 14 }) });
+
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ metric: 'x.follower_growth_rate', windowDays: 14, targetLift: 0.5, assumed: false });
+    expect(res.body.historyDays).toBeGreaterThanOrEqual(55);
+    expect(res.body.expectedLevel).toBeGreaterThan(1.5);
+    expect(res.body.expectedLevel).toBeLessThan(2.5);
+    expect(res.body.detectableLift).toBeGreaterThan(0);
+    expect(res.body.byWindow.map((w: { windowDays: number }) => w.windowDays)).toEqual([7, 14, 28, 42]);
+    expect(res.body.summary).toMatch(/can detect \+\d+ % or more at 80 % power/);
+    const after = await call(runtime, 'GET', '/experiments');
+    expect(after.body.items.length).toBe(before.body.items.length);
+  });
+
+  it('rejects the same bad bodies as create', async () => {
+    const res = await call(runtime, 'POST', '/experiments/plan', { body: aCreateRequest({ durationDays: 3 }) });
+    expect(res.status).toBe(400);
+  });
+
+  it('warns when the metric has no data and no collector', async () => {
+    const res = await call(runtime, 'POST', '/experiments/plan', { body: aCreateRequest({ primaryMetric: 'newsletter.subscriber_growth_rate', start: daysFromNow(0) }) });
+    expect(res.status).toBe(200);
+    expect(res.body.detectableLift).toBeNull();
+    expect(res.body.warnings.map((w: { code: string }) => w.code)).toEqual(expect.arrayContaining(['no_collector', 'no_data']));
+  });
+});
+
+describe('plans stored with experiments', () => {
+  it('stores the plan at create, and warns about an overlapping experiment on the same metric', async () => {
+    const first = await call(runtime, 'POST', '/experiments', { body: aCreateRequest({ start: daysFromNow(1), durationDays: 14 }) });
+    const second = await call(runtime, 'POST', '/experiments', { body: aCreateRequest({ name: 'Overlapping', start: daysFromNow(3), durationDays: 14 }) });
+
+    expect(first.status).toBe(201);
+    expect(first.body.plan).toMatchObject({ windowDays: 14, metric: 'x.follower_growth_rate' });
+    expect(first.body.plan.detectableLift).toBeGreaterThan(0);
+    expect(second.status).toBe(201);
+    const overlap = second.body.plan.warnings.find((w: { code: string }) => w.code === 'overlapping_experiment');
+    expect(overlap.experimentIds).toEqual([first.body.id]);
+    const shown = await call(runtime, 'GET', `/experiments/${first.body.id}`);
+    expect(shown.body.plan.summary).toBe(first.body.plan.summary);
+  });
+
+  it('plans a backlog item when it is added and again when it starts', async () => {
+    const added = await call(runtime, 'POST', '/backlog', { body: { name: 'Idea', hypothesis: 'Replies grow followers', primaryMetric: 'x.follower_growth_rate', durationDays: 28 } });
+    expect(added.status).toBe(201);
+    expect(added.body.plan.windowDays).toBe(28);
+
+    const started = await call(runtime, 'POST', `/experiments/${added.body.id}/start`, { body: {} });
+
+    expect(started.status).toBe(200);
+    expect(started.body.plan.windowDays).toBe(28);
+    expect(Date.parse(started.body.plan.computedAt)).toBeGreaterThanOrEqual(Date.parse(added.body.plan.computedAt));
+  });
+});
