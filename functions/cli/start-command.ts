@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import Table from 'cli-table3';
 import { readAppConfigFile } from '../shared/app-config';
 import { seedDemo } from '../local/demo';
+import { DataDirLockedError } from '../local/data-dir-lock';
 import { startLocalRuntime } from '../local/runtime';
 import { removeRuntimeNote, writeRuntimeNote } from '../local/runtime-file';
 import { lastDayOfWindow, type Experiment } from '../domain/experiment';
@@ -49,10 +50,19 @@ export async function startCommand(argv: string[], io: CliIo): Promise<number> {
 
   // With --json, stdout carries one JSON line; everything for people goes to stderr.
   const say = (text: string) => (values.json ? io.stderr : io.stdout).write(text);
-  const runtime = await startLocalRuntime({
-    config, dataDir, tokenDir: baseDir, port, schedule: !values['no-schedule'],
-    log: { info: (m) => say(`${m}\n`), warn: (m) => io.stderr.write(`${m}\n`) },
-  });
+  // Everything the runtime writes (database, token, notes) is for this user only.
+  process.umask(0o077);
+  let runtime: Awaited<ReturnType<typeof startLocalRuntime>>;
+  try {
+    runtime = await startLocalRuntime({
+      config, dataDir, tokenDir: baseDir, port, schedule: !values['no-schedule'],
+      log: { info: (m) => say(`${m}\n`), warn: (m) => io.stderr.write(`${m}\n`) },
+    });
+  } catch (err) {
+    if (!(err instanceof DataDirLockedError)) throw err;
+    io.stderr.write(`verdict: ${err.message}\n`);
+    return 2;
+  }
   // The other commands (in another terminal, same working directory) read this note to find us.
   writeRuntimeNote(baseDir, { url: runtime.url, pid: process.pid, ...(runtime.tokenFile && { tokenFile: runtime.tokenFile }), dataDir, demo: values.demo });
   const close = async () => { removeRuntimeNote(baseDir); await runtime.close(); };

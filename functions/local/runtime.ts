@@ -26,6 +26,7 @@ import { createAnySource } from '../sources/all-sources';
 import { IdempotencyStore } from '../store/idempotency-store';
 import { createStores, type Stores } from '../store/stores';
 import { scheduledJobs, weeklyJobs, type JobDefinition } from '../shared/scheduled-jobs';
+import { lockDataDir } from './data-dir-lock';
 import { startDynalite, ensureTable } from './dynalite';
 import { localApiToken } from './api-token-file';
 import { startLocalHttpServer } from './http-server';
@@ -81,7 +82,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
   const tokenDir = options.tokenDir ?? options.dataDir;
   const { token, origin } = tokenDir ? localApiToken(tokenDir, env) : { token: env.VERDICT_API_TOKEN ?? 'local-test-token-0123456789', origin: 'env' as const };
-  const dynamo = await startDynalite({ path: options.dataDir ? join(options.dataDir, 'db') : undefined });
+  // One runtime per data directory, private to its user (see data-dir-lock.ts); in memory: nothing to hold.
+  const lock = options.dataDir ? lockDataDir(options.dataDir) : undefined;
+  let dynamo: Awaited<ReturnType<typeof startDynalite>>;
+  try {
+    dynamo = await startDynalite({ path: options.dataDir ? join(options.dataDir, 'db') : undefined });
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
   await ensureTable(dynamo.endpoint, LOCAL_TABLE_NAME);
 
   // The runtime composes its handlers itself, as each Lambda's composition root does from its environment.
@@ -149,6 +158,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       await http.close();
       db.destroy();
       await dynamo.close();
+      lock?.release();
     },
   };
 }
