@@ -2,7 +2,7 @@
  * The scorer job: every experiment whose window has ended gets exactly one verdict, computed by the
  * pure engine from the primary metric's observations and recorded atomically with its conclusion.
  */
-import type { Experiment } from '../domain/experiment';
+import { MAX_WINDOW_DAYS, type Experiment } from '../domain/experiment';
 import { parseMetricKey } from '../domain/metric-catalog';
 import type { Observation } from '../domain/observation';
 import { interimReadout } from '../domain/scoring/interim';
@@ -12,6 +12,8 @@ import type { ExperimentStore } from '../store/experiment-store';
 import type { ObservationStore } from '../store/observation-store';
 import { windowCloseOf, type WindowCloseDeps } from './window-close';
 import { loadObservationsOnce } from './observations-once';
+
+const DAY_MS = 86_400_000;
 
 export interface ScoreDeps {
   experiments: ExperimentStore;
@@ -99,14 +101,18 @@ export async function interimFor(experiment: Experiment, now: Date, deps: Pick<S
 }
 
 /**
- * Experiments that may overlap the baselines or windows of `judged`: every planned and running one (a
- * handful, bounded by the loop's target), and the concluded ones that ended after the earliest baseline
- * start — so the work does not grow with the research log.
+ * Experiments that may overlap the baselines or windows of `judged`: the running ones (a handful, bounded
+ * by the loop's target), the planned ones that can start before the last judged window ends (their window
+ * ends within MAX_WINDOW_DAYS of it — planned work months ahead is not read), and the concluded ones that
+ * ended after the earliest baseline start — so the work grows neither with the research log nor with
+ * experiments planned far ahead.
  */
 export async function overlapCandidates(store: ExperimentStore, judged: readonly Experiment[]): Promise<Experiment[]> {
   const since = judged.map((e) => baselinePeriod(e).start).sort()[0];
+  const lastEnd = judged.map((e) => e.end ?? '').sort().at(-1);
+  const plannedBefore = lastEnd ? new Date(Date.parse(lastEnd) + (MAX_WINDOW_DAYS + 1) * DAY_MS).toISOString() : undefined;
   const lists = await Promise.all([
-    store.listAll('planned'),
+    plannedBefore ? store.listEndingBefore('planned', plannedBefore) : store.listAll('planned'),
     store.listAll('running'),
     since ? store.listEndingAfter('concluded', since) : Promise.resolve([]),
   ]);

@@ -252,6 +252,24 @@ export class ExperimentStore {
     return out;
   }
 
+  /** Experiments in `status` whose window ends before `before` (gsi1 is ordered by end time), all pages. */
+  async listEndingBefore(status: Exclude<ExperimentStatus, 'backlog'>, before: string): Promise<Experiment[]> {
+    const out: Experiment[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :before',
+        ExpressionAttributeValues: { ':pk': `STATUS#${status}`, ':before': new Date(before).toISOString() },
+        ExclusiveStartKey,
+      }));
+      out.push(...(page.Items ?? []).map(experimentOf));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return out;
+  }
+
   /** Planned or running experiments whose window ended at or before `now`, oldest end first. */
   async listDue(now: Date, limit = 1000): Promise<Experiment[]> {
     const upTo = `${now.toISOString()}#~`;

@@ -96,3 +96,27 @@ describe('backlog order backfill', () => {
     expect(await small.stores.experiments.backfillBacklogOrder()).toBe(0);
   });
 });
+
+describe('experiments planned far ahead', () => {
+  const PLANNED = 500;
+  let none: CountedApi;
+  let many: CountedApi;
+  const running = anExperiment({ id: 'exp_live', status: 'running', start: new Date(Date.now() - 3 * DAY).toISOString(), end: new Date(Date.now() + 11 * DAY).toISOString() });
+  beforeAll(async () => {
+    [none, many] = await Promise.all([startCountedApi(), startCountedApi()]);
+    for (const api of [none, many]) await api.stores.experiments.create(running);
+    await Promise.all(Array.from({ length: 8 }, async (_, w) => {
+      for (let i = w; i < PLANNED; i += 8) {
+        const start = Date.now() + (120 + i) * DAY;
+        await many.stores.experiments.create(anExperiment({ id: `exp_later${String(i).padStart(4, '0')}`, status: 'planned', start: new Date(start).toISOString(), end: new Date(start + 14 * DAY).toISOString() }));
+      }
+    }));
+  });
+  afterAll(async () => { await none?.close(); await many?.close(); });
+
+  it('add no reads to a running experiment\'s interim readout', async () => {
+    const read = async (api: CountedApi) => (await api.stores.counter.during(() => api.send(httpEvent('GET', `/experiments/${running.id}`)))).counts;
+
+    expect(await read(many)).toEqual(await read(none));
+  });
+});
