@@ -17,7 +17,7 @@ const cadence = (defaultMinutes: number) =>
 
 const domain = z.string().trim().toLowerCase().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'must be a bare domain like example.com');
 
-export const SOURCE_NAMES = ['x', 'bluesky', 'beehiiv', 'kit', 'buttondown', 'mailchimp', 'perplexity', 'openai', 'stripe'] as const;
+export const SOURCE_NAMES = ['x', 'bluesky', 'beehiiv', 'kit', 'buttondown', 'mailchimp', 'perplexity', 'openai', 'stripe', 'plausible', 'umami'] as const;
 export type SourceName = (typeof SOURCE_NAMES)[number];
 
 /** Retention periods CloudWatch Logs accepts, in days. */
@@ -62,6 +62,30 @@ export const AppConfigSchema = z.strictObject({
       /** Requests per second at most (Stripe allows 25 in test mode, 100 live). */
       requestsPerSecond: z.number().int().min(1).max(90).default(20),
     }).prefault({}),
+    plausible: z.strictObject({
+      enabled: z.boolean().default(false),
+      everyMinutes: cadence(1440),
+      /** Self-hosted Plausible CE: its origin (default Plausible cloud). */
+      baseUrl: z.url().default('https://plausible.io'),
+      /** Site domains as registered in Plausible (each one's series: traffic.visitors_per_day:<site>). */
+      sites: z.array(domain).max(20).default([]),
+      backfillDays: z.number().int().min(1).max(730).default(30),
+      revisitDays: z.number().int().min(1).max(30).default(3),
+    }).prefault({}),
+    umami: z.strictObject({
+      enabled: z.boolean().default(false),
+      everyMinutes: cadence(1440),
+      /** Umami Cloud's API (default) or a self-hosted instance's `https://<host>/api`. */
+      baseUrl: z.url().default('https://api.umami.is/v1'),
+      /** Websites to read: Umami's website id and the site name its series is keyed by. */
+      websites: z.array(z.strictObject({ id: z.string().trim().min(1), site: domain })).max(20).default([]),
+      backfillDays: z.number().int().min(1).max(730).default(30),
+      revisitDays: z.number().int().min(1).max(30).default(3),
+    }).prefault({}),
+  }).prefault({}),
+  /** Web analytics: which referrers (domains) are AI assistants, for traffic.ai_referred_visitors_per_day. */
+  traffic: z.strictObject({
+    aiReferrers: z.array(domain).min(1).default(['chatgpt.com', 'chat.openai.com', 'perplexity.ai', 'gemini.google.com', 'copilot.microsoft.com', 'claude.ai']),
   }).prefault({}),
   citations: z.strictObject({
     brand: z.string().trim().min(1).optional(),

@@ -17,4 +17,4 @@ export function collectorHandlerFor(source: SourceName): string {
 export const CITATION_SOURCES: readonly SourceName[] = ['perplexity', 'openai'];
 
 /** Sources that backfill history on their first successful run: the collector tells them when that was. */
-export const BACKFILL_SOURCES: readonly SourceName[] = ['stripe'];
+export const BACKFILL_SOURCES: readonly SourceName[] = ['stripe', 'plausible', 'umami'];

@@ -15,6 +15,7 @@ import { createMailchimpSource } from './mailchimp';
 import { createOpenAiSource } from './openai';
 import { createPerplexitySource } from './perplexity';
 import type { Credentials, Source } from './source';
+import { createPlausibleSource, createUmamiSource } from './web-analytics';
 import { createXSource } from './x';
 
 
@@ -50,6 +51,10 @@ export function createSource(name: SourceName, credentials: Credentials, options
       return createPerplexitySource(credentials, { model: sources.perplexity.model, citations, baseUrl }, now);
     case 'openai':
       return createOpenAiSource(credentials, { model: sources.openai.model, citations, baseUrl }, now);
+    case 'plausible':
+      return createPlausibleSource(credentials, { ...sources.plausible, baseUrl: baseUrl ?? sources.plausible.baseUrl, aiReferrers: options.config.traffic.aiReferrers }, now);
+    case 'umami':
+      return createUmamiSource(credentials, { ...sources.umami, baseUrl: baseUrl ?? sources.umami.baseUrl, aiReferrers: options.config.traffic.aiReferrers }, now);
     case 'stripe':
       throw new ConfigurationError(`${name} is collected by its own function (functions/handlers/${collectorHandlerFor(name)}.ts); build it with createAnySource`);
   }

@@ -19,6 +19,8 @@ export interface TransportContract {
   build: (options: { timeoutMs: number; retries: number; backoffMs: number }) => Source;
   /** Credential values that must never appear in a message. */
   secrets: string[];
+  /** Further requests a successful run makes to the first request's route (Plausible's second query). Default 0. */
+  laterRequestsToFirstRoute?: number;
 }
 
 export function describeTransportContract(name: string, c: TransportContract): void {
@@ -45,7 +47,7 @@ export function describeTransportContract(name: string, c: TransportContract): v
 
       const result = await source().collect(aCollectContext());
 
-      expect(fake.requestsTo(c.firstRequest[0], c.firstRequest[1])).toHaveLength(2);
+      expect(fake.requestsTo(c.firstRequest[0], c.firstRequest[1])).toHaveLength(2 + (c.laterRequestsToFirstRoute ?? 0));
       expect(result.observations.length).toBeGreaterThan(0);
     });
 

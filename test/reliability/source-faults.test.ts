@@ -21,6 +21,7 @@ import { FakeServer } from '../fakes/fake-http-server';
 import { installKitFake } from '../fakes/kit-fake';
 import { installMailchimpFake, MAILCHIMP_API_KEY, MAILCHIMP_LIST_ID } from '../fakes/mailchimp-fake';
 import { aStripeAccount, installStripeFake } from '../fakes/stripe-fake';
+import { aSiteTraffic, installPlausibleFake, installUmamiFake } from '../fakes/web-analytics-fakes';
 import { installXFake, X_USAGE_CAP_BODY } from '../fakes/x-fake';
 import { countedStores } from '../support/dynamo-counter';
 
@@ -38,6 +39,8 @@ const config = parseAppConfig({
     perplexity: { enabled: true }, openai: { enabled: true },
     // One day of history: the healthy run writes one batch like every other source.
     stripe: { enabled: true, backfillDays: 1 },
+    plausible: { enabled: true, sites: ['verdict.dev'], backfillDays: 1 },
+    umami: { enabled: true, websites: [{ id: 'site-1', site: 'verdict.dev' }], backfillDays: 1 },
   },
   citations: { brand: 'Verdict', domains: ['verdict.dev'], prompts: ['best experiment tracker'], monthlySpendCapUsd: 5 },
 });
@@ -52,6 +55,8 @@ const CREDENTIALS: Record<SourceName, Record<string, string>> = {
   perplexity: { apiKey: 'pplx-key' },
   openai: { apiKey: 'sk-openai-key' },
   stripe: { apiKey: 'rk_test_stripe-key' },
+  plausible: { apiKey: 'plausible-key' },
+  umami: { apiKey: 'umami-key' },
 };
 
 const INSTALL_HAPPY: Record<SourceName, (server: FakeServer) => void> = {
@@ -64,6 +69,8 @@ const INSTALL_HAPPY: Record<SourceName, (server: FakeServer) => void> = {
   perplexity: (s) => installAnswerEngineFake(s, perplexityResponseBody, () => ({ text: 'Verdict is a good choice.', citations: ['https://verdict.dev/'], cost: 0.005 })),
   openai: (s) => installAnswerEngineFake(s, openAiResponseBody, () => ({ text: 'Verdict is a good choice.', citations: ['https://verdict.dev/'] })),
   stripe: (s) => installStripeFake(s, aStripeAccount(Date.UTC(2026, 5, 1) / 1000)),
+  plausible: (s) => installPlausibleFake(s, aSiteTraffic()),
+  umami: (s) => installUmamiFake(s, aSiteTraffic(), { 'site-1': 'verdict.dev' }),
 };
 
 interface Fault {
