@@ -28,6 +28,8 @@ const SOURCE_OUTPUTS: Record<SourceName, readonly ObservedMetric[]> = {
   perplexity: ['citations.answer'],
   openai: ['citations.answer'],
   stripe: ['revenue.gross', 'revenue.net', 'revenue.new_customers', 'revenue.mrr', 'revenue.active_subscriptions'],
+  plausible: ['traffic.visitors', 'traffic.ai_referred_visitors'],
+  umami: ['traffic.visitors', 'traffic.ai_referred_visitors'],
 };
 
 export interface WindowCloseDeps { runs: Pick<RunStore, 'getRun'>; sources: AppConfig['sources'] }
