@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerResult } from 'aws-lambda';
 import { errorResponse } from '../api/error-response';
 import { toHttpResult, type HttpEvent, type HttpResult } from '../api/http';
-import { AppError, UnauthorizedError } from '../shared/errors';
+import { AppError, UnauthorizedError, ValidationError } from '../shared/errors';
 
 export interface LocalHttpServerOptions {
   port: number;
@@ -102,6 +102,17 @@ export async function startLocalHttpServer(options: LocalHttpServerOptions): Pro
   const server = http.createServer((req, res) => {
     const requestId = randomUUID();
     serve(req, res, requestId).catch((err: unknown) => fail(res, err, requestId, true));
+  });
+  // A request Node cannot even parse (a bad header, a malformed request line) gets the envelope too.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable || err.code === 'ECONNRESET') { socket.destroy(); return; }
+    const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+    const result = toHttpResult(errorResponse(
+      tooLarge ? new AppError('payload_too_large', 'Request headers too large') : new ValidationError('Malformed HTTP request', [{ path: '(request)', message: err.code ?? 'unparseable' }]),
+      randomUUID(), log,
+    ));
+    const head = [`HTTP/1.1 ${result.statusCode} ${http.STATUS_CODES[result.statusCode ?? 400]}`, ...Object.entries(result.headers ?? {}).map(([k, v]) => `${k}: ${String(v)}`), 'connection: close'];
+    socket.end(`${head.join('\r\n')}\r\n\r\n${result.body ?? ''}`);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -4,6 +4,7 @@
  * and every error it answers itself in the API's one envelope with a request id.
  */
 import http from 'node:http';
+import net from 'node:net';
 import type { LocalRuntime } from '../../functions/local/runtime';
 import { startLocalHttpServer, type LocalHttpServer } from '../../functions/local/http-server';
 import { call, startTestRuntime, TEST_TOKEN } from '../support/local-runtime';
@@ -73,6 +74,20 @@ describe('the local server in front of the API', () => {
     expect(res.status).toBe(413);
     expect(res.body.error.code).toBe('payload_too_large');
     expect(res.sentBytes).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it('answers a request Node cannot parse with a 400 envelope carrying a request id', async () => {
+    const { port } = new URL(server.url);
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(Number(port), '127.0.0.1', () => socket.write('GET / HTTP/1.1\r\nHost: x\r\nBad Header Name: y\r\n\r\n'));
+      let text = '';
+      socket.on('data', (c) => { text += c; });
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+
+    expect(raw).toMatch(/^HTTP\/1\.1 400 /);
+    expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4))).toEqual({ error: { ...ENVELOPE.error, code: 'validation_failed', details: { issues: [{ path: '(request)', message: expect.any(String) }] } } });
   });
 
   it('answers a failure of the API call itself through the mapper: generic 500 with a request id, detail only in the log', async () => {

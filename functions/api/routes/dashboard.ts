@@ -35,7 +35,7 @@ export const dashboardRoutes: Route[] = [
     path: '/assets/{file}',
     public: true,
     doc: {
-      tag: 'Dashboard', summary: 'A dashboard script or stylesheet', params: { file: 'Content-hashed file name, as the page links it' },
+      tag: 'Dashboard', summary: 'A dashboard script or stylesheet', description: 'Public. The content-hashed script or stylesheet the page links; a browser may cache it for a year.', params: { file: 'Content-hashed file name, as the page links it' },
       success: { status: 200, description: 'JavaScript or CSS', contentTypes: ['text/javascript', 'text/css'] }, errors: { 404: 'No such asset' },
     },
     async handle(req) {
