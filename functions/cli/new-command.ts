@@ -80,6 +80,13 @@ export const newCommand = defineCommand({
     const { p } = ctx;
     ctx.out(`${p.green('✔')} Created ${p.bold(created.id)}  “${created.name}”`);
     ctx.out(`  ${created.status} · ${created.primaryMetric} · ${windowText(created.start, created.end)} · ${whenText(created, ctx.now)}`);
+    if (created.design === 'switchback' && created.switchback) {
+      const t = created.switchback.schedule.filter((d) => d.arm === 'treatment').length;
+      ctx.out(`  switchback · seed ${created.switchback.seed} · ${t} treatment and ${created.switchback.schedule.length - t} control days, drawn at random · 'verdict today' says what to do each day`);
+    }
+    if (created.design === 'post_variants' && created.postVariants) {
+      ctx.out(`  post variants · arms ${created.postVariants.arms.join(' / ')} · before each post: verdict next-post ${created.id}`);
+    }
     ctx.out(p.dim(`  Next: verdict show ${created.id}`));
     return EXIT.ok;
   } finally {

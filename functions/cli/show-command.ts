@@ -22,6 +22,11 @@ ${CONNECTION_HELP}
 Example:
   verdict show exp_k3m9x2q7ab`;
 
+/** One character per scheduled day: T treatment, c control, w washout, x skipped (weeks separated by spaces). */
+export function assignmentStrip(schedule: readonly { date: string; arm: string; washout?: true }[], skipped: readonly string[]): string {
+  return schedule.map((d, i) => `${i > 0 && i % 7 === 0 ? ' ' : ''}${skipped.includes(d.date) ? 'x' : d.washout ? 'w' : d.arm === 'treatment' ? 'T' : 'c'}`).join('');
+}
+
 type Shown = Experiment & { interim?: InterimReadout | null; verdict?: Verdict };
 interface Series { unit: string; series: { date: string; value: number | null }[] }
 
@@ -45,6 +50,17 @@ export const showCommand = defineCommand({ name: 'show', help: SHOW_HELP, positi
   row('Decision', e.decision.minLift > 0 ? `keep if the lift is ≥ ${percentText(e.decision.minLift)}, with ≥ ${needed} probability` : `keep if better than expected, with ≥ ${needed} probability of improvement`);
   if (e.iceScore) row('ICE', `${iceProduct(e.iceScore)} (impact ${e.iceScore.impact}, confidence ${e.iceScore.confidence}, ease ${e.iceScore.ease})`);
   if (e.channel || e.tags?.length) row('Labels', [e.channel && `channel ${e.channel}`, e.tags?.length && `tags ${e.tags.join(', ')}`].filter(Boolean).join(' · '));
+  if (e.design === 'switchback' && e.switchback) {
+    const sb = e.switchback;
+    const localToday = new Intl.DateTimeFormat('en-CA', { timeZone: sb.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(ctx.now);
+    const today = sb.schedule.find((d) => d.date === localToday);
+    row('Design', `switchback · ${sb.blockDays === 1 ? 'daily' : `blocks of ${sb.blockDays} days`}${sb.washoutDays ? ` · ${sb.washoutDays} washout day${sb.washoutDays === 1 ? '' : 's'} after a switch` : ''} · seed ${sb.seed} · ${sb.timeZone}`);
+    row('Schedule', `${assignmentStrip(sb.schedule, sb.skips?.map((k) => k.date) ?? [])}  ${p.dim('T treatment · c control · w washout · x skipped')}`);
+    if (today) row('Today', today.arm === 'treatment' ? p.green('treatment day: do it') : p.yellow('control day: do not do it'));
+  }
+  if (e.design === 'post_variants' && e.postVariants) {
+    row('Design', `post variants · arms ${e.postVariants.arms.join(' / ')} (reference ${e.postVariants.arms[0]}) · marker ${e.postVariants.markerPrefix}ARM · ${e.postVariants.draws} drawn`);
+  }
   if (e.startedBy === 'loop') row('Started', `by the loop from the backlog ${e.start ? relativeTime(e.start, ctx.now) : ''}`);
   if (e.status === 'abandoned') row('Abandoned', `${e.abandonedAt ? relativeTime(e.abandonedAt, ctx.now) : ''}${e.abandonReason ? ` — ${e.abandonReason}` : ''}`);
 
