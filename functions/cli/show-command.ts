@@ -80,7 +80,8 @@ export const showCommand = defineCommand({ name: 'show', help: SHOW_HELP, positi
     const past = series.series.filter((d) => d.date < today);
     const present = values.filter((v): v is number => v !== null);
     const gaps = past.filter((d) => d.value === null).length;
-    const toGo = series.series.filter((d) => d.date >= today).length;
+    // The same count as "ends in N days": whole days from now to the window's end.
+    const toGo = e.end ? (e.interim?.daysLeft ?? Math.max(0, Math.ceil((Date.parse(e.end) - ctx.now.getTime()) / DAY_MS))) : 0;
     if (present.length > 0) {
       ctx.out(`  ${p.dim([`min ${valueText(Math.min(...present), series.unit)}`, `max ${valueText(Math.max(...present), series.unit)}`, gaps && `${gaps} day(s) without data`, toGo && e.status === 'running' && `${toGo} day(s) to go`].filter(Boolean).join(' · '))}`);
     }
@@ -119,7 +120,9 @@ function printVerdict(v: Verdict, out: (s: string) => void, p: Palette): void {
 
 function printInterim(r: InterimReadout, out: (s: string) => void, p: Palette): void {
   out('');
-  out(`  ${p.bold('Interim')}    ${p.yellow('not a verdict')} · day ${r.daysElapsed} of ${r.daysElapsed + r.daysLeft} · leaning ${r.leaning.toUpperCase()}`);
-  out(`  ${' '.repeat(11)} ${effectLine(r)}`);
+  // Too little data is not a leaning either way: say so rather than "leaning DISCARD".
+  const tooEarly = r.leaningReason === 'insufficient_data';
+  out(`  ${p.bold('Interim')}    ${p.yellow('not a verdict')} · day ${r.daysElapsed} of ${r.daysElapsed + r.daysLeft} · ${tooEarly ? 'no leaning yet (too few measured days)' : `leaning ${r.leaning.toUpperCase()}`}`);
+  if (!tooEarly && r.expectedValue !== null) out(`  ${' '.repeat(11)} ${effectLine(r)}`);
   out(`  ${' '.repeat(11)} ${r.summary}`);
 }

@@ -133,18 +133,31 @@ export const AppConfigSchema = z.strictObject({
   if (newsletters.length > 1) {
     ctx.addIssue({ code: 'custom', path: ['sources', newsletters[1], 'enabled'], message: `enable one newsletter provider at a time (enabled: ${newsletters.join(', ')})` });
   }
+  // Bluesky's public API is read by handle: without one, every collection run would fail.
+  if (config.sources.bluesky.enabled && !config.sources.bluesky.handle) {
+    ctx.addIssue({ code: 'custom', path: ['sources', 'bluesky', 'handle'], message: 'bluesky is enabled but has no handle: set sources.bluesky.handle, e.g. "you.bsky.social"' });
+  }
 });
 export type AppConfig = z.output<typeof AppConfigSchema>;
 
 /** Validates raw config, naming each bad field (`sources.x.everyMinutes: …`). */
-export function parseAppConfig(raw: unknown): AppConfig {
-  return parseOrThrow(AppConfigSchema, raw ?? {}, 'Verdict config (cdk.json context.verdict)');
+export function parseAppConfig(raw: unknown, where = 'cdk.json context.verdict'): AppConfig {
+  return parseOrThrow(AppConfigSchema, raw ?? {}, `Verdict config (${where})`);
 }
 
 /** Reads the config from cdk.json's context.verdict, or from the JSON file VERDICT_CONFIG_FILE names. */
 export function readAppConfigFile(root: string, env: NodeJS.ProcessEnv = process.env): AppConfig {
   const file = env.VERDICT_CONFIG_FILE;
-  if (file) return parseAppConfig(JSON.parse(readFileSync(file, 'utf8')));
+  if (file) {
+    const where = `VERDICT_CONFIG_FILE ${file}`;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (err) {
+      throw new ConfigurationError(`Cannot read the Verdict config (${where}): ${(err as Error).message}`, { cause: err });
+    }
+    return parseAppConfig(raw, where);
+  }
   const cdkJson = JSON.parse(readFileSync(join(root, 'cdk.json'), 'utf8')) as { context?: { verdict?: unknown } };
   return parseAppConfig(cdkJson.context?.verdict);
 }

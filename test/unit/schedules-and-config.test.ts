@@ -1,5 +1,8 @@
 /** Schedules (one definition for cron and the local scheduler), config validation and token checks. */
-import { parseAppConfig } from '../../functions/shared/app-config';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseAppConfig, readAppConfigFile } from '../../functions/shared/app-config';
 import { bearerToken, tokensMatch } from '../../functions/shared/api-token';
 import { scheduledJobs } from '../../functions/shared/scheduled-jobs';
 import { missedSlots, nextSlotAfter, slotFor, slotsBetween, toCronExpression } from '../../functions/shared/schedules';
@@ -47,6 +50,27 @@ describe('config', () => {
   it('names every bad field', () => {
     expect(() => parseAppConfig({ sources: { x: { everyMinutes: 7 } }, alarms: { email: 'not-an-email' }, surprise: 1 }))
       .toThrow(/sources\.x\.everyMinutes.*alarms\.email.*surprise/s);
+  });
+});
+
+describe('config validated at start-up', () => {
+  it('refuses bluesky enabled without a handle, naming the field', () => {
+    expect(() => parseAppConfig({ sources: { bluesky: { enabled: true } } })).toThrow(/sources\.bluesky\.handle: bluesky is enabled but has no handle/);
+    expect(parseAppConfig({ sources: { bluesky: { enabled: true, handle: 'you.bsky.social' } } }).sources.bluesky.handle).toBe('you.bsky.social');
+  });
+
+  it('labels errors of a VERDICT_CONFIG_FILE with that file, not cdk.json', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'verdict-config-'));
+    try {
+      const bad = join(dir, 'verdict.json');
+      writeFileSync(bad, JSON.stringify({ loop: { targetActive: 99 } }));
+      expect(() => readAppConfigFile(dir, { VERDICT_CONFIG_FILE: bad })).toThrow(`Invalid Verdict config (VERDICT_CONFIG_FILE ${bad}): loop.targetActive`);
+      const broken = join(dir, 'broken.json');
+      writeFileSync(broken, '{ "loop": ');
+      expect(() => readAppConfigFile(dir, { VERDICT_CONFIG_FILE: broken })).toThrow(`Cannot read the Verdict config (VERDICT_CONFIG_FILE ${broken})`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

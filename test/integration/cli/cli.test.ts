@@ -165,6 +165,20 @@ describe('verdict list and show', () => {
     expect(show.stdout).toContain('Evil ]8;;https://evil.examplelink]8;; ]52;c;cHduZWQ= [2J[31mred1m override');
   });
 
+  it('reads consistently on day 0: no leaning either way, no "n/a", the same days left twice', async () => {
+    const created = json(await verdict(['new', '--name', 'Day zero', '--hypothesis', 'H', '--metric', 'bluesky.follower_growth_rate', '--start', 'now', '--days', '14', '--json'], { runtime }));
+    const res = await verdict(['show', created.id], { runtime });
+    await call(runtime, 'POST', `/experiments/${created.id}/abandon`, { body: { reason: 'test done' } });
+
+    expect(res.code).toBe(0);
+    expect(res.stdout).not.toMatch(/leaning (DISCARD|KEEP)/);
+    expect(res.stdout).not.toMatch(/n\/a/);
+    const endsIn = /ends in (\d+) days/.exec(res.stdout)?.[1];
+    const toGo = /(\d+) day\(s\) to go/.exec(res.stdout)?.[1];
+    expect(endsIn).toBe('14');
+    if (toGo !== undefined) expect(toGo).toBe(endsIn);
+  });
+
   it('exits 3 for an unknown experiment', async () => {
     const res = await verdict(['show', 'exp_nothere'], { runtime });
     expect(res.code).toBe(3);

@@ -204,6 +204,9 @@ function whyNotFull(backlog: readonly BacklogEntry[], now: Date): Child {
 }
 
 export function interimLine(r: InterimReadout): HTMLElement {
+  if (r.leaningReason === 'insufficient_data' || r.expectedValue === null) {
+    return h('p', { class: 'interim' }, badge('planned', 'no leaning yet'), ` Day ${r.daysElapsed} of ${r.daysElapsed + r.daysLeft}: too few measured days to compare with the expected value. `, h('em', { class: 'muted' }, 'Interim readout — not a verdict.'));
+  }
   return h('p', { class: 'interim' },
     badge(r.leaning === 'keep' ? 'keep' : 'discard', `leaning ${r.leaning}`),
     ` So far ${formatValue(r.windowValue, r.unit)} vs ${formatValue(r.expectedValue, r.unit)} expected; P(improvement) ${formatProbability(r.probabilityOfImprovement)}. `,
