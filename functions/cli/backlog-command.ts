@@ -6,7 +6,7 @@ import type { Experiment } from '../domain/experiment';
 import { CONNECTION_HELP, defineCommand, num, parseIce, str, UsageError, type Command } from './command';
 import { EXIT } from './exit-codes';
 import { DESCRIBE_HELP, DESCRIBE_OPTIONS, gatherDescribed, parseStart } from './experiment-input';
-import { relativeTime, table, whenText, windowText } from './format';
+import { planLines, relativeTime, table, whenText, windowText } from './format';
 import { createPrompter, isInteractive } from './prompts';
 import { truncate } from './list-command';
 import type { CliIo } from './io';
@@ -86,6 +86,7 @@ const add = defineCommand({ name: 'backlog add', help: ADD_HELP, options: { ...D
   const mine = view.items.find((i) => i.experiment.id === item.id);
   ctx.out(`${ctx.p.green('✔')} Added ${ctx.p.bold(item.id)}  “${item.name}” to the backlog${mine ? ` at #${mine.rank} of ${view.items.length}${mine.ice === null ? ' (no ICE score: ranked last)' : ` (ICE ${mine.ice})`}` : ''}.`);
   ctx.out(ctx.p.dim(`  ${view.loop.message}`));
+  if (item.plan) for (const line of planLines(item.plan, ctx.p)) ctx.out(line);
   return EXIT.ok;
 });
 
@@ -145,6 +146,7 @@ const start = defineCommand({ name: 'backlog start', help: START_HELP, positiona
   const started = await ctx.api.post<Experiment>(`/experiments/${encodeURIComponent(ctx.positionals[0])}/start`, when ? { start: parseStart(when, ctx.now) } : {});
   if (ctx.json) { ctx.printJson(started); return EXIT.ok; }
   ctx.out(`${ctx.p.green('✔')} ${started.id} “${started.name}” is ${started.status}: ${windowText(started.start, started.end)}, ${whenText(started, ctx.now)}.`);
+  if (started.plan) for (const line of planLines(started.plan, ctx.p)) ctx.out(line);
   return EXIT.ok;
 });
 

@@ -4,6 +4,7 @@
  */
 import Table from 'cli-table3';
 import type { Experiment } from '../domain/experiment';
+import type { StoredPlan } from '../domain/planning/stored-plan';
 
 export interface Palette {
   bold(s: string): string;
@@ -113,4 +114,20 @@ export function spanMarker(length: number, from: number, to: number, label = 'wi
   const text = inner >= label.length + 2 ? label : '';
   const left = Math.floor((inner - text.length) / 2);
   return `${' '.repeat(a)}└${'─'.repeat(left)}${text}${'─'.repeat(inner - left - text.length)}┘${text ? '' : ` ${label}`}`;
+}
+
+/** The plan as a few lines: the summary, what 1/2/4/6-week windows could detect, and each warning. */
+export function planLines(plan: StoredPlan, p: Palette): string[] {
+  const lines = [`${p.bold('Plan')}  ${plan.summary}`];
+  if (plan.byWindow.length > 0) {
+    const cells = plan.byWindow.map((w) => `${w.windowDays} d: ${w.detectableLift === null ? 'nothing plausible' : `+${Math.round(w.detectableLift * 100)} %`}`);
+    lines.push(`  Detectable at 80 % power (baseline ${plan.baselineDays} d): ${cells.join(' · ')}`);
+  }
+  for (const w of plan.warnings) lines.push(`  ${p.yellow('!')} ${w.message}`);
+  return lines;
+}
+
+/** Warnings that a script must acknowledge with --yes before creating (the window cannot tell, or nothing will be measured). */
+export function planNeedsConfirmation(plan: StoredPlan): boolean {
+  return plan.warnings.some((w) => w.code !== 'short_history');
 }

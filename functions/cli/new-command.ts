@@ -5,7 +5,8 @@ import { backdateNotice, daysProblem, issueInWords, startProblem, textProblem } 
 import { CONNECTION_HELP, defineCommand, str, UsageError } from './command';
 import { EXIT } from './exit-codes';
 import { DESCRIBE_HELP, DESCRIBE_OPTIONS, gatherDescribed, parseStart } from './experiment-input';
-import { whenText, windowText } from './format';
+import { planLines, planNeedsConfirmation, whenText, windowText } from './format';
+import type { StoredPlan } from '../domain/planning/stored-plan';
 
 export const NEW_HELP = `Usage: verdict new [options]
 
@@ -16,6 +17,11 @@ For an idea without a date, use 'verdict backlog add' and let the loop start it.
 ${DESCRIBE_HELP}
   --start WHEN           now (default), today, tomorrow, YYYY-MM-DD or an ISO date-time
   --end DATE             instead of --days: the window's exclusive end
+  --baseline-days N      compare against the N days before the start (default: the history there
+                         is, up to 8 weeks, cut at another experiment or a level shift)
+  --baseline-from DATE   instead of --baseline-days: the baseline runs from DATE to the start
+  --yes                  create even when the plan warns (the window cannot detect +50 %, no data,
+                         an overlapping experiment); on a terminal you are asked instead
   --backdate             allow a start before today (past days count as experiment days; a window
                          already over is judged at the scorer's next run); asked on a terminal
   --json                 print the created experiment as JSON
@@ -30,7 +36,10 @@ Example:
 export const newCommand = defineCommand({
   name: 'new',
   help: NEW_HELP,
-  options: { ...DESCRIBE_OPTIONS, start: { type: 'string' }, end: { type: 'string' }, backdate: { type: 'boolean' } },
+  options: {
+    ...DESCRIBE_OPTIONS, start: { type: 'string' }, end: { type: 'string' }, backdate: { type: 'boolean' },
+    'baseline-days': { type: 'string' }, 'baseline-from': { type: 'string' }, yes: { type: 'boolean' },
+  },
 }, async (ctx) => {
   const end = str(ctx.values, 'end');
   if (end && str(ctx.values, 'days')) throw new UsageError('Give --days or --end, not both');
@@ -54,7 +63,30 @@ export const newCommand = defineCommand({
         return EXIT.ok;
       }
     }
-    if (prompter && !(await prompter.confirm(`Create "${body.name}" on ${body.primaryMetric}?`, true))) {
+    const baselineDays = str(ctx.values, 'baseline-days');
+    const baselineFrom = str(ctx.values, 'baseline-from');
+    if (baselineDays && baselineFrom) throw new UsageError('Give --baseline-days or --baseline-from, not both');
+    if (baselineDays !== undefined) {
+      const n = Number(baselineDays);
+      if (!Number.isInteger(n) || n < 7 || n > 365) throw new UsageError(`--baseline-days "${baselineDays}": give whole days, 7 to 365`);
+      body.baseline = { start: new Date(Date.parse(body.start) - n * 86_400_000).toISOString(), end: body.start };
+    }
+    if (baselineFrom !== undefined) body.baseline = { start: parseStart(baselineFrom, ctx.now), end: body.start };
+    // The plan first: what this window can detect on this account, and what would stop it telling.
+    let plan: StoredPlan | undefined;
+    if (!ctx.json || !ctx.values.yes) {
+      try {
+        plan = await ctx.api.post<StoredPlan>('/experiments/plan', body);
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 404) plan = undefined; // an older API without planning
+        else if (!(err instanceof ApiError && err.status === 400)) throw err; // a bad body is reported by the create below
+      }
+    }
+    if (plan && !ctx.json) for (const line of planLines(plan, ctx.p)) ctx.out(line);
+    if (plan && !prompter && planNeedsConfirmation(plan) && !ctx.values.yes) {
+      throw new UsageError(`The plan warns (${plan.warnings.map((w) => w.code).join(', ')}); nothing created. Pass --yes to create it anyway, or change --days.`);
+    }
+    if (prompter && !(await prompter.confirm(`Create "${body.name}" on ${body.primaryMetric}${plan && planNeedsConfirmation(plan) ? ' anyway' : ''}?`, true))) {
       ctx.out('Nothing created.');
       return EXIT.ok;
     }

@@ -69,7 +69,7 @@ describe('help', () => {
 
 describe('verdict new', () => {
   it('creates an experiment from flags and says when it ends', async () => {
-    const res = await verdict(['new', '--name', 'CLI thread test', '--hypothesis', 'Threads grow followers', '--metric', 'x.follower_growth_rate', '--start', 'now', '--days', '14', '--tag', 'cli'], { runtime });
+    const res = await verdict(['new', '--name', 'CLI thread test', '--hypothesis', 'Threads grow followers', '--metric', 'x.follower_growth_rate', '--start', 'now', '--days', '14', '--tag', 'cli', '--yes'], { runtime });
 
     expect(res.code).toBe(0);
     expect(res.stdout).toMatch(/Created exp_\w+ +“CLI thread test”/);
@@ -78,9 +78,22 @@ describe('verdict new', () => {
   });
 
   it('prints the experiment as JSON with --json', async () => {
-    const res = await verdict(['new', '--json', '--name', 'JSON one', '--hypothesis', 'H', '--metric', 'newsletter.open_rate', '--start', daysFromNow(3), '--days', '7', '--min-lift', '10', '--confidence', '90'], { runtime });
+    const res = await verdict(['new', '--json', '--name', 'JSON one', '--hypothesis', 'H', '--metric', 'newsletter.open_rate', '--start', daysFromNow(3), '--days', '7', '--min-lift', '10', '--confidence', '90', '--yes'], { runtime });
     expect(res.code).toBe(0);
     expect(json(res)).toMatchObject({ status: 'planned', durationDays: 7, decision: { minLift: 0.1, confidence: 0.9 } });
+  });
+
+  it('shows the plan first and, when it warns, creates only with --yes', async () => {
+    const args = ['new', '--name', 'Planned', '--hypothesis', 'H', '--metric', 'citations.mention_rate', '--start', daysFromNow(2), '--days', '14', '--baseline-days', '28'];
+    const refused = await verdict(args, { runtime });
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toMatch(/Plan +No data for citations\.mention_rate yet/);
+    expect(refused.stderr).toMatch(/The plan warns \(.*no_data.*\); nothing created\. Pass --yes/);
+
+    const created = await verdict([...args, '--yes', '--json'], { runtime });
+    expect(created.code).toBe(0);
+    expect(json(created).plan.warnings.map((w: { code: string }) => w.code)).toContain('no_data');
+    expect(json(created).baseline.end).toBe(json(created).start);
   });
 
   it('exits 2 naming the missing flags when not on a terminal', async () => {
@@ -105,7 +118,7 @@ describe('verdict new', () => {
     const refused = await verdict(args, { runtime });
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/3 days ago: the days since then .* count as experiment days/);
-    const created = await verdict([...args, '--backdate', '--json'], { runtime });
+    const created = await verdict([...args, '--backdate', '--json', '--yes'], { runtime });
     expect(created.code).toBe(0);
     expect(json(created).start).toBe(`${threeDaysAgo}T00:00:00.000Z`);
     const abandoned = await call(runtime, 'POST', `/experiments/${json(created).id}/abandon`, { body: { reason: 'test done' } });
