@@ -554,7 +554,7 @@ export const ExperimentRecordSchema = z.object({
   start: isoString.optional(),
   end: isoString.describe('exclusive').optional(),
   durationDays: z.number().int(),
-  decision: z.object({ minLift: z.number(), confidence: z.number() }),
+  decision: z.object({ minLift: z.number().describe('Smallest lift that counts, as a fraction: 0.1 = +10 %'), confidence: z.number().describe('Required probability of improvement, 0.5–0.999') }),
   baseline: z.object({ start: isoString, end: isoString }).optional(),
   channel: z.string().optional(),
   tags: z.array(z.string()).optional(),
