@@ -16,6 +16,7 @@ import { bundleHandlers, COLD_INIT_HANDLERS } from './bundles';
 import { measureCliStartup } from './cli-startup';
 import { measureColdInit } from './cold-init';
 import { countRequestsPerOperation } from './request-counts';
+import { benchScale, loadNow } from './scale';
 import { scoreManyDue, scoreYearOfHourly } from './scoring';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -98,10 +99,13 @@ async function main(): Promise<void> {
   const due = await scoreManyDue(1000);
   rows.push([`Scorer run, ${due.experiments} due experiments`, `${due.seconds.toFixed(1)} s, ${due.scored} verdicts, ${due.failed} failed, ${due.dynamoRequests} DynamoDB requests`, '≤ 60 s', verdict(due.seconds <= DUE_RUN_GOAL_S && due.scored === due.experiments)]);
 
+  // Issue #20: how work grows with the log, the backlog and the density (BENCH_SCALE=0.3 for a quicker pass).
+  rows.push(...await benchScale(progress));
+
   const table = new Table({ head: ['Figure', 'Measured', 'Goal', 'Status'], wordWrap: true, colWidths: [50, 72, 11, 9], style: { head: [], border: [] } });
   table.push(...rows);
   const cpu = cpus();
-  console.log(`Verdict bench — ${new Date().toISOString()} — ${cpu[0]?.model.trim() ?? 'unknown CPU'} × ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GB, ${platform()} ${release()}, Node ${process.version}, dynalite in memory`);
+  console.log(`Verdict bench — ${new Date().toISOString()} — ${cpu[0]?.model.trim() ?? 'unknown CPU'} × ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GB, ${platform()} ${release()}, Node ${process.version}, dynalite in memory, BENCH_SCALE=${process.env.BENCH_SCALE ?? 1}, ${loadNow()} at the end`);
   console.log(table.toString());
   console.log(`(bench took ${((Date.now() - started) / 1000).toFixed(0)} s)`);
 }
