@@ -106,12 +106,15 @@ export class VerdictStack extends Stack {
         + '(a target cdk-nag does not recognise); a DLQ of a DLQ would only move the same messages again.',
     });
 
-    const fn = (id: string, handler: string, description: string, timeout: Duration, memorySize: number, extra: Pick<VerdictFunctionProps, 'environment' | 'inject' | 'extraExternalModules'> = {}) =>
+    const fn = (id: string, handler: string, description: string, timeout: Duration, memorySize: number, extra: Pick<VerdictFunctionProps, 'environment' | 'inject' | 'extraExternalModules' | 'reservedConcurrentExecutions'> = {}) =>
       new VerdictFunction(this, id, { handler, description, config, timeout, memorySize, logRetention, ...extra });
 
     // Timeouts and memory per job: the authorizer is one hash comparison (secret cached); the API's ceiling
     // is API Gateway's 30 s; the scorer walks every experiment due; collectors wait on upstream APIs.
-    this.authorizerFn = fn('Authorizer', 'authorizer', 'Checks the API bearer token', Duration.seconds(5), 256)
+    // The authorizer is what a flood of random tokens reaches: reserved concurrency (api.authorizerConcurrency)
+    // and its 1 s delay before a denial cap what that flood can cost (README "What a flood costs").
+    this.authorizerFn = fn('Authorizer', 'authorizer', 'Checks the API bearer token', Duration.seconds(5), 128,
+      { ...(config.api.authorizerConcurrency !== false && { reservedConcurrentExecutions: config.api.authorizerConcurrency }) })
       .readSecret(this.apiToken, 'API_TOKEN_SECRET_ARN');
     // POST /collect invokes the collector functions (below): the API itself never reads source credentials.
     this.apiFn = fn('Api', 'api', 'Verdict HTTP API', Duration.seconds(15), 512, dashboardBundling(this))
@@ -160,7 +163,6 @@ export class VerdictStack extends Stack {
       allowedOrigins: config.dashboard.allowedOrigins,
       readRatePerSecond: config.api.readRatePerSecond,
       writeRatePerSecond: config.api.writeRatePerSecond,
-      logRetention,
     });
 
     for (const [name, f] of this.functions()) this.alerts.alarmOnErrors(`errors-${name}`, f.fn, `The ${name} function`);

@@ -32,7 +32,7 @@ export function fixedApiToken(token: string): ApiTokenSource {
 export const TOKEN_MAX_AGE_MS = 60_000;
 /** Refetches an unknown token may trigger: a burst of this many, then one per TOKEN_REFRESH_INTERVAL_MS. */
 export const TOKEN_REFRESH_BURST = 5;
-export const TOKEN_REFRESH_INTERVAL_MS = 10_000;
+export const TOKEN_REFRESH_INTERVAL_MS = 60_000;
 
 /**
  * The API token kept in Secrets Manager, cached for TOKEN_MAX_AGE_MS. A `refresh` (an unknown token was

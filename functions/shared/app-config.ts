@@ -117,6 +117,12 @@ export const AppConfigSchema = z.strictObject({
   api: z.strictObject({
     readRatePerSecond: z.number().positive().max(10_000).default(10),
     writeRatePerSecond: z.number().positive().max(10_000).default(2),
+    /**
+     * Concurrent executions reserved for the token authorizer — also the most it runs at once, which caps
+     * what a flood of random tokens costs. `false` reserves none (an account whose concurrency quota is
+     * still the new-account 10 cannot reserve any); the flood is then bounded by the route throttles only.
+     */
+    authorizerConcurrency: z.union([z.number().int().min(1).max(1000), z.literal(false)]).default(1),
   }).prefault({}),
   dashboard: z.strictObject({
     /** Origin allowed by CORS besides the API's own (e.g. http://localhost:8787 for local dev). */

@@ -1,22 +1,33 @@
 /**
  * The HTTP API: one route per entry of functions/api/routes (served by the function its servedBy names), each behind
- * the Lambda token authorizer unless the route says `public: true`. Per-route throttling, JSON access
- * logs to a log group with retention, and CORS only for the configured dashboard origins.
+ * the Lambda token authorizer unless the route says `public: true`. Per-route throttling (the public
+ * dashboard routes far lower), no access logs (a flood would pay for every line; see README "What a
+ * flood costs"), and CORS only for the configured dashboard origins.
  */
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
-import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { Duration, Validations } from 'aws-cdk-lib';
 import {
-  CfnStage, CorsHttpMethod, HttpApi, HttpMethod, HttpNoneAuthorizer, HttpStage, LogGroupLogDestination, type HttpRoute,
+  CfnStage, CorsHttpMethod, HttpApi, HttpMethod, HttpNoneAuthorizer, HttpStage, type HttpRoute,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { Route } from '../../functions/api/router';
 
-/** How long API Gateway reuses an authorizer decision for the same Authorization header. */
-export const AUTHORIZER_CACHE_TTL = Duration.minutes(5);
+/**
+ * How long API Gateway reuses an authorizer decision for the same Authorization header. With the
+ * authorizer's own copy of the secret (TOKEN_MAX_AGE_MS, 1 minute) a rotated-out token stops within
+ * 5 minutes; and the owner's requests inside this window never reach the authorizer, whatever a flood
+ * of other tokens does to it.
+ */
+export const AUTHORIZER_CACHE_TTL = Duration.minutes(4);
+
+/**
+ * The public routes (the dashboard page and its assets: no token, so no authorizer in front) answer
+ * anyone, each response costing a Lambda invocation and transfer: a page load's few requests fit the
+ * burst; a flood gets one request per 20 seconds per route.
+ */
+export const PUBLIC_ROUTE_LIMITS = { rateLimit: 0.05, burstLimit: 10 } as const;
 
 export interface VerdictApiProps {
   routes: readonly Pick<Route, 'method' | 'path' | 'public' | 'servedBy' | 'publicReason'>[];
@@ -28,13 +39,11 @@ export interface VerdictApiProps {
   /** Steady requests per second per route; bursts may reach twice the rate. */
   readRatePerSecond: number;
   writeRatePerSecond: number;
-  logRetention: RetentionDays;
 }
 
 export class VerdictApi extends Construct {
   readonly api: HttpApi;
   readonly stage: HttpStage;
-  readonly accessLogs: LogGroup;
 
   constructor(scope: Construct, id: string, props: VerdictApiProps) {
     super(scope, id);
@@ -81,32 +90,19 @@ export class VerdictApi extends Construct {
       routes.push(added);
     }
 
-    this.accessLogs = new LogGroup(this, 'AccessLogs', { retention: props.logRetention, removalPolicy: RemovalPolicy.DESTROY });
     const defaultLimits = throttle(props.readRatePerSecond);
-    this.stage = new HttpStage(this, 'DefaultStage', {
-      httpApi: this.api,
-      autoDeploy: true,
-      throttle: defaultLimits,
-      accessLogSettings: {
-        destination: new LogGroupLogDestination(this.accessLogs),
-        format: AccessLogFormat.custom(JSON.stringify({
-          requestId: '$context.requestId',
-          ip: '$context.identity.sourceIp',
-          requestTime: '$context.requestTime',
-          routeKey: '$context.routeKey',
-          status: '$context.status',
-          responseLength: '$context.responseLength',
-          latencyMs: '$context.responseLatency',
-          authorizerError: '$context.authorizer.error',
-          integrationError: '$context.integrationErrorMessage',
-        })),
-      },
+    this.stage = new HttpStage(this, 'DefaultStage', { httpApi: this.api, autoDeploy: true, throttle: defaultLimits });
+    Validations.of(this.stage.node.defaultChild!).acknowledge({
+      id: 'AwsSolutions-APIG1',
+      reason: 'HTTP API access logs cannot leave out rejected requests, so a flood of random tokens would pay CloudWatch '
+        + 'ingestion for every line (at the throttles: ~180 GB, ~$90 a month). The functions log every request they '
+        + 'serve and every error; API Gateway\'s free metrics count the rejected ones (README "What a flood costs").',
     });
-    // Per-route limits: writes are throttled harder than reads. RouteSettings name routes by key, so the
+    // Per-route limits: writes are throttled harder than reads, public routes hardest. RouteSettings name routes by key, so the
     // stage must be created after them.
     const cfnStage = this.stage.node.defaultChild as CfnStage;
     cfnStage.routeSettings = Object.fromEntries(props.routes.map((r) => {
-      const limits = r.method === 'GET' ? defaultLimits : throttle(props.writeRatePerSecond);
+      const limits = r.public ? PUBLIC_ROUTE_LIMITS : r.method === 'GET' ? defaultLimits : throttle(props.writeRatePerSecond);
       return [`${r.method} ${r.path}`, { ThrottlingRateLimit: limits.rateLimit, ThrottlingBurstLimit: limits.burstLimit }];
     }));
     for (const route of routes) this.stage.node.addDependency(route);

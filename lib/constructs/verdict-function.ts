@@ -71,6 +71,8 @@ export interface VerdictFunctionProps {
   memorySize: number;
   logRetention: RetentionDays;
   environment?: Record<string, string>;
+  /** Concurrent executions reserved for (and the most allowed to) this function; default: none reserved. */
+  reservedConcurrentExecutions?: number;
   /**
    * Files esbuild injects into this function's bundle: their exports replace the globals of the same
    * name (for values too large for a `define` on esbuild's command line).
@@ -107,6 +109,7 @@ export class VerdictFunction extends Construct {
       architecture: Architecture.ARM_64,
       timeout: props.timeout,
       memorySize: props.memorySize,
+      ...(props.reservedConcurrentExecutions !== undefined && { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
       role: this.role,
       logGroup: this.logGroup,
       // Exactly what the handler declares (functions/shared/function-env.ts): the base here, the rest from the helpers below.

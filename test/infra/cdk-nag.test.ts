@@ -48,8 +48,10 @@ describe('cdk-nag AwsSolutions', () => {
     }
   });
 
-  it('acknowledges exactly: rotation of the two secrets, the DLQ having no DLQ, and the public dashboard routes', () => {
+  it('acknowledges exactly: rotation of the two secrets, the DLQ having no DLQ, the public dashboard routes, and no access logs', () => {
     const expected = [
+      // A flood of random tokens would pay for every access-log line (test/infra/flood-cost.test.ts).
+      'AwsSolutions-APIG1 Verdict/HttpApi/DefaultStage/Resource',
       'AwsSolutions-SMG4 Verdict/ApiToken/Resource',
       'AwsSolutions-SMG4 Verdict/SourceCredentials/Resource',
       'AwsSolutions-SQS3 Verdict/DeadLetters/Resource',
