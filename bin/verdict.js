@@ -68,16 +68,44 @@ function buildBundle() {
   fs.mkdirSync(CACHE, { recursive: true });
   const tmp = path.join(CACHE, `${name}.${process.pid}.tmp`);
   fs.writeFileSync(tmp, result.outputFiles[0].contents);
+  // V8 checks a code cache against the source's length only: never keep one across a rebuild.
+  fs.rmSync(path.join(CACHE, `${name}.v8cache`), { force: true });
   fs.renameSync(tmp, path.join(CACHE, name));
   writeManifest({ entry: ENTRY, bundle: name, hash, inputs, stats: inputs.map(statsOf) });
-  for (const old of fs.readdirSync(CACHE)) if (/^cli-[0-9a-f]{16}\.js$/.test(old) && old !== name) fs.rmSync(path.join(CACHE, old), { force: true });
+  for (const old of fs.readdirSync(CACHE)) if (/^cli-[0-9a-f]{16}\.js(\.v8cache)?$/.test(old) && !old.startsWith(name)) fs.rmSync(path.join(CACHE, old), { force: true });
   return path.join(CACHE, name);
+}
+
+/**
+ * Loads the bundle with V8's code cache beside it (bundle.v8cache): parsing and compiling 700 KB is most
+ * of what is left of a start. The cache is written after the first run (so it holds the functions that
+ * run compiled) and rewritten whenever V8 rejects it (another Node version).
+ */
+function loadBundle(bundle) {
+  const vm = require('node:vm');
+  const Module = require('node:module');
+  const cacheFile = `${bundle}.v8cache`;
+  let cachedData;
+  try { cachedData = fs.readFileSync(cacheFile); } catch { cachedData = undefined; }
+  const script = new vm.Script(Module.wrap(fs.readFileSync(bundle, 'utf8')), { filename: bundle, cachedData });
+  const module = { exports: {} };
+  script.runInThisContext().call(module.exports, module.exports, Module.createRequire(bundle), module, bundle, path.dirname(bundle));
+  if (!cachedData || script.cachedDataRejected) {
+    process.once('beforeExit', () => {
+      try {
+        const tmp = `${cacheFile}.${process.pid}.tmp`;
+        fs.writeFileSync(tmp, script.createCachedData());
+        fs.renameSync(tmp, cacheFile);
+      } catch { /* no cache this time: the next run tries again */ }
+    });
+  }
+  return module.exports;
 }
 
 function loadCli(command) {
   if (command !== 'start' && process.env.VERDICT_CLI_BUNDLE !== '0') {
     try {
-      return require(freshBundle() ?? buildBundle());
+      return loadBundle(freshBundle() ?? buildBundle());
     } catch {
       // Not buildable or storable here (read-only install, a syntax error tsx will report): run the sources.
     }

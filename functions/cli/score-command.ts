@@ -17,6 +17,7 @@ export const SCORE_USAGE = `Usage: verdict score --input <scenario.json | ->
 Scores one experiment offline and prints its Verdict as JSON.
 
   --input, -i FILE   scenario file, or - to read it from stdin
+  --example          print an example scenario to start from (then: --input it)
   --json             the output is always JSON; accepted like on every other command
   --help, -h         show this help
 
@@ -30,16 +31,39 @@ Scenario: {
 }
 
 Example:
+  verdict score --example > scenario.json
   verdict score --input scenario.json
   verdict score --input scenario.json | jq '{decision, summary}'
   cat scenario.json | verdict score -i -
 `;
 
-function parseArgs(argv: readonly string[]): { input?: string; help?: boolean; error?: string } {
+/**
+ * A scenario anyone can score: six weeks of daily follower counts growing about 10 a day, then a two-week
+ * window growing about 14 a day (deterministic, so everyone gets the same verdict).
+ */
+export function exampleScenario(): unknown {
+  const day = 86_400_000;
+  const first = Date.UTC(2026, 0, 19);
+  const start = Date.UTC(2026, 2, 2);
+  const observations: { metric: string; at: string; value: number; source: string }[] = [];
+  let followers = 1200;
+  for (let t = first; t <= start + 14 * day; t += day) {
+    observations.push({ metric: 'x.followers', at: new Date(t).toISOString(), value: followers, source: 'x' });
+    const i = (t - first) / day;
+    followers += (t >= start ? 14 : 10) + ((i * 7) % 5) - 2;
+  }
+  return {
+    experiment: { name: 'Daily build-in-public thread', primaryMetric: 'x.follower_growth_rate', start: '2026-03-02', durationDays: 14, decision: { minLift: 0.1, confidence: 0.95 } },
+    observations,
+  };
+}
+
+function parseArgs(argv: readonly string[]): { input?: string; help?: boolean; example?: boolean; error?: string } {
   let input: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--help' || arg === '-h') return { help: true };
+    if (arg === '--example') return { example: true };
     if (arg === '--json') continue;
     if (arg === '--input' || arg === '-i') {
       const value = argv[i + 1];
@@ -67,6 +91,10 @@ export async function scoreCommand(argv: string[], io: ScoreCommandIo, now: Date
   const args = parseArgs(argv);
   if (args.help) {
     io.stdout.write(SCORE_USAGE);
+    return 0;
+  }
+  if (args.example) {
+    io.stdout.write(`${JSON.stringify(exampleScenario(), null, 2)}\n`);
     return 0;
   }
   if (args.error || args.input === undefined) {

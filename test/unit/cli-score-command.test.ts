@@ -91,3 +91,14 @@ describe('verdict score', () => {
     expect(stdout()).toMatch(/^Usage: verdict score --input/);
   });
 });
+
+describe('verdict score --example', () => {
+  it('prints a scenario that scores as it is, so a newcomer has a file to start from', async () => {
+    const example = anIo();
+    expect(await scoreCommand(['--example'], example.io, NOW)).toBe(0);
+
+    const scored = anIo(example.stdout());
+    expect(await scoreCommand(['--input', '-', '--json'], scored.io, new Date('2026-03-20T00:00:00.000Z'))).toBe(0);
+    expect(JSON.parse(scored.stdout())).toMatchObject({ decision: 'keep', reason: 'improved' });
+  });
+});
