@@ -35,7 +35,7 @@ export interface VerdictStackProps extends StackProps {
 }
 
 /** Sources whose collection asks AI engines many prompts per run, so they get more time. */
-const SLOW_SOURCES: readonly SourceName[] = ['perplexity', 'openai', 'stripe'];
+const SLOW_SOURCES: readonly SourceName[] = ['perplexity', 'openai', 'gemini', 'claude', 'stripe'];
 
 export class VerdictStack extends Stack {
   readonly table: TableV2;

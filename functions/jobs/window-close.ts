@@ -30,6 +30,8 @@ const SOURCE_OUTPUTS: Record<SourceName, readonly ObservedMetric[]> = {
   stripe: ['revenue.gross', 'revenue.net', 'revenue.new_customers', 'revenue.mrr', 'revenue.active_subscriptions'],
   plausible: ['traffic.visitors', 'traffic.ai_referred_visitors'],
   umami: ['traffic.visitors', 'traffic.ai_referred_visitors'],
+  gemini: ['citations.answer'],
+  claude: ['citations.answer'],
 };
 
 export interface WindowCloseDeps { runs: Pick<RunStore, 'getRun'>; sources: AppConfig['sources'] }

@@ -17,7 +17,7 @@ const cadence = (defaultMinutes: number) =>
 
 const domain = z.string().trim().toLowerCase().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'must be a bare domain like example.com');
 
-export const SOURCE_NAMES = ['x', 'bluesky', 'beehiiv', 'kit', 'buttondown', 'mailchimp', 'perplexity', 'openai', 'stripe', 'plausible', 'umami'] as const;
+export const SOURCE_NAMES = ['x', 'bluesky', 'beehiiv', 'kit', 'buttondown', 'mailchimp', 'perplexity', 'openai', 'stripe', 'plausible', 'umami', 'gemini', 'claude'] as const;
 export type SourceName = (typeof SOURCE_NAMES)[number];
 
 /** Retention periods CloudWatch Logs accepts, in days. */
@@ -52,6 +52,16 @@ export const AppConfigSchema = z.strictObject({
     }).prefault({}),
     perplexity: z.strictObject({ enabled: z.boolean().default(false), model: z.string().default('perplexity/sonar'), everyMinutes: cadence(1440) }).prefault({}),
     openai: z.strictObject({ enabled: z.boolean().default(false), model: z.string().default('gpt-5-mini'), everyMinutes: cadence(1440) }).prefault({}),
+    /** Gemini with Google Search grounding. Cost per check: costPerCheckUsd + tokens (list prices, UNSURE: check before relying on them). */
+    gemini: z.strictObject({
+      enabled: z.boolean().default(false), model: z.string().default('gemini-2.5-flash'), everyMinutes: cadence(1440),
+      costPerCheckUsd: z.number().min(0).default(0.035), inputUsdPerMTok: z.number().min(0).default(0.3), outputUsdPerMTok: z.number().min(0).default(2.5),
+    }).prefault({}),
+    /** Claude with the web search tool. Cost per check: searches × costPerSearchUsd + tokens. */
+    claude: z.strictObject({
+      enabled: z.boolean().default(false), model: z.string().default('claude-sonnet-4-5'), everyMinutes: cadence(1440),
+      costPerSearchUsd: z.number().min(0).default(0.01), inputUsdPerMTok: z.number().min(0).default(3), outputUsdPerMTok: z.number().min(0).default(15),
+    }).prefault({}),
     stripe: z.strictObject({
       enabled: z.boolean().default(false),
       everyMinutes: cadence(1440),

@@ -39,7 +39,7 @@ export interface AnswerEngineSourceOptions {
 }
 
 export interface CitationRunOptions {
-  engine: 'perplexity' | 'openai';
+  engine: 'perplexity' | 'openai' | 'gemini' | 'claude';
   citations: AppConfig['citations'];
   ask(prompt: string): Promise<EngineAnswer>;
   /** Upstream requests so far (from the engine's HTTP client). */

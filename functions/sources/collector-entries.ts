@@ -14,7 +14,7 @@ export function collectorHandlerFor(source: SourceName): string {
 }
 
 /** Sources whose runs spend money per answer and share citations.monthlySpendCapUsd. */
-export const CITATION_SOURCES: readonly SourceName[] = ['perplexity', 'openai'];
+export const CITATION_SOURCES: readonly SourceName[] = ['perplexity', 'openai', 'gemini', 'claude'];
 
 /** Sources that backfill history on their first successful run: the collector tells them when that was. */
 export const BACKFILL_SOURCES: readonly SourceName[] = ['stripe', 'plausible', 'umami'];

@@ -6,7 +6,7 @@ import type { SourceName } from '../shared/app-config';
 
 /** An entry of the secret: one per source, plus the digest's chat webhook. */
 export type SecretEntry = SourceName | 'digest';
-export const SECRET_ENTRIES: readonly SecretEntry[] = ['x', 'bluesky', 'beehiiv', 'kit', 'buttondown', 'mailchimp', 'perplexity', 'openai', 'stripe', 'plausible', 'umami', 'digest'];
+export const SECRET_ENTRIES: readonly SecretEntry[] = ['x', 'bluesky', 'beehiiv', 'kit', 'buttondown', 'mailchimp', 'perplexity', 'openai', 'stripe', 'plausible', 'umami', 'gemini', 'claude', 'digest'];
 
 /**
  * Fields per secret entry → the env var that holds each locally (.env or the shell). In AWS the same
@@ -24,6 +24,8 @@ export const CREDENTIAL_ENV: Record<SecretEntry, Record<string, string>> = {
   /** A restricted key (rk_live_…) with Read on Balance, Charges, Customers and Subscriptions. */
   stripe: { apiKey: 'STRIPE_API_KEY' },
   plausible: { apiKey: 'PLAUSIBLE_API_KEY' },
+  gemini: { apiKey: 'GEMINI_API_KEY' },
+  claude: { apiKey: 'ANTHROPIC_API_KEY' },
   /** Umami Cloud: apiKey; self-hosted: username and password (a login per run). */
   umami: { apiKey: 'UMAMI_API_KEY', username: 'UMAMI_USERNAME', password: 'UMAMI_PASSWORD' },
   digest: { webhookUrl: 'VERDICT_DIGEST_WEBHOOK_URL' },

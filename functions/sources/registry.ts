@@ -15,6 +15,7 @@ import { createMailchimpSource } from './mailchimp';
 import { createOpenAiSource } from './openai';
 import { createPerplexitySource } from './perplexity';
 import type { Credentials, Source } from './source';
+import { createClaudeSource, createGeminiSource } from './gemini-claude';
 import { createPlausibleSource, createUmamiSource } from './web-analytics';
 import { createXSource } from './x';
 
@@ -51,6 +52,10 @@ export function createSource(name: SourceName, credentials: Credentials, options
       return createPerplexitySource(credentials, { model: sources.perplexity.model, citations, baseUrl }, now);
     case 'openai':
       return createOpenAiSource(credentials, { model: sources.openai.model, citations, baseUrl }, now);
+    case 'gemini':
+      return createGeminiSource(credentials, { ...sources.gemini, citations, baseUrl }, now);
+    case 'claude':
+      return createClaudeSource(credentials, { ...sources.claude, citations, baseUrl }, now);
     case 'plausible':
       return createPlausibleSource(credentials, { ...sources.plausible, baseUrl: baseUrl ?? sources.plausible.baseUrl, aiReferrers: options.config.traffic.aiReferrers }, now);
     case 'umami':

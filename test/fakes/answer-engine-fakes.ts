@@ -53,3 +53,67 @@ export function installAnswerEngineFake(server: FakeServer, body: (a: AnswerFixt
   });
   return server;
 }
+
+/**
+ * Gemini `generateContent` with Google Search grounding (api-contracts.md §5): text in
+ * `candidates[0].content.parts[]`, sources in `groundingMetadata.groundingChunks[].web` — `uri` a
+ * vertexaisearch redirect, `title` the domain — and `usageMetadata` token counts.
+ */
+export function geminiResponseBody(a: AnswerFixture): unknown {
+  const citations = a.citations ?? [];
+  return {
+    candidates: [{
+      content: { role: 'model', parts: [{ text: 'Thinking about sources…', thought: true }, { text: a.text }] },
+      finishReason: 'STOP',
+      groundingMetadata: {
+        webSearchQueries: ['best experiment tracker'],
+        groundingChunks: citations.map((url, i) => ({ web: { uri: `https://vertexaisearch.cloud.google.com/grounding-api-redirect/AbC${i}`, title: new URL(url).hostname } })),
+        groundingSupports: citations.map((_, i) => ({ segment: { startIndex: 0, endIndex: a.text.length, text: a.text }, groundingChunkIndices: [i], confidenceScores: [0.9] })),
+        searchEntryPoint: { renderedContent: '<style>…</style>' },
+      },
+    }],
+    usageMetadata: { promptTokenCount: 8, candidatesTokenCount: 14, toolUsePromptTokenCount: 152, totalTokenCount: 174 },
+    modelVersion: 'gemini-2.5-flash', responseId: 'xYz',
+  };
+}
+
+/**
+ * Anthropic Messages with the web search tool (api-contracts.md §6): `server_tool_use`, a
+ * `web_search_tool_result` with the results seen, then `text` blocks whose `citations` name the pages used.
+ */
+export function claudeResponseBody(a: AnswerFixture & { searches?: number }): unknown {
+  const citations = a.citations ?? [];
+  return {
+    id: 'msg_01A', type: 'message', role: 'assistant', model: 'claude-sonnet-4-5', stop_reason: 'end_turn',
+    content: [
+      { type: 'server_tool_use', id: 'srvtoolu_01', name: 'web_search', input: { query: 'best experiment tracker' } },
+      { type: 'web_search_tool_result', tool_use_id: 'srvtoolu_01', content: (a.searchResults ?? citations).map((url) => ({ type: 'web_search_result', url, title: 'A page', page_age: 'May 3, 2026', encrypted_content: 'EqgfCi…' })) },
+      { type: 'text', text: a.text, citations: citations.length ? citations.map((url) => ({ type: 'web_search_result_location', url, title: 'A page', cited_text: '…', encrypted_index: 'Eo8BCi…' })) : null },
+    ],
+    usage: { input_tokens: 6039, output_tokens: 931, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, server_tool_use: { web_search_requests: a.searches ?? 1, web_fetch_requests: 0 }, service_tier: 'standard' },
+  };
+}
+
+export const GEMINI_RATE_LIMIT_BODY = { error: { code: 429, message: 'Resource has been exhausted (e.g. check quota).', status: 'RESOURCE_EXHAUSTED' } };
+export const CLAUDE_RATE_LIMIT_BODY = { type: 'error', error: { type: 'rate_limit_error', message: 'Number of request tokens has exceeded your per-minute rate limit' }, request_id: 'req_011' };
+
+/** Answers Gemini's `POST /v1beta/models/{model}:generateContent` with `answer(prompt)`. */
+export function installGeminiFake(server: FakeServer, answer: (prompt: string) => AnswerFixture): FakeServer {
+  server.clear();
+  server.route('POST', '/v1beta/models/:call', (req): FakeResponse => {
+    if (!req.params.call.endsWith(':generateContent')) return { status: 404, body: { error: { code: 404, message: 'Not found', status: 'NOT_FOUND' } } };
+    const prompt = String((req.json as { contents?: { parts?: { text?: string }[] }[] } | undefined)?.contents?.[0]?.parts?.[0]?.text ?? '');
+    return { body: geminiResponseBody(answer(prompt)) };
+  });
+  return server;
+}
+
+/** Answers Anthropic's `POST /v1/messages` with `answer(prompt)`. */
+export function installClaudeFake(server: FakeServer, answer: (prompt: string) => AnswerFixture & { searches?: number }): FakeServer {
+  server.clear();
+  server.route('POST', '/v1/messages', (req): FakeResponse => {
+    const prompt = String((req.json as { messages?: { content?: unknown }[] } | undefined)?.messages?.[0]?.content ?? '');
+    return { body: claudeResponseBody(answer(prompt)) };
+  });
+  return server;
+}

@@ -13,7 +13,7 @@ import { ensureTable, startDynalite, type LocalDynamo } from '../../functions/lo
 import { parseAppConfig, SOURCE_NAMES, type SourceName } from '../../functions/shared/app-config';
 import { createAnySource } from '../../functions/sources/all-sources';
 import type { CollectionRun } from '../../functions/store/run-store';
-import { installAnswerEngineFake, openAiResponseBody, perplexityResponseBody } from '../fakes/answer-engine-fakes';
+import { installAnswerEngineFake, installClaudeFake, installGeminiFake, openAiResponseBody, perplexityResponseBody } from '../fakes/answer-engine-fakes';
 import { BEEHIIV_PUBLICATION_ID, installBeehiivFake } from '../fakes/beehiiv-fake';
 import { installBlueskyFake } from '../fakes/bluesky-fake';
 import { installButtondownFake } from '../fakes/buttondown-fake';
@@ -41,6 +41,7 @@ const config = parseAppConfig({
     stripe: { enabled: true, backfillDays: 1 },
     plausible: { enabled: true, sites: ['verdict.dev'], backfillDays: 1 },
     umami: { enabled: true, websites: [{ id: 'site-1', site: 'verdict.dev' }], backfillDays: 1 },
+    gemini: { enabled: true }, claude: { enabled: true },
   },
   citations: { brand: 'Verdict', domains: ['verdict.dev'], prompts: ['best experiment tracker'], monthlySpendCapUsd: 5 },
 });
@@ -57,6 +58,8 @@ const CREDENTIALS: Record<SourceName, Record<string, string>> = {
   stripe: { apiKey: 'rk_test_stripe-key' },
   plausible: { apiKey: 'plausible-key' },
   umami: { apiKey: 'umami-key' },
+  gemini: { apiKey: 'gemini-key' },
+  claude: { apiKey: 'sk-ant-key' },
 };
 
 const INSTALL_HAPPY: Record<SourceName, (server: FakeServer) => void> = {
@@ -71,6 +74,8 @@ const INSTALL_HAPPY: Record<SourceName, (server: FakeServer) => void> = {
   stripe: (s) => installStripeFake(s, aStripeAccount(Date.UTC(2026, 5, 1) / 1000)),
   plausible: (s) => installPlausibleFake(s, aSiteTraffic()),
   umami: (s) => installUmamiFake(s, aSiteTraffic(), { 'site-1': 'verdict.dev' }),
+  gemini: (s) => installGeminiFake(s, () => ({ text: 'Verdict is a good choice.', citations: ['https://verdict.dev/'] })),
+  claude: (s) => installClaudeFake(s, () => ({ text: 'Verdict is a good choice.', citations: ['https://verdict.dev/'] })),
 };
 
 interface Fault {
