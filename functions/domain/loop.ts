@@ -10,7 +10,7 @@
  * schedule and is estimated with the others as covariates, so several can share a metric (they still
  * do not share one with a before/after or post-variant experiment, whose comparison they would move).
  */
-import { iceProduct, type Experiment } from './experiment';
+import { iceProduct, MAX_WINDOW_DAYS, type Experiment } from './experiment';
 
 const DAY_MS = 86_400_000;
 
@@ -22,6 +22,16 @@ export const BACKLOG_CONSIDERED = 200;
 
 /** Counts of backlog items shown (/health, /backlog, digest) stop here: counting reads, so it is capped too. */
 export const BACKLOG_COUNT_CAP = 10_000;
+
+/**
+ * Planned experiments that can hold a metric against anything the loop starts now end before this: a
+ * candidate's window ends within MAX_WINDOW_DAYS, so a planned one overlaps it only if it starts before
+ * then, and ends at most MAX_WINDOW_DAYS later (a week of margin for switchback windows rounded to
+ * whole blocks). Planned work further ahead is not read by the loop or its views.
+ */
+export function plannedHorizon(now: Date): string {
+  return new Date(now.getTime() + (2 * MAX_WINDOW_DAYS + 7) * DAY_MS).toISOString();
+}
 
 export type LoopState =
   /** As many experiments running as the target (or more). */

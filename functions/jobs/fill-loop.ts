@@ -4,7 +4,7 @@
  * now with their planned duration. Runs at the end of every scorer run, right after verdicts free slots.
  */
 import { promoteIfStarted, startExperiment, type Experiment } from '../domain/experiment';
-import { BACKLOG_CONSIDERED, planLoop, type LoopState } from '../domain/loop';
+import { BACKLOG_CONSIDERED, planLoop, plannedHorizon, type LoopState } from '../domain/loop';
 import { experimentStarted, type EventPublisher } from '../shared/events';
 import { ConflictError } from '../shared/errors';
 import type { ExperimentStore } from '../store/experiment-store';
@@ -32,7 +32,8 @@ export interface FillLoopResult {
 
 export async function fillLoop(now: Date, deps: FillLoopDeps): Promise<FillLoopResult> {
   const promoted: string[] = [];
-  for (const planned of await deps.experiments.listAll('planned')) {
+  // Only planned experiments whose start can have passed (their window ends within MAX_WINDOW_DAYS of now).
+  for (const planned of await deps.experiments.listEndingBefore('planned', plannedHorizon(now))) {
     const running = promoteIfStarted(planned, now);
     if (running && (await replaceIfUnchanged(running, planned, deps))) {
       promoted.push(running.id);
@@ -41,7 +42,7 @@ export async function fillLoop(now: Date, deps: FillLoopDeps): Promise<FillLoopR
   }
 
   const [running, planned, backlog] = await Promise.all([
-    deps.experiments.listAll('running'), deps.experiments.listAll('planned'), deps.experiments.backlogTop(BACKLOG_CONSIDERED),
+    deps.experiments.listAll('running'), deps.experiments.listEndingBefore('planned', plannedHorizon(now)), deps.experiments.backlogTop(BACKLOG_CONSIDERED),
   ]);
   const plan = planLoop({ backlog, scheduled: [...running, ...planned], target: deps.target, now });
   const started: string[] = [];

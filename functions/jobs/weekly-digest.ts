@@ -15,7 +15,7 @@ import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/li
 import type { AxiosInstance } from 'axios';
 import { buildDigest, digestPeriod, isoWeekOf, webhookPayload, type Digest, type DigestSchedule, type SourceStatus } from '../domain/digest';
 import type { Experiment } from '../domain/experiment';
-import { BACKLOG_CONSIDERED, BACKLOG_COUNT_CAP } from '../domain/loop';
+import { BACKLOG_CONSIDERED, BACKLOG_COUNT_CAP, plannedHorizon } from '../domain/loop';
 import type { InterimReadout } from '../domain/verdict';
 import { SOURCE_NAMES, type AppConfig } from '../shared/app-config';
 import type { ExperimentStore } from '../store/experiment-store';
@@ -47,7 +47,7 @@ export async function digestForWeek(week: string, now: Date, deps: DigestSources
   const schedule = digestSchedule(deps.config);
   const period = digestPeriod(week, schedule);
   const [running, planned, backlog] = await Promise.all([
-    deps.experiments.listAll('running'), deps.experiments.listAll('planned'), deps.experiments.backlogTop(BACKLOG_CONSIDERED),
+    deps.experiments.listAll('running'), deps.experiments.listEndingBefore('planned', plannedHorizon(now)), deps.experiments.backlogTop(BACKLOG_CONSIDERED),
   ]);
   // The verdicts scored in the period (rescores included: they move the current verdict's index entry),
   // read through the verdict index — the work is this week's verdicts, not the whole research log.

@@ -5,7 +5,7 @@
  */
 import * as z from 'zod';
 import { BacklogItemSchema, ExperimentRecordSchema, newBacklogItem } from '../../domain/experiment';
-import { BACKLOG_CONSIDERED, BACKLOG_COUNT_CAP, planLoop } from '../../domain/loop';
+import { BACKLOG_CONSIDERED, BACKLOG_COUNT_CAP, planLoop, plannedHorizon } from '../../domain/loop';
 import { parseOrThrow } from '../../shared/errors';
 import { nextSlotAfter } from '../../shared/schedules';
 import { jsonBody } from '../http';
@@ -54,7 +54,7 @@ export const backlogRoutes: Route[] = [
     async handle(_req, s) {
       const now = s.now();
       const [backlog, running, planned] = await Promise.all([
-        s.experiments.backlogTop(BACKLOG_CONSIDERED), s.experiments.listAll('running'), s.experiments.listAll('planned'),
+        s.experiments.backlogTop(BACKLOG_CONSIDERED), s.experiments.listAll('running'), s.experiments.listEndingBefore('planned', plannedHorizon(now)),
       ]);
       const total = backlog.length < BACKLOG_CONSIDERED ? { count: backlog.length, capped: false } : await s.experiments.countInStatus('backlog', BACKLOG_COUNT_CAP);
       const plan = planLoop({ backlog, scheduled: [...running, ...planned], target: s.config.loop.targetActive, now });

@@ -3,7 +3,7 @@
  * scorer's last run, and the loop: active experiments vs target — saying so when the backlog is empty.
  */
 import * as z from 'zod';
-import { BACKLOG_CONSIDERED, BACKLOG_COUNT_CAP, planLoop } from '../../domain/loop';
+import { BACKLOG_CONSIDERED, BACKLOG_COUNT_CAP, planLoop, plannedHorizon } from '../../domain/loop';
 import { SOURCE_NAMES } from '../../shared/app-config';
 import { missedSlots, nextSlotAfter } from '../../shared/schedules';
 import { CollectionRunSchema, JobRunSchema } from '../response-schemas';
@@ -60,9 +60,12 @@ export const healthRoutes: Route[] = [
         };
       }));
       const [running, planned, backlog] = await Promise.all([
-        s.experiments.listAll('running'), s.experiments.listAll('planned'), s.experiments.backlogTop(BACKLOG_CONSIDERED),
+        s.experiments.listAll('running'), s.experiments.listEndingBefore('planned', plannedHorizon(now)), s.experiments.backlogTop(BACKLOG_CONSIDERED),
       ]);
-      const backlogCount = backlog.length < BACKLOG_CONSIDERED ? backlog.length : (await s.experiments.countInStatus('backlog', BACKLOG_COUNT_CAP)).count;
+      const [backlogCount, plannedCount] = await Promise.all([
+        backlog.length < BACKLOG_CONSIDERED ? backlog.length : s.experiments.countInStatus('backlog', BACKLOG_COUNT_CAP).then((c) => c.count),
+        s.experiments.countInStatus('planned', BACKLOG_COUNT_CAP).then((c) => c.count),
+      ]);
       const target = s.config.loop.targetActive;
       const plan = planLoop({ backlog, scheduled: [...running, ...planned], target, now });
       const scorerNext = nextSlotAfter(now, s.config.scorer).toISOString();
@@ -74,7 +77,7 @@ export const healthRoutes: Route[] = [
           scorer: { lastRun: (await s.runs.lastJobRun('scorer')) ?? null, nextSlot: scorerNext },
           experiments: { running: running.length, target },
           loop: {
-            running: running.length, planned: planned.length, backlog: backlogCount, target,
+            running: running.length, planned: plannedCount, backlog: backlogCount, target,
             state: plan.state, backlogEmpty: backlog.length === 0 && running.length < target, message: plan.message, nextFill: scorerNext,
           },
         },

@@ -119,4 +119,12 @@ describe('experiments planned far ahead', () => {
 
     expect(await read(many)).toEqual(await read(none));
   });
+
+  it('add no reads to /backlog, /health and /digest, and /health still counts them', async () => {
+    const counts = async (api: CountedApi, path: string) => (await api.stores.counter.during(() => api.send(httpEvent('GET', path)))).counts;
+
+    for (const path of ['/backlog', '/health', '/digest']) expect({ path, counts: await counts(many, path) }).toEqual({ path, counts: await counts(none, path) });
+    const health = JSON.parse(String((await many.send(httpEvent('GET', '/health'))).body));
+    expect(health.loop.planned).toBe(PLANNED);
+  });
 });
