@@ -299,8 +299,10 @@ export function buildDigest(input: DigestInput): Digest {
 
 function daysLeftText(e: Experiment, now: Date): string {
   if (!e.end) return 'no window yet';
-  const days = Math.max(0, Math.ceil((Date.parse(e.end) - now.getTime()) / DAY_MS));
-  return days === 0 ? 'ends today' : `${days} day${days === 1 ? '' : 's'} left`;
+  // A window already over is not "ending today": it waits for the scorer's next run.
+  if (Date.parse(e.end) <= now.getTime()) return 'window over, verdict at the next scorer run';
+  const days = Math.ceil((Date.parse(e.end) - now.getTime()) / DAY_MS);
+  return `${days} day${days === 1 ? '' : 's'} left`;
 }
 
 /** A switchback's next seven days: which are treatment days and which are control days. */

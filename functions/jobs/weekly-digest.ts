@@ -46,9 +46,11 @@ export function digestSchedule(config: Pick<AppConfig, 'digest'>): DigestSchedul
 export async function digestForWeek(week: string, now: Date, deps: DigestSources): Promise<Digest> {
   const schedule = digestSchedule(deps.config);
   const period = digestPeriod(week, schedule);
-  const [running, planned, backlog] = await Promise.all([
+  const [runningNow, planned, backlog] = await Promise.all([
     deps.experiments.listAll('running'), deps.experiments.listEndingBefore('planned', plannedHorizon(now)), deps.experiments.backlogTop(BACKLOG_CONSIDERED),
   ]);
+  // A past week's digest lists only what had started by the end of that week.
+  const running = runningNow.filter((e) => !e.start || Date.parse(e.start) < Date.parse(period.end));
   // The verdicts scored in the period (rescores included: they move the current verdict's index entry),
   // read through the verdict index — the work is this week's verdicts, not the whole research log.
   const verdicts = await deps.experiments.verdictsScoredBetween(period.start, period.end);

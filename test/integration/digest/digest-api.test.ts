@@ -129,3 +129,16 @@ describe('the scheduled digest job on the local runtime', () => {
     expect((posts[0].json as { text: string }).text).toMatch(/^\*Verdict weekly digest 2026-W47: /);
   });
 });
+
+describe('a past week', () => {
+  it('lists as running only the experiments that had started by the end of that week', async () => {
+    await runtime.stores.experiments.create(anExperiment({ id: 'exp_later', name: 'Started after W46', status: 'running', start: '2026-11-20T00:00:00.000Z', end: '2026-12-04T00:00:00.000Z' }));
+
+    const w46 = (await call(runtime, 'GET', '/digest?week=2026-W46')).body;
+    const w48 = (await call(runtime, 'GET', '/digest?week=2026-W48')).body;
+
+    expect(w46.counts.running).toBe(0);
+    expect(w46.markdown).not.toContain('Started after W46');
+    expect(w48.markdown).toContain('Started after W46');
+  });
+});

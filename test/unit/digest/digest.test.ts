@@ -195,3 +195,13 @@ describe('hostile text in the digest', () => {
     expect(digest.text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
   });
 });
+
+describe('an experiment whose window is over but not yet scored', () => {
+  it('reads "window over, verdict at the next scorer run", not "ends today"', () => {
+    const now = new Date('2026-11-13T15:00:00.000Z');
+    const overdue = anExperiment({ id: 'exp_overdue', name: 'Overdue window', status: 'running', start: '2026-10-30T00:00:00.000Z', end: '2026-11-13T00:00:00.000Z', durationDays: 14 });
+    const text = section(buildDigest(seededWeek({ now, running: [{ experiment: overdue }] })), 'running');
+    expect(text).toContain('Overdue window** — window over, verdict at the next scorer run');
+    expect(text).not.toContain('ends today');
+  });
+});
