@@ -7,6 +7,7 @@ import { iceProduct } from '../domain/experiment';
 import type { InterimReadout, Verdict } from '../domain/verdict';
 import { CONNECTION_HELP, defineCommand } from './command';
 import { EXIT } from './exit-codes';
+import type { EngineSummary } from '../domain/metrics/answer-agreement';
 import { decisionText, percentText, relativeTime, sparkline, spanMarker, statusText, valueText, whenText, windowText, type Palette } from './format';
 
 export const SHOW_HELP = `Usage: verdict show ID [--json]
@@ -28,7 +29,7 @@ export function assignmentStrip(schedule: readonly { date: string; arm: string; 
 }
 
 type Shown = Experiment & { interim?: InterimReadout | null; verdict?: Verdict };
-interface Series { unit: string; series: { date: string; value: number | null }[] }
+interface Series { unit: string; series: { date: string; value: number | null }[]; engines?: EngineSummary[] }
 
 const DAY_MS = 86_400_000;
 
@@ -86,9 +87,24 @@ export const showCommand = defineCommand({ name: 'show', help: SHOW_HELP, positi
       ctx.out(`  ${p.dim([`min ${valueText(Math.min(...present), series.unit)}`, `max ${valueText(Math.max(...present), series.unit)}`, gaps && `${gaps} day(s) without data`, toGo && e.status === 'running' && `${toGo} day(s) to go`].filter(Boolean).join(' · '))}`);
     }
   }
+  if (series?.engines?.length) {
+    ctx.out('');
+    ctx.out(`  ${p.dim('Per engine over the chart (repeats: answers to the same prompt in the same run that agree)')}`);
+    for (const line of engineLines(series.engines)) ctx.out(`  ${line}`);
+  }
   if (e.learnings) { ctx.out(''); row('Learnings', e.learnings); }
   return EXIT.ok;
 });
+
+/** One line per answer engine: its rates and how often repeated answers agree — the GEO noise floor. */
+export function engineLines(engines: readonly EngineSummary[]): string[] {
+  const pct = (x: number) => `${Math.round(x * 100)} %`;
+  const width = Math.max(...engines.map((g) => g.engine.length));
+  return engines.map((g) => [
+    g.engine.padEnd(width), `cited ${pct(g.citationRate)}`, `named ${pct(g.mentionRate)}`, `${g.answers} answers`,
+    g.citedAgreement === null ? 'repeats: none (citations.repetitions ≥ 2 measures agreement)' : `repeats agree ${pct(g.citedAgreement)} on cited, ${pct(g.mentionedAgreement ?? 0)} on named (${g.repeatedGroups} groups)`,
+  ].join(' · '));
+}
 
 /** Baseline start → window end (future days of a running window show blank), from the readout's periods or the default baseline. */
 function chartRange(e: Shown, readout: Verdict | InterimReadout | undefined, now: Date): { from: string; to: string; windowStart: string; windowEnd: string } | undefined {

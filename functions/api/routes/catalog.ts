@@ -6,6 +6,7 @@
 import * as z from 'zod';
 import { METRIC_CATALOG, observedMetricsFor, parseMetricKey } from '../../domain/metric-catalog';
 import { InstantSchema as instant, MetricKeySchema } from '../../domain/experiment';
+import { engineSummaries } from '../../domain/metrics/answer-agreement';
 import { dailySeries } from '../../domain/metrics/daily-series';
 import { MetricDefinitionSchema } from '../../domain/verdict-schema';
 import { parseOrThrow, ValidationError } from '../../shared/errors';
@@ -52,6 +53,12 @@ export const catalogRoutes: Route[] = [
           series: z.array(z.object({ date: z.string().describe('UTC date, YYYY-MM-DD'), value: z.number().nullable().describe('In `unit`; null for a gap (never a zero)') })),
           observations: z.array(z.record(z.string(), z.unknown())).optional().describe('?raw=1: the stored observations in the range'),
           truncated: z.boolean().optional().describe('More raw observations than returned'),
+          engines: z.array(z.object({
+            engine: z.string(), answers: z.number().int(), citationRate: z.number(), mentionRate: z.number(),
+            repeatedGroups: z.number().int().describe('(prompt, run) groups answered at least twice'),
+            citedAgreement: z.number().nullable().describe('Share of repeated groups whose answers all agree on cited (0–1)'),
+            mentionedAgreement: z.number().nullable(),
+          })).optional().describe('Citation metrics: per answer engine, its rates and the repeat-to-repeat agreement (the noise floor)'),
         }),
       },
     },
@@ -70,12 +77,14 @@ export const catalogRoutes: Route[] = [
         new Date(Date.parse(to) + EDGE_MARGIN_MS).toISOString(),
       );
       const series = dailySeries(metric, loaded, { start: from, end: to });
+      const engines = definition.from.includes('citations.answer') ? engineSummaries(loaded, { start: from, end: to }) : undefined;
       const raw = q.raw === '1' || q.raw === 'true';
       const inRange = raw ? loaded.filter((o) => o.at >= from && o.at < to) : [];
       return {
         status: 200,
         body: {
           metric, unit: definition.unit, description: definition.description, kind: definition.kind, from, to, series,
+          ...(engines && { engines }),
           ...(raw && { observations: inRange.slice(0, MAX_RAW_OBSERVATIONS), ...(inRange.length > MAX_RAW_OBSERVATIONS && { truncated: true }) }),
         },
       };
