@@ -127,7 +127,11 @@ export function planLines(plan: StoredPlan, p: Palette): string[] {
   return lines;
 }
 
-/** Warnings that a script must acknowledge with --yes before creating (the window cannot tell, or nothing will be measured). */
+/**
+ * Warnings a script must acknowledge with --yes before creating: the window cannot detect the target
+ * lift, or another experiment on the metric overlaps it. (No data or no collector yet is printed, not
+ * blocking: a new account creates first and collects after.)
+ */
 export function planNeedsConfirmation(plan: StoredPlan): boolean {
-  return plan.warnings.some((w) => w.code !== 'short_history');
+  return plan.warnings.some((w) => w.code === 'underpowered' || w.code === 'overlapping_experiment');
 }

@@ -20,8 +20,8 @@ ${DESCRIBE_HELP}
   --baseline-days N      compare against the N days before the start (default: the history there
                          is, up to 8 weeks, cut at another experiment or a level shift)
   --baseline-from DATE   instead of --baseline-days: the baseline runs from DATE to the start
-  --yes                  create even when the plan warns (the window cannot detect +50 %, no data,
-                         an overlapping experiment); on a terminal you are asked instead
+  --yes                  create even when the plan warns (the window cannot detect +50 %, or an
+                         experiment on the same metric overlaps it); on a terminal you are asked
   --backdate             allow a start before today (past days count as experiment days; a window
                          already over is judged at the scorer's next run); asked on a terminal
   --json                 print the created experiment as JSON
@@ -74,7 +74,9 @@ export const newCommand = defineCommand({
     if (baselineFrom !== undefined) body.baseline = { start: parseStart(baselineFrom, ctx.now), end: body.start };
     // The plan first: what this window can detect on this account, and what would stop it telling.
     let plan: StoredPlan | undefined;
-    if (!ctx.json || !ctx.values.yes) {
+    // Randomized designs compare arms inside the window: the before/after plan does not describe them.
+    const randomized = body.design === 'switchback' || body.design === 'post_variants';
+    if (!randomized && (!ctx.json || !ctx.values.yes)) {
       try {
         plan = await ctx.api.post<StoredPlan>('/experiments/plan', body);
       } catch (err) {

@@ -128,7 +128,8 @@ function effectLine(r: Pick<Verdict, 'windowValue' | 'expectedValue' | 'effect' 
 
 function printVerdict(v: Verdict, out: (s: string) => void, p: Palette): void {
   out('');
-  out(`  ${p.bold('Verdict')}    ${decisionText(v.decision, p)} ${p.dim(`(${v.reason.replace(/_/g, ' ')}, scored ${v.scoredAt.slice(0, 10)})`)}`);
+  const outcome = v.outcome === 'inconclusive' ? ` ${p.yellow(p.bold('INCONCLUSIVE'))}` : v.outcome === 'no_effect' ? ` ${p.bold('NO EFFECT')}` : '';
+  out(`  ${p.bold('Verdict')}    ${decisionText(v.decision, p)}${outcome} ${p.dim(`(${v.reason.replace(/_/g, ' ')}, scored ${v.scoredAt.slice(0, 10)})`)}`);
   out(`  ${' '.repeat(11)} ${effectLine(v)}`);
   out(`  ${' '.repeat(11)} ${v.summary}`);
   for (const w of v.warnings) out(`  ${' '.repeat(11)} ${p.yellow('!')} ${w.message}`);

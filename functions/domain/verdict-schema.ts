@@ -7,6 +7,7 @@
  * shapes cannot drift from the types.
  */
 import * as z from 'zod';
+import { OUTCOMES } from './scoring/outcome';
 import type { MetricDefinition } from './metric-catalog';
 import type { ResearchLogRow } from './research-log';
 import type { InterimReadout, Verdict } from './verdict';
@@ -68,6 +69,13 @@ export const VerdictSchema = z.object({
   ...readoutShape,
   decision: z.enum(['keep', 'discard']),
   reason: z.string().describe('improved, not_improved, below_min_lift, worse, insufficient_data'),
+  outcome: z.enum(OUTCOMES).optional().describe('improved (kept), worse, no_effect (the interval rules out the target lift), inconclusive (the window could not tell), insufficient_data'),
+  detectable: z.object({
+    detectableLift: z.number().nullable().describe('Smallest relative lift this window detects with 80 % power (fraction)'),
+    targetLift: z.number().describe('The lift that matters (fraction)'),
+    extraDaysForTarget: z.number().nullable().describe('More days of window that would detect targetLift with 80 % power; null when none up to 26 weeks would'),
+    message: z.string(),
+  }).optional().describe('What the window could detect, and the extension that would decide it'),
   scoredAt: instant,
 }).describe('A verdict: recorded once when the window ends (and again only by an explicit rescore)');
 

@@ -2,6 +2,8 @@
  * The Verdict: what the scorer records, exactly once, when an experiment's window ends.
  * Metric values are in the metric's own unit (see the catalog); relative figures are fractions (0.75 = +75 %).
  */
+import type { Detectability, Outcome } from './scoring/outcome';
+
 export type Decision = 'keep' | 'discard';
 
 export type VerdictReason =
@@ -69,6 +71,14 @@ export interface Verdict {
   metric: string;
   decision: Decision;
   reason: VerdictReason;
+  /**
+   * What the result means beside the decision: improved (kept), worse, no_effect (the interval rules
+   * out the target lift), inconclusive (the window could not tell), insufficient_data. Absent on
+   * verdicts recorded before outcomes existed.
+   */
+  outcome?: Outcome;
+  /** What the window could detect and the extension that would detect the target lift (absent without an estimate). */
+  detectable?: Detectability;
   /** Metric value over the baseline period (null when it could not be computed). */
   baselineValue: number | null;
   /** Metric value over the experiment window. */

@@ -13,7 +13,7 @@ import { type MetricKind, parseMetricKey } from '../metric-catalog';
 import { countSnapshots } from '../metrics/daily-series';
 import { eventUnits } from '../metrics/event-units';
 import type { Experiment } from '../experiment';
-import type { PlanWarning } from './stored-plan';
+import { DEFAULT_TARGET_LIFT, type PlanWarning } from './stored-plan';
 import type { Observation } from '../observation';
 import { resolveBaseline } from '../scoring/score-experiment';
 import { chooseCounterfactual, type CounterfactualSpec, fitCountRate, levelScale, trendDay } from '../scoring/count-rate-model';
@@ -23,8 +23,7 @@ import { invertSymmetric, normalQuantile, studentTCdf, studentTQuantile } from '
 
 /** Power the plan sizes for. */
 export const PLAN_POWER = 0.8;
-/** Lift planned for when the user gives none (+50 %). */
-export const DEFAULT_TARGET_LIFT = 0.5;
+export { DEFAULT_TARGET_LIFT } from './stored-plan';
 /** Windows the plan reports (days). */
 export const PLAN_WINDOWS = [7, 14, 28, 42] as const;
 /** Longest default baseline (8 weeks): older history rarely describes the present. */

@@ -6,6 +6,9 @@
 import * as z from 'zod';
 import type { ExperimentPlan } from './power-plan';
 
+/** Lift planned for when the user gives none (+50 %). */
+export const DEFAULT_TARGET_LIFT = 0.5;
+
 export const PLAN_WARNING_CODES = ['no_data', 'short_history', 'underpowered', 'overlapping_experiment', 'no_collector'] as const;
 export type PlanWarningCode = (typeof PLAN_WARNING_CODES)[number];
 

@@ -18,6 +18,8 @@ import { type Analysis, analyseMetric } from './metric-analysis';
 import { scorePostVariantsWindow } from './score-post-variants';
 import { scoreSwitchbackWindow } from './score-switchback';
 import { summarise } from './summary';
+import { detectability, outcomeOf } from './outcome';
+import { DEFAULT_TARGET_LIFT } from '../planning/stored-plan';
 
 const DAY_MS = 86_400_000;
 
@@ -222,6 +224,7 @@ export function scoreWindow(
       ...base,
       decision: 'discard',
       reason: 'insufficient_data',
+      outcome: 'insufficient_data',
       effect: { absolute: null, relative: null, absoluteInterval: null, relativeInterval: null },
       probabilityOfImprovement: null,
       probabilityOfMinLift: null,
@@ -242,18 +245,24 @@ export function scoreWindow(
     });
   }
   const effectiveConfidence = equivalentConfidence(rule.confidence, analysis.placeboInflation, analysis.estimate.df);
+  const targetLift = experiment.plan?.targetLift ?? Math.max(DEFAULT_TARGET_LIFT, 2 * rule.minLift);
+  const windowDays = Math.max(1, Math.round((Date.parse(window.end) - Date.parse(window.start)) / DAY_MS));
+  const outcome = outcomeOf(decision, reason, inference, targetLift);
+  const detectable = detectability(analysis.estimate, rule.confidence, rule.minLift, targetLift, windowDays);
   const summary = summarise({
     definition: parsed.definition, engine: parsed.engine, reason, decision,
     windowValue: analysis.estimate.windowValue, expectedValue: analysis.estimate.expectedValue,
     counterfactual: analysis.counterfactual, absolute: inference.absolute, absoluteInterval: inference.absoluteInterval,
     relative: inference.relative, relativeInterval: inference.relativeInterval,
     probabilityOfImprovement: inference.probabilityOfImprovement, confidence: rule.confidence, effectiveConfidence,
-    minLift: rule.minLift, missing: [], warnings, interim,
+    minLift: rule.minLift, missing: [], warnings, interim, outcome, detectable,
   });
   return {
     ...base,
     decision,
     reason,
+    outcome,
+    detectable,
     effect: {
       absolute: inference.absolute,
       relative: inference.relative,

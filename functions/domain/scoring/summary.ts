@@ -6,6 +6,7 @@
 import type { MetricDefinition } from '../metric-catalog';
 import type { Decision, Interval, VerdictReason, VerdictWarning } from '../verdict';
 import type { CounterfactualKind } from './metric-analysis';
+import type { Detectability, Outcome } from './outcome';
 
 export interface SummaryInput {
   definition: MetricDefinition;
@@ -29,6 +30,9 @@ export interface SummaryInput {
   minLift: number;
   missing: readonly string[];
   warnings: readonly VerdictWarning[];
+  /** The outcome beside the decision, and what the window could detect (inconclusive verdicts say so). */
+  outcome?: Outcome;
+  detectable?: Detectability;
   /** Set for interim readouts: the text says so and gives a leaning instead of a decision. */
   interim?: { daysElapsed: number; windowDays: number };
 }
@@ -136,6 +140,12 @@ function decisionSentence(s: SummaryInput): string {
     case 'worse':
       return `${s.interim ? 'So far it leans discard' : 'Discard'}: it did worse than expected (${prob(1 - p)} probability).`;
     case 'not_improved':
+      if (!s.interim && s.outcome === 'inconclusive' && s.detectable) {
+        return `Inconclusive, so not kept: not clearly better (probability of improvement ${prob(p)}, needed ${prob(needed)}). ${s.detectable.message}`;
+      }
+      if (!s.interim && s.outcome === 'no_effect' && s.detectable) {
+        return `No effect worth keeping: the interval rules out ${formatPercentChange(s.detectable.targetLift)}, so discard.`;
+      }
       return `${s.interim ? 'So far it leans discard' : 'Discard'}: not clearly better (probability of improvement ${prob(p)}, needed ${prob(needed)}).`;
     default:
       return 'Discard.';

@@ -83,16 +83,18 @@ describe('verdict new', () => {
     expect(json(res)).toMatchObject({ status: 'planned', durationDays: 7, decision: { minLift: 0.1, confidence: 0.9 } });
   });
 
-  it('shows the plan first and, when it warns, creates only with --yes', async () => {
+  it('shows the plan first and, when another experiment overlaps, creates only with --yes', async () => {
     const args = ['new', '--name', 'Planned', '--hypothesis', 'H', '--metric', 'citations.mention_rate', '--start', daysFromNow(2), '--days', '14', '--baseline-days', '28'];
+    const first = await verdict(args, { runtime });
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/Plan +No data for citations\.mention_rate yet/);
+
     const refused = await verdict(args, { runtime });
     expect(refused.code).toBe(2);
-    expect(refused.stdout).toMatch(/Plan +No data for citations\.mention_rate yet/);
-    expect(refused.stderr).toMatch(/The plan warns \(.*no_data.*\); nothing created\. Pass --yes/);
-
+    expect(refused.stderr).toMatch(/The plan warns \(.*overlapping_experiment.*\); nothing created\. Pass --yes/);
     const created = await verdict([...args, '--yes', '--json'], { runtime });
     expect(created.code).toBe(0);
-    expect(json(created).plan.warnings.map((w: { code: string }) => w.code)).toContain('no_data');
+    expect(json(created).plan.warnings.map((w: { code: string }) => w.code)).toEqual(expect.arrayContaining(['no_data', 'overlapping_experiment']));
     expect(json(created).baseline.end).toBe(json(created).start);
   });
 

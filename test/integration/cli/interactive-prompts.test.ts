@@ -61,12 +61,12 @@ it('asks for what the flags leave out, choosing the metric from the catalog with
 
   expect(code).toBe(0);
   expect(term.output()).toMatch(/ 1\) x\.follower_growth_rate +Net new X followers per day \(followers\/day\)/);
-  // No history in this runtime: the plan says so before the confirmation, which then asks "anyway".
+  // No history in this runtime: the plan says so before the confirmation.
   expect(term.output()).toMatch(/Plan +No data for x\.follower_growth_rate yet/);
   expect(term.prompts).toEqual([
     'Name:', 'Hypothesis (what you expect, and why):', expect.stringMatching(/^Choose 1–\d+:$/), 'Window in days (7–42) [14]:',
     'Keep only if the lift is at least (%) [0]:', '…with a probability of improvement of at least (%) [95]:',
-    'Start (now, today, tomorrow or YYYY-MM-DD) [now]:', 'Create "Weekly teardown video" on x.follower_growth_rate anyway? [Y/n]',
+    'Start (now, today, tomorrow or YYYY-MM-DD) [now]:', 'Create "Weekly teardown video" on x.follower_growth_rate? [Y/n]',
   ]);
   const created = (await call(runtime, 'GET', '/experiments?status=planned')).body.items[0];
   expect(created).toMatchObject({ name: 'Weekly teardown video', primaryMetric: 'x.follower_growth_rate', durationDays: 21, decision: { minLift: 0.05, confidence: 0.95 } });
