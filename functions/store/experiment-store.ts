@@ -18,6 +18,9 @@ import { ResearchLogStore } from './research-log-store';
 
 export interface Page<T> { items: T[]; nextCursor?: string }
 
+/** GET /experiments/{id}/verdicts answers at most this many (the newest). */
+export const VERDICT_HISTORY_MAX = 100;
+
 export interface ListOptions {
   status?: ExperimentStatus;
   /** Primary metric: exact key, or a base key that also matches its engine-qualified variants. */
@@ -485,15 +488,22 @@ export class ExperimentStore {
     return found;
   }
 
-  /** Every verdict recorded for the experiment, newest first. */
-  async verdictHistory(experimentId: string): Promise<Verdict[]> {
+  /**
+   * The verdicts recorded for the experiment, newest first: at most `limit` (one Query; a verdict is at
+   * most ~8 KB, so 100 stay far below Lambda's response limit). `truncated` says older ones exist.
+   */
+  async verdictHistory(experimentId: string, limit = VERDICT_HISTORY_MAX): Promise<Verdict[] & { truncated?: boolean }> {
     const out = await this.db.send(new QueryCommand({
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': keys.experiment(experimentId).pk, ':prefix': 'VERDICT#' },
       ScanIndexForward: false,
+      Limit: limit + 1,
     }));
-    return (out.Items ?? []).map((i) => withoutKeys<Verdict>(i));
+    const items = (out.Items ?? []).map((i) => withoutKeys<Verdict>(i));
+    const page: Verdict[] & { truncated?: boolean } = items.slice(0, limit);
+    if (items.length > limit) page.truncated = true;
+    return page;
   }
 }
 

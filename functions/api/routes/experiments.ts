@@ -18,7 +18,7 @@ import { interimFor, rescoreExperiment } from '../../jobs/score-due';
 import { jsonBody, type ApiRequest } from '../http';
 import type { Route } from '../router';
 import { designDefaults, experimentIdForIdempotencyKey, type ResolvedApiServices } from '../services';
-import { ExperimentChangedError } from '../../store/experiment-store';
+import { ExperimentChangedError, VERDICT_HISTORY_MAX } from '../../store/experiment-store';
 
 export const ListQuerySchema = z.strictObject({
   status: z.enum(EXPERIMENT_STATUSES).optional().describe('Only experiments in this status'),
@@ -295,12 +295,13 @@ export const experimentRoutes: Route[] = [
     method: 'GET',
     path: '/experiments/{id}/verdicts',
     doc: {
-      tag: 'Verdicts', summary: 'Every verdict recorded, newest first', description: 'The first verdict and every explicit rescore.',
-      params: ID_PARAM, success: { status: 200, description: '{ items: Verdict[] }', schema: z.object({ items: z.array(VerdictSchema) }) }, errors: { 404: 'No such experiment' },
+      tag: 'Verdicts', summary: 'Every verdict recorded, newest first', description: `The first verdict and every explicit rescore — the ${VERDICT_HISTORY_MAX} newest; \`truncated\` when older ones exist.`,
+      params: ID_PARAM, success: { status: 200, description: '{ items: Verdict[], truncated? }', schema: z.object({ items: z.array(VerdictSchema), truncated: z.boolean().optional() }) }, errors: { 404: 'No such experiment' },
     },
     async handle(req, s) {
       const experiment = await loadExperiment(req, s);
-      return { status: 200, body: { items: await s.experiments.verdictHistory(experiment.id) } };
+      const history = await s.experiments.verdictHistory(experiment.id);
+      return { status: 200, body: { items: [...history], ...(history.truncated && { truncated: true }) } };
     },
   },
   {

@@ -113,6 +113,20 @@ describe('log rows', () => {
     expect(rows).toHaveLength(CONCLUDED);
   });
 
+  it('GET /experiments/{id}/verdicts answers the 100 newest of a long rescore history, saying it is truncated', async () => {
+    const { experiment } = seeded[2];
+    for (let i = 0; i < 101; i++) {
+      await api.stores.experiments.recordRescore(experiment.id, { ...template, experimentId: experiment.id, scoredAt: new Date(NOW.getTime() + (i + 1) * 60_000).toISOString() });
+    }
+
+    const res = await api.send(httpEvent('GET', `/experiments/${experiment.id}/verdicts`));
+
+    const body = JSON.parse(String(res.body)) as { items: { scoredAt: string }[]; truncated?: boolean };
+    expect(body.items).toHaveLength(100);
+    expect(body.truncated).toBe(true);
+    expect(body.items[0].scoredAt).toBe(new Date(NOW.getTime() + 101 * 60_000).toISOString());
+  });
+
   it('data from before rows existed is backfilled once; afterwards the backfill costs one GetItem', async () => {
     const { experiment } = seeded[1];
     await api.stores.db.send(new DeleteCommand({ TableName: api.stores.experiments.tableName, Key: { pk: `EXP#${experiment.id}`, sk: 'LOGROW' } }));
