@@ -18,7 +18,7 @@ import { ValidationError } from '../functions/shared/errors';
 import { EVENT_SOURCE } from '../functions/shared/events';
 import { DIGEST_EVENT_SOURCE } from '../functions/jobs/weekly-digest';
 import { scheduledJobs, weeklyJobs, type WeeklyJob } from '../functions/shared/scheduled-jobs';
-import { collectorHandlerFor } from '../functions/sources/collector-entries';
+import { CITATION_SOURCES, collectorHandlerFor } from '../functions/sources/collector-entries';
 import { TABLE_KEYS } from '../functions/store/table-definition';
 import { JobSchedule } from './constructs/job-schedule';
 import { apiBundlingExtras } from './constructs/lambda-bundling';
@@ -26,7 +26,6 @@ import { OperationsAlerts } from './constructs/operations-alerts';
 import { VerdictApi } from './constructs/verdict-api';
 import { TABLE_ACCESS, VerdictFunction, type VerdictFunctionProps } from './constructs/verdict-function';
 import { PUBLIC_SOURCES } from '../functions/sources/credential-fields';
-import { CITATION_SOURCES } from '../functions/sources/registry';
 
 export interface VerdictStackProps extends StackProps {
   config: AppConfig;
