@@ -324,6 +324,24 @@ describe('the dashboard', () => {
     // afterEach fails the test on any 4xx the page got (the 7-year /metrics request was a 400).
   });
 
+  it('shows a switchback\'s assignment strip under its chart and today\'s assignment on the overview', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const created = await call(runtime, 'POST', '/experiments', { body: {
+      name: 'Noon replies (switchback)', hypothesis: 'Thirty minutes of replies at noon grows followers.', primaryMetric: 'x.follower_growth_rate',
+      start: new Date().toISOString().slice(0, 10), durationDays: 14, design: 'switchback', switchback: { seed: 99 },
+    } });
+    expect(created.status).toBe(201);
+    await page.goto(`${runtime.url}/#/experiments/${created.body.id}`);
+    await page.getByRole('heading', { level: 1, name: 'Noon replies (switchback)' }).waitFor();
+    await page.locator('.assignment-strip .sb-day').first().waitFor();
+
+    expect(await page.locator('.assignment-strip .sb-day').count()).toBe(14);
+    expect(await page.locator('.assignment-strip .sb-treatment').count()).toBe(created.body.switchback.schedule.filter((d: { arm: string }) => d.arm === 'treatment').length);
+    await page.goto(`${runtime.url}/#/`);
+    await page.locator('#today li', { hasText: 'Noon replies (switchback)' }).waitFor();
+    await expect(page.locator('#today li', { hasText: 'Noon replies (switchback)' }).locator('.badge').innerText()).resolves.toMatch(/^(DO IT|CONTROL DAY)$/);
+  });
+
   it('switches the theme from the keyboard, whatever the system prefers', async () => {
     await page.setViewportSize({ width: 1280, height: 900 });
     const theme = () => page.evaluate(() => [document.documentElement.dataset.theme ?? 'auto', getComputedStyle(document.body).backgroundColor]);

@@ -63,6 +63,16 @@ async function load(ctx: ViewContext, id: string): Promise<Loaded> {
   };
 }
 
+/** Which days of a switchback were treatment, control, washout or skipped: one square per day, weeks in rows of seven. */
+function assignmentStrip(sb: NonNullable<Experiment['switchback']>): HTMLElement {
+  const skipped = new Set(sb.skips?.map((k) => k.date) ?? []);
+  const kind = (d: (typeof sb.schedule)[number]) => (skipped.has(d.date) ? 'skipped' : d.washout ? 'washout' : d.arm);
+  const treated = sb.schedule.filter((d) => d.arm === 'treatment').length;
+  return h('div', { class: 'assignment-strip', role: 'group', 'aria-label': 'Switchback schedule' },
+    h('p', { class: 'muted small' }, `Assignment (seed ${sb.seed}, ${sb.timeZone}): ${treated} treatment and ${sb.schedule.length - treated} control days — filled squares are treatment days${sb.washoutDays ? ', hatched washout' : ''}, crossed ones were skipped.`),
+    h('ol', { class: 'sb-days' }, ...sb.schedule.map((d) => h('li', { class: `sb-day sb-${kind(d)}`, title: `${d.date}: ${kind(d)}` }, h('span', { class: 'visually-hidden' }, `${d.date} ${kind(d)}`)))));
+}
+
 function experimentView(ctx: ViewContext, d: Loaded): Child {
   const e = d.experiment;
   const unit = d.verdict?.unit ?? e.interim?.unit ?? d.definition?.unit;
@@ -90,6 +100,7 @@ function experimentView(ctx: ViewContext, d: Loaded): Child {
     chart.element.append(
       h('p', { class: 'muted small legend-note' }, 'Amber: the baseline period. Shaded: the window. Dashed line and grey band: the counterfactual (expected without the experiment, 95 % band); solid line: what the window showed.'),
       annotationList(annotations, ctx.now));
+    if (e.design === 'switchback' && e.switchback) chart.element.append(assignmentStrip(e.switchback));
     chartBlock = h('section', { class: 'card chart-card', 'aria-label': 'Chart' }, chart.element);
   }
 
