@@ -19,6 +19,14 @@ const PROJECTS = {
 
 const transform = { '^.+\\.tsx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
 
+/**
+ * VERDICT_TEST_DYNAMODB=moto (`npm run test:moto`): every relative import of `…/dynalite` resolves to
+ * test/support/moto-dynamo.ts, so the suites — and the local runtime they start — run on moto's server
+ * mode, a second, independent DynamoDB. Tests that restart a persisted dynalite stay dynalite-only.
+ */
+const onMoto = process.env.VERDICT_TEST_DYNAMODB === 'moto';
+const DYNALITE_ONLY = ['<rootDir>/test/reliability/store-faults.test.ts', '<rootDir>/test/integration/local/ensure-table.test.ts'];
+
 /** A test folder no project runs would be silently skipped: refuse to start instead. */
 function hasTests(dir) {
   return readdirSync(dir).some((name) => {
@@ -38,6 +46,10 @@ module.exports = {
     testMatch: [`<rootDir>/test/${name}/**/*.test.ts`],
     testEnvironment: '<rootDir>/test/support/released-servers-environment.ts',
     transform,
+    ...(onMoto && {
+      moduleNameMapper: { '^\\.{1,2}/(.*/)?dynalite$': '<rootDir>/test/support/moto-dynamo.ts' },
+      testPathIgnorePatterns: ['/node_modules/', ...DYNALITE_ONLY],
+    }),
     testTimeout: timeoutMs,
     globals: { verdictTestTimeoutMs: timeoutMs },
     setupFiles: ['<rootDir>/test/support/jest-setup.ts'],

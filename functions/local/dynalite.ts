@@ -5,6 +5,7 @@
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { LOCAL_REGION } from '../shared/clients';
 import { createTableInput } from '../store/table-definition';
 
 // dynalite ships no types.
@@ -37,7 +38,7 @@ export async function startDynalite(options: { path?: string; port?: number } = 
  * otherwise hits with the first write (the demo's seeding did).
  */
 export async function ensureTable(endpoint: string, tableName: string): Promise<void> {
-  const client = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   try {
     try {
       await client.send(new DescribeTableCommand({ TableName: tableName }));

@@ -6,11 +6,17 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
+/**
+ * The region local emulators are addressed in: dynalite ignores it, moto (the second DynamoDB the tests
+ * run on) only answers real region names.
+ */
+export const LOCAL_REGION = 'us-east-1';
+
 /** A DocumentClient for `endpoint` (dynalite) or, without one, the function's own region. */
 export function createDocumentClient(endpoint?: string): DynamoDBDocumentClient {
   const client = new DynamoDBClient(
     endpoint
-      ? { endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 4 }
+      ? { endpoint, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 4 }
       : { maxAttempts: 4 },
   );
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
