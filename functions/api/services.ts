@@ -30,6 +30,11 @@ export interface ApiServices {
   events?: EventPublisher;
   /** POST /collect; default: none (the API function invokes collector functions, the local runtime collects in process). */
   collect?: CollectNow;
+  /**
+   * False when nothing runs on a schedule (the local runtime started with --no-schedule): /health then
+   * says so instead of promising the next slot. Default: the schedules run (EventBridge, the local scheduler).
+   */
+  schedulesRun?: boolean;
   /** The calendar feed's read-only token; default: the experiments' table. */
   feedTokens?: FeedTokenStore;
 }

@@ -55,7 +55,7 @@ export async function startCommand(argv: string[], io: CliIo): Promise<number> {
   let runtime: Awaited<ReturnType<typeof startLocalRuntime>>;
   try {
     runtime = await startLocalRuntime({
-      config, dataDir, tokenDir: baseDir, port, schedule: !values['no-schedule'],
+      config, dataDir, tokenDir: baseDir, port, schedule: !values['no-schedule'], reportScheduleOff: values['no-schedule'],
       log: { info: (m) => say(`${m}\n`), warn: (m) => io.stderr.write(`${m}\n`) },
     });
   } catch (err) {

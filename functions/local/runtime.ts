@@ -48,6 +48,11 @@ export interface LocalRuntimeOptions {
   port?: number;
   /** Start the scheduler (default true). */
   schedule?: boolean;
+  /**
+   * Tell /health that nothing runs on a schedule (verdict start --no-schedule). Tests leave the scheduler
+   * off without saying so, to read the slots a deployed stack would report.
+   */
+  reportScheduleOff?: boolean;
   /** What the runtime reads the API token and source credentials from; default: process.env over ./.env. */
   env?: NodeJS.ProcessEnv;
   /**
@@ -108,6 +113,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   });
   const services: ApiServices = {
     ...stores, config, now: () => new Date(), newId: newExperimentId, log: appLog,
+    ...(options.reportScheduleOff && { schedulesRun: false }),
     idempotency: new IdempotencyStore(db, LOCAL_TABLE_NAME),
     events,
     // Collect-now runs the collection in this process, where in AWS the API invokes the collector function.

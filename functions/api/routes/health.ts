@@ -11,6 +11,9 @@ import type { Route } from '../router';
 
 const HealthSchema = z.object({
   now: z.string(),
+  schedule: z.object({
+    running: z.boolean().describe('false when nothing runs on a schedule (local runtime with --no-schedule): the next slots below are then only when it would run'),
+  }),
   sources: z.array(z.object({
     source: z.string(),
     lastRun: CollectionRunSchema.nullable(),
@@ -73,6 +76,7 @@ export const healthRoutes: Route[] = [
         status: 200,
         body: {
           now: now.toISOString(),
+          schedule: { running: s.schedulesRun !== false },
           sources,
           scorer: { lastRun: (await s.runs.lastJobRun('scorer')) ?? null, nextSlot: scorerNext },
           experiments: { running: running.length, target },

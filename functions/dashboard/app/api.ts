@@ -37,6 +37,8 @@ export interface SourceHealth {
 export interface Health {
   now?: string;
   sources: SourceHealth[];
+  /** false: nothing runs on a schedule (local runtime with --no-schedule). */
+  schedule?: { running: boolean };
   scorer?: { lastRun: { startedAt?: string; slot?: string; outcome?: string } | null; nextSlot?: string | null } | null;
   experiments?: { running: number; target: number } | null;
   loop?: { message?: string; state?: string } | null;

@@ -181,7 +181,7 @@ describe('verdict list and show', () => {
   });
 
   it('reads consistently on day 0: no leaning either way, no "n/a", the same days left twice', async () => {
-    const created = json(await verdict(['new', '--name', 'Day zero', '--hypothesis', 'H', '--metric', 'bluesky.follower_growth_rate', '--start', 'now', '--days', '14', '--json'], { runtime }));
+    const created = json(await verdict(['new', '--name', 'Day zero', '--hypothesis', 'H', '--metric', 'bluesky.follower_growth_rate', '--start', 'now', '--days', '14', '--yes', '--json'], { runtime }));
     const res = await verdict(['show', created.id], { runtime });
     await call(runtime, 'POST', `/experiments/${created.id}/abandon`, { body: { reason: 'test done' } });
 

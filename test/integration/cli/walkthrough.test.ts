@@ -59,6 +59,15 @@ describe('README walkthrough against verdict start --demo', () => {
     expect(demoOutput).toContain(`saved in ${join(home, '.verdict', 'api-token')}`);
   });
 
+  it('says in verdict health that nothing is scheduled under --no-schedule, promising no next run', async () => {
+    const result = await cli(['health']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Scorer: last run');
+    expect(result.stdout).toContain('not scheduled');
+    expect(result.stdout).not.toMatch(/next in|in \d+ (minutes|hours)/);
+    expect(json(await cli(['health', '--json'])).schedule).toEqual({ running: false });
+  });
+
   it('forgets the runtime once it stops, and says where to start it', async () => {
     const exited = new Promise((done) => demo.once('exit', done));
     demo.kill('SIGINT');

@@ -154,7 +154,7 @@ function summaryTiles(health: Health, rows: readonly LogRow[], now: Date): Child
   return [
     tile('Running', `${running} of ${target}`, running < target ? 'below target' : 'loop is full', running < target ? 'tone-warn' : ''),
     tile('Verdicts', `${kept} kept`, `${rows.length - kept} discarded of ${rows.length}`),
-    tile('Last scorer run', formatRelative(health.scorer?.lastRun?.startedAt ?? health.scorer?.lastRun?.slot, now), `next ${formatRelative(health.scorer?.nextSlot, now)}`),
+    tile('Last scorer run', formatRelative(health.scorer?.lastRun?.startedAt ?? health.scorer?.lastRun?.slot, now), health.schedule?.running === false ? 'not scheduled' : `next ${formatRelative(health.scorer?.nextSlot, now)}`),
     tile('Sources', `${healthy} of ${health.sources.length} healthy`, sourceNote, healthy < health.sources.length ? 'tone-warn' : ''),
   ];
 }
@@ -265,8 +265,8 @@ function healthTable(health: Health, now: Date): Child {
             s.lastRun?.message ? h('div', { class: 'muted small' }, s.lastRun.message) : null),
           h('td', { 'data-label': 'Failures' }, failures === null ? (s.lastRun?.outcome === 'failed' ? 'last run' : '—') : String(failures)),
           h('td', { 'data-label': 'Paused' }, s.pausedUntil ? [badge('warn', (s.pauseReason ?? 'paused').replace(/_/g, ' ')), h('span', { class: 'sub small' }, `until ${formatDateTime(s.pausedUntil)}`)] : '—'),
-          h('td', { 'data-label': 'Next run', class: 'small' }, formatRelative(s.nextSlot, now)));
+          h('td', { 'data-label': 'Next run', class: 'small' }, health.schedule?.running === false ? 'not scheduled' : formatRelative(s.nextSlot, now)));
       })))),
-    h('p', { class: 'muted small' }, `Scorer: last run ${formatRelative(health.scorer?.lastRun?.startedAt ?? health.scorer?.lastRun?.slot, now)}, next ${formatRelative(health.scorer?.nextSlot, now)}.`),
+    h('p', { class: 'muted small' }, `Scorer: last run ${formatRelative(health.scorer?.lastRun?.startedAt ?? health.scorer?.lastRun?.slot, now)}, ${health.schedule?.running === false ? 'not scheduled (the runtime was started with --no-schedule)' : `next ${formatRelative(health.scorer?.nextSlot, now)}`}.`),
   ];
 }
