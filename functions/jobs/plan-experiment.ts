@@ -7,7 +7,8 @@
  */
 import type { Experiment } from '../domain/experiment';
 import { parseMetricKey } from '../domain/metric-catalog';
-import { MAX_DEFAULT_BASELINE_DAYS, planExperiment, type PlanWarning, type StoredPlan } from '../domain/planning/power-plan';
+import { planSwitchback } from '../domain/planning/switchback-plan';
+import { MAX_DEFAULT_BASELINE_DAYS, noiseProfile, planExperiment, type PlanWarning, type StoredPlan } from '../domain/planning/power-plan';
 import { overlappingExperiments } from '../domain/scoring/score-experiment';
 import type { AppConfig, SourceName } from '../shared/app-config';
 import type { ExperimentStore } from '../store/experiment-store';
@@ -27,6 +28,8 @@ export interface PlanRequest {
   decision?: { minLift?: number; confidence?: number };
   /** Lift to size the window for (default +50 %, or 2 × minLift when larger). */
   targetLift?: number;
+  /** A switchback: its blocks and washout (the plan then adds the switchback's own power). */
+  switchback?: { blockDays: number; washoutDays: number };
 }
 
 export interface PlanDeps {
@@ -86,7 +89,8 @@ export async function planFor(request: PlanRequest, now: Date, deps: PlanDeps): 
   }
   const window = { start: new Date(startMs).toISOString(), end: new Date(startMs + request.durationDays * DAY_MS).toISOString() };
   const probe = { id: request.id ?? '', name: '', hypothesis: '', primaryMetric: request.primaryMetric, status: 'planned', durationDays: request.durationDays } as Experiment;
-  const overlaps = overlappingExperiments(probe, window, others);
+  // Switchbacks randomize independently: only experiments of other designs confound one.
+  const overlaps = overlappingExperiments(probe, window, request.switchback ? others.filter((o) => o.design !== 'switchback') : others);
   if (overlaps.length > 0) {
     warnings.push({
       code: 'overlapping_experiment',
@@ -95,5 +99,18 @@ export async function planFor(request: PlanRequest, now: Date, deps: PlanDeps): 
       experimentIds: overlaps.slice(0, 5).map((o) => o.id),
     });
   }
-  return { ...plan, computedAt: now.toISOString(), warnings: [...warnings, ...plan.warnings] };
+  const profile = request.switchback && plan.expectedLevel !== null ? noiseProfile(request.primaryMetric, observations, new Date(startMs), request.durationDays) : undefined;
+  const switchback = profile && profile.kind === 'count_rate' && profile.level > 0
+    ? planSwitchback(profile, request.durationDays, plan.targetLift, decision, request.switchback)
+    : undefined;
+  // A switchback's power is its own: the before/after "underpowered" warning is replaced by the switchback's.
+  const planWarnings = switchback ? plan.warnings.filter((w) => w.code !== 'underpowered') : plan.warnings;
+  if (switchback && switchback.powerAtTarget < 0.8) {
+    planWarnings.push({
+      code: 'underpowered',
+      message: `This ${request.durationDays}-day switchback has ${Math.round(switchback.powerAtTarget * 100)} % power for +${Math.round(plan.targetLift * 100)} %` +
+        (switchback.windowForTarget !== null ? `; ${switchback.windowForTarget} days would reach 80 %${switchback.windowForTarget > 42 ? ' (longer than the 42-day maximum)' : ''}.` : '; no window up to 26 weeks reaches 80 %.'),
+    });
+  }
+  return { ...plan, ...(switchback && { switchback }), computedAt: now.toISOString(), warnings: [...warnings, ...planWarnings] };
 }

@@ -105,6 +105,7 @@ export function planRequestOf(input: CreateExperiment, id?: string): PlanRequest
   return {
     ...(id && { id }), primaryMetric: input.primaryMetric, start: input.start, durationDays,
     ...(input.baseline && { baseline: input.baseline }), ...(input.decision && { decision: input.decision }),
+    ...(input.design === 'switchback' && { switchback: { blockDays: input.switchback?.blockDays ?? 1, washoutDays: input.switchback?.washoutDays ?? 0 } }),
   };
 }
 

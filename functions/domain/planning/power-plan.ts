@@ -10,6 +10,7 @@
  * `noiseProfile`, `powerAt` and `detectableEffect` (a standard error in → lift out).
  */
 import { type MetricKind, parseMetricKey } from '../metric-catalog';
+import type { SwitchbackPlan } from './switchback-plan';
 import { countSnapshots } from '../metrics/daily-series';
 import { eventUnits } from '../metrics/event-units';
 import type { Experiment } from '../experiment';
@@ -90,6 +91,8 @@ export interface WindowPower {
 }
 
 export interface ExperimentPlan {
+  /** Switchback requests: the switchback's own power, and the before/after power of the same account beside it. */
+  switchback?: SwitchbackPlan;
   metric: string;
   windowDays: number;
   baselineDays: number;

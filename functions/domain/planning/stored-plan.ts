@@ -42,6 +42,15 @@ export const StoredPlanSchema = z.object({
   summary: z.string(),
   warnings: z.array(z.object({ code: z.enum(PLAN_WARNING_CODES), message: z.string(), experimentIds: z.array(z.string()).optional() })),
   computedAt: z.string(),
+  switchback: z.object({
+    windowDays: z.number(), blockDays: z.number(), washoutDays: z.number(),
+    detectableLift: liftOrNull.describe('Minimum detectable lift of the switchback at 80 % power (fraction)'),
+    powerAtTarget: z.number().describe('Switchback power for targetLift, 0–1'),
+    windowForTarget: z.number().nullable().describe('Smallest switchback window (days) with 80 % power; may exceed the 42-day maximum'),
+    byWindow: z.array(z.object({ windowDays: z.number(), detectableLift: liftOrNull, powerAtTarget: z.number() })),
+    beforeAfter: z.object({ baselineDays: z.number(), detectableLift: liftOrNull, powerAtTarget: z.number() }).describe('The same account and window as a before/after test'),
+    gain: z.string(),
+  }).optional().describe('Switchback requests only: what switching buys over before/after'),
 });
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 /** Compile-time guard: the documented shape is exactly StoredPlan. */

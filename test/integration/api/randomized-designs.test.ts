@@ -98,6 +98,18 @@ describe('the calendar feed', () => {
   });
 });
 
+describe('planning a switchback', () => {
+  it('plans the switchback\'s own power beside the before/after power of the same account', async () => {
+    await importFollowerHistory(runtime, 40, () => 10);
+    const res = await call(runtime, 'POST', '/experiments/plan', { body: aCreateRequest({ start: today(), durationDays: 28, design: 'switchback' }) });
+
+    expect(res.status).toBe(200);
+    expect(res.body.switchback).toMatchObject({ windowDays: 28, blockDays: 1, washoutDays: 0, beforeAfter: { powerAtTarget: expect.any(Number) } });
+    expect(res.body.switchback.powerAtTarget).toBeGreaterThanOrEqual(res.body.switchback.beforeAfter.powerAtTarget);
+    expect(res.body.switchback.gain).toMatch(/switching daily vs \d+ % before\/after/);
+  });
+});
+
 describe('scoring a switchback', () => {
   it('records its verdict once through the scorer, with the randomization test behind it', async () => {
     await importFollowerHistory(runtime, 40, () => 10);
