@@ -256,6 +256,14 @@ export function scoreWindow(
     relative: inference.relative, relativeInterval: inference.relativeInterval,
     probabilityOfImprovement: inference.probabilityOfImprovement, confidence: rule.confidence, effectiveConfidence,
     minLift: rule.minLift, missing: [], warnings, interim, outcome, detectable,
+    ...(analysis.counterfactualSpec && {
+      expectation: {
+        baselineValue: analysis.baselineValue,
+        ...(analysis.counterfactualSpec.trend && analysis.model?.trendPerDay !== undefined && { trendPerDay: analysis.model.trendPerDay }),
+        ...(analysis.counterfactualSpec.lookbackDays !== undefined && { recentDays: analysis.counterfactualSpec.fittedDays }),
+        ...(analysis.counterfactualSpec.damping !== undefined && { damped: true }),
+      },
+    }),
   });
   return {
     ...base,

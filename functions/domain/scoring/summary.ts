@@ -30,6 +30,8 @@ export interface SummaryInput {
   minLift: number;
   missing: readonly string[];
   warnings: readonly VerdictWarning[];
+  /** Count rates: the baseline's average and why the expectation differs from it. */
+  expectation?: { baselineValue: number | null; trendPerDay?: number; recentDays?: number; damped?: boolean };
   /** The outcome beside the decision, and what the window could detect (inconclusive verdicts say so). */
   outcome?: Outcome;
   detectable?: Detectability;
@@ -193,6 +195,27 @@ function caveatSentence(s: SummaryInput): string | undefined {
   return undefined;
 }
 
+/**
+ * Why the expected value is not the baseline's average, when they differ by more than 10 %: "The
+ * baseline averaged 2.4/day; it was falling by 0.09/day, so the expectation for the window is 1.1/day."
+ */
+function expectationSentence(s: SummaryInput): string | undefined {
+  const x = s.expectation;
+  const b = x?.baselineValue;
+  const e = s.expectedValue;
+  if (!x || b === null || b === undefined || e === null || s.definition.kind !== 'count_rate') return undefined;
+  if (Math.abs(e - b) <= 0.1 * Math.max(Math.abs(b), 0.1)) return undefined;
+  const reasons: string[] = [];
+  if (x.trendPerDay !== undefined && x.trendPerDay !== 0) {
+    reasons.push(`${x.recentDays ? `over its last ${x.recentDays} days it` : 'it'} was ${x.trendPerDay > 0 ? 'rising' : 'falling'} by ${formatNumber(Math.abs(x.trendPerDay))}/day each day${x.damped ? ' (a trend assumed to level off)' : ''}`);
+  } else if (x.recentDays) {
+    reasons.push(`its last ${x.recentDays} days, which describe the present best, ran at a different level`);
+  } else {
+    reasons.push('the window has a different mix of weekdays');
+  }
+  return `The baseline averaged ${formatNumber(b)}/day; ${reasons.join('; ')}, so the expectation for the window is ${formatNumber(e)}/day, ${e < b ? 'below' : 'above'} the baseline's average.`;
+}
+
 /** The summary text for a verdict or an interim readout. */
 export function summarise(s: SummaryInput): string {
   const prefix = s.interim ? `Interim readout after ${s.interim.daysElapsed} of ${s.interim.windowDays} days, not a verdict: ` : '';
@@ -205,5 +228,7 @@ export function summarise(s: SummaryInput): string {
   const parts = [measurementSentence(s), decisionSentence(s)];
   const caveat = caveatSentence(s);
   if (caveat) parts.push(caveat);
+  const why = expectationSentence(s);
+  if (why) parts.push(why);
   return prefix + parts.join(' ');
 }

@@ -26,6 +26,21 @@ describe('plain-language summary', () => {
       .toContain('(+5.0/day, 95 % interval +1.3/day to +8.5/day)');
   });
 
+  it('explains why the expectation is not the baseline average', () => {
+    const text = summarise(aSummaryInput({ reason: 'not_improved', decision: 'discard', windowValue: 1.3, expectedValue: 1.1, expectation: { baselineValue: 2.4, trendPerDay: -0.09 } }));
+    expect(text).toMatch(/The baseline averaged 2\.4\/day; it was falling by 0\.09\/day each day, so the expectation for the window is 1\.1\/day, below the baseline's average\.$/);
+  });
+
+  it('says nothing more when the expectation is the baseline average', () => {
+    expect(summarise(aSummaryInput({ expectedValue: 7.1, expectation: { baselineValue: 7.0 } }))).toMatch(/Keep\.$/);
+  });
+
+  it('labels a window that could not tell as inconclusive and says what would', () => {
+    const detectable = { detectableLift: 2.1, targetLift: 0.5, extraDaysForTarget: 35, message: 'This 14-day window could detect +210 % or more; 35 more days would detect +50 %.' };
+    expect(summarise(aSummaryInput({ reason: 'not_improved', decision: 'discard', probabilityOfImprovement: 0.8, outcome: 'inconclusive', detectable })))
+      .toMatch(/Inconclusive, so not kept: not clearly better \(probability of improvement 80\.0 %, needed 95\.0 %\)\. This 14-day window could detect \+210 % or more; 35 more days would detect \+50 %\.$/);
+  });
+
   it('says what was missing when there was not enough data', () => {
     expect(summarise(aSummaryInput({ reason: 'insufficient_data', decision: 'discard', missing: ['X follower counts for the window', 'b'] })))
       .toBe('Not enough data to judge — missing X follower counts for the window (and 1 more). Discard: without enough data nothing is kept.');
