@@ -19,6 +19,8 @@ export type VerdictReason =
   | 'insufficient_data';
 
 export type WarningCode =
+  /** A rate's denominator (delivered per send) moved sharply between baseline and window, e.g. a list clean-up: never a keep. */
+  | 'moving_denominator'
   /** Another live experiment on the same primary metric overlaps the window (experimentIds says which). */
   | 'overlapping_experiment'
   /** Another experiment on the same metric ran during the baseline: the counterfactual may carry its effect. */

@@ -49,6 +49,8 @@ export interface Analysis {
   placeboInflation: number;
   /** Where the counterfactual comes from, for the summary. */
   counterfactual: CounterfactualKind;
+  /** Why this result may not be kept whatever it shows (e.g. the list was cleaned during the window). */
+  refuseKeep?: string;
   /** Count rates: the model chosen by the backtest and the days it was fitted on. */
   counterfactualSpec?: CounterfactualSpec & { fittedDays: number };
 }
@@ -450,7 +452,30 @@ function analyseEvents(input: AnalysisInput): Analysis {
       });
     }
   }
-  return { ...out, method, expectedValue: estimate.expectedValue, estimate, warnings, missing, model };
+  const refuseKeep = movingDenominator(def, bUnits, wUnits, warnings);
+  return { ...out, method, expectedValue: estimate.expectedValue, estimate, warnings, missing, model, ...(refuseKeep && { refuseKeep }) };
+}
+
+/** Delivered per send may change by at most this share between baseline and window before a rate is not kept. */
+const MAX_DENOMINATOR_CHANGE = 0.15;
+
+/**
+ * Newsletter rates are opens (clicks) over delivered: removing inactive subscribers (a list clean-up)
+ * or a burst of new ones moves the denominator and the rate with it, with no tactic involved. When
+ * delivered per send differs by more than 15 % between baseline and window the verdict warns and
+ * refuses to keep — an adjustment would need to know who was removed, which the sources do not say.
+ */
+function movingDenominator(def: MetricDefinition, baseline: readonly EventUnit[], window: readonly EventUnit[], warnings: VerdictWarning[]): string | undefined {
+  if (def.from[0] !== 'newsletter.send' || baseline.length === 0 || window.length === 0) return undefined;
+  const mean = (us: readonly EventUnit[]) => us.reduce((s, u) => s + u.denominator, 0) / us.length;
+  const b = mean(baseline);
+  const w = mean(window);
+  const change = w / b - 1;
+  if (!(Math.abs(change) > MAX_DENOMINATOR_CHANGE)) return undefined;
+  const message = `Delivered per send ${change < 0 ? 'fell' : 'rose'} ${Math.round(Math.abs(change) * 100)} % (${Math.round(b)} → ${Math.round(w)}) between baseline and window — ` +
+    `a list clean-up or a burst of new subscribers moves ${def.key === 'newsletter.open_rate' ? 'the open rate' : 'the click rate'} by itself, so this result is not kept whatever it shows.`;
+  warnings.push({ code: 'moving_denominator', message });
+  return message;
 }
 
 /** Dispatches on the metric kind. */

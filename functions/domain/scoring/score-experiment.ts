@@ -236,7 +236,9 @@ export function scoreWindow(
   }
 
   const inference = inferEffect(analysis.estimate, rule.minLift);
-  const { decision, reason } = decide(inference, rule);
+  const decided = decide(inference, rule);
+  // A moving denominator (list clean-up) can make any rate look better: such a result is never kept.
+  const { decision, reason } = analysis.refuseKeep && decided.decision === 'keep' ? { decision: 'discard' as const, reason: 'not_improved' as const } : decided;
   if (analysis.estimate.expectedValue <= 0) {
     warnings.push({
       code: 'expected_not_positive',
@@ -247,7 +249,7 @@ export function scoreWindow(
   const effectiveConfidence = equivalentConfidence(rule.confidence, analysis.placeboInflation, analysis.estimate.df);
   const targetLift = experiment.plan?.targetLift ?? Math.max(DEFAULT_TARGET_LIFT, 2 * rule.minLift);
   const windowDays = Math.max(1, Math.round((Date.parse(window.end) - Date.parse(window.start)) / DAY_MS));
-  const outcome = outcomeOf(decision, reason, inference, targetLift);
+  const outcome = analysis.refuseKeep ? 'inconclusive' : outcomeOf(decision, reason, inference, targetLift);
   const detectable = detectability(analysis.estimate, rule.confidence, rule.minLift, targetLift, windowDays);
   const summary = summarise({
     definition: parsed.definition, engine: parsed.engine, reason, decision,

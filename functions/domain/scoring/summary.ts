@@ -141,7 +141,9 @@ function decisionSentence(s: SummaryInput): string {
       return `${s.interim ? 'So far it leans discard' : 'Discard'}: probably better, but not clearly by the required ${formatPercentChange(s.minLift)}.`;
     case 'worse':
       return `${s.interim ? 'So far it leans discard' : 'Discard'}: it did worse than expected (${prob(1 - p)} probability).`;
-    case 'not_improved':
+    case 'not_improved': {
+      const moved = s.warnings.find((w) => w.code === 'moving_denominator');
+      if (moved) return `${s.interim ? 'So far it cannot lean keep' : 'Inconclusive, so not kept'}: ${moved.message}`;
       if (!s.interim && s.outcome === 'inconclusive' && s.detectable) {
         return `Inconclusive, so not kept: not clearly better (probability of improvement ${prob(p)}, needed ${prob(needed)}). ${s.detectable.message}`;
       }
@@ -149,6 +151,7 @@ function decisionSentence(s: SummaryInput): string {
         return `No effect worth keeping: the interval rules out ${formatPercentChange(s.detectable.targetLift)}, so discard.`;
       }
       return `${s.interim ? 'So far it leans discard' : 'Discard'}: not clearly better (probability of improvement ${prob(p)}, needed ${prob(needed)}).`;
+    }
     default:
       return 'Discard.';
   }
