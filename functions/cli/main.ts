@@ -14,6 +14,8 @@ const COMMANDS: Record<string, () => Command> = {
   list: () => (require('./list-command') as typeof import('./list-command')).listCommand,
   show: () => (require('./show-command') as typeof import('./show-command')).showCommand,
   abandon: () => (require('./abandon-command') as typeof import('./abandon-command')).abandonCommand,
+  extend: () => (require('./extend-command') as typeof import('./extend-command')).extendCommand,
+  rerun: () => (require('./extend-command') as typeof import('./extend-command')).rerunCommand,
   backlog: () => (require('./backlog-command') as typeof import('./backlog-command')).backlogCommand,
   log: () => (require('./log-command') as typeof import('./log-command')).logCommand,
   metrics: () => (require('./metrics-command') as typeof import('./metrics-command')).metricsCommand,
@@ -42,6 +44,8 @@ Experiments:
   list             list experiments, filtered by status or metric
   show ID          summary, interim readout or verdict, and a sparkline of the metric
   abandon ID       stop an experiment: the record stays, it is never scored
+  extend ID        lengthen a running window before it ends (--days N; the bar is raised for it)
+  rerun ID         after a verdict, start a follow-up with the window that would decide it
   backlog          add | list | rank | start — ideas the loop starts by ICE score
   log              the research log of concluded experiments (table, tsv, md, json)
   metrics          the metric catalog

@@ -246,6 +246,8 @@ export interface Experiment {
   learnings?: string;
   /** 'loop' when the scheduler started it from the backlog to keep the target filled. */
   startedBy?: 'user' | 'loop';
+  /** Each lengthening of the window before it ended (verdict extend); the verdict's bar is raised for them. */
+  extensions?: WindowExtension[];
   /** Absent means before_after. */
   design?: ExperimentDesignKind;
   /** switchback: how the schedule was drawn and the schedule itself (empty until the window is set). */
@@ -562,6 +564,8 @@ export const ExperimentRecordSchema = z.object({
   iceScore: z.object({ impact: z.number().int(), confidence: z.number().int(), ease: z.number().int() }).optional(),
   learnings: z.string().optional(),
   startedBy: z.enum(['user', 'loop']).optional(),
+  extensions: z.array(z.object({ at: z.string(), days: z.number().int(), fromEnd: z.string(), toEnd: z.string() })).optional()
+    .describe('Each lengthening of the window before it ended; every extension raises the bar (see POST /experiments/{id}/extend)'),
   design: z.enum(EXPERIMENT_DESIGNS).optional(),
   switchback: z.object({
     blockDays: z.number().int(),
@@ -590,3 +594,41 @@ export const ExperimentRecordSchema = z.object({
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 /** Compile-time guard: the documented shape is exactly the Experiment interface. */
 export const EXPERIMENT_RECORD_MATCHES_INTERFACE: Same<z.infer<typeof ExperimentRecordSchema>, Experiment> = true;
+
+// ── Extending a window ──────────────────────────────────────────────────────────────────────────
+
+/** One lengthening of a window, recorded with the experiment. */
+export interface WindowExtension {
+  at: string;
+  days: number;
+  fromEnd: string;
+  toEnd: string;
+}
+
+/** Longest window an extension may reach (12 weeks): a small account may need more than 42 days. */
+export const MAX_EXTENDED_WINDOW_DAYS = 84;
+
+/** POST /experiments/{id}/extend body. */
+export const ExtendExperimentSchema = z.strictObject({ days: z.number().int().min(1).max(MAX_EXTENDED_WINDOW_DAYS - MIN_WINDOW_DAYS).describe('Days to add to the window') });
+
+/**
+ * Lengthens a planned or running window before it ends, by `days` (up to 12 weeks in all). Recorded in
+ * `extensions`; scoring then requires confidence 1 − (1 − c)/(k + 1) after k extensions (Bonferroni over
+ * the k + 1 ends the verdict could have been taken at), so extending after a promising peek cannot
+ * raise the false-keep rate above 1 − c.
+ */
+export function extendExperiment(e: Experiment, days: number, now: Date): LifecycleOutcome {
+  if (e.status !== 'running' && e.status !== 'planned') return { kind: 'conflict', reason: `Cannot extend ${e.id}: it is ${e.status}; only planned or running windows can be lengthened (verdict rerun starts a follow-up)` };
+  if (!e.start || !e.end) return { kind: 'conflict', reason: `Cannot extend ${e.id}: it has no window` };
+  if (Date.parse(e.end) <= now.getTime()) return { kind: 'conflict', reason: `Cannot extend ${e.id}: its window ended ${e.end.slice(0, 10)} and the verdict is due (verdict rerun starts a follow-up)` };
+  const total = e.durationDays + days;
+  if (total > MAX_EXTENDED_WINDOW_DAYS) return { kind: 'invalid', issues: [{ path: 'days', message: `the window would be ${total} days; at most ${MAX_EXTENDED_WINDOW_DAYS}` }] };
+  const toEnd = new Date(Date.parse(e.end) + days * DAY_MS).toISOString();
+  const extension: WindowExtension = { at: now.toISOString(), days, fromEnd: e.end, toEnd };
+  return { kind: 'ok', experiment: { ...e, end: toEnd, durationDays: total, extensions: [...(e.extensions ?? []), extension], updatedAt: now.toISOString() } };
+}
+
+/** The confidence a verdict needs after `extensions` lengthenings of the window (Bonferroni over the possible ends). */
+export function confidenceAfterExtensions(confidence: number, extensions: number): number {
+  return extensions > 0 ? 1 - (1 - confidence) / (extensions + 1) : confidence;
+}

@@ -19,6 +19,8 @@ export type VerdictReason =
   | 'insufficient_data';
 
 export type WarningCode =
+  /** The window was lengthened before it ended (verdict extend): the bar was raised. */
+  | 'extended_window'
   /** A rate's denominator (delivered per send) moved sharply between baseline and window, e.g. a list clean-up: never a keep. */
   | 'moving_denominator'
   /** Another live experiment on the same primary metric overlaps the window (experimentIds says which). */

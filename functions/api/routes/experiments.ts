@@ -5,7 +5,7 @@
  */
 import * as z from 'zod';
 import {
-  AbandonExperimentSchema, type CreateExperiment, CreateExperimentSchema, EXPERIMENT_STATUSES, ExperimentRecordSchema, MetricKeySchema, StartExperimentSchema,
+  AbandonExperimentSchema, type CreateExperiment, CreateExperimentSchema, ExtendExperimentSchema, extendExperiment, EXPERIMENT_STATUSES, ExperimentRecordSchema, MetricKeySchema, StartExperimentSchema,
   TRANSITIONS, UpdateExperimentSchema, abandonExperiment, checkDeletable, newExperiment, startExperiment, updateExperiment,
   type Experiment, type LifecycleOutcome,
 } from '../../domain/experiment';
@@ -257,6 +257,20 @@ export const experimentRoutes: Route[] = [
           return outcome.kind === 'ok' && plan ? { ...outcome, experiment: { ...outcome.experiment, plan } } : outcome;
         }),
       };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/experiments/{id}/extend',
+    doc: {
+      tag: 'Experiments', summary: 'Lengthen a window before it ends',
+      description: 'Adds `days` to a planned or running window (up to 84 days in all), recorded in `extensions`. Each extension raises the bar the verdict needs to 1 − (1 − confidence)/(extensions + 1) — a Bonferroni bound over the ends the verdict could have been taken at — so extending after a promising peek does not raise the false-keep rate. After a verdict, create a follow-up instead (verdict rerun).',
+      params: ID_PARAM, body: ExtendExperimentSchema, success: { status: 200, description: 'The extended experiment', schema: ExperimentRecordSchema },
+      errors: { 404: 'No such experiment', 409: 'Not planned or running, or its window has ended' },
+    },
+    async handle(req, s) {
+      const input = parseOrThrow(ExtendExperimentSchema, jsonBody(req) ?? {}, 'extend');
+      return { status: 200, body: await change(req, s, (current) => extendExperiment(current, input.days, s.now())) };
     },
   },
   {

@@ -6,7 +6,7 @@
  * Pipeline: metric-analysis (observations → window value vs counterfactual, data quality) →
  * inference (effect, intervals, probability, keep rule) → summary (plain language).
  */
-import type { Experiment } from '../experiment';
+import { confidenceAfterExtensions, type Experiment } from '../experiment';
 import { parseMetricKey } from '../metric-catalog';
 import type { Observation } from '../observation';
 import { OVERLAP_IDS_SHOWN, OVERLAP_NAMES_SHOWN, type Verdict, type VerdictWarning } from '../verdict';
@@ -170,7 +170,9 @@ export function scoreWindow(
   if (experiment.design === 'switchback') return scoreSwitchbackWindow(experiment, observations, window, context, interim);
   if (experiment.design === 'post_variants') return scorePostVariantsWindow(experiment, observations, window, context, interim);
   const baseline = resolveBaseline(experiment, observations, context.otherExperiments);
-  const rule = { minLift: experiment.decision?.minLift ?? 0, confidence: experiment.decision?.confidence ?? 0.95 };
+  // An extended window is judged at a raised bar (Bonferroni over the ends it could have had: see extendExperiment).
+  const extensions = experiment.extensions?.length ?? 0;
+  const rule = { minLift: experiment.decision?.minLift ?? 0, confidence: confidenceAfterExtensions(experiment.decision?.confidence ?? 0.95, extensions) };
   const parsed = parseMetricKey(experiment.primaryMetric);
   const warnings: VerdictWarning[] = [];
   const overlap = overlapWarning(overlappingExperiments(experiment, window, context.otherExperiments), 'window');
@@ -193,6 +195,12 @@ export function scoreWindow(
         counterfactual: 'baseline',
       };
   warnings.push(...analysis.warnings);
+  if (extensions > 0) {
+    warnings.push({
+      code: 'extended_window',
+      message: `The window was extended ${extensions === 1 ? 'once' : `${extensions} times`} before it ended, so the bar was raised to ${(rule.confidence * 100).toFixed(1)} % (one test per possible end).`,
+    });
+  }
 
   const base = {
     experimentId: experiment.id,

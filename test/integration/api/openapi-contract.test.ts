@@ -58,6 +58,7 @@ const REQUESTS: Record<string, () => Promise<TestResponse>> = {
   'PATCH /experiments/{id}': () => call(runtime, 'PATCH', `/experiments/${ids.planned}`, { body: { name: 'Later, renamed' } }),
   'DELETE /experiments/{id}': () => call(runtime, 'DELETE', `/experiments/${ids.toDelete}`),
   'POST /experiments/{id}/start': () => call(runtime, 'POST', `/experiments/${ids.backlog}/start`, { body: {} }),
+  'POST /experiments/{id}/extend': () => call(runtime, 'POST', `/experiments/${ids.running}/extend`, { body: { days: 7 } }),
   'POST /experiments/{id}/abandon': () => call(runtime, 'POST', `/experiments/${ids.toAbandon}/abandon`, { body: { reason: 'Channel closed' } }),
   'GET /experiments/{id}/verdict': () => call(runtime, 'GET', `/experiments/${ids.concluded}/verdict`),
   'GET /experiments/{id}/verdicts': () => call(runtime, 'GET', `/experiments/${ids.concluded}/verdicts`),
