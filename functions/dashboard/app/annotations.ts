@@ -37,7 +37,9 @@ function labelFor(e: Experiment, verdict: Verdict | null | undefined, now: Date)
   if (verdict) {
     if (verdict.reason === 'insufficient_data') return `${verdict.decision.toUpperCase()} · too little data`;
     const lift = verdict.effect?.relative;
-    return `${verdict.decision.toUpperCase()}${lift !== null && lift !== undefined ? ` ${formatLift(lift)}` : ''}`;
+    // A window that could not tell is not "DISCARD": a marketer reads that as "the tactic failed".
+    const word = verdict.outcome === 'inconclusive' ? 'INCONCLUSIVE' : verdict.outcome === 'no_effect' ? 'NO EFFECT' : verdict.decision.toUpperCase();
+    return `${word}${lift !== null && lift !== undefined ? ` ${formatLift(lift)}` : ''}`;
   }
   switch (e.status) {
     case 'running': return `RUNNING · ${daysUntil(e.end, now)} d left`;

@@ -35,6 +35,11 @@ describe('annotationFor', () => {
     expect(a?.counterfactual).toBeUndefined();
   });
 
+  it('labels a discard whose window could not tell as inconclusive, not as a failed tactic', () => {
+    const a = annotationFor({ experiment: anExperiment({ status: 'concluded' }), verdict: aVerdict({ decision: 'discard', reason: 'not_improved', outcome: 'inconclusive' }) }, NOW);
+    expect(a).toMatchObject({ kind: 'discard', label: 'INCONCLUSIVE +36 %' });
+  });
+
   it('counts the days left of a running experiment', () => {
     const a = annotationFor({ experiment: anExperiment({ status: 'running' }) }, NOW);
 

@@ -77,7 +77,7 @@ function experimentView(ctx: ViewContext, d: Loaded): Child {
   const e = d.experiment;
   const unit = d.verdict?.unit ?? e.interim?.unit ?? d.definition?.unit;
   const statusKind: BadgeKind = d.verdict ? d.verdict.decision : (e.status as BadgeKind);
-  const statusText = d.verdict ? d.verdict.decision.toUpperCase() : e.status;
+  const statusText = d.verdict ? outcomeLabel(d.verdict) : e.status;
   const facts: [string, Child][] = [
     ['Metric', [h('code', {}, e.primaryMetric), d.definition ? h('span', { class: 'muted' }, ` — ${d.definition.description}`) : null]],
     ['Window', e.start ? `${formatWindow(e.start, e.end, ctx.now)} (${plural(e.durationDays, 'day')})` : `not started (${plural(e.durationDays, 'day')} once started)`],
@@ -141,7 +141,7 @@ function warnings(r: Verdict | InterimReadout): Child {
 
 function verdictCard(v: Verdict, unit: string | undefined): HTMLElement {
   return h('section', { class: `card verdict verdict-${v.decision}`, 'aria-labelledby': 'verdict-title' },
-    h('h2', { id: 'verdict-title' }, 'Verdict: ', badge(v.decision, v.decision.toUpperCase()), h('span', { class: 'muted small' }, ` ${v.reason.replace(/_/g, ' ')}`)),
+    h('h2', { id: 'verdict-title' }, 'Verdict: ', badge(v.decision, outcomeLabel(v)), h('span', { class: 'muted small' }, ` ${v.reason.replace(/_/g, ' ')}`)),
     h('p', { class: 'summary-text' }, v.summary),
     numbers(v, unit),
     warnings(v),
@@ -164,4 +164,11 @@ function statusCard(e: ExperimentDetail, now: Date): HTMLElement {
     : e.status === 'abandoned' ? `Abandoned${e.abandonReason ? `: ${e.abandonReason}` : ''}. It is kept in the record and never scored.`
     : 'Concluded; the verdict is not available.';
   return h('section', { class: 'card' }, h('p', {}, text));
+}
+
+/** KEEP, DISCARD, or — for a discard that is not a failure — INCONCLUSIVE (the window could not tell) or NO EFFECT. */
+function outcomeLabel(v: Pick<Verdict, 'decision' | 'outcome'>): string {
+  if (v.outcome === 'inconclusive') return 'INCONCLUSIVE (not kept)';
+  if (v.outcome === 'no_effect') return 'NO EFFECT (discard)';
+  return v.decision.toUpperCase();
 }
