@@ -25,6 +25,8 @@ const transform = { '^.+\\.tsx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] 
  * mode, a second, independent DynamoDB. Tests that restart a persisted dynalite stay dynalite-only.
  */
 const onMoto = process.env.VERDICT_TEST_DYNAMODB === 'moto';
+/** moto writes several times slower than dynalite (a year of hourly observations: ~95 s vs ~10 s), so its hang limits are wider. */
+const MOTO_SLOWDOWN = 3;
 const DYNALITE_ONLY = ['<rootDir>/test/reliability/store-faults.test.ts', '<rootDir>/test/integration/local/ensure-table.test.ts'];
 
 /** A test folder no project runs would be silently skipped: refuse to start instead. */
@@ -50,8 +52,8 @@ module.exports = {
       moduleNameMapper: { '^\\.{1,2}/(.*/)?dynalite$': '<rootDir>/test/support/moto-dynamo.ts' },
       testPathIgnorePatterns: ['/node_modules/', ...DYNALITE_ONLY],
     }),
-    testTimeout: timeoutMs,
-    globals: { verdictTestTimeoutMs: timeoutMs },
+    testTimeout: onMoto ? timeoutMs * MOTO_SLOWDOWN : timeoutMs,
+    globals: { verdictTestTimeoutMs: onMoto ? timeoutMs * MOTO_SLOWDOWN : timeoutMs },
     setupFiles: ['<rootDir>/test/support/jest-setup.ts'],
     setupFilesAfterEnv: ['<rootDir>/test/support/project-timeout.ts'],
   })),
