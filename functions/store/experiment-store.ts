@@ -14,6 +14,7 @@ import { iceProduct, type Experiment, type ExperimentStatus } from '../domain/ex
 import type { Verdict } from '../domain/verdict';
 import { ConflictError, ValidationError } from '../shared/errors';
 import { keys, withoutKeys } from './keys';
+import { queryAll } from './query-all';
 import { ResearchLogStore } from './research-log-store';
 
 export interface Page<T> { items: T[]; nextCursor?: string }
@@ -239,38 +240,24 @@ export class ExperimentStore {
 
   /** Experiments in `status` whose window ends after `since` (gsi1 is ordered by end time), all pages. */
   async listEndingAfter(status: ExperimentStatus, since: string): Promise<Experiment[]> {
-    const out: Experiment[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(new QueryCommand({
-        TableName: this.tableName,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk > :since',
-        ExpressionAttributeValues: { ':pk': `STATUS#${status}`, ':since': new Date(since).toISOString() },
-        ExclusiveStartKey,
-      }));
-      out.push(...(page.Items ?? []).map(experimentOf));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return out;
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk > :since',
+      ExpressionAttributeValues: { ':pk': `STATUS#${status}`, ':since': new Date(since).toISOString() },
+    });
+    return items.map(experimentOf);
   }
 
   /** Experiments in `status` whose window ends before `before` (gsi1 is ordered by end time), all pages. */
   async listEndingBefore(status: Exclude<ExperimentStatus, 'backlog'>, before: string): Promise<Experiment[]> {
-    const out: Experiment[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(new QueryCommand({
-        TableName: this.tableName,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :before',
-        ExpressionAttributeValues: { ':pk': `STATUS#${status}`, ':before': new Date(before).toISOString() },
-        ExclusiveStartKey,
-      }));
-      out.push(...(page.Items ?? []).map(experimentOf));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return out;
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :before',
+      ExpressionAttributeValues: { ':pk': `STATUS#${status}`, ':before': new Date(before).toISOString() },
+    });
+    return items.map(experimentOf);
   }
 
   /** Planned or running experiments whose window ended at or before `now`, oldest end first. */
@@ -389,20 +376,13 @@ export class ExperimentStore {
 
   /** Current verdicts scored in [from, to), oldest first — through gsi2, so the work is the period's verdicts only. */
   async verdictsScoredBetween(from: string, to: string): Promise<Verdict[]> {
-    const out: Verdict[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(new QueryCommand({
-        TableName: this.tableName,
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':pk': 'VERDICTS', ':from': new Date(from).toISOString(), ':to': new Date(to).toISOString() },
-        ExclusiveStartKey,
-      }));
-      out.push(...(page.Items ?? []).map((i) => withoutKeys<Verdict>(i)).filter((v) => v.scoredAt >= from && v.scoredAt < to));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return out;
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': 'VERDICTS', ':from': new Date(from).toISOString(), ':to': new Date(to).toISOString() },
+    });
+    return items.map((i) => withoutKeys<Verdict>(i)).filter((v) => v.scoredAt >= from && v.scoredAt < to);
   }
 
   /** Experiments by id (BatchGet, 100 keys a request); absent ones are left out. */

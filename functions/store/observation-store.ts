@@ -2,10 +2,11 @@
  * Observations: one item per metric, time slot and fact. Writing the same slot twice overwrites the
  * same item, so a duplicate or late delivery stores one observation.
  */
-import { BatchGetCommand, BatchWriteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { withCanonicalInstants, type Observation, type ObservedMetric } from '../domain/observation';
 import { ValidationError } from '../shared/errors';
 import { keys, withoutKeys } from './keys';
+import { queryAll } from './query-all';
 
 const BATCH = 25;
 
@@ -70,22 +71,12 @@ export class ObservationStore {
     // Stored times are canonical ISO (with milliseconds); compare like with like.
     const from = new Date(fromTime).toISOString();
     const to = new Date(toTime).toISOString();
-    const out: Observation[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':pk': keys.observationPartition(metric), ':from': from, ':to': to },
-        ExclusiveStartKey,
-      }));
-      for (const item of page.Items ?? []) {
-        const o = withoutKeys<Observation>(item);
-        if (o.at >= from && o.at < to) out.push(o);
-      }
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return out;
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': keys.observationPartition(metric), ':from': from, ':to': to },
+    });
+    return items.map((item) => withoutKeys<Observation>(item)).filter((o) => o.at >= from && o.at < to);
   }
 
   /** Observations of several metrics in one range, merged oldest first. */

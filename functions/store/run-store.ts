@@ -5,6 +5,7 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SourceErrorCode } from '../sources/source';
 import { keys, withoutKeys } from './keys';
+import { queryAll } from './query-all';
 
 export type RunOutcome = 'ok' | 'partial' | 'failed' | 'rate_limited' | 'usage_capped' | 'paused' | 'not_configured';
 
@@ -69,18 +70,13 @@ export class RunStore {
     const to = now.toISOString();
     let total = 0;
     for (const source of sources) {
-      let ExclusiveStartKey: Record<string, unknown> | undefined;
-      do {
-        const page = await this.db.send(new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': keys.run(source, '').pk, ':from': from, ':to': to },
-          ProjectionExpression: 'costUsd',
-          ExclusiveStartKey,
-        }));
-        for (const item of page.Items ?? []) if (typeof item.costUsd === 'number') total += item.costUsd;
-        ExclusiveStartKey = page.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
+      const items = await queryAll(this.db, {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': keys.run(source, '').pk, ':from': from, ':to': to },
+        ProjectionExpression: 'costUsd',
+      });
+      for (const item of items) if (typeof item.costUsd === 'number') total += item.costUsd;
     }
     return Math.round(total * 1e6) / 1e6;
   }
