@@ -61,6 +61,7 @@ function buildBundle() {
   const result = esbuild.buildSync({
     entryPoints: [ENTRY], bundle: true, platform: 'node', format: 'cjs', target: 'node20',
     packages: 'external', write: false, metafile: true, logLevel: 'silent', outfile: path.join(CACHE, 'cli.js'),
+    absWorkingDir: ROOT, // metafile paths are relative to this, whatever directory the user runs verdict from
   });
   const inputs = Object.keys(result.metafile.inputs).map((f) => path.relative(ROOT, path.resolve(ROOT, f))).sort();
   const hash = contentHash(inputs);

@@ -3,7 +3,7 @@
  * content changed, keeps the bundle when only mtimes moved, and runs the sources through tsx when the
  * bundle cannot be stored.
  */
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { verdict } from './cli-helpers';
@@ -27,6 +27,15 @@ describe('the CLI bundle', () => {
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('Usage: verdict <command>');
     expect(statSync(join(cache, manifest().bundle)).mtimeMs).toBe(builtAt);
+  });
+
+  it.each([['the file system root', () => '/'], ['a deep folder', () => join(cache, 'a', 'b', 'c', 'd', 'e', 'f', 'g')]])('is built when verdict runs from %s (esbuild names its inputs from its working directory)', async (_, where) => {
+    const cwd = where();
+    mkdirSync(cwd, { recursive: true });
+    const result = await verdict(['--help'], { env: { VERDICT_CLI_CACHE: cache }, cwd });
+    expect(result.code).toBe(0);
+    expect(manifest().inputs).toContain('functions/cli/main.ts');
+    expect(manifest().inputs.every((f) => !f.startsWith('..'))).toBe(true);
   });
 
   it('is rebuilt when a source it was built from changed', async () => {

@@ -19,7 +19,7 @@ export function isolatedHome(): string {
  * Runs the CLI asynchronously (the runtime serving it lives in this process). By default it talks
  * to `runtime` through VERDICT_API_URL / VERDICT_API_TOKEN; `env` overrides or removes (undefined) any.
  */
-export function verdict(args: string[], options: { runtime?: Pick<LocalRuntime, 'url'>; env?: Record<string, string | undefined>; stdin?: string; home?: string } = {}): Promise<CliResult> {
+export function verdict(args: string[], options: { runtime?: Pick<LocalRuntime, 'url'>; env?: Record<string, string | undefined>; stdin?: string; home?: string; cwd?: string } = {}): Promise<CliResult> {
   const home = options.home ?? isolatedHome();
   const env: Record<string, string | undefined> = {
     PATH: process.env.PATH,
@@ -31,7 +31,7 @@ export function verdict(args: string[], options: { runtime?: Pick<LocalRuntime, 
   };
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
   return new Promise((done) => {
-    const child = execFile(process.execPath, [BIN, ...args], { env: env as NodeJS.ProcessEnv, cwd: home, timeout: 25_000 }, (err, stdout, stderr) => {
+    const child = execFile(process.execPath, [BIN, ...args], { env: env as NodeJS.ProcessEnv, cwd: options.cwd ?? home, timeout: 25_000 }, (err, stdout, stderr) => {
       done({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
     });
     child.stdin?.end(options.stdin ?? '');
