@@ -16,7 +16,6 @@ import { ROUTES } from '../functions/api/routes';
 import type { AppConfig, SourceName } from '../functions/shared/app-config';
 import { ValidationError } from '../functions/shared/errors';
 import { EVENT_SOURCE } from '../functions/shared/events';
-import { DIGEST_EVENT_SOURCE } from '../functions/jobs/weekly-digest';
 import { scheduledJobs, weeklyJobs, type WeeklyJob } from '../functions/shared/scheduled-jobs';
 import { CITATION_SOURCES, collectorHandlerFor } from '../functions/sources/collector-entries';
 import { TABLE_KEYS } from '../functions/store/table-definition';
@@ -33,8 +32,8 @@ export interface VerdictStackProps extends StackProps {
   routes?: readonly Pick<Route, 'method' | 'path' | 'public' | 'servedBy' | 'publicReason'>[];
 }
 
-/** Sources whose collection asks AI engines many prompts per run, so they get more time. */
-const SLOW_SOURCES: readonly SourceName[] = ['perplexity', 'openai', 'gemini', 'claude', 'stripe'];
+/** Sources whose runs take long, so they get more time: the citation sources (AI engines asked many prompts per run) and Stripe. */
+const SLOW_SOURCES: readonly SourceName[] = [...CITATION_SOURCES, 'stripe'];
 
 export class VerdictStack extends Stack {
   readonly table: TableV2;
@@ -133,7 +132,7 @@ export class VerdictStack extends Stack {
     this.digestFn = fn('Digest', 'digest', 'Sends the weekly digest', Duration.minutes(1), 256)
       .useTable(this.table, TABLE_ACCESS.digest)
       .readSecret(this.sourceCredentials, 'SOURCE_SECRET_ARN')
-      .publishEvents(this.eventBus, DIGEST_EVENT_SOURCE)
+      .publishEvents(this.eventBus, EVENT_SOURCE)
       .publishTo(this.alerts.topic, 'ALARM_TOPIC_ARN');
     for (const job of weeklyJobsOf(config)) new JobSchedule(this, `Schedule-${job.id}`, { job, target: this.digestFn, deadLetters: this.deadLetters });
 

@@ -18,6 +18,7 @@ import type { Experiment } from '../domain/experiment';
 import { BACKLOG_CONSIDERED, BACKLOG_COUNT_CAP, plannedHorizon } from '../domain/loop';
 import type { InterimReadout } from '../domain/verdict';
 import { SOURCE_NAMES, type AppConfig } from '../shared/app-config';
+import { EVENT_SOURCE } from '../shared/events';
 import type { ExperimentStore } from '../store/experiment-store';
 import type { ObservationStore } from '../store/observation-store';
 import type { RunStore } from '../store/run-store';
@@ -26,7 +27,6 @@ import { interimFor } from './score-due';
 /** A `sending` claim older than this belongs to a run that died (the function's timeout is far shorter). */
 export const CLAIM_LEASE_MS = 15 * 60_000;
 export const DIGEST_DETAIL_TYPE = 'Weekly Digest';
-export const DIGEST_EVENT_SOURCE = 'verdict';
 
 export type DigestChannel = 'eventbridge' | 'email' | 'webhook';
 
@@ -194,7 +194,7 @@ async function putDigestEvent(digest: Digest, bus: NonNullable<DigestDelivery['e
     counts: digest.counts, subject: digest.subject, sections: digest.sections, markdown: digest.markdown,
   };
   const out = await bus.client.send(new PutEventsCommand({
-    Entries: [{ EventBusName: bus.name, Source: DIGEST_EVENT_SOURCE, DetailType: DIGEST_DETAIL_TYPE, Detail: JSON.stringify(detail) }],
+    Entries: [{ EventBusName: bus.name, Source: EVENT_SOURCE, DetailType: DIGEST_DETAIL_TYPE, Detail: JSON.stringify(detail) }],
   }));
   if ((out.FailedEntryCount ?? 0) > 0) {
     const entry = out.Entries?.[0];

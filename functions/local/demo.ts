@@ -4,6 +4,7 @@
  */
 import { CreateExperimentSchema, newExperiment, type Experiment } from '../domain/experiment';
 import { ObservationSchema, type Observation } from '../domain/observation';
+import { SeededRandom } from '../domain/seeded-random';
 import { newExperimentId } from '../api/services';
 import { scoreDueExperiments, type ScoreRunResult } from '../jobs/score-due';
 import type { ExperimentStore } from '../store/experiment-store';
@@ -30,16 +31,10 @@ export function demoToday(now: Date): number {
   return DEMO_ANCHOR + Math.floor((today - DEMO_ANCHOR) / (7 * DAY)) * 7 * DAY;
 }
 
-/** Deterministic PRNG (mulberry32) with a pinned seed per series, so the demo tells the same story on every machine. */
+/** Deterministic draws (mulberry32) from a pinned seed per series, so the demo tells the same story on every machine. */
 function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = new SeededRandom(seed);
+  return () => random.next();
 }
 
 function poisson(lambda: number, rand: () => number): number {

@@ -1,24 +1,14 @@
 /**
  * Seeded random numbers for the verdict simulation: uniform (mulberry32), normal, Poisson, gamma,
- * beta, binomial. Reproducible across runs and machines for a given seed.
+ * beta, binomial. Reproducible across runs and machines for a given seed. The generator itself is the
+ * product's (functions/domain/seeded-random.ts); this adds the distributions the simulation draws.
  */
-export class Rng {
-  private state: number;
+import { SeededRandom } from '../../functions/domain/seeded-random';
 
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  /** Uniform on (0, 1). */
-  next(): number {
-    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
-  }
-
-  int(maxExclusive: number): number {
-    return Math.floor(this.next() * maxExclusive);
+export class Rng extends SeededRandom {
+  /** Uniform on the open interval (0, 1): mulberry32's draw moved by half a step, so log() never sees 0. */
+  override next(): number {
+    return super.next() + 0.5 / 4294967296;
   }
 
   normal(): number {

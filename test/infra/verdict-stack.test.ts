@@ -15,7 +15,6 @@ import { toCronExpression } from '../../functions/shared/schedules';
 import { createTableInput, TABLE_KEYS } from '../../functions/store/table-definition';
 import { collectionMetricLine } from '../../functions/handlers/collector';
 import { EVENT_SOURCE } from '../../functions/shared/events';
-import { DIGEST_EVENT_SOURCE } from '../../functions/jobs/weekly-digest';
 import { COLLECTION_METRIC } from '../../lib/constructs/operations-alerts';
 import { TABLE_ACCESS, type TableAccess, type VerdictFunction } from '../../lib/constructs/verdict-function';
 import type { VerdictStack } from '../../lib/verdict-stack';
@@ -175,7 +174,6 @@ describe('least privilege, per function', () => {
   });
 
   it('the scorer, the API and the digest may put events of Verdict\'s own source only', () => {
-    expect(DIGEST_EVENT_SOURCE).toBe(EVENT_SOURCE);
     for (const f of [stack.scorerFn, stack.apiFn, stack.digestFn]) {
       const statements = ofType('AWS::IAM::Policy')
         .filter(([, p]) => asArray(p.Properties.Roles).some((r: Json) => r.Ref === logicalId(f.role)))

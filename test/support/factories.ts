@@ -15,6 +15,7 @@ export function aCreateRequest(overrides: Partial<CreateExperimentInput> = {}): 
   };
 }
 
+/** The one experiment factory: a valid id (the API's `exp_…` pattern), a running 14-day window. */
 export function anExperiment(overrides: Partial<Experiment> = {}): Experiment {
   return {
     id: 'exp_test0001',

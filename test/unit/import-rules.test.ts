@@ -29,7 +29,6 @@ const KNOWN_VIOLATIONS = new Set<string>([
   // lib/ loads the executable routes (and through them jobs, store, SDKs, the MCP SDK) to name its API routes and events.
   'lib/verdict-stack -> functions/api/routes',
   'lib/verdict-stack -> functions/api/router',
-  'lib/verdict-stack -> functions/jobs/weekly-digest',
   'lib/constructs/verdict-api -> functions/api/router',
   // shared/ reaching outward: the HTTP client and credentials belong to sources/, the invoker's result type to store/.
   'functions/shared/collector-invoker -> functions/store/run-store',

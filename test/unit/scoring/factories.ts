@@ -1,8 +1,9 @@
 /**
- * Test factories for scoring: experiments with overrides, and observation series built from
+ * Test factories for scoring: experiments in the scoring calendar, and observation series built from
  * explicit daily numbers so expected values can be computed independently.
  */
 import type { Experiment } from '../../../functions/domain/experiment';
+import { anExperiment } from '../../support/factories';
 import type {
   CitationAnswerObservation, NewsletterSendObservation, Observation, SnapshotObservation, XPostObservation,
 } from '../../../functions/domain/observation';
@@ -10,23 +11,22 @@ import type {
 export const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 
-/** A 14-day window from 2025-03-03 (a Monday) with an explicit 28-day baseline before it. */
-export function anExperiment(overrides: Partial<Experiment> = {}): Experiment {
-  return {
-    id: 'exp-1',
-    name: 'Post a thread every weekday',
-    hypothesis: 'Daily threads grow followers faster',
-    primaryMetric: 'x.follower_growth_rate',
-    status: 'running',
-    start: '2025-03-03T00:00:00.000Z',
-    end: '2025-03-17T00:00:00.000Z',
-    durationDays: 14,
-    decision: { minLift: 0, confidence: 0.95 },
-    baseline: { start: '2025-02-03T00:00:00.000Z', end: '2025-03-03T00:00:00.000Z' },
-    createdAt: '2025-02-01T00:00:00.000Z',
-    updatedAt: '2025-02-01T00:00:00.000Z',
-    ...overrides,
-  };
+/**
+ * The scoring tests' calendar: a 14-day window from 2025-03-03 (a Monday) with an explicit 28-day
+ * baseline before it, created 2025-02-01.
+ */
+export const SCORING_WINDOW = {
+  start: '2025-03-03T00:00:00.000Z',
+  end: '2025-03-17T00:00:00.000Z',
+  durationDays: 14,
+  baseline: { start: '2025-02-03T00:00:00.000Z', end: '2025-03-03T00:00:00.000Z' },
+  createdAt: '2025-02-01T00:00:00.000Z',
+  updatedAt: '2025-02-01T00:00:00.000Z',
+} satisfies Partial<Experiment>;
+
+/** The one experiment factory (test/support/factories.ts) placed in the scoring tests' calendar. */
+export function aScoredExperiment(overrides: Partial<Experiment> = {}): Experiment {
+  return anExperiment({ ...SCORING_WINDOW, ...overrides });
 }
 
 /** The day after the window ends: when the scorer runs. */

@@ -1,7 +1,7 @@
 /** A newsletter rate judged while the list was cleaned is never kept, and the verdict says why. */
 import { scoreExperiment } from '../../../functions/domain/scoring/score-experiment';
 import type { Observation } from '../../../functions/domain/observation';
-import { anExperiment, SCORED_AT } from './factories';
+import { aScoredExperiment, SCORED_AT } from './factories';
 
 const DAY = 86_400_000;
 
@@ -21,7 +21,7 @@ function sends(windowDelivered: number, windowOpens: number): Observation[] {
 }
 
 describe('moving denominator', () => {
-  const experiment = anExperiment({ primaryMetric: 'newsletter.open_rate' });
+  const experiment = aScoredExperiment({ primaryMetric: 'newsletter.open_rate' });
 
   it('refuses to keep an open rate that rose because inactive subscribers were removed', () => {
     // 800 inactive readers removed at the window's start: the same 600 opens over 1200 delivered.

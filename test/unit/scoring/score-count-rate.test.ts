@@ -1,7 +1,7 @@
 import { baselinePeriod, observationRange, resolveBaseline, scoreExperiment } from '../../../functions/domain/scoring/score-experiment';
 import { fitCountRate, predictWindowTotal } from '../../../functions/domain/scoring/count-rate-model';
 import { timelineOf, toCountSnapshots } from '../../../functions/domain/scoring/snapshot-interpolation';
-import { anExperiment, DAY_MS, hourlySnapshots, midnightSnapshots, SCORED_AT } from './factories';
+import { aScoredExperiment, DAY_MS, hourlySnapshots, midnightSnapshots, SCORED_AT } from './factories';
 
 const BASELINE = [9, 12, 10, 8, 11, 13, 9, 10, 12, 7, 11, 10, 9, 12, 10, 11, 8, 12, 10, 9, 13, 10, 11, 9, 10, 12, 8, 11];
 
@@ -15,7 +15,7 @@ describe('count-rate verdicts', () => {
     const observations = midnightSnapshots([...BASELINE, ...window, 11, 11]);
 
     // Act
-    const verdict = scoreExperiment(anExperiment(), observations, { now: SCORED_AT });
+    const verdict = scoreExperiment(aScoredExperiment(), observations, { now: SCORED_AT });
 
     // Assert
     expect(verdict.windowValue).toBeCloseTo(11.857142857142858, 9);
@@ -48,7 +48,7 @@ describe('count-rate verdicts', () => {
   it('keeps a clear lift on a steady account and says so in plain language', () => {
     const observations = midnightSnapshots([...BASELINE, ...BASELINE.slice(0, 14).map((v) => v + 9), 20, 20]);
 
-    const verdict = scoreExperiment(anExperiment(), observations, { now: SCORED_AT });
+    const verdict = scoreExperiment(aScoredExperiment(), observations, { now: SCORED_AT });
 
     expect(verdict).toMatchObject({ decision: 'keep', reason: 'improved' });
     expect(verdict.probabilityOfImprovement).toBeGreaterThan(0.99);
@@ -60,7 +60,7 @@ describe('count-rate verdicts', () => {
     // Daily growth rises steadily from 4 to 16 across baseline and window; nothing changes at the start.
     const accelerating = Array.from({ length: 44 }, (_, d) => Math.round(4 + (12 * d) / 43 + (d % 3) - 1));
 
-    const verdict = scoreExperiment(anExperiment(), midnightSnapshots(accelerating), { now: SCORED_AT });
+    const verdict = scoreExperiment(aScoredExperiment(), midnightSnapshots(accelerating), { now: SCORED_AT });
 
     expect(verdict.decision).toBe('discard');
     expect(verdict.windowValue! - verdict.baselineValue!).toBeGreaterThan(4); // a naive before/after would say "win"
@@ -70,13 +70,13 @@ describe('count-rate verdicts', () => {
 
   it('calls a credible drop worse', () => {
     const observations = midnightSnapshots([...BASELINE, ...BASELINE.slice(0, 14).map((v) => Math.max(0, v - 7)), 3, 3]);
-    expect(scoreExperiment(anExperiment(), observations, { now: SCORED_AT })).toMatchObject({ decision: 'discard', reason: 'worse' });
+    expect(scoreExperiment(aScoredExperiment(), observations, { now: SCORED_AT })).toMatchObject({ decision: 'discard', reason: 'worse' });
   });
 
   it('discards a lift that is real but does not clearly clear minLift', () => {
     const observations = midnightSnapshots([...BASELINE, ...BASELINE.slice(0, 14).map((v) => v + 5), 15, 15]);
 
-    const verdict = scoreExperiment(anExperiment({ decision: { minLift: 0.5, confidence: 0.95 } }), observations, { now: SCORED_AT });
+    const verdict = scoreExperiment(aScoredExperiment({ decision: { minLift: 0.5, confidence: 0.95 } }), observations, { now: SCORED_AT });
 
     expect(verdict).toMatchObject({ decision: 'discard', reason: 'below_min_lift' });
     expect(verdict.probabilityOfImprovement).toBeGreaterThan(0.95);
@@ -87,7 +87,7 @@ describe('count-rate verdicts', () => {
     const shrinking = BASELINE.map((v) => -v);
     const observations = midnightSnapshots([...shrinking, ...BASELINE.slice(0, 14), 5, 5], { startCount: 5000 });
 
-    const verdict = scoreExperiment(anExperiment(), observations, { now: SCORED_AT });
+    const verdict = scoreExperiment(aScoredExperiment(), observations, { now: SCORED_AT });
 
     expect(verdict.expectedValue).toBeLessThan(0);
     expect(verdict.effect.relative).toBeNull();
@@ -98,7 +98,7 @@ describe('count-rate verdicts', () => {
   it('never keeps without a baseline, however good the window looks, and says what is missing', () => {
     const windowOnly = midnightSnapshots(Array(16).fill(50), { from: '2025-03-03T00:00:00.000Z' });
 
-    const verdict = scoreExperiment(anExperiment(), windowOnly, { now: SCORED_AT });
+    const verdict = scoreExperiment(aScoredExperiment(), windowOnly, { now: SCORED_AT });
 
     expect(verdict).toMatchObject({ decision: 'discard', reason: 'insufficient_data', probabilityOfImprovement: null });
     expect(verdict.missing).toEqual([expect.stringMatching(/X follower counts for at least 7 measurable days in the baseline \(2025-02-03 to 2025-03-02\); found 0 of 28/)]);
@@ -111,7 +111,7 @@ describe('count-rate verdicts', () => {
     const down = (iso: string) => (iso >= '2025-02-10' && iso < '2025-02-17') || (iso >= '2025-03-08' && iso < '2025-03-12');
     const observations = all.filter((o) => !down(o.at));
 
-    const verdict = scoreExperiment(anExperiment(), observations, { now: SCORED_AT });
+    const verdict = scoreExperiment(aScoredExperiment(), observations, { now: SCORED_AT });
 
     expect(verdict.reason).not.toBe('insufficient_data');
     expect(verdict.dataQuality.gaps).toEqual([{ start: '2025-02-09', end: '2025-02-17' }, { start: '2025-03-07', end: '2025-03-12' }]);
@@ -127,7 +127,7 @@ describe('count-rate verdicts', () => {
     const jumpy = [...BASELINE.slice(0, 14), ...BASELINE.slice(14).map((v) => v + 20)];
     const observations = midnightSnapshots([...jumpy, ...BASELINE.slice(0, 14).map((v) => v + 20), 30, 30]);
 
-    const verdict = scoreExperiment(anExperiment(), observations, { now: SCORED_AT });
+    const verdict = scoreExperiment(aScoredExperiment(), observations, { now: SCORED_AT });
 
     expect(verdict.warnings.map((w) => w.code)).toContain('unstable_baseline');
     expect(verdict.placebo).toMatchObject({ unstable: true });
@@ -141,7 +141,7 @@ describe('count-rate verdicts', () => {
     // (How fast is measured by `npm run bench`, "Score one experiment, 8761 hourly observations".)
     const observations = hourlySnapshots(365, (d) => 10 + (d % 7 === 0 ? 3 : 0), '2024-01-01T00:00:00.000Z');
     const start = Date.parse('2024-01-01T00:00:00.000Z') + 351 * DAY_MS;
-    const experiment = anExperiment({
+    const experiment = aScoredExperiment({
       start: new Date(start).toISOString(),
       end: new Date(start + 14 * DAY_MS).toISOString(),
       baseline: { start: '2024-01-02T00:00:00.000Z', end: new Date(start).toISOString() },
@@ -159,29 +159,29 @@ describe('count-rate verdicts', () => {
 
 describe('periods', () => {
   it('reaches back at most eight weeks for a default baseline', () => {
-    const e = anExperiment({ baseline: undefined, end: '2025-03-13T00:00:00.000Z' });
+    const e = aScoredExperiment({ baseline: undefined, end: '2025-03-13T00:00:00.000Z' });
     expect(baselinePeriod(e)).toEqual({ start: '2025-01-06T00:00:00.000Z', end: '2025-03-03T00:00:00.000Z' });
   });
 
   it('defaults the baseline to the whole weeks of history there is', () => {
-    const e = anExperiment({ baseline: undefined });
+    const e = aScoredExperiment({ baseline: undefined });
     // 26 days of snapshots before the start → 3 whole weeks.
     const observations = midnightSnapshots(BASELINE.slice(0, 26), { from: '2025-02-05T00:00:00.000Z' });
     expect(resolveBaseline(e, observations)).toEqual({ start: '2025-02-10T00:00:00.000Z', end: '2025-03-03T00:00:00.000Z' });
   });
 
   it('starts a default baseline after another experiment on the same metric that ended inside it', () => {
-    const e = anExperiment({ baseline: undefined });
+    const e = aScoredExperiment({ baseline: undefined });
     const observations = midnightSnapshots([...BASELINE, ...BASELINE], { from: '2025-01-01T00:00:00.000Z' });
-    const earlier = anExperiment({ id: 'exp-0', status: 'concluded', start: '2025-01-20T00:00:00.000Z', end: '2025-02-03T00:00:00.000Z' });
+    const earlier = aScoredExperiment({ id: 'exp-0', status: 'concluded', start: '2025-01-20T00:00:00.000Z', end: '2025-02-03T00:00:00.000Z' });
     expect(resolveBaseline(e, observations, [earlier])).toEqual({ start: '2025-02-03T00:00:00.000Z', end: '2025-03-03T00:00:00.000Z' });
   });
 
   it('uses an explicit baseline as given', () => {
-    expect(baselinePeriod(anExperiment())).toEqual({ start: '2025-02-03T00:00:00.000Z', end: '2025-03-03T00:00:00.000Z' });
+    expect(baselinePeriod(aScoredExperiment())).toEqual({ start: '2025-02-03T00:00:00.000Z', end: '2025-03-03T00:00:00.000Z' });
   });
 
   it('loads observations from two days before the baseline to two days after the window', () => {
-    expect(observationRange(anExperiment())).toEqual({ start: '2025-02-01T00:00:00.000Z', end: '2025-03-19T00:00:00.000Z' });
+    expect(observationRange(aScoredExperiment())).toEqual({ start: '2025-02-01T00:00:00.000Z', end: '2025-03-19T00:00:00.000Z' });
   });
 });

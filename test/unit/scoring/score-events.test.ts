@@ -1,6 +1,6 @@
 import { scoreExperiment } from '../../../functions/domain/scoring/score-experiment';
 import { compareRatios, ratioOfSums } from '../../../functions/domain/scoring/ratio-model';
-import { aPost, aSend, anExperiment, answers, SCORED_AT } from './factories';
+import { aPost, aSend, aScoredExperiment, answers, SCORED_AT } from './factories';
 
 const inBaseline = (day: number) => new Date(Date.parse('2025-02-03T14:00:00.000Z') + day * 86_400_000).toISOString();
 const inWindow = (day: number) => new Date(Date.parse('2025-03-03T14:00:00.000Z') + day * 86_400_000).toISOString();
@@ -16,7 +16,7 @@ describe('proportions over sends (open rate)', () => {
     // Expected (reference_values.py, block 're'): one-way random-effects moment estimator
     // τ² = pooled within-period variance of send rates − p̄q̄/n = 0.00042327; Var(p̂) = p̃q̃/N + τ²/3
     // (p̃ add-one smoothed); P = t.cdf(eff/se, df = 6 − 2). A per-email z-test would give P = 0.99967.
-    const verdict = scoreExperiment(anExperiment({ primaryMetric: 'newsletter.open_rate' }), sends, { now: SCORED_AT });
+    const verdict = scoreExperiment(aScoredExperiment({ primaryMetric: 'newsletter.open_rate' }), sends, { now: SCORED_AT });
 
     expect(verdict.baselineValue).toBeCloseTo(0.4, 12);
     expect(verdict.windowValue).toBeCloseTo(0.44333333333333336, 12);
@@ -32,14 +32,14 @@ describe('proportions over sends (open rate)', () => {
   it('needs at least three sends in total to judge send-to-send variation', () => {
     const two = [aSend('b1', inBaseline(0), 1000, 380), aSend('w1', inWindow(0), 1000, 600)];
 
-    const verdict = scoreExperiment(anExperiment({ primaryMetric: 'newsletter.open_rate' }), two, { now: SCORED_AT });
+    const verdict = scoreExperiment(aScoredExperiment({ primaryMetric: 'newsletter.open_rate' }), two, { now: SCORED_AT });
 
     expect(verdict).toMatchObject({ decision: 'discard', reason: 'insufficient_data' });
     expect(verdict.missing![0]).toMatch(/at least 3 sends across baseline and window/);
   });
 
   it('says which period had no sends', () => {
-    const verdict = scoreExperiment(anExperiment({ primaryMetric: 'newsletter.click_rate' }), sends.slice(0, 3), { now: SCORED_AT });
+    const verdict = scoreExperiment(aScoredExperiment({ primaryMetric: 'newsletter.click_rate' }), sends.slice(0, 3), { now: SCORED_AT });
     expect(verdict.missing).toEqual(['sends in the window (2025-03-03 to 2025-03-16): none recorded']);
   });
 });
@@ -55,7 +55,7 @@ describe('ratios over posts (replies per post)', () => {
       ...during.map((r, i) => aPost(`w${i}`, inWindow(i), { replies: r })),
     ];
 
-    const verdict = scoreExperiment(anExperiment({ primaryMetric: 'x.replies_per_post' }), posts, { now: SCORED_AT });
+    const verdict = scoreExperiment(aScoredExperiment({ primaryMetric: 'x.replies_per_post' }), posts, { now: SCORED_AT });
 
     expect(verdict.effect.absolute).toBeCloseTo(2.4, 12);
     expect(verdict.model!.df).toBeCloseTo(12.43674906616545, 8);
@@ -89,7 +89,7 @@ describe('AI citation rate (paired by prompt)', () => {
     // Expected (reference_values.py, 'paired'): scipy.stats.ttest_rel(window rates, baseline rates, alternative='greater'):
     // mean difference 0.15, SE 0.034157, P = 0.996461 (df = 5). Equal answers per prompt make the
     // clustered delta method identical to the paired t-test.
-    const verdict = scoreExperiment(anExperiment({ primaryMetric: 'citations.citation_rate' }), tracked, { now: SCORED_AT });
+    const verdict = scoreExperiment(aScoredExperiment({ primaryMetric: 'citations.citation_rate' }), tracked, { now: SCORED_AT });
 
     expect(verdict.effect.absolute).toBeCloseTo(0.15, 12);
     expect(verdict.model!.df).toBe(5);
@@ -100,8 +100,8 @@ describe('AI citation rate (paired by prompt)', () => {
   it('counts only the named engine for an engine-qualified metric', () => {
     const otherEngine = answers('prompt 0', { from: '2025-03-03T00:00:00.000Z', days: 14, total: 500, cited: 0, engine: 'openai' });
 
-    const all = scoreExperiment(anExperiment({ primaryMetric: 'citations.citation_rate' }), [...tracked, ...otherEngine], { now: SCORED_AT });
-    const perplexity = scoreExperiment(anExperiment({ primaryMetric: 'citations.citation_rate:perplexity' }), [...tracked, ...otherEngine], { now: SCORED_AT });
+    const all = scoreExperiment(aScoredExperiment({ primaryMetric: 'citations.citation_rate' }), [...tracked, ...otherEngine], { now: SCORED_AT });
+    const perplexity = scoreExperiment(aScoredExperiment({ primaryMetric: 'citations.citation_rate:perplexity' }), [...tracked, ...otherEngine], { now: SCORED_AT });
 
     expect(all.windowValue).toBeLessThan(0.3);
     expect(perplexity.windowValue).toBeCloseTo(0.5166666666666667, 12);
@@ -118,7 +118,7 @@ describe('engagement rate over posts', () => {
       early('w13', inWindow(13)),
     ];
 
-    const verdict = scoreExperiment(anExperiment({ primaryMetric: 'x.engagement_rate' }), posts, { now: SCORED_AT });
+    const verdict = scoreExperiment(aScoredExperiment({ primaryMetric: 'x.engagement_rate' }), posts, { now: SCORED_AT });
 
     expect(verdict.warnings.find((w) => w.code === 'immature_events')?.message).toMatch(/^1 of 4 window posts were last read less than 24 h/);
   });
@@ -131,7 +131,7 @@ describe('engagement rate over posts', () => {
       { ...aPost('w', published, { impressions: 5000, likes: 500 }), at: new Date(Date.parse(published) + 100 * 3_600_000).toISOString() },
     ];
 
-    const verdict = scoreExperiment(anExperiment({ primaryMetric: 'x.engagement_rate' }), posts, { now: SCORED_AT });
+    const verdict = scoreExperiment(aScoredExperiment({ primaryMetric: 'x.engagement_rate' }), posts, { now: SCORED_AT });
 
     expect(verdict.windowValue).toBeCloseTo(0.05, 12);
   });
