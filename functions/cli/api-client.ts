@@ -7,7 +7,6 @@
  * for a terminal: control characters (ESC of CSI/OSC 8/OSC 52 sequences, BEL, CR…) and bidi overrides
  * are removed from text bodies, every string inside JSON bodies and error messages alike.
  */
-import { randomUUID } from 'node:crypto';
 import { withoutControlChars } from '../domain/inert-text';
 import { httpFetch, type HttpFetch, type HttpResponse } from './http-transport';
 
@@ -53,7 +52,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     const headers: Record<string, string> = { accept: 'application/json, text/*' };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    if (method === 'POST') headers['idempotency-key'] = randomUUID();
+    // node:crypto loads here, not at start-up: only a POST needs it (a millisecond or two of a `verdict list`).
+    if (method === 'POST') headers['idempotency-key'] = (require('node:crypto') as typeof import('node:crypto')).randomUUID(); // eslint-disable-line @typescript-eslint/no-require-imports
     const url = `${options.baseUrl}${path}`;
     for (let attempt = 0; ; attempt++) {
       try {

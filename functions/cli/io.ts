@@ -6,4 +6,13 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
 }
 
-export const processIo: CliIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
+/**
+ * The process's own terminal. stdin is a getter: Node builds process.stdin (and loads its stream
+ * modules, a few milliseconds) on first access, and only the prompting commands read it.
+ */
+export const processIo: CliIo = {
+  get stdin() { return process.stdin; },
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+};
