@@ -51,7 +51,7 @@ const instant = InstantSchema;
 export const MetricKeySchema = z
   .string()
   .refine(isKnownMetricKey, { message: 'Unknown metric: see GET /metrics or `verdict metrics` for the catalog' })
-  .describe(`A primary metric from the catalog (GET /metrics): ${METRIC_CATALOG.map((m) => m.key).join(', ')}; citation metrics take an engine qualifier, e.g. citations.citation_rate:perplexity`);
+  .describe(`A primary metric from the catalog (GET /metrics): ${METRIC_CATALOG.map((m) => m.key).join(', ')}; citation metrics take an engine qualifier, e.g. citations.citation_rate:perplexity; a configured account other than the default is named after @, e.g. x.follower_growth_rate@acme`);
 
 /** The largest minimum lift a decision rule takes: +500 % (a larger one is almost surely a percent sent as a fraction). */
 export const MAX_MIN_LIFT = 5;

@@ -11,6 +11,7 @@
  * do not share one with a before/after or post-variant experiment, whose comparison they would move).
  */
 import { iceProduct, MAX_WINDOW_DAYS, type Experiment } from './experiment';
+import { metricFamilyKey } from './metric-catalog';
 
 const DAY_MS = 86_400_000;
 
@@ -69,9 +70,9 @@ export interface LoopPlan {
   message: string;
 }
 
-/** Metrics that confound each other share a family: the catalog key without an engine qualifier. */
+/** Metrics that confound each other share a family: the catalog key and account, without an engine qualifier. */
 export function metricFamily(metricKey: string): string {
-  return metricKey.split(':')[0];
+  return metricFamilyKey(metricKey);
 }
 
 /** Backlog in start order: ICE product descending, unscored last, then oldest first, then id. */

@@ -3,6 +3,7 @@
  * direction, which stored observations it is derived from, and how (derivation lives in ./metrics/,
  * the scoring models in ./scoring/).
  */
+import { splitAccount, withAccount } from './accounts';
 import type { ObservedMetric } from './observation';
 
 /** count_rate: a per-day rate from count snapshots; ratio: a per-unit rate (per post); proportion: successes / trials. */
@@ -135,10 +136,22 @@ export interface ParsedMetricKey {
   engine?: string;
   /** Currency or site qualifier (`revenue.net_per_day:usd` → 'usd'). */
   series?: string;
+  /** The configured account (`x.follower_growth_rate@acme` → 'acme'); absent: the default account. */
+  account?: string;
 }
 
-/** Resolves a primary-metric key (with optional engine qualifier) against the catalog; undefined if unknown. */
+/**
+ * Resolves a primary-metric key against the catalog: `base[:qualifier][@account]` (the qualifier an
+ * engine, currency or site; the account one configured with sources.<name>.accounts). Undefined if unknown.
+ */
 export function parseMetricKey(key: string): ParsedMetricKey | undefined {
+  const split = splitAccount(key);
+  if (!split) return undefined;
+  const parsed = parseQualifiedKey(split.base);
+  return parsed && (split.account === undefined ? parsed : { ...parsed, account: split.account });
+}
+
+function parseQualifiedKey(key: string): ParsedMetricKey | undefined {
   const [baseKey, engine, ...rest] = key.split(':');
   if (rest.length > 0) return undefined;
   const definition = METRIC_CATALOG.find((m) => m.key === baseKey);
@@ -148,6 +161,15 @@ export function parseMetricKey(key: string): ParsedMetricKey | undefined {
   if (definition.seriesQualifier === 'site') return /^[a-z0-9.-]+$/.test(engine) ? { definition, series: engine } : undefined;
   if (!definition.engineQualifier || !/^[a-z0-9_-]+$/.test(engine)) return undefined;
   return { definition, engine };
+}
+
+/**
+ * What two experiments must share to compete for one series: the catalog key and the account, not the
+ * engine/currency/site qualifier (`x.follower_growth_rate@acme` and `…@beta` never overlap). Unknown → the key.
+ */
+export function metricFamilyKey(key: string): string {
+  const parsed = parseMetricKey(key);
+  return parsed ? withAccount(parsed.definition.key, parsed.account) : key;
 }
 
 export function isKnownMetricKey(key: string): boolean {

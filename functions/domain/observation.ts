@@ -3,6 +3,7 @@
  * One shape per observed metric; every observation carries `metric`, `at` (ISO-8601) and `source`.
  */
 import * as z from 'zod';
+import { AccountNameSchema, withAccount } from './accounts';
 
 /**
  * An ISO-8601 instant, canonicalised to `Date.toISOString()` (UTC, milliseconds): `…Z`, `….000Z`,
@@ -16,7 +17,13 @@ const observationId = z.string().min(1).max(256);
 const base = {
   at: isoDateTime,
   source: z.string().min(1),
+  /** The provider's own name for what was read (X username, publication or list id): informational. */
   account: z.string().min(1).optional(),
+  /**
+   * The configured account this fact belongs to (sources.<name>.accounts; the `@name` of its metric keys);
+   * absent for the default account, as on everything stored before accounts existed. It picks the stored series.
+   */
+  accountName: AccountNameSchema.optional(),
 };
 
 /** ISO 4217 code, lower case as Stripe writes it (usd, eur). */
@@ -119,6 +126,11 @@ export const OBSERVED_METRICS: readonly ObservedMetric[] = [
 
 /** Daily-total metrics: one value per UTC day, keyed by the day's midnight. */
 export const DAILY_TOTAL_METRICS: readonly ObservedMetric[] = DailyTotalObservationSchema.shape.metric.options;
+
+/** The stored series an observation belongs to: its metric, and its account unless the default (`x.followers@acme`). */
+export function observedSeriesKey(o: Pick<Observation, 'metric' | 'accountName'>): string {
+  return withAccount(o.metric, o.accountName);
+}
 
 /** The canonical spelling of an ISO-8601 instant (UTC, milliseconds); unparseable text is returned as is. */
 export function canonicalInstant(iso: string): string {

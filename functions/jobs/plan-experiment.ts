@@ -59,7 +59,7 @@ export async function planFor(request: PlanRequest, now: Date, deps: PlanDeps): 
   const historyEnd = new Date(Math.min(startMs, now.getTime()));
   const since = new Date(startMs - (MAX_DEFAULT_BASELINE_DAYS + 2) * DAY_MS).toISOString();
   const [observations, planned, running, concluded] = await Promise.all([
-    parsed ? deps.observations.queryMany(parsed.definition.from, since, historyEnd.toISOString()) : Promise.resolve([]),
+    parsed ? deps.observations.queryMany(parsed.definition.from, since, historyEnd.toISOString(), parsed.account) : Promise.resolve([]),
     deps.experiments.listAll('planned'),
     deps.experiments.listAll('running'),
     deps.experiments.listEndingAfter('concluded', since),

@@ -42,7 +42,7 @@ export async function observationsFor(experiment: Experiment, store: Observation
   const parsed = parseMetricKey(experiment.primaryMetric);
   if (!parsed) return [];
   const range = observationRange(experiment);
-  return store.queryMany(parsed.definition.from, range.start, range.end);
+  return store.queryMany(parsed.definition.from, range.start, range.end, parsed.account);
 }
 
 export async function scoreDueExperiments(now: Date, deps: ScoreDeps): Promise<ScoreRunResult> {

@@ -1,7 +1,8 @@
 /** Key builders for the single table (see table-definition.ts for the item map). */
 import { createHash } from 'node:crypto';
 import type { Observation } from '../domain/observation';
-import { canonicalInstant, observationDiscriminator } from '../domain/observation';
+import { withAccount } from '../domain/accounts';
+import { canonicalInstant, observationDiscriminator, observedSeriesKey } from '../domain/observation';
 
 /**
  * Longest discriminator kept verbatim in an observation's sort key (UTF-8 bytes); a longer one (a long
@@ -19,10 +20,15 @@ export const keys = {
   experiment: (id: string) => ({ pk: `EXP#${id}`, sk: 'EXPERIMENT' }),
   currentVerdict: (id: string) => ({ pk: `EXP#${id}`, sk: 'VERDICT' }),
   verdictHistory: (id: string, scoredAt: string) => ({ pk: `EXP#${id}`, sk: `VERDICT#${scoredAt}` }),
-  observationPartition: (metric: string) => `OBS#${metric}`,
-  observation: (o: Observation) => ({ pk: `OBS#${o.metric}`, sk: `${canonicalInstant(o.at)}#${boundedDiscriminator(o)}` }),
-  run: (source: string, slot: string) => ({ pk: `RUN#${source}`, sk: slot }),
-  sourceState: (source: string) => ({ pk: `SOURCE#${source}`, sk: 'STATE' }),
+  /**
+   * One stored series: a metric, and for an account other than the default its name (`OBS#x.followers@acme`).
+   * The default account's partition is the one every observation had before accounts existed.
+   */
+  observationPartition: (metric: string, account?: string) => `OBS#${withAccount(metric, account)}`,
+  observation: (o: Observation) => ({ pk: `OBS#${observedSeriesKey(o)}`, sk: `${canonicalInstant(o.at)}#${boundedDiscriminator(o)}` }),
+  /** Runs and pause state per collection target: a source, or `source@account` for a configured account. */
+  run: (source: string, slot: string, account?: string) => ({ pk: `RUN#${withAccount(source, account)}`, sk: slot }),
+  sourceState: (source: string, account?: string) => ({ pk: `SOURCE#${withAccount(source, account)}`, sk: 'STATE' }),
   jobRun: (job: string, slot: string) => ({ pk: `JOB#${job}`, sk: slot }),
   idempotency: (key: string) => ({ pk: `IDEMPOTENCY#${key}`, sk: 'REQUEST' }),
   feedToken: (feed: string) => ({ pk: `FEED#${feed}`, sk: 'TOKEN' }),

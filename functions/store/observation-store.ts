@@ -66,22 +66,25 @@ export class ObservationStore {
     return found;
   }
 
-  /** Observations of one metric with from ≤ at < to, oldest first (Query only, paginated). */
-  async query(metric: ObservedMetric, fromTime: string, toTime: string): Promise<Observation[]> {
+  /**
+   * Observations of one metric with from ≤ at < to, oldest first (Query only, paginated): the default
+   * account's series, or `account`'s (a configured account: sources.<name>.accounts).
+   */
+  async query(metric: ObservedMetric, fromTime: string, toTime: string, account?: string): Promise<Observation[]> {
     // Stored times are canonical ISO (with milliseconds); compare like with like.
     const from = new Date(fromTime).toISOString();
     const to = new Date(toTime).toISOString();
     const items = await queryAll(this.db, {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-      ExpressionAttributeValues: { ':pk': keys.observationPartition(metric), ':from': from, ':to': to },
+      ExpressionAttributeValues: { ':pk': keys.observationPartition(metric, account), ':from': from, ':to': to },
     });
     return items.map((item) => withoutKeys<Observation>(item)).filter((o) => o.at >= from && o.at < to);
   }
 
-  /** Observations of several metrics in one range, merged oldest first. */
-  async queryMany(metrics: readonly ObservedMetric[], from: string, to: string): Promise<Observation[]> {
-    const all = await Promise.all(metrics.map((m) => this.query(m, from, to)));
+  /** Observations of several metrics (of one account: absent = the default) in one range, merged oldest first. */
+  async queryMany(metrics: readonly ObservedMetric[], from: string, to: string, account?: string): Promise<Observation[]> {
+    const all = await Promise.all(metrics.map((m) => this.query(m, from, to, account)));
     return all.flat().sort((a, b) => a.at.localeCompare(b.at));
   }
 }

@@ -6,9 +6,10 @@
  *   EXP#<id> / EXPERIMENT            experiment; gsi1 = STATUS#<status> / <end|createdAt>#<id>; gsi2 = EXPERIMENTS / <createdAt>#<id>
  *   EXP#<id> / VERDICT               the current verdict (written once, conditionally)
  *   EXP#<id> / VERDICT#<scoredAt>    every verdict ever recorded (rescore history)
- *   OBS#<metric> / <at>#<discriminator>   one observation per metric, time slot and fact (one account per source)
- *   RUN#<source> / <slot>            one collection run per source and slot
- *   SOURCE#<source> / STATE          pause state (rate limits, caps) of a source
+ *   OBS#<metric>[@<account>] / <at>#<discriminator>   one observation per metric, account, time slot and fact
+ *                                    (no @ for a source's default account: every item stored before accounts existed)
+ *   RUN#<source>[@<account>] / <slot>  one collection run per source, account and slot
+ *   SOURCE#<source>[@<account>] / STATE  pause state (rate limits, caps) of a source's account
  *   JOB#<name> / <slot>              last runs of other jobs (scorer, digest)
  *   IDEMPOTENCY#<key> / REQUEST      a POST's idempotency record (expires via TTL)
  *   FEED#calendar / TOKEN            SHA-256 of the calendar feed's read-only token

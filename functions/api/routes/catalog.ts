@@ -70,11 +70,12 @@ export const catalogRoutes: Route[] = [
       const days = (Date.parse(to) - Date.parse(from)) / DAY_MS;
       if (days <= 0) throw new ValidationError('Invalid query: to must be after from', [{ path: 'to', message: 'must be after from' }]);
       if (days > MAX_SERIES_DAYS) throw new ValidationError(`Invalid query: at most ${MAX_SERIES_DAYS} days per request`, [{ path: 'from', message: `range longer than ${MAX_SERIES_DAYS} days` }]);
-      const definition = parseMetricKey(metric)!.definition;
+      const { definition, account } = parseMetricKey(metric)!;
       const loaded = await s.observations.queryMany(
         observedMetricsFor(metric),
         new Date(Date.parse(from) - EDGE_MARGIN_MS).toISOString(),
         new Date(Date.parse(to) + EDGE_MARGIN_MS).toISOString(),
+        account,
       );
       const series = dailySeries(metric, loaded, { start: from, end: to });
       const engines = definition.from.includes('citations.answer') ? engineSummaries(loaded, { start: from, end: to }) : undefined;

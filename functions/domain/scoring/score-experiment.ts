@@ -7,7 +7,7 @@
  * inference (effect, intervals, probability, keep rule) → summary (plain language).
  */
 import { confidenceAfterExtensions, type Experiment } from '../experiment';
-import { parseMetricKey } from '../metric-catalog';
+import { metricFamilyKey, parseMetricKey } from '../metric-catalog';
 import type { Observation } from '../observation';
 import { OVERLAP_IDS_SHOWN, OVERLAP_NAMES_SHOWN, type Verdict, type VerdictWarning } from '../verdict';
 import { countSnapshots } from '../metrics/daily-series';
@@ -72,7 +72,7 @@ export function resolveBaseline(
     if (t < firstMs) firstMs = t;
   }
   let fromMs = Math.max(candidateMs, firstMs === Infinity ? candidateMs : firstMs);
-  const baseKey = (k: string) => parseMetricKey(k)?.definition.key ?? k;
+  const baseKey = metricFamilyKey;
   for (const o of others) {
     if (o.id === e.id || o.status === 'abandoned' || o.status === 'backlog' || !o.end || baseKey(o.primaryMetric) !== baseKey(e.primaryMetric)) continue;
     const endMs = Math.ceil(Date.parse(o.end) / DAY_MS) * DAY_MS;
@@ -112,7 +112,7 @@ function requireTime(v: string | undefined, name: string): string {
  * [start, end) overlaps the window. Abandoned and backlog experiments, and the experiment itself, are ignored.
  */
 export function overlappingExperiments(experiment: Experiment, window: Period, others: readonly Experiment[] = []): Experiment[] {
-  const baseKey = (k: string) => parseMetricKey(k)?.definition.key ?? k;
+  const baseKey = metricFamilyKey;
   const key = baseKey(experiment.primaryMetric);
   const ws = Date.parse(window.start);
   const we = Date.parse(window.end);

@@ -58,7 +58,7 @@ async function load(ctx: ViewContext, id: string): Promise<Loaded> {
   const others = await Promise.all(overlapping.map(async (e) => ({ experiment: e, verdict: e.status === 'concluded' ? await ctx.api.verdict(e.id).catch(() => null) : null })));
   return {
     experiment, verdict, others, points: series.points,
-    definition: catalog.find((d) => d.key === experiment.primaryMetric.split(':')[0]),
+    definition: catalog.find((d) => d.key === experiment.primaryMetric.split(/[:@]/)[0]),
     range: { from: from / 1000, to: to / 1000 },
   };
 }

@@ -120,7 +120,7 @@ function chartFigures(ctx: ViewContext, defs: readonly MetricDefinition[], serie
   ]);
   const axis = { from: Math.max(range.from, Math.min(range.to, ...starts) - 2 * 86_400), to: range.to };
   return shown.map(({ s, experiments }) => {
-    const def = defs.find((d) => d.key === s.metric.split(':')[0]);
+    const def = defs.find((d) => d.key === s.metric.split(/[:@]/)[0]);
     const unit = s.unit ?? def?.unit;
     const annotations = experiments
       .map((e) => annotationFor({ experiment: e, ...readouts.get(e.id) }, ctx.now))
