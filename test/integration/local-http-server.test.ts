@@ -92,7 +92,7 @@ describe('the local server in front of the API', () => {
 
   it('answers a failure of the API call itself through the mapper: generic 500 with a request id, detail only in the log', async () => {
     const res = await fetch(`${server.url}/boom`, { headers: { authorization: 'Bearer good' } });
-    const body = await res.json();
+    const body = (await res.json()) as { error: { requestId: string } };
 
     expect(res.status).toBe(500);
     expect(body).toEqual({ error: { ...ENVELOPE.error, code: 'internal_error' } });

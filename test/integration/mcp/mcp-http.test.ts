@@ -197,7 +197,7 @@ describe('MCP over HTTP (POST /mcp)', () => {
     const denied = await fetch(`${runtime.url}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: '{"jsonrpc":"2.0","id":1,"method":"ping"}' });
     expect(denied.status).toBe(401);
     expect(denied.headers.get('www-authenticate')).toBe('Bearer');
-    expect((await denied.json()).error.code).toBe('unauthorized');
+    expect(((await denied.json()) as { error: { code: string } }).error.code).toBe('unauthorized');
 
     for (const path of ['/.well-known/oauth-protected-resource', '/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-authorization-server', '/.well-known/openid-configuration']) {
       const res = await call(runtime, 'GET', path, { token: null });
