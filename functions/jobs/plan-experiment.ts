@@ -108,8 +108,7 @@ export async function planFor(request: PlanRequest, now: Date, deps: PlanDeps): 
   if (switchback && switchback.powerAtTarget < 0.8) {
     planWarnings.push({
       code: 'underpowered',
-      message: `This ${request.durationDays}-day switchback has ${Math.round(switchback.powerAtTarget * 100)} % power for +${Math.round(plan.targetLift * 100)} %` +
-        (switchback.windowForTarget !== null ? `; ${switchback.windowForTarget} days would reach 80 %${switchback.windowForTarget > 42 ? ' (longer than the 42-day maximum)' : ''}.` : '; no window up to 26 weeks reaches 80 %.'),
+      message: `This ${request.durationDays}-day switchback has ${Math.round(switchback.powerAtTarget * 100)} % power for +${Math.round(plan.targetLift * 100)} %. ${switchback.proposed?.sentence ?? ''}`.trim(),
     });
   }
   return { ...plan, ...(switchback && { switchback }), computedAt: now.toISOString(), warnings: [...warnings, ...planWarnings] };

@@ -27,6 +27,8 @@ export interface SwitchbackSpec {
   washoutDays?: number;
   /** Snapshot every this many hours (X collects every 6 h by default). */
   everyHours?: number;
+  /** Snapshots fall on local midnights (exact daily counts) instead of at a random hour. */
+  midnightSnapshots?: boolean;
   /** Other switchbacks on the same metric at once, each with its own lift. */
   concurrentLifts?: number[];
 }
@@ -88,7 +90,8 @@ export function switchbackSeries(rng: Rng, spec: SwitchbackSpec): SyntheticSwitc
     }
   }
   const every = spec.everyHours ?? 6;
-  const offset = rng.int(every);
+  const drawnOffset = rng.int(every);
+  const offset = spec.midnightSnapshots ? 0 : drawnOffset;
   const observations: Observation[] = [];
   for (let h = offset; h <= totalDays * 24; h += every) {
     observations.push({ metric: 'x.followers', at: new Date(firstMs + h * HOUR_MS).toISOString(), value: hourly[h], source: 'x' });

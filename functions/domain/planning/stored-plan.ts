@@ -47,6 +47,13 @@ export const StoredPlanSchema = z.object({
     detectableLift: liftOrNull.describe('Minimum detectable lift of the switchback at 80 % power (fraction)'),
     powerAtTarget: z.number().describe('Switchback power for targetLift, 0–1'),
     windowForTarget: z.number().nullable().describe('Smallest switchback window (days) with 80 % power; may exceed the 42-day maximum'),
+    proposed: z.object({
+      windowDays: z.number().describe('Smallest window ≤ 42 days with 80 % power for targetLift; 42 when none reaches it'),
+      powerAtTarget: z.number(),
+      detectableLift: liftOrNull,
+      reachesTarget: z.boolean(),
+      sentence: z.string(),
+    }).optional().describe('The window to create, within the 42-day maximum, and what it can do'),
     byWindow: z.array(z.object({ windowDays: z.number(), detectableLift: liftOrNull, powerAtTarget: z.number() })),
     beforeAfter: z.object({ baselineDays: z.number(), detectableLift: liftOrNull, powerAtTarget: z.number() }).describe('The same account and window as a before/after test'),
     gain: z.string(),

@@ -7,6 +7,7 @@
  *
  * Pure. Count-rate metrics only (switchbacks compare days).
  */
+import { MAX_WINDOW_DAYS, MIN_WINDOW_DAYS } from '../experiment';
 import { levelScale } from '../scoring/count-rate-model';
 import { studentTCdf, studentTQuantile } from '../scoring/statistics';
 import { defaultBaselineDays, detectableEffect, detectableLift, type NoiseProfile, PLAN_POWER, PLAN_WINDOWS, powerAt } from './power-plan';
@@ -70,8 +71,43 @@ export function switchbackDetectableLift(p: NoiseProfile, windowDays: number, ru
 
 /** Smallest switchback window (days) reaching 80 % power for `lift`; null when none up to 26 weeks does. */
 export function switchbackWindowFor(p: NoiseProfile, lift: number, rule: { confidence: number; minLift: number }, shape: SwitchbackShape = DAILY): number | null {
-  for (let w = 7; w <= MAX_SEARCH_DAYS; w++) if (switchbackPower(p, w, lift, rule, shape) >= PLAN_POWER) return w;
+  for (let w = MIN_WINDOW_DAYS; w <= MAX_SEARCH_DAYS; w++) if (switchbackPower(p, w, lift, rule, shape) >= PLAN_POWER) return w;
   return null;
+}
+
+/** The window a plan proposes: one a switchback can be created with (≤ 42 days), and what it can do. */
+export interface SwitchbackProposal {
+  /** The smallest window ≤ 42 days reaching 80 % for the target lift; the 42-day maximum when none does. */
+  windowDays: number;
+  powerAtTarget: number;
+  /** Minimum detectable lift of that window at 80 % power (null: beyond +2000 %). */
+  detectableLift: number | null;
+  /** Whether the proposed window reaches 80 % for the target lift. */
+  reachesTarget: boolean;
+  /** One sentence for the CLI, dashboard and MCP. */
+  sentence: string;
+}
+
+/**
+ * Proposes a window within the limits a switchback can be created with. When no window up to 42 days
+ * reaches 80 % for `lift`, the proposal is the 42-day maximum, saying what power it has for `lift`,
+ * what it can detect, and how long `lift` would really take — never a window that cannot be created.
+ */
+export function proposeSwitchbackWindow(
+  p: NoiseProfile, lift: number, rule: { confidence: number; minLift: number }, shape: SwitchbackShape = DAILY,
+): SwitchbackProposal {
+  const needed = switchbackWindowFor(p, lift, rule, shape);
+  const windowDays = needed !== null && needed <= MAX_WINDOW_DAYS ? needed : MAX_WINDOW_DAYS;
+  const powerAtTarget = switchbackPower(p, windowDays, lift, rule, shape);
+  const detectable = switchbackDetectableLift(p, windowDays, rule, shape);
+  const pct = (x: number) => `${Math.round(x * 100)} %`;
+  const target = `+${Math.round(lift * 100)} %`;
+  const sentence = needed !== null && needed <= MAX_WINDOW_DAYS
+    ? `A ${windowDays}-day switchback reaches ${pct(powerAtTarget)} power for ${target}.`
+    : `No switchback window within the ${MAX_WINDOW_DAYS}-day maximum reaches 80 % for ${target}: ${MAX_WINDOW_DAYS} days has ${pct(powerAtTarget)} power for it` +
+      ` and detects ${detectable === null ? 'no lift up to +2000 %' : `+${Math.round(detectable * 100)} %`} with 80 %;` +
+      ` ${target} would take ${needed === null ? 'more than 26 weeks' : `${needed} days`}.`;
+  return { windowDays, powerAtTarget, detectableLift: detectable, reachesTarget: powerAtTarget >= PLAN_POWER, sentence };
 }
 
 export interface SwitchbackPlan {
@@ -83,6 +119,8 @@ export interface SwitchbackPlan {
   powerAtTarget: number;
   /** Smallest window reaching 80 % for the target lift (may exceed the 42-day maximum); null beyond 26 weeks. */
   windowForTarget: number | null;
+  /** The window to create (within the 42-day maximum) and what it can do; optional only in plans stored before it existed. */
+  proposed?: SwitchbackProposal;
   byWindow: { windowDays: number; detectableLift: number | null; powerAtTarget: number }[];
   /** The same account and window as a before/after test (baseline as the planner would default it). */
   beforeAfter: { baselineDays: number; detectableLift: number | null; powerAtTarget: number };
@@ -107,6 +145,7 @@ export function planSwitchback(
     detectableLift: detectable,
     powerAtTarget,
     windowForTarget: switchbackWindowFor(p, targetLift, rule, shape),
+    proposed: proposeSwitchbackWindow(p, targetLift, rule, shape),
     byWindow: PLAN_WINDOWS.map((w) => ({ windowDays: w, detectableLift: switchbackDetectableLift(p, w, rule, shape), powerAtTarget: switchbackPower(p, w, targetLift, rule, shape) })),
     beforeAfter: { baselineDays, detectableLift: baDetectable, powerAtTarget: beforeAfterPower },
     gain: `For +${Math.round(targetLift * 100)} % over ${windowDays} days: ${pct(powerAtTarget)} power switching ${shape.blockDays === 1 ? 'daily' : `every ${shape.blockDays} days`} vs ${pct(beforeAfterPower)} before/after on a ${baselineDays}-day baseline.`,

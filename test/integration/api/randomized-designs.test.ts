@@ -107,6 +107,8 @@ describe('planning a switchback', () => {
     expect(res.body.switchback).toMatchObject({ windowDays: 28, blockDays: 1, washoutDays: 0, beforeAfter: { powerAtTarget: expect.any(Number) } });
     expect(res.body.switchback.powerAtTarget).toBeGreaterThanOrEqual(res.body.switchback.beforeAfter.powerAtTarget);
     expect(res.body.switchback.gain).toMatch(/switching daily vs \d+ % before\/after/);
+    expect(res.body.switchback.proposed).toMatchObject({ reachesTarget: true, sentence: expect.stringMatching(/^A \d+-day switchback reaches \d+ % power for \+50 %\.$/) });
+    expect(res.body.switchback.proposed.windowDays).toBeLessThanOrEqual(42);
   });
 });
 

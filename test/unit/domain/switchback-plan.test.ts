@@ -1,6 +1,6 @@
 /** Switchback power planning: the same noise profile as before/after, two means of daily growth instead of a forecast. */
 import type { NoiseProfile } from '../../../functions/domain/planning/power-plan';
-import { analysedDays, planSwitchback, switchbackPower, switchbackWindowFor } from '../../../functions/domain/planning/switchback-plan';
+import { analysedDays, planSwitchback, proposeSwitchbackWindow, switchbackPower, switchbackWindowFor } from '../../../functions/domain/planning/switchback-plan';
 
 const RULE = { confidence: 0.95, minLift: 0 };
 
@@ -26,6 +26,32 @@ describe('switchback planning', () => {
     // (t + t)² · (2 + 3) / (½ · 1²) ≈ 62 days before the covariates' cost.
     expect(days).toBeGreaterThan(55);
     expect(days).toBeLessThan(75);
+  });
+
+  it('proposes the 42-day maximum when +50 % at 2/day needs longer, with what 42 days can do', () => {
+    const p = aPoissonProfile(2);
+    const proposal = proposeSwitchbackWindow(p, 0.5, RULE);
+
+    expect(proposal.windowDays).toBe(42);
+    expect(proposal.reachesTarget).toBe(false);
+    expect(proposal.powerAtTarget).toBeCloseTo(switchbackPower(p, 42, 0.5, RULE), 10);
+    expect(proposal.detectableLift).toBeGreaterThan(0.5);
+    expect(proposal.sentence).toBe(
+      `No switchback window within the 42-day maximum reaches 80 % for +50 %: 42 days has ${Math.round(proposal.powerAtTarget * 100)} % power for it` +
+        ` and detects +${Math.round(proposal.detectableLift! * 100)} % with 80 %; +50 % would take ${switchbackWindowFor(p, 0.5, RULE)} days.`,
+    );
+  });
+
+  it('proposes the smallest window that reaches 80 % when one within 42 days does', () => {
+    const p = aPoissonProfile(10);
+    const proposal = proposeSwitchbackWindow(p, 0.3, RULE);
+
+    expect(proposal.windowDays).toBe(switchbackWindowFor(p, 0.3, RULE));
+    expect(proposal.windowDays).toBeGreaterThan(28);
+    expect(proposal.windowDays).toBeLessThanOrEqual(42);
+    expect(switchbackPower(p, proposal.windowDays - 1, 0.3, RULE)).toBeLessThan(0.8);
+    expect(proposal).toMatchObject({ reachesTarget: true, sentence: `A ${proposal.windowDays}-day switchback reaches ${Math.round(proposal.powerAtTarget * 100)} % power for +30 %.` });
+    expect(planSwitchback(p, 28, 0.3, RULE).proposed).toEqual(proposal);
   });
 
   it('shows the gain over a before/after test of the same account (four weeks of history)', () => {
