@@ -137,9 +137,9 @@ function printVerdict(v: Verdict, out: (s: string) => void, p: Palette): void {
 
 function printInterim(r: InterimReadout, out: (s: string) => void, p: Palette): void {
   out('');
-  // Too little data is not a leaning either way: say so rather than "leaning DISCARD".
-  const tooEarly = r.leaningReason === 'insufficient_data';
-  out(`  ${p.bold('Interim')}    ${p.yellow('not a verdict')} · day ${r.daysElapsed} of ${r.daysElapsed + r.daysLeft} · ${tooEarly ? 'no leaning yet (too few measured days)' : `leaning ${r.leaning.toUpperCase()}`}`);
-  if (!tooEarly && r.expectedValue !== null) out(`  ${' '.repeat(11)} ${effectLine(r)}`);
+  // Too little data is not a leaning either way (the API sends leaning null): say so, never "leaning DISCARD".
+  const leaning = r.leaning === null ? 'no leaning yet (too few measured days)' : `leaning ${r.leaning.toUpperCase()}`;
+  out(`  ${p.bold('Interim')}    ${p.yellow('not a verdict')} · day ${r.daysElapsed} of ${r.daysElapsed + r.daysLeft} · ${leaning}`);
+  if (r.leaning !== null && r.expectedValue !== null) out(`  ${' '.repeat(11)} ${effectLine(r)}`);
   out(`  ${' '.repeat(11)} ${r.summary}`);
 }

@@ -318,7 +318,7 @@ function scheduleAheadText(e: Experiment, now: Date): string[] {
 
 function interimText(r: InterimReadout | undefined): string {
   if (!r) return 'No interim readout yet.';
-  if (r.effect.relative === null && r.effect.absolute === null) {
+  if (r.leaning === null || (r.effect.relative === null && r.effect.absolute === null)) {
     return `Day ${r.daysElapsed}: not enough data for a readout yet${r.missing?.length ? ` (${r.missing.join('; ')})` : ''}.`;
   }
   const p = r.probabilityOfImprovement === null ? '' : `, ${Math.round(r.probabilityOfImprovement * 100)} % chance it is an improvement`;

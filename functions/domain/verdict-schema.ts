@@ -84,7 +84,7 @@ export const InterimReadoutSchema = z.object({
   notAVerdict: z.literal(true),
   daysElapsed: z.number(),
   daysLeft: z.number(),
-  leaning: z.enum(['keep', 'discard']).describe('What the verdict would say if the window ended now (informational only)'),
+  leaning: z.enum(['keep', 'discard']).nullable().describe('What the verdict would say if the window ended now (informational only); null = no leaning yet (too few measured days, leaningReason insufficient_data)'),
   leaningReason: z.string(),
   computedAt: instant,
 }).describe('Progress of a running experiment so far: explicitly not a verdict');

@@ -196,8 +196,11 @@ export interface InterimReadout extends Omit<Verdict, 'decision' | 'reason' | 's
   notAVerdict: true;
   daysElapsed: number;
   daysLeft: number;
-  /** What the verdict would say if the window ended now (informational only). */
-  leaning: Decision;
+  /**
+   * What the verdict would say if the window ended now (informational only); null while the data is
+   * insufficient to compare (day 0, too few measured days): there is no leaning yet, either way.
+   */
+  leaning: Decision | null;
   /** The reason the verdict would give if the window ended now (informational only). */
   leaningReason: VerdictReason;
   computedAt: string;

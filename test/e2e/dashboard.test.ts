@@ -342,6 +342,30 @@ describe('the dashboard', () => {
     await expect(page.locator('#today li', { hasText: 'Noon replies (switchback)' }).locator('.badge').innerText()).resolves.toMatch(/^(DO IT|CONTROL DAY)$/);
   });
 
+  it('reads "no leaning yet" for an experiment on day 0, on the overview and on its page', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const created = await call(runtime, 'POST', '/experiments', { body: {
+      name: 'Day-zero bio change', hypothesis: 'A clearer bio turns profile visits into follows.', primaryMetric: 'bluesky.follower_growth_rate', start: new Date().toISOString(), durationDays: 14,
+    } });
+    expect(created.status).toBe(201);
+    try {
+      await page.goto(`${runtime.url}/#/experiments/${created.body.id}`);
+      await page.getByRole('heading', { level: 1, name: 'Day-zero bio change' }).waitFor();
+      const detail = await page.locator('.interim-card').innerText();
+      await page.goto(`${runtime.url}/#/`); // a hash change: the overview renders again, with the new experiment
+      const card = page.locator('.active-card', { hasText: 'Day-zero bio change' });
+      await card.locator('.interim').waitFor();
+      const overview = await card.innerText();
+
+      for (const text of [overview, detail]) {
+        expect(text).toMatch(/no leaning yet/i);
+        expect(text).not.toMatch(/leaning (keep|discard)|lean (keep|discard)/i);
+      }
+    } finally {
+      await call(runtime, 'POST', `/experiments/${created.body.id}/abandon`, { body: { reason: 'test done' } });
+    }
+  });
+
   it('switches the theme from the keyboard, whatever the system prefers', async () => {
     await page.setViewportSize({ width: 1280, height: 900 });
     const theme = () => page.evaluate(() => [document.documentElement.dataset.theme ?? 'auto', getComputedStyle(document.body).backgroundColor]);

@@ -13,7 +13,8 @@ const DAY_MS = 86_400_000;
 /**
  * Progress so far for a running (or planned) experiment at `context.now`: window values,
  * counterfactual, effect and intervals over [start, min(now, end)), plus where it is leaning.
- * Before the start there is nothing to show: every figure is null and `missing` says why.
+ * Before the start there is nothing to show: every figure is null and `missing` says why. While the data is
+ * insufficient (reason insufficient_data) `leaning` is null: no leaning yet.
  */
 export function interimReadout(experiment: Experiment, observations: readonly Observation[], context: ScoringContext): InterimReadout {
   if (!experiment.start || !experiment.end) throw new Error('experiment has no window yet');
@@ -32,7 +33,9 @@ export function interimReadout(experiment: Experiment, observations: readonly Ob
     notAVerdict: true,
     daysElapsed,
     daysLeft: Math.max(0, windowDays - daysElapsed),
-    leaning: decision,
+    // A verdict on insufficient data is a discard (nothing is kept unproven), but a window that has not
+    // measured enough yet leans neither way: saying "leaning discard" on day 0 misleads every reader.
+    leaning: reason === 'insufficient_data' ? null : decision,
     leaningReason: reason,
     computedAt: context.now.toISOString(),
   };

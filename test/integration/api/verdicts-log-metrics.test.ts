@@ -54,6 +54,17 @@ describe('verdicts', () => {
     expect(res.body.verdict).toBeUndefined();
   });
 
+  it('has no leaning on day 0: leaning null, the reason insufficient data, the summary saying so', async () => {
+    const dayZero = (await call(runtime, 'POST', '/experiments', { body: aCreateRequest({ name: 'Day zero', primaryMetric: 'bluesky.follower_growth_rate', start: daysFromNow(0), durationDays: 14 }) })).body;
+
+    const res = await call(runtime, 'GET', `/experiments/${dayZero.id}`);
+    await call(runtime, 'POST', `/experiments/${dayZero.id}/abandon`, { body: { reason: 'test done' } });
+
+    expect(res.body.status).toBe('running');
+    expect(res.body.interim).toMatchObject({ notAVerdict: true, daysElapsed: 0, leaning: null, leaningReason: 'insufficient_data' });
+    expect(res.body.interim.summary).toMatch(/No leaning yet\.$/);
+  });
+
   it('rescores on request, keeping the history newest first', async () => {
     const first = (await call(runtime, 'GET', `/experiments/${concluded.id}/verdict`)).body;
 

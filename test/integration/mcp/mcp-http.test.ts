@@ -71,6 +71,17 @@ describe('MCP over HTTP (POST /mcp)', () => {
     expect(after.body.items).toHaveLength(before.body.items.length);
   });
 
+  it('reads a day-0 interim readout as no leaning yet (leaning null), not leaning discard', async () => {
+    const created = await client.callTool({ name: 'create_experiment', arguments: aCreateRequest({ name: 'Day zero through MCP', primaryMetric: 'bluesky.follower_growth_rate', start: new Date().toISOString() }) });
+    const id = (created.structuredContent as { id: string }).id;
+
+    const read = await client.callTool({ name: 'get_experiment', arguments: { id } });
+    await call(runtime, 'POST', `/experiments/${id}/abandon`, { body: { reason: 'test done' } });
+
+    expect(created.isError).toBeFalsy();
+    expect(JSON.parse(textOf(read))).toMatchObject({ status: 'running', interim: { daysElapsed: 0, leaning: null, leaningReason: 'insufficient_data', summary: expect.stringMatching(/No leaning yet\.$/) } });
+  });
+
   it('reports a missing experiment as the API does: not_found', async () => {
     const result = await client.callTool({ name: 'get_verdict', arguments: { id: 'exp_nosuchthing' } });
 

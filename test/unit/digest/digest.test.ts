@@ -1,7 +1,7 @@
 /** The digest's content for a seeded week, section by section, in markdown, text and chat payloads. */
 import { buildDigest, sectionMarkdown, webhookPayload, type Digest } from '../../../functions/domain/digest';
 import { anExperiment } from '../../support/factories';
-import { seededWeek } from './digest-fixtures';
+import { aReadout, seededWeek } from './digest-fixtures';
 
 function section(digest: Digest, id: string): string {
   const found = digest.sections.find((s) => s.id === id);
@@ -42,6 +42,16 @@ describe('buildDigest for a seeded week (2026-W46, Friday 16:00 Europe/Berlin)',
       '- **Cross-post to Bluesky** — 13 days left, last day Wed 25 Nov · bluesky.follower_growth_rate',
       '  No interim readout yet.',
     ].join('\n'));
+  });
+
+  it('says a running experiment without enough data has no readout yet, never "leaning DISCARD"', () => {
+    const week = seededWeek();
+    const dayZero = { experiment: week.running[1].experiment, readout: aReadout({ daysElapsed: 0, daysLeft: 14, leaning: null, leaningReason: 'insufficient_data', missing: ['no measured day in the window yet'] }) };
+
+    const running = section(buildDigest({ ...week, running: [dayZero] }), 'running');
+
+    expect(running).toContain('Day 0: not enough data for a readout yet (no measured day in the window yet).');
+    expect(running).not.toMatch(/leaning/i);
   });
 
   it('shows the top three of the backlog in the loop\'s start order (ICE, unscored last)', () => {

@@ -61,10 +61,10 @@ describe('interim readout', () => {
     expect(readout).not.toHaveProperty('reason');
   });
 
-  it('has nothing to show before the window starts', () => {
+  it('has nothing to show before the window starts, and no leaning either way', () => {
     const readout = interimReadout(aScoredExperiment(), observations, { now: new Date('2025-03-01T00:00:00.000Z') });
 
-    expect(readout).toMatchObject({ daysElapsed: 0, daysLeft: 14, leaningReason: 'insufficient_data', leaning: 'discard' });
+    expect(readout).toMatchObject({ daysElapsed: 0, daysLeft: 14, leaningReason: 'insufficient_data', leaning: null });
     expect(readout.summary).toMatch(/^Interim readout after 0 of 14 days, not a verdict: Not enough data to judge .* No leaning yet\.$/);
   });
 });

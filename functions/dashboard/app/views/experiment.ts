@@ -151,7 +151,9 @@ function verdictCard(v: Verdict, unit: string | undefined): HTMLElement {
 function interimCard(r: InterimReadout, unit: string | undefined, e: ExperimentDetail, now: Date): HTMLElement {
   return h('section', { class: 'card interim-card', 'aria-labelledby': 'interim-title' },
     h('h2', { id: 'interim-title' }, 'Interim readout ', h('span', { class: 'muted small' }, '— not a verdict')),
-    h('p', {}, `${plural(r.daysElapsed, 'day')} in, ${plural(r.daysLeft ?? daysUntil(e.end, now), 'day')} left. If the window ended now it would lean `, badge(r.leaning, r.leaning), '.'),
+    r.leaning === null
+      ? h('p', {}, `${plural(r.daysElapsed, 'day')} in, ${plural(r.daysLeft ?? daysUntil(e.end, now), 'day')} left. `, badge('planned', 'no leaning yet'), ' Too few measured days to compare with the expected value.')
+      : h('p', {}, `${plural(r.daysElapsed, 'day')} in, ${plural(r.daysLeft ?? daysUntil(e.end, now), 'day')} left. If the window ended now it would lean `, badge(r.leaning, r.leaning), '.'),
     r.summary ? h('p', { class: 'summary-text' }, r.summary) : null,
     numbers(r, unit),
     warnings(r));

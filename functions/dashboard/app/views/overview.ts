@@ -204,7 +204,7 @@ function whyNotFull(backlog: readonly BacklogEntry[], now: Date): Child {
 }
 
 export function interimLine(r: InterimReadout): HTMLElement {
-  if (r.leaningReason === 'insufficient_data' || r.expectedValue === null) {
+  if (r.leaning === null || r.expectedValue === null) {
     return h('p', { class: 'interim' }, badge('planned', 'no leaning yet'), ` Day ${r.daysElapsed} of ${r.daysElapsed + r.daysLeft}: too few measured days to compare with the expected value. `, h('em', { class: 'muted' }, 'Interim readout — not a verdict.'));
   }
   return h('p', { class: 'interim' },
