@@ -14,7 +14,7 @@ import type { Construct } from 'constructs';
 import type { Route } from '../functions/api/router';
 import { ROUTES } from '../functions/api/routes';
 import type { AppConfig, SourceName } from '../functions/shared/app-config';
-import { ValidationError } from '../functions/shared/errors';
+import { errorMessage, ValidationError } from '../functions/shared/errors';
 import { EVENT_SOURCE } from '../functions/shared/events';
 import { scheduledJobs, weeklyJobs, type WeeklyJob } from '../functions/shared/scheduled-jobs';
 import { CITATION_SOURCES, collectorHandlerFor } from '../functions/sources/collector-entries';
@@ -192,7 +192,7 @@ function weeklyJobsOf(config: AppConfig): WeeklyJob[] {
   try {
     return weeklyJobs(config);
   } catch (err) {
-    const message = (err as Error).message;
+    const message = errorMessage(err);
     throw new ValidationError(`Invalid Verdict config (cdk.json context.verdict): ${message}`, [{ path: 'digest.timeZone', message }]);
   }
 }

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
-import { AppError, ConflictError, NotFoundError, ValidationError } from '../shared/errors';
+import { AppError, ConflictError, errorMessage, NotFoundError, ValidationError } from '../shared/errors';
 import { withCollaborators } from './collaborators';
 import { errorResponse } from './error-response';
 import { toApiRequest, toHttpResult, type ApiRequest, type ApiResponse, type HttpEvent, type HttpResult } from './http';
@@ -161,7 +161,7 @@ async function once(key: string, req: ApiRequest, route: Route, s: ResolvedApiSe
     await s.idempotency.complete(key, fingerprint, response, s.now());
   } catch (err) {
     // The request did act: answer with its result. A retry finds the claim pending (see keyedByIdempotency).
-    s.log.warn('idempotency record not completed', { requestId: req.requestId, error: (err as Error).message });
+    s.log.warn('idempotency record not completed', { requestId: req.requestId, error: errorMessage(err) });
   }
   return response;
 }

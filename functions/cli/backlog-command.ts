@@ -10,6 +10,7 @@ import { planLines, relativeTime, table, whenText, windowText } from './format';
 import { createPrompter, isInteractive } from './prompts';
 import { truncate } from './list-command';
 import type { CliIo } from './io';
+import { errorMessage } from '../shared/errors';
 
 interface BacklogView {
   items: { rank: number; ice: number | null; startsNext: boolean; blockedBy?: { experimentId: string; name: string; metric: string; until?: string }; experiment: Experiment }[];
@@ -131,7 +132,7 @@ const rank = defineCommand({
       const e = item.experiment;
       const current = e.iceScore ? `${e.iceScore.impact},${e.iceScore.confidence},${e.iceScore.ease}` : '';
       const answer = await prompter.ask(`#${item.rank} ${e.name} (${e.primaryMetric}) ICE`, {
-        default: current || undefined, optional: true, validate: (a) => { try { parseIce(a); return undefined; } catch (err) { return (err as Error).message; } },
+        default: current || undefined, optional: true, validate: (a) => { try { parseIce(a); return undefined; } catch (err) { return errorMessage(err); } },
       });
       if (answer && answer !== current) await ctx.api.patch(`/experiments/${e.id}`, { iceScore: parseIce(answer) });
     }

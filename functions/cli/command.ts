@@ -8,6 +8,7 @@ import { resolveConnection, type Connection } from './connection';
 import { EXIT, exitCodeForStatus } from './exit-codes';
 import { palette, type Palette } from './format';
 import type { CliIo } from './io';
+import { errorMessage } from '../shared/errors';
 
 export type Command = (argv: string[], io: CliIo) => Promise<number>;
 
@@ -85,7 +86,7 @@ function reportFailure(err: unknown, spec: CommandSpec, io: CliIo, json: boolean
   const p = palette(io.stderr, io.env);
   const say = (text: string) => io.stderr.write(`${text}\n`);
   if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-    say(`${p.red('verdict:')} ${(err as Error).message}\nRun 'verdict ${spec.name} --help' for usage and an example.`);
+    say(`${p.red('verdict:')} ${errorMessage(err)}\nRun 'verdict ${spec.name} --help' for usage and an example.`);
     return EXIT.usage;
   }
   if (err instanceof ApiError) {
@@ -104,7 +105,7 @@ function reportFailure(err: unknown, spec: CommandSpec, io: CliIo, json: boolean
     say(`${p.red('verdict:')} ${err.message}${local ? `\n  Is the local runtime running? Start it with 'verdict start', or pass --api URL.` : ''}`);
     return EXIT.unreachable;
   }
-  say(`${p.red('verdict:')} ${(err as Error)?.message ?? String(err)}`);
+  say(`${p.red('verdict:')} ${errorMessage(err)}`);
   return EXIT.failed;
 }
 

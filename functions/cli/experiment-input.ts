@@ -9,6 +9,7 @@ import { list, num, parseIce, str, UsageError, type OptionValues } from './comma
 import { daysProblem, textProblem } from './answer-checks';
 import { createPrompter, isInteractive, type Prompter } from './prompts';
 import type { CliIo } from './io';
+import { errorMessage } from '../shared/errors';
 
 /** Flags `verdict new` and `verdict backlog add` share. */
 export const DESCRIBE_OPTIONS = {
@@ -149,7 +150,7 @@ export async function gatherDescribed(values: OptionValues, io: CliIo, api: ApiC
   let iceScore = given.iceScore;
   if (!iceScore && options.askIce) {
     const raw = await prompter.ask('ICE score as impact,confidence,ease (1–10 each; Enter to skip)', {
-      optional: true, validate: (a) => { try { parseIce(a); return undefined; } catch (e) { return (e as Error).message; } },
+      optional: true, validate: (a) => { try { parseIce(a); return undefined; } catch (e) { return errorMessage(e); } },
     });
     if (raw) iceScore = parseIce(raw);
   }

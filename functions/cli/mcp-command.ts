@@ -13,6 +13,7 @@ import { CONNECTION_HELP } from './command';
 import { resolveConnection } from './connection';
 import { EXIT } from './exit-codes';
 import type { CliIo } from './io';
+import { errorMessage } from '../shared/errors';
 
 export const MCP_HELP = `Usage: verdict mcp [--api URL] [--token TOKEN]
 
@@ -33,7 +34,7 @@ export async function mcpCommand(argv: string[], io: CliIo): Promise<number> {
   try {
     ({ values } = parseArgs({ args: argv, options: { api: { type: 'string' }, token: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }));
   } catch (err) {
-    io.stderr.write(`verdict: ${(err as Error).message}\nRun 'verdict mcp --help' for usage and an example.\n`);
+    io.stderr.write(`verdict: ${errorMessage(err)}\nRun 'verdict mcp --help' for usage and an example.\n`);
     return EXIT.usage;
   }
   if (values.help) { io.stdout.write(`${MCP_HELP}\n`); return EXIT.ok; }

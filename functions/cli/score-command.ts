@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { scoreScenario } from '../domain/scoring/scenario';
+import { errorMessage } from '../shared/errors';
 
 export interface ScoreCommandIo {
   stdin: NodeJS.ReadableStream;
@@ -106,14 +107,14 @@ export async function scoreCommand(argv: string[], io: ScoreCommandIo, now: Date
   try {
     text = args.input === '-' ? await readAll(io.stdin) : await readFile(args.input, 'utf8');
   } catch (err) {
-    io.stderr.write(`verdict score: cannot read ${source}: ${(err as Error).message}\n`);
+    io.stderr.write(`verdict score: cannot read ${source}: ${errorMessage(err)}\n`);
     return 2;
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    io.stderr.write(`verdict score: ${source} is not valid JSON: ${(err as Error).message}\n`);
+    io.stderr.write(`verdict score: ${source} is not valid JSON: ${errorMessage(err)}\n`);
     return 2;
   }
   const result = scoreScenario(json, now);

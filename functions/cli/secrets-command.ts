@@ -8,6 +8,7 @@ import { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } fr
 import { parseArgs } from 'node:util';
 import { CREDENTIAL_ENV, PUBLIC_SOURCES, SECRET_ENTRIES, type SecretEntry } from '../sources/credential-fields';
 import type { CliIo } from './io';
+import { errorMessage } from '../shared/errors';
 
 export const SECRETS_HELP = `Usage: verdict secrets set <source> --from-env [--secret-id ID]
 
@@ -41,7 +42,7 @@ export async function secretsCommand(argv: string[], io: Io, client?: SecretsMan
       options: { 'from-env': { type: 'boolean', default: false }, 'secret-id': { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
     });
   } catch (err) {
-    return usage(io, (err as Error).message);
+    return usage(io, errorMessage(err));
   }
   const { values, positionals } = parsed;
   if (values.help) { io.stdout.write(`${SECRETS_HELP}\n`); return 0; }

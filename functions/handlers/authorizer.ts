@@ -8,6 +8,7 @@ import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerResu
 import { bearerToken, SecretsManagerApiToken, tokensMatch, type ApiTokenSource } from '../shared/api-token';
 import { arn, functionEnv, onColdStart, readFunctionEnv } from '../shared/function-env';
 import { log, type Log } from '../shared/logger';
+import { isError } from '../shared/errors';
 
 /** The authorizer's environment: only where the token is kept. */
 export const HANDLER_ENV = functionEnv({ API_TOKEN_SECRET_ARN: arn() });
@@ -43,7 +44,7 @@ export function createAuthorizer(tokens: ApiTokenSource, options: AuthorizerOpti
       // Unknown token: perhaps the secret was rotated since this environment last read it.
       if (tokensMatch(presented, await tokens.current({ refresh: true }))) return { isAuthorized: true };
     } catch (err) {
-      logger.warn('API token refresh failed; request denied', { error: (err as Error).name });
+      logger.warn('API token refresh failed; request denied', { error: isError(err) ? err.name : typeof err });
     }
     return deny();
   };

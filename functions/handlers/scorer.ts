@@ -8,7 +8,7 @@ import { fillLoop, type FillLoopResult } from '../jobs/fill-loop';
 import { scoreDueExperiments, type ScoreRunResult } from '../jobs/score-due';
 import { bundledAppConfig, type AppConfig } from '../shared/app-config';
 import { createDocumentClient } from '../shared/clients';
-import { parseOrThrow } from '../shared/errors';
+import { errorMessage, parseOrThrow } from '../shared/errors';
 import { eventBridgePublisher, verdictReached, type EventPublisher } from '../shared/events';
 import { functionEnv, onColdStart, readFunctionEnv, resourceName } from '../shared/function-env';
 import { log, type Log } from '../shared/logger';
@@ -39,7 +39,7 @@ export function createScorer(deps: ScorerDeps) {
       await experiments.backfillResearchLog(); // once per table; then one GetItem
       await experiments.backfillBacklogOrder(); // likewise
     } catch (err) {
-      deps.log.error('research log backfill failed; the next run retries it', { error: (err as Error).message });
+      deps.log.error('research log backfill failed; the next run retries it', { error: errorMessage(err) });
     }
     const result: ScorerRunResult = await scoreDueExperiments(now, {
       experiments, observations, log: deps.log, onVerdict: (e, v) => events.publish(verdictReached(e, v)),
@@ -51,7 +51,7 @@ export function createScorer(deps: ScorerDeps) {
       result.loop = await fillLoop(now, { experiments, events, target: config.loop.targetActive, log: deps.log });
     } catch (err) {
       loopError = err;
-      deps.log.error('loop fill failed', { error: (err as Error).message });
+      deps.log.error('loop fill failed', { error: errorMessage(err) });
     }
     const slot = slotFor(input.scheduledTime ?? now, config.scorer).toISOString();
     await runs.recordJobRun({

@@ -44,14 +44,14 @@ export async function loadObservationsOnce(experiments: readonly Experiment[], s
       needs.set(series, need);
     }
   }
-  const loaded = new Map<string, { observations: Observation[] } | { error: Error }>();
+  const loaded = new Map<string, { observations: Observation[] } | { error: unknown }>();
   for (const [series, need] of needs) {
     try {
       const observations: Observation[] = [];
       for (const r of unionOfRanges(need.ranges)) observations.push(...await store.query(need.metric, r.start, r.end, need.account));
       loaded.set(series, { observations });
     } catch (err) {
-      loaded.set(series, { error: err as Error });
+      loaded.set(series, { error: err });
     }
   }
   return {

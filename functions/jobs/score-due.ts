@@ -12,6 +12,7 @@ import type { ExperimentStore } from '../store/experiment-store';
 import type { ObservationStore } from '../store/observation-store';
 import { windowCloseOf, type WindowCloseDeps } from './window-close';
 import { loadObservationsOnce } from './observations-once';
+import { errorMessage } from '../shared/errors';
 
 const DAY_MS = 86_400_000;
 
@@ -72,8 +73,8 @@ export async function scoreDueExperiments(now: Date, deps: ScoreDeps): Promise<S
       }
     } catch (err) {
       // One experiment's failure must not stop the others; the next run retries it (no verdict was written).
-      result.failed.push({ id: experiment.id, error: (err as Error).message });
-      deps.log.warn('scoring failed', { experimentId: experiment.id, error: (err as Error).message });
+      result.failed.push({ id: experiment.id, error: errorMessage(err) });
+      deps.log.warn('scoring failed', { experimentId: experiment.id, error: errorMessage(err) });
     }
   }
   return result;

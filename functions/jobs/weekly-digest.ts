@@ -23,6 +23,7 @@ import type { ExperimentStore } from '../store/experiment-store';
 import type { ObservationStore } from '../store/observation-store';
 import type { RunStore } from '../store/run-store';
 import { interimFor } from './score-due';
+import { errorMessage } from '../shared/errors';
 
 /** A `sending` claim older than this belongs to a run that died (the function's timeout is far shorter). */
 export const CLAIM_LEASE_MS = 15 * 60_000;
@@ -78,7 +79,7 @@ async function readoutOrNothing(experiment: Experiment, now: Date, deps: DigestS
   try {
     return await interimFor(experiment, now, deps);
   } catch (err) {
-    deps.log.warn('interim readout failed', { experimentId: experiment.id, error: (err as Error).message });
+    deps.log.warn('interim readout failed', { experimentId: experiment.id, error: errorMessage(err) });
     return undefined;
   }
 }

@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { LOCAL_REGION } from '../shared/clients';
 import { createTableInput } from '../store/table-definition';
+import { assertIsError } from '../shared/errors';
 
 // dynalite ships no types.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -43,7 +44,8 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
     try {
       await client.send(new DescribeTableCommand({ TableName: tableName }));
     } catch (err) {
-      if ((err as Error).name !== 'ResourceNotFoundException') throw err;
+      assertIsError(err);
+      if (err.name !== 'ResourceNotFoundException') throw err;
       await client.send(new CreateTableCommand(createTableInput(tableName)));
     }
     for (let attempt = 0; ; attempt++) {

@@ -6,6 +6,7 @@
 import { nextDigestTime } from '../domain/digest';
 import { nextSlotAfter } from '../shared/schedules';
 import type { JobDefinition } from '../shared/scheduled-jobs';
+import { errorMessage } from '../shared/errors';
 
 export interface LocalScheduler { stop(): void; nextRuns(): { job: string; at: string }[] }
 
@@ -22,7 +23,7 @@ export function startLocalScheduler(
     const at = job.kind === 'digest' ? nextDigestTime(now(), job) : nextSlotAfter(now(), job.cadence);
     const timer = setTimeout(() => {
       fire(job, at.toISOString())
-        .catch((err: unknown) => log.warn(`scheduled job ${job.id} failed`, { error: (err as Error).message }))
+        .catch((err: unknown) => log.warn(`scheduled job ${job.id} failed`, { error: errorMessage(err) }))
         .finally(() => arm(job));
     }, Math.max(0, at.getTime() - now().getTime()));
     timer.unref();

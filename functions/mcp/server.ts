@@ -11,7 +11,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { errorResponse } from '../api/error-response';
 import type { Route } from '../api/router';
-import { AppError } from '../shared/errors';
+import { AppError, errorMessage } from '../shared/errors';
 import type { ApiCall, ApiReply } from './api-call';
 import { RESEARCH_LOG_URI, verdictTools } from './tools';
 
@@ -123,8 +123,8 @@ function failureReply(err: unknown, requestId: string, tool: string, log: { erro
     const envelope = errorResponse(err, requestId, log);
     return { status: envelope.status, body: envelope.body, contentType: 'application/json' };
   }
-  log.error('MCP tool could not reach the API', { tool, error: (err as Error).message });
-  return { status: 502, contentType: 'application/json', body: { error: { code: 'api_unreachable', message: `Could not reach the Verdict API: ${(err as Error).message}`, requestId } } };
+  log.error('MCP tool could not reach the API', { tool, error: errorMessage(err) });
+  return { status: 502, contentType: 'application/json', body: { error: { code: 'api_unreachable', message: `Could not reach the Verdict API: ${errorMessage(err)}`, requestId } } };
 }
 
 export interface ToolError { status: number; code: string; message: string; details?: unknown; requestId?: string }

@@ -8,11 +8,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod';
 import { assertValidCadence } from './schedules';
-import { ConfigurationError, parseOrThrow } from './errors';
+import { ConfigurationError, errorMessage, parseOrThrow } from './errors';
 
 const cadence = (defaultMinutes: number) =>
   z.number().int().default(defaultMinutes).superRefine((n, ctx) => {
-    try { assertValidCadence({ everyMinutes: n }); } catch (e) { ctx.addIssue({ code: 'custom', message: (e as Error).message }); }
+    try { assertValidCadence({ everyMinutes: n }); } catch (e) { ctx.addIssue({ code: 'custom', message: errorMessage(e) }); }
   });
 
 const domain = z.string().trim().toLowerCase().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'must be a bare domain like example.com');
@@ -170,7 +170,7 @@ export function readAppConfigFile(root: string, env: NodeJS.ProcessEnv = process
     try {
       raw = JSON.parse(readFileSync(file, 'utf8'));
     } catch (err) {
-      throw new ConfigurationError(`Cannot read the Verdict config (${where}): ${(err as Error).message}`, { cause: err });
+      throw new ConfigurationError(`Cannot read the Verdict config (${where}): ${errorMessage(err)}`, { cause: err });
     }
     return parseAppConfig(raw, where);
   }
@@ -190,6 +190,6 @@ export function bundledAppConfig(): AppConfig {
   try {
     return parseAppConfig(JSON.parse(__VERDICT_CONFIG__));
   } catch (err) {
-    throw new ConfigurationError(`Invalid Verdict config in this function: ${(err as Error).message}`, { cause: err });
+    throw new ConfigurationError(`Invalid Verdict config in this function: ${errorMessage(err)}`, { cause: err });
   }
 }

@@ -60,3 +60,22 @@ export function parseOrThrow<T>(
   }
   return result.data;
 }
+
+/**
+ * Whether a caught value is an Error. Judged by shape (a string `name` and `message`), not `instanceof`,
+ * so an error made in another realm — Node's own inside Jest's sandbox, a vm context — counts too.
+ */
+export function isError(value: unknown): value is Error {
+  return value instanceof Error || (typeof value === 'object' && value !== null
+    && typeof (value as { name?: unknown }).name === 'string' && typeof (value as { message?: unknown }).message === 'string');
+}
+
+/** Narrows a caught value to Error; anything else thrown (a string, a bare object) is rethrown unchanged. */
+export function assertIsError(value: unknown): asserts value is Error {
+  if (!isError(value)) throw value;
+}
+
+/** The message of whatever was thrown, for a log line or a user-facing line that must not throw itself. */
+export function errorMessage(value: unknown): string {
+  return isError(value) ? value.message : String(value);
+}

@@ -9,6 +9,7 @@
 import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { Experiment } from '../domain/experiment';
 import type { Verdict } from '../domain/verdict';
+import { errorMessage } from './errors';
 
 export const EVENT_SOURCE = 'verdict';
 
@@ -75,7 +76,7 @@ export function eventBridgePublisher(busName: string, client: Pick<EventBridgeCl
           log.error('event not published', { detailType: event.detailType, experimentId: event.detail.experimentId, errorCode: entry?.ErrorCode, errorMessage: entry?.ErrorMessage });
         }
       } catch (err) {
-        log.error('event not published', { detailType: event.detailType, experimentId: event.detail.experimentId, error: (err as Error).message });
+        log.error('event not published', { detailType: event.detailType, experimentId: event.detail.experimentId, error: errorMessage(err) });
       }
     },
   };

@@ -25,6 +25,7 @@ import type { Observation } from '../domain/observation';
 import { walkPages, walkResultFields } from './page-walk';
 import type { SourceBuildOptions } from './registry';
 import { SourceError, type CollectContext, type Credentials, type Source, type SourceErrorCode } from './source';
+import { isError } from '../shared/errors';
 
 const DAY_MS = 86_400_000;
 const PAGE_SIZE = 100;
@@ -231,7 +232,7 @@ function stripeApi(apiKey: string, options: StripeSourceOptions, ctx: CollectCon
 /** The client's typed errors → our codes; messages name no credential. */
 function sourceErrorOf(err: unknown, what: string, httpStatus?: number): SourceError {
   if (err instanceof SourceError) return err;
-  if (!(err instanceof Stripe.errors.StripeError)) return new SourceError('network_error', `stripe ${what}: ${(err as Error)?.message ?? 'request failed'}`, {}, { cause: err });
+  if (!(err instanceof Stripe.errors.StripeError)) return new SourceError('network_error', `stripe ${what}: ${isError(err) ? err.message : 'request failed'}`, {}, { cause: err });
   const status = err.statusCode ?? (httpStatus !== undefined && httpStatus >= 400 ? httpStatus : undefined);
   const detail = `stripe ${what}: ${err.type}${status ? ` (${status})` : ''}${err.message ? `: ${err.message.replace(/\b[rs]k_(live|test)_\w+/g, '[redacted]')}` : ''}`;
   if (err instanceof Stripe.errors.StripeRateLimitError) return new SourceError('rate_limited', detail, { status, resetAt: new Date(Date.now() + 1_000).toISOString() });

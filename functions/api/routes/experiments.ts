@@ -11,7 +11,7 @@ import {
 } from '../../domain/experiment';
 import { InterimReadoutSchema, VerdictSchema } from '../../domain/verdict-schema';
 import { experimentStarted, verdictReached } from '../../shared/events';
-import { ConflictError, NotFoundError, ValidationError, parseOrThrow } from '../../shared/errors';
+import { ConflictError, errorMessage, NotFoundError, parseOrThrow, ValidationError } from '../../shared/errors';
 import { StoredPlanSchema, type StoredPlan } from '../../domain/planning/stored-plan';
 import { planFor, type PlanRequest } from '../../jobs/plan-experiment';
 import { interimFor, rescoreExperiment } from '../../jobs/score-due';
@@ -117,7 +117,7 @@ export async function planOrNothing(request: PlanRequest, s: ResolvedApiServices
   try {
     return await planFor(request, s.now(), s);
   } catch (err) {
-    s.log.warn('plan failed', { metric: request.primaryMetric, error: (err as Error).message });
+    s.log.warn('plan failed', { metric: request.primaryMetric, error: errorMessage(err) });
     return undefined;
   }
 }
@@ -192,7 +192,7 @@ export const experimentRoutes: Route[] = [
         try {
           interim = await interimFor(experiment, s.now(), s);
         } catch (err) {
-          s.log.warn('interim readout failed', { experimentId: experiment.id, error: (err as Error).message });
+          s.log.warn('interim readout failed', { experimentId: experiment.id, error: errorMessage(err) });
         }
         return { status: 200, body: { ...experiment, interim } };
       }
