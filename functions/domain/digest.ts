@@ -1,156 +1,21 @@
 /**
- * The Friday digest, pure: what happened in the loop this week, in three renderings of one structure —
- * markdown (GET /digest, Discord), plain text (email via SNS, `verdict digest`) and Slack mrkdwn.
+ * The Friday digest, pure: what happened in the loop this week, one structure in two renderings —
+ * markdown (GET /digest, Discord) and plain text (email via SNS, `verdict digest`). The chat webhooks'
+ * payloads are delivery's (jobs/digest-webhook.ts); the weeks and digest times are digest-calendar.ts's.
  *
- * A digest belongs to an ISO week (`2026-W46`) in the configured time zone and covers the seven days
- * that end at that week's digest time (e.g. Friday 16:00 → the previous Friday 16:00), so consecutive
- * digests neither miss nor repeat a verdict. Running experiments, the backlog and source health are
- * the state when the digest is built.
+ * A digest belongs to an ISO week in the configured time zone and covers the period digestPeriod gives.
+ * Running experiments, the backlog and source health are the state when the digest is built.
  */
 import * as z from 'zod';
 import { iceProduct, lastInstantOf, type Experiment } from './experiment';
 import { planLoop, rankBacklog, type LoopPlan } from './loop';
-import { markdownText, slackText, withoutControlChars } from './inert-text';
+import { digestPeriod, type DigestSchedule } from './digest-calendar';
+import { markdownText, withoutControlChars } from './inert-text';
 import { effectText } from './research-log';
 import { localDateOf } from './switchback';
 import type { InterimReadout, Verdict } from './verdict';
 
 const DAY_MS = 86_400_000;
-
-// ── Weeks and time zones ────────────────────────────────────────────────────────────────────────
-
-export const WEEKDAYS = ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
-
-/** When the digest goes out each week: `hour`:00 on `day`, wall-clock time in `timeZone` (IANA name). */
-export interface DigestSchedule { day: Weekday; hour: number; timeZone: string }
-
-const WEEK_PATTERN = /^(\d{4})-W(\d{2})$/;
-
-/** Whether `timeZone` is an IANA zone this runtime knows (e.g. Europe/Berlin, UTC). */
-export function isValidTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-interface CalendarDate { year: number; month: number; day: number }
-
-const partFormatters = new Map<string, Intl.DateTimeFormat>();
-
-/** The wall-clock date and time of `instant` in `timeZone`. */
-function wallClock(instant: Date, timeZone: string): CalendarDate & { hour: number; minute: number; second: number } {
-  let f = partFormatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
-    });
-    partFormatters.set(timeZone, f);
-  }
-  const parts: Record<string, number> = {};
-  for (const p of f.formatToParts(instant)) if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  return { year: parts.year, month: parts.month, day: parts.day, hour: parts.hour, minute: parts.minute, second: parts.second };
-}
-
-/** The instant at which the wall clock in `timeZone` shows `date` at `hour`:00 (DST gaps resolve forward). */
-export function zonedTimeToInstant(date: CalendarDate, hour: number, timeZone: string): Date {
-  const asUtc = Date.UTC(date.year, date.month - 1, date.day, hour);
-  const offsetAt = (t: number) => {
-    const w = wallClock(new Date(t), timeZone);
-    return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - Math.floor(t / 1000) * 1000;
-  };
-  const first = asUtc - offsetAt(asUtc);
-  const second = asUtc - offsetAt(first);
-  return new Date(Math.max(first, second));
-}
-
-function addDays(d: CalendarDate, days: number): CalendarDate {
-  const t = new Date(Date.UTC(d.year, d.month - 1, d.day) + days * DAY_MS);
-  return { year: t.getUTCFullYear(), month: t.getUTCMonth() + 1, day: t.getUTCDate() };
-}
-
-/** 1 = Monday … 7 = Sunday. */
-function isoWeekday(d: CalendarDate): number {
-  return ((new Date(Date.UTC(d.year, d.month - 1, d.day)).getUTCDay() + 6) % 7) + 1;
-}
-
-function isoWeekOfDate(d: CalendarDate): string {
-  const thursday = addDays(d, 4 - isoWeekday(d));
-  const dayOfYear = (Date.UTC(thursday.year, thursday.month - 1, thursday.day) - Date.UTC(thursday.year, 0, 1)) / DAY_MS;
-  return `${thursday.year}-W${String(Math.floor(dayOfYear / 7) + 1).padStart(2, '0')}`;
-}
-
-/** The ISO week (`YYYY-Www`) `instant` falls in, by the calendar of `timeZone`. */
-export function isoWeekOf(instant: Date, timeZone: string): string {
-  return isoWeekOfDate(wallClock(instant, timeZone));
-}
-
-/** The Monday of an ISO week, or undefined when `week` is not a valid `YYYY-Www`. */
-export function mondayOf(week: string): CalendarDate | undefined {
-  const m = WEEK_PATTERN.exec(week);
-  if (!m) return undefined;
-  const year = Number(m[1]);
-  const n = Number(m[2]);
-  const jan4 = { year, month: 1, day: 4 };
-  const monday = addDays(addDays(jan4, 1 - isoWeekday(jan4)), (n - 1) * 7);
-  return n >= 1 && isoWeekOfDate(monday) === week ? monday : undefined;
-}
-
-export function isIsoWeek(week: string): boolean {
-  return mondayOf(week) !== undefined;
-}
-
-/** The ISO week before `week`. */
-export function previousIsoWeek(week: string): string {
-  const monday = mondayOf(week);
-  if (!monday) throw new Error(`not an ISO week: ${week}`);
-  return isoWeekOfDate(addDays(monday, -7));
-}
-
-/** The ISO week after `week`. */
-export function nextIsoWeek(week: string): string {
-  const monday = mondayOf(week);
-  if (!monday) throw new Error(`not an ISO week: ${week}`);
-  return isoWeekOfDate(addDays(monday, 7));
-}
-
-/**
- * The week whose digest is being gathered at `now`: this calendar week until its digest time, the next
- * one after it (on a Saturday, the verdicts since Friday's digest belong to next Friday's).
- */
-export function currentDigestWeek(now: Date, schedule: DigestSchedule): string {
-  const week = isoWeekOf(now, schedule.timeZone);
-  return digestTimeOf(week, schedule).getTime() <= now.getTime() ? nextIsoWeek(week) : week;
-}
-
-/** The instant of `week`'s digest: its `day` at `hour`:00 in the schedule's time zone. */
-export function digestTimeOf(week: string, schedule: DigestSchedule): Date {
-  const monday = mondayOf(week);
-  if (!monday) throw new Error(`not an ISO week: ${week}`);
-  return zonedTimeToInstant(addDays(monday, WEEKDAYS.indexOf(schedule.day)), schedule.hour, schedule.timeZone);
-}
-
-/** The seven days `week`'s digest covers: from the previous digest time up to its own (end exclusive). */
-export function digestPeriod(week: string, schedule: DigestSchedule): { start: string; end: string } {
-  return { start: digestTimeOf(previousIsoWeek(week), schedule).toISOString(), end: digestTimeOf(week, schedule).toISOString() };
-}
-
-/**
- * The first digest time strictly after `after` (what the local scheduler waits for): this ISO week's
- * digest, else the next week's — stepping by ISO week, never by 7 × 24 h, which lands in the same week
- * again when the clocks fall back (and would re-arm the scheduler in the past).
- */
-export function nextDigestTime(after: Date, schedule: DigestSchedule): Date {
-  let week = isoWeekOf(after, schedule.timeZone);
-  for (;;) {
-    const at = digestTimeOf(week, schedule);
-    if (at.getTime() > after.getTime()) return at;
-    week = nextIsoWeek(week);
-  }
-}
 
 // ── Content ─────────────────────────────────────────────────────────────────────────────────────
 
@@ -412,41 +277,6 @@ export function sectionText(section: DigestSection): string {
 function renderText(d: DigestBody, label: string): string {
   const title = `Verdict weekly digest - ${d.week}`;
   return `${[title, label, '', ...d.sections.flatMap((s) => [sectionText(s), ''])].join('\n').trimEnd()}\n`;
-}
-
-/**
- * The incoming-webhook body for `url`: Discord takes `content` (markdown, ≤ 2000 characters) with
- * `allowed_mentions: { parse: [] }` (no @everyone, role or user ping whatever the text says) and
- * SUPPRESS_EMBEDS (flag 4: no link previews); Slack and Slack-compatible hooks (Mattermost,
- * Rocket.Chat, …) take `text` in Slack's mrkdwn. Every piece of user text is escaped for its channel.
- */
-export function webhookPayload(url: string, digest: Pick<Digest, 'week' | 'sections' | 'markdown' | 'subject'>): Record<string, unknown> {
-  const host = safeHost(url);
-  if (host === 'discord.com' || host === 'discordapp.com' || host.endsWith('.discord.com')) {
-    const md = digest.markdown;
-    return {
-      content: md.length <= 2000 ? md : `${md.slice(0, 1990).replace(/\n[^\n]*$/, '')}\n…`,
-      allowed_mentions: { parse: [] },
-      flags: DISCORD_SUPPRESS_EMBEDS,
-    };
-  }
-  const sections = digest.sections.map((s) => {
-    const lines = [`*${slackText(s.title)}*`];
-    if (s.items.length === 0) lines.push(slackText(s.empty ?? ''));
-    s.items.forEach((item, i) => {
-      lines.push(`${s.ordered ? `${i + 1}.` : '•'} *${slackText(item.label)}* — ${slackText(item.text)}`);
-      for (const d of item.details) lines.push(`      ${slackText(d)}`);
-    });
-    return lines.join('\n');
-  });
-  return { text: [`*${slackText(digest.subject)}*`, ...sections].join('\n\n'), unfurl_links: false, unfurl_media: false };
-}
-
-/** Discord message flag SUPPRESS_EMBEDS (1 << 2). */
-const DISCORD_SUPPRESS_EMBEDS = 4;
-
-function safeHost(url: string): string {
-  try { return new URL(url).hostname.toLowerCase(); } catch { return ''; }
 }
 
 /** Word-wraps `s` to `width` columns; the first line starts with `firstIndent`, the rest with `restIndent`. */

@@ -9,7 +9,7 @@
  * date's period is [its local midnight, the next local midnight).
  */
 import * as z from 'zod';
-import { isValidTimeZone, zonedTimeToInstant } from './digest';
+import { isValidTimeZone, zonedTimeToInstant } from './time-zone';
 import { SeededRandom } from './seeded-random';
 
 const DAY_MS = 86_400_000;

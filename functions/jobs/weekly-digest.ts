@@ -13,7 +13,8 @@ import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventb
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AxiosInstance } from 'axios';
-import { buildDigest, digestPeriod, isoWeekOf, webhookPayload, type Digest, type DigestSchedule, type SourceStatus } from '../domain/digest';
+import { buildDigest, type Digest, type SourceStatus } from '../domain/digest';
+import { digestPeriod, isoWeekOf, type DigestSchedule } from '../domain/digest-calendar';
 import type { Experiment } from '../domain/experiment';
 import { BACKLOG_CONSIDERED, BACKLOG_COUNT_CAP, plannedHorizon } from '../domain/loop';
 import type { InterimReadout } from '../domain/verdict';
@@ -22,6 +23,7 @@ import { EVENT_SOURCE } from '../shared/events';
 import type { ExperimentStore } from '../store/experiment-store';
 import type { ObservationStore } from '../store/observation-store';
 import type { RunStore } from '../store/run-store';
+import { webhookPayload } from './digest-webhook';
 import { interimFor } from './score-due';
 import { errorMessage } from '../shared/errors';
 

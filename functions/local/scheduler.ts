@@ -3,7 +3,7 @@
  * deployed EventBridge schedules) — weekly jobs at their wall-clock time in their time zone — passing
  * the scheduled time exactly as the stack's payload does.
  */
-import { nextDigestTime } from '../domain/digest';
+import { nextDigestTime } from '../domain/digest-calendar';
 import { nextSlotAfter } from '../shared/schedules';
 import type { JobDefinition } from '../shared/scheduled-jobs';
 import { errorMessage } from '../shared/errors';

@@ -3,7 +3,7 @@
  * the scorer (UTC slots), and the weekly digest (wall-clock time in its time zone). The CDK stack
  * creates one EventBridge schedule per entry; the local scheduler fires the same.
  */
-import { isValidTimeZone } from '../domain/digest';
+import { isValidTimeZone } from '../domain/time-zone';
 import { SOURCE_NAMES, type AppConfig, type SourceName } from './app-config';
 import type { Cadence } from './schedules';
 

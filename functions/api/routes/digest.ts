@@ -3,7 +3,8 @@
  * markdown and plain text), or ?format=md / ?format=text for the rendering alone. Building it sends nothing.
  */
 import * as z from 'zod';
-import { DigestSchema, currentDigestWeek, digestPeriod, isIsoWeek } from '../../domain/digest';
+import { DigestSchema } from '../../domain/digest';
+import { currentDigestWeek, digestPeriod, isIsoWeek } from '../../domain/digest-calendar';
 import { ValidationError, parseOrThrow } from '../../shared/errors';
 import { digestForWeek, digestSchedule } from '../../jobs/weekly-digest';
 import type { Route } from '../router';

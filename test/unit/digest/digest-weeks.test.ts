@@ -1,5 +1,5 @@
 /** ISO weeks and digest times in a time zone, across year ends and daylight-saving changes. */
-import { currentDigestWeek, digestPeriod, digestTimeOf, isIsoWeek, isoWeekOf, nextDigestTime, nextIsoWeek, previousIsoWeek } from '../../../functions/domain/digest';
+import { currentDigestWeek, digestPeriod, digestTimeOf, isIsoWeek, isoWeekOf, nextDigestTime, nextIsoWeek, previousIsoWeek } from '../../../functions/domain/digest-calendar';
 
 const berlinFriday = { day: 'FRI' as const, hour: 16, timeZone: 'Europe/Berlin' };
 

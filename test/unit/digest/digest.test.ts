@@ -1,5 +1,6 @@
 /** The digest's content for a seeded week, section by section, in markdown, text and chat payloads. */
-import { buildDigest, sectionMarkdown, webhookPayload, type Digest } from '../../../functions/domain/digest';
+import { buildDigest, sectionMarkdown, type Digest } from '../../../functions/domain/digest';
+import { webhookPayload } from '../../../functions/jobs/digest-webhook';
 import { anExperiment } from '../../support/factories';
 import { aReadout, seededWeek } from './digest-fixtures';
 

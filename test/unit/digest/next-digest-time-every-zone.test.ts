@@ -6,7 +6,7 @@
  * three schedules, and every 13th hour of the whole year. Each answer must also be the *next* digest:
  * after now, and within a week and a day.
  */
-import { nextDigestTime, type DigestSchedule, type Weekday } from '../../../functions/domain/digest';
+import { nextDigestTime, type DigestSchedule, type Weekday } from '../../../functions/domain/digest-calendar';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
