@@ -15,11 +15,33 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Starts moto and waits (up to `readyTimeoutMs`: a loaded machine imports moto slowly) until it answers. */
-export async function startMoto(readyTimeoutMs = 90_000): Promise<MotoServer> {
+/**
+ * `python3 -m moto.server` serves each request on its own thread, and moto's DynamoDB holds no lock: two
+ * concurrent UpdateItems on one item can both read the old value (a lost `ADD`, a condition checked
+ * against a value another thread is replacing). DynamoDB applies each item write atomically, so a test of
+ * our concurrency guarantees on moto must get the same: this serves moto's app one request at a time.
+ */
+const ONE_REQUEST_AT_A_TIME = [
+  'import sys',
+  'from moto.server import DomainDispatcherApplication, create_backend_app',
+  'from werkzeug.serving import run_simple',
+  'run_simple("127.0.0.1", int(sys.argv[1]), DomainDispatcherApplication(create_backend_app), threaded=False)',
+].join('\n');
+
+export interface MotoOptions {
+  /** How long to wait until it answers: a loaded machine imports moto slowly. */
+  readyTimeoutMs?: number;
+  /** Serve one request at a time (atomic item writes, as DynamoDB's): for moto standing in for DynamoDB. */
+  oneRequestAtATime?: boolean;
+}
+
+/** Starts moto on a free port of 127.0.0.1 and waits until it answers. */
+export async function startMoto(options: MotoOptions = {}): Promise<MotoServer> {
+  const readyTimeoutMs = options.readyTimeoutMs ?? 90_000;
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();
-    const child: ChildProcess = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const args = options.oneRequestAtATime ? ['-c', ONE_REQUEST_AT_A_TIME, String(port)] : ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)];
+    const child: ChildProcess = spawn('python3', args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr?.on('data', (c: Buffer) => { stderr = (stderr + c.toString()).slice(-4000); });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
