@@ -124,6 +124,9 @@ export const OBSERVED_METRICS: readonly ObservedMetric[] = [
   'traffic.visitors', 'traffic.ai_referred_visitors',
 ];
 
+/** Snapshot metrics: a count at an instant, collected as often as the source is polled. */
+export const SNAPSHOT_METRICS: readonly SnapshotObservation['metric'][] = SnapshotObservationSchema.shape.metric.options;
+
 /** Daily-total metrics: one value per UTC day, keyed by the day's midnight. */
 export const DAILY_TOTAL_METRICS: readonly ObservedMetric[] = DailyTotalObservationSchema.shape.metric.options;
 

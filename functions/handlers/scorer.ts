@@ -38,6 +38,7 @@ export function createScorer(deps: ScorerDeps) {
     try {
       await experiments.backfillResearchLog(); // once per table; then one GetItem
       await experiments.backfillBacklogOrder(); // likewise
+      await observations.dailyRollups.backfillOnce(); // charts read roll-ups once every older snapshot is in one
     } catch (err) {
       deps.log.error('research log backfill failed; the next run retries it', { error: errorMessage(err) });
     }

@@ -103,6 +103,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const stores = createStores(db, LOCAL_TABLE_NAME);
   await stores.experiments.backfillResearchLog(); // data from a version without log rows: once, then one GetItem
   await stores.experiments.backfillBacklogOrder();
+  await stores.observations.dailyRollups.backfillOnce(); // snapshots from a version without daily roll-ups: once, then one GetItem
   const { config } = options;
   // Source credentials from the environment (with .env), read when a job runs.
   const credentials = new EnvCredentials(env);

@@ -29,6 +29,9 @@ export const keys = {
   /** Runs and pause state per collection target: a source, or `source@account` for a configured account. */
   run: (source: string, slot: string, account?: string) => ({ pk: `RUN#${withAccount(source, account)}`, sk: slot }),
   sourceState: (source: string, account?: string) => ({ pk: `SOURCE#${withAccount(source, account)}`, sk: 'STATE' }),
+  dailyRollupPartition: (metric: string, account?: string) => `DAILY#${withAccount(metric, account)}`,
+  /** A snapshot series' day (its first and last snapshot): same series and identity as the observation, minus the time of day. */
+  dailyRollup: (o: Observation) => ({ pk: `DAILY#${observedSeriesKey(o)}`, sk: `${canonicalInstant(o.at).slice(0, 10)}#${boundedDiscriminator(o)}` }),
   jobRun: (job: string, slot: string) => ({ pk: `JOB#${job}`, sk: slot }),
   idempotency: (key: string) => ({ pk: `IDEMPOTENCY#${key}`, sk: 'REQUEST' }),
   feedToken: (feed: string) => ({ pk: `FEED#${feed}`, sk: 'TOKEN' }),

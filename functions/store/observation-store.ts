@@ -5,18 +5,26 @@
 import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { withCanonicalInstants, type Observation, type ObservedMetric } from '../domain/observation';
 import { ValidationError } from '../shared/errors';
+import { DailyRollupStore, hasDailyRollup } from './daily-rollup-store';
 import { keys, withoutKeys } from './keys';
 import { queryAll } from './query-all';
 
 const BATCH = 25;
 
 export class ObservationStore {
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly tableName: string) {}
+  /** Each snapshot series' first and last snapshot per day, kept with every write (what charts read). */
+  readonly dailyRollups: DailyRollupStore;
+
+  constructor(private readonly db: DynamoDBDocumentClient, private readonly tableName: string) {
+    this.dailyRollups = new DailyRollupStore(db, tableName);
+  }
 
   /**
    * Writes observations (already validated) idempotently, instants canonicalised; retries unprocessed
    * items. Every key is built and checked before the first write, so a batch is stored whole or not at
-   * all. Returns how many distinct observations were stored (a fact given twice is stored once).
+   * all. Then the snapshots' daily roll-ups (conditional updates: a retry after a failure in either
+   * step repeats both harmlessly). Returns how many distinct observations were stored (a fact given
+   * twice is stored once).
    */
   async putMany(observations: readonly Observation[]): Promise<number> {
     const unique = new Map<string, Observation>();
@@ -38,6 +46,7 @@ export class ObservationStore {
         requests = out.UnprocessedItems?.[this.tableName] ?? [];
       }
     }
+    await this.dailyRollups.record(items);
     return items.length;
   }
 
@@ -80,6 +89,18 @@ export class ObservationStore {
       ExpressionAttributeValues: { ':pk': keys.observationPartition(metric, account), ':from': from, ':to': to },
     });
     return items.map((item) => withoutKeys<Observation>(item)).filter((o) => o.at >= from && o.at < to);
+  }
+
+  /**
+   * What a daily series needs of several metrics (of one account: absent = the default) in [from, to),
+   * merged oldest first: for snapshot metrics each day's first and last snapshot (one Query per metric,
+   * whatever the collection density), for the others every observation. Before the table's roll-ups are
+   * complete, every observation. dailySeries gives the same values from either (see daily-rollup-store.ts).
+   */
+  async queryForDailySeries(metrics: readonly ObservedMetric[], from: string, to: string, account?: string): Promise<Observation[]> {
+    const rolled = metrics.some(hasDailyRollup) && await this.dailyRollups.isComplete();
+    const all = await Promise.all(metrics.map((m) => (rolled && hasDailyRollup(m) ? this.dailyRollups.query(m, from, to, account) : this.query(m, from, to, account))));
+    return all.flat().sort((a, b) => a.at.localeCompare(b.at));
   }
 
   /** Observations of several metrics (of one account: absent = the default) in one range, merged oldest first. */

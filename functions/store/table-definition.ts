@@ -10,6 +10,8 @@
  *                                    (no @ for a source's default account: every item stored before accounts existed)
  *   RUN#<source>[@<account>] / <slot>  one collection run per source, account and slot
  *   SOURCE#<source>[@<account>] / STATE  pause state (rate limits, caps) of a source's account
+ *   DAILY#<metric>[@<account>] / <YYYY-MM-DD>#<discriminator>   a snapshot series' day: its first and last snapshot (charts)
+ *   MIGRATION / <name>               a data migration that ran once per table (log rows, daily roll-ups)
  *   JOB#<name> / <slot>              last runs of other jobs (scorer, digest)
  *   IDEMPOTENCY#<key> / REQUEST      a POST's idempotency record (expires via TTL)
  *   FEED#calendar / TOKEN            SHA-256 of the calendar feed's read-only token

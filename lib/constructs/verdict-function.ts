@@ -43,21 +43,22 @@ export interface TableAccess { actions: readonly string[]; indexes: readonly Ind
  */
 export const TABLE_ACCESS = {
   /**
-   * Every route: lists with verdicts (BatchGet), imports (BatchWrite), deleting unstarted experiments and
-   * failed idempotency claims (Delete). No Update: the verdict claim is the scorer's, spend counters the collectors'.
+   * Every route: lists with verdicts (BatchGet), imports (BatchWrite, and Update for the snapshots' daily
+   * roll-ups), deleting unstarted experiments and failed idempotency claims (Delete).
    */
-  api: { actions: [GET, BATCH_GET, QUERY, PUT, BATCH_WRITE, DELETE], indexes: ['gsi1', 'gsi2'] },
+  api: { actions: [GET, BATCH_GET, QUERY, PUT, BATCH_WRITE, UPDATE, DELETE], indexes: ['gsi1', 'gsi2'] },
   /** The MCP tools' routes: reads, create, backlog and abandon (conditional Put). No import, rescore or delete tool. */
   mcp: { actions: [GET, QUERY, PUT], indexes: ['gsi1', 'gsi2'] },
   /**
    * Due and planned experiments by status (gsi1), observations (Query), the verdict claim (Update),
-   * verdicts and job runs (Put); once per table, the research-log backfill of older verdicts (BatchGet, Update).
+   * verdicts and job runs (Put); once per table, the research-log backfill of older verdicts (BatchGet, Update)
+   * and the daily roll-ups of older snapshots (Query, Update).
    */
   scorer: { actions: [GET, BATCH_GET, QUERY, PUT, UPDATE], indexes: ['gsi1'] },
   /** The week's experiments by status (gsi1) and verdicts (gsi2), sources' last runs (Query), the week's claim (Get/Put). */
   digest: { actions: [GET, BATCH_GET, QUERY, PUT], indexes: ['gsi1', 'gsi2'] },
-  /** Pause state and runs (Get/Put), the slot's observations (BatchWrite). */
-  collector: { actions: [GET, PUT, BATCH_WRITE], indexes: [] },
+  /** Pause state and runs (Get/Put), the slot's observations (BatchWrite) and their daily roll-ups (Update). */
+  collector: { actions: [GET, PUT, BATCH_WRITE, UPDATE], indexes: [] },
   /** A collector that pays per answer (perplexity, openai): also the month's spend (Query runs, Update the reserved counter). */
   citationCollector: { actions: [GET, PUT, BATCH_WRITE, QUERY, UPDATE], indexes: [] },
 } as const satisfies Record<string, TableAccess>;
