@@ -198,17 +198,23 @@ export async function benchScorerReads(count = scaled(1_000)): Promise<ScaleRow[
   }
 }
 
-/** GET /metrics/{m} over a year of 15-minute snapshots: Queries and read units. */
+/** GET /metrics/{m} over a year of snapshots at 15-minute and at daily density: Queries and read units. */
 export async function benchYearChart(): Promise<ScaleRow[]> {
-  const api = await startCountedApi();
-  try {
-    await api.stores.observations.putMany(followerSnapshots({ from: '2025-11-19T00:00:00Z', to: '2026-11-19T23:45:00Z', everyHours: 0.25, perDay: () => 12 }));
-    const { meter } = attachReadMeter(api);
-    const r = await measureRequest(api, () => httpEvent('GET', '/metrics/x.follower_growth_rate', { query: { from: '2025-11-20T00:00:00.000Z', to: '2026-11-20T00:00:00.000Z' } }), 1);
-    return [[`GET /metrics/{m}, a year of 15-minute data`, `${meter.queries} Queries, ${meter.items} items, ${meter.rcu.toFixed(0)} RCU, ${r.ms.toFixed(0)} ms (status ${r.status}; ${loadNow()})`, '≤ 2 Queries, ≤ 40 RCU', met(meter.queries <= 2 && meter.rcu <= 40)]];
-  } finally {
-    await api.close();
+  const rows: ScaleRow[] = [];
+  for (const [density, everyHours] of [['15-minute', 0.25], ['daily', 24]] as const) {
+    const api = await startCountedApi();
+    try {
+      await api.stores.observations.dailyRollups.backfillOnce(); // what the runtime and the scorer do first: marks the fresh table complete
+      const snapshots = followerSnapshots({ from: '2025-11-19T00:00:00Z', to: '2026-11-19T23:45:00Z', everyHours, perDay: () => 12 });
+      await api.stores.observations.putMany(snapshots);
+      const { meter } = attachReadMeter(api);
+      const r = await measureRequest(api, () => httpEvent('GET', '/metrics/x.follower_growth_rate', { query: { from: '2025-11-20T00:00:00.000Z', to: '2026-11-20T00:00:00.000Z' } }), 1);
+      rows.push([`GET /metrics/{m}, a year of ${density} data (${snapshots.length} snapshots)`, `${meter.queries} Queries, ${meter.items} items, ${meter.rcu.toFixed(1)} RCU, ${r.requests} requests, ${r.ms.toFixed(0)} ms (status ${r.status}; ${loadNow()})`, '≤ 2 Queries, ≤ 40 RCU', met(meter.queries <= 2 && meter.rcu <= 40)]);
+    } finally {
+      await api.close();
+    }
   }
+  return rows;
 }
 
 function kb(bytes: number): string {
