@@ -69,7 +69,7 @@ it('charts a year of snapshots with the values the raw snapshots give, in one Qu
   expect(counts).toEqual({ GetItemCommand: 1, QueryCommand: 1 });
 });
 
-it('keeps two series of one metric (MRR per currency) apart, and followers per post from two roll-ups', async () => {
+it('keeps series apart (MRR per currency, followers per account), and charts followers per post from two roll-ups', async () => {
   // Arrange: MRR in usd and eur every 40 minutes; followers and posts for the per-post metric.
   const mrr: Observation[] = [];
   for (let t = Date.parse('2026-09-01T00:00:00Z'); t < Date.parse('2026-09-25T00:00:00Z'); t += 40 * 60_000) {
@@ -80,11 +80,13 @@ it('keeps two series of one metric (MRR per currency) apart, and followers per p
   const followers = followerSnapshots({ from: '2026-09-01T00:00:00Z', to: '2026-09-25T00:00:00Z', everyHours: 1.5, perDay: () => 24 });
   const posts = followerSnapshots({ from: '2026-09-01T00:00:00Z', to: '2026-09-25T00:00:00Z', everyHours: 1.5, perDay: (t) => 1 + (t.getUTCDay() % 3) })
     .map((o) => ({ ...o, metric: 'x.posts' }) as Observation);
+  const acme = followerSnapshots({ from: '2026-09-01T00:00:00Z', to: '2026-09-25T00:00:00Z', everyHours: 1.5, start: 50, perDay: (t) => 3 + (t.getUTCDate() % 4) })
+    .map((o) => ({ ...o, accountName: 'acme' }) as Observation);
   await api.stores.observations.dailyRollups.backfillOnce();
-  await api.stores.observations.putMany([...mrr, ...followers, ...posts]);
+  await api.stores.observations.putMany([...mrr, ...followers, ...posts, ...acme]);
   const range = { from: '2026-09-03T00:00:00.000Z', to: '2026-09-23T00:00:00.000Z' };
 
-  for (const metric of ['revenue.mrr_growth_per_day:usd', 'revenue.mrr_growth_per_day:eur', 'x.follower_growth_per_post']) {
+  for (const metric of ['revenue.mrr_growth_per_day:usd', 'revenue.mrr_growth_per_day:eur', 'x.follower_growth_per_post', 'x.follower_growth_rate', 'x.follower_growth_rate@acme']) {
     // Act
     const raw = await chart(metric, range, true);
     const rolled = await chart(metric, range);
