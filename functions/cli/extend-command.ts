@@ -14,7 +14,9 @@ export const EXTEND_HELP = `Usage: verdict extend ID --days N [--json]
 Lengthens a planned or running experiment's window by N days before it ends (up to 84 days in all).
 The extension is recorded and the verdict's bar is raised for it: after k extensions a keep needs
 P(improvement) ≥ 1 − (1 − confidence)/(k + 1) (97.5 % after one, at the default 95 %), so extending
-because the interim looked promising cannot make false keeps more likely.
+because the interim looked promising cannot make false keeps more likely. A switchback's added days get
+their own random schedule, drawn from a seed derived from the stored one (the days already scheduled
+stay as they were; 'verdict today' and the calendar feed show the new ones).
 
 ${CONNECTION_HELP}
 
@@ -33,6 +35,12 @@ export const extendCommand = defineCommand({
   const bar = (1 - (1 - e.decision.confidence) / (k + 1)) * 100;
   ctx.out(`${ctx.p.green('✔')} ${e.id} “${e.name}” now runs ${windowText(e.start, e.end)} (${e.durationDays} days), ${whenText(e, ctx.now)}.`);
   ctx.out(ctx.p.dim(`  Extended ${k === 1 ? 'once' : `${k} times`}: a keep now needs ${bar.toFixed(1)} % probability of improvement.`));
+  const stretch = e.switchback?.stretches?.at(-1);
+  if (e.switchback && stretch) {
+    const added = e.switchback.schedule.slice(stretch.from).filter((d) => !d.washout);
+    const t = added.filter((d) => d.arm === 'treatment').length;
+    ctx.out(ctx.p.dim(`  Switchback: ${t} treatment and ${added.length - t} control days added (seed ${stretch.seed}, derived from ${e.switchback.seed}) · 'verdict today' says what to do each day`));
+  }
   return EXIT.ok;
 });
 
@@ -63,6 +71,11 @@ export const rerunCommand = defineCommand({
     name: `${e.name} (rerun)`.slice(0, 200), hypothesis: e.hypothesis, primaryMetric: e.primaryMetric, decision: e.decision,
     start: start === 'now' ? ctx.now.toISOString() : start, durationDays,
     ...(e.channel && { channel: e.channel }), ...(e.tags && { tags: e.tags }),
+    // The follow-up keeps the design (a fresh random seed: the same schedule again would not be a new draw).
+    ...(e.design === 'switchback' && e.switchback && {
+      design: e.design, switchback: { blockDays: e.switchback.blockDays, washoutDays: e.switchback.washoutDays, timeZone: e.switchback.timeZone },
+    }),
+    ...(e.design === 'post_variants' && e.postVariants && { design: e.design, postVariants: { arms: e.postVariants.arms, markerPrefix: e.postVariants.markerPrefix } }),
   };
   const created = await ctx.api.post<Experiment>('/experiments', body);
   if (ctx.json) { ctx.printJson(created); return EXIT.ok; }

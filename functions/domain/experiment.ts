@@ -13,7 +13,7 @@ import { type StoredPlan, StoredPlanSchema } from './planning/stored-plan';
 import { isKnownMetricKey, METRIC_CATALOG, parseMetricKey } from './metric-catalog';
 import { newPostVariantsDesign, POST_VARIANT_METRICS, PostVariantOptionsSchema, type PostVariantsDesign } from './post-variants';
 import {
-  addDays, localDateOf, localMidnight, nearestLocalMidnight, newSwitchbackDesign, SwitchbackOptionsSchema, type SwitchbackDesign,
+  addDays, extendSwitchbackDesign, localDateOf, localMidnight, nearestLocalMidnight, newSwitchbackDesign, SwitchbackOptionsSchema, type SwitchbackDesign,
 } from './switchback';
 import { EXPERIMENT_STATUSES, type ExperimentStatus } from './experiment-status';
 
@@ -574,6 +574,7 @@ export const ExperimentRecordSchema = z.object({
     timeZone: z.string(),
     schedule: z.array(z.object({ date: z.string().describe('YYYY-MM-DD in timeZone'), arm: z.enum(['treatment', 'control']), washout: z.literal(true).optional() })),
     skips: z.array(z.object({ date: z.string(), reason: z.string().optional(), recordedAt: isoString })).optional(),
+    stretches: z.array(z.object({ from: z.number().int(), seed: z.number().int() })).optional().describe('Stretches of schedule appended by extend, each drawn from its own seed (derived from seed)'),
   }).optional(),
   postVariants: z.object({
     arms: z.array(z.string()),
@@ -623,9 +624,15 @@ export function extendExperiment(e: Experiment, days: number, now: Date): Lifecy
   if (Date.parse(e.end) <= now.getTime()) return { kind: 'conflict', reason: `Cannot extend ${e.id}: its window ended ${e.end.slice(0, 10)} and the verdict is due (verdict rerun starts a follow-up)` };
   const total = e.durationDays + days;
   if (total > MAX_EXTENDED_WINDOW_DAYS) return { kind: 'invalid', issues: [{ path: 'days', message: `the window would be ${total} days; at most ${MAX_EXTENDED_WINDOW_DAYS}` }] };
-  const toEnd = new Date(Date.parse(e.end) + days * DAY_MS).toISOString();
+  // A switchback's window is whole local days: the new end is the local midnight `days` dates later, and the new dates get their own stretch of schedule.
+  const switchback = e.design === 'switchback' && e.switchback && e.switchback.schedule.length > 0 ? extendSwitchbackDesign(e.switchback, days) : undefined;
+  const lastDate = switchback?.schedule[switchback.schedule.length - 1]?.date;
+  const toEnd = switchback && lastDate ? localMidnight(addDays(lastDate, 1), switchback.timeZone).toISOString() : new Date(Date.parse(e.end) + days * DAY_MS).toISOString();
   const extension: WindowExtension = { at: now.toISOString(), days, fromEnd: e.end, toEnd };
-  return { kind: 'ok', experiment: { ...e, end: toEnd, durationDays: total, extensions: [...(e.extensions ?? []), extension], updatedAt: now.toISOString() } };
+  return {
+    kind: 'ok',
+    experiment: { ...e, end: toEnd, durationDays: total, extensions: [...(e.extensions ?? []), extension], ...(switchback && { switchback }), updatedAt: now.toISOString() },
+  };
 }
 
 /** The confidence a verdict needs after `extensions` lengthenings of the window (Bonferroni over the possible ends). */

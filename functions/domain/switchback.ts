@@ -42,6 +42,18 @@ export interface SwitchbackDesign {
   timeZone: string;
   schedule: ScheduledDay[];
   skips?: SkippedDay[];
+  /**
+   * Stretches appended by `verdict extend`, each drawn on its own (weekday balance, blocks and pairs
+   * within the stretch) from a seed derived from `seed` and its number: `from` is its first index in
+   * `schedule`. The randomization test redraws each stretch the same way.
+   */
+  stretches?: ScheduleExtension[];
+}
+
+/** One appended stretch of a schedule (see SwitchbackDesign.stretches). */
+export interface ScheduleExtension {
+  from: number;
+  seed: number;
 }
 
 /** The request part of a switchback design (POST /experiments with design: "switchback"). */
@@ -132,19 +144,25 @@ export function drawSchedule(dates: readonly string[], design: { blockDays: numb
 export interface PreparedDesign {
   n: number;
   blockDays: number;
-  /** Daily switching: date indices per weekday. */
+  /** Daily switching: date indices per weekday (per weekday and stretch, once a schedule was extended). */
   strata: number[][];
+  /** First index of each independently drawn stretch (0, then each extension's start). */
+  starts: number[];
 }
 
-export function prepareDesign(dates: readonly string[], blockDays: number): PreparedDesign {
-  const byWeekday = new Map<number, number[]>();
+/** `starts`: the first index of each stretch drawn on its own (default: one stretch, the whole window). */
+export function prepareDesign(dates: readonly string[], blockDays: number, starts: readonly number[] = [0]): PreparedDesign {
+  const stretchStarts = [...new Set([0, ...starts.filter((s) => s > 0 && s < dates.length)])].sort((a, b) => a - b);
+  const byStratum = new Map<number, number[]>();
+  let stretch = 0;
   dates.forEach((d, i) => {
-    const w = weekdayOf(d);
-    const list = byWeekday.get(w) ?? [];
+    while (stretch + 1 < stretchStarts.length && stretchStarts[stretch + 1] <= i) stretch++;
+    const key = stretch * 7 + weekdayOf(d);
+    const list = byStratum.get(key) ?? [];
     list.push(i);
-    byWeekday.set(w, list);
+    byStratum.set(key, list);
   });
-  return { n: dates.length, blockDays: Math.max(1, blockDays), strata: [...byWeekday.values()] };
+  return { n: dates.length, blockDays: Math.max(1, blockDays), strata: [...byStratum.values()], starts: stretchStarts };
 }
 
 /** One draw of the design: 1 = treatment, 0 = control, per date (see drawSchedule for the rules). */
@@ -161,28 +179,85 @@ export function drawArms(design: PreparedDesign, rng: SeededRandom): Uint8Array 
     }
     return arms;
   }
-  const blocks = Math.ceil(design.n / design.blockDays);
-  const blockArms: number[] = [];
-  for (let b = 0; b < blocks; b += 2) {
-    const first = rng.next() < 0.5 ? 1 : 0;
-    blockArms.push(first);
-    if (b + 1 < blocks) blockArms.push(1 - first);
-  }
-  for (let i = 0; i < design.n; i++) arms[i] = blockArms[Math.floor(i / design.blockDays)];
+  design.starts.forEach((from, s) => {
+    const to = design.starts[s + 1] ?? design.n;
+    const blocks = Math.ceil((to - from) / design.blockDays);
+    const blockArms: number[] = [];
+    for (let b = 0; b < blocks; b += 2) {
+      const first = rng.next() < 0.5 ? 1 : 0;
+      blockArms.push(first);
+      if (b + 1 < blocks) blockArms.push(1 - first);
+    }
+    for (let i = from; i < to; i++) arms[i] = blockArms[Math.floor((i - from) / design.blockDays)];
+  });
   return arms;
 }
 
-/** Like drawSchedule, with an existing generator (the randomization test draws many schedules from one stream). */
-export function assignArms(dates: readonly string[], blockDays: number, washoutDays: number, rng: SeededRandom): ScheduledDay[] {
+/**
+ * Like drawSchedule, with an existing generator (the randomization test draws many schedules from one
+ * stream) and the stretches of an extended schedule. A block's washout days follow a switch from the
+ * block before — within a stretch, or from the last day of the stretch before.
+ */
+export function assignArms(dates: readonly string[], blockDays: number, washoutDays: number, rng: SeededRandom, starts: readonly number[] = [0]): ScheduledDay[] {
   const k = Math.max(1, blockDays);
-  const arms = drawArms(prepareDesign(dates, k), rng);
+  const design = prepareDesign(dates, k, starts);
+  return withWashout(dates, drawArms(design, rng), k, washoutDays, design.starts);
+}
+
+function withWashout(dates: readonly string[], arms: ArrayLike<number>, k: number, washoutDays: number, starts: readonly number[]): ScheduledDay[] {
   const armOf = (i: number): Arm => (arms[i] === 1 ? 'treatment' : 'control');
+  let stretch = 0;
   return dates.map((date, i) => {
-    const block = Math.floor(i / k);
-    const inBlock = i - block * k;
-    const washout = washoutDays > 0 && block > 0 && arms[(block - 1) * k] !== arms[i] && inBlock < washoutDays;
+    while (stretch + 1 < starts.length && starts[stretch + 1] <= i) stretch++;
+    const from = starts[stretch];
+    const block = Math.floor((i - from) / k);
+    const inBlock = i - from - block * k;
+    const previous = block > 0 ? from + (block - 1) * k : from - 1;
+    const washout = washoutDays > 0 && previous >= 0 && arms[previous] !== arms[i] && inBlock < washoutDays;
     return washout ? { date, arm: armOf(i), washout: true as const } : { date, arm: armOf(i) };
   });
+}
+
+/** The seed of a schedule's `n`-th extension (1-based), derived from the design's seed: reproducible, and different for each. */
+export function extensionSeed(seed: number, n: number): number {
+  const rng = new SeededRandom((seed ^ Math.imul(n, 0x9e3779b1)) >>> 0);
+  return 1 + rng.int(2_147_483_647);
+}
+
+/**
+ * The design with `days` more scheduled dates after its last one: the new stretch is drawn on its own
+ * from extensionSeed(seed, extensions so far + 1), so the schedule already followed is unchanged and
+ * the whole one can be drawn again from the stored seed (redrawSchedule).
+ */
+export function extendSwitchbackDesign(design: SwitchbackDesign, days: number): SwitchbackDesign {
+  const last = design.schedule[design.schedule.length - 1];
+  if (!last || days <= 0) return design;
+  const extensions = design.stretches ?? [];
+  const from = design.schedule.length;
+  const extension: ScheduleExtension = { from, seed: extensionSeed(design.seed, extensions.length + 1) };
+  const dates = [...design.schedule.map((d) => d.date), ...Array.from({ length: days }, (_, i) => addDays(last.date, i + 1))];
+  const starts = [0, ...extensions.map((x) => x.from), from];
+  const arms = new Uint8Array(dates.length);
+  design.schedule.forEach((d, i) => { arms[i] = d.arm === 'treatment' ? 1 : 0; });
+  const drawn = drawArms(prepareDesign(dates.slice(from), design.blockDays), new SeededRandom(extension.seed));
+  drawn.forEach((a, i) => { arms[from + i] = a; });
+  const appended = withWashout(dates, arms, Math.max(1, design.blockDays), design.washoutDays, starts).slice(from);
+  return { ...design, schedule: [...design.schedule, ...appended], stretches: [...extensions, extension] };
+}
+
+/** The whole schedule drawn again from the stored seeds (for audits: it equals the stored schedule). */
+export function redrawSchedule(design: SwitchbackDesign): ScheduledDay[] {
+  const dates = design.schedule.map((d) => d.date);
+  const extensions = design.stretches ?? [];
+  const starts = [0, ...extensions.map((x) => x.from)];
+  const seeds = [design.seed, ...extensions.map((x) => x.seed)];
+  const arms = new Uint8Array(dates.length);
+  starts.forEach((from, s) => {
+    const to = starts[s + 1] ?? dates.length;
+    const drawn = drawArms(prepareDesign(dates.slice(from, to), design.blockDays), new SeededRandom(seeds[s]));
+    drawn.forEach((a, i) => { arms[from + i] = a; });
+  });
+  return withWashout(dates, arms, Math.max(1, design.blockDays), design.washoutDays, starts);
 }
 
 /** The design stored for a new switchback experiment whose window starts at `start` and lasts `days`. */

@@ -4,7 +4,7 @@
  * lifecycle as every other verdict. The decision is intention-to-treat (days as assigned); skipped
  * days are reported per-protocol as well.
  */
-import type { Experiment } from '../experiment';
+import { confidenceAfterExtensions, type Experiment } from '../experiment';
 import { metricFamily } from '../loop';
 import { parseMetricKey } from '../metric-catalog';
 import { countSnapshots } from '../metrics/daily-series';
@@ -73,7 +73,9 @@ export function scoreSwitchbackWindow(
 ): Verdict {
   const design = experiment.switchback;
   if (!design) throw new Error(`experiment ${experiment.id} has no switchback schedule`);
-  const rule = { minLift: experiment.decision?.minLift ?? 0, confidence: experiment.decision?.confidence ?? 0.95 };
+  // An extended window is judged at a raised bar, as before/after ones are (Bonferroni over the ends it could have had).
+  const extensions = experiment.extensions?.length ?? 0;
+  const rule = { minLift: experiment.decision?.minLift ?? 0, confidence: confidenceAfterExtensions(experiment.decision?.confidence ?? 0.95, extensions) };
   const parsed = parseMetricKey(experiment.primaryMetric);
   const others = concurrentSwitchbacks(experiment, context.otherExperiments);
   const days = parsed ? switchbackDays(design, observations, parsed.definition.from[0], others, new Date(window.end), parsed.series) : [];
@@ -91,6 +93,12 @@ export function scoreSwitchbackWindow(
     const t = byArm('treatment').filter((d) => d.value !== null).length;
     const c = byArm('control').filter((d) => d.value !== null).length;
     missing.push(`measured growth on at least ${MIN_DAYS_PER_ARM} treatment and ${MIN_DAYS_PER_ARM} control days; found ${t} and ${c} of ${days.length} days so far`);
+  }
+  if (extensions > 0) {
+    warnings.push({
+      code: 'extended_window',
+      message: `The window was extended ${extensions === 1 ? 'once' : `${extensions} times`} before it ended (each added stretch of days drawn from its own seed), so the bar was raised to ${(rule.confidence * 100).toFixed(1)} % (one test per possible end).`,
+    });
   }
   if (skippedDays > 0) {
     warnings.push({ code: 'skipped_days', message: `${skippedDays} day${skippedDays === 1 ? '' : 's'} did not follow the schedule; the decision counts them as assigned (intention-to-treat).` });

@@ -12,6 +12,9 @@
  * - Carryover: the same regression with "the block before was treatment" on the first day of each
  *   block; a clear coefficient means the effect lingers and washout days are advised.
  *
+ * An extended schedule is redrawn stretch by stretch, as it was drawn (switchback.ts
+ * extendSwitchbackDesign); the bar an extension raises is applied by the caller.
+ *
  * Pure: the permutation stream is seeded from the design's seed, so a verdict is reproducible.
  */
 import { assignArms, drawArms, prepareDesign, type Arm, type ScheduledDay } from '../switchback';
@@ -40,7 +43,8 @@ export interface SwitchbackDay {
 
 export interface SwitchbackInput {
   days: readonly SwitchbackDay[];
-  design: { blockDays: number; washoutDays: number; seed: number };
+  /** `stretches`: the parts appended by extend, which the randomization test redraws on their own. */
+  design: { blockDays: number; washoutDays: number; seed: number; stretches?: readonly { from: number }[] };
   /** Ids of the other switchback experiments whose indicators are in `days[].others`. */
   others: readonly string[];
   permutations?: number;
@@ -242,7 +246,8 @@ export function fitSwitchback(input: SwitchbackInput): SwitchbackFit | undefined
   const m = fixedSet ? residualMaker(design.x) : undefined;
   const yr = m?.(y);
   const rowIndex = rows.map((r) => r.index);
-  const prepared = prepareDesign(dates, input.design.blockDays);
+  const starts = [0, ...(input.design.stretches ?? []).map((x) => x.from)];
+  const prepared = prepareDesign(dates, input.design.blockDays, starts);
   const zPerm = new Array<number>(rowIndex.length);
   let atLeast = 0;
   let atMost = 0;
@@ -254,7 +259,7 @@ export function fitSwitchback(input: SwitchbackInput): SwitchbackFit | undefined
       for (let j = 0; j < rowIndex.length; j++) zPerm[j] = arms[rowIndex[j]];
       t = tFromResiduals(m(zPerm), yr, full.df);
     } else {
-      const schedule: ScheduledDay[] = assignArms(dates, input.design.blockDays, input.design.washoutDays, rng);
+      const schedule: ScheduledDay[] = assignArms(dates, input.design.blockDays, input.design.washoutDays, rng, starts);
       const permRows = input.days
         .map((d, i) => ({ ...d, arm: schedule[i].arm, washout: schedule[i].washout === true }))
         .filter((d) => d.value !== null && !d.washout && !(perProtocol && d.skipped));

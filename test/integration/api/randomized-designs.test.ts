@@ -98,6 +98,22 @@ describe('the calendar feed', () => {
   });
 });
 
+describe('extending a switchback', () => {
+  it('schedules the added days from the stored seed and stores them', async () => {
+    const e = await createSwitchback({ name: 'Longer replies at noon', switchback: { seed: 777 } });
+
+    const res = await call(runtime, 'POST', `/experiments/${e.id}/extend`, { body: { days: 7 } });
+
+    expect(res.status).toBe(200);
+    expect(res.body.durationDays).toBe(21);
+    expect(res.body.switchback.schedule).toHaveLength(21);
+    expect(res.body.switchback.schedule.slice(0, 14)).toEqual(e.switchback.schedule);
+    expect(res.body.switchback.stretches).toEqual([{ from: 14, seed: expect.any(Number) }]);
+    const stored = await call(runtime, 'GET', `/experiments/${e.id}`);
+    expect(stored.body.switchback.schedule).toEqual(res.body.switchback.schedule);
+  });
+});
+
 describe('planning a switchback', () => {
   it('plans the switchback\'s own power beside the before/after power of the same account', async () => {
     await importFollowerHistory(runtime, 40, () => 10);

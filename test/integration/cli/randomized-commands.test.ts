@@ -41,6 +41,19 @@ describe('switchbacks from the CLI', () => {
     expect(events).toHaveLength(14);
   });
 
+  it('extends one, scheduling the added days from a seed derived from the stored one', async () => {
+    const created = json(await verdict([
+      'new', '--no-input', '--json', '--name', 'Longer noon replies', '--hypothesis', 'Noon replies grow followers',
+      '--metric', 'x.follower_growth_rate', '--start', 'today', '--days', '14', '--design', 'switchback', '--seed', '78',
+    ], { runtime }));
+
+    const out = await verdict(['extend', created.id, '--days', '7'], { runtime });
+
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain('(21 days)');
+    expect(out.stdout).toMatch(/Switchback: [0-7] treatment and [0-7] control days added \(seed \d+, derived from 78\)/);
+  });
+
   it('refuses a malformed date for a skip as a usage error', async () => {
     expect((await verdict(['skip', 'exp_abc', 'next tuesday'], { runtime })).code).toBe(2);
   });
