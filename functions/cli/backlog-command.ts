@@ -14,7 +14,7 @@ import { errorMessage } from '../shared/errors';
 
 interface BacklogView {
   items: { rank: number; ice: number | null; startsNext: boolean; blockedBy?: { experimentId: string; name: string; metric: string; until?: string }; experiment: Experiment }[];
-  loop: { running: number; target: number; state: string; message: string; nextRun: string };
+  loop: { running: number; target: number; state: string; message: string; nextRun: string | null };
 }
 
 export const BACKLOG_HELP = `Usage: verdict backlog <add|list|rank|start> [options]
@@ -103,7 +103,8 @@ const listBacklog = defineCommand({ name: 'backlog list', help: LIST_HELP }, asy
         : 'waits for a free slot',
     ]), ctx.p));
   }
-  const msg = `${view.loop.message} Next run ${relativeTime(view.loop.nextRun, ctx.now)}.`;
+  // nextRun is null under --no-schedule: no run is coming, so none is promised.
+  const msg = view.loop.nextRun === null ? `${view.loop.message} Nothing runs on a schedule (started with --no-schedule).` : `${view.loop.message} Next run ${relativeTime(view.loop.nextRun, ctx.now)}.`;
   ctx.out(view.loop.state === 'backlog_empty' || view.loop.state === 'blocked' ? ctx.p.yellow(msg) : ctx.p.dim(msg));
   return EXIT.ok;
 });

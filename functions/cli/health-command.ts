@@ -19,9 +19,9 @@ interface Health {
   now: string;
   /** Absent from older APIs: then the schedules run. */
   schedule?: { running: boolean };
-  sources: { source: string; lastRun: CollectionRun | null; recentFailures: number; missedSlots: string[]; nextSlot: string; pausedUntil: string | null; pauseReason: string | null }[];
-  scorer: { lastRun: JobRun | null; nextSlot: string };
-  loop: { running: number; planned: number; backlog: number; target: number; state: string; backlogEmpty: boolean; message: string; nextFill: string };
+  sources: { source: string; lastRun: CollectionRun | null; recentFailures: number; missedSlots: string[]; nextSlot: string | null; pausedUntil: string | null; pauseReason: string | null }[];
+  scorer: { lastRun: JobRun | null; nextSlot: string | null };
+  loop: { running: number; planned: number; backlog: number; target: number; state: string; backlogEmpty: boolean; message: string; nextFill: string | null };
 }
 
 export const healthCommand = defineCommand({ name: 'health', help: HEALTH_HELP }, async (ctx) => {
@@ -30,7 +30,7 @@ export const healthCommand = defineCommand({ name: 'health', help: HEALTH_HELP }
   const { p } = ctx;
   const now = new Date(h.now);
   const scheduled = h.schedule?.running !== false;
-  const next = (iso: string) => (scheduled ? relativeTime(iso, now) : p.dim('not scheduled'));
+  const next = (iso: string | null) => (scheduled && iso !== null ? relativeTime(iso, now) : p.dim('not scheduled'));
   if (h.sources.length === 0) ctx.out('No sources enabled (config sources.<name>.enabled).');
   else {
     ctx.out(table(['Source', 'Last run', 'Outcome', 'Observations', 'Failures', 'Missed slots', 'Next slot', 'Paused'], h.sources.map((s) => [
@@ -45,7 +45,7 @@ export const healthCommand = defineCommand({ name: 'health', help: HEALTH_HELP }
     ]), p));
   }
   const scorer = h.scorer.lastRun;
-  ctx.out(`Scorer: ${scorer ? `last run ${relativeTime(scorer.startedAt, now)} (${scorer.outcome === 'ok' ? p.green('ok') : p.red(scorer.outcome)})` : p.dim('not run yet')}, ${scheduled ? `next ${relativeTime(h.scorer.nextSlot, now)}` : 'not scheduled'}.`);
+  ctx.out(`Scorer: ${scorer ? `last run ${relativeTime(scorer.startedAt, now)} (${scorer.outcome === 'ok' ? p.green('ok') : p.red(scorer.outcome)})` : p.dim('not run yet')}, ${scheduled && h.scorer.nextSlot !== null ? `next ${relativeTime(h.scorer.nextSlot, now)}` : 'not scheduled'}.`);
   if (!scheduled) ctx.out(p.yellow(`        Nothing runs on a schedule (started with --no-schedule): 'verdict collect' collects now; restart without --no-schedule to score and fill the loop.`));
   ctx.out(`Loop:   ${h.loop.running} of ${h.loop.target} running, ${h.loop.planned} planned, ${h.loop.backlog} in the backlog.`);
   const attention = h.loop.state === 'backlog_empty' || h.loop.state === 'blocked';

@@ -92,6 +92,8 @@ export interface LoopInput {
   scheduled: readonly Experiment[];
   target: number;
   now: Date;
+  /** False when nothing runs on a schedule (local runtime with --no-schedule): the message promises no run. */
+  schedulesRun?: boolean;
 }
 
 /**
@@ -125,7 +127,7 @@ export function planLoop(input: LoopInput): LoopPlan {
     : input.backlog.length === 0 ? 'backlog_empty'
     : chosen.length > 0 ? 'ready'
     : 'blocked';
-  return { target: input.target, running, free, state, toStart: chosen, ranked, message: loopMessage(state, running, input.target, chosen.length) };
+  return { target: input.target, running, free, state, toStart: chosen, ranked, message: loopMessage(state, running, input.target, chosen.length, input.schedulesRun !== false) };
 }
 
 /** Two switchbacks randomize independently, so they can share a metric. */
@@ -133,12 +135,14 @@ export function bothSwitchbacks(a: Pick<Experiment, 'design'>, b: Pick<Experimen
   return a.design === 'switchback' && b.design === 'switchback';
 }
 
-function loopMessage(state: LoopState, running: number, target: number, starting: number): string {
+function loopMessage(state: LoopState, running: number, target: number, starting: number, schedulesRun: boolean): string {
   const count = `${running} of ${target} experiment${target === 1 ? '' : 's'} running`;
   switch (state) {
     case 'full': return `${count}: the loop is full.`;
     case 'backlog_empty': return `${count} and the backlog is empty: add ideas with \`verdict backlog add\` so the loop keeps itself full.`;
-    case 'ready': return `${count}; the next scheduler run starts ${starting} from the backlog.`;
+    case 'ready': return schedulesRun
+      ? `${count}; the next scheduler run starts ${starting} from the backlog.`
+      : `${count}; ${starting} from the backlog could start, but nothing runs on a schedule (--no-schedule): start one with \`verdict backlog start\`.`;
     case 'blocked': return `${count}; every backlog item's metric is already under test, so none can start without confounding a running experiment.`;
   }
 }

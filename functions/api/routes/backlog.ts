@@ -47,7 +47,7 @@ export const backlogRoutes: Route[] = [
             experiment: ExperimentRecordSchema,
           })),
           total: z.number().int(), totalCapped: z.boolean(),
-          loop: z.object({ running: z.number().int(), target: z.number().int(), state: z.enum(['full', 'backlog_empty', 'ready', 'blocked']), message: z.string(), nextRun: z.string() }),
+          loop: z.object({ running: z.number().int(), target: z.number().int(), state: z.enum(['full', 'backlog_empty', 'ready', 'blocked']), message: z.string(), nextRun: z.string().nullable().describe('The next scheduler run; null when nothing runs on a schedule (--no-schedule)') }),
         }),
       },
     },
@@ -57,13 +57,14 @@ export const backlogRoutes: Route[] = [
         s.experiments.backlogTop(BACKLOG_CONSIDERED), s.experiments.listAll('running'), s.experiments.listEndingBefore('planned', plannedHorizon(now)),
       ]);
       const total = backlog.length < BACKLOG_CONSIDERED ? { count: backlog.length, capped: false } : await s.experiments.countInStatus('backlog', BACKLOG_COUNT_CAP);
-      const plan = planLoop({ backlog, scheduled: [...running, ...planned], target: s.config.loop.targetActive, now });
+      const scheduled = s.schedulesRun !== false;
+      const plan = planLoop({ backlog, scheduled: [...running, ...planned], target: s.config.loop.targetActive, now, schedulesRun: scheduled });
       return {
         status: 200,
         body: {
           items: plan.ranked.map((r) => ({ rank: r.rank, ice: r.ice, startsNext: r.startsNow, ...(r.blockedBy && { blockedBy: r.blockedBy }), experiment: r.experiment })),
           total: total.count, totalCapped: total.capped,
-          loop: { running: plan.running, target: plan.target, state: plan.state, message: plan.message, nextRun: nextSlotAfter(now, s.config.scorer).toISOString() },
+          loop: { running: plan.running, target: plan.target, state: plan.state, message: plan.message, nextRun: scheduled ? nextSlotAfter(now, s.config.scorer).toISOString() : null },
         },
       };
     },

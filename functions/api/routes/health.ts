@@ -12,22 +12,23 @@ import type { Route } from '../router';
 const HealthSchema = z.object({
   now: z.string(),
   schedule: z.object({
-    running: z.boolean().describe('false when nothing runs on a schedule (local runtime with --no-schedule): the next slots below are then only when it would run'),
+    running: z.boolean().describe('false when nothing runs on a schedule (local runtime with --no-schedule): every next slot below is then null'),
   }),
   sources: z.array(z.object({
     source: z.string(),
     lastRun: CollectionRunSchema.nullable(),
     recentFailures: z.number().int().describe('Failed runs among the last 50 (rate limits and pauses are not failures)'),
     missedSlots: z.array(z.string()).describe('Slots the schedule never delivered, oldest first'),
-    nextSlot: z.string(),
+    nextSlot: z.string().nullable().describe('null when nothing runs on a schedule (schedule.running false)'),
     pausedUntil: z.string().nullable(),
     pauseReason: z.string().nullable(),
   })),
-  scorer: z.object({ lastRun: JobRunSchema.nullable(), nextSlot: z.string() }),
+  scorer: z.object({ lastRun: JobRunSchema.nullable(), nextSlot: z.string().nullable().describe('null when nothing runs on a schedule') }),
   experiments: z.object({ running: z.number().int(), target: z.number().int() }),
   loop: z.object({
     running: z.number().int(), planned: z.number().int(), backlog: z.number().int(), target: z.number().int(),
-    state: z.enum(['full', 'backlog_empty', 'ready', 'blocked']), backlogEmpty: z.boolean(), message: z.string(), nextFill: z.string(),
+    state: z.enum(['full', 'backlog_empty', 'ready', 'blocked']), backlogEmpty: z.boolean(), message: z.string(),
+    nextFill: z.string().nullable().describe('When the scheduler next starts backlog items; null when nothing runs on a schedule'),
   }),
 });
 
@@ -45,6 +46,8 @@ export const healthRoutes: Route[] = [
     },
     async handle(_req, s) {
       const now = s.now();
+      // Under --no-schedule no slot comes: a time would promise a run that never happens.
+      const scheduled = s.schedulesRun !== false;
       const enabled = SOURCE_NAMES.filter((n) => s.config.sources[n].enabled);
       const sources = await Promise.all(enabled.map(async (name) => {
         const [recent, state] = await Promise.all([s.runs.recentRuns(name, RECENT_RUNS), s.runs.getSourceState(name)]);
@@ -57,7 +60,7 @@ export const healthRoutes: Route[] = [
           recentFailures: recent.filter((r) => r.outcome === 'failed').length,
           /** Slots the schedule never delivered, oldest first, within the last RECENT_RUNS slots. */
           missedSlots: missedSlots(recent.map((r) => r.slot), cadence, now, { lookbackSlots: RECENT_RUNS }),
-          nextSlot: nextSlotAfter(now, cadence).toISOString(),
+          nextSlot: scheduled ? nextSlotAfter(now, cadence).toISOString() : null,
           pausedUntil: paused ? state!.pausedUntil : null,
           pauseReason: paused ? state!.pauseReason ?? null : null,
         };
@@ -70,13 +73,13 @@ export const healthRoutes: Route[] = [
         s.experiments.countInStatus('planned', BACKLOG_COUNT_CAP).then((c) => c.count),
       ]);
       const target = s.config.loop.targetActive;
-      const plan = planLoop({ backlog, scheduled: [...running, ...planned], target, now });
-      const scorerNext = nextSlotAfter(now, s.config.scorer).toISOString();
+      const plan = planLoop({ backlog, scheduled: [...running, ...planned], target, now, schedulesRun: scheduled });
+      const scorerNext = scheduled ? nextSlotAfter(now, s.config.scorer).toISOString() : null;
       return {
         status: 200,
         body: {
           now: now.toISOString(),
-          schedule: { running: s.schedulesRun !== false },
+          schedule: { running: scheduled },
           sources,
           scorer: { lastRun: (await s.runs.lastJobRun('scorer')) ?? null, nextSlot: scorerNext },
           experiments: { running: running.length, target },

@@ -65,7 +65,24 @@ describe('README walkthrough against verdict start --demo', () => {
     expect(result.stdout).toContain('Scorer: last run');
     expect(result.stdout).toContain('not scheduled');
     expect(result.stdout).not.toMatch(/next in|in \d+ (minutes|hours)/);
-    expect(json(await cli(['health', '--json'])).schedule).toEqual({ running: false });
+    const health = json<{ schedule: unknown; sources: { nextSlot: string | null }[]; scorer: { nextSlot: string | null }; loop: { nextFill: string | null } }>(await cli(['health', '--json']));
+    expect(health.schedule).toEqual({ running: false });
+    expect(health.sources.map((s) => s.nextSlot)).toEqual(health.sources.map(() => null));
+    expect([health.scorer.nextSlot, health.loop.nextFill]).toEqual([null, null]);
+  });
+
+  it('promises no scheduler run in verdict backlog list under --no-schedule', async () => {
+    const added = await cli(['backlog', 'add', '--name', 'Pin the best thread', '--hypothesis', 'A pinned thread turns visits into follows', '--metric', 'bluesky.follower_growth_rate', '--ice', '6,7,9', '--json']);
+    expect(added.code).toBe(0);
+
+    const result = await cli(['backlog', 'list']);
+    const view = json<{ loop: { nextRun: string | null; message: string } }>(await cli(['backlog', 'list', '--json']));
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Nothing runs on a schedule');
+    expect(result.stdout).not.toMatch(/Next run|next scheduler run starts/);
+    expect(view.loop.nextRun).toBeNull();
+    expect(view.loop.message).not.toMatch(/next scheduler run starts/);
   });
 
   it('forgets the runtime once it stops, and says where to start it', async () => {

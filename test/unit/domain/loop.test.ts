@@ -86,4 +86,16 @@ describe('planLoop', () => {
     expect(plan.state).toBe('backlog_empty');
     expect(plan.message).toMatch(/1 of 3 experiments running and the backlog is empty/);
   });
+
+  it('promises no scheduler run when nothing runs on a schedule, and says how to start the idea', () => {
+    const input = { backlog: [idea({ impact: 6, confidence: 7, ease: 9 }, { primaryMetric: 'newsletter.open_rate' })], scheduled: [], target: 3, now: NOW };
+
+    const scheduled = planLoop(input);
+    const unscheduled = planLoop({ ...input, schedulesRun: false });
+
+    expect(scheduled.message).toBe('0 of 3 experiments running; the next scheduler run starts 1 from the backlog.');
+    expect(unscheduled.state).toBe('ready');
+    expect(unscheduled.message).not.toMatch(/next scheduler run starts/);
+    expect(unscheduled.message).toMatch(/nothing runs on a schedule \(--no-schedule\): start one with `verdict backlog start`/);
+  });
 });

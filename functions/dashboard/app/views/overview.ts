@@ -164,7 +164,7 @@ function activeList(list: readonly Experiment[], readouts: Map<string, Readout>,
   const planned = list.filter((e) => e.status === 'planned');
   const target = health.experiments?.target ?? 0;
   const warning = running.length < target
-    ? h('p', { class: 'notice warn', role: 'status' }, h('strong', {}, `Only ${running.length} of ${target} experiments running.`), ' ', whyNotFull(backlog, now))
+    ? h('p', { class: 'notice warn', role: 'status' }, h('strong', {}, `Only ${running.length} of ${target} experiments running.`), ' ', whyNotFull(backlog, now, health.schedule?.running !== false))
     : null;
   const cards = running.map((e) => {
     const interim = readouts.get(e.id)?.interim ?? null;
@@ -184,15 +184,19 @@ function activeList(list: readonly Experiment[], readouts: Map<string, Readout>,
   return [warning, cards.length > 0 ? cards : emptyState('Nothing is running right now.'), plannedLine];
 }
 
-/** What the loop does about a free slot: start an idea next run, or why each idea waits and until when. */
-function whyNotFull(backlog: readonly BacklogEntry[], now: Date): Child {
+/**
+ * What the loop does about a free slot: start an idea next run, or why each idea waits and until when.
+ * Without a schedule (--no-schedule) no run comes, so it says how to start the idea instead.
+ */
+function whyNotFull(backlog: readonly BacklogEntry[], now: Date, scheduled: boolean): Child {
   if (backlog.length === 0) {
     return ['The backlog is empty: add ideas (', h('code', {}, 'verdict backlog add'), ') and the loop starts the best-ranked one at its next run.'];
   }
   const next = backlog.find((b) => b.startsNext);
   const waiting = backlog.filter((b) => !b.startsNext && b.blockedBy).slice(0, 3);
   return [
-    next ? ['The next scheduler run starts ', experimentLink(next.experiment.id, next.experiment.name), '. '] : null,
+    next && scheduled ? ['The next scheduler run starts ', experimentLink(next.experiment.id, next.experiment.name), '. '] : null,
+    next && !scheduled ? [experimentLink(next.experiment.id, next.experiment.name), ' could start now, but nothing runs on a schedule (--no-schedule): start it with ', h('code', {}, `verdict backlog start ${next.experiment.id}`), '. '] : null,
     waiting.map((b) => [
       experimentLink(b.experiment.id, b.experiment.name), ' waits for ', experimentLink(b.blockedBy!.experimentId, b.blockedBy!.name),
       ` to end${b.blockedBy!.until ? ` (${formatDate(b.blockedBy!.until, now)})` : ''}: it measures the same metric, `, h('code', {}, b.blockedBy!.metric),
