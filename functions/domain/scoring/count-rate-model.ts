@@ -57,9 +57,26 @@ const BANDWIDTH = 4;
 const WEIGHT_T = 2;
 /** Fixed-point iterations for the noise structure (converges in 2–3). */
 const STRUCTURE_ITERATIONS = 3;
+
+// The full design's columns (fullRow, Whitened.columns): intercept, trend, the window's level shift,
+// then six effect-coded weekdays (Monday…Saturday; Sunday is −1 in all six).
+const INTERCEPT = 0;
 const TREND = 1;
 const SHIFT = 2;
-const WEEKDAYS = [3, 4, 5, 6, 7, 8];
+const FIRST_WEEKDAY = 3;
+const WEEKDAY_COLUMNS = 6;
+const WEEKDAYS = Array.from({ length: WEEKDAY_COLUMNS }, (_, k) => FIRST_WEEKDAY + k);
+const FULL_DESIGN_WIDTH = FIRST_WEEKDAY + WEEKDAY_COLUMNS;
+// The counterfactual's layout (designRow, CountRateFit.coefficients): the full design without the shift —
+// intercept, trend, then the six weekdays.
+const CF_INTERCEPT = 0;
+const CF_TREND = 1;
+const CF_FIRST_WEEKDAY = 2;
+
+/** A full-design column's position in the counterfactual's layout (the shift has none). */
+function counterfactualColumn(column: number): number {
+  return column <= TREND ? column : column - (FIRST_WEEKDAY - CF_FIRST_WEEKDAY);
+}
 
 /** A regression row: the increment between two snapshots, with its day loadings. */
 interface Row {
@@ -163,13 +180,13 @@ interface DayRange {
 
 /** Full design row of an increment: its loadings times the day rows (intercept, trend, shift, weekdays). */
 function fullRow(shape: IncrementShape, centre: number, shifted?: DayRange, damping?: Damping): number[] {
-  const row = new Array<number>(9).fill(0);
+  const row = new Array<number>(FULL_DESIGN_WIDTH).fill(0);
   shape.shockDays.forEach((d, k) => {
     const w = shape.shockWeights[k];
     const r = designRow(d, centre, true, damping);
-    row[0] += w * r[0];
-    row[TREND] += w * r[1];
-    for (let c = 0; c < 6; c++) row[3 + c] += w * r[2 + c];
+    row[INTERCEPT] += w * r[CF_INTERCEPT];
+    row[TREND] += w * r[CF_TREND];
+    for (let c = 0; c < WEEKDAY_COLUMNS; c++) row[FIRST_WEEKDAY + c] += w * r[CF_FIRST_WEEKDAY + c];
     if (shifted && d >= shifted.first && d < shifted.end) row[SHIFT] += w;
   });
   return row;
@@ -290,7 +307,7 @@ function whitenBest(rows: readonly Row[], timeline: Timeline, baselineEndDay: nu
   const loadings = baseline.reduce((s, r) => s + r.shape.shockWeights.reduce((a, b) => a + b, 0), 0);
   const baselineLevel = Math.max(0, baseline.reduce((s, r) => s + r.value, 0) / Math.max(loadings, 1e-9));
   const centre = (rows[0].firstDay + (baseline.length ? baseline[baseline.length - 1].lastDay : rows[0].firstDay)) / 2;
-  const columns = [0, ...(trend ? [TREND] : []), ...(shifted ? [SHIFT] : [])];
+  const columns = [INTERCEPT, ...(trend ? [TREND] : []), ...(shifted ? [SHIFT] : [])];
   let share = 0;
   // Single-day outliers (a viral post, an import): Huber weights (iteratively re-weighted, rows beyond
   // HUBER_K·σ get variance × (r/HUBER_K)²), so one day cannot dominate the level, trend, σ² or the mix.
@@ -329,7 +346,7 @@ function whitenBest(rows: readonly Row[], timeline: Timeline, baselineEndDay: nu
   const scales = Float64Array.from(robust);
   rows.forEach((r, i) => {
     const mid = (r.firstDay + r.lastDay) / 2;
-    const fitted = coefficient(0) + ((trendDay(mid, damping) - centre) / 7) * coefficient(TREND) +
+    const fitted = coefficient(INTERCEPT) + ((trendDay(mid, damping) - centre) / 7) * coefficient(TREND) +
       (shifted && mid >= shifted.first && mid < shifted.end ? coefficient(SHIFT) : 0);
     scales[i] *= Math.sqrt(levelScale(level, fitted));
   });
@@ -395,7 +412,7 @@ function fitRows(w: Whitened, n: number, baselineEndDay: number, pseudo?: DayRan
   const hasWindow = !pseudo && rows.some((r) => r.lastDay >= baselineEndDay);
   let extra: Float64Array | undefined;
   if (pseudo) extra = forwardSolve(w.l, w.rows.map((r) => fullRow(r.shape, w.centre, pseudo)[SHIFT]));
-  const columns = [0, ...(w.trend ? [TREND] : []), ...(hasWindow ? [SHIFT] : [])];
+  const columns = [INTERCEPT, ...(w.trend ? [TREND] : []), ...(hasWindow ? [SHIFT] : [])];
   const trend = regress(w, n, columns, extra);
   if (!trend) return undefined;
   let chosen = trend;
@@ -404,8 +421,8 @@ function fitRows(w: Whitened, n: number, baselineEndDay: number, pseudo?: DayRan
   if (baselineSpan >= MIN_DAYS_FOR_SEASONALITY && weekdayWeight.every((c) => c >= 2 - 1e-6)) {
     const full = regress(w, n, [...columns, ...WEEKDAYS], extra);
     if (full && full.df > 0 && full.rss > 0) {
-      const f = ((trend.rss - full.rss) / 6) / (full.rss / full.df);
-      seasonalityPValue = 1 - fCdf(Math.max(f, 0), 6, full.df);
+      const f = ((trend.rss - full.rss) / WEEKDAY_COLUMNS) / (full.rss / full.df);
+      seasonalityPValue = 1 - fCdf(Math.max(f, 0), WEEKDAY_COLUMNS, full.df);
       if (seasonalityPValue < SEASONALITY_ALPHA) {
         chosen = full;
         used = [...columns, ...WEEKDAYS];
@@ -414,7 +431,7 @@ function fitRows(w: Whitened, n: number, baselineEndDay: number, pseudo?: DayRan
   }
   const seasonal = used.length > columns.length;
   // Counterfactual coefficients in designRow's layout (intercept, trend, weekdays); a local-level fit has trend 0.
-  const counterfactual = [0, TREND, ...(seasonal ? WEEKDAYS : [])].map((c) => used.indexOf(c));
+  const counterfactual = [INTERCEPT, TREND, ...(seasonal ? WEEKDAYS : [])].map((c) => used.indexOf(c));
   const shiftIndex = extra ? used.length : used.indexOf(SHIFT);
   // Rows count as consecutive for the residual autocorrelation when they touch in time.
   let index = 0;
@@ -511,12 +528,11 @@ export function predictWindowTotal(fit: CountRateFit, days: readonly WindowDay[]
     const cw = forwardSolve(w.l, c);
     // g = X̃ᵀ L⁻¹ c over the used columns; Cov = σ² · s_fullᵀ (X̃ᵀX̃)⁻¹ g, with s_full 0 on the shift.
     const g = used.map((col) => w.columns[col].reduce((acc, v, i) => acc + v * cw[i], 0));
-    // designRow's layout: intercept 0, trend 1, weekday columns 3..8 → 2..7.
-    const sFull = used.map((col) => (col === SHIFT ? 0 : s[col <= TREND ? col : col - 1]));
+    const sFull = used.map((col) => (col === SHIFT ? 0 : s[counterfactualColumn(col)]));
     for (let a = 0; a < used.length; a++) for (let b = 0; b < used.length; b++) covarianceWithActual += sFull[a] * xtxInverse[a][b] * g[b];
     covarianceWithActual *= fit.sigma2 * fit.inflation;
   }
-  return { expectedTotal, parameterVariance, covarianceWithActual, trendPerDay: fit.coefficients[1] / 7 };
+  return { expectedTotal, parameterVariance, covarianceWithActual, trendPerDay: fit.coefficients[CF_TREND] / 7 };
 }
 
 // ---------------------------------------------------------------- placebo check
@@ -696,7 +712,7 @@ export function chooseCounterfactual(
   // allowed for): the backtest's few pseudo-windows could still favour it by chance, and it would lag the
   // trend. The recent level stays a candidate (it is what a curve that flattens out looks like).
   const whole = fitCountRate(timeline, { baseline, trend: true });
-  const trendT = whole ? Math.abs(whole.coefficients[1]) / Math.sqrt(whole.sigma2 * whole.inflation * whole.unscaledCovariance[1][1]) : 0;
+  const trendT = whole ? Math.abs(whole.coefficients[CF_TREND]) / Math.sqrt(whole.sigma2 * whole.inflation * whole.unscaledCovariance[CF_TREND][CF_TREND]) : 0;
   const clearTrend = trendT >= CLEAR_TREND_T;
   const candidates = specs
     .filter((spec) => spec.trend || spec.lookbackDays !== undefined || !clearTrend)

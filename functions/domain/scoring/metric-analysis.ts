@@ -9,14 +9,15 @@ import type { ModelDiagnostics, PlaceboSummary, Verdict, VerdictWarning } from '
 import { cellTotals, eventUnits, type EventUnit, unitsIn } from '../metrics/event-units';
 import { countSnapshots } from '../metrics/daily-series';
 import {
-  chooseCounterfactual, type CounterfactualSpec, dayLoadings, fitCountRate, levelScale, MIN_BASELINE_DAYS, noiseUnits, predictWindowTotal,
+  type Backtest, chooseCounterfactual, type CounterfactualSpec, type CountRateFit, dayLoadings, fitCountRate, levelScale, MIN_BASELINE_DAYS,
+  noiseUnits, predictWindowTotal,
 } from './count-rate-model';
 import { type EffectEstimate, widen } from './inference';
 import { comparePairedProportions, compareUnpairedProportions } from './proportion-model';
 import { compareRatios, type RatioUnit } from './ratio-model';
 import {
   type CountSnapshot, DAY_MS, type DailyIncrement, dailyIncrements, gapRanges, incrementShape, isoDate, type MeasuredCount,
-  measureCount, timelineOf,
+  measureCount, type Timeline, timelineOf,
 } from './snapshot-interpolation';
 
 export interface Period {
@@ -139,28 +140,24 @@ function midnightsBetween(startMs: number, endMs: number): number[] {
   return out;
 }
 
-function analyseCountRate(input: AnalysisInput): Analysis {
-  const { parsed, observations, baseline, window, confidence } = input;
-  const source = parsed.definition.from[0];
-  const noun = COUNT_NAMES[source];
-  const snaps = countSnapshots(observations, source, parsed.series);
-  const timeline = timelineOf(snaps);
-  const quality = emptyQuality(baseline, window);
-  const missing: string[] = [];
-  const warnings: VerdictWarning[] = [];
-  const base: Omit<Analysis, 'dataQuality' | 'warnings' | 'missing'> = {
-    method: 'count_rate_trend_gls',
-    baselineValue: null,
-    windowValue: null,
-    expectedValue: null,
-    estimate: null,
-    placeboInflation: 1,
-    counterfactual: 'trend',
-  };
-  if (snaps.length === 0) {
-    return { ...base, dataQuality: quality, warnings, missing: [`${noun}: none recorded for the baseline or the window`] };
-  }
+/** What the snapshots cover of a count rate's baseline and window: the numbers, no words. */
+interface CountRateCoverage {
+  quality: Verdict['dataQuality'];
+  /** Full baseline days, and the measured daily increments among them. */
+  baselineDays: number;
+  measuredBaselineDays: readonly DailyIncrement[];
+  /** Growth per day over the baseline (edge to edge, else the mean measured day); null without data. */
+  baselineValue: number | null;
+  /** The measurable instants nearest the window's edges, and the days between them. */
+  windowEdges?: { start: { atMs: number; count: MeasuredCount }; end: { atMs: number; count: MeasuredCount } };
+  windowLengthDays: number;
+  spanDays: number;
+  /** Growth per day over the measurable span of the window; null without it. */
+  windowValue: number | null;
+}
 
+function countRateCoverage(snaps: readonly CountSnapshot[], baseline: Period, window: Period): CountRateCoverage {
+  const quality = emptyQuality(baseline, window);
   const bDays = fullDays(baseline);
   const bInc = dailyIncrements(snaps, bDays.firstDay, bDays.count);
   const measured = bInc.filter((d): d is DailyIncrement => d !== null);
@@ -172,7 +169,6 @@ function analyseCountRate(input: AnalysisInput): Analysis {
     ...gapRanges(bDays.firstDay, bInc.map((d) => d !== null)),
     ...gapRanges(wDays.firstDay, wInc.map((d) => d !== null)),
   ];
-  warnings.push(...coverageWarnings(quality));
 
   // Baseline value: growth between the baseline's edges, else the mean of measured days.
   const bStartMs = Date.parse(baseline.start);
@@ -186,55 +182,59 @@ function analyseCountRate(input: AnalysisInput): Analysis {
         ? measured.reduce((s, d) => s + d.value, 0) / measured.length
         : null;
 
-  if (measured.length < MIN_BASELINE_DAYS) {
-    missing.push(`${noun} for at least ${MIN_BASELINE_DAYS} measurable days in the baseline (${range(baseline)}); found ${measured.length} of ${bDays.count}`);
-  } else if (quality.baselineCoverage < MIN_COVERAGE) {
-    missing.push(`${noun} for at least half the baseline days (${range(baseline)}); found ${measured.length} of ${bDays.count}`);
-  }
-
   // Window: count at its start and end (or the nearest measurable midnights inside it).
   const wStartMs = Date.parse(window.start);
   const wEndMs = Date.parse(window.end);
   const inside = midnightsBetween(wStartMs, wEndMs);
   const edgeStart = firstMeasurable(snaps, [wStartMs, ...inside]);
   const edgeEnd = firstMeasurable(snaps, [wEndMs, ...[...inside].reverse()]);
-  const windowLength = durationDays(window);
   const spanDays = edgeStart && edgeEnd ? (edgeEnd.atMs - edgeStart.atMs) / DAY_MS : 0;
-  if (windowLength < 1) {
+  return {
+    quality,
+    baselineDays: bDays.count,
+    measuredBaselineDays: measured,
+    baselineValue,
+    ...(edgeStart && edgeEnd && { windowEdges: { start: edgeStart, end: edgeEnd } }),
+    windowLengthDays: durationDays(window),
+    spanDays,
+    windowValue: edgeStart && edgeEnd && spanDays > 0 ? (edgeEnd.count.value - edgeStart.count.value) / spanDays : null,
+  };
+}
+
+/** What a count rate's coverage lacks for a verdict, in words (empty when it can be judged). */
+function countRateMissing(c: CountRateCoverage, noun: string, baseline: Period, window: Period): string[] {
+  const missing: string[] = [];
+  const measured = c.measuredBaselineDays.length;
+  if (measured < MIN_BASELINE_DAYS) {
+    missing.push(`${noun} for at least ${MIN_BASELINE_DAYS} measurable days in the baseline (${range(baseline)}); found ${measured} of ${c.baselineDays}`);
+  } else if (c.quality.baselineCoverage < MIN_COVERAGE) {
+    missing.push(`${noun} for at least half the baseline days (${range(baseline)}); found ${measured} of ${c.baselineDays}`);
+  }
+  if (c.windowLengthDays < 1) {
     missing.push(`a window of at least one day (it starts ${window.start.slice(0, 10)})`);
-  } else if (spanDays < Math.max(1, MIN_COVERAGE * windowLength)) {
+  } else if (c.spanDays < Math.max(1, MIN_COVERAGE * c.windowLengthDays)) {
     missing.push(
-      spanDays <= 0
+      c.spanDays <= 0
         ? `${noun} at (or near) the start and end of the window (${range(window)})`
-        : `${noun} spanning at least half the window (${range(window)}); measurable span ${spanDays.toFixed(1)} of ${windowLength.toFixed(0)} days`,
+        : `${noun} spanning at least half the window (${range(window)}); measurable span ${c.spanDays.toFixed(1)} of ${c.windowLengthDays.toFixed(0)} days`,
     );
   }
-  const windowValue = edgeStart && edgeEnd && spanDays > 0 ? (edgeEnd.count.value - edgeStart.count.value) / spanDays : null;
+  return missing;
+}
 
-  if (missing.length > 0) {
-    return { ...base, baselineValue, windowValue, dataQuality: quality, warnings, missing };
-  }
-  const windowDays = Math.max(7, Math.round(windowLength));
-  const choice = chooseCounterfactual(timeline, { startMs: bStartMs, endMs: bEndMs }, windowDays, confidence);
-  const fitStartMs = choice.spec.lookbackDays === undefined ? bStartMs : Math.max(bStartMs, bEndMs - choice.spec.lookbackDays * DAY_MS);
-  const fit = fitCountRate(timeline, {
-    baseline: { startMs: fitStartMs, endMs: bEndMs }, window: { startMs: wStartMs, endMs: wEndMs }, trend: choice.spec.trend,
-    ...(choice.spec.damping !== undefined && { damping: choice.spec.damping }),
-  });
-  if (!fit) {
-    return { ...base, baselineValue, windowValue, dataQuality: quality, warnings, missing: [`${noun} on enough distinct baseline days to fit a trend`] };
-  }
-  const a = edgeStart!;
-  const b = edgeEnd!;
-  // The measured window total picks up each day's growth in proportion to its day loadings.
-  const spanShape = incrementShape(a.count.position, b.count.position, timeline);
-  const actualTotal = b.count.value - a.count.value;
+/**
+ * The window's growth per day against the fitted counterfactual's, with their variances (per day²): the
+ * measured window total picks up each day's growth in proportion to its day loadings.
+ */
+function countRateEstimate(fit: CountRateFit, timeline: Timeline, edges: NonNullable<CountRateCoverage['windowEdges']>, spanDays: number): { estimate: EffectEstimate; trendPerDay: number } {
+  const spanShape = incrementShape(edges.start.count.position, edges.end.count.position, timeline);
+  const actualTotal = edges.end.count.value - edges.start.count.value;
   const prediction = predictWindowTotal(fit, dayLoadings(spanShape), spanShape);
   // Window noise: σ² per day through the interpolation structure, at the window's own level
   // (count noise grows with the level, so a lift brings its own variance).
   const windowScale = levelScale(fit.level, actualTotal / spanDays);
   const noiseVariance = fit.sigma2 * fit.inflation * windowScale * noiseUnits(fit, spanShape);
-  let estimate: EffectEstimate = {
+  const estimate: EffectEstimate = {
     windowValue: actualTotal / spanDays,
     expectedValue: prediction.expectedTotal / spanDays,
     windowVariance: noiseVariance / (spanDays * spanDays),
@@ -242,12 +242,13 @@ function analyseCountRate(input: AnalysisInput): Analysis {
     covariance: (prediction.covarianceWithActual * Math.sqrt(windowScale)) / (spanDays * spanDays),
     df: fit.df,
   };
+  return { estimate, trendPerDay: prediction.trendPerDay };
+}
 
-  const placebo = choice.backtest;
-  let placeboInflation = 1;
+/** The warnings a fitted count rate earns, in words: an unstable baseline (already widened), a short one, no weekday pattern. */
+function countRateFitWarnings(fit: CountRateFit, placebo: Backtest | undefined, placeboInflation: number, c: CountRateCoverage): VerdictWarning[] {
+  const warnings: VerdictWarning[] = [];
   if (placebo?.unstable) {
-    placeboInflation = placebo.inflation;
-    estimate = widen(estimate, placeboInflation);
     warnings.push({
       code: 'unstable_baseline',
       message:
@@ -255,12 +256,61 @@ function analyseCountRate(input: AnalysisInput): Analysis {
         `where nothing was tested; intervals were widened ×${placeboInflation.toFixed(2)}.`,
     });
   }
-  if (measured.length < WARN_BASELINE_DAYS) {
-    warnings.push({ code: 'short_baseline', message: `Only ${measured.length} measured baseline days: the prior trend is uncertain, so only large effects can be detected.` });
+  const measured = c.measuredBaselineDays.length;
+  if (measured < WARN_BASELINE_DAYS) {
+    warnings.push({ code: 'short_baseline', message: `Only ${measured} measured baseline days: the prior trend is uncertain, so only large effects can be detected.` });
   }
-  if (!fit.seasonal && fit.seasonalityPValue === null && Math.abs(windowLength / 7 - Math.round(windowLength / 7)) > 1e-9) {
+  if (!fit.seasonal && fit.seasonalityPValue === null && Math.abs(c.windowLengthDays / 7 - Math.round(c.windowLengthDays / 7)) > 1e-9) {
     warnings.push({ code: 'no_seasonality', message: 'The baseline is too short to learn the weekday pattern and the window is not whole weeks; weekday effects may bias the comparison.' });
   }
+  return warnings;
+}
+
+function analyseCountRate(input: AnalysisInput): Analysis {
+  const { parsed, observations, baseline, window, confidence } = input;
+  const source = parsed.definition.from[0];
+  const noun = COUNT_NAMES[source];
+  const snaps = countSnapshots(observations, source, parsed.series);
+  const base: Omit<Analysis, 'dataQuality' | 'warnings' | 'missing'> = {
+    method: 'count_rate_trend_gls',
+    baselineValue: null,
+    windowValue: null,
+    expectedValue: null,
+    estimate: null,
+    placeboInflation: 1,
+    counterfactual: 'trend',
+  };
+  if (snaps.length === 0) {
+    return { ...base, dataQuality: emptyQuality(baseline, window), warnings: [], missing: [`${noun}: none recorded for the baseline or the window`] };
+  }
+
+  const coverage = countRateCoverage(snaps, baseline, window);
+  const { quality, baselineValue, windowValue } = coverage;
+  const warnings = coverageWarnings(quality);
+  const missing = countRateMissing(coverage, noun, baseline, window);
+  if (missing.length > 0 || !coverage.windowEdges) {
+    return { ...base, baselineValue, windowValue, dataQuality: quality, warnings, missing };
+  }
+
+  const timeline = timelineOf(snaps);
+  const bStartMs = Date.parse(baseline.start);
+  const bEndMs = Date.parse(baseline.end);
+  const windowDays = Math.max(7, Math.round(coverage.windowLengthDays));
+  const choice = chooseCounterfactual(timeline, { startMs: bStartMs, endMs: bEndMs }, windowDays, confidence);
+  const fitStartMs = choice.spec.lookbackDays === undefined ? bStartMs : Math.max(bStartMs, bEndMs - choice.spec.lookbackDays * DAY_MS);
+  const fit = fitCountRate(timeline, {
+    baseline: { startMs: fitStartMs, endMs: bEndMs }, window: { startMs: Date.parse(window.start), endMs: Date.parse(window.end) }, trend: choice.spec.trend,
+    ...(choice.spec.damping !== undefined && { damping: choice.spec.damping }),
+  });
+  if (!fit) {
+    return { ...base, baselineValue, windowValue, dataQuality: quality, warnings, missing: [`${noun} on enough distinct baseline days to fit a trend`] };
+  }
+  const fitted = countRateEstimate(fit, timeline, coverage.windowEdges, coverage.spanDays);
+  // The placebo check: a baseline on which the model "finds" effects where nothing was tested widens the intervals.
+  const placebo = choice.backtest;
+  const placeboInflation = placebo?.unstable ? placebo.inflation : 1;
+  const estimate = placebo?.unstable ? widen(fitted.estimate, placeboInflation) : fitted.estimate;
+  warnings.push(...countRateFitWarnings(fit, placebo, placeboInflation, coverage));
   return {
     ...base,
     counterfactual: `${choice.spec.trend ? 'trend' : 'level'}${fit.seasonal ? '_and_weekdays' : ''}` as CounterfactualKind,
@@ -275,7 +325,7 @@ function analyseCountRate(input: AnalysisInput): Analysis {
     placeboInflation,
     model: {
       df: fit.df,
-      trendPerDay: prediction.trendPerDay,
+      trendPerDay: fitted.trendPerDay,
       weekdayEffects: fit.seasonal,
       weekdayPValue: fit.seasonalityPValue,
       dailyNoiseSd: Math.sqrt(fit.sigma2),

@@ -6,12 +6,12 @@
  * Pipeline: metric-analysis (observations → window value vs counterfactual, data quality) →
  * inference (effect, intervals, probability, keep rule) → summary (plain language).
  */
-import { confidenceAfterExtensions, type Experiment } from '../experiment';
+import { confidenceAfterExtensions, type DecisionRule, type Experiment } from '../experiment';
 import { metricFamilyKey, parseMetricKey } from '../metric-catalog';
 import type { Observation } from '../observation';
 import { OVERLAP_IDS_SHOWN, OVERLAP_NAMES_SHOWN, type Verdict, type VerdictWarning } from '../verdict';
 import { countSnapshots } from '../metrics/daily-series';
-import { decide, equivalentConfidence, inferEffect } from './inference';
+import { decide, type EffectEstimate, equivalentConfidence, inferEffect } from './inference';
 import { detectLevelShift } from './level-shift';
 import { dailyIncrements } from './snapshot-interpolation';
 import { type Analysis, analyseMetric } from './metric-analysis';
@@ -156,6 +156,58 @@ function overlapWarning(overlaps: readonly Experiment[], period: 'window' | 'bas
       };
 }
 
+/** The analysis of a primary metric the catalog does not know: nothing to measure, one thing missing. */
+function unknownMetricAnalysis(primaryMetric: string): Analysis {
+  return {
+    method: 'none',
+    baselineValue: null,
+    windowValue: null,
+    expectedValue: null,
+    estimate: null,
+    dataQuality: { windowCoverage: 0, baselineCoverage: 0, gaps: [], baselineDays: 0, windowDays: 0 },
+    warnings: [],
+    missing: [`a known primary metric (got "${primaryMetric}")`],
+    placeboInflation: 1,
+    counterfactual: 'baseline',
+  };
+}
+
+/** The decision rule of `experiment`: an extended window is judged at a raised bar (Bonferroni over the ends it could have had: see extendExperiment). */
+function decisionRuleOf(experiment: Experiment): { minLift: number; confidence: number; extensions: number } {
+  const extensions = experiment.extensions?.length ?? 0;
+  return { minLift: experiment.decision?.minLift ?? 0, confidence: confidenceAfterExtensions(experiment.decision?.confidence ?? 0.95, extensions), extensions };
+}
+
+function extendedWindowWarning(extensions: number, confidence: number): VerdictWarning[] {
+  if (extensions === 0) return [];
+  return [{
+    code: 'extended_window',
+    message: `The window was extended ${extensions === 1 ? 'once' : `${extensions} times`} before it ended, so the bar was raised to ${(confidence * 100).toFixed(1)} % (one test per possible end).`,
+  }];
+}
+
+function expectedNotPositiveWarning(minLift: number): VerdictWarning {
+  return {
+    code: 'expected_not_positive',
+    message: 'The counterfactual is zero or negative, so no relative lift can be given; the decision used the absolute effect' +
+      (minLift > 0 ? ' and could not apply minLift.' : '.'),
+  };
+}
+
+/** The numbers of a judged window: the inference, the decision and outcome it leads to, and what the window could detect. */
+function judgeEstimate(experiment: Experiment, analysis: Analysis & { estimate: EffectEstimate }, rule: DecisionRule, window: Period) {
+  const inference = inferEffect(analysis.estimate, rule.minLift);
+  const decided = decide(inference, rule);
+  // A moving denominator (list clean-up) can make any rate look better: such a result is never kept.
+  const { decision, reason } = analysis.refuseKeep && decided.decision === 'keep' ? { decision: 'discard' as const, reason: 'not_improved' as const } : decided;
+  const effectiveConfidence = equivalentConfidence(rule.confidence, analysis.placeboInflation, analysis.estimate.df);
+  const targetLift = experiment.plan?.targetLift ?? Math.max(DEFAULT_TARGET_LIFT, 2 * rule.minLift);
+  const windowDays = Math.max(1, Math.round((Date.parse(window.end) - Date.parse(window.start)) / DAY_MS));
+  const outcome = analysis.refuseKeep ? 'inconclusive' as const : outcomeOf(decision, reason, inference, targetLift);
+  const detectable = detectability(analysis.estimate, rule.confidence, rule.minLift, targetLift, windowDays);
+  return { inference, decision, reason, effectiveConfidence, outcome, detectable };
+}
+
 /**
  * Scores `experiment` over an explicit window (the full window for a verdict, the elapsed part for
  * an interim readout). Exported for interim.ts.
@@ -170,37 +222,17 @@ export function scoreWindow(
   if (experiment.design === 'switchback') return scoreSwitchbackWindow(experiment, observations, window, context, interim);
   if (experiment.design === 'post_variants') return scorePostVariantsWindow(experiment, observations, window, context, interim);
   const baseline = resolveBaseline(experiment, observations, context.otherExperiments);
-  // An extended window is judged at a raised bar (Bonferroni over the ends it could have had: see extendExperiment).
-  const extensions = experiment.extensions?.length ?? 0;
-  const rule = { minLift: experiment.decision?.minLift ?? 0, confidence: confidenceAfterExtensions(experiment.decision?.confidence ?? 0.95, extensions) };
+  const { extensions, ...rule } = decisionRuleOf(experiment);
   const parsed = parseMetricKey(experiment.primaryMetric);
-  const warnings: VerdictWarning[] = [];
-  const overlap = overlapWarning(overlappingExperiments(experiment, window, context.otherExperiments), 'window');
-  if (overlap) warnings.push(overlap);
-  const inBaseline = overlapWarning(overlappingExperiments(experiment, baseline, context.otherExperiments), 'baseline');
-  if (inBaseline) warnings.push(inBaseline);
-
-  const analysis: Analysis = parsed
+  const analysis = parsed
     ? analyseMetric({ parsed, observations, baseline, window, confidence: rule.confidence })
-    : {
-        method: 'none',
-        baselineValue: null,
-        windowValue: null,
-        expectedValue: null,
-        estimate: null,
-        dataQuality: { windowCoverage: 0, baselineCoverage: 0, gaps: [], baselineDays: 0, windowDays: 0 },
-        warnings: [],
-        missing: [`a known primary metric (got "${experiment.primaryMetric}")`],
-        placeboInflation: 1,
-        counterfactual: 'baseline',
-      };
-  warnings.push(...analysis.warnings);
-  if (extensions > 0) {
-    warnings.push({
-      code: 'extended_window',
-      message: `The window was extended ${extensions === 1 ? 'once' : `${extensions} times`} before it ended, so the bar was raised to ${(rule.confidence * 100).toFixed(1)} % (one test per possible end).`,
-    });
-  }
+    : unknownMetricAnalysis(experiment.primaryMetric);
+  const warnings: VerdictWarning[] = [
+    ...[overlapWarning(overlappingExperiments(experiment, window, context.otherExperiments), 'window'),
+      overlapWarning(overlappingExperiments(experiment, baseline, context.otherExperiments), 'baseline')].filter((w): w is VerdictWarning => w !== undefined),
+    ...analysis.warnings,
+    ...extendedWindowWarning(extensions, rule.confidence),
+  ];
 
   const base = {
     experimentId: experiment.id,
@@ -218,7 +250,8 @@ export function scoreWindow(
     scoredAt: context.now.toISOString(),
   };
 
-  if (!analysis.estimate || analysis.missing.length > 0 || !parsed) {
+  const estimate = analysis.estimate;
+  if (!estimate || analysis.missing.length > 0 || !parsed) {
     warnings.push({ code: 'insufficient_data', message: `Missing: ${analysis.missing.join('; ')}.` });
     const summary = parsed
       ? summarise({
@@ -243,25 +276,11 @@ export function scoreWindow(
     };
   }
 
-  const inference = inferEffect(analysis.estimate, rule.minLift);
-  const decided = decide(inference, rule);
-  // A moving denominator (list clean-up) can make any rate look better: such a result is never kept.
-  const { decision, reason } = analysis.refuseKeep && decided.decision === 'keep' ? { decision: 'discard' as const, reason: 'not_improved' as const } : decided;
-  if (analysis.estimate.expectedValue <= 0) {
-    warnings.push({
-      code: 'expected_not_positive',
-      message: 'The counterfactual is zero or negative, so no relative lift can be given; the decision used the absolute effect' +
-        (rule.minLift > 0 ? ' and could not apply minLift.' : '.'),
-    });
-  }
-  const effectiveConfidence = equivalentConfidence(rule.confidence, analysis.placeboInflation, analysis.estimate.df);
-  const targetLift = experiment.plan?.targetLift ?? Math.max(DEFAULT_TARGET_LIFT, 2 * rule.minLift);
-  const windowDays = Math.max(1, Math.round((Date.parse(window.end) - Date.parse(window.start)) / DAY_MS));
-  const outcome = analysis.refuseKeep ? 'inconclusive' : outcomeOf(decision, reason, inference, targetLift);
-  const detectable = detectability(analysis.estimate, rule.confidence, rule.minLift, targetLift, windowDays);
+  const { inference, decision, reason, effectiveConfidence, outcome, detectable } = judgeEstimate(experiment, { ...analysis, estimate }, rule, window);
+  if (estimate.expectedValue <= 0) warnings.push(expectedNotPositiveWarning(rule.minLift));
   const summary = summarise({
     definition: parsed.definition, engine: parsed.engine, reason, decision,
-    windowValue: analysis.estimate.windowValue, expectedValue: analysis.estimate.expectedValue,
+    windowValue: estimate.windowValue, expectedValue: estimate.expectedValue,
     counterfactual: analysis.counterfactual, absolute: inference.absolute, absoluteInterval: inference.absoluteInterval,
     relative: inference.relative, relativeInterval: inference.relativeInterval,
     probabilityOfImprovement: inference.probabilityOfImprovement, confidence: rule.confidence, effectiveConfidence,
