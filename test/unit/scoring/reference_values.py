@@ -1,10 +1,17 @@
 """
-Independent reference values for test/unit/scoring (numpy + scipy; run: python3 reference_values.py).
+Independent reference values for test/unit/scoring (numpy + scipy; run: npm run reference-values).
 Each block prints the numbers a test pins; the tests cite the block by name.
 """
 import datetime as dt
-import numpy as np, json
-from scipy import stats
+import json
+import sys
+try:
+    import numpy as np
+    from scipy import stats
+    from scipy.optimize import brentq
+except ImportError as missing:
+    sys.exit(f"reference-values needs numpy and scipy for python3 ({missing}); install them with "
+             "'pip install numpy scipy' (or apt-get install python3-numpy python3-scipy) and run it again")
 out = {}
 # distributions
 out['norm'] = dict(cdf196=stats.norm.cdf(1.96), cdfm3_5=stats.norm.cdf(-3.5), q975=stats.norm.ppf(0.975), q001=stats.norm.ppf(0.001))
@@ -39,7 +46,6 @@ se = np.sqrt(Vb+Vw); eff = pw.mean()-pb.mean()
 out['re'] = dict(tau2=tau2, eff=eff, se=float(se), p_improve=float(stats.t.cdf(eff/se, 2*k-2)), naive_p=float(stats.norm.cdf(eff/np.sqrt(pb.mean()*(1-pb.mean())/(k*n)+pw.mean()*(1-pw.mean())/(k*n)))))
 # Fieller: A=12.4, E=7.1, VA=1.2, VE=2.0, C=0, t=t_.975,30
 A,E,VA,VE = 12.4,7.1,1.2,2.0; t = stats.t.ppf(0.975,30)
-from scipy.optimize import brentq
 f = lambda g: (A-g*E)**2 - t**2*(VA+g*g*VE)
 out['fieller'] = dict(lo=brentq(f, 0.5, A/E)-1, hi=brentq(f, A/E, 20)-1, t=t)
 # delta-method ratio of sums (followers per post): y followers/day, x posts/day
