@@ -11,11 +11,10 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import type { Route } from '../functions/api/router';
-import { ROUTES } from '../functions/api/routes';
+import { ROUTE_DEFINITIONS, type RouteDefinition } from '../functions/api/route-table';
 import type { AppConfig, SourceName } from '../functions/shared/app-config';
 import { errorMessage, ValidationError } from '../functions/shared/errors';
-import { EVENT_SOURCE } from '../functions/shared/events';
+import { EVENT_SOURCE } from '../functions/shared/event-names';
 import { scheduledJobs, weeklyJobs, type WeeklyJob } from '../functions/shared/scheduled-jobs';
 import { CITATION_SOURCES, collectorHandlerFor } from '../functions/sources/collector-entries';
 import { TABLE_KEYS } from '../functions/store/table-definition';
@@ -28,8 +27,8 @@ import { PUBLIC_SOURCES } from '../functions/sources/credential-fields';
 
 export interface VerdictStackProps extends StackProps {
   config: AppConfig;
-  /** The API's routes; defaults to every route in functions/api/routes. */
-  routes?: readonly Pick<Route, 'method' | 'path' | 'public' | 'servedBy' | 'publicReason'>[];
+  /** The API's routes; defaults to every route in functions/api/route-table. */
+  routes?: readonly RouteDefinition[];
 }
 
 /** Sources whose runs take long, so they get more time: the citation sources (AI engines asked many prompts per run) and Stripe. */
@@ -155,7 +154,7 @@ export class VerdictStack extends Stack {
     this.apiFn.invokeCollectors(this.collectorFns);
 
     this.api = new VerdictApi(this, 'HttpApi', {
-      routes: props.routes ?? ROUTES,
+      routes: props.routes ?? ROUTE_DEFINITIONS,
       handlers: { api: this.apiFn.fn, mcp: this.mcpFn.fn },
       authorizer: this.authorizerFn.fn,
       allowedOrigins: config.dashboard.allowedOrigins,

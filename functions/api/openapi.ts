@@ -53,7 +53,7 @@ function responses(route: RouteDescription): JsonSchema {
   const successResponse = success.status >= 400
     ? errorResponse(success.description)
     : { description: success.description, ...(successContent && { content: successContent }) };
-  const takesBody = route.method === 'POST' || route.method === 'PATCH' || route.method === 'PUT';
+  const takesBody = route.method !== 'GET' && route.method !== 'DELETE';
   return {
     [String(success.status)]: successResponse,
     400: errorResponse('Invalid input (validation_failed): details.issues lists every bad field as { path, message }; unknown query parameters and body fields are rejected too'),

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { AppError, ConflictError, errorMessage, NotFoundError, ValidationError } from '../shared/errors';
 import { withCollaborators } from './collaborators';
+import { withAccess, type RouteAccess, type RouteTarget } from './route-table';
 import { errorResponse } from './error-response';
 import { toApiRequest, toHttpResult, type ApiRequest, type ApiResponse, type HttpEvent, type HttpResult } from './http';
 import type { ApiServices, ResolvedApiServices } from './services';
@@ -38,33 +39,36 @@ export interface RouteDoc {
   responses?: Record<number, { description: string; schema?: z.ZodType }>;
 }
 
-export interface Route {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT';
-  /** Path template, e.g. /experiments/{id}/verdict. */
-  path: string;
-  handle: RouteHandler;
-  /** Served without the API token (e.g. the dashboard page); every other route is behind the authorizer. */
-  public?: boolean;
+/** What a route module says about a route besides its handler. */
+interface RouteFields {
   /**
    * The route's effect is keyed by the request's Idempotency-Key (a create derives its id from it), so
    * running it again is safe: a retry whose first attempt is in doubt (its record still pending) runs it
    * instead of answering 409, and gets the first attempt's result.
    */
   keyedByIdempotency?: boolean;
-  /** Why a public route is safe without the API token (the stack's cdk-nag acknowledgement quotes it). */
-  publicReason?: string;
-  /** The Lambda that serves the route in AWS (and locally): the API function unless said otherwise. */
-  servedBy?: 'api' | 'mcp';
   doc?: RouteDoc;
 }
 
-/** A route as the stack and the OpenAPI document see it: everything but its handler. */
-export type RouteDescription = Omit<Route, 'handle'>;
+/**
+ * A route as its module declares it: a method and path from ROUTE_TABLE (./route-table, which also says
+ * who may call it and which function serves it), its handler and its documentation.
+ */
+export type Route = RouteTarget & RouteFields & { handle: RouteHandler };
 
-interface CompiledRoute extends Route { pattern: RegExp; names: string[] }
+/** A route with the table's access (public, publicReason, servedBy) attached: what the router, the local server and the tests read. */
+export type ServedRoute = Route & RouteAccess;
+
+/** A route without its handler (the /mcp descriptions, kept free of the MCP SDK). */
+export type RouteDeclaration = RouteTarget & RouteFields;
+
+/** A route as the OpenAPI document sees it: everything but its handler, with its access. */
+export type RouteDescription = RouteDeclaration & RouteAccess;
+
+type CompiledRoute = ServedRoute & { pattern: RegExp; names: string[] };
 
 export function compileRoutes(routes: readonly Route[]): CompiledRoute[] {
-  return routes.map((r) => {
+  return withAccess(routes).map((r) => {
     const names: string[] = [];
     const source = r.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{(\w+)\\?\}/g, (_m, name: string) => {
       names.push(name);
@@ -111,7 +115,7 @@ export async function dispatch(event: HttpEvent, routes: readonly CompiledRoute[
  * with a query schema reject the rest as they parse (strict objects); a route without one takes none.
  * (Public routes — the dashboard page — ignore queries a browser or a link tracker may add.)
  */
-function rejectUndocumentedQuery(route: Route, query: Record<string, string>): void {
+function rejectUndocumentedQuery(route: ServedRoute, query: Record<string, string>): void {
   if (route.public || route.doc?.query) return;
   const unknown = Object.keys(query);
   if (unknown.length === 0) return;

@@ -8,7 +8,7 @@ import * as z from 'zod';
 import { collectionMetricLine, createCollector, type CollectorDeps } from '../jobs/collector-invocation';
 import { bundledAppConfig, SOURCE_NAMES } from '../shared/app-config';
 import { createDocumentClient } from '../shared/clients';
-import { SecretsManagerCredentials } from '../shared/credentials';
+import { SecretsManagerCredentials } from '../sources/credentials';
 import { arn, functionEnv, onColdStart, readFunctionEnv, resourceName } from '../shared/function-env';
 import { log } from '../shared/logger';
 import { PUBLIC_SOURCES } from '../sources/credential-fields';

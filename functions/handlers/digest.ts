@@ -11,7 +11,7 @@ import * as z from 'zod';
 import { sendWeeklyDigest, type DigestDelivery, type DigestRunResult, type DigestSources } from '../jobs/weekly-digest';
 import { bundledAppConfig } from '../shared/app-config';
 import { createDocumentClient } from '../shared/clients';
-import { SecretsManagerCredentials } from '../shared/credentials';
+import { SecretsManagerCredentials } from '../sources/credentials';
 import { parseOrThrow } from '../shared/errors';
 import { arn, functionEnv, onColdStart, readFunctionEnv, resourceName } from '../shared/function-env';
 import { log } from '../shared/logger';

@@ -19,7 +19,7 @@ import { createScorer } from '../handlers/scorer';
 import { fixedApiToken } from '../shared/api-token';
 import type { AppConfig } from '../shared/app-config';
 import { createDocumentClient } from '../shared/clients';
-import { EnvCredentials } from '../shared/credentials';
+import { EnvCredentials } from '../sources/credentials';
 import { eventBridgePublisher, loggingPublisher } from '../shared/events';
 import { log as appLog } from '../shared/logger';
 import { createAnySource } from '../sources/all-sources';

@@ -110,7 +110,7 @@ function toolFor(spec: ToolSpec, route: Route): VerdictTool {
     annotations: { readOnlyHint: spec.readOnly, destructiveHint: spec.name === 'abandon_experiment', idempotentHint: spec.readOnly, openWorldHint: false },
     async call(args, api) {
       const rest: Record<string, unknown> = { ...args };
-      let resolvedPath = route.path;
+      let resolvedPath: string = route.path;
       for (const name of paramNames) {
         const value = rest[name];
         delete rest[name];

@@ -5,7 +5,7 @@
  */
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { SourceName } from './app-config';
-import type { CollectionRun } from '../store/run-store';
+import type { CollectionRun } from '../domain/collection-run';
 
 export function collectorInvoker(client: LambdaClient, functions: Partial<Record<SourceName, string>>) {
   return async (source: SourceName, scheduledTime: string, budgetMs: number): Promise<CollectionRun> => {

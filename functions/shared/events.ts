@@ -11,7 +11,9 @@ import type { Experiment } from '../domain/experiment';
 import type { Verdict } from '../domain/verdict';
 import { errorMessage } from './errors';
 
-export const EVENT_SOURCE = 'verdict';
+import { EVENT_SOURCE } from './event-names';
+
+export { EVENT_SOURCE };
 
 export interface ExperimentStartedDetail {
   experimentId: string;

@@ -5,7 +5,7 @@
  */
 import * as z from 'zod';
 import type { Observation } from '../domain/observation';
-import { createHttpClient } from '../shared/http-client';
+import { createHttpClient } from './http-client';
 import { SourceError, type Source } from './source';
 
 export const BLUESKY_BASE_URL = 'https://public.api.bsky.app';

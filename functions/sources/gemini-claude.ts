@@ -15,7 +15,7 @@
  * them down. Both count toward citations.monthlySpendCapUsd like Perplexity and OpenAI.
  */
 import * as z from 'zod';
-import { createHttpClient } from '../shared/http-client';
+import { createHttpClient } from './http-client';
 import { tolerantItems } from './answer-engine-schemas';
 import { ANSWER_MAX_RESPONSE_BYTES, runCitationChecks, type AnswerEngineSourceOptions } from './citation-run';
 import { SourceError, type Credentials, type Source } from './source';

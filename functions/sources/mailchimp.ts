@@ -6,7 +6,7 @@
  */
 import * as z from 'zod';
 import type { Observation } from '../domain/observation';
-import { createHttpClient } from '../shared/http-client';
+import { createHttpClient } from './http-client';
 import { walkPages, walkResultFields, windowStart } from './page-walk';
 import { SourceError, type Credentials, type Source } from './source';
 import { DEFAULT_SEND_WINDOW_DAYS } from './beehiiv';

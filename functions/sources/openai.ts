@@ -6,7 +6,7 @@
  * OPENAI_PRICES_PER_MTOK). A 429 `insufficient_quota` is a billing cap, not a rate window.
  */
 import * as z from 'zod';
-import { createHttpClient, type ErrorResponse } from '../shared/http-client';
+import { createHttpClient, type ErrorResponse } from './http-client';
 import { MessageItemSchema, readMessages, tolerantItems } from './answer-engine-schemas';
 import { runCitationChecks, type AnswerEngineSourceOptions, ANSWER_MAX_RESPONSE_BYTES } from './citation-run';
 import { SourceError, type Credentials, type Source } from './source';

@@ -5,7 +5,7 @@
  * in rank order. Cost is Perplexity's own `usage.cost.total_cost` (estimated when absent).
  */
 import * as z from 'zod';
-import { createHttpClient } from '../shared/http-client';
+import { createHttpClient } from './http-client';
 import { MessageItemSchema, readMessages, tolerantItems } from './answer-engine-schemas';
 import { runCitationChecks, type AnswerEngineSourceOptions, ANSWER_MAX_RESPONSE_BYTES } from './citation-run';
 import { SourceError, type Credentials, type Source } from './source';

@@ -5,6 +5,7 @@
  */
 import type { Observation } from '../domain/observation';
 import type { SourceName } from '../shared/app-config';
+import type { SourceErrorCode } from '../domain/collection-run';
 import type { SecretEntry } from './credential-fields';
 
 export interface CollectContext {
@@ -58,23 +59,7 @@ export interface Source {
   collect(ctx: CollectContext): Promise<CollectResult>;
 }
 
-export type SourceErrorCode =
-  /** A rate window: retry after resetAt. */
-  | 'rate_limited'
-  /** A monthly usage cap (X UsageCapExceeded, our own spend cap): paused until resetAt (next month). */
-  | 'usage_capped'
-  /** 401/403: credentials missing, wrong or lacking scope. */
-  | 'unauthorized'
-  /** 5xx after retries. */
-  | 'upstream_error'
-  | 'timeout'
-  | 'network_error'
-  /** The body was not JSON. */
-  | 'malformed_response'
-  /** The body was JSON but not the documented shape (schema drift); details name the field. */
-  | 'schema_mismatch'
-  /** Anything else the provider answered with a 4xx. */
-  | 'bad_request';
+export type { SourceErrorCode } from '../domain/collection-run';
 
 export class SourceError extends Error {
   constructor(

@@ -16,7 +16,7 @@
  */
 import * as z from 'zod';
 import type { Observation } from '../domain/observation';
-import { createHttpClient, type HttpClient } from '../shared/http-client';
+import { createHttpClient, type HttpClient } from './http-client';
 import { SourceError, type CollectContext, type Credentials, type Source } from './source';
 
 const DAY_MS = 86_400_000;

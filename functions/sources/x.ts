@@ -15,7 +15,7 @@ import {
 import * as z from 'zod';
 import { markersIn } from '../domain/post-variants';
 import type { Observation } from '../domain/observation';
-import { parseShape, withRetries } from '../shared/http-client';
+import { parseShape, withRetries } from './http-client';
 import { startOfNextMonth } from '../shared/schedules';
 import { SourceError, type CollectResult, type Credentials, type Source } from './source';
 

@@ -3,30 +3,11 @@
  * each source's pause (rate limit or usage cap) — what GET /health reads.
  */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { SourceErrorCode } from '../sources/source';
+import type { CollectionRun } from '../domain/collection-run';
 import { keys, withoutKeys } from './keys';
 import { queryAll } from './query-all';
 
-export type RunOutcome = 'ok' | 'partial' | 'failed' | 'rate_limited' | 'usage_capped' | 'paused' | 'not_configured';
-
-export interface CollectionRun {
-  source: string;
-  /** The scheduled slot (ISO-8601). */
-  slot: string;
-  outcome: RunOutcome;
-  observations: number;
-  requests?: number;
-  costUsd?: number;
-  durationMs: number;
-  startedAt: string;
-  errorCode?: SourceErrorCode | 'store_error' | 'internal_error';
-  /** Safe, secret-free message for the health view. */
-  message?: string;
-  /** When a paused source may be tried again. */
-  resetAt?: string;
-  /** How many times this slot was delivered (duplicates and late retries). */
-  deliveries?: number;
-}
+export type { CollectionRun, RunOutcome } from '../domain/collection-run';
 
 export interface SourceState { source: string; pausedUntil?: string; pauseReason?: 'rate_limited' | 'usage_capped'; updatedAt: string }
 

@@ -12,7 +12,7 @@ import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-ap
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import type { Route } from '../../functions/api/router';
+import type { RouteAccess, RouteDefinition } from '../../functions/api/route-table';
 
 /**
  * How long API Gateway reuses an authorizer decision for the same Authorization header. With the
@@ -30,9 +30,9 @@ export const AUTHORIZER_CACHE_TTL = Duration.minutes(4);
 export const PUBLIC_ROUTE_LIMITS = { rateLimit: 0.05, burstLimit: 10 } as const;
 
 export interface VerdictApiProps {
-  routes: readonly Pick<Route, 'method' | 'path' | 'public' | 'servedBy' | 'publicReason'>[];
-  /** The function serving each route, by Route.servedBy (default: api). */
-  handlers: Record<NonNullable<Route['servedBy']>, IFunction>;
+  routes: readonly RouteDefinition[];
+  /** The function serving each route, by its servedBy (default: api). */
+  handlers: Record<NonNullable<RouteAccess['servedBy']>, IFunction>;
   authorizer: IFunction;
   /** Browser origins besides the API's own that may call it (the dashboard in local dev, for example). */
   allowedOrigins: readonly string[];
@@ -83,7 +83,7 @@ export class VerdictApi extends Construct {
       if (route.public) {
         Validations.of(added.node.defaultChild!).acknowledge({
           id: 'AwsSolutions-APIG4',
-          reason: `${route.method} ${route.path} is declared public (Route.public) in functions/api/routes: `
+          reason: `${route.method} ${route.path} is declared public in functions/api/route-table: `
             + (route.publicReason ?? 'it serves no data (the dashboard page); every data route stays behind the token authorizer.'),
         });
       }

@@ -5,7 +5,7 @@
 import { App } from 'aws-cdk-lib';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Route } from '../../functions/api/router';
+import type { RouteDefinition } from '../../functions/api/route-table';
 import { ROUTES } from '../../functions/api/routes';
 import { addVerdictStack } from '../../lib/verdict-app';
 import type { VerdictStack } from '../../lib/verdict-stack';
@@ -30,12 +30,12 @@ export const FULL_CONFIG = {
 };
 
 /** A public route (the dashboard page) next to the real ones, unless the real ones already have one. */
-export const PUBLIC_ROUTE = { method: 'GET', path: '/', public: true } as const satisfies Pick<Route, 'method' | 'path' | 'public'>;
-export const ROUTES_WITH_PUBLIC: readonly Pick<Route, 'method' | 'path' | 'public'>[] = ROUTES.some((r) => r.method === 'GET' && r.path === '/')
+export const PUBLIC_ROUTE = { method: 'GET', path: '/', public: true } as const satisfies RouteDefinition;
+export const ROUTES_WITH_PUBLIC: readonly RouteDefinition[] = ROUTES.some((r) => r.method === 'GET' && r.path === '/')
   ? ROUTES
   : [...ROUTES, PUBLIC_ROUTE];
 
-export function synthVerdict(options: { verdict?: unknown; bundle?: boolean; routes?: readonly Pick<Route, 'method' | 'path' | 'public'>[]; outdir?: string } = {}): { app: App; stack: VerdictStack } {
+export function synthVerdict(options: { verdict?: unknown; bundle?: boolean; routes?: readonly RouteDefinition[]; outdir?: string } = {}): { app: App; stack: VerdictStack } {
   const app = new App({
     ...(options.outdir && { outdir: options.outdir }),
     context: {

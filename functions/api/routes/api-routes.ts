@@ -3,6 +3,7 @@
  * the MCP SDK). The OpenAPI document still describes /mcp, from its SDK-free description.
  */
 import { compileRoutes, type Route, type RouteDescription } from '../router';
+import { withAccess } from '../route-table';
 import { backlogRoutes } from './backlog';
 import { catalogRoutes } from './catalog';
 import { collectRoutes } from './collect';
@@ -19,7 +20,7 @@ import { wellKnownRoutes } from './well-known';
 
 export const API_ROUTES: Route[] = [
   ...experimentRoutes, ...backlogRoutes, ...logRoutes, ...observationRoutes, ...catalogRoutes, ...collectRoutes, ...healthRoutes,
-  ...openApiRoutes((): RouteDescription[] => [...API_ROUTES, MCP_ROUTE, MCP_STREAM_ROUTE, MCP_SESSION_ROUTE]), ...dashboardRoutes, ...digestRoutes, ...randomizedRoutes,
+  ...openApiRoutes((): RouteDescription[] => withAccess([...API_ROUTES, MCP_ROUTE, MCP_STREAM_ROUTE, MCP_SESSION_ROUTE])), ...dashboardRoutes, ...digestRoutes, ...randomizedRoutes,
   ...wellKnownRoutes,
 ];
 export const COMPILED_API_ROUTES = compileRoutes(API_ROUTES);

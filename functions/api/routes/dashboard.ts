@@ -18,7 +18,6 @@ export const dashboardRoutes: Route[] = [
   {
     method: 'GET',
     path: '/',
-    public: true,
     doc: { tag: 'Dashboard', summary: 'The dashboard page', description: 'HTML; asks for the API token and keeps it in session storage.', success: { status: 200, description: 'The page', contentTypes: ['text/html'] } },
     async handle() {
       const assets = await dashboardAssets();
@@ -33,7 +32,6 @@ export const dashboardRoutes: Route[] = [
   {
     method: 'GET',
     path: '/assets/{file}',
-    public: true,
     doc: {
       tag: 'Dashboard', summary: 'A dashboard script or stylesheet', description: 'Public. The content-hashed script or stylesheet the page links; a browser may cache it for a year.', params: { file: 'Content-hashed file name, as the page links it' },
       success: { status: 200, description: 'JavaScript or CSS', contentTypes: ['text/javascript', 'text/css'] }, errors: { 404: 'No such asset' },

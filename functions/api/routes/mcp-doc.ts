@@ -5,7 +5,7 @@
 import * as z from 'zod';
 import { ErrorEnvelopeSchema } from '../error-response';
 import { RESEARCH_LOG_URI, TOOL_SPECS } from '../../mcp/tools';
-import type { RouteDescription } from '../router';
+import type { RouteDeclaration } from '../router';
 
 const JsonRpcId = z.union([z.string(), z.number(), z.null()]);
 const JsonRpcErrorSchema = z.object({
@@ -18,10 +18,9 @@ const JsonRpcResponseSchema = z.object({
   error: JsonRpcErrorSchema.shape.error.optional(),
 });
 
-export const MCP_ROUTE: RouteDescription = {
+export const MCP_ROUTE: RouteDeclaration = {
   method: 'POST',
   path: '/mcp',
-  servedBy: 'mcp',
   doc: {
     tag: 'Agents', summary: 'Model Context Protocol endpoint (Streamable HTTP)',
     description: `JSON-RPC 2.0 messages from an MCP client (stateless; JSON responses, no sessions, no server-initiated stream). Tools: ${TOOL_SPECS.map((t) => t.name).join(', ')}; resource ${RESEARCH_LOG_URI}; prompt run_the_loop. Same static bearer token as every route (no OAuth). Send \`Accept: application/json, text/event-stream\` and \`Content-Type: application/json\`.`,
@@ -36,10 +35,9 @@ export const MCP_ROUTE: RouteDescription = {
 };
 
 /** GET /mcp: MCP clients probe it for a server-initiated stream; a Lambda cannot hold one, so it is 405. */
-export const MCP_STREAM_ROUTE: RouteDescription = {
+export const MCP_STREAM_ROUTE: RouteDeclaration = {
   method: 'GET',
   path: '/mcp',
-  servedBy: 'mcp',
   doc: {
     tag: 'Agents', summary: 'No server-initiated MCP stream',
     description: 'Always 405 `method_not_allowed` (Allow: POST): this server answers MCP over POST only (stateless, JSON responses), which MCP clients read as "no standalone stream".',
@@ -48,10 +46,9 @@ export const MCP_STREAM_ROUTE: RouteDescription = {
 };
 
 /** DELETE /mcp: clients end a session with it; a stateless server has none, so it is 405 like GET. */
-export const MCP_SESSION_ROUTE: RouteDescription = {
+export const MCP_SESSION_ROUTE: RouteDeclaration = {
   method: 'DELETE',
   path: '/mcp',
-  servedBy: 'mcp',
   doc: {
     tag: 'Agents', summary: 'No MCP session to end',
     description: 'Always 405 `method_not_allowed` (Allow: POST): the server is stateless and issues no Mcp-Session-Id, so there is no session to delete.',

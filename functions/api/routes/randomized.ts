@@ -86,9 +86,6 @@ export const randomizedRoutes: Route[] = [
   {
     method: 'GET',
     path: '/calendar.ics',
-    public: true,
-    publicReason: 'it needs the calendar feed\'s own read-only token (query parameter, checked by the route against its stored SHA-256, '
-      + 'because calendar apps cannot send headers); it serves only switchback schedules and cannot change anything.',
     doc: {
       tag: 'Randomized designs', summary: 'The switchback schedules as an iCalendar feed',
       description: 'One all-day event per scheduled day of every planned or running switchback: treatment or control. Subscribe to the URL from POST /calendar/token. Needs `token` (the feed token), not the API token.',

@@ -22,6 +22,6 @@ async function noOAuth(): Promise<never> {
 }
 
 export const wellKnownRoutes: Route[] = [
-  { method: 'GET', path: '/.well-known/{document}', public: true, doc, handle: noOAuth },
-  { method: 'GET', path: '/.well-known/{document}/{resource}', public: true, doc, handle: noOAuth },
+  { method: 'GET', path: '/.well-known/{document}', doc, handle: noOAuth },
+  { method: 'GET', path: '/.well-known/{document}/{resource}', doc, handle: noOAuth },
 ];

@@ -2,7 +2,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { digestWebhookUrl } from '../../../functions/handlers/digest';
-import { EnvCredentials, SecretsManagerCredentials } from '../../../functions/shared/credentials';
+import { EnvCredentials, SecretsManagerCredentials } from '../../../functions/sources/credentials';
 
 const client = new SecretsManagerClient({ region: 'eu-west-1' });
 const secrets = mockClient(client);

@@ -4,7 +4,7 @@
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import { CREDENTIALS_CACHE_MS, EnvCredentials, SecretsManagerCredentials } from '../../../functions/shared/credentials';
+import { CREDENTIALS_CACHE_MS, EnvCredentials, SecretsManagerCredentials } from '../../../functions/sources/credentials';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 

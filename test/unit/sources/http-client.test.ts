@@ -1,5 +1,5 @@
 /** The pure parts of the HTTP client: reset times from each provider's headers, durations, queries. */
-import { parseDurationMs, queryString, rateLimitResetAt } from '../../../functions/shared/http-client';
+import { parseDurationMs, queryString, rateLimitResetAt } from '../../../functions/sources/http-client';
 
 const NOW = Date.parse('2026-03-05T00:00:00Z');
 

@@ -1,5 +1,5 @@
 /** Credentials never survive in text we keep, in whatever form a provider quotes them back; bodies are capped. */
-import { createHttpClient } from '../../../functions/shared/http-client';
+import { createHttpClient } from '../../../functions/sources/http-client';
 import { secretRedactor } from '../../../functions/shared/redaction';
 import { SourceError } from '../../../functions/sources/source';
 import { FakeServer } from '../../fakes/fake-http-server';

@@ -6,9 +6,9 @@
  */
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import type { z } from 'zod';
-import { SourceError } from '../sources/source';
-import { zodIssues } from './errors';
-import { secretRedactor } from './redaction';
+import { SourceError } from './source';
+import { zodIssues } from '../shared/errors';
+import { secretRedactor } from '../shared/redaction';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_RETRIES = 2;

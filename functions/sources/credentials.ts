@@ -3,8 +3,8 @@
  * never logged), env vars (or .env) locally. Both implement CredentialsProvider.
  */
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { Credentials, CredentialsProvider } from '../sources/source';
-import { CREDENTIAL_ENV, PUBLIC_SOURCES, type SecretEntry } from '../sources/credential-fields';
+import type { Credentials, CredentialsProvider } from './source';
+import { CREDENTIAL_ENV, PUBLIC_SOURCES, type SecretEntry } from './credential-fields';
 
 export const CREDENTIALS_CACHE_MS = 5 * 60_000;
 
