@@ -73,6 +73,16 @@ export const METRIC_CATALOG: readonly MetricDefinition[] = [
     derivation: `${EVENT_READ} Mean replies per post published in the period.`,
   },
   {
+    key: 'x.follows_per_post', description: 'New X followers in the 12 hours after each post (posts followed by another within 12 h are left out)', kind: 'ratio',
+    unit: 'followers/post', direction: 'higher_is_better', from: ['x.post', 'x.followers'],
+    derivation:
+      'Each post is placed at its publication time; the follower count is interpolated at it and 12 h later between ' +
+      'snapshots at most 7 h apart, and the difference is that post’s follows. A post with another own post within its ' +
+      '12 h, or without snapshots that close around either end, is left out. The count holds everyone who followed in ' +
+      'those hours (also the growth the account has anyway, and net of unfollows): X does not say who followed because ' +
+      'of which post, so it suits comparing randomized arms (post variants), where that background is the same for every arm.',
+  },
+  {
     key: 'newsletter.subscriber_growth_rate', description: 'Net new newsletter subscribers per day', kind: 'count_rate',
     unit: 'subscribers/day', direction: 'higher_is_better', from: ['newsletter.subscribers'], derivation: SNAPSHOT_RATE,
   },

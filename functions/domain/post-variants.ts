@@ -12,7 +12,7 @@ import { SeededRandom } from './seeded-random';
 const ARM_NAME = /^[a-z0-9][a-z0-9_-]{0,23}$/;
 
 /** The metrics a post-variant experiment can compare: one value per post. */
-export const POST_VARIANT_METRICS = ['x.engagement_rate', 'x.replies_per_post'] as const;
+export const POST_VARIANT_METRICS = ['x.engagement_rate', 'x.replies_per_post', 'x.follows_per_post'] as const;
 
 export const PostVariantOptionsSchema = z
   .strictObject({

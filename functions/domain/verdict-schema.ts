@@ -19,7 +19,7 @@ export const IntervalSchema = z.object({ lower: z.number(), upper: z.number() })
 const PeriodOut = z.object({ start: instant, end: instant.describe('exclusive') });
 
 export const VerdictWarningSchema = z.object({
-  code: z.string().describe('moving_denominator, overlapping_experiment, baseline_overlap, unstable_baseline, low_coverage, short_baseline, few_events, no_seasonality, expected_not_positive, immature_events, carryover, skipped_days, unassigned_posts, insufficient_data'),
+  code: z.string().describe('moving_denominator, overlapping_experiment, baseline_overlap, unstable_baseline, low_coverage, short_baseline, few_events, no_seasonality, expected_not_positive, immature_events, carryover, skipped_days, unassigned_posts, unattributable_posts, insufficient_data'),
   message: z.string(),
   experimentIds: z.array(z.string()).optional(),
 });

@@ -47,6 +47,8 @@ export type WarningCode =
   | 'skipped_days'
   /** Post variants: posts in the window without an arm were left out. */
   | 'unassigned_posts'
+  /** Follows per post: posts whose follows cannot be told apart (another post within the hours after, no snapshots close by) were left out. */
+  | 'unattributable_posts'
   | 'insufficient_data';
 
 /** Overlap warnings list at most this many ids (and name at most OVERLAP_NAMES_SHOWN); `count` says how many in all. */

@@ -493,7 +493,8 @@ function analyseEvents(input: AnalysisInput): Analysis {
         : `Few ${noun.many} behind the rate (${bUnits.length} in the baseline, ${wUnits.length} in the window): one unusual ${noun.one} can swing it.`,
     });
   }
-  if (!isCitation) {
+  // Follows per post count fixed hours after each post: complete once those hours have passed (no unit exists before).
+  if (!isCitation && def.key !== 'x.follows_per_post') {
     const immature = wUnits.filter((u) => u.measuredAtMs - u.atMs < IMMATURE_MS).length;
     if (immature > 0) {
       warnings.push({

@@ -6,7 +6,7 @@
  * posts each arm had and, when undecided, about how many more per arm would likely decide it.
  */
 import type { Experiment } from '../experiment';
-import { cellTotals, eventUnits, type EventUnit, unitsIn } from '../metrics/event-units';
+import { cellTotals, eventUnits, type EventUnit, FOLLOW_ATTRIBUTION_HOURS, unitsIn } from '../metrics/event-units';
 import { parseMetricKey } from '../metric-catalog';
 import type { Observation, XPostObservation } from '../observation';
 import { armOfPost } from '../post-variants';
@@ -79,6 +79,17 @@ export function scorePostVariantsWindow(
   };
   const postsPerArm = Object.fromEntries(design.arms.map((a) => [a, byArm.get(a)!.length]));
   const warnings: VerdictWarning[] = [];
+  if (parsed?.definition.key === 'x.follows_per_post') {
+    const published = new Set(observations.filter((o): o is XPostObservation => o.metric === 'x.post' && o.publishedAt !== undefined
+      && Date.parse(o.publishedAt) >= Date.parse(window.start) && Date.parse(o.publishedAt) < Date.parse(window.end)).map((o) => o.id));
+    const left = published.size - units.length;
+    if (left > 0) {
+      warnings.push({
+        code: 'unattributable_posts',
+        message: `${left} of ${published.size} post${published.size === 1 ? '' : 's'} in the window had no follows of their own to count (another post within ${FOLLOW_ATTRIBUTION_HOURS} h after, or no follower snapshots within hours of it) and ${left === 1 ? 'was' : 'were'} left out.`,
+      });
+    }
+  }
   if (unassigned > 0) {
     warnings.push({ code: 'unassigned_posts', message: `${unassigned} post${unassigned === 1 ? '' : 's'} in the window had no arm (no marker ${design.markerPrefix}… and no tag) and ${unassigned === 1 ? 'was' : 'were'} left out.` });
   }

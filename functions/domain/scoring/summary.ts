@@ -46,6 +46,7 @@ const SUBJECTS: Record<string, string> = {
   'x.follower_growth_per_post': 'New followers per post',
   'x.engagement_rate': 'Engagement rate',
   'x.replies_per_post': 'Replies per post',
+  'x.follows_per_post': 'Follows per post',
   'newsletter.open_rate': 'Open rate',
   'newsletter.click_rate': 'Click rate',
   'citations.citation_rate': 'Citation rate',
@@ -163,7 +164,7 @@ function formatP(p: number): string {
 }
 
 const CAVEAT_ORDER: VerdictWarning['code'][] = [
-  'carryover', 'skipped_days', 'unassigned_posts', 'overlapping_experiment', 'baseline_overlap', 'unstable_baseline', 'low_coverage', 'immature_events', 'expected_not_positive', 'few_events', 'short_baseline', 'no_seasonality',
+  'carryover', 'skipped_days', 'unassigned_posts', 'unattributable_posts', 'overlapping_experiment', 'baseline_overlap', 'unstable_baseline', 'low_coverage', 'immature_events', 'expected_not_positive', 'few_events', 'short_baseline', 'no_seasonality',
 ];
 
 function caveatSentence(s: SummaryInput): string | undefined {
@@ -186,6 +187,7 @@ function caveatSentence(s: SummaryInput): string | undefined {
       case 'carryover':
       case 'skipped_days':
       case 'unassigned_posts':
+      case 'unattributable_posts':
         return `Caution: ${w.message}`;
       case 'short_baseline':
         return 'The baseline was short, so only large effects can be told apart from the prior trend.';
