@@ -18,7 +18,18 @@ const FIELD_LABELS: Record<string, string> = {
   'decision.confidence': 'Required probability of improvement',
   iceScore: 'ICE score',
   channel: 'Channel',
-  tags: 'Tags',
+  tags: 'A tag',
+  secondaryMetrics: 'A secondary metric',
+  baseline: 'Baseline',
+  'baseline.start': 'Baseline start',
+  'baseline.end': 'Baseline',
+  design: 'Design',
+  switchback: 'Switchback options',
+  'switchback.blockDays': 'Switchback block',
+  'switchback.washoutDays': 'Switchback washout',
+  'switchback.timeZone': 'Switchback time zone',
+  postVariants: 'Post variants',
+  'postVariants.arms': 'Post variant arms',
 };
 
 /** One API validation issue as a sentence: field label, then what is wrong in plain words. */
@@ -32,6 +43,7 @@ export function issueInWords(issue: { path: string; message: string }): string {
   else if (/^Too big: expected number to be <=?([\d.]+)/.test(m)) words = `must be at most ${/<=?([\d.]+)/.exec(m)![1]}`;
   else if (/^Too small: expected number to be >=?([\d.]+)/.test(m)) words = `must be at least ${/>=?([\d.]+)/.exec(m)![1]}`;
   else if (/^Invalid input/.test(m) && (issue.path === 'start' || issue.path === 'end')) words = 'is not a date: use now, today, tomorrow or YYYY-MM-DD';
+  else if (/^Unknown metric/.test(m)) words = "is not in the catalog (see 'verdict metrics')";
   else if (/^Invalid input/.test(m)) words = 'is not valid';
   else words = m.charAt(0).toLowerCase() + m.slice(1);
   return `${label} ${words}`;

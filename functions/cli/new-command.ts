@@ -1,12 +1,13 @@
 /** `verdict new`: create a scheduled experiment — prompts on a terminal, flags otherwise. */
 import type { Experiment } from '../domain/experiment';
 import { ApiError } from './api-client';
-import { backdateNotice, daysProblem, issueInWords, startProblem, textProblem } from './answer-checks';
+import { backdateNotice, startProblem } from './answer-checks';
 import { CONNECTION_HELP, defineCommand, str, UsageError } from './command';
 import { EXIT } from './exit-codes';
 import { DESCRIBE_HELP, DESCRIBE_OPTIONS, gatherDescribed, parseStart } from './experiment-input';
 import { planLines, planNeedsConfirmation, whenText, windowText } from './format';
 import type { StoredPlan } from '../domain/planning/stored-plan';
+import { canReask, reaskRejected, type CreateBody } from './reask-rejected';
 
 export const NEW_HELP = `Usage: verdict new [options]
 
@@ -49,7 +50,7 @@ export const newCommand = defineCommand({
     let startRaw = str(ctx.values, 'start');
     if (prompter && startRaw === undefined) startRaw = await askStart('Start (now, today, tomorrow or YYYY-MM-DD)');
     const { durationDays, ...rest } = described;
-    const body: Record<string, unknown> & { name: string; primaryMetric: string; start: string } = { ...rest, start: parseStart(startRaw, ctx.now), ...(end ? { end: parseStart(end, ctx.now) } : { durationDays: durationDays ?? 14 }) };
+    const body: CreateBody = { ...rest, start: parseStart(startRaw, ctx.now), ...(end ? { end: parseStart(end, ctx.now) } : { durationDays: durationDays ?? 14 }) };
     const badStart = startProblem(body.start) ?? (end ? startProblem(String(body.end)) : undefined);
     if (badStart) throw new UsageError(badStart.replace(/^"/, end && !startProblem(body.start) ? '--end "' : '--start "'));
     // A start in the past credits past days to the experiment (or has it judged at once): say so first.
@@ -97,17 +98,10 @@ export const newCommand = defineCommand({
       try {
         created = await ctx.api.post<Experiment>('/experiments', body);
       } catch (err) {
-        // On a terminal a rejected answer is asked again, in words; every other answer is kept.
+        // On a terminal the rejected fields are asked again, in words; every other answer is kept.
         const issues = err instanceof ApiError && err.status === 400 ? (err.details as { issues?: { path: string; message: string }[] } | undefined)?.issues ?? [] : [];
-        const askable = issues.filter((i) => ['name', 'hypothesis', 'start', 'durationDays'].includes(i.path));
-        if (!prompter || attempt >= 3 || askable.length === 0 || askable.length < issues.length) throw err;
-        for (const issue of askable) {
-          ctx.out(`  ${issueInWords(issue)}.`);
-          if (issue.path === 'name') body.name = await prompter.ask('Name', { validate: (a) => textProblem('The name', a, 200) });
-          if (issue.path === 'hypothesis') body.hypothesis = await prompter.ask('Hypothesis (what you expect, and why)', { validate: (a) => textProblem('The hypothesis', a, 2000) });
-          if (issue.path === 'start') body.start = parseStart(await askStart('Start (now, today, tomorrow or YYYY-MM-DD)'), ctx.now);
-          if (issue.path === 'durationDays') body.durationDays = Number(await prompter.ask('Window in days', { default: '14', validate: daysProblem }));
-        }
+        if (!prompter || attempt >= 3 || !canReask(issues)) throw err;
+        await reaskRejected(issues, body, { prompter, api: ctx.api, now: ctx.now, out: ctx.out });
       }
     }
     if (ctx.json) { ctx.printJson(created); return EXIT.ok; }

@@ -113,3 +113,40 @@ it('says what a start years in the past means and creates nothing unless confirm
   const all = (await call(runtime, 'GET', '/experiments?limit=100')).body.items as { name: string }[];
   expect(all.some((e) => e.name === 'Old idea')).toBe(false);
 });
+
+it('after the API rejects fields, asks again for exactly those and keeps every other answer', async () => {
+  const longChannel = 'c'.repeat(101);
+  const longTag = 't'.repeat(51);
+  const term = terminal([
+    'Launch-week thread', 'A thread a day in launch week grows followers', '1', '21', '5', '', 'tomorrow', 'y',
+    // The API rejects the channel, the tag and the secondary metric given as flags: only those are asked.
+    'x', 'launch,thread', 'x.replies_per_post',
+  ], env());
+
+  const code = await newCommand(['--channel', longChannel, '--tag', longTag, '--secondary', 'x.vibes'], term.io);
+
+  expect(code).toBe(0);
+  const afterConfirm = term.prompts.slice(term.prompts.findIndex((q) => q.startsWith('Create "Launch-week thread"')) + 1);
+  expect(afterConfirm).toEqual(['Channel, e.g. x or newsletter (Enter for none):', 'Tags, comma-separated (Enter for none):', 'Secondary metrics, comma-separated (Enter for none):']);
+  expect(term.output()).toContain('Channel is too long (at most 100 characters).');
+  expect(term.output()).toMatch(/A tag is too long \(at most 50 characters\)\./);
+  expect(term.output()).toContain("A secondary metric is not in the catalog (see 'verdict metrics').");
+  const created = (await call(runtime, 'GET', '/experiments?limit=100')).body.items.find((e: { name: string }) => e.name === 'Launch-week thread');
+  expect(created).toMatchObject({
+    hypothesis: 'A thread a day in launch week grows followers', primaryMetric: 'x.follower_growth_rate', durationDays: 21, decision: { minLift: 0.05, confidence: 0.95 },
+    channel: 'x', tags: ['launch', 'thread'], secondaryMetrics: ['x.replies_per_post'],
+  });
+  expect(created.start.slice(0, 10)).toBe(new Date(Date.now() + 86_400_000).toISOString().slice(0, 10));
+});
+
+it('asks for the metric again when the design cannot use it, keeping the design and the rest', async () => {
+  const term = terminal(['Noon replies', 'Replying at noon grows followers', 'newsletter.open_rate', '14', '0', '95', 'tomorrow', 'y', 'x.follower_growth_rate'], env());
+
+  const code = await newCommand(['--design', 'switchback', '--seed', '7'], term.io);
+
+  expect(code).toBe(0);
+  expect(term.output()).toMatch(/Metric a switchback compares days, so its primary metric must be a per-day growth rate/);
+  expect(term.prompts.filter((q) => /^Choose 1–\d+:$/.test(q))).toHaveLength(2);
+  const created = (await call(runtime, 'GET', '/experiments?limit=100')).body.items.find((e: { name: string }) => e.name === 'Noon replies');
+  expect(created).toMatchObject({ design: 'switchback', primaryMetric: 'x.follower_growth_rate', durationDays: 14, hypothesis: 'Replying at noon grows followers', switchback: { seed: 7 } });
+});
