@@ -2,11 +2,11 @@
  * Lambda entry of the Stripe collector: the shared collector invocation (jobs/collector-invocation.ts) with
  * only the Stripe adapter.
  * A function of its own because the official `stripe` client is ~240 KB minified — the other
- * collectors do not carry it. Same event, environment and metric line as every collector.
+ * collectors do not carry it. Same event, environment and metric as every collector.
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod';
-import { createCollector } from '../jobs/collector-invocation';
+import { collectionMetrics, createCollector } from '../jobs/collector-invocation';
 import { bundledAppConfig } from '../shared/app-config';
 import { createDocumentClient } from '../shared/clients';
 import { SecretsManagerCredentials } from '../sources/credentials';
@@ -36,6 +36,6 @@ export const handler = onColdStart(() => {
     },
     log,
     defaultSource: env.SOURCE_NAME,
-    writeMetric: (line) => { process.stdout.write(`${line}\n`); },
+    metrics: collectionMetrics(),
   });
 });

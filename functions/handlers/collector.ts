@@ -5,7 +5,7 @@
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod';
-import { collectionMetricLine, createCollector, type CollectorDeps } from '../jobs/collector-invocation';
+import { collectionMetrics, createCollector, type CollectorDeps } from '../jobs/collector-invocation';
 import { bundledAppConfig, SOURCE_NAMES } from '../shared/app-config';
 import { createDocumentClient } from '../shared/clients';
 import { SecretsManagerCredentials } from '../sources/credentials';
@@ -24,7 +24,7 @@ export const HANDLER_ENV = functionEnv({
 });
 
 /** The invocation itself lives in jobs/collector-invocation.ts, shared with the sources' own entries. */
-export { createCollector, collectionMetricLine, type CollectorDeps };
+export { createCollector, type CollectorDeps };
 
 /** Without a secret, only a public source has what it needs (nothing); every other one is not configured. */
 const publicSourceCredentials: CredentialsProvider = {
@@ -42,7 +42,6 @@ export const handler = onColdStart(() => {
     buildSource: (name, credentials) => createSource(name, credentials, { config }),
     log,
     defaultSource: env.SOURCE_NAME,
-    // Written to stdout directly so the runtime does not prefix it (a prefixed line is not parsed as EMF).
-    writeMetric: (line) => { process.stdout.write(`${line}\n`); },
+    metrics: collectionMetrics(),
   });
 });

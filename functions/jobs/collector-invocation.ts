@@ -3,6 +3,7 @@
  * entry such as collector-stripe.ts): parse the schedule's event, collect the slot, emit the metric line.
  * Free of adapters, so an entry carries only the sources it builds.
  */
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { SOURCE_NAMES, type SourceName } from '../shared/app-config';
@@ -21,8 +22,8 @@ const CollectorEventSchema = z.object({
 export interface CollectorDeps extends CollectDeps {
   /** The source when the event names none (a collector function's own). */
   defaultSource?: SourceName;
-  /** Where the collection metric line goes (Lambda: stdout, as EMF); absent locally. */
-  writeMetric?: (line: string) => void;
+  /** Where the collection metric goes (Lambda: collectionMetrics(), EMF on stdout); absent locally. */
+  metrics?: CollectionMetrics;
 }
 
 export function createCollector(deps: CollectorDeps) {
@@ -32,20 +33,29 @@ export function createCollector(deps: CollectorDeps) {
     logger.appendKeys({ source });
     const budgetMs = Math.min(context?.getRemainingTimeInMillis() ?? 60_000, input.budgetMs ?? Infinity);
     const run = await collectSlot(source, input.scheduledTime, budgetMs, deps);
-    deps.writeMetric?.(collectionMetricLine(run));
+    if (deps.metrics) recordCollection(deps.metrics, run);
     return run;
   };
 }
 
+/** The part of Powertools' Metrics a collector uses. */
+export type CollectionMetrics = Pick<Metrics, 'addDimension' | 'addMetric' | 'publishStoredMetrics'>;
+
 /**
- * One CloudWatch Embedded Metric Format line: Verdict/CollectionSucceeded{Source} = 1 when the slot
- * yielded data (ok/partial), else 0. Lambda's log pipeline turns it into the metric the stack's
- * "no successful collection in 2 slots" alarm watches — no SDK call, no PutMetricData cost.
+ * The collectors' metrics: Powertools' Metrics in namespace Verdict, written as CloudWatch Embedded
+ * Metric Format lines on stdout (Lambda's log pipeline turns them into metrics — no SDK call, no
+ * PutMetricData cost). Its default `service` dimension is cleared: the stack's "no successful collection
+ * in 2 slots" alarm watches Verdict/CollectionSucceeded by Source alone (lib/constructs/operations-alerts.ts).
  */
-export function collectionMetricLine(run: Pick<CollectionRun, 'source' | 'outcome'>, at: number = Date.now()): string {
-  return JSON.stringify({
-    _aws: { Timestamp: at, CloudWatchMetrics: [{ Namespace: 'Verdict', Dimensions: [['Source']], Metrics: [{ Name: 'CollectionSucceeded', Unit: 'Count' }] }] },
-    Source: run.source,
-    CollectionSucceeded: run.outcome === 'ok' || run.outcome === 'partial' ? 1 : 0,
-  });
+export function collectionMetrics(): Metrics {
+  const metrics = new Metrics({ namespace: 'Verdict' });
+  metrics.clearDefaultDimensions();
+  return metrics;
+}
+
+/** Verdict/CollectionSucceeded{Source} = 1 when the slot yielded data (ok/partial), else 0; published at once. */
+export function recordCollection(metrics: CollectionMetrics, run: Pick<CollectionRun, 'source' | 'outcome'>): void {
+  metrics.addDimension('Source', run.source);
+  metrics.addMetric('CollectionSucceeded', MetricUnit.Count, run.outcome === 'ok' || run.outcome === 'partial' ? 1 : 0);
+  metrics.publishStoredMetrics();
 }

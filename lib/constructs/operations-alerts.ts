@@ -16,8 +16,8 @@ import { Construct } from 'constructs';
 import type { SourceName } from '../../functions/shared/app-config';
 
 /**
- * The metric the collector handler writes in Embedded Metric Format (functions/handlers/collector.ts,
- * collectionMetricLine): 1 per slot that yielded data, 0 otherwise. test/infra ties the two together.
+ * The metric the collector handlers write in Embedded Metric Format (functions/jobs/collector-invocation.ts,
+ * recordCollection): 1 per slot that yielded data, 0 otherwise. test/infra ties the two together.
  */
 export const COLLECTION_METRIC = { namespace: 'Verdict', metricName: 'CollectionSucceeded', dimension: 'Source' } as const;
 

@@ -13,7 +13,7 @@ import { parseAppConfig } from '../../functions/shared/app-config';
 import { scheduledJobs, toWeeklyCronExpression, weeklyJobs, type JobDefinition } from '../../functions/shared/scheduled-jobs';
 import { toCronExpression } from '../../functions/shared/schedules';
 import { createTableInput, TABLE_KEYS } from '../../functions/store/table-definition';
-import { collectionMetricLine } from '../../functions/handlers/collector';
+import { collectionMetrics, recordCollection } from '../../functions/jobs/collector-invocation';
 import { EVENT_SOURCE } from '../../functions/shared/events';
 import { COLLECTION_METRIC } from '../../lib/constructs/operations-alerts';
 import { TABLE_ACCESS, type TableAccess, type VerdictFunction } from '../../lib/constructs/verdict-function';
@@ -437,7 +437,18 @@ describe('alarms and budget', () => {
   });
 
   it('the missed-collection alarm watches the metric the collector handler emits', () => {
-    const emitted = (outcome: 'ok' | 'partial' | 'failed' | 'not_configured') => JSON.parse(collectionMetricLine({ source: 'x', outcome }, 0));
+    // What the collector's Powertools Metrics prints: one EMF line on stdout per slot.
+    const emitted = (outcome: 'ok' | 'partial' | 'failed' | 'not_configured') => {
+      const printed: string[] = [];
+      const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => { printed.push(String(chunk)); return true; });
+      try {
+        recordCollection(collectionMetrics(), { source: 'x', outcome });
+      } finally {
+        write.mockRestore();
+      }
+      expect(printed).toHaveLength(1);
+      return JSON.parse(printed[0]);
+    };
     const line = emitted('ok');
     const directive = line._aws.CloudWatchMetrics[0];
     expect(directive.Namespace).toBe(COLLECTION_METRIC.namespace);
