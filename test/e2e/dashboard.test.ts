@@ -366,6 +366,48 @@ describe('the dashboard', () => {
     }
   });
 
+  it('keeps a long research log (many rows, long names and metric keys) inside its card, Reason column included, at 1280 and 390 px', async () => {
+    const metrics = ['traffic.ai_referred_visitors_per_day', 'revenue.new_customers_per_day', 'newsletter.subscriber_growth_rate', 'citations.citation_rate', 'x.follower_growth_per_post', 'revenue.mrr_growth_per_day'];
+    for (let i = 0; i < 14; i++) {
+      const name = i % 3 === 0
+        ? `Newsletter-welcome-sequence-rewritten-with-a-personal-story-and-a-reply-ask-v${i}`
+        : `Experiment ${i}: a welcome sequence rewritten with a personal story, a reply ask and a PS linking the best-of archive`;
+      const res = await call(runtime, 'POST', '/experiments', { body: {
+        name, hypothesis: 'A longer, personal welcome sequence earns more replies and keeps subscribers.', primaryMetric: metrics[i % metrics.length],
+        start: new Date(Date.now() - (120 + 16 * i) * 86_400_000).toISOString().slice(0, 10), durationDays: 14,
+      } });
+      expect(res.status).toBe(201);
+    }
+    await runtime.runJob({ id: 'score', kind: 'scorer', cadence: { everyMinutes: 60 } }, new Date().toISOString());
+    expect((await call(runtime, 'GET', '/log')).body.items.length).toBeGreaterThanOrEqual(14);
+
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.goto(`${runtime.url}/#/`);
+      await page.reload(); // the overview again, with the new rows (the token stays in session storage)
+      await page.locator('#log tbody tr').nth(13).waitFor();
+      await page.waitForTimeout(200);
+      const bounds = await page.evaluate(() => {
+        const card = document.querySelector('#log') as HTMLElement;
+        const scroll = card.querySelector('.table-scroll') as HTMLElement;
+        const right = card.getBoundingClientRect().right;
+        const cells = Array.from(card.querySelectorAll<HTMLElement>('td, th'));
+        return {
+          rows: card.querySelectorAll('tbody tr').length,
+          table: scroll.scrollWidth - scroll.clientWidth,
+          page: document.documentElement.scrollWidth - window.innerWidth,
+          pastTheCard: cells.filter((c) => c.getBoundingClientRect().right > right + 0.5).map((c) => c.dataset.label ?? c.textContent),
+          clipped: cells.filter((c) => c.scrollWidth > c.clientWidth + 1).map((c) => `${c.dataset.label}: ${c.textContent}`),
+          reasonsShown: Array.from(card.querySelectorAll<HTMLElement>('td[data-label="Reason"]')).filter((c) => c.getBoundingClientRect().width > 0 && c.getBoundingClientRect().right <= right + 0.5).length,
+        };
+      });
+      expect(bounds).toEqual({ rows: bounds.rows, table: 0, page: 0, pastTheCard: [], clipped: [], reasonsShown: bounds.rows });
+      expect(bounds.rows).toBeGreaterThanOrEqual(14);
+      await page.locator('#log').screenshot({ path: join(RESULTS, `dashboard-long-log-${width}.png`) });
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
   it('switches the theme from the keyboard, whatever the system prefers', async () => {
     await page.setViewportSize({ width: 1280, height: 900 });
     const theme = () => page.evaluate(() => [document.documentElement.dataset.theme ?? 'auto', getComputedStyle(document.body).backgroundColor]);
