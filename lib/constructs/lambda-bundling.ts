@@ -10,6 +10,14 @@ import { dirname, join } from 'node:path';
 import { buildDashboardAssetsSync } from '../../functions/dashboard/build';
 import type { AppConfig } from '../../functions/shared/app-config';
 
+/**
+ * Packages replaced in every bundle (esbuild `alias`): axios's Node build requires `form-data` (and through
+ * it mime-db, ~140 KB minified) for multipart bodies, which nothing here sends; Node's own FormData stands in.
+ */
+export const BUNDLE_ALIASES: Record<string, string> = {
+  'form-data': join(__dirname, '..', '..', 'functions', 'shared', 'native-form-data.js'),
+};
+
 /** The NodejsFunction bundling options for a function of the deployment configured by `config`. */
 export function lambdaBundling(config: AppConfig) {
   return {
@@ -20,6 +28,7 @@ export function lambdaBundling(config: AppConfig) {
     format: OutputFormat.CJS,
     externalModules: ['@aws-sdk/*'],
     define: { __VERDICT_CONFIG__: JSON.stringify(JSON.stringify(config)) },
+    esbuildArgs: Object.fromEntries(Object.entries(BUNDLE_ALIASES).map(([from, to]) => [`--alias:${from}`, to])),
   } satisfies BundlingOptions;
 }
 

@@ -6,13 +6,11 @@
 import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { apiBundlingExtras, lambdaBundling } from '../../lib/constructs/lambda-bundling';
+import { apiBundlingExtras, BUNDLE_ALIASES, lambdaBundling } from '../../lib/constructs/lambda-bundling';
 import type { AppConfig } from '../../functions/shared/app-config';
 
 export const HANDLERS = ['api', 'mcp', 'authorizer', 'collector', 'collector-stripe', 'scorer', 'digest'] as const;
 export type HandlerName = (typeof HANDLERS)[number];
-/** The handlers whose cold init is measured (one representative event each). */
-export const COLD_INIT_HANDLERS: readonly HandlerName[] = ['api', 'authorizer', 'collector', 'scorer'];
 
 export const ROOT = join(__dirname, '..', '..');
 /** Under node_modules so the bundles' external @aws-sdk/* imports resolve, as the Lambda runtime provides them. */
@@ -44,6 +42,7 @@ export function esbuildOptionsFor(config: AppConfig, handler?: HandlerName): Bui
     external: [...b.externalModules, ...extras.extraExternalModules],
     inject: extras.inject,
     define: b.define,
+    alias: BUNDLE_ALIASES,
   };
 }
 
