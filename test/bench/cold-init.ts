@@ -1,92 +1,116 @@
 /**
- * Cold init per handler: a fresh node process that loads the minified bundle (with Lambda's
- * NODE_OPTIONS=--enable-source-maps) and serves one event against dynalite, then exits — timed from
- * spawn to exit, as a ratio to a bare `node -e 0` timed in the same rounds (and, for reference, to a
- * node that only loads the DynamoDB client: the floor every handler here pays).
+ * Cold init per function, of the code AWS runs: the app is synthesized with real bundles (the
+ * deployed-stack harness, test/deployed), and each function's cdk.out bundle is loaded in a fresh node
+ * process with exactly the environment its template gives it (plus the Lambda service's variables and
+ * the harness endpoints: dynalite, moto), serves one event, and exits — timed from spawn to exit (with
+ * Lambda's NODE_OPTIONS=--enable-source-maps), as a ratio to a bare `node -e 0` and to a node that only
+ * loads the DynamoDB client (the SDK floor every function here pays), timed in the same rounds.
  */
 import { spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, type BundleReport, type HandlerName } from './bundles';
-
-const SDK_NODE_PATH = join(ROOT, 'node_modules');
+import { createDocumentClient } from '../../functions/shared/clients';
+import { ExperimentStore } from '../../functions/store/experiment-store';
+import { DeployedStack } from '../deployed/deployed-stack';
+import { anExperiment } from '../support/factories';
 import { median, timeMs } from './stats';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+const ROOT = join(__dirname, '..', '..');
+const TOKEN = 'bench-token-0123456789abcdefghijklmnopqrstu';
 
 export interface ColdInitReport {
   baselineMs: number;
-  /** A node process that only requires the DynamoDB client and lib-dynamodb: the floor any handler here pays. */
+  /** A node process that only requires the DynamoDB client and lib-dynamodb: the floor any function here pays. */
   sdkBaselineMs: number;
-  handlers: { handler: HandlerName; ms: number; ratio: number }[];
+  functions: { name: string; ms: number; ratio: number; sdkRatio: number; bundleBytes: number }[];
   runs: number;
 }
 
-export interface ColdInitTarget { endpoint: string; tableName: string; token: string; experimentId: string }
+/**
+ * One collector with no credentials (found unconfigured: no network), the loop idle. The functions
+ * measured, each with the one event it serves: a read, a token check, a collection slot, a scorer run,
+ * an MCP tools/list.
+ */
+const CONFIG = { sources: { x: { enabled: false }, beehiiv: { enabled: true, publicationId: 'pub_00000000-0000-0000-0000-000000000000' } }, loop: { targetActive: 0 } };
 
-/** The one event each handler serves: a read, a token check, a collection slot, a scorer run. */
-function eventFor(handler: HandlerName, target: ColdInitTarget): unknown {
-  const slot = '2030-01-01T06:00:00.000Z';
-  switch (handler) {
-    case 'api':
-      return {
-        version: '2.0', routeKey: '$default', rawPath: `/experiments/${target.experimentId}`, rawQueryString: '', headers: {}, isBase64Encoded: false,
-        requestContext: { http: { method: 'GET', path: `/experiments/${target.experimentId}`, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' }, requestId: 'bench', routeKey: '$default', stage: '$default', time: '', timeEpoch: 0, accountId: 'local', apiId: 'local', domainName: 'localhost', domainPrefix: 'local' },
-      };
-    case 'authorizer':
-      return { headers: { authorization: `Bearer ${target.token}` } };
-    case 'collector':
-      // No credentials in the child's env: the slot is read, found unconfigured and recorded.
-      return { scheduledTime: slot, source: 'x' };
-    case 'scorer':
-      return { scheduledTime: slot };
-    case 'digest':
-      throw new Error('no cold-init event for the digest (see COLD_INIT_HANDLERS)');
-  }
+function httpEvent(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): unknown {
+  return {
+    version: '2.0', routeKey: '$default', rawPath: path, rawQueryString: '', headers: { 'content-type': 'application/json', ...headers }, isBase64Encoded: false,
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+    requestContext: { http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' }, requestId: 'bench', routeKey: '$default', stage: '$default', time: '', timeEpoch: 0, accountId: 'local', apiId: 'local', domainName: 'localhost', domainPrefix: 'local' },
+  };
+}
+
+function eventFor(name: string, stack: DeployedStack, experimentId: string): unknown | undefined {
+  const slot = new Date('2030-01-01T06:00:00.000Z');
+  if (name === 'api') return httpEvent('GET', `/experiments/${experimentId}`);
+  if (name === 'mcp') return httpEvent('POST', '/mcp', { jsonrpc: '2.0', id: 1, method: 'tools/list' }, { accept: 'application/json, text/event-stream' });
+  if (name === 'authorizer') return { type: 'REQUEST', routeArn: 'arn:aws:execute-api:us-east-1:123456789012:bench/$default/GET/experiments', headers: { authorization: `Bearer ${TOKEN}` } };
+  if (name.startsWith('collector-') || name === 'scorer') return stack.scheduleInput(name, slot);
+  return undefined; // the digest sends mail and chat: not a cold-init figure
 }
 
 const SERVE_ONE = `
 const { handler } = require(process.env.BENCH_BUNDLE);
-handler(JSON.parse(process.env.BENCH_EVENT), { getRemainingTimeInMillis: () => 30000 })
+Promise.resolve(handler(JSON.parse(process.env.BENCH_EVENT), { getRemainingTimeInMillis: () => 30000, awsRequestId: 'bench', functionName: 'bench' }))
   .then((r) => { if (r && r.statusCode >= 400) { console.error('status', r.statusCode, r.body); process.exit(2); } process.exit(0); },
         (e) => { console.error(e); process.exit(1); });`;
 
-function run(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+function run(args: string[], env: NodeJS.ProcessEnv, cwd?: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, args, { env, cwd, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
     child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`exit ${code}: ${stderr.slice(0, 500)}`))));
   });
 }
 
-export async function measureColdInit(bundles: readonly BundleReport[], target: ColdInitTarget, runs = 5): Promise<ColdInitReport> {
-  const baseEnv: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH, HOME: process.env.HOME,
-    TABLE_NAME: target.tableName, DYNAMODB_ENDPOINT: target.endpoint, VERDICT_API_TOKEN: target.token,
-    AWS_REGION: 'local', POWERTOOLS_SERVICE_NAME: 'verdict', POWERTOOLS_LOG_LEVEL: 'SILENT',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  };
-  const baseline: number[] = [];
-  const sdkBaseline: number[] = [];
-  const samples = new Map<HandlerName, number[]>(bundles.map((b) => [b.handler, []]));
-  for (let round = 0; round < runs + 1; round++) {
-    const warmup = round === 0; // first round primes the OS file cache for node and the bundles
-    const bare = await timeMs(() => run(['-e', '0'], { PATH: process.env.PATH }));
-    if (!warmup) baseline.push(bare);
-    const sdk = await timeMs(() => run(['-e', "require('@aws-sdk/client-dynamodb'); require('@aws-sdk/lib-dynamodb')"], { PATH: process.env.PATH, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', NODE_PATH: SDK_NODE_PATH }));
-    if (!warmup) sdkBaseline.push(sdk);
-    for (const b of bundles) {
-      const env = { ...baseEnv, NODE_OPTIONS: '--enable-source-maps', BENCH_BUNDLE: b.file, BENCH_EVENT: JSON.stringify(eventFor(b.handler, target)), SOURCE_NAME: 'x' };
-      const ms = await timeMs(() => run(['-e', SERVE_ONE], env));
-      if (!warmup) samples.get(b.handler)!.push(ms);
+export async function measureColdInit(runs = 5): Promise<ColdInitReport> {
+  // The egress proxy needs a host to certify; nothing is sent there (the collector has no credentials).
+  const stack = await DeployedStack.start({ verdict: CONFIG, egress: { 'api.beehiiv.com': 'http://127.0.0.1:9' }, secrets: { apiToken: TOKEN, sourceCredentials: {} } });
+  try {
+    const db = createDocumentClient(stack.admin.dynamoEndpoint);
+    const experiment = anExperiment({ id: 'exp_coldinit', status: 'planned', start: '2030-01-01T00:00:00.000Z', end: '2030-01-15T00:00:00.000Z' });
+    await new ExperimentStore(db, stack.tableName).create(experiment);
+    db.destroy();
+    const measured = stack.functionNames().flatMap((name) => {
+      const event = eventFor(name, stack, experiment.id);
+      return event === undefined ? [] : [{ name, event, fn: stack.fn(name), env: stack.processEnvironmentOf(name) }];
+    });
+    const baseline: number[] = [];
+    const sdkBaseline: number[] = [];
+    const samples = new Map<string, number[]>(measured.map((m) => [m.name, []]));
+    for (let round = 0; round < runs + 1; round++) {
+      const warmup = round === 0; // first round primes the OS file cache for node and the bundles (and says if one fails)
+      const bare = await timeMs(() => run(['-e', '0'], { PATH: process.env.PATH }));
+      if (!warmup) baseline.push(bare);
+      const sdk = await timeMs(() => run(['-e', "require('@aws-sdk/client-dynamodb'); require('@aws-sdk/lib-dynamodb')"], { PATH: process.env.PATH, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', NODE_PATH: join(ROOT, 'node_modules') }));
+      if (!warmup) sdkBaseline.push(sdk);
+      for (const m of measured) {
+        const env = { ...m.env, NODE_OPTIONS: '--enable-source-maps', BENCH_BUNDLE: join(m.fn.assetDir, 'index.js'), BENCH_EVENT: JSON.stringify(m.event) };
+        const ms = await timeMs(() => run(['-e', SERVE_ONE], env, m.fn.assetDir).catch((err: Error) => { throw new Error(`${m.name}: ${err.message}`); }));
+        if (!warmup) samples.get(m.name)!.push(ms);
+      }
     }
+    const baselineMs = median(baseline);
+    const sdkBaselineMs = median(sdkBaseline);
+    return {
+      baselineMs, sdkBaselineMs, runs,
+      functions: measured.map((m) => {
+        const ms = median(samples.get(m.name)!);
+        return { name: m.name, ms, ratio: ms / baselineMs, sdkRatio: ms / sdkBaselineMs, bundleBytes: statSync(join(m.fn.assetDir, 'index.js')).size };
+      }),
+    };
+  } finally {
+    await stack.close();
   }
-  const baselineMs = median(baseline);
-  return {
-    baselineMs,
-    sdkBaselineMs: median(sdkBaseline),
-    runs,
-    handlers: bundles.map((b) => {
-      const ms = median(samples.get(b.handler)!);
-      return { handler: b.handler, ms, ratio: ms / baselineMs };
-    }),
-  };
+}
+
+if (require.main === module) {
+  measureColdInit(Number(process.env.BENCH_RUNS ?? 3)).then((r) => {
+    console.log(`node -e 0 ${r.baselineMs.toFixed(0)} ms; SDK floor ${r.sdkBaselineMs.toFixed(0)} ms; median of ${r.runs}`);
+    for (const f of r.functions) console.log(`${f.name}: ${f.ms.toFixed(0)} ms = ${f.sdkRatio.toFixed(2)}× the SDK floor (${f.ratio.toFixed(1)}× node -e 0), cdk.out bundle ${(f.bundleBytes / 1024).toFixed(0)} KB`);
+  }).catch((err: unknown) => { console.error(err); process.exit(1); });
 }

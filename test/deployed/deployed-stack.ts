@@ -128,6 +128,8 @@ export interface DeployedStackOptions {
 export class DeployedStack {
   readonly functions = new Map<string, DeployedFunction>();
   private readonly environments = new Map<string, ExecutionEnvironment>();
+  /** Each function's process environment: the template's variables, the Lambda service's, and the harness endpoints. */
+  private readonly executionEnvironments = new Map<string, Record<string, string>>();
   private tempDirs: string[] = [];
   private dynamo?: LocalDynamo;
   private moto?: MotoServer;
@@ -198,7 +200,7 @@ export class DeployedStack {
     mkdirSync(join(sdkDir, 'node_modules'));
     symlinkSync(join(ROOT, 'node_modules', '@aws-sdk'), join(sdkDir, 'node_modules', '@aws-sdk'), 'dir');
     for (const fn of this.functions.values()) {
-      this.environments.set(fn.name, new ExecutionEnvironment(fn, {
+      this.environments.set(fn.name, new ExecutionEnvironment(fn, this.executionEnvironments.set(fn.name, {
         ...fn.templateEnvironment,
         ...lambdaServiceEnvironment(fn),
         AWS_ACCESS_KEY_ID: fn.logicalId,
@@ -211,7 +213,7 @@ export class DeployedStack {
         AWS_ENDPOINT_URL_LAMBDA: this.endpoint.url,
         HTTPS_PROXY: this.egress!.url,
         NODE_EXTRA_CA_CERTS: this.egress!.caFile,
-      }));
+      }).get(fn.name)!));
     }
   }
 
@@ -295,6 +297,16 @@ export class DeployedStack {
         templateEnvironment: r.resolve((props.Environment as Json | undefined)?.Variables ?? {}) as Record<string, string>,
       });
     }
+  }
+
+  /** The stack's functions by short name (api, authorizer, collector-beehiiv, …). */
+  functionNames(): string[] {
+    return [...this.functions.values()].map((f) => f.name);
+  }
+
+  /** The exact environment `name`'s process runs with (for a fresh process of its own, e.g. the cold-init bench). */
+  processEnvironmentOf(name: string): Record<string, string> {
+    return { ...this.executionEnvironments.get(this.fn(name).name)! };
   }
 
   fn(name: string): DeployedFunction {
