@@ -6,8 +6,10 @@ import type { SourceName } from '../shared/app-config';
 import { createSource, type SourceBuildOptions } from './registry';
 import type { Credentials, Source } from './source';
 import { createStripeSourceFromConfig } from './stripe';
+import { createXSourceFromConfig } from './x';
 
 export function createAnySource(name: SourceName, credentials: Credentials, options: SourceBuildOptions): Source {
   if (name === 'stripe') return createStripeSourceFromConfig(credentials, options);
+  if (name === 'x') return createXSourceFromConfig(credentials, options);
   return createSource(name, credentials, options);
 }

@@ -1,7 +1,7 @@
 /**
  * Which adapters exist and how to build one (credential fields: ./credential-fields.ts). The collector and the local runtime go through here; nothing else names adapters.
- * Sources whose client library is large (Stripe: its official client is ~240 KB minified) are built in
- * their own collector entry (functions/handlers/collector-stripe.ts) so the other collectors stay small;
+ * Sources whose client library is large (Stripe's official client ~240 KB minified, twitter-api-v2 ~120 KB)
+ * are built in their own collector entry (functions/handlers/collector-<source>.ts) so the other collectors stay small;
  * ./all-sources.ts builds any source, for the local runtime and tests.
  */
 import type { AppConfig, SourceName } from '../shared/app-config';
@@ -17,7 +17,6 @@ import { createPerplexitySource } from './perplexity';
 import type { Credentials, Source } from './source';
 import { createClaudeSource, createGeminiSource } from './gemini-claude';
 import { createPlausibleSource, createUmamiSource } from './web-analytics';
-import { createXSource } from './x';
 
 
 export interface SourceBuildOptions {
@@ -36,8 +35,6 @@ export function createSource(name: SourceName, credentials: Credentials, options
   const { sources, citations } = options.config;
   const now = options.now;
   switch (name) {
-    case 'x':
-      return createXSource(credentials, { apiBaseUrl: baseUrl, timelineMaxPosts: sources.x.timelineMaxPosts, timelineDays: sources.x.timelineDays, markerPrefixes: sources.x.markerPrefixes }, now);
     case 'bluesky':
       return createBlueskySource({ handle: sources.bluesky.handle, baseUrl }, now);
     case 'beehiiv':
@@ -60,6 +57,7 @@ export function createSource(name: SourceName, credentials: Credentials, options
       return createPlausibleSource(credentials, { ...sources.plausible, baseUrl: baseUrl ?? sources.plausible.baseUrl, aiReferrers: options.config.traffic.aiReferrers }, now);
     case 'umami':
       return createUmamiSource(credentials, { ...sources.umami, baseUrl: baseUrl ?? sources.umami.baseUrl, aiReferrers: options.config.traffic.aiReferrers }, now);
+    case 'x':
     case 'stripe':
       throw new ConfigurationError(`${name} is collected by its own function (functions/handlers/${collectorHandlerFor(name)}.ts); build it with createAnySource`);
   }

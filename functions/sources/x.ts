@@ -17,6 +17,7 @@ import { markersIn } from '../domain/post-variants';
 import type { Observation } from '../domain/observation';
 import { parseShape, withRetries } from './http-client';
 import { startOfNextMonth } from '../shared/schedules';
+import type { SourceBuildOptions } from './registry';
 import { SourceError, type CollectResult, type Credentials, type Source } from './source';
 
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -132,6 +133,12 @@ export function toXSourceError(err: unknown, now: Date): SourceError {
 
 
 /** Own-account counts (x.followers, x.posts) and recent own posts (x.post) at the slot. */
+/** The X adapter as the deployment's config sets it up (the X collector entry, and createAnySource). */
+export function createXSourceFromConfig(credentials: Credentials, options: SourceBuildOptions): Source {
+  const { timelineMaxPosts, timelineDays, markerPrefixes } = options.config.sources.x;
+  return createXSource(credentials, { apiBaseUrl: options.endpoints?.x, timelineMaxPosts, timelineDays, markerPrefixes }, options.now);
+}
+
 export function createXSource(credentials: Credentials, options: XSourceOptions = {}, now: () => Date = () => new Date()): Source {
   const maxPosts = options.timelineMaxPosts ?? DEFAULT_TIMELINE_MAX_POSTS;
   const days = options.timelineDays ?? DEFAULT_TIMELINE_DAYS;

@@ -13,9 +13,11 @@ import type { AppConfig } from '../../functions/shared/app-config';
 /**
  * Packages replaced in every bundle (esbuild `alias`): axios's Node build requires `form-data` (and through
  * it mime-db, ~140 KB minified) for multipart bodies, which nothing here sends; Node's own FormData stands in.
+ * twitter-api-v2 names only its CommonJS build in `main` (no `exports`); its ES module build tree-shakes.
  */
 export const BUNDLE_ALIASES: Record<string, string> = {
   'form-data': join(__dirname, '..', '..', 'functions', 'shared', 'native-form-data.js'),
+  'twitter-api-v2': 'twitter-api-v2/dist/esm/index.js',
 };
 
 /** The NodejsFunction bundling options for a function of the deployment configured by `config`. */

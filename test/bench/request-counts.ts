@@ -12,7 +12,7 @@ import { collectSlot } from '../../functions/jobs/collect';
 import { scoreDueExperiments } from '../../functions/jobs/score-due';
 import { ensureTable, startDynalite } from '../../functions/local/dynalite';
 import { parseAppConfig } from '../../functions/shared/app-config';
-import { createSource } from '../../functions/sources/registry';
+import { createAnySource } from '../../functions/sources/all-sources';
 import { FakeServer } from '../fakes/fake-http-server';
 import { installXFake } from '../fakes/x-fake';
 import { anExperiment, followerSnapshots } from '../support/factories';
@@ -62,7 +62,7 @@ export async function countRequestsPerOperation(): Promise<RequestCountRow[]> {
     await measure('one collector slot (x)', () => collectSlot('x', '2026-11-20T06:00:00Z', 30_000, {
       config, runs: stores.runs, observations: stores.observations,
       credentials: { credentialsFor: async () => ({ appKey: 'k', appSecret: 's', accessToken: 't', accessSecret: 'a' }) },
-      buildSource: (name, credentials) => createSource(name, credentials, { config, endpoints: { x: fakeX.url }, now: () => slotNow }),
+      buildSource: (name, credentials) => createAnySource(name, credentials, { config, endpoints: { x: fakeX.url }, now: () => slotNow }),
       log: quiet, now: () => slotNow,
     }));
 

@@ -13,7 +13,7 @@ import { parseAppConfig } from '../../functions/shared/app-config';
 import { loggingPublisher } from '../../functions/shared/events';
 import { logger } from '../../functions/shared/logger';
 import { slotFor } from '../../functions/shared/schedules';
-import { createSource } from '../../functions/sources/registry';
+import { createAnySource } from '../../functions/sources/all-sources';
 import { FakeServer } from '../fakes/fake-http-server';
 import { installXFake } from '../fakes/x-fake';
 import { anExperiment, followerSnapshots } from '../support/factories';
@@ -44,7 +44,7 @@ function deps(now: Date): CollectDeps {
   return {
     config, runs, observations, log: quiet, now: () => now,
     credentials: { credentialsFor: async () => ({ appKey: 'k', appSecret: 's', accessToken: 't', accessSecret: 'a' }) },
-    buildSource: (name, credentials) => createSource(name, credentials, { config, endpoints: { x: fakeX.url }, now: () => now }),
+    buildSource: (name, credentials) => createAnySource(name, credentials, { config, endpoints: { x: fakeX.url }, now: () => now }),
   };
 }
 

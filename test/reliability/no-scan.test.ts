@@ -6,7 +6,7 @@
 import { ROUTES } from '../../functions/api/routes';
 import { collectSlot } from '../../functions/jobs/collect';
 import { scoreDueExperiments } from '../../functions/jobs/score-due';
-import { createSource } from '../../functions/sources/registry';
+import { createAnySource } from '../../functions/sources/all-sources';
 import { FakeServer } from '../fakes/fake-http-server';
 import { installXFake } from '../fakes/x-fake';
 import { anExperiment, followerSnapshots } from '../support/factories';
@@ -82,7 +82,7 @@ describe('no code path issues a DynamoDB Scan', () => {
     const run = await collectSlot('x', '2026-11-20T06:00:00Z', 30_000, {
       config, runs, observations, log: quiet, now: () => now,
       credentials: { credentialsFor: async () => ({ appKey: 'k', appSecret: 's', accessToken: 't', accessSecret: 'a' }) },
-      buildSource: (name, credentials) => createSource(name, credentials, { config, endpoints: { x: fakeX.url }, now: () => now }),
+      buildSource: (name, credentials) => createAnySource(name, credentials, { config, endpoints: { x: fakeX.url }, now: () => now }),
     });
     const scoring = await scoreDueExperiments(now, { experiments, observations, log: quiet });
 

@@ -13,7 +13,7 @@ import { collectSlot, type CollectDeps } from '../../functions/jobs/collect';
 import { scoreDueExperiments } from '../../functions/jobs/score-due';
 import { ensureTable, startDynalite, type LocalDynamo } from '../../functions/local/dynalite';
 import { parseAppConfig } from '../../functions/shared/app-config';
-import { createSource } from '../../functions/sources/registry';
+import { createAnySource } from '../../functions/sources/all-sources';
 import { FakeServer } from '../fakes/fake-http-server';
 import { installXFake } from '../fakes/x-fake';
 import { countedStores } from '../support/dynamo-counter';
@@ -69,7 +69,7 @@ function collectDeps(stores: ReturnType<typeof countedStores>, now: Date): Colle
   return {
     config, runs: stores.runs, observations: stores.observations, log: quiet, now: () => now,
     credentials: { credentialsFor: async () => X_CREDENTIALS },
-    buildSource: (name, credentials) => createSource(name, credentials, { config, endpoints: { x: fakeX.url }, now: () => now }),
+    buildSource: (name, credentials) => createAnySource(name, credentials, { config, endpoints: { x: fakeX.url }, now: () => now }),
   };
 }
 

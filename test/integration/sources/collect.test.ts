@@ -6,7 +6,7 @@ import { collectSlot, type CollectDeps } from '../../../functions/jobs/collect';
 import { ensureTable, startDynalite, type LocalDynamo } from '../../../functions/local/dynalite';
 import { parseAppConfig, type SourceName } from '../../../functions/shared/app-config';
 import { createDocumentClient } from '../../../functions/shared/clients';
-import { createSource } from '../../../functions/sources/registry';
+import { createAnySource } from '../../../functions/sources/all-sources';
 import { SourceError, type Source } from '../../../functions/sources/source';
 import { ObservationStore } from '../../../functions/store/observation-store';
 import { RunStore } from '../../../functions/store/run-store';
@@ -34,7 +34,7 @@ function deps(now: Date, overrides: Partial<CollectDeps> = {}): CollectDeps {
   return {
     config, runs, observations,
     credentials: { credentialsFor: async () => ({ apiKey: 'test-key' }) },
-    buildSource: (name, credentials) => createSource(name, credentials, {
+    buildSource: (name, credentials) => createAnySource(name, credentials, {
       config, now: () => now,
       endpoints: { perplexity: engine.url, openai: engine.url, beehiiv: newsletter.url, kit: kitFake.url },
     }),
@@ -89,7 +89,7 @@ describe('citation monthly spend cap', () => {
 
     const run = await collectSlot('perplexity', '2026-05-02T00:00:00Z', 60_000, deps(new Date('2026-05-02T00:00:01Z'), {
       config: cfg,
-      buildSource: (name, credentials) => createSource(name, credentials, { config: cfg, endpoints: { perplexity: engine.url }, now: () => new Date('2026-05-02T00:00:01Z') }),
+      buildSource: (name, credentials) => createAnySource(name, credentials, { config: cfg, endpoints: { perplexity: engine.url }, now: () => new Date('2026-05-02T00:00:01Z') }),
     }));
 
     // $0.005 left is less than the $0.05 reserved per question (ANSWER_RESERVATION_USD): asking could pass the cap.
