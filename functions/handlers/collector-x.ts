@@ -9,7 +9,7 @@ import * as z from 'zod';
 import { createCollector } from '../jobs/collector-invocation';
 import { bundledAppConfig } from '../shared/app-config';
 import { createDocumentClient } from '../shared/clients';
-import { SecretsManagerCredentials } from '../shared/credentials';
+import { SecretsManagerCredentials } from '../sources/credentials';
 import { arn, functionEnv, onColdStart, readFunctionEnv, resourceName } from '../shared/function-env';
 import { log } from '../shared/logger';
 import { createXSourceFromConfig } from '../sources/x';
