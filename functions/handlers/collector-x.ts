@@ -6,7 +6,7 @@
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod';
-import { createCollector } from '../jobs/collector-invocation';
+import { collectionMetrics, createCollector } from '../jobs/collector-invocation';
 import { bundledAppConfig } from '../shared/app-config';
 import { createDocumentClient } from '../shared/clients';
 import { SecretsManagerCredentials } from '../sources/credentials';
@@ -36,6 +36,6 @@ export const handler = onColdStart(() => {
     },
     log,
     defaultSource: env.SOURCE_NAME,
-    writeMetric: (line) => { process.stdout.write(`${line}\n`); },
+    metrics: collectionMetrics(),
   });
 });
