@@ -1,8 +1,9 @@
 /**
- * Where source credentials come from: one JSON secret in Secrets Manager in AWS (cached ≤ 5 minutes,
- * never logged), env vars (or .env) locally. Both implement CredentialsProvider.
+ * Where source credentials come from: one JSON secret in Secrets Manager in AWS (cached ≤ 5 minutes by
+ * Powertools Parameters, never logged), env vars (or .env) locally. Both implement CredentialsProvider.
  */
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Credentials, CredentialsProvider } from './source';
 import { CREDENTIAL_ENV, PUBLIC_SOURCES, type SecretEntry } from './credential-fields';
 
@@ -10,33 +11,30 @@ export const CREDENTIALS_CACHE_MS = 5 * 60_000;
 
 /**
  * Reads `{ "<source>": { field: value } }` from one secret; a missing or empty entry means not
- * configured. The secret is fetched at most once per CREDENTIALS_CACHE_MS (concurrent callers share
- * one fetch); its values never appear in errors or logs, and non-string fields are ignored.
+ * configured. Powertools' SecretsProvider keeps the secret string for CREDENTIALS_CACHE_MS (a failed
+ * fetch is not kept); concurrent first callers share one fetch. Its values never appear in errors or
+ * logs — the JSON is parsed here, not by Powertools' json transform, whose parse errors may quote the
+ * input — and non-string fields are ignored.
  */
 export class SecretsManagerCredentials implements CredentialsProvider {
-  private cache?: { at: number; value: Record<string, Credentials> };
-  private loading?: Promise<Record<string, Credentials>>;
+  private readonly secrets: Pick<SecretsProvider, 'get'>;
+  private loading?: Promise<unknown>;
 
-  constructor(private readonly client: SecretsManagerClient, private readonly secretId: string, private readonly now: () => number = Date.now) {}
+  constructor(client: SecretsManagerClient, private readonly secretId: string) {
+    this.secrets = new SecretsProvider({ awsSdkV3Client: client });
+  }
 
   async credentialsFor(source: SecretEntry): Promise<Credentials | undefined> {
     if (PUBLIC_SOURCES.includes(source)) return {};
-    const all = await this.load();
+    const all = parseCredentialsSecret(await this.secretString());
     const entry = all[source];
-    return entry && Object.keys(entry).length > 0 ? { ...entry } : undefined;
+    return entry && Object.keys(entry).length > 0 ? entry : undefined;
   }
 
-  private async load(): Promise<Record<string, Credentials>> {
-    if (this.cache && this.now() - this.cache.at < CREDENTIALS_CACHE_MS) return this.cache.value;
-    this.loading ??= this.fetch().finally(() => { this.loading = undefined; });
-    return this.loading;
-  }
-
-  private async fetch(): Promise<Record<string, Credentials>> {
-    const out = await this.client.send(new GetSecretValueCommand({ SecretId: this.secretId }));
-    const value = parseCredentialsSecret(out.SecretString);
-    this.cache = { at: this.now(), value };
-    return value;
+  private async secretString(): Promise<string | undefined> {
+    this.loading ??= this.secrets.get(this.secretId, { maxAge: CREDENTIALS_CACHE_MS / 1000 }).finally(() => { this.loading = undefined; });
+    const value = await this.loading;
+    return typeof value === 'string' ? value : undefined;
   }
 }
 

@@ -17,24 +17,31 @@ const SECRET = {
 };
 
 const sm = mockClient(SecretsManagerClient);
-beforeEach(() => sm.reset());
+// Time moves only when a test moves it: Date is faked (Powertools' cache reads Date.now); timers and ticks stay real.
+const REAL = ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'] as const;
+beforeEach(() => {
+  sm.reset();
+  jest.useFakeTimers({ doNotFake: [...REAL], now: 1_000 });
+});
+afterEach(() => jest.useRealTimers());
+const advance = (ms: number) => jest.setSystemTime(Date.now() + ms);
 
-function provider(clock: { t: number }) {
-  return new SecretsManagerCredentials(new SecretsManagerClient({ region: 'eu-west-1' }), SECRET_ARN, () => clock.t);
+function provider() {
+  return new SecretsManagerCredentials(new SecretsManagerClient({ region: 'eu-west-1' }), SECRET_ARN);
 }
 
 describe('SecretsManagerCredentials', () => {
   it('reads one source’s fields from the shared JSON secret', async () => {
     sm.on(GetSecretValueCommand, { SecretId: SECRET_ARN }).resolves({ SecretString: JSON.stringify(SECRET) });
 
-    const creds = await provider({ t: 0 }).credentialsFor('beehiiv');
+    const creds = await provider().credentialsFor('beehiiv');
 
     expect(creds).toEqual({ apiKey: 'bh-super-secret' });
   });
 
   it('treats a missing or empty entry as not configured, and public sources as needing nothing', async () => {
     sm.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify(SECRET) });
-    const p = provider({ t: 0 });
+    const p = provider();
 
     expect(await p.credentialsFor('kit')).toBeUndefined();
     expect(await p.credentialsFor('mailchimp')).toBeUndefined();
@@ -44,20 +51,19 @@ describe('SecretsManagerCredentials', () => {
   it('keeps only string fields', async () => {
     sm.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify(SECRET) });
 
-    expect(await provider({ t: 0 }).credentialsFor('openai')).toEqual({ apiKey: 'sk-live-1' });
+    expect(await provider().credentialsFor('openai')).toEqual({ apiKey: 'sk-live-1' });
   });
 
   it('fetches the secret at most once per 5 minutes, then again', async () => {
     sm.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify(SECRET) });
-    const clock = { t: 1_000 };
-    const p = provider(clock);
+    const p = provider();
 
     await p.credentialsFor('x');
-    clock.t += CREDENTIALS_CACHE_MS - 1;
+    advance(CREDENTIALS_CACHE_MS - 1);
     await p.credentialsFor('beehiiv');
     expect(sm.commandCalls(GetSecretValueCommand)).toHaveLength(1);
 
-    clock.t += 1;
+    advance(2); // just past 5 minutes (Powertools keeps a value through its last millisecond)
     await p.credentialsFor('x');
     expect(sm.commandCalls(GetSecretValueCommand)).toHaveLength(2);
     expect(CREDENTIALS_CACHE_MS).toBeLessThanOrEqual(5 * 60_000);
@@ -65,7 +71,7 @@ describe('SecretsManagerCredentials', () => {
 
   it('shares one fetch between concurrent callers', async () => {
     sm.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify(SECRET) });
-    const p = provider({ t: 0 });
+    const p = provider();
 
     await Promise.all([p.credentialsFor('x'), p.credentialsFor('beehiiv'), p.credentialsFor('openai')]);
 
@@ -76,11 +82,10 @@ describe('SecretsManagerCredentials', () => {
     sm.on(GetSecretValueCommand)
       .resolvesOnce({ SecretString: JSON.stringify({ beehiiv: { apiKey: 'old' } }) })
       .resolves({ SecretString: JSON.stringify({ beehiiv: { apiKey: 'new' } }) });
-    const clock = { t: 0 };
-    const p = provider(clock);
+    const p = provider();
 
     expect(await p.credentialsFor('beehiiv')).toEqual({ apiKey: 'old' });
-    clock.t += CREDENTIALS_CACHE_MS;
+    advance(CREDENTIALS_CACHE_MS + 1);
     expect(await p.credentialsFor('beehiiv')).toEqual({ apiKey: 'new' });
   });
 
@@ -92,7 +97,7 @@ describe('SecretsManagerCredentials', () => {
 
     let message = '';
     try {
-      await provider({ t: 0 }).credentialsFor('x');
+      await provider().credentialsFor('x');
     } catch (err) {
       message = `${(err as Error).message} ${(err as Error).stack ?? ''}`;
     }
@@ -105,7 +110,7 @@ describe('SecretsManagerCredentials', () => {
 
   it('does not cache a failed fetch', async () => {
     sm.on(GetSecretValueCommand).rejectsOnce(new Error('AccessDeniedException')).resolves({ SecretString: JSON.stringify(SECRET) });
-    const p = provider({ t: 0 });
+    const p = provider();
 
     await expect(p.credentialsFor('x')).rejects.toThrow('AccessDeniedException');
     expect(await p.credentialsFor('beehiiv')).toEqual({ apiKey: 'bh-super-secret' });
@@ -113,7 +118,7 @@ describe('SecretsManagerCredentials', () => {
 
   it('hands out copies, so a caller cannot change the cached credentials', async () => {
     sm.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify(SECRET) });
-    const p = provider({ t: 0 });
+    const p = provider();
 
     const first = await p.credentialsFor('beehiiv');
     if (first) first.apiKey = 'tampered';
