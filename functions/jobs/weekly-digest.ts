@@ -26,6 +26,7 @@ import type { RunStore } from '../store/run-store';
 import { webhookPayload } from './digest-webhook';
 import { interimFor } from './score-due';
 import { errorMessage } from '../shared/errors';
+import { isConditionFailed } from '../store/conditional-write';
 
 /** A `sending` claim older than this belongs to a run that died (the function's timeout is far shorter). */
 export const CLAIM_LEASE_MS = 15 * 60_000;
@@ -170,7 +171,7 @@ async function claimWeek(week: string, now: Date, table: DigestDelivery['table']
         : { ConditionExpression: 'attribute_not_exists(pk)' }),
     }));
   } catch (err) {
-    if ((err as Error).name === 'ConditionalCheckFailedException') return undefined;
+    if (isConditionFailed(err)) return undefined;
     throw err;
   }
   return claim;
@@ -186,7 +187,7 @@ async function settleClaim(claim: DigestClaim, table: DigestDelivery['table'], l
       ExpressionAttributeValues: { ':mine': claim.claimedAt },
     }));
   } catch (err) {
-    if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
+    if (!isConditionFailed(err)) throw err;
     log.warn('weekly digest claim was taken over before this run finished', { week: claim.week });
   }
 }

@@ -16,6 +16,7 @@ import { GetCommand, PutCommand, UpdateCommand, paginateQuery, type DynamoDBDocu
 import { SNAPSHOT_METRICS, SnapshotObservationSchema, withCanonicalInstants, type Observation, type ObservedMetric, type SnapshotObservation } from '../domain/observation';
 import { keys, withoutKeys } from './keys';
 import { queryAll } from './query-all';
+import { conditionally, isConditionFailed } from './conditional-write';
 
 /** The once-per-table fill of roll-ups from the snapshots stored before they existed. */
 export const DAILY_ROLLUP_MIGRATION = { pk: 'MIGRATION', sk: 'daily-rollups-v1' };
@@ -69,7 +70,7 @@ export class DailyRollupStore {
       const oldFirst = (out.Attributes?.first as { at?: string } | undefined)?.at;
       if (oldFirst === first.at) firstNeedsWrite = true;
     } catch (err) {
-      if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
+      if (!isConditionFailed(err)) throw err;
       firstNeedsWrite = true;
     }
     if (!firstNeedsWrite) return;
@@ -82,20 +83,14 @@ export class DailyRollupStore {
         ExpressionAttributeValues: { ':o': stored(first), ':at': first.at },
       }));
     } catch (err) {
-      if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
+      if (!isConditionFailed(err)) throw err;
     }
   }
 
   private async putIfNew(key: { pk: string; sk: string }, first: SnapshotObservation, last: SnapshotObservation): Promise<boolean> {
-    try {
-      await this.db.send(new PutCommand({
-        TableName: this.tableName, Item: { ...key, type: 'daily-rollup', first: stored(first), last: stored(last) }, ConditionExpression: 'attribute_not_exists(pk)',
-      }));
-      return true;
-    } catch (err) {
-      if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
-      return false;
-    }
+    return conditionally(this.db.send(new PutCommand({
+      TableName: this.tableName, Item: { ...key, type: 'daily-rollup', first: stored(first), last: stored(last) }, ConditionExpression: 'attribute_not_exists(pk)',
+    })));
   }
 
   /**

@@ -7,12 +7,14 @@
  * abandon and a verdict exclude each other without a transaction (see recordFirstVerdict).
  */
 import {
-  BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient,
+  DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
 import { iceProduct, type Experiment, type ExperimentStatus } from '../domain/experiment';
 import type { Verdict } from '../domain/verdict';
 import { ConflictError, ValidationError } from '../shared/errors';
+import { batchGetAll } from './batch';
+import { conditionally, isConditionFailed } from './conditional-write';
 import { keys, withoutKeys } from './keys';
 import { queryAll } from './query-all';
 import { ResearchLogStore } from './research-log-store';
@@ -97,7 +99,7 @@ export class ExperimentStore {
     try {
       await this.db.send(new PutCommand({ TableName: this.tableName, Item: this.item(created), ConditionExpression: 'attribute_not_exists(pk)' }));
     } catch (err) {
-      if ((err as Error).name === 'ConditionalCheckFailedException') throw new ConflictError(`Experiment ${e.id} already exists`);
+      if (isConditionFailed(err)) throw new ConflictError(`Experiment ${e.id} already exists`);
       throw err;
     }
     return created;
@@ -119,7 +121,7 @@ export class ExperimentStore {
         ...(read.version !== undefined && { ExpressionAttributeValues: { ':read': read.version } }),
       }));
     } catch (err) {
-      if ((err as Error).name === 'ConditionalCheckFailedException') throw await this.changedError(next.id);
+      if (isConditionFailed(err)) throw await this.changedError(next.id);
       throw err;
     }
     return stored;
@@ -155,7 +157,7 @@ export class ExperimentStore {
       }));
       return out.Attributes !== undefined;
     } catch (err) {
-      if ((err as Error).name === 'ConditionalCheckFailedException') throw new ConflictError(`Experiment ${id} is no longer ${allowed.join(' or ')}`);
+      if (isConditionFailed(err)) throw new ConflictError(`Experiment ${id} is no longer ${allowed.join(' or ')}`);
       throw err;
     }
   }
@@ -304,7 +306,7 @@ export class ExperimentStore {
         ExpressionAttributeValues: { ':claimedAt': verdict.scoredAt, ':zero': 0, ':one': 1, ':running': 'running', ':planned': 'planned' },
       }));
     } catch (err) {
-      if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
+      if (!isConditionFailed(err)) throw err;
       // Abandoned or deleted meanwhile: never scored. Concluded: a concurrent run recorded it.
       const current = await this.get(experiment.id);
       if (current?.status !== 'concluded') return false;
@@ -317,7 +319,7 @@ export class ExperimentStore {
         ConditionExpression: 'attribute_not_exists(pk)',
       }));
     } catch (err) {
-      if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
+      if (!isConditionFailed(err)) throw err;
       won = false;
     }
     const recorded = won ? verdict : await this.getVerdict(experiment.id);
@@ -351,7 +353,7 @@ export class ExperimentStore {
         }));
         return;
       } catch (err) {
-        if ((err as Error).name !== 'ConditionalCheckFailedException') throw err; // else re-read and try again
+        if (!isConditionFailed(err)) throw err; // else re-read and try again
       }
     }
     throw new ConflictError(`Experiment ${id} kept changing while its verdict was recorded; the next scorer run concludes it`);
@@ -366,7 +368,7 @@ export class ExperimentStore {
         ConditionExpression: 'attribute_not_exists(pk)',
       }));
     } catch (err) {
-      if ((err as Error).name === 'ConditionalCheckFailedException') throw new ConflictError(`Experiment ${experimentId} was scored at ${verdict.scoredAt} already`);
+      if (isConditionFailed(err)) throw new ConflictError(`Experiment ${experimentId} was scored at ${verdict.scoredAt} already`);
       throw err;
     }
     await this.db.send(new PutCommand({ TableName: this.tableName, Item: this.currentVerdictItem(verdict) }));
@@ -388,19 +390,10 @@ export class ExperimentStore {
   /** Experiments by id (BatchGet, 100 keys a request); absent ones are left out. */
   async getMany(ids: readonly string[]): Promise<Map<string, Experiment>> {
     const found = new Map<string, Experiment>();
-    const unique = [...new Set(ids)];
-    for (let i = 0; i < unique.length; i += 100) {
-      let requestKeys: Record<string, unknown>[] = unique.slice(i, i + 100).map((id) => keys.experiment(id));
-      for (let attempt = 0; requestKeys.length > 0; attempt++) {
-        if (attempt > 5) throw new Error(`DynamoDB left ${requestKeys.length} experiment reads unprocessed after retries`);
-        if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
-        const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: requestKeys } } }));
-        for (const item of out.Responses?.[this.tableName] ?? []) {
-          const e = experimentOf(item);
-          found.set(e.id, e);
-        }
-        requestKeys = (out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, unknown>[];
-      }
+    const items = await batchGetAll(this.db, this.tableName, [...new Set(ids)].map((id) => keys.experiment(id)), 'experiment reads');
+    for (const item of items) {
+      const e = experimentOf(item);
+      found.set(e.id, e);
     }
     return found;
   }
@@ -433,11 +426,11 @@ export class ExperimentStore {
     return this.researchLog.runOnce('backlog-rank-keys-v1', async () => {
       const backlog = await this.listAll('backlog');
       for (const item of backlog) {
-        await this.db.send(new UpdateCommand({
+        await conditionally(this.db.send(new UpdateCommand({
           TableName: this.tableName, Key: keys.experiment(item.id),
           UpdateExpression: 'SET gsi1sk = :sk', ConditionExpression: '#status = :backlog',
           ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':sk': backlogRankKey(item), ':backlog': 'backlog' },
-        })).catch((err: Error) => { if (err.name !== 'ConditionalCheckFailedException') throw err; });
+        })));
       }
       return backlog.length;
     });
@@ -451,19 +444,10 @@ export class ExperimentStore {
   /** The current verdicts of many experiments (BatchGet, 100 keys a request); absent ones are left out. */
   async getVerdicts(experimentIds: readonly string[]): Promise<Map<string, Verdict>> {
     const found = new Map<string, Verdict>();
-    const unique = [...new Set(experimentIds)];
-    for (let i = 0; i < unique.length; i += 100) {
-      let requestKeys: Record<string, unknown>[] = unique.slice(i, i + 100).map((id) => keys.currentVerdict(id));
-      for (let attempt = 0; requestKeys.length > 0; attempt++) {
-        if (attempt > 5) throw new Error(`DynamoDB left ${requestKeys.length} verdict reads unprocessed after retries`);
-        if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
-        const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: requestKeys } } }));
-        for (const item of out.Responses?.[this.tableName] ?? []) {
-          const verdict = withoutKeys<Verdict>(item);
-          found.set(verdict.experimentId, verdict);
-        }
-        requestKeys = (out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, unknown>[];
-      }
+    const items = await batchGetAll(this.db, this.tableName, [...new Set(experimentIds)].map((id) => keys.currentVerdict(id)), 'verdict reads');
+    for (const item of items) {
+      const verdict = withoutKeys<Verdict>(item);
+      found.set(verdict.experimentId, verdict);
     }
     return found;
   }

@@ -2,14 +2,13 @@
  * Observations: one item per metric, time slot and fact. Writing the same slot twice overwrites the
  * same item, so a duplicate or late delivery stores one observation.
  */
-import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { withCanonicalInstants, type Observation, type ObservedMetric } from '../domain/observation';
 import { ValidationError } from '../shared/errors';
+import { batchGetAll, batchPutAll } from './batch';
 import { DailyRollupStore, hasDailyRollup } from './daily-rollup-store';
 import { keys, withoutKeys } from './keys';
 import { queryAll } from './query-all';
-
-const BATCH = 25;
 
 export class ObservationStore {
   /** Each snapshot series' first and last snapshot per day, kept with every write (what charts read). */
@@ -35,17 +34,7 @@ export class ObservationStore {
       unique.set(`${k.pk}|${k.sk}`, o);
     });
     const items = [...unique.values()];
-    for (let i = 0; i < items.length; i += BATCH) {
-      let requests: NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string] = items
-        .slice(i, i + BATCH)
-        .map((o) => ({ PutRequest: { Item: { ...keys.observation(o), type: 'observation', ...o } } }));
-      for (let attempt = 0; requests.length > 0; attempt++) {
-        if (attempt > 5) throw new Error(`DynamoDB left ${requests.length} observations unprocessed after retries`);
-        if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
-        const out = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
-        requests = out.UnprocessedItems?.[this.tableName] ?? [];
-      }
-    }
+    await batchPutAll(this.db, this.tableName, items.map((o) => ({ ...keys.observation(o), type: 'observation', ...o })), 'observations');
     await this.dailyRollups.record(items);
     return items.length;
   }
@@ -60,19 +49,7 @@ export class ObservationStore {
       const k = keys.observation(withCanonicalInstants(given));
       unique.set(`${k.pk}|${k.sk}`, { pk: k.pk, sk: k.sk });
     }
-    const all = [...unique.values()];
-    let found = 0;
-    for (let i = 0; i < all.length; i += 100) {
-      let requestKeys: Record<string, unknown>[] = all.slice(i, i + 100);
-      for (let attempt = 0; requestKeys.length > 0; attempt++) {
-        if (attempt > 5) throw new Error(`DynamoDB left ${requestKeys.length} observation reads unprocessed after retries`);
-        if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
-        const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: requestKeys, ProjectionExpression: 'pk' } } }));
-        found += out.Responses?.[this.tableName]?.length ?? 0;
-        requestKeys = (out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, unknown>[];
-      }
-    }
-    return found;
+    return (await batchGetAll(this.db, this.tableName, [...unique.values()], 'observation reads', 'pk')).length;
   }
 
   /**

@@ -4,11 +4,12 @@
  * first). A page of the log is then one Query, whatever the number of concluded experiments and however
  * large their verdicts — never "every concluded experiment, then every verdict".
  */
-import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Experiment } from '../domain/experiment';
 import { researchLogRows, type ResearchLogRow } from '../domain/research-log';
 import type { Verdict } from '../domain/verdict';
 import { ValidationError } from '../shared/errors';
+import { batchPutAll } from './batch';
 import { keys, withoutKeys } from './keys';
 
 /** Rows per page at most: a worst-case row (every text field at its cap, escaped) is ~3 KB, so ≤ 3 MB. */
@@ -72,15 +73,7 @@ export class ResearchLogStore {
   async backfillOnce(concluded: () => Promise<{ experiment: Experiment; verdict: Verdict }[]>): Promise<number> {
     return this.runOnce(BACKFILL_MARKER.sk, async () => {
       const rows = (await concluded()).flatMap(({ experiment, verdict }) => ResearchLogStore.rowOf(experiment, verdict) ?? []);
-      for (let i = 0; i < rows.length; i += 25) {
-        let requests: { PutRequest: { Item: Record<string, unknown> } }[] = rows.slice(i, i + 25).map((row) => ({ PutRequest: { Item: this.item(row) } }));
-        for (let attempt = 0; requests.length > 0; attempt++) {
-          if (attempt > 5) throw new Error(`DynamoDB left ${requests.length} log rows unprocessed after retries`);
-          if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
-          const out = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
-          requests = (out.UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
-        }
-      }
+      await batchPutAll(this.db, this.tableName, rows.map((row) => this.item(row)), 'log rows');
       return rows.length;
     });
   }

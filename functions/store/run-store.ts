@@ -6,6 +6,7 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocum
 import type { CollectionRun } from '../domain/collection-run';
 import { keys, withoutKeys } from './keys';
 import { queryAll } from './query-all';
+import { conditionally, isConditionFailed } from './conditional-write';
 
 export type { CollectionRun, RunOutcome } from '../domain/collection-run';
 
@@ -77,7 +78,7 @@ export class RunStore {
         ConditionExpression: 'attribute_not_exists(pk)',
       }));
     } catch (err) {
-      if ((err as Error).name !== 'ConditionalCheckFailedException') throw err; // a concurrent run seeded it
+      if (!isConditionFailed(err)) throw err; // a concurrent run seeded it
     }
     return this.citationSpendUsd(now, seedUsd);
   }
@@ -89,19 +90,13 @@ export class RunStore {
   async reserveCitationSpend(now: Date, usd: number, capUsd: number): Promise<boolean> {
     const amount = micro(usd);
     if (amount > micro(capUsd)) return false;
-    try {
-      await this.db.send(new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.spend(monthOf(now)),
-        UpdateExpression: 'ADD committedMicroUsd :amount',
-        ConditionExpression: 'attribute_exists(committedMicroUsd) AND committedMicroUsd <= :limit',
-        ExpressionAttributeValues: { ':amount': amount, ':limit': micro(capUsd) - amount },
-      }));
-      return true;
-    } catch (err) {
-      if ((err as Error).name === 'ConditionalCheckFailedException') return false;
-      throw err;
-    }
+    return conditionally(this.db.send(new UpdateCommand({
+      TableName: this.tableName,
+      Key: keys.spend(monthOf(now)),
+      UpdateExpression: 'ADD committedMicroUsd :amount',
+      ConditionExpression: 'attribute_exists(committedMicroUsd) AND committedMicroUsd <= :limit',
+      ExpressionAttributeValues: { ':amount': amount, ':limit': micro(capUsd) - amount },
+    })));
   }
 
   /** Adds `usd` (negative to release a reservation) to the month's counter, unconditionally: spend is never forgotten. */
