@@ -94,8 +94,9 @@ export async function planFor(request: PlanRequest, now: Date, deps: PlanDeps): 
   if (overlaps.length > 0) {
     warnings.push({
       code: 'overlapping_experiment',
-      message: `${overlaps.length === 1 ? 'Another experiment' : `${overlaps.length} other experiments`} on the same metric overlap this window: ` +
-        `${overlaps.slice(0, 3).map((o) => `"${o.name}" (${o.id}, ${o.start!.slice(0, 10)} to ${o.end!.slice(0, 10)})`).join(', ')}; their effects would be mixed into this verdict.`,
+      message: `${overlaps.length === 1 ? 'Another experiment' : `${overlaps.length} other experiments`} on the same metric ${overlaps.length === 1 ? 'overlaps' : 'overlap'} this window: ` +
+        // The last day, as every other place names a window (end is exclusive).
+        `${overlaps.slice(0, 3).map((o) => `"${o.name}" (${o.id}, ${o.start!.slice(0, 10)} to ${new Date(Date.parse(o.end!) - 1).toISOString().slice(0, 10)})`).join(', ')}; their effects would be mixed into this verdict.`,
       experimentIds: overlaps.slice(0, 5).map((o) => o.id),
     });
   }

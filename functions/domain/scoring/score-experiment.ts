@@ -137,7 +137,8 @@ export function overlappingExperiments(experiment: Experiment, window: Period, o
 function overlapWarning(overlaps: readonly Experiment[], period: 'window' | 'baseline'): VerdictWarning | undefined {
   if (overlaps.length === 0) return undefined;
   const first = [...overlaps].sort((a, b) => (a.start! < b.start! ? -1 : a.start! > b.start! ? 1 : a.id < b.id ? -1 : 1));
-  const named = first.slice(0, OVERLAP_NAMES_SHOWN).map((o) => `"${o.name}" (${o.id}, ${o.start!.slice(0, 10)} to ${o.end!.slice(0, 10)})`).join(', ');
+  // Named by their last day, as every other place names a window (end is exclusive).
+  const named = first.slice(0, OVERLAP_NAMES_SHOWN).map((o) => `"${o.name}" (${o.id}, ${o.start!.slice(0, 10)} to ${new Date(Date.parse(o.end!) - 1).toISOString().slice(0, 10)})`).join(', ');
   const more = overlaps.length > OVERLAP_NAMES_SHOWN ? ` and ${overlaps.length - OVERLAP_NAMES_SHOWN} more` : '';
   const names = `${named}${more}`;
   const who = overlaps.length === 1 ? 'Another experiment' : `${overlaps.length} other experiments`;

@@ -26,7 +26,7 @@ describe('overlapping experiments', () => {
 
     const warning = verdict.warnings.find((w) => w.code === 'overlapping_experiment')!;
     expect(warning.experimentIds).toEqual(['exp-2']);
-    expect(warning.message).toContain('"Reply to every mention" (exp-2, 2025-03-10 to 2025-03-24)');
+    expect(warning.message).toContain('"Reply to every mention" (exp-2, 2025-03-10 to 2025-03-23)'); // its last day: end is exclusive
     expect(verdict.summary).toMatch(/Caution: Another experiment on the same metric overlapped this window/);
   });
 
