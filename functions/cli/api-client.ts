@@ -1,13 +1,15 @@
 /**
- * The CLI's HTTP client for the Verdict API (local or deployed): bearer token, JSON in and out, the
- * error envelope turned into ApiError, and every POST sent with an Idempotency-Key so the one retry
- * after a dropped connection cannot act twice.
+ * The one Node client of our own API (local or deployed): bearer token, JSON in and out, and every POST
+ * sent with an Idempotency-Key so the one retry after a dropped connection cannot act twice. The CLI's
+ * commands use createApiClient (the error envelope turned into ApiError); `verdict mcp` uses httpApiCall
+ * (every status handed to the MCP tool as a reply).
  *
  * Every string the server sends passes through here, so this is the one place the CLI makes it safe
  * for a terminal: control characters (ESC of CSI/OSC 8/OSC 52 sequences, BEL, CR…) and bidi overrides
  * are removed from text bodies, every string inside JSON bodies and error messages alike.
  */
 import { withoutControlChars } from '../domain/inert-text';
+import { replyBody, type ApiCall } from '../mcp/api-reply';
 import { httpFetch, type HttpFetch, type HttpResponse } from './http-transport';
 
 /** The API answered with an error (its envelope, or API Gateway's 401). */
@@ -44,11 +46,15 @@ export interface ApiClientOptions {
   fetch?: HttpFetch;
 }
 
-export function createApiClient(options: ApiClientOptions): ApiClient {
+/**
+ * One request to the API, whatever it answers: only an API that cannot be reached throws
+ * (ApiUnreachableError). A dropped connection is retried once — GETs are safe, POSTs carry their
+ * Idempotency-Key; PATCH and DELETE are not retried.
+ */
+function apiRequest(options: ApiClientOptions): (method: string, path: string, body?: unknown) => Promise<HttpResponse> {
   const doFetch = options.fetch ?? httpFetch;
   const timeoutMs = options.timeoutMs ?? 30_000;
-
-  async function request(method: string, path: string, body?: unknown): Promise<HttpResponse> {
+  return async (method, path, body) => {
     const headers: Record<string, string> = { accept: 'application/json, text/*' };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -57,17 +63,33 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     const url = `${options.baseUrl}${path}`;
     for (let attempt = 0; ; attempt++) {
       try {
-        const res = await doFetch(url, { method, headers, ...(body !== undefined && { body: JSON.stringify(body) }), signal: AbortSignal.timeout(timeoutMs) });
-        if (!res.ok) throw await toApiError(res);
-        return res;
+        return await doFetch(url, { method, headers, ...(body !== undefined && { body: JSON.stringify(body) }), signal: AbortSignal.timeout(timeoutMs) });
       } catch (err) {
-        if (err instanceof ApiError) throw err;
-        // One retry for a dropped connection: GETs are safe, POSTs carry their Idempotency-Key.
         const cause = describeFetchError(err);
         if (attempt === 0 && cause.retryable && method !== 'PATCH' && method !== 'DELETE') continue;
         throw new ApiUnreachableError(options.baseUrl, cause.text);
       }
     }
+  };
+}
+
+/** The MCP tools' calls over HTTP (`verdict mcp`): every status comes back as a reply for the tool to report. */
+export function httpApiCall(options: ApiClientOptions): ApiCall {
+  const send = apiRequest(options);
+  return async (request) => {
+    const query = new URLSearchParams(request.query ?? {}).toString();
+    const res = await send(request.method, `${request.path}${query ? `?${query}` : ''}`, request.body);
+    return { status: res.status, contentType: res.contentType, body: replyBody(await res.text(), res.contentType) };
+  };
+}
+
+export function createApiClient(options: ApiClientOptions): ApiClient {
+  const send = apiRequest(options);
+
+  async function request(method: string, path: string, body?: unknown): Promise<HttpResponse> {
+    const res = await send(method, path, body);
+    if (!res.ok) throw await toApiError(res);
+    return res;
   }
 
   return {

@@ -10,6 +10,8 @@ export interface HttpResponse {
   ok: boolean;
   status: number;
   statusText: string;
+  /** The content-type header ('' when absent). */
+  contentType: string;
   text(): Promise<string>;
   json(): Promise<unknown>;
 }
@@ -39,6 +41,7 @@ export const httpFetch: HttpFetch = (url, init) => new Promise((resolve, reject)
         ok: status >= 200 && status < 300,
         status,
         statusText: res.statusMessage ?? '',
+        contentType: String(res.headers['content-type'] ?? ''),
         text: async () => text,
         json: async () => JSON.parse(text) as unknown,
       });

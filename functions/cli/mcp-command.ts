@@ -7,13 +7,13 @@ import { Readable, Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { ROUTES } from '../api/routes';
-import { httpApiCall } from '../mcp/api-call';
 import { createVerdictMcpServer } from '../mcp/server';
 import { CONNECTION_HELP } from './command';
 import { resolveConnection } from './connection';
 import { EXIT } from './exit-codes';
 import type { CliIo } from './io';
 import { errorMessage } from '../shared/errors';
+import { httpApiCall } from './api-client';
 
 export const MCP_HELP = `Usage: verdict mcp [--api URL] [--token TOKEN]
 

@@ -12,7 +12,7 @@ import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, type CallTool
 import { errorResponse } from '../api/error-response';
 import type { Route } from '../api/router';
 import { AppError, errorMessage } from '../shared/errors';
-import type { ApiCall, ApiReply } from './api-call';
+import type { ApiCall, ApiReply } from './api-reply';
 import { RESEARCH_LOG_URI, verdictTools } from './tools';
 
 export { RESEARCH_LOG_URI };

@@ -8,7 +8,7 @@ import { ExperimentIdSchema } from '../api/routes/experiments';
 import type { Route } from '../api/router';
 import { MetricKeySchema } from '../domain/experiment';
 import { ValidationError } from '../shared/errors';
-import type { ApiCall, ApiCallRequest, ApiReply } from './api-call';
+import type { ApiCall, ApiCallRequest, ApiReply } from './api-reply';
 
 /** The research log as a markdown resource. */
 export const RESEARCH_LOG_URI = 'verdict://research-log';
