@@ -2,7 +2,9 @@
 import * as ical from 'node-ical';
 import type { LocalRuntime } from '../../../functions/local/runtime';
 import { logger } from '../../../functions/shared/logger';
-import { startTestRuntime } from '../../support/local-runtime';
+import { aCreateRequest } from '../../support/factories';
+import { call, startTestRuntime } from '../../support/local-runtime';
+import { daysFromNow, importFollowerHistory, runScorer } from '../api/api-helpers';
 import { json, verdict } from './cli-helpers';
 
 let runtime: LocalRuntime;
@@ -73,5 +75,21 @@ describe('post variants from the CLI', () => {
     const tagged = await verdict(['tag', '1866000000000000042', 'polished'], { runtime });
     expect(tagged.code).toBe(0);
     expect(tagged.stdout).toContain('is in arm polished');
+  });
+});
+
+describe('a follow-up of a switchback', () => {
+  it('keeps the design with a fresh seed (verdict rerun)', async () => {
+    await importFollowerHistory(runtime, 40, () => 10);
+    const first = (await call(runtime, 'POST', '/experiments', {
+      body: aCreateRequest({ name: 'Noon replies, first go', start: daysFromNow(-31).slice(0, 10), durationDays: 28, design: 'switchback', switchback: { seed: 99, blockDays: 2 } }),
+    })).body;
+    expect((await runScorer(runtime)).scored).toContain(first.id);
+
+    const rerun = json(await verdict(['rerun', first.id, '--days', '14', '--json'], { runtime }));
+
+    expect(rerun).toMatchObject({ design: 'switchback', durationDays: 14, switchback: { blockDays: 2, washoutDays: 0, timeZone: first.switchback.timeZone } });
+    expect(rerun.switchback.seed).not.toBe(99);
+    expect(rerun.switchback.schedule).toHaveLength(14);
   });
 });
