@@ -264,7 +264,7 @@ export const experimentRoutes: Route[] = [
     path: '/experiments/{id}/extend',
     doc: {
       tag: 'Experiments', summary: 'Lengthen a window before it ends',
-      description: 'Adds `days` to a planned or running window (up to 84 days in all), recorded in `extensions`. Each extension raises the bar the verdict needs to 1 − (1 − confidence)/(extensions + 1) — a Bonferroni bound over the ends the verdict could have been taken at — so extending after a promising peek does not raise the false-keep rate. After a verdict, create a follow-up instead (verdict rerun).',
+      description: 'Adds `days` to a planned or running window (up to 84 days in all), recorded in `extensions`. Each extension raises the bar the verdict needs to 1 − (1 − confidence)/(extensions + 1) — a Bonferroni bound over the ends the verdict could have been taken at — so extending after a promising peek does not raise the false-keep rate. A switchback\'s added days get their own random schedule (`switchback.stretches`: drawn from a seed derived from the stored one; the days already scheduled stay as they were). After a verdict, create a follow-up instead (verdict rerun).',
       params: ID_PARAM, body: ExtendExperimentSchema, success: { status: 200, description: 'The extended experiment', schema: ExperimentRecordSchema },
       errors: { 404: 'No such experiment', 409: 'Not planned or running, or its window has ended' },
     },
