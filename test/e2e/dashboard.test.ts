@@ -289,6 +289,32 @@ describe('the dashboard', () => {
     await expect(notice.innerText()).resolves.not.toMatch(/backlog is empty|Add ideas to the backlog/);
   });
 
+  it('promises no scheduler run when the runtime runs without a schedule (--no-schedule)', async () => {
+    // /health as `verdict start --no-schedule` answers it: schedule.running false, no next slots.
+    await page.route('**/health', async (route) => {
+      const res = await route.fetch();
+      const body = await res.json();
+      const unscheduled = { ...body, schedule: { running: false }, scorer: { ...body.scorer, nextSlot: null }, sources: body.sources.map((s: object) => ({ ...s, nextSlot: null })), loop: { ...body.loop, nextFill: null } };
+      await route.fulfill({ response: res, json: unscheduled });
+    });
+    try {
+      await page.goto(`${runtime.url}/#/`);
+      await page.reload();
+      const notice = page.locator('#active .notice.warn');
+      await notice.waitFor();
+      const text = await notice.innerText();
+      const tiles = await page.locator('.summary').innerText();
+
+      expect(text).toMatch(/Welcome email with a reply ask could start now, but nothing runs on a schedule \(--no-schedule\): start it with verdict backlog start exp_/);
+      expect(text).not.toMatch(/next scheduler run/i);
+      expect(tiles).toMatch(/not scheduled/);
+      expect(tiles).not.toMatch(/next (in|now)/);
+    } finally {
+      await page.unroute('**/health');
+      await page.reload();
+    }
+  });
+
   for (const width of [1280, 390]) {
     it(`keeps the research log inside its card at ${width} px`, async () => {
       await page.setViewportSize({ width, height: 900 });
