@@ -13,6 +13,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ROUTE_DEFINITIONS, type RouteDefinition } from '../functions/api/route-table';
 import type { AppConfig, SourceName } from '../functions/shared/app-config';
+import { withAccount } from '../functions/domain/accounts';
 import { errorMessage, ValidationError } from '../functions/shared/errors';
 import { EVENT_SOURCE } from '../functions/shared/event-names';
 import { scheduledJobs, weeklyJobs, type WeeklyJob } from '../functions/shared/scheduled-jobs';
@@ -135,20 +136,30 @@ export class VerdictStack extends Stack {
       .publishTo(this.alerts.topic, 'ALARM_TOPIC_ARN');
     for (const job of weeklyJobsOf(config)) new JobSchedule(this, `Schedule-${job.id}`, { job, target: this.digestFn, deadLetters: this.deadLetters });
 
-    for (const job of scheduledJobs(config)) {
+    const jobs = scheduledJobs(config);
+    // A source's accounts share its function: the account with the shortest slot sets its async retry policy.
+    const shortestOf = (source: string) => Math.min(...jobs.filter((j) => j.kind === 'collector' && j.source === source).map((j) => j.cadence.everyMinutes));
+    const asyncRetriesSet = new Set<string>();
+    for (const job of jobs) {
       let target: VerdictFunction;
+      let configuresAsyncRetries = true;
       if (job.kind === 'scorer') {
         target = this.scorerFn;
       } else {
-        target = fn(`Collector-${job.source}`, collectorHandlerFor(job.source), `Collects ${job.source} metrics`,
+        // One function per source; each account of it has its own schedule (naming the account) and alarm.
+        target = this.collectorFns[job.source] ?? fn(`Collector-${job.source}`, collectorHandlerFor(job.source), `Collects ${job.source} metrics`,
           Duration.seconds(SLOW_SOURCES.includes(job.source) ? 300 : 60), 256, { environment: { SOURCE_NAME: job.source } })
           .useTable(this.table, CITATION_SOURCES.includes(job.source) ? TABLE_ACCESS.citationCollector : TABLE_ACCESS.collector);
         // A public source (Bluesky) reads no credentials: its function gets neither the secret's ARN nor the grant.
-        if (!PUBLIC_SOURCES.includes(job.source)) target.readSecret(this.sourceCredentials, 'SOURCE_SECRET_ARN');
+        if (!this.collectorFns[job.source] && !PUBLIC_SOURCES.includes(job.source)) target.readSecret(this.sourceCredentials, 'SOURCE_SECRET_ARN');
         this.collectorFns[job.source] = target;
-        this.alerts.alarmOnMissedCollections(`collection-missed-${job.source}`, job.source, job.cadence.everyMinutes);
+        const name = withAccount(job.source, job.account);
+        this.alerts.alarmOnMissedCollections(`collection-missed-${name.replace('@', '-at-')}`, name, job.cadence.everyMinutes);
+        configuresAsyncRetries = !asyncRetriesSet.has(job.source) && job.cadence.everyMinutes === shortestOf(job.source);
+        if (configuresAsyncRetries) asyncRetriesSet.add(job.source);
       }
-      new JobSchedule(this, `Schedule-${job.id}`, { job, target, deadLetters: this.deadLetters });
+      // Construct ids become schedule and alarm names, which take no `@`.
+      new JobSchedule(this, `Schedule-${job.id.replace('@', '-at-')}`, { job, target, deadLetters: this.deadLetters, configuresAsyncRetries });
     }
 
     this.apiFn.invokeCollectors(this.collectorFns);

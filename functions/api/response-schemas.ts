@@ -9,6 +9,7 @@ const instant = z.string().describe('ISO-8601 date-time (UTC)');
 
 export const CollectionRunSchema = z.object({
   source: z.string(),
+  account: z.string().optional().describe('The configured account collected (sources.<name>.accounts); absent: the default account'),
   slot: instant.describe('The scheduled slot'),
   outcome: z.enum(['ok', 'partial', 'failed', 'rate_limited', 'usage_capped', 'paused', 'not_configured']),
   observations: z.number().int().describe('Observations written'),

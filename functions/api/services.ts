@@ -9,8 +9,8 @@ import type { IdempotencyStore } from '../store/idempotency-store';
 import type { ObservationStore } from '../store/observation-store';
 import type { CollectionRun, RunStore } from '../store/run-store';
 
-/** Runs one source's collection for the slot containing `scheduledTime`, within `budgetMs`. */
-export type CollectNow = (source: SourceName, scheduledTime: string, budgetMs: number) => Promise<CollectionRun>;
+/** Runs one source's collection (of a configured `account`, else the default) for the slot containing `scheduledTime`, within `budgetMs`. */
+export type CollectNow = (source: SourceName, scheduledTime: string, budgetMs: number, account?: string) => Promise<CollectionRun>;
 
 export interface ApiServices {
   experiments: ExperimentStore;

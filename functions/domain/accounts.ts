@@ -29,3 +29,8 @@ export function splitAccount(key: string): { base: string; account?: string } | 
   const account = key.slice(at + 1);
   return ACCOUNT_NAME_PATTERN.test(account) ? { base: key.slice(0, at), account } : undefined;
 }
+
+/** The suffix of an account's credential variables: `shop-eu` → `SHOP_EU` (X_APP_KEY__SHOP_EU). */
+export function accountEnvSuffix(account: string): string {
+  return account.toUpperCase().replace(/-/g, '_');
+}

@@ -26,6 +26,8 @@ export type RunOutcome = 'ok' | 'partial' | 'failed' | 'rate_limited' | 'usage_c
 
 export interface CollectionRun {
   source: string;
+  /** The configured account collected (sources.<name>.accounts); absent: the default account. */
+  account?: string;
   /** The scheduled slot (ISO-8601). */
   slot: string;
   outcome: RunOutcome;

@@ -6,7 +6,7 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod';
 import { collectionMetrics, createCollector, type CollectorDeps } from '../jobs/collector-invocation';
-import { bundledAppConfig, SOURCE_NAMES } from '../shared/app-config';
+import { bundledAppConfig, configForTarget, SOURCE_NAMES } from '../shared/app-config';
 import { createDocumentClient } from '../shared/clients';
 import { SecretsManagerCredentials } from '../sources/credentials';
 import { arn, functionEnv, onColdStart, readFunctionEnv, resourceName } from '../shared/function-env';
@@ -39,7 +39,7 @@ export const handler = onColdStart(() => {
     config,
     ...createStores(createDocumentClient(), env.TABLE_NAME),
     credentials: env.SOURCE_SECRET_ARN ? new SecretsManagerCredentials(new SecretsManagerClient({}), env.SOURCE_SECRET_ARN) : publicSourceCredentials,
-    buildSource: (name, credentials) => createSource(name, credentials, { config }),
+    buildSource: (name, credentials, account) => createSource(name, credentials, { config: configForTarget(config, { source: name, account }) }),
     log,
     defaultSource: env.SOURCE_NAME,
     metrics: collectionMetrics(),

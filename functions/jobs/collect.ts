@@ -4,7 +4,7 @@
  * source failure escape as data, and always records a CollectionRun for GET /health.
  */
 import { ObservationSchema, type Observation } from '../domain/observation';
-import type { AppConfig, SourceName } from '../shared/app-config';
+import { sourceSettings, targetName, type AppConfig, type SourceName } from '../shared/app-config';
 import { slotFor, startOfNextMonth } from '../shared/schedules';
 import { roundUsd } from '../sources/citation-run';
 import { BACKFILL_SOURCES, CITATION_SOURCES } from '../sources/collector-entries';
@@ -19,7 +19,8 @@ export interface CollectDeps {
   runs: RunStore;
   observations: ObservationStore;
   credentials: CredentialsProvider;
-  buildSource: (name: SourceName, credentials: Credentials) => Source;
+  /** Builds the adapter for a source's account (absent: the default account): see configForTarget. */
+  buildSource: (name: SourceName, credentials: Credentials, account?: string) => Source;
   log: { info(message: string, extra?: Record<string, unknown>): void; warn(message: string, extra?: Record<string, unknown>): void };
   now?: () => Date;
 }
@@ -27,19 +28,23 @@ export interface CollectDeps {
 /** Margin kept from the handler's remaining time so the run is always recorded. */
 const RECORD_MARGIN_MS = 3_000;
 
-type RunFields = Omit<CollectionRun, 'durationMs' | 'source' | 'slot' | 'startedAt'>;
+type RunFields = Omit<CollectionRun, 'durationMs' | 'source' | 'account' | 'slot' | 'startedAt'>;
 
 /**
- * Collects `source` for the slot containing `scheduledTime`. `budgetMs` is how long the caller may
- * wait (the Lambda's remaining time); the source gets that minus a margin.
+ * Collects `source` (its configured `account`, or the default account) for the slot containing
+ * `scheduledTime`. `budgetMs` is how long the caller may wait (the Lambda's remaining time); the source
+ * gets that minus a margin. An account's observations are stamped with its name (its own series), and
+ * its runs and pauses are its own.
  */
-export async function collectSlot(source: SourceName, scheduledTime: string, budgetMs: number, deps: CollectDeps): Promise<CollectionRun> {
+export async function collectSlot(source: SourceName, scheduledTime: string, budgetMs: number, deps: CollectDeps, account?: string): Promise<CollectionRun> {
   const now = deps.now ?? (() => new Date());
   const started = now();
-  const slot = slotFor(scheduledTime, { everyMinutes: deps.config.sources[source].everyMinutes }).toISOString();
-  const base = { source, slot, startedAt: started.toISOString(), observations: 0 };
+  const target = targetName({ source, account });
+  const settings = sourceSettings(deps.config, source, account);
+  const slot = slotFor(scheduledTime, { everyMinutes: (settings ?? deps.config.sources[source]).everyMinutes }).toISOString();
+  const base = { source, ...(account !== undefined && { account }), slot, startedAt: started.toISOString(), observations: 0 };
 
-  const previous = await deps.runs.getRun(source, slot);
+  const previous = await deps.runs.getRun(source, slot, account);
   if (previous && (previous.outcome === 'ok' || previous.outcome === 'not_configured')) {
     // Duplicate or late re-delivery of a finished slot: no second upstream read, one observation per slot.
     const again = { ...previous, deliveries: (previous.deliveries ?? 1) + 1 };
@@ -60,14 +65,19 @@ export async function collectSlot(source: SourceName, scheduledTime: string, bud
     return record;
   };
 
-  const state = await deps.runs.getSourceState(source);
+  if (!settings) {
+    deps.log.warn(`source ${target} not configured: no such account in sources.${source}.accounts`, { source, account });
+    return finish({ outcome: 'not_configured', observations: 0, message: `no account ${account} in sources.${source}.accounts` });
+  }
+
+  const state = await deps.runs.getSourceState(source, account);
   if (state?.pausedUntil && state.pausedUntil > started.toISOString()) {
     return finish({ outcome: 'paused', observations: 0, resetAt: state.pausedUntil, message: `paused (${state.pauseReason}) until ${state.pausedUntil}` });
   }
 
-  const credentials = await deps.credentials.credentialsFor(source);
+  const credentials = await deps.credentials.credentialsFor(source, account);
   if (!credentials) {
-    deps.log.info(`source ${source} not configured: skipped`, { source });
+    deps.log.info(`source ${target} not configured: skipped`, { source, account });
     return finish({ outcome: 'not_configured', observations: 0, message: 'no credentials configured' });
   }
 
@@ -77,8 +87,8 @@ export async function collectSlot(source: SourceName, scheduledTime: string, bud
     const spent = await deps.runs.citationSpendUsd(started, () => deps.runs.monthToDateCostUsd(CITATION_SOURCES, started));
     if (spent >= cap) {
       const resetAt = startOfNextMonth(started);
-      await deps.runs.putSourceState({ source, pausedUntil: resetAt, pauseReason: 'usage_capped', updatedAt: now().toISOString() });
-      deps.log.warn(`source ${source} skipped: monthly citation spend cap reached`, { source, spentUsd: spent, capUsd: cap });
+      await deps.runs.putSourceState({ source, ...(account !== undefined && { account }), pausedUntil: resetAt, pauseReason: 'usage_capped', updatedAt: now().toISOString() });
+      deps.log.warn(`source ${target} skipped: monthly citation spend cap reached`, { source, spentUsd: spent, capUsd: cap });
       return finish({
         outcome: 'usage_capped', observations: 0, errorCode: 'usage_capped', resetAt,
         message: `monthly citation spend cap reached ($${spent.toFixed(2)} of $${cap.toFixed(2)}); paused until ${resetAt}`,
@@ -90,20 +100,20 @@ export async function collectSlot(source: SourceName, scheduledTime: string, bud
 
   // Sources that backfill history read it all on a first run, and only recent days after a successful one.
   const lastSuccessfulSlot = BACKFILL_SOURCES.includes(source)
-    ? (await deps.runs.recentRuns(source, 30)).find((r) => r.outcome === 'ok' && r.slot < slot)?.slot
+    ? (await deps.runs.recentRuns(source, 30, account)).find((r) => r.outcome === 'ok' && r.slot < slot)?.slot
     : undefined;
 
   // The budget is wall-clock time, whatever clock `now` injects.
   const deadline = Date.now() + Math.max(1_000, budgetMs - RECORD_MARGIN_MS);
   try {
-    const adapter = deps.buildSource(source, credentials);
+    const adapter = deps.buildSource(source, credentials, account);
     const result = await withDeadline(adapter.collect({
       slot, deadline, log: deps.log, ...(spendBudgetUsd !== undefined && { spendBudgetUsd }), ...(ledger && { spend: ledger }),
       ...(lastSuccessfulSlot && { lastSuccessfulSlot }),
     }), deadline - Date.now());
-    const valid = validateObservations(result.observations, source);
+    const valid = validateObservations(account === undefined ? result.observations : result.observations.map((o) => ({ ...o, accountName: account })), target);
     const written = await deps.observations.putMany(valid);
-    if (result.pause) await pauseSource(source, result.pause, deps, now);
+    if (result.pause) await pauseSource(source, account, result.pause, deps, now);
     return finish({
       outcome: result.partial ? 'partial' : 'ok',
       observations: written,
@@ -115,10 +125,10 @@ export async function collectSlot(source: SourceName, scheduledTime: string, bud
   } catch (err) {
     if (!(err instanceof SourceError)) throw err; // store or programming errors: let the invocation fail and retry
     const paused = err.code === 'rate_limited' || err.code === 'usage_capped';
-    if (paused && err.extra.resetAt) await pauseSource(source, { reason: err.code as 'rate_limited' | 'usage_capped', until: err.extra.resetAt }, deps, now);
+    if (paused && err.extra.resetAt) await pauseSource(source, account, { reason: err.code as 'rate_limited' | 'usage_capped', until: err.extra.resetAt }, deps, now);
     // Adapters redact what their HTTP client sees; this catches any library or adapter message that quotes a credential.
     const message = secretRedactor({ values: Object.values(credentials) })(err.message);
-    deps.log.warn(`source ${source} failed`, { source, slot, errorCode: err.code, message });
+    deps.log.warn(`source ${target} failed`, { source, account, slot, errorCode: err.code, message });
     return finish({
       outcome: paused ? (err.code as 'rate_limited' | 'usage_capped') : 'failed',
       observations: 0,
@@ -150,8 +160,8 @@ function spendLedger(runs: RunStore, month: Date, capUsd: number): SpendLedger &
   };
 }
 
-async function pauseSource(source: SourceName, pause: NonNullable<CollectResult['pause']>, deps: CollectDeps, now: () => Date): Promise<void> {
-  await deps.runs.putSourceState({ source, pausedUntil: pause.until, pauseReason: pause.reason, updatedAt: now().toISOString() });
+async function pauseSource(source: SourceName, account: string | undefined, pause: NonNullable<CollectResult['pause']>, deps: CollectDeps, now: () => Date): Promise<void> {
+  await deps.runs.putSourceState({ source, ...(account !== undefined && { account }), pausedUntil: pause.until, pauseReason: pause.reason, updatedAt: now().toISOString() });
 }
 
 function partialMessage(result: CollectResult): string {
@@ -160,7 +170,7 @@ function partialMessage(result: CollectResult): string {
 }
 
 /** Re-validates what an adapter produced: a mapping bug must not become data. */
-function validateObservations(observations: readonly Observation[], source: SourceName): Observation[] {
+function validateObservations(observations: readonly Observation[], source: string): Observation[] {
   return observations.map((o, i) => {
     const parsed = ObservationSchema.safeParse(o);
     if (!parsed.success) {

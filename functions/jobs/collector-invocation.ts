@@ -6,7 +6,8 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
-import { SOURCE_NAMES, type SourceName } from '../shared/app-config';
+import { AccountNameSchema } from '../domain/accounts';
+import { SOURCE_NAMES, targetName, type SourceName } from '../shared/app-config';
 import { parseOrThrow } from '../shared/errors';
 import { logger } from '../shared/logger';
 import type { CollectionRun } from '../store/run-store';
@@ -15,6 +16,8 @@ import { collectSlot, type CollectDeps } from './collect';
 const CollectorEventSchema = z.object({
   scheduledTime: z.iso.datetime({ offset: true }),
   source: z.enum(SOURCE_NAMES).optional(),
+  /** A configured account of the source (its schedule names it); absent: the default account. */
+  account: AccountNameSchema.optional(),
   /** A caller waiting synchronously (the API's collect-now) may grant less time than the function has. */
   budgetMs: z.number().int().min(1_000).max(900_000).optional(),
 });
@@ -30,9 +33,9 @@ export function createCollector(deps: CollectorDeps) {
   return async (event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<CollectionRun> => {
     const input = parseOrThrow(CollectorEventSchema, event, 'collector event');
     const source = parseOrThrow(z.enum(SOURCE_NAMES), input.source ?? deps.defaultSource, 'source name');
-    logger.appendKeys({ source });
+    logger.appendKeys({ source, ...(input.account !== undefined && { account: input.account }) });
     const budgetMs = Math.min(context?.getRemainingTimeInMillis() ?? 60_000, input.budgetMs ?? Infinity);
-    const run = await collectSlot(source, input.scheduledTime, budgetMs, deps);
+    const run = await collectSlot(source, input.scheduledTime, budgetMs, deps, input.account);
     if (deps.metrics) recordCollection(deps.metrics, run);
     return run;
   };
@@ -54,8 +57,9 @@ export function collectionMetrics(): Metrics {
 }
 
 /** Verdict/CollectionSucceeded{Source} = 1 when the slot yielded data (ok/partial), else 0; published at once. */
-export function recordCollection(metrics: CollectionMetrics, run: Pick<CollectionRun, 'source' | 'outcome'>): void {
-  metrics.addDimension('Source', run.source);
+export function recordCollection(metrics: CollectionMetrics, run: Pick<CollectionRun, 'source' | 'account' | 'outcome'>): void {
+  // A configured account is its own dimension value (`x@acme`), so each account's alarm watches it alone.
+  metrics.addDimension('Source', targetName({ source: run.source as SourceName, account: run.account }));
   metrics.addMetric('CollectionSucceeded', MetricUnit.Count, run.outcome === 'ok' || run.outcome === 'partial' ? 1 : 0);
   metrics.publishStoredMetrics();
 }

@@ -18,7 +18,7 @@ import { digestPeriod, isoWeekOf, type DigestSchedule } from '../domain/digest-c
 import type { Experiment } from '../domain/experiment';
 import { BACKLOG_CONSIDERED, BACKLOG_COUNT_CAP, plannedHorizon } from '../domain/loop';
 import type { InterimReadout } from '../domain/verdict';
-import { SOURCE_NAMES, type AppConfig } from '../shared/app-config';
+import { enabledTargets, sourceSettings, targetName, type AppConfig } from '../shared/app-config';
 import { EVENT_SOURCE } from '../shared/events';
 import type { ExperimentStore } from '../store/experiment-store';
 import type { ObservationStore } from '../store/observation-store';
@@ -64,12 +64,12 @@ export async function digestForWeek(week: string, now: Date, deps: DigestSources
     return experiment?.status === 'concluded' ? [{ experiment, verdict }] : [];
   });
   const readouts = await Promise.all(running.map(async (experiment) => ({ experiment, readout: await readoutOrNothing(experiment, now, deps) })));
-  const sources = await Promise.all(SOURCE_NAMES.filter((s) => deps.config.sources[s].enabled).map(async (source): Promise<SourceStatus> => {
-    const [last, state] = await Promise.all([deps.runs.recentRuns(source, 1), deps.runs.getSourceState(source)]);
+  const sources = await Promise.all(enabledTargets(deps.config).map(async ({ source, account }): Promise<SourceStatus> => {
+    const [last, state] = await Promise.all([deps.runs.recentRuns(source, 1, account), deps.runs.getSourceState(source, account)]);
     const run = last[0];
     return {
-      source,
-      everyMinutes: deps.config.sources[source].everyMinutes,
+      source: targetName({ source, account }),
+      everyMinutes: sourceSettings(deps.config, source, account)!.everyMinutes,
       ...(run && { lastRun: { outcome: run.outcome, startedAt: run.startedAt, ...(run.message && { message: run.message }), ...(run.errorCode && { errorCode: run.errorCode }) } }),
       ...(state?.pausedUntil && { pausedUntil: state.pausedUntil, ...(state.pauseReason && { pauseReason: state.pauseReason }) }),
     };

@@ -10,7 +10,7 @@ import type { Experiment } from '../domain/experiment';
 import { parseMetricKey } from '../domain/metric-catalog';
 import type { ObservedMetric } from '../domain/observation';
 import type { WindowClose } from '../domain/verdict';
-import type { AppConfig, SourceName } from '../shared/app-config';
+import { sourceSettings, type AppConfig, type SourceName } from '../shared/app-config';
 import { nextSlotAfter, slotFor } from '../shared/schedules';
 import type { RunStore } from '../store/run-store';
 
@@ -42,16 +42,17 @@ export async function windowCloseOf(e: Experiment, now: Date, deps: WindowCloseD
   if (!parsed || !e.end) return { closedBy: 'collected', slots: [], missing: [] };
   const end = new Date(e.end);
   const sources = (Object.keys(SOURCE_OUTPUTS) as SourceName[]).filter((source) =>
-    deps.sources[source].enabled
+    sourceSettings({ sources: deps.sources }, source, parsed.account)?.enabled === true
     && SOURCE_OUTPUTS[source].some((m) => parsed.definition.from.includes(m))
     && (parsed.engine === undefined || !SOURCE_OUTPUTS[source].includes('citations.answer') || parsed.engine === source));
   const slots: WindowClose['slots'] = [];
   const missing: WindowClose['missing'] = [];
   for (const source of sources) {
-    const cadence = { everyMinutes: deps.sources[source].everyMinutes };
+    // The metric's account decides whose runs close the window (x.follower_growth_rate@acme: x@acme's).
+    const cadence = { everyMinutes: sourceSettings({ sources: deps.sources }, source, parsed.account)!.everyMinutes };
     const boundary = slotFor(end, cadence);
     const slot = (boundary.getTime() === end.getTime() ? boundary : nextSlotAfter(end, cadence)).toISOString();
-    const run = await deps.runs.getRun(source, slot);
+    const run = await deps.runs.getRun(source, slot, parsed.account);
     if (run && run.outcome !== 'failed') slots.push({ source, slot, outcome: run.outcome });
     else missing.push({ source, slot });
   }

@@ -17,7 +17,7 @@ import { createDigest, digestWebhookUrl } from '../handlers/digest';
 import { createMcpHandler } from '../handlers/mcp';
 import { createScorer } from '../handlers/scorer';
 import { fixedApiToken } from '../shared/api-token';
-import type { AppConfig } from '../shared/app-config';
+import { configForTarget, targetName, type AppConfig } from '../shared/app-config';
 import { createDocumentClient } from '../shared/clients';
 import { EnvCredentials } from '../sources/credentials';
 import { eventBridgePublisher, loggingPublisher } from '../shared/events';
@@ -110,7 +110,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const events = options.eventBusName ? eventBridgePublisher(options.eventBusName, new EventBridgeClient({}), appLog) : loggingPublisher(appLog);
   const collector = createCollector({
     config, ...stores, credentials, log: appLog,
-    buildSource: (name, sourceCredentials) => createAnySource(name, sourceCredentials, { config }),
+    buildSource: (name, sourceCredentials, account) => createAnySource(name, sourceCredentials, { config: configForTarget(config, { source: name, account }) }),
   });
   const services: ApiServices = {
     ...stores, config, now: () => new Date(), newId: newExperimentId, log: appLog,
@@ -118,7 +118,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     idempotency: new IdempotencyStore(db, LOCAL_TABLE_NAME),
     events,
     // Collect-now runs the collection in this process, where in AWS the API invokes the collector function.
-    collect: (source, scheduledTime, budgetMs) => collector({ source, scheduledTime, budgetMs }),
+    collect: (source, scheduledTime, budgetMs, account) => collector({ source, scheduledTime, budgetMs, ...(account !== undefined && { account }) }),
   };
   const apiHandler = createApiHandler(services);
   const mcpHandler = createMcpHandler(services);
@@ -133,16 +133,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     isPublic: (method, path) => COMPILED_ROUTES.some((r) => r.public === true && (r.method === method || (method === 'HEAD' && r.method === 'GET')) && r.pattern.test(path)) });
 
   const runJob = (job: JobDefinition, scheduledTime: string): Promise<unknown> =>
-    job.kind === 'collector' ? collector({ source: job.source, scheduledTime })
+    job.kind === 'collector' ? collector({ source: job.source, ...(job.account !== undefined && { account: job.account }), scheduledTime })
       : job.kind === 'digest' ? digestHandler({ scheduledTime })
       : scorerHandler({ scheduledTime });
 
   const jobs: JobDefinition[] = [...weeklyJobs(options.config)];
   const notConfigured: string[] = [];
   for (const job of scheduledJobs(options.config)) {
-    if (job.kind === 'collector' && !(await credentials.credentialsFor(job.source))) {
-      notConfigured.push(job.source);
-      log.info(`source ${job.source}: not configured (no credentials in env/.env) — skipped`);
+    if (job.kind === 'collector' && !(await credentials.credentialsFor(job.source, job.account))) {
+      const name = targetName(job);
+      notConfigured.push(name);
+      log.info(`source ${name}: not configured (no credentials in env/.env) — skipped`);
       continue;
     }
     jobs.push(job);

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod';
+import { accountEnvSuffix, AccountNameSchema } from '../domain/accounts';
 import { assertValidCadence } from './schedules';
 import { ConfigurationError, errorMessage, parseOrThrow } from './errors';
 
@@ -20,12 +21,26 @@ const domain = z.string().trim().toLowerCase().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$
 export const SOURCE_NAMES = ['x', 'bluesky', 'beehiiv', 'kit', 'buttondown', 'mailchimp', 'perplexity', 'openai', 'stripe', 'plausible', 'umami', 'gemini', 'claude'] as const;
 export type SourceName = (typeof SOURCE_NAMES)[number];
 
+/**
+ * A source's settings, plus its further accounts (two X accounts, a newsletter per brand): each entry of
+ * `accounts` is configured like the source itself — its own settings with the same defaults, except that
+ * an account listed is enabled unless it says otherwise — and collected, scheduled and keyed on its own
+ * (`x.follower_growth_rate@acme`). The source's top-level settings are the default account, whose keys
+ * carry no `@`; set its `enabled: false` to collect only named accounts.
+ */
+function withAccounts<S extends z.ZodRawShape>(shape: S) {
+  const settings = z.strictObject(shape);
+  const account = z.preprocess((v) => (v && typeof v === 'object' && !Array.isArray(v) ? { enabled: true, ...v } : v), settings);
+  // Every field of a source has a default, so {} is a valid input (the generic cannot see that).
+  return z.strictObject({ ...shape, accounts: z.record(AccountNameSchema, account).default({}) }).prefault({} as never);
+}
+
 /** Retention periods CloudWatch Logs accepts, in days. */
 const LOG_RETENTION_DAYS: readonly number[] = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
 export const AppConfigSchema = z.strictObject({
   sources: z.strictObject({
-    x: z.strictObject({
+    x: withAccounts(({
       enabled: z.boolean().default(true),
       everyMinutes: cadence(360),
       /** Own posts read per run for per-post metrics (X bills each post read). */
@@ -34,35 +49,35 @@ export const AppConfigSchema = z.strictObject({
       timelineDays: z.number().int().min(1).max(30).default(7),
       /** Marker prefixes recognised in post text for post-variant experiments (`#v-raw` → arm raw); only markers are stored, never the text. */
       markerPrefixes: z.array(z.string().regex(/^[#$!]?[a-z0-9_-]{0,12}$/i)).max(5).default(['#v-']),
-    }).prefault({}),
-    bluesky: z.strictObject({
+    })),
+    bluesky: withAccounts(({
       enabled: z.boolean().default(false),
       handle: z.string().trim().min(3).optional(),
       everyMinutes: cadence(360),
-    }).prefault({}),
-    beehiiv: z.strictObject({ enabled: z.boolean().default(false), publicationId: z.string().optional(), everyMinutes: cadence(1440) }).prefault({}),
-    kit: z.strictObject({ enabled: z.boolean().default(false), everyMinutes: cadence(1440) }).prefault({}),
-    buttondown: z.strictObject({ enabled: z.boolean().default(false), everyMinutes: cadence(1440) }).prefault({}),
-    mailchimp: z.strictObject({
+    })),
+    beehiiv: withAccounts(({ enabled: z.boolean().default(false), publicationId: z.string().optional(), everyMinutes: cadence(1440) })),
+    kit: withAccounts(({ enabled: z.boolean().default(false), everyMinutes: cadence(1440) })),
+    buttondown: withAccounts(({ enabled: z.boolean().default(false), everyMinutes: cadence(1440) })),
+    mailchimp: withAccounts(({
       enabled: z.boolean().default(false),
       listId: z.string().optional(),
       /** Data center (e.g. us21); by default the API key's suffix. */
       dc: z.string().regex(/^[a-z]+\d+$/, 'must look like us21').optional(),
       everyMinutes: cadence(1440),
-    }).prefault({}),
-    perplexity: z.strictObject({ enabled: z.boolean().default(false), model: z.string().default('perplexity/sonar'), everyMinutes: cadence(1440) }).prefault({}),
-    openai: z.strictObject({ enabled: z.boolean().default(false), model: z.string().default('gpt-5-mini'), everyMinutes: cadence(1440) }).prefault({}),
+    })),
+    perplexity: withAccounts(({ enabled: z.boolean().default(false), model: z.string().default('perplexity/sonar'), everyMinutes: cadence(1440) })),
+    openai: withAccounts(({ enabled: z.boolean().default(false), model: z.string().default('gpt-5-mini'), everyMinutes: cadence(1440) })),
     /** Gemini with Google Search grounding. Cost per check: costPerCheckUsd + tokens (list prices, UNSURE: check before relying on them). */
-    gemini: z.strictObject({
+    gemini: withAccounts(({
       enabled: z.boolean().default(false), model: z.string().default('gemini-2.5-flash'), everyMinutes: cadence(1440),
       costPerCheckUsd: z.number().min(0).default(0.035), inputUsdPerMTok: z.number().min(0).default(0.3), outputUsdPerMTok: z.number().min(0).default(2.5),
-    }).prefault({}),
+    })),
     /** Claude with the web search tool. Cost per check: searches × costPerSearchUsd + tokens. */
-    claude: z.strictObject({
+    claude: withAccounts(({
       enabled: z.boolean().default(false), model: z.string().default('claude-sonnet-4-5'), everyMinutes: cadence(1440),
       costPerSearchUsd: z.number().min(0).default(0.01), inputUsdPerMTok: z.number().min(0).default(3), outputUsdPerMTok: z.number().min(0).default(15),
-    }).prefault({}),
-    stripe: z.strictObject({
+    })),
+    stripe: withAccounts(({
       enabled: z.boolean().default(false),
       everyMinutes: cadence(1440),
       /** Days of history read on the first successful run. */
@@ -71,8 +86,8 @@ export const AppConfigSchema = z.strictObject({
       revisitDays: z.number().int().min(1).max(60).default(7),
       /** Requests per second at most (Stripe allows 25 in test mode, 100 live). */
       requestsPerSecond: z.number().int().min(1).max(90).default(20),
-    }).prefault({}),
-    plausible: z.strictObject({
+    })),
+    plausible: withAccounts(({
       enabled: z.boolean().default(false),
       everyMinutes: cadence(1440),
       /** Self-hosted Plausible CE: its origin (default Plausible cloud). */
@@ -81,8 +96,8 @@ export const AppConfigSchema = z.strictObject({
       sites: z.array(domain).max(20).default([]),
       backfillDays: z.number().int().min(1).max(730).default(30),
       revisitDays: z.number().int().min(1).max(30).default(3),
-    }).prefault({}),
-    umami: z.strictObject({
+    })),
+    umami: withAccounts(({
       enabled: z.boolean().default(false),
       everyMinutes: cadence(1440),
       /** Umami Cloud's API (default) or a self-hosted instance's `https://<host>/api`. */
@@ -91,7 +106,7 @@ export const AppConfigSchema = z.strictObject({
       websites: z.array(z.strictObject({ id: z.string().trim().min(1), site: domain })).max(20).default([]),
       backfillDays: z.number().int().min(1).max(730).default(30),
       revisitDays: z.number().int().min(1).max(30).default(3),
-    }).prefault({}),
+    })),
   }).prefault({}),
   /** Web analytics: which referrers (domains) are AI assistants, for traffic.ai_referred_visitors_per_day. */
   traffic: z.strictObject({
@@ -144,17 +159,73 @@ export const AppConfigSchema = z.strictObject({
     timeZone: z.string().default('UTC'),
   }).prefault({}),
 }).superRefine((config, ctx) => {
-  // newsletter.subscribers is one series: two providers would interleave two lists' counts in it.
-  const newsletters = (['beehiiv', 'kit', 'buttondown', 'mailchimp'] as const).filter((n) => config.sources[n].enabled);
-  if (newsletters.length > 1) {
-    ctx.addIssue({ code: 'custom', path: ['sources', newsletters[1], 'enabled'], message: `enable one newsletter provider at a time (enabled: ${newsletters.join(', ')})` });
+  // newsletter.subscribers is one series per account: two providers would interleave two lists' counts in it.
+  const accountNames = new Set(SOURCE_NAMES.flatMap((n) => Object.keys(config.sources[n].accounts)));
+  for (const account of [undefined, ...accountNames]) {
+    const newsletters = (['beehiiv', 'kit', 'buttondown', 'mailchimp'] as const).filter((n) => (account === undefined ? config.sources[n].enabled : config.sources[n].accounts[account]?.enabled));
+    if (newsletters.length > 1) {
+      ctx.addIssue({
+        code: 'custom', path: ['sources', newsletters[1], ...(account === undefined ? [] : ['accounts', account]), 'enabled'],
+        message: `enable one newsletter provider per account (${account === undefined ? 'default account' : `account ${account}`}: ${newsletters.join(', ')}); give the other its own account name`,
+      });
+    }
   }
   // Bluesky's public API is read by handle: without one, every collection run would fail.
-  if (config.sources.bluesky.enabled && !config.sources.bluesky.handle) {
+  const bluesky = config.sources.bluesky;
+  if (bluesky.enabled && !bluesky.handle) {
     ctx.addIssue({ code: 'custom', path: ['sources', 'bluesky', 'handle'], message: 'bluesky is enabled but has no handle: set sources.bluesky.handle, e.g. "you.bsky.social"' });
+  }
+  for (const [name, account] of Object.entries(bluesky.accounts)) {
+    if (account.enabled && !account.handle) ctx.addIssue({ code: 'custom', path: ['sources', 'bluesky', 'accounts', name, 'handle'], message: `bluesky account ${name} has no handle: set its handle, e.g. "brand.bsky.social"` });
+  }
+  // Each account's credentials are env vars with the account as suffix (X_APP_KEY__SHOP_EU): `shop-eu` and `shop_eu` would share them.
+  for (const n of SOURCE_NAMES) {
+    const seen = new Map<string, string>();
+    for (const name of Object.keys(config.sources[n].accounts)) {
+      const suffix = accountEnvSuffix(name);
+      const other = seen.get(suffix);
+      if (other) ctx.addIssue({ code: 'custom', path: ['sources', n, 'accounts', name], message: `accounts ${other} and ${name} would share their credential variables (*__${suffix}): rename one` });
+      seen.set(suffix, name);
+    }
   }
 });
 export type AppConfig = z.output<typeof AppConfigSchema>;
+
+/** One source's settings (the default account's, or one of its accounts'). */
+export type SourceSettings<N extends SourceName = SourceName> = Omit<AppConfig['sources'][N], 'accounts'>;
+
+/** What one collection run collects: a source, and a configured account of it (absent: the default account). */
+export interface CollectionTarget { source: SourceName; account?: string }
+
+/** The settings a target is collected with: the source's own, or its account's. Undefined for an unknown account. */
+export function sourceSettings<N extends SourceName>(config: Pick<AppConfig, 'sources'>, source: N, account?: string): SourceSettings<N> | undefined {
+  const settings = config.sources[source] as AppConfig['sources'][N];
+  return account === undefined ? settings : (settings.accounts[account] as SourceSettings<N> | undefined);
+}
+
+/**
+ * `config` as one account's adapter sees it: sources.<source> holds the account's settings, so an
+ * adapter built from a config reads its account without knowing about accounts.
+ */
+export function configForTarget(config: AppConfig, target: CollectionTarget): AppConfig {
+  if (target.account === undefined) return config;
+  const settings = sourceSettings(config, target.source, target.account);
+  if (!settings) throw new ConfigurationError(`sources.${target.source}.accounts has no account ${target.account}`);
+  return { ...config, sources: { ...config.sources, [target.source]: { ...settings, accounts: {} } } };
+}
+
+/** Every enabled collection target: each source's default account, then its named accounts (config order). */
+export function enabledTargets(config: Pick<AppConfig, 'sources'>): CollectionTarget[] {
+  return SOURCE_NAMES.flatMap((source) => [
+    ...(config.sources[source].enabled ? [{ source }] : []),
+    ...Object.entries(config.sources[source].accounts).filter(([, a]) => a.enabled).map(([account]) => ({ source, account })),
+  ]);
+}
+
+/** `x` or `x@acme`: how a target is named in runs, logs, alarms and the health view. */
+export function targetName(target: CollectionTarget): string {
+  return target.account === undefined ? target.source : `${target.source}@${target.account}`;
+}
 
 /** Validates raw config, naming each bad field (`sources.x.everyMinutes: …`). */
 export function parseAppConfig(raw: unknown, where = 'cdk.json context.verdict'): AppConfig {

@@ -8,13 +8,13 @@ import type { SourceName } from './app-config';
 import type { CollectionRun } from '../domain/collection-run';
 
 export function collectorInvoker(client: LambdaClient, functions: Partial<Record<SourceName, string>>) {
-  return async (source: SourceName, scheduledTime: string, budgetMs: number): Promise<CollectionRun> => {
+  return async (source: SourceName, scheduledTime: string, budgetMs: number, account?: string): Promise<CollectionRun> => {
     const functionName = functions[source];
     if (!functionName) throw new Error(`No collector function for ${source}`);
     const out = await client.send(new InvokeCommand({
       FunctionName: functionName,
       InvocationType: 'RequestResponse',
-      Payload: Buffer.from(JSON.stringify({ source, scheduledTime, budgetMs })),
+      Payload: Buffer.from(JSON.stringify({ source, scheduledTime, budgetMs, ...(account !== undefined && { account }) })),
     }));
     const text = out.Payload ? Buffer.from(out.Payload).toString('utf8') : '';
     // A function error's payload is the error; keep it out of the response (it is in the collector's log).

@@ -1,20 +1,22 @@
 /**
- * The scheduled jobs of a deployment, derived from the config: one collector per enabled source and
+ * The scheduled jobs of a deployment, derived from the config: one collector per enabled source account and
  * the scorer (UTC slots), and the weekly digest (wall-clock time in its time zone). The CDK stack
  * creates one EventBridge schedule per entry; the local scheduler fires the same.
  */
 import { isValidTimeZone } from '../domain/time-zone';
-import { SOURCE_NAMES, type AppConfig, type SourceName } from './app-config';
+import { enabledTargets, sourceSettings, targetName, type AppConfig, type SourceName } from './app-config';
 import type { Cadence } from './schedules';
 
 export type ScheduledJob =
-  | { id: `collect-${SourceName}`; kind: 'collector'; source: SourceName; cadence: Cadence }
+  /** `collect-x`, or `collect-x@acme` for a configured account (which the collector event names). */
+  | { id: `collect-${SourceName}` | `collect-${SourceName}@${string}`; kind: 'collector'; source: SourceName; account?: string; cadence: Cadence }
   | { id: 'score'; kind: 'scorer'; cadence: Cadence };
 
 export function scheduledJobs(config: AppConfig): ScheduledJob[] {
-  const collectors = SOURCE_NAMES.filter((s) => config.sources[s].enabled).map(
-    (source): ScheduledJob => ({ id: `collect-${source}`, kind: 'collector', source, cadence: { everyMinutes: config.sources[source].everyMinutes } }),
-  );
+  const collectors = enabledTargets(config).map(({ source, account }): ScheduledJob => ({
+    id: `collect-${targetName({ source, account })}` as `collect-${SourceName}`, kind: 'collector', source, ...(account !== undefined && { account }),
+    cadence: { everyMinutes: sourceSettings(config, source, account)!.everyMinutes },
+  }));
   return [...collectors, { id: 'score', kind: 'scorer', cadence: config.scorer }];
 }
 

@@ -2,6 +2,7 @@
  * Which credential fields each source needs, and the env vars that hold them locally. Kept apart from
  * the adapters so that reading credentials does not bundle every adapter into every function.
  */
+import { accountEnvSuffix, withAccount } from '../domain/accounts';
 import type { SourceName } from '../shared/app-config';
 
 /** An entry of the secret: one per source, plus the digest's chat webhook. */
@@ -33,3 +34,19 @@ export const CREDENTIAL_ENV: Record<SecretEntry, Record<string, string>> = {
 
 /** Sources that need no credentials (public APIs). */
 export const PUBLIC_SOURCES: readonly SecretEntry[] = ['bluesky'];
+
+/**
+ * The env vars that hold an entry's fields for one account: the default account's names, or with
+ * `__<ACCOUNT>` appended for a configured account (X_APP_KEY__ACME) — each account's secret apart.
+ */
+export function credentialEnvFor(entry: SecretEntry, account?: string): Record<string, string> {
+  const names = CREDENTIAL_ENV[entry];
+  if (account === undefined) return names;
+  const suffix = `__${accountEnvSuffix(account)}`;
+  return Object.fromEntries(Object.entries(names).map(([field, name]) => [field, `${name}${suffix}`]));
+}
+
+/** The key of an account's entry in the credentials secret: `x`, or `x@acme` for a configured account. */
+export function secretEntryKey(entry: SecretEntry, account?: string): string {
+  return withAccount(entry, account);
+}

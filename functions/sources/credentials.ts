@@ -5,12 +5,12 @@
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Credentials, CredentialsProvider } from './source';
-import { CREDENTIAL_ENV, PUBLIC_SOURCES, type SecretEntry } from './credential-fields';
+import { credentialEnvFor, PUBLIC_SOURCES, secretEntryKey, type SecretEntry } from './credential-fields';
 
 export const CREDENTIALS_CACHE_MS = 5 * 60_000;
 
 /**
- * Reads `{ "<source>": { field: value } }` from one secret; a missing or empty entry means not
+ * Reads `{ "<source>": { field: value }, "<source>@<account>": { … } }` from one secret; a missing or empty entry means not
  * configured. Powertools' SecretsProvider keeps the secret string for CREDENTIALS_CACHE_MS (a failed
  * fetch is not kept); concurrent first callers share one fetch. Its values never appear in errors or
  * logs — the JSON is parsed here, not by Powertools' json transform, whose parse errors may quote the
@@ -24,10 +24,10 @@ export class SecretsManagerCredentials implements CredentialsProvider {
     this.secrets = new SecretsProvider({ awsSdkV3Client: client });
   }
 
-  async credentialsFor(source: SecretEntry): Promise<Credentials | undefined> {
+  async credentialsFor(source: SecretEntry, account?: string): Promise<Credentials | undefined> {
     if (PUBLIC_SOURCES.includes(source)) return {};
     const all = parseCredentialsSecret(await this.secretString());
-    const entry = all[source];
+    const entry = all[secretEntryKey(source, account)];
     return entry && Object.keys(entry).length > 0 ? entry : undefined;
   }
 
@@ -61,9 +61,9 @@ export function parseCredentialsSecret(secretString: string | undefined): Record
 export class EnvCredentials implements CredentialsProvider {
   constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
 
-  async credentialsFor(source: SecretEntry): Promise<Credentials | undefined> {
+  async credentialsFor(source: SecretEntry, account?: string): Promise<Credentials | undefined> {
     if (PUBLIC_SOURCES.includes(source)) return {};
-    const fields = Object.entries(CREDENTIAL_ENV[source]).flatMap(([field, envVar]) => {
+    const fields = Object.entries(credentialEnvFor(source, account)).flatMap(([field, envVar]) => {
       const value = this.env[envVar];
       return value ? [[field, value] as const] : [];
     });

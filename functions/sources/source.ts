@@ -78,6 +78,9 @@ export class SourceError extends Error {
 export type Credentials = Record<string, string>;
 
 export interface CredentialsProvider {
-  /** Undefined when the source has no credentials configured ("not configured", not an error). */
-  credentialsFor(entry: SecretEntry): Promise<Credentials | undefined>;
+  /**
+   * Undefined when the source has no credentials configured ("not configured", not an error). `account`:
+   * a configured account's own credentials (secret entry `x@acme`, env X_APP_KEY__ACME); absent: the default account's.
+   */
+  credentialsFor(entry: SecretEntry, account?: string): Promise<Credentials | undefined>;
 }

@@ -10,7 +10,7 @@ import { conditionally, isConditionFailed } from './conditional-write';
 
 export type { CollectionRun, RunOutcome } from '../domain/collection-run';
 
-export interface SourceState { source: string; pausedUntil?: string; pauseReason?: 'rate_limited' | 'usage_capped'; updatedAt: string }
+export interface SourceState { source: string; account?: string; pausedUntil?: string; pauseReason?: 'rate_limited' | 'usage_capped'; updatedAt: string }
 
 export interface JobRun { job: string; slot: string; outcome: 'ok' | 'failed'; durationMs: number; startedAt: string; details?: Record<string, unknown> }
 
@@ -22,21 +22,21 @@ export class RunStore {
   async recordRun(run: CollectionRun): Promise<void> {
     await this.db.send(new PutCommand({
       TableName: this.tableName,
-      Item: { ...keys.run(run.source, run.slot), type: 'run', expiresAt: ttl(run.startedAt), ...run },
+      Item: { ...keys.run(run.source, run.slot, run.account), type: 'run', expiresAt: ttl(run.startedAt), ...run },
     }));
   }
 
-  async getRun(source: string, slot: string): Promise<CollectionRun | undefined> {
-    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.run(source, slot) }));
+  async getRun(source: string, slot: string, account?: string): Promise<CollectionRun | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.run(source, slot, account) }));
     return out.Item ? withoutKeys<CollectionRun>(out.Item) : undefined;
   }
 
-  /** Most recent runs of a source, newest first. */
-  async recentRuns(source: string, limit = 10): Promise<CollectionRun[]> {
+  /** Most recent runs of a source (of one account: absent = the default), newest first. */
+  async recentRuns(source: string, limit = 10, account?: string): Promise<CollectionRun[]> {
     const out = await this.db.send(new QueryCommand({
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': keys.run(source, '').pk },
+      ExpressionAttributeValues: { ':pk': keys.run(source, '', account).pk },
       ScanIndexForward: false,
       Limit: limit,
     }));
@@ -111,13 +111,13 @@ export class RunStore {
     }));
   }
 
-  async getSourceState(source: string): Promise<SourceState | undefined> {
-    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.sourceState(source) }));
+  async getSourceState(source: string, account?: string): Promise<SourceState | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.sourceState(source, account) }));
     return out.Item ? withoutKeys<SourceState>(out.Item) : undefined;
   }
 
   async putSourceState(state: SourceState): Promise<void> {
-    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.sourceState(state.source), type: 'source_state', ...state } }));
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.sourceState(state.source, state.account), type: 'source_state', ...state } }));
   }
 
   async recordJobRun(run: JobRun): Promise<void> {

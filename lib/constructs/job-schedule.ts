@@ -48,12 +48,17 @@ export interface JobScheduleProps {
   job: JobDefinition;
   target: VerdictFunction;
   deadLetters: IQueue;
+  /**
+   * Whether this schedule sets the function's async retry policy (default true). A function several
+   * schedules share (a source's accounts) has one policy: set it from the schedule with the shortest slot.
+   */
+  configuresAsyncRetries?: boolean;
 }
 
 export class JobSchedule extends Construct {
   readonly schedule: Schedule;
 
-  constructor(scope: Construct, id: string, { job, target, deadLetters }: JobScheduleProps) {
+  constructor(scope: Construct, id: string, { job, target, deadLetters, configuresAsyncRetries = true }: JobScheduleProps) {
     super(scope, id);
     this.schedule = new Schedule(this, 'Schedule', {
       description: describe(job),
@@ -61,14 +66,14 @@ export class JobSchedule extends Construct {
       target: new InvokeUnqualifiedFunction(target.fn, {
         input: ScheduleTargetInput.fromObject({
           scheduledTime: '<aws.scheduler.scheduled-time>',
-          ...(job.kind === 'collector' && { source: job.source }),
+          ...(job.kind === 'collector' && { source: job.source, ...(job.account !== undefined && { account: job.account }) }),
         }),
         retryAttempts: SCHEDULER_RETRY_ATTEMPTS,
         maxEventAge: maxEventAgeFor(job, 'scheduler'),
         deadLetterQueue: deadLetters,
       }),
     });
-    target.onAsyncFailure(deadLetters, { retryAttempts: ASYNC_RETRY_ATTEMPTS, maxEventAge: maxEventAgeFor(job, 'lambda') });
+    if (configuresAsyncRetries) target.onAsyncFailure(deadLetters, { retryAttempts: ASYNC_RETRY_ATTEMPTS, maxEventAge: maxEventAgeFor(job, 'lambda') });
   }
 }
 

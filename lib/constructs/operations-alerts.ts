@@ -13,7 +13,6 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { SourceName } from '../../functions/shared/app-config';
 
 /**
  * The metric the collector handlers write in Embedded Metric Format (functions/jobs/collector-invocation.ts,
@@ -107,7 +106,8 @@ export class OperationsAlerts extends Construct {
    * No successful collection of `source` in 2 consecutive slots. Missing data counts as a miss: a
    * collector that never ran (or threw before reporting) emits nothing.
    */
-  alarmOnMissedCollections(id: string, source: SourceName, slotMinutes: number): Alarm {
+  /** `source`: a source name, or `source@account` for a configured account (the metric line's Source). */
+  alarmOnMissedCollections(id: string, source: string, slotMinutes: number): Alarm {
     return this.alarm(id, {
       metric: new Metric({
         namespace: COLLECTION_METRIC.namespace,

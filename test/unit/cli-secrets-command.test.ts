@@ -49,6 +49,24 @@ describe('verdict secrets set', () => {
     });
   });
 
+  it('stores an account\'s own variables (X_APP_KEY__ACME) as its entry x@acme, keeping the default account\'s', async () => {
+    const sm = aSecretsManager(JSON.stringify({ x: { appKey: 'default-kept' } }));
+    const acmeEnv = Object.fromEntries(Object.entries(X_ENV).map(([k, v]) => [`${k}__ACME`, `acme-${v}`]));
+    const term = aTerminal({ ...X_ENV, ...acmeEnv, VERDICT_SOURCE_SECRET: SECRET_ID });
+
+    const code = await secretsCommand(['set', 'x', '--account', 'acme', '--from-env'], term.io, sm.client);
+    const bad = await secretsCommand(['set', 'x', '--account', 'Acme Co', '--from-env'], aTerminal({ VERDICT_SOURCE_SECRET: SECRET_ID }).io, sm.client);
+
+    expect(code).toBe(0);
+    expect(sm.stored()).toEqual({
+      x: { appKey: 'default-kept' },
+      'x@acme': { appKey: acmeEnv.X_APP_KEY__ACME, appSecret: acmeEnv.X_APP_SECRET__ACME, accessToken: acmeEnv.X_ACCESS_TOKEN__ACME, accessSecret: acmeEnv.X_ACCESS_SECRET__ACME },
+    });
+    expect(term.stdout()).toContain('Stored x@acme credentials');
+    for (const v of allValues(acmeEnv)) expect(term.stdout()).not.toContain(v);
+    expect(bad).toBe(2);
+  });
+
   it('stores the weekly digest\'s chat webhook as the digest entry, beside the sources', async () => {
     const sm = aSecretsManager(JSON.stringify({ x: { appKey: 'kept' } }));
     const term = aTerminal({ VERDICT_DIGEST_WEBHOOK_URL: 'https://hooks.slack.com/services/T0/B0/abc', VERDICT_SOURCE_SECRET: SECRET_ID });

@@ -102,3 +102,24 @@ describe('missedSlots', () => {
     expect(missedSlots([], sixHours, new Date('2026-11-20T06:10:00Z'))).toEqual([]);
   });
 });
+
+describe('accounts in the config (issue 18)', () => {
+  it('configures each account like its source, enabled unless it says otherwise, with the source\'s defaults', () => {
+    const config = parseAppConfig({ sources: { x: { timelineDays: 3, accounts: { acme: { timelineMaxPosts: 50 }, paused: { enabled: false } } } } });
+
+    expect(config.sources.x.accounts.acme).toEqual({ enabled: true, everyMinutes: 360, timelineMaxPosts: 50, timelineDays: 7, markerPrefixes: ['#v-'] });
+    expect(config.sources.x.accounts.paused.enabled).toBe(false);
+    expect(parseAppConfig({}).sources.beehiiv.accounts).toEqual({});
+  });
+
+  it('refuses two newsletter providers on one account, but allows one per account', () => {
+    expect(() => parseAppConfig({ sources: { kit: { accounts: { brand2: {} } }, buttondown: { accounts: { brand2: {} } } } })).toThrow(/sources\.buttondown\.accounts\.brand2\.enabled: enable one newsletter provider per account/);
+    expect(() => parseAppConfig({ sources: { beehiiv: { enabled: true }, kit: { accounts: { brand2: {} } } } })).not.toThrow();
+  });
+
+  it('refuses bad account names, accounts whose variables would collide, and a Bluesky account without a handle', () => {
+    expect(() => parseAppConfig({ sources: { x: { accounts: { 'Acme Co': {} } } } })).toThrow(/sources\.x\.accounts/);
+    expect(() => parseAppConfig({ sources: { x: { accounts: { 'shop-eu': {}, shop_eu: {} } } } })).toThrow(/would share their credential variables/);
+    expect(() => parseAppConfig({ sources: { bluesky: { accounts: { brand: {} } } } })).toThrow(/sources\.bluesky\.accounts\.brand\.handle/);
+  });
+});

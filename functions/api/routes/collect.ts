@@ -4,7 +4,8 @@
  * collected is not read again (its run is returned with deliveries + 1).
  */
 import * as z from 'zod';
-import { SOURCE_NAMES } from '../../shared/app-config';
+import { AccountNameSchema } from '../../domain/accounts';
+import { enabledTargets, SOURCE_NAMES, targetName } from '../../shared/app-config';
 import { parseOrThrow, ValidationError } from '../../shared/errors';
 import { CollectionRunSchema } from '../response-schemas';
 import { jsonBody } from '../http';
@@ -14,7 +15,8 @@ import type { Route } from '../router';
 export const COLLECT_BUDGET_MS = 12_000;
 
 export const CollectBodySchema = z.strictObject({
-  source: z.enum(SOURCE_NAMES).optional().describe('One source; default: every enabled source'),
+  source: z.enum(SOURCE_NAMES).optional().describe('One source; default: every enabled source and account'),
+  account: AccountNameSchema.optional().describe('With source: one configured account of it (sources.<name>.accounts); default: all the source\'s enabled accounts'),
 });
 
 export const collectRoutes: Route[] = [
@@ -27,13 +29,16 @@ export const collectRoutes: Route[] = [
       body: CollectBodySchema, success: { status: 200, description: '{ runs: CollectionRun[] }', schema: z.object({ runs: z.array(CollectionRunSchema) }) },
     },
     async handle(req, s) {
-      const { source } = parseOrThrow(CollectBodySchema, jsonBody(req) ?? {}, 'collect request');
-      const enabled = SOURCE_NAMES.filter((n) => s.config.sources[n].enabled);
-      if (source && !enabled.includes(source)) {
-        throw new ValidationError(`Source ${source} is not enabled (set sources.${source}.enabled in the config)`, [{ path: 'source', message: `not enabled; enabled: ${enabled.join(', ') || 'none'}` }]);
+      const { source, account } = parseOrThrow(CollectBodySchema, jsonBody(req) ?? {}, 'collect request');
+      if (account !== undefined && !source) throw new ValidationError('Invalid collect request: account needs a source', [{ path: 'account', message: 'name the source too' }]);
+      const enabled = enabledTargets(s.config);
+      const chosen = enabled.filter((t) => (!source || t.source === source) && (account === undefined || t.account === account));
+      if (source && chosen.length === 0) {
+        const what = account === undefined ? `Source ${source} is not enabled (set sources.${source}.enabled in the config)` : `Account ${account} of ${source} is not configured (sources.${source}.accounts.${account})`;
+        throw new ValidationError(what, [{ path: account === undefined ? 'source' : 'account', message: `not enabled; enabled: ${enabled.map(targetName).join(', ') || 'none'}` }]);
       }
       const now = s.now().toISOString();
-      const runs = await Promise.all((source ? [source] : enabled).map((name) => s.collect(name, now, COLLECT_BUDGET_MS)));
+      const runs = await Promise.all(chosen.map((t) => s.collect(t.source, now, COLLECT_BUDGET_MS, t.account)));
       return { status: 200, body: { runs } };
     },
   },

@@ -4,7 +4,7 @@
  */
 import * as z from 'zod';
 import { BACKLOG_CONSIDERED, BACKLOG_COUNT_CAP, planLoop, plannedHorizon } from '../../domain/loop';
-import { SOURCE_NAMES } from '../../shared/app-config';
+import { enabledTargets, sourceSettings, targetName } from '../../shared/app-config';
 import { missedSlots, nextSlotAfter } from '../../shared/schedules';
 import { CollectionRunSchema, JobRunSchema } from '../response-schemas';
 import type { Route } from '../router';
@@ -15,7 +15,7 @@ const HealthSchema = z.object({
     running: z.boolean().describe('false when nothing runs on a schedule (local runtime with --no-schedule): every next slot below is then null'),
   }),
   sources: z.array(z.object({
-    source: z.string(),
+    source: z.string().describe('The source, or source@account for a configured account'),
     lastRun: CollectionRunSchema.nullable(),
     recentFailures: z.number().int().describe('Failed runs among the last 50 (rate limits and pauses are not failures)'),
     missedSlots: z.array(z.string()).describe('Slots the schedule never delivered, oldest first'),
@@ -48,13 +48,12 @@ export const healthRoutes: Route[] = [
       const now = s.now();
       // Under --no-schedule no slot comes: a time would promise a run that never happens.
       const scheduled = s.schedulesRun !== false;
-      const enabled = SOURCE_NAMES.filter((n) => s.config.sources[n].enabled);
-      const sources = await Promise.all(enabled.map(async (name) => {
-        const [recent, state] = await Promise.all([s.runs.recentRuns(name, RECENT_RUNS), s.runs.getSourceState(name)]);
-        const cadence = { everyMinutes: s.config.sources[name].everyMinutes };
+      const sources = await Promise.all(enabledTargets(s.config).map(async ({ source, account }) => {
+        const [recent, state] = await Promise.all([s.runs.recentRuns(source, RECENT_RUNS, account), s.runs.getSourceState(source, account)]);
+        const cadence = { everyMinutes: sourceSettings(s.config, source, account)!.everyMinutes };
         const paused = state?.pausedUntil !== undefined && state.pausedUntil > now.toISOString();
         return {
-          source: name,
+          source: targetName({ source, account }),
           lastRun: recent[0] ?? null,
           /** Failed runs among the last RECENT_RUNS (rate limits and pauses are not failures). */
           recentFailures: recent.filter((r) => r.outcome === 'failed').length,

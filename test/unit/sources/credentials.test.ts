@@ -138,3 +138,22 @@ describe('EnvCredentials', () => {
     expect(await p.credentialsFor('bluesky')).toEqual({});
   });
 });
+
+describe('credentials per account', () => {
+  it('reads a configured account\'s own entry (x@acme) and never falls back to the default account\'s', async () => {
+    sm.on(GetSecretValueCommand, { SecretId: SECRET_ARN }).resolves({ SecretString: JSON.stringify({ ...SECRET, 'x@acme': { appKey: 'acme-key' } }) });
+    const p = provider();
+
+    expect(await p.credentialsFor('x', 'acme')).toEqual({ appKey: 'acme-key' });
+    expect(await p.credentialsFor('beehiiv', 'brand2')).toBeUndefined();
+    expect((await p.credentialsFor('x'))?.appKey).toBe('x-app-key');
+  });
+
+  it('reads an account\'s env vars with its suffix (SHOP_EU for shop-eu), each account apart', async () => {
+    const p = new EnvCredentials({ BEEHIIV_API_KEY: 'default', BEEHIIV_API_KEY__SHOP_EU: 'eu' });
+
+    expect(await p.credentialsFor('beehiiv', 'shop-eu')).toEqual({ apiKey: 'eu' });
+    expect(await p.credentialsFor('beehiiv')).toEqual({ apiKey: 'default' });
+    expect(await p.credentialsFor('beehiiv', 'other')).toBeUndefined();
+  });
+});
