@@ -9,7 +9,8 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { Observation } from '../domain/observation';
+import { ACCOUNT_NAME_PATTERN } from '../domain/accounts';
+import { observedSeriesKey, type Observation } from '../domain/observation';
 import { IMPORT_FORMATS, parseImportFiles, type ImportFile, type ImportFormat, type ImportOptions } from '../sources/csv/import-formats';
 
 export const IMPORT_CHUNK_SIZE = 500;
@@ -40,13 +41,15 @@ Options:
                       else the midnight after the newest post or subscriber event)
   --format NAME       skip detection: ${IMPORT_FORMATS.join(', ')}
   --source NAME       source recorded on the observations (default: csv)
-  --account NAME      account recorded on the observations
+  --account NAME      import into a configured account (sources.<name>.accounts.NAME): its series,
+                      read by metric keys like x.follower_growth_rate@NAME (default: the default account)
   --json              print the summary as JSON (format, rows, observations, written, new,
                       alreadyStored, skippedRows, dryRun)
 
 Example:
   verdict import account_overview_analytics.csv --followers 1520
-  verdict import subscribed_members.csv unsubscribed_members.csv cleaned_members.csv --dry-run`;
+  verdict import subscribed_members.csv unsubscribed_members.csv cleaned_members.csv --dry-run
+  verdict import email_list_brand2.csv --account brand2`;
 
 export interface ImportIo {
   stdout: { write(s: string): unknown };
@@ -57,7 +60,7 @@ export interface ImportIo {
 
 export interface ImportApi { post(path: string, body: unknown): Promise<unknown> }
 
-interface Args { files: string[]; skipInvalid: boolean; dryRun: boolean; help: boolean; json: boolean; options: ImportOptions; error?: string }
+interface Args { files: string[]; skipInvalid: boolean; dryRun: boolean; help: boolean; json: boolean; options: ImportOptions; accountName?: string; error?: string }
 
 export async function importCommand(argv: string[], io: ImportIo, api: ImportApi): Promise<number> {
   const args = parseArgs(argv);
@@ -79,7 +82,9 @@ export async function importCommand(argv: string[], io: ImportIo, api: ImportApi
   }
   const label = args.files.join(', ');
 
-  const result = parseImportFiles(files, options);
+  const parsed = parseImportFiles(files, options);
+  // --account: every observation goes to that account's series (the file cannot say which configured account it is).
+  const result = args.accountName === undefined ? parsed : { ...parsed, observations: parsed.observations.map((o) => ({ ...o, accountName: args.accountName })) };
   if (result.fileErrors.length > 0) {
     for (const e of result.fileErrors) io.stderr.write(`${label}: ${e}\n`);
     return 2;
@@ -161,7 +166,13 @@ function parseArgs(argv: string[]): Args {
       case '--json': args.json = true; break;
       case '--at': args.options.at = valueOf(flag, inline); break;
       case '--source': args.options.source = valueOf(flag, inline); break;
-      case '--account': args.options.account = valueOf(flag, inline); break;
+      case '--account': {
+        const raw = valueOf(flag, inline);
+        if (raw === undefined) break;
+        if (!ACCOUNT_NAME_PATTERN.test(raw)) args.error ??= '--account must be a configured account name: 1–32 lower-case letters, digits, - or _';
+        else args.accountName = raw;
+        break;
+      }
       case '--followers': case '--posts': {
         const raw = valueOf(flag, inline);
         if (raw === undefined) break;
@@ -201,16 +212,17 @@ export function dateFromFileName(file: string): string | undefined {
 
 /** One line per observation for --dry-run: time, metric, and the values that would be written. */
 export function describeObservation(o: Observation): string {
-  const who = o.account ? ` @${o.account}` : '';
+  const series = observedSeriesKey(o);
+  const who = o.account ? ` (${o.account})` : '';
   switch (o.metric) {
     case 'x.post':
-      return `${o.at} x.post${who} id=${o.id}${o.publishedAt ? ` published=${o.publishedAt}` : ''} impressions=${o.impressions} likes=${o.likes} replies=${o.replies} reposts=${o.reposts} quotes=${o.quotes}`;
+      return `${o.at} ${series}${who} id=${o.id}${o.publishedAt ? ` published=${o.publishedAt}` : ''} impressions=${o.impressions} likes=${o.likes} replies=${o.replies} reposts=${o.reposts} quotes=${o.quotes}`;
     case 'newsletter.send':
-      return `${o.at} newsletter.send${who} id=${o.id}${o.sentAt ? ` sent=${o.sentAt}` : ''} delivered=${o.delivered} opens=${o.opens} clicks=${o.clicks}`;
+      return `${o.at} ${series}${who} id=${o.id}${o.sentAt ? ` sent=${o.sentAt}` : ''} delivered=${o.delivered} opens=${o.opens} clicks=${o.clicks}`;
     case 'citations.answer':
-      return `${o.at} citations.answer${who} engine=${o.engine} prompt="${o.prompt}" cited=${o.cited} mentioned=${o.mentioned}`;
+      return `${o.at} ${series}${who} engine=${o.engine} prompt="${o.prompt}" cited=${o.cited} mentioned=${o.mentioned}`;
     default:
-      return `${o.at} ${o.metric}${who} ${o.value}`;
+      return `${o.at} ${series}${who} ${o.value}`;
   }
 }
 

@@ -19,7 +19,9 @@ export const METRICS_HELP = `Usage: verdict metrics [--json]
 
 Lists the primary metrics experiments can use: what each measures, its unit, and its derivation —
 which stored observations it is computed from and how (window edges, gaps).
-Citation metrics accept an engine qualifier, e.g. citations.citation_rate:perplexity.
+Citation metrics accept an engine qualifier, e.g. citations.citation_rate:perplexity. A source
+configured with several accounts (sources.<name>.accounts) gives each account its own metric
+keys, the key with @name (x.follower_growth_rate@acme); the key without @ is the default account.
 
 ${CONNECTION_HELP}
 
@@ -27,7 +29,7 @@ Example:
   verdict metrics`;
 
 export const metricsCommand = defineCommand({ name: 'metrics', help: METRICS_HELP }, async (ctx) => {
-  const { items } = await ctx.api.get<{ items: MetricDefinition[] }>('/metrics');
+  const { items } = await ctx.api.get<{ items: (MetricDefinition & { accounts?: string[] })[] }>('/metrics');
   if (ctx.json) { ctx.printJson({ items }); return EXIT.ok; }
   const { p } = ctx;
   const columns = (ctx.io.stdout as { columns?: number }).columns ?? 100;
@@ -36,6 +38,7 @@ export const metricsCommand = defineCommand({ name: 'metrics', help: METRICS_HEL
     `${p.bold(m.key)}  ${p.dim(`${m.unit} · from ${m.from.join(', ')}`)}`,
     ...wrap('Measures: ', m.description, width),
     ...wrap('Derived:  ', m.derivation, width),
+    ...(m.accounts?.length ? wrap('Accounts: ', `default (${m.key}), ${m.accounts.map((a) => `${m.key}@${a}`).join(', ')}`, width) : []),
   ].join('\n')).join('\n\n'));
   return EXIT.ok;
 });

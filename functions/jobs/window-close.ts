@@ -8,31 +8,15 @@
  */
 import type { Experiment } from '../domain/experiment';
 import { parseMetricKey } from '../domain/metric-catalog';
-import type { ObservedMetric } from '../domain/observation';
 import type { WindowClose } from '../domain/verdict';
 import { sourceSettings, type AppConfig, type SourceName } from '../shared/app-config';
 import { nextSlotAfter, slotFor } from '../shared/schedules';
+import { SOURCE_OUTPUTS } from '../sources/collector-entries';
 import type { RunStore } from '../store/run-store';
 
 /** How long after its end an experiment waits at most for the slot at its window's end: 6 hours. */
 export const WINDOW_CLOSE_GRACE_MS = 6 * 3_600_000;
 
-/** What each source collects (a new source must say, or this does not compile). */
-const SOURCE_OUTPUTS: Record<SourceName, readonly ObservedMetric[]> = {
-  x: ['x.followers', 'x.posts', 'x.post'],
-  bluesky: ['bluesky.followers', 'bluesky.posts'],
-  beehiiv: ['newsletter.subscribers', 'newsletter.send'],
-  kit: ['newsletter.subscribers', 'newsletter.send'],
-  buttondown: ['newsletter.subscribers', 'newsletter.send'],
-  mailchimp: ['newsletter.subscribers', 'newsletter.send'],
-  perplexity: ['citations.answer'],
-  openai: ['citations.answer'],
-  stripe: ['revenue.gross', 'revenue.net', 'revenue.new_customers', 'revenue.mrr', 'revenue.active_subscriptions'],
-  plausible: ['traffic.visitors', 'traffic.ai_referred_visitors'],
-  umami: ['traffic.visitors', 'traffic.ai_referred_visitors'],
-  gemini: ['citations.answer'],
-  claude: ['citations.answer'],
-};
 
 export interface WindowCloseDeps { runs: Pick<RunStore, 'getRun'>; sources: AppConfig['sources'] }
 

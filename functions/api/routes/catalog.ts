@@ -10,6 +10,7 @@ import { engineSummaries } from '../../domain/metrics/answer-agreement';
 import { dailySeries } from '../../domain/metrics/daily-series';
 import { MetricDefinitionSchema } from '../../domain/verdict-schema';
 import { parseOrThrow, ValidationError } from '../../shared/errors';
+import { accountsFeeding } from '../../sources/collector-entries';
 import type { Route } from '../router';
 
 const DAY_MS = 86_400_000;
@@ -33,9 +34,12 @@ export const catalogRoutes: Route[] = [
     path: '/metrics',
     doc: {
       tag: 'Metrics', summary: 'The metric catalog', description: 'Every primary metric with its description, unit, kind and derivation.',
-      success: { status: 200, description: '{ items }', schema: z.object({ items: z.array(MetricDefinitionSchema) }) },
+      success: {
+        status: 200, description: '{ items }',
+        schema: z.object({ items: z.array(MetricDefinitionSchema.extend({ accounts: z.array(z.string()).describe('Configured accounts besides the default whose collectors feed it: each is the metric key with @name, e.g. x.follower_growth_rate@acme') })) }),
+      },
     },
-    handle: async () => ({ status: 200, body: { items: METRIC_CATALOG } }),
+    handle: async (_req, s) => ({ status: 200, body: { items: METRIC_CATALOG.map((m) => ({ ...m, accounts: accountsFeeding(m.from, s.config) })) } }),
   },
   {
     method: 'GET',

@@ -130,3 +130,12 @@ it('shows each account in GET /health and collects one account through POST /col
   expect(unknown.statusCode).toBe(400);
   expect(unknown.body).toMatch(/Account beta of x is not configured/);
 });
+
+it('lists each metric\'s configured accounts in GET /metrics (the catalog verdict metrics prints)', async () => {
+  const res = await api.send(httpEvent('GET', '/metrics'));
+
+  const items = JSON.parse(res.body ?? '{}').items as { key: string; accounts: string[] }[];
+  expect(items.find((m) => m.key === 'x.follower_growth_rate')?.accounts).toEqual(['acme']);
+  expect(items.find((m) => m.key === 'x.engagement_rate')?.accounts).toEqual(['acme']);
+  expect(items.find((m) => m.key === 'newsletter.open_rate')?.accounts).toEqual([]);
+});

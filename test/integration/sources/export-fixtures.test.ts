@@ -105,4 +105,22 @@ describe('verdict import --dry-run on real export formats', () => {
     expect(preview(r.stdout)).toEqual(['  2024-01-06T00:00:00.000Z newsletter.subscribers 1', '  2024-01-07T00:00:00.000Z newsletter.subscribers 2']);
     expect(r.stderr).toContain('no leave times');
   });
+  it('--account brand2 imports a real export into that account\'s series, and --dry-run shows it (issue 18)', async () => {
+    const out: string[] = [];
+    const posts: { observations: { metric: string; accountName?: string }[] }[] = [];
+    const io = { stdout: { write: (s: string) => out.push(s) }, stderr: { write: () => {} }, isTTY: false };
+    const api = { post: async (_p: string, body: unknown) => { posts.push(body as never); return {}; } };
+
+    const dry = await importCommand([fixture('email_list.verdictdev.csv'), '--account', 'brand2', '--dry-run'], io, api);
+    const preview = out.join('').split('\n').filter((l) => l.startsWith('  '));
+    const sent = await importCommand([fixture('email_list.verdictdev.csv'), '--account', 'brand2'], io, api);
+    const bad = await importCommand([fixture('email_list.verdictdev.csv'), '--account', 'Brand 2'], io, api);
+
+    expect(dry).toBe(0);
+    expect(preview.length).toBeGreaterThan(0);
+    expect(preview.every((l) => / newsletter\.subscribers@brand2 \d+$/.test(l))).toBe(true);
+    expect(sent).toBe(0);
+    expect(posts.flatMap((p) => p.observations).every((o) => o.accountName === 'brand2')).toBe(true);
+    expect(bad).toBe(2);
+  });
 });

@@ -98,9 +98,10 @@ async function loadReadouts(ctx: ViewContext, list: readonly Experiment[]): Prom
   return new Map(entries);
 }
 
-/** Catalog metrics (without engine qualifiers) and every metric an experiment uses. */
+/** Catalog metrics (without engine qualifiers) of every configured account (`key@acme`), and every metric an experiment uses. */
 async function loadSeries(ctx: ViewContext, defs: readonly MetricDefinition[], list: readonly Experiment[], from: string, to: string): Promise<MetricSeries[]> {
-  const keys = [...new Set([...list.map((e) => e.primaryMetric), ...defs.map((d) => d.key)])];
+  const perAccount = defs.flatMap((d) => ((d as { accounts?: string[] }).accounts ?? []).map((a) => `${d.key}@${a}`));
+  const keys = [...new Set([...list.map((e) => e.primaryMetric), ...defs.map((d) => d.key), ...perAccount])];
   const results = await Promise.allSettled(keys.map((k) => ctx.api.series(k, from, to)));
   return results.flatMap((r, i) => (r.status === 'fulfilled' ? [r.value] : [{ metric: keys[i], points: [] }]));
 }
