@@ -7,7 +7,7 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod';
 import { collectionMetrics, createCollector } from '../jobs/collector-invocation';
-import { bundledAppConfig } from '../shared/app-config';
+import { bundledAppConfig, configForTarget } from '../shared/app-config';
 import { createDocumentClient } from '../shared/clients';
 import { SecretsManagerCredentials } from '../sources/credentials';
 import { arn, functionEnv, onColdStart, readFunctionEnv, resourceName } from '../shared/function-env';
@@ -30,9 +30,9 @@ export const handler = onColdStart(() => {
     config,
     ...createStores(createDocumentClient(), env.TABLE_NAME),
     credentials: new SecretsManagerCredentials(new SecretsManagerClient({}), env.SOURCE_SECRET_ARN),
-    buildSource: (name, credentials) => {
+    buildSource: (name, credentials, account) => {
       if (name !== 'x') throw new Error(`the X collector cannot collect ${name}`);
-      return createXSourceFromConfig(credentials, { config });
+      return createXSourceFromConfig(credentials, { config: configForTarget(config, { source: name, account }) });
     },
     log,
     defaultSource: env.SOURCE_NAME,

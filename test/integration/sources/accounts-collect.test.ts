@@ -11,7 +11,7 @@ import { createCollector } from '../../../functions/jobs/collector-invocation';
 import { configForTarget, parseAppConfig } from '../../../functions/shared/app-config';
 import { EnvCredentials } from '../../../functions/sources/credentials';
 import { scheduledJobs } from '../../../functions/shared/scheduled-jobs';
-import { createSource } from '../../../functions/sources/registry';
+import { createAnySource } from '../../../functions/sources/all-sources';
 import type { FakeResponse, RecordedRequest } from '../../fakes/fake-http-server';
 import { useFakeServer } from '../../fakes/fake-http-server';
 import { installXFake, X_RATE_LIMIT_BODY, xMeBody, xRateLimitHeaders } from '../../fakes/x-fake';
@@ -38,7 +38,7 @@ function deps(now = new Date('2026-11-20T06:00:05Z')): CollectDeps {
   return {
     config, ...api.stores,
     credentials: new EnvCredentials(ENV),
-    buildSource: (name, credentials, account) => createSource(name, credentials, { config: configForTarget(config, { source: name, account }), endpoints: { x: fake.server.url }, now: () => now }),
+    buildSource: (name, credentials, account) => createAnySource(name, credentials, { config: configForTarget(config, { source: name, account }), endpoints: { x: fake.server.url }, now: () => now }),
     log: { info: () => {}, warn: () => {} },
     now: () => now,
   };
