@@ -1,6 +1,6 @@
 /** `verdict log`: the research log — every concluded experiment, newest first. */
 import type { ResearchLogRow } from '../domain/research-log';
-import { effectText, researchLogMarkdown, researchLogTsv } from '../domain/research-log';
+import { effectText, outcomeText, researchLogMarkdown, researchLogTsv } from '../domain/research-log';
 import { CONNECTION_HELP, defineCommand, str, UsageError } from './command';
 import { EXIT } from './exit-codes';
 import { decisionText, table, valueText } from './format';
@@ -9,7 +9,8 @@ import { truncate } from './list-command';
 export const LOG_HELP = `Usage: verdict log [--format table|tsv|md|json]
 
 The research log: one row per concluded experiment, newest first — metric, window, baseline and
-window values, effect with its 95 % interval, decision, reason and the hypothesis in one line.
+window values, effect with its 95 % interval, decision, outcome (improved, no effect, worse,
+inconclusive, insufficient data), reason and the hypothesis in one line.
 
   --format table   aligned table for reading (default)
   --format tsv     tab-separated with a header: paste into a spreadsheet (like autoresearch's results.tsv)
@@ -40,9 +41,10 @@ export const logCommand = defineCommand({ name: 'log', help: LOG_HELP, options: 
   }
   if (format === 'json') { ctx.printJson({ items }); return EXIT.ok; }
   if (items.length === 0) { ctx.out('No concluded experiments yet: verdicts arrive when windows end.'); return EXIT.ok; }
-  ctx.out(table(['Concluded', 'Experiment', 'Metric', 'Baseline → window (expected)', 'Effect (95 % interval)', 'Decision', 'Reason'], items.map((r) => [
+  ctx.out(table(['Concluded', 'Experiment', 'Metric', 'Baseline → window (expected)', 'Effect (95 % interval)', 'Decision', 'Outcome', 'Reason'], items.map((r) => [
     r.concludedAt.slice(0, 10), `${truncate(r.name, 30)}\n${ctx.p.dim(r.id)}`, r.primaryMetric,
-    `${valueText(r.baselineValue, r.unit)} → ${valueText(r.windowValue, r.unit)}\n(expected ${valueText(r.expectedValue, r.unit)})`, effectText(r), decisionText(r.decision, ctx.p), r.reason.replace(/_/g, ' '),
+    `${valueText(r.baselineValue, r.unit)} → ${valueText(r.windowValue, r.unit)}\n(expected ${valueText(r.expectedValue, r.unit)})`, effectText(r), decisionText(r.decision, ctx.p),
+    r.outcome === 'inconclusive' ? ctx.p.yellow(outcomeText(r.outcome)) : outcomeText(r.outcome) || '—', r.reason.replace(/_/g, ' '),
   ]), ctx.p));
   return EXIT.ok;
 });

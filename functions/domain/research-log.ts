@@ -6,6 +6,7 @@
 import type { Experiment } from './experiment';
 import { markdownText, spreadsheetText } from './inert-text';
 import type { Decision, Interval, Verdict, VerdictReason } from './verdict';
+import type { Outcome } from './scoring/outcome';
 
 export interface ResearchLogRow {
   id: string;
@@ -30,6 +31,11 @@ export interface ResearchLogRow {
   };
   decision: Decision;
   reason: VerdictReason;
+  /**
+   * What the discard means (improved, no_effect, worse, inconclusive, insufficient_data); absent for
+   * verdicts recorded before outcomes existed whose reason does not say (a not_improved discard).
+   */
+  outcome?: Outcome;
   /** The hypothesis on one line (at most 160 characters). */
   description: string;
 }
@@ -61,14 +67,28 @@ export function researchLogRows(entries: readonly { experiment: Experiment; verd
       },
       decision: verdict.decision,
       reason: verdict.reason,
+      ...(outcomeOfVerdict(verdict) && { outcome: outcomeOfVerdict(verdict) }),
       description: oneLine(experiment.hypothesis, DESCRIPTION_MAX),
     }))
     .sort((a, b) => descending(a.concludedAt, b.concludedAt) || descending(a.window.end, b.window.end) || descending(a.id, b.id));
 }
 
+/** The verdict's outcome; for one recorded before outcomes existed, what its decision and reason imply. */
+function outcomeOfVerdict(v: Verdict): Outcome | undefined {
+  if (v.outcome) return v.outcome;
+  if (v.decision === 'keep') return 'improved';
+  if (v.reason === 'insufficient_data' || v.reason === 'worse') return v.reason;
+  return undefined;
+}
+
+/** "inconclusive", "no effect", … for tables ("" when unknown). */
+export function outcomeText(outcome: Outcome | undefined): string {
+  return outcome ? outcome.replace(/_/g, ' ') : '';
+}
+
 export const TSV_COLUMNS = [
   'concluded', 'id', 'name', 'metric', 'window_start', 'window_end', 'baseline', 'window', 'expected',
-  'effect', 'effect_low', 'effect_high', 'lift', 'lift_low', 'lift_high', 'decision', 'reason', 'description',
+  'effect', 'effect_low', 'effect_high', 'lift', 'lift_low', 'lift_high', 'decision', 'outcome', 'reason', 'description',
 ] as const;
 
 /**
@@ -85,7 +105,7 @@ export function researchLogTsv(rows: readonly ResearchLogRow[]): string {
     num(r.baselineValue), num(r.windowValue), num(r.expectedValue),
     num(r.effect.absolute), num(r.effect.absoluteInterval?.lower), num(r.effect.absoluteInterval?.upper),
     num(r.effect.relative), num(r.effect.relativeInterval?.lower), num(r.effect.relativeInterval?.upper),
-    text(r.decision), text(r.reason), text(r.description),
+    text(r.decision), text(r.outcome ?? ''), text(r.reason), text(r.description),
   ].join('\t'));
   return `${[TSV_COLUMNS.join('\t'), ...lines].join('\n')}\n`;
 }
@@ -95,8 +115,8 @@ export function researchLogTsv(rows: readonly ResearchLogRow[]): string {
  * (name, description) is escaped, so it renders as written: no HTML, links, mentions or extra cells.
  */
 export function researchLogMarkdown(rows: readonly ResearchLogRow[]): string {
-  const head = '| Concluded | Experiment | Metric | Window | Baseline → window (expected) | Effect (95 % interval) | Decision | Reason | Description |';
-  const rule = '|---|---|---|---|---|---|---|---|---|';
+  const head = '| Concluded | Experiment | Metric | Window | Baseline → window (expected) | Effect (95 % interval) | Decision | Outcome | Reason | Description |';
+  const rule = '|---|---|---|---|---|---|---|---|---|---|';
   const body = rows.map((r) => `| ${[
     r.concludedAt.slice(0, 10),
     `${markdownText(r.name)} (\`${r.id}\`)`,
@@ -105,6 +125,7 @@ export function researchLogMarkdown(rows: readonly ResearchLogRow[]): string {
     `${round(r.baselineValue)} → ${round(r.windowValue)} (expected ${round(r.expectedValue)})${r.unit ? ` ${r.unit}` : ''}`,
     effectText(r),
     r.decision.toUpperCase(),
+    outcomeText(r.outcome) || 'n/a',
     r.reason.replace(/_/g, ' '),
     markdownText(r.description),
   ].join(' | ')} |`);

@@ -102,6 +102,7 @@ export const ResearchLogRowSchema = z.object({
   effect: EffectSchema,
   decision: z.enum(['keep', 'discard']),
   reason: z.string(),
+  outcome: z.enum(OUTCOMES).optional().describe('improved, no_effect, worse, inconclusive or insufficient_data; absent for old not_improved verdicts recorded before outcomes'),
   description: z.string().describe('The hypothesis on one line (≤ 160 characters)'),
 });
 

@@ -245,8 +245,10 @@ describe('verdict log', () => {
   it('prints the research log as a table, TSV and markdown', async () => {
     const [tableOut, tsv, md] = await Promise.all([['log'], ['log', '--format', 'tsv'], ['log', '--format', 'md']].map((a) => verdict(a, { runtime })));
 
-    expect(tableOut.stdout).toMatch(/Logged thread[\s\S]*(KEEP|DISCARD)/);
-    expect(tsv.stdout.split('\n')[0]).toBe('concluded\tid\tname\tmetric\twindow_start\twindow_end\tbaseline\twindow\texpected\teffect\teffect_low\teffect_high\tlift\tlift_low\tlift_high\tdecision\treason\tdescription');
+    expect(tableOut.stdout).toMatch(/Logged thread[\s\S]*(KEEP|DISCARD)[\s\S]*(improved|no effect|worse|inconclusive|insufficient data)/);
+    expect(tableOut.stdout).toMatch(/Outcome/);
+    expect(tsv.stdout.split('\n')[0]).toBe('concluded\tid\tname\tmetric\twindow_start\twindow_end\tbaseline\twindow\texpected\teffect\teffect_low\teffect_high\tlift\tlift_low\tlift_high\tdecision\toutcome\treason\tdescription');
+    expect(tsv.stdout.split('\n')[1].split('\t')[16]).toMatch(/^(improved|no_effect|worse|inconclusive|insufficient_data)$/);
     expect(tsv.stdout).toMatch(/\tLogged thread\tx\.follower_growth_rate\t/);
     expect(md.stdout).toMatch(/^\| Concluded \| Experiment/);
   });

@@ -33,6 +33,29 @@ describe('researchLogRows', () => {
   });
 });
 
+describe('the outcome in log rows', () => {
+  it('carries the verdict\'s outcome, so an inconclusive discard is not read as a failed tactic', () => {
+    const inconclusive = { ...older, verdict: aVerdict({ decision: 'discard', reason: 'not_improved', outcome: 'inconclusive' }) };
+
+    const [row] = researchLogRows([inconclusive]);
+    const cells = Object.fromEntries(researchLogTsv([row]).trimEnd().split('\n')[1].split('\t').map((v, i) => [TSV_COLUMNS[i], v]));
+
+    expect(row.outcome).toBe('inconclusive');
+    expect(cells).toMatchObject({ decision: 'discard', outcome: 'inconclusive', reason: 'not_improved' });
+    expect(researchLogMarkdown([row])).toContain('| DISCARD | inconclusive | not improved |');
+  });
+
+  it('derives it for verdicts recorded before outcomes existed only where the reason says', () => {
+    const rows = researchLogRows([
+      { ...older, verdict: aVerdict() },
+      { ...newer, verdict: { ...newer.verdict } },
+      { experiment: anExperiment({ id: 'exp_n', status: 'concluded', concludedAt: '2026-10-01T00:00:00.000Z' }), verdict: aVerdict({ decision: 'discard', reason: 'not_improved' }) },
+    ]);
+
+    expect(rows.map((r) => [r.id, r.outcome])).toEqual([['exp_b', 'insufficient_data'], ['exp_a', 'improved'], ['exp_n', undefined]]);
+  });
+});
+
 describe('researchLogTsv', () => {
   it('has a header and one tab-separated line per row, with plain numbers and empty unknowns', () => {
     const lines = researchLogTsv(researchLogRows([older, newer])).trimEnd().split('\n');
@@ -95,6 +118,6 @@ describe('hostile text in the research log', () => {
     expect(row).toContain('\\<img src=x onerror=alert(1)\\> \\@everyone');
     expect(row).toContain('\\[verify\\](https://evil.example) \\| \\*x\\* \\`y\\`');
     expect(row).not.toMatch(/(^|[^\\])<img/);
-    expect(row.split(/(?<!\\)\|/)).toHaveLength(11);
+    expect(row.split(/(?<!\\)\|/)).toHaveLength(12);
   });
 });

@@ -35,6 +35,7 @@ const COLUMNS: Column[] = [
       : null),
   },
   { key: 'decision', title: 'Decision', value: (r) => r.decision, cell: (r) => badge(r.decision, r.decision === 'keep' ? 'Keep' : 'Discard') },
+  { key: 'outcome', title: 'Outcome', value: (r) => r.outcome ?? null, cell: (r) => (r.outcome ? r.outcome.replace(/_/g, ' ') : '—') },
   { key: 'reason', title: 'Reason', value: (r) => r.reason, cell: (r) => r.reason.replace(/_/g, ' ') },
 ];
 
