@@ -5,6 +5,7 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import * as z from 'zod';
 import { fillLoop, type FillLoopResult } from '../jobs/fill-loop';
+import { planFor, planRequestOfExperiment } from '../jobs/plan-experiment';
 import { scoreDueExperiments, type ScoreRunResult } from '../jobs/score-due';
 import { bundledAppConfig, type AppConfig } from '../shared/app-config';
 import { createDocumentClient } from '../shared/clients';
@@ -49,7 +50,10 @@ export function createScorer(deps: ScorerDeps) {
     });
     let loopError: unknown;
     try {
-      result.loop = await fillLoop(now, { experiments, events, target: config.loop.targetActive, log: deps.log });
+      result.loop = await fillLoop(now, {
+        experiments, events, target: config.loop.targetActive, log: deps.log,
+        plan: (item, start) => planFor(planRequestOfExperiment(item, start.toISOString()), now, { experiments, observations, config }),
+      });
     } catch (err) {
       loopError = err;
       deps.log.error('loop fill failed', { error: errorMessage(err) });

@@ -6,7 +6,8 @@
 import { promoteIfStarted, startExperiment, type Experiment } from '../domain/experiment';
 import { BACKLOG_CONSIDERED, planLoop, plannedHorizon, type LoopState } from '../domain/loop';
 import { experimentStarted, type EventPublisher } from '../shared/events';
-import { ConflictError } from '../shared/errors';
+import { ConflictError, errorMessage } from '../shared/errors';
+import type { StoredPlan } from '../domain/planning/stored-plan';
 import type { ExperimentStore } from '../store/experiment-store';
 
 export interface FillLoopDeps {
@@ -15,6 +16,11 @@ export interface FillLoopDeps {
   /** Experiments to keep running at once (config loop.targetActive). */
   target: number;
   log: { info(message: string, extra?: Record<string, unknown>): void; warn(message: string, extra?: Record<string, unknown>): void };
+  /**
+   * The plan of a backlog item for a window starting at `start` (the history and the experiments beside
+   * it have changed since it was added); undefined leaves the item's plan as it was. Its warnings are logged.
+   */
+  plan?: (item: Experiment, start: Date) => Promise<StoredPlan | undefined>;
 }
 
 export interface FillLoopResult {
@@ -49,9 +55,17 @@ export async function fillLoop(now: Date, deps: FillLoopDeps): Promise<FillLoopR
   for (const item of plan.toStart) {
     const outcome = startExperiment(item, now, { by: 'loop' });
     if (outcome.kind !== 'ok') continue;
-    if (await replaceIfUnchanged(outcome.experiment, item, deps)) {
+    const plan = await planOrNothing(item, now, deps);
+    const next = plan ? { ...outcome.experiment, plan } : outcome.experiment;
+    if (await replaceIfUnchanged(next, item, deps)) {
       started.push(item.id);
-      deps.log.info('experiment started from the backlog', { experimentId: item.id, primaryMetric: item.primaryMetric, end: outcome.experiment.end });
+      deps.log.info('experiment started from the backlog', {
+        experimentId: item.id, primaryMetric: item.primaryMetric, end: outcome.experiment.end,
+        ...(plan && { planWarnings: plan.warnings.map((w) => w.code), detectableLift: plan.detectableLift }),
+      });
+      if (plan?.warnings.length) {
+        deps.log.warn('experiment started with plan warnings', { experimentId: item.id, warnings: plan.warnings.map((w) => w.message) });
+      }
       await deps.events.publish(experimentStarted(outcome.experiment));
     }
   }
@@ -64,6 +78,17 @@ export async function fillLoop(now: Date, deps: FillLoopDeps): Promise<FillLoopR
     now,
   });
   return { promoted, started, running: after.running, target: deps.target, state: after.state, message: after.message };
+}
+
+/** The item's plan at its start; a planner failure never blocks the start (the old plan stays). */
+async function planOrNothing(item: Experiment, now: Date, deps: Pick<FillLoopDeps, 'plan' | 'log'>): Promise<StoredPlan | undefined> {
+  if (!deps.plan) return undefined;
+  try {
+    return await deps.plan(item, now);
+  } catch (err) {
+    deps.log.warn('plan at loop start failed', { experimentId: item.id, error: errorMessage(err) });
+    return undefined;
+  }
 }
 
 /**

@@ -32,6 +32,16 @@ export interface PlanRequest {
   switchback?: { blockDays: number; washoutDays: number };
 }
 
+/** The plan request of a stored experiment (its window from `start`, default now for a backlog item). */
+export function planRequestOfExperiment(e: Experiment, start?: string): PlanRequest {
+  return {
+    id: e.id, primaryMetric: e.primaryMetric, durationDays: e.durationDays,
+    ...((start ?? e.start) && { start: start ?? e.start }),
+    ...(e.baseline && { baseline: e.baseline }), ...(e.decision && { decision: e.decision }),
+    ...(e.design === 'switchback' && { switchback: { blockDays: e.switchback?.blockDays ?? 1, washoutDays: e.switchback?.washoutDays ?? 0 } }),
+  };
+}
+
 export interface PlanDeps {
   experiments: Pick<ExperimentStore, 'listAll' | 'listEndingAfter'>;
   observations: Pick<ObservationStore, 'queryMany'>;

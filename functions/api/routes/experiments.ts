@@ -13,7 +13,7 @@ import { InterimReadoutSchema, VerdictSchema } from '../../domain/verdict-schema
 import { experimentStarted, verdictReached } from '../../shared/events';
 import { ConflictError, errorMessage, NotFoundError, parseOrThrow, ValidationError } from '../../shared/errors';
 import { StoredPlanSchema, type StoredPlan } from '../../domain/planning/stored-plan';
-import { planFor, type PlanRequest } from '../../jobs/plan-experiment';
+import { planFor, type PlanRequest, planRequestOfExperiment } from '../../jobs/plan-experiment';
 import { interimFor, rescoreExperiment } from '../../jobs/score-due';
 import { jsonBody, type ApiRequest } from '../http';
 import type { Route } from '../router';
@@ -98,6 +98,8 @@ async function change(req: ApiRequest, s: ResolvedApiServices, decide: (current:
 }
 
 const DAY_MS = 86_400_000;
+/** Fields of a PATCH the plan depends on. */
+const PLAN_FIELDS = ['primaryMetric', 'decision', 'baseline', 'start', 'end', 'durationDays'] as const;
 
 /** What the planner needs from a create body. */
 export function planRequestOf(input: CreateExperiment, id?: string): PlanRequest {
@@ -208,13 +210,27 @@ export const experimentRoutes: Route[] = [
     path: '/experiments/{id}',
     doc: {
       tag: 'Experiments', summary: 'Change an experiment',
-      description: 'backlog: descriptive fields, ICE score, duration. planned: also the window (re-validated like a create). running: nothing (409 — abandon it instead). concluded/abandoned: `learnings` only. Send the `version` you read to refuse the change (409) if someone changed the experiment since; without it a concurrent change is re-read and this one re-applied on top, never overwritten.',
+      description: 'backlog: descriptive fields, ICE score, duration. planned: also the window (re-validated like a create). running: nothing (409 — abandon it instead). concluded/abandoned: `learnings` only. A change to the metric, window, baseline or decision rule of a planned or backlog experiment computes its `plan` again. Send the `version` you read to refuse the change (409) if someone changed the experiment since; without it a concurrent change is re-read and this one re-applied on top, never overwritten.',
       params: ID_PARAM, body: UpdateExperimentSchema, success: { status: 200, description: 'The updated experiment', schema: ExperimentRecordSchema },
       errors: { 404: 'No such experiment', 409: 'The change is not allowed in the experiment\'s status, or `version` is not the current one (the message says why and names the current version)' },
     },
     async handle(req, s) {
       const update = parseOrThrow(UpdateExperimentSchema, jsonBody(req) ?? {}, 'update');
-      return { status: 200, body: await change(req, s, (current) => updateExperiment(current, update, s.now()), update.version) };
+      // A change to what the plan rests on (metric, window, baseline, rule) plans the experiment again.
+      let plan: StoredPlan | undefined;
+      if (PLAN_FIELDS.some((f) => update[f] !== undefined)) {
+        const preview = updateExperiment(await loadExperiment(req, s), update, s.now());
+        if (preview.kind === 'ok' && (preview.experiment.status === 'planned' || preview.experiment.status === 'backlog')) {
+          plan = await planOrNothing(planRequestOfExperiment(preview.experiment), s);
+        }
+      }
+      return {
+        status: 200,
+        body: await change(req, s, (current) => {
+          const outcome = updateExperiment(current, update, s.now());
+          return outcome.kind === 'ok' && plan ? { ...outcome, experiment: { ...outcome.experiment, plan } } : outcome;
+        }, update.version),
+      };
     },
   },
   {

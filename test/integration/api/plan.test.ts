@@ -1,11 +1,12 @@
 /**
  * Planning through the local HTTP server: POST /experiments/plan stores nothing and says what the
- * window can detect from the metric's own history; create and start store the plan with its warnings.
+ * window can detect from the metric's own history; create and start store the plan with its warnings,
+ * and a PATCH to the window or the loop starting a backlog item plans again.
  */
 import type { LocalRuntime } from '../../../functions/local/runtime';
-import { aCreateRequest } from '../../support/factories';
+import { aCreateRequest, followerSnapshots } from '../../support/factories';
 import { call, startTestRuntime } from '../../support/local-runtime';
-import { daysFromNow, importFollowerHistory } from './api-helpers';
+import { daysFromNow, importFollowerHistory, runScorer } from './api-helpers';
 
 let runtime: LocalRuntime;
 beforeAll(async () => {
@@ -71,5 +72,37 @@ describe('plans stored with experiments', () => {
     expect(started.status).toBe(200);
     expect(started.body.plan.windowDays).toBe(28);
     expect(Date.parse(started.body.plan.computedAt)).toBeGreaterThanOrEqual(Date.parse(added.body.plan.computedAt));
+  });
+});
+
+describe('plans kept current', () => {
+  it('plans a planned experiment again when a PATCH changes its window, and not when it changes its name', async () => {
+    const created = await call(runtime, 'POST', '/experiments', { body: aCreateRequest({ name: 'Re-planned', start: daysFromNow(20), durationDays: 7 }) });
+    expect(created.body.plan.windowDays).toBe(7);
+
+    const longer = await call(runtime, 'PATCH', `/experiments/${created.body.id}`, { body: { durationDays: 28 } });
+    const renamed = await call(runtime, 'PATCH', `/experiments/${created.body.id}`, { body: { name: 'Re-planned, renamed' } });
+
+    expect(longer.status).toBe(200);
+    expect(longer.body.plan.windowDays).toBe(28);
+    expect(longer.body.plan.detectableLift).toBeLessThan(created.body.plan.detectableLift);
+    expect(renamed.body.plan).toEqual(longer.body.plan);
+  });
+
+  it('plans a backlog item again when the loop starts it, from the history there is by then', async () => {
+    const added = await call(runtime, 'POST', '/backlog', {
+      body: { name: 'Loop-started idea', hypothesis: 'Threads grow followers', primaryMetric: 'bluesky.follower_growth_rate', durationDays: 14, iceScore: { impact: 10, confidence: 10, ease: 10 } },
+    });
+    expect(added.body.plan.warnings.map((w: { code: string }) => w.code)).toContain('no_data');
+    const bluesky = followerSnapshots({ from: daysFromNow(-28), to: new Date().toISOString(), perDay: () => 4 }).map((o) => ({ ...o, metric: 'bluesky.followers', source: 'bluesky' }));
+    expect((await call(runtime, 'POST', '/observations', { body: { observations: bluesky } })).status).toBe(200);
+
+    await runScorer(runtime);
+
+    const started = await call(runtime, 'GET', `/experiments/${added.body.id}`);
+    expect(started.body.status).toBe('running');
+    expect(started.body.plan.warnings.map((w: { code: string }) => w.code)).not.toContain('no_data');
+    expect(started.body.plan.expectedLevel).toBeGreaterThan(3);
+    expect(Date.parse(started.body.plan.computedAt)).toBeGreaterThan(Date.parse(added.body.plan.computedAt));
   });
 });
