@@ -17,7 +17,9 @@ import type { Experiment } from '../experiment';
 import { DEFAULT_TARGET_LIFT, type PlanWarning } from './stored-plan';
 import type { Observation } from '../observation';
 import { resolveBaseline } from '../scoring/score-experiment';
-import { chooseCounterfactual, type CounterfactualSpec, fitCountRate, levelScale, trendDay } from '../scoring/count-rate-model';
+import {
+  chooseCounterfactual, type CounterfactualSpec, fitCounterfactual, levelScale, modelSpreadVariance, predictWindowTotal, trendDay,
+} from '../scoring/count-rate-model';
 import { ratioOfSums } from '../scoring/ratio-model';
 import { DAY_MS, dailyIncrements, timelineOf } from '../scoring/snapshot-interpolation';
 import { invertSymmetric, normalQuantile, studentTCdf, studentTQuantile } from '../scoring/statistics';
@@ -62,6 +64,11 @@ export interface NoiseProfile {
   model?: CounterfactualSpec;
   /** Whether the figures are an assumption (Poisson from a short history) rather than measured. */
   assumed: boolean;
+  /**
+   * Count rates: the model-uncertainty variance the verdict will add (modelSpreadVariance), of the
+   * window's mean per day, for a window of `windowDays` starting at the history's end (metric unit²).
+   */
+  modelSpread?: (windowDays: number) => number;
 }
 
 export interface PlanInput {
@@ -161,14 +168,24 @@ function countRateProfile(metric: string, snaps: ReturnType<typeof countSnapshot
   const historyDays = (lastMs - firstMs) / DAY_MS;
   const timeline = timelineOf(snaps);
   const baseline = { startMs: lastMs - Math.min(historyDays, MAX_DEFAULT_BASELINE_DAYS) * DAY_MS, endMs: lastMs };
-  const model = historyDays >= 7 ? chooseCounterfactual(timeline, baseline, Math.max(7, windowDays), 0.95).spec : undefined;
-  const fit = model ? fitCountRate(timeline, { baseline, trend: model.trend, ...(model.damping !== undefined && { damping: model.damping }) }) : undefined;
-  if (fit && model) {
+  const choice = historyDays >= 7 ? chooseCounterfactual(timeline, baseline, Math.max(7, windowDays), 0.95) : undefined;
+  const model = choice?.spec;
+  const fit = choice ? fitCounterfactual(timeline, baseline, choice.spec) : undefined;
+  if (fit && model && choice) {
     const level = Math.max(0, fit.level.baselineLevel);
+    // The same widening the verdict applies: the whole baseline's autocorrelation when the chosen fit saw
+    // less of it, and the spread of the other candidates' forecasts of the window.
+    const candidateFits = choice.candidates.map((c) => (c === choice.backtest ? fit : fitCounterfactual(timeline, baseline, c.spec)));
+    const firstWindowDay = Math.ceil(baseline.endMs / DAY_MS);
+    const modelSpread = (days: number): number => {
+      const window = Array.from({ length: days }, (_, k) => ({ day: firstWindowDay + k, weight: 1 }));
+      return modelSpreadVariance(choice, candidateFits, predictWindowTotal(fit, window), window) / (days * days);
+    };
     return {
       metric, kind: 'count_rate', historyDays: Math.floor(historyDays), level,
       unitVariance: Math.max(fit.sigma2, 1e-9), unitsPerDay: 1, excessVariance: fit.level.excess,
-      inflation: fit.inflation, seasonal: fit.seasonal, trendPerDay: fit.coefficients[1] / 7, assumed: false, model,
+      inflation: Math.max(fit.inflation, choice.baselineInflation), seasonal: fit.seasonal, trendPerDay: fit.coefficients[1] / 7, assumed: false, model,
+      modelSpread,
     };
   }
   // Too short to fit: assume Poisson-like growth at the observed rate (at least one a day).
@@ -259,7 +276,8 @@ export function effectStandardError(p: NoiseProfile, baselineDays: number, windo
   }
   const inverse = invertSymmetric(xtx);
   if (!inverse) return { se: Infinity, df: 1 };
-  return { se: Math.sqrt(p.unitVariance * p.inflation * inverse[shift][shift]), df: Math.max(1, n - columns) };
+  const spread = p.modelSpread ? p.modelSpread(windowDays) : 0;
+  return { se: Math.sqrt(p.unitVariance * p.inflation * inverse[shift][shift] + spread), df: Math.max(1, n - columns) };
 }
 
 /**

@@ -20,7 +20,7 @@
  * excess as day shocks. Variance grows with the level (quasi-Poisson weights). With hourly snapshots
  * this reduces to weighted least squares on daily totals.
  */
-import { fCdf, lagOneAutocorrelation, normalQuantile, ols, type OlsFit, quadraticForm, studentTCdf } from './statistics';
+import { fCdf, lagAutocorrelation, lagOneAutocorrelation, normalQuantile, ols, type OlsFit, quadraticForm, studentTCdf } from './statistics';
 import {
   DAY_MS, dayOfWeek, dayShockCovariance, dayShockVariance, type IncrementShape, incrementShape, type Timeline,
   withinDayCovariance,
@@ -49,8 +49,10 @@ export const MIN_BASELINE_DAYS = 7;
 const MIN_DAYS_FOR_SEASONALITY = 14;
 /** F-test level at which weekday effects are kept. */
 const SEASONALITY_ALPHA = 0.05;
-/** Largest residual autocorrelation used for the variance inflation (inflation ≤ 4). */
-const MAX_RHO = 0.6;
+/** Largest variance inflation for autocorrelation (an AR(1) with ρ = 0.75). */
+const MAX_INFLATION = 7;
+/** Largest decay per day of the residual autocorrelation (its memory: 1/(1 − φ) = 10 days). */
+const MAX_DECAY = 0.9;
 /** Covariance band in rows: only increments sharing a calendar day are correlated. */
 const BANDWIDTH = 4;
 /** |t| of the first-pass trend or shift above which rows are weighted by their level. */
@@ -122,8 +124,11 @@ function incrementRows(timeline: Timeline, startMs: number, endMs: number, into:
 // ---------------------------------------------------------------- level-dependent variance
 
 /**
- * Count noise grows with the level: Var(day) ∝ level + g, where g is the part of the noise the
- * level does not explain (unfollows, viral days). σ² is the variance at `baselineLevel`.
+ * Count noise grows with the level: Var(day) = level + g·(level / baselineLevel)², where g is the part
+ * of the noise counting does not explain. It is mostly day shocks — viral and quiet days, good and bad
+ * weeks — which multiply the day's rate, so their variance grows with the square of the level (a
+ * lifted window's day shocks are larger too; treating g as fixed left lifted, autocorrelated windows at
+ * 88 % coverage). σ² is the variance at `baselineLevel`; with no baseline growth g stays fixed.
  */
 export interface LevelVariance {
   /** Mean daily increment over the baseline (≥ 0). */
@@ -138,7 +143,9 @@ const MAX_LEVEL_SCALE = 4;
 
 /** Variance multiplier for a day at `level`, relative to the baseline's average day. */
 export function levelScale(level: LevelVariance, expectedLevel: number): number {
-  const ratio = (Math.max(0, expectedLevel) + level.excess) / Math.max(level.baselineLevel + level.excess, 1e-9);
+  const expected = Math.max(0, expectedLevel);
+  const shocks = level.baselineLevel > 0 ? level.excess * (expected / level.baselineLevel) ** 2 : level.excess;
+  const ratio = (expected + shocks) / Math.max(level.baselineLevel + level.excess, 1e-9);
   return Math.min(MAX_LEVEL_SCALE, Math.max(MIN_LEVEL_SCALE, ratio));
 }
 
@@ -353,6 +360,43 @@ function whitenBest(rows: readonly Row[], timeline: Timeline, baselineEndDay: nu
   return whiten(rows, timeline, centre, shifted, share, level, scales, trend, damping);
 }
 
+/**
+ * Variance multiplier for autocorrelated residuals: the long-run variance factor F = 1 + 2·Σ_k ρ_k of an
+ * ARMA(1,1)-shaped autocorrelation ρ_k = ρ₁·φ^(k−1). That is the shape of day-to-day noise made of a
+ * persistent part (a level wandering with decay φ: good and bad weeks) plus independent counting
+ * noise, which dilutes ρ₁ but not the decay; a pure AR(1) has φ = ρ₁ and F = (1 + ρ₁)/(1 − ρ₁). The lag-1
+ * factor alone understated a wandering level (the bench's AR(1) family kept 13 % of nulls). φ is read
+ * from lags 1–3, (ρ₂ + ρ₃)/(ρ₁ + ρ₂), when ρ₁ is clearly positive (2 standard errors), else φ = ρ₁.
+ * Autocorrelations of regression residuals are biased toward zero: each fitted smooth column (level,
+ * trend) removes about F/n of every lag's autocorrelation (−1/n for white noise around a mean), so each
+ * ρ_k is corrected by p·F/n, iterated with F. Any positive ρ₁ inflates (gating on significance once left
+ * autocorrelated accounts at 75 % coverage).
+ */
+export function autocorrelationInflation(
+  positions: readonly number[], residuals: readonly number[], smoothColumns: number,
+): { rho: number; decay: number; factor: number } {
+  const first = lagOneAutocorrelation(positions, residuals);
+  if (first.pairs < 5) return { rho: first.rho, decay: 0, factor: 1 };
+  const second = lagAutocorrelation(positions, residuals, 2).rho;
+  const third = lagAutocorrelation(positions, residuals, 3).rho;
+  let factor = 1;
+  let decay = 0;
+  for (let iteration = 0; iteration < AUTOCORRELATION_ITERATIONS; iteration++) {
+    const bias = (smoothColumns * factor) / first.pairs;
+    const r1 = Math.min(first.rho + bias, 0.95);
+    if (!(r1 > 0)) return { rho: first.rho, decay: 0, factor: 1 };
+    decay = Math.min(r1, MAX_DECAY);
+    const r2 = second + bias;
+    const r3 = third + bias;
+    if (r1 >= 2 / Math.sqrt(first.pairs) && r2 > 0) decay = Math.min(MAX_DECAY, Math.max(decay, (r2 + Math.max(0, r3)) / (r1 + r2)));
+    factor = Math.min(MAX_INFLATION, 1 + (2 * r1) / (1 - decay));
+  }
+  return { rho: first.rho, decay, factor };
+}
+
+/** Fixed-point passes of the autocorrelation bias correction (it settles in 3–4). */
+const AUTOCORRELATION_ITERATIONS = 4;
+
 /** Huber re-weighting passes after the noise structure has settled. */
 const HUBER_ITERATIONS = 4;
 /** Standardised residual beyond which a row is down-weighted (Huber's k for 95 % efficiency is 1.345; 3 only touches real outliers). */
@@ -436,13 +480,7 @@ function fitRows(w: Whitened, n: number, baselineEndDay: number, pseudo?: DayRan
   // Rows count as consecutive for the residual autocorrelation when they touch in time.
   let index = 0;
   const positions = rows.map((r, i) => (index += i > 0 && rows[i - 1].lastDay + 1 >= r.firstDay ? 1 : 2));
-  const { rho, pairs } = lagOneAutocorrelation(positions, chosen.residuals);
-  // Lag-1 autocorrelation of regression residuals is biased toward zero by about (1 + 3ρ)/n (Marriott &
-  // Pope 1954); corrected, any positive value inflates the variance by the AR(1) long-run factor. Gating
-  // it on significance (as before) left autocorrelated accounts with 75 % coverage in the bench.
-  const corrected = pairs >= 5 ? rho + (1 + 3 * rho) / pairs : 0;
-  const significant = corrected > 0;
-  const r = Math.min(corrected, MAX_RHO);
+  const inflation = autocorrelationInflation(positions, chosen.residuals, w.trend ? 2 : 1);
   // Heavy-tailed days (viral spikes) make σ² less certain than n − p suggests:
   // Var(σ̂²)/σ⁴ ≈ 2/df + κ/n for excess kurtosis κ, so the t distribution gets df = 1/(1/df + κ/2n).
   const kurtosis = Math.max(0, excessKurtosis(chosen.residuals));
@@ -459,8 +497,8 @@ function fitRows(w: Whitened, n: number, baselineEndDay: number, pseudo?: DayRan
     ...(w.damping && { damping: w.damping }),
     dayShockShare: w.shockShare,
     level: w.level,
-    residualAutocorrelation: rho,
-    inflation: significant ? (1 + r) / (1 - r) : 1,
+    residualAutocorrelation: inflation.rho,
+    inflation: inflation.factor,
     rows: n,
     ...(!pseudo && { internals: { w, used, xtxInverse: chosen.xtxInverse } }),
   };
@@ -684,6 +722,12 @@ export interface CounterfactualChoice {
   /** The chosen candidate's backtest (its placebo check); undefined when the baseline is too short to backtest. */
   backtest?: Backtest;
   candidates: Backtest[];
+  /**
+   * Autocorrelation inflation of a straight trend fitted on the whole baseline. The noise is the
+   * account's, not the candidate's: a candidate fitted on the recent four weeks sees fewer lags and
+   * more of its persistence absorbed by the level, so it understates it.
+   */
+  baselineInflation: number;
 }
 
 /**
@@ -718,10 +762,55 @@ export function chooseCounterfactual(
     .filter((spec) => spec.trend || spec.lookbackDays !== undefined || !clearTrend)
     .map((spec) => backtest(timeline, baseline, windowLength, confidence, spec))
     .filter((b): b is Backtest => b !== undefined);
-  if (candidates.length === 0) return { spec: { trend: clearTrend }, candidates };
+  const baselineInflation = whole?.inflation ?? 1;
+  if (candidates.length === 0) return { spec: { trend: clearTrend }, candidates, baselineInflation };
   const bestError = Math.min(...candidates.map((c) => c.meanSquaredError));
   const best = candidates.find((c) => c.meanSquaredError <= bestError * (1 + SIMPLER_MARGIN))!;
-  return { spec: best.spec, backtest: best, candidates };
+  return { spec: best.spec, backtest: best, candidates, baselineInflation };
+}
+
+/**
+ * Fits a counterfactual candidate on its part of the baseline (its last `lookbackDays`, or all of it)
+ * and, when given, the window with its free level shift.
+ */
+export function fitCounterfactual(
+  timeline: Timeline, baseline: { startMs: number; endMs: number }, spec: CounterfactualSpec, window?: { startMs: number; endMs: number },
+): CountRateFit | undefined {
+  const startMs = spec.lookbackDays === undefined ? baseline.startMs : Math.max(baseline.startMs, baseline.endMs - spec.lookbackDays * DAY_MS);
+  return fitCountRate(timeline, {
+    baseline: { startMs, endMs: baseline.endMs }, ...(window && { window }), trend: spec.trend,
+    ...(spec.damping !== undefined && { damping: spec.damping }),
+  });
+}
+
+/**
+ * Model uncertainty (Draper 1995, "Assessment and propagation of model uncertainty"): the backtest picks
+ * one candidate, but on a curved or wandering baseline the others forecast the window differently, and
+ * a verdict that ignores that is overconfident exactly where extrapolation is least certain (decaying
+ * growth, a level that wanders). Each candidate k forecasts the window total μ_k with variance V_k; two
+ * forecasts from the same data differ by noise alone with variance about |V_k − V_chosen| (Hausman 1978:
+ * for nested fits, the variance of the difference is the difference of the variances), so only the
+ * excess (μ_k − μ_chosen)² − |V_k − V_chosen| is disagreement about the model. The spread is that
+ * excess where positive — only a candidate that disagrees beyond noise counts, which errs on the
+ * wide side (pure noise still adds about half its variance) — averaged with weights 1/backtest error (the likelihood ratio of about two
+ * independent pseudo-windows). Counts², added to the counterfactual's variance; 0 when all candidates
+ * agree up to noise, or when the baseline was too short to backtest.
+ */
+export function modelSpreadVariance(
+  choice: CounterfactualChoice, fits: readonly (CountRateFit | undefined)[], chosen: CountRatePrediction, days: readonly WindowDay[],
+): number {
+  let weights = 0;
+  let spread = 0;
+  choice.candidates.forEach((c, k) => {
+    const fit = fits[k];
+    if (!fit || !(c.meanSquaredError > 0)) return;
+    const w = 1 / c.meanSquaredError;
+    const forecast = predictWindowTotal(fit, days);
+    const excess = (forecast.expectedTotal - chosen.expectedTotal) ** 2 - Math.abs(forecast.parameterVariance - chosen.parameterVariance);
+    weights += w;
+    spread += w * Math.max(0, excess);
+  });
+  return weights > 0 ? spread / weights : 0;
 }
 
 /** |t| of the whole-baseline trend from which level candidates are not considered. */

@@ -9,8 +9,8 @@ import type { ModelDiagnostics, PlaceboSummary, Verdict, VerdictWarning } from '
 import { cellTotals, eventUnits, type EventUnit, unitsIn } from '../metrics/event-units';
 import { countSnapshots } from '../metrics/daily-series';
 import {
-  type Backtest, chooseCounterfactual, type CounterfactualSpec, type CountRateFit, dayLoadings, fitCountRate, levelScale, MIN_BASELINE_DAYS,
-  noiseUnits, predictWindowTotal,
+  type Backtest, chooseCounterfactual, type CounterfactualChoice, type CounterfactualSpec, type CountRateFit, dayLoadings, fitCounterfactual,
+  levelScale, MIN_BASELINE_DAYS, modelSpreadVariance, noiseUnits, predictWindowTotal,
 } from './count-rate-model';
 import { type EffectEstimate, widen } from './inference';
 import { comparePairedProportions, compareUnpairedProportions } from './proportion-model';
@@ -222,14 +222,29 @@ function countRateMissing(c: CountRateCoverage, noun: string, baseline: Period, 
   return missing;
 }
 
+/** What the chosen fit does not know about itself: the other candidates and the whole baseline's autocorrelation. */
+interface ModelUncertainty {
+  choice: CounterfactualChoice;
+  /** The candidates' fits, in choice.candidates' order (the chosen one is `fit` itself). */
+  candidateFits: readonly (CountRateFit | undefined)[];
+}
+
 /**
  * The window's growth per day against the fitted counterfactual's, with their variances (per day²): the
- * measured window total picks up each day's growth in proportion to its day loadings.
+ * measured window total picks up each day's growth in proportion to its day loadings. The noise is the
+ * account's: when the whole baseline shows more autocorrelation than the chosen fit (fitted on its
+ * recent weeks) saw, that inflation is used; and the other candidates' disagreement beyond noise is
+ * added to the counterfactual's variance (modelSpreadVariance).
  */
-function countRateEstimate(fit: CountRateFit, timeline: Timeline, edges: NonNullable<CountRateCoverage['windowEdges']>, spanDays: number): { estimate: EffectEstimate; trendPerDay: number } {
+function countRateEstimate(
+  fit: CountRateFit, timeline: Timeline, edges: NonNullable<CountRateCoverage['windowEdges']>, spanDays: number, uncertainty: ModelUncertainty,
+): { estimate: EffectEstimate; trendPerDay: number } {
   const spanShape = incrementShape(edges.start.count.position, edges.end.count.position, timeline);
   const actualTotal = edges.end.count.value - edges.start.count.value;
-  const prediction = predictWindowTotal(fit, dayLoadings(spanShape), spanShape);
+  const days = dayLoadings(spanShape);
+  const prediction = predictWindowTotal(fit, days, spanShape);
+  const spread = modelSpreadVariance(uncertainty.choice, uncertainty.candidateFits, prediction, days);
+  const inflation = Math.max(1, uncertainty.choice.baselineInflation / fit.inflation);
   // Window noise: σ² per day through the interpolation structure, at the window's own level
   // (count noise grows with the level, so a lift brings its own variance).
   const windowScale = levelScale(fit.level, actualTotal / spanDays);
@@ -237,9 +252,9 @@ function countRateEstimate(fit: CountRateFit, timeline: Timeline, edges: NonNull
   const estimate: EffectEstimate = {
     windowValue: actualTotal / spanDays,
     expectedValue: prediction.expectedTotal / spanDays,
-    windowVariance: noiseVariance / (spanDays * spanDays),
-    expectedVariance: prediction.parameterVariance / (spanDays * spanDays),
-    covariance: (prediction.covarianceWithActual * Math.sqrt(windowScale)) / (spanDays * spanDays),
+    windowVariance: (inflation * noiseVariance) / (spanDays * spanDays),
+    expectedVariance: (inflation * prediction.parameterVariance + spread) / (spanDays * spanDays),
+    covariance: (inflation * prediction.covarianceWithActual * Math.sqrt(windowScale)) / (spanDays * spanDays),
     df: fit.df,
   };
   return { estimate, trendPerDay: prediction.trendPerDay };
@@ -298,14 +313,14 @@ function analyseCountRate(input: AnalysisInput): Analysis {
   const windowDays = Math.max(7, Math.round(coverage.windowLengthDays));
   const choice = chooseCounterfactual(timeline, { startMs: bStartMs, endMs: bEndMs }, windowDays, confidence);
   const fitStartMs = choice.spec.lookbackDays === undefined ? bStartMs : Math.max(bStartMs, bEndMs - choice.spec.lookbackDays * DAY_MS);
-  const fit = fitCountRate(timeline, {
-    baseline: { startMs: fitStartMs, endMs: bEndMs }, window: { startMs: Date.parse(window.start), endMs: Date.parse(window.end) }, trend: choice.spec.trend,
-    ...(choice.spec.damping !== undefined && { damping: choice.spec.damping }),
-  });
+  const baselineSpan = { startMs: bStartMs, endMs: bEndMs };
+  const windowSpan = { startMs: Date.parse(window.start), endMs: Date.parse(window.end) };
+  const fit = fitCounterfactual(timeline, baselineSpan, choice.spec, windowSpan);
   if (!fit) {
     return { ...base, baselineValue, windowValue, dataQuality: quality, warnings, missing: [`${noun} on enough distinct baseline days to fit a trend`] };
   }
-  const fitted = countRateEstimate(fit, timeline, coverage.windowEdges, coverage.spanDays);
+  const candidateFits = choice.candidates.map((c) => (c === choice.backtest ? fit : fitCounterfactual(timeline, baselineSpan, c.spec, windowSpan)));
+  const fitted = countRateEstimate(fit, timeline, coverage.windowEdges, coverage.spanDays, { choice, candidateFits });
   // The placebo check: a baseline on which the model "finds" effects where nothing was tested widens the intervals.
   const placebo = choice.backtest;
   const placeboInflation = placebo?.unstable ? placebo.inflation : 1;

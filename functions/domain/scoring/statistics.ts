@@ -308,6 +308,27 @@ export function lagOneAutocorrelation(days: readonly number[], residuals: readon
   return { rho: (num / pairs) / (den / residuals.length), pairs };
 }
 
+/**
+ * Lag-`lag` autocorrelation of residuals at integer positions `days` (pairs exactly `lag` apart), scaled
+ * like lagOneAutocorrelation so holes do not bias it toward zero.
+ */
+export function lagAutocorrelation(days: readonly number[], residuals: readonly number[], lag: number): { rho: number; pairs: number } {
+  let num = 0;
+  let den = 0;
+  let pairs = 0;
+  let j = 0;
+  for (let i = 0; i < residuals.length; i++) {
+    den += residuals[i] * residuals[i];
+    while (j < i && days[j] < days[i] - lag) j++;
+    if (j < i && days[j] === days[i] - lag) {
+      num += residuals[i] * residuals[j];
+      pairs++;
+    }
+  }
+  if (pairs === 0 || den === 0) return { rho: 0, pairs };
+  return { rho: (num / pairs) / (den / residuals.length), pairs };
+}
+
 /** ln det of a small symmetric positive-definite matrix (Cholesky); NaN when not positive definite. */
 export function logDeterminant(m: readonly (readonly number[])[]): number {
   const p = m.length;
