@@ -7,6 +7,7 @@
 import type { App } from 'aws-cdk-lib';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { brotliDecompressSync } from 'node:zlib';
 import { CREDENTIAL_ENV } from '../../functions/sources/credential-fields';
 import type { VerdictStack } from '../../lib/verdict-stack';
 import { synthVerdict } from './synth';
@@ -125,10 +126,14 @@ describe('bundles', () => {
     }
   });
 
-  it('the API bundle carries the dashboard page, built at synth, without esbuild', () => {
+  it('the API bundle carries the dashboard page, built at synth and compressed, without esbuild', () => {
     const apiDir = codeDir(template.Resources[stack.getLogicalId(stack.apiFn.fn.node.defaultChild as never)] as Json);
     const code = readFileSync(join(apiDir, 'index.js'), 'utf8');
-    expect(code).toContain('<title>Verdict</title>');
+    const packed = [...code.matchAll(/"([A-Za-z0-9+/]{20000,}={0,2})"/g)].map((m) => m[1]);
+    expect(packed).toHaveLength(1); // the assets: brotli, base64
+    const assets = brotliDecompressSync(Buffer.from(packed[0], 'base64')).toString('utf8');
+    expect(assets).toContain('<title>Verdict</title>');
+    expect(code).not.toContain('<title>Verdict</title>');
     expect(code).not.toContain('__VERDICT_DASHBOARD_ASSETS__');
     expect(code).not.toContain('ESBUILD_BINARY_PATH'); // the bundler itself stays out
   });
