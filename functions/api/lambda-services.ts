@@ -2,9 +2,8 @@
  * The API's services as a Lambda composition root builds them (API and MCP functions): stores,
  * idempotency records and the calendar feed token on one DocumentClient, events on the EventBridge bus, the bundled config.
  */
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { bundledAppConfig } from '../shared/app-config';
-import { createDocumentClient } from '../shared/clients';
+import { createDocumentClient, lazySdkClient } from '../shared/clients';
 import { eventBridgePublisher } from '../shared/events';
 import { log } from '../shared/logger';
 import { FeedTokenStore } from '../store/feed-token-store';
@@ -22,7 +21,8 @@ export function lambdaApiServices(env: { TABLE_NAME: string; EVENT_BUS_NAME: str
     log,
     idempotency: new IdempotencyStore(db, env.TABLE_NAME),
     feedTokens: new FeedTokenStore(db, env.TABLE_NAME),
-    events: eventBridgePublisher(env.EVENT_BUS_NAME, new EventBridgeClient({}), log),
+    // Most requests publish nothing: the EventBridge client is made (and its package loaded) on the first event.
+    events: eventBridgePublisher(env.EVENT_BUS_NAME, lazySdkClient(() => new (require('@aws-sdk/client-eventbridge') as typeof import('@aws-sdk/client-eventbridge')).EventBridgeClient({})), log),
     collect,
   };
 }

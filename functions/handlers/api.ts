@@ -2,7 +2,6 @@
  * Lambda entry for the HTTP API (payload 2.0), every route but /mcp. Thin: route, call, map — see
  * functions/api/. The composition root builds the stores and clients once per cold start.
  */
-import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import type { HttpEvent, HttpResult } from '../api/http';
@@ -11,6 +10,7 @@ import { dispatch } from '../api/router';
 import { COMPILED_API_ROUTES } from '../api/routes/api-routes';
 import type { ApiServices } from '../api/services';
 import { SOURCE_NAMES } from '../shared/app-config';
+import { lazySdkClient } from '../shared/clients';
 import { collectorInvoker } from '../shared/collector-invoker';
 import { functionEnv, onColdStart, readFunctionEnv, resourceName } from '../shared/function-env';
 import { logger } from '../shared/logger';
@@ -36,5 +36,7 @@ export function createApiHandler(services: ApiServices) {
 /** Lambda entry: composed once per cold start from the validated environment. */
 export const handler = onColdStart(() => {
   const env = readFunctionEnv(HANDLER_ENV);
-  return createApiHandler(lambdaApiServices(env, collectorInvoker(new LambdaClient({}), env.COLLECTOR_FUNCTIONS)));
+  // Collect-now is rare: the Lambda client is made (and its package loaded) on its first use.
+  const lambda = lazySdkClient(() => new (require('@aws-sdk/client-lambda') as typeof import('@aws-sdk/client-lambda')).LambdaClient({}));
+  return createApiHandler(lambdaApiServices(env, collectorInvoker(lambda, env.COLLECTOR_FUNCTIONS)));
 });

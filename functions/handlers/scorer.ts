@@ -2,13 +2,12 @@
  * Lambda entry for the scheduled scorer: records exactly one verdict per ended experiment, then fills
  * the loop (promotes planned experiments whose start passed, starts backlog items up to the target).
  */
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import * as z from 'zod';
 import { fillLoop, type FillLoopResult } from '../jobs/fill-loop';
 import { planFor, planRequestOfExperiment } from '../jobs/plan-experiment';
 import { scoreDueExperiments, type ScoreRunResult } from '../jobs/score-due';
 import { bundledAppConfig, type AppConfig } from '../shared/app-config';
-import { createDocumentClient } from '../shared/clients';
+import { createDocumentClient, lazySdkClient } from '../shared/clients';
 import { errorMessage, parseOrThrow } from '../shared/errors';
 import { eventBridgePublisher, verdictReached, type EventPublisher } from '../shared/events';
 import { functionEnv, onColdStart, readFunctionEnv, resourceName } from '../shared/function-env';
@@ -79,7 +78,8 @@ export const handler = onColdStart(() => {
   return createScorer({
     ...createStores(createDocumentClient(), env.TABLE_NAME),
     config: bundledAppConfig(),
-    events: eventBridgePublisher(env.EVENT_BUS_NAME, new EventBridgeClient({}), log),
+    // A run with no verdict publishes nothing: the EventBridge client is made on the first event.
+    events: eventBridgePublisher(env.EVENT_BUS_NAME, lazySdkClient(() => new (require('@aws-sdk/client-eventbridge') as typeof import('@aws-sdk/client-eventbridge')).EventBridgeClient({})), log),
     log,
   });
 });

@@ -21,3 +21,16 @@ export function createDocumentClient(endpoint?: string): DynamoDBDocumentClient 
   );
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
+
+/**
+ * An SDK client made on its first `send`, its package required only then: a cold start whose first
+ * request publishes or invokes nothing never loads @aws-sdk/client-eventbridge or client-lambda
+ * (each is tens of milliseconds of CPU to require). `create` requires the package itself, with
+ * `require` (not `import()`: Node's ES module resolution would not find the runtime's SDK the way the
+ * bundle's own requires do).
+ */
+export function lazySdkClient<C extends { send(command: never): Promise<unknown> }>(create: () => C): Pick<C, 'send'> {
+  let client: C | undefined;
+  const send = (command: never) => (client ??= create()).send(command);
+  return { send: send as C['send'] };
+}

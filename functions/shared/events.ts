@@ -6,7 +6,7 @@
  * Publishing never fails the caller: the state change it reports is already stored, so a lost event is
  * logged as an error rather than undoing or repeating the work.
  */
-import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { Experiment } from '../domain/experiment';
 import type { Verdict } from '../domain/verdict';
 import { errorMessage } from './errors';
@@ -70,6 +70,8 @@ export function eventBridgePublisher(busName: string, client: Pick<EventBridgeCl
   return {
     async publish(event) {
       try {
+        // Required on the first publish, not at cold start (see lazySdkClient).
+        const { PutEventsCommand } = require('@aws-sdk/client-eventbridge') as typeof import('@aws-sdk/client-eventbridge');
         const out = await client.send(new PutEventsCommand({
           Entries: [{ EventBusName: busName, Source: EVENT_SOURCE, DetailType: event.detailType, Detail: JSON.stringify(event.detail) }],
         }));
