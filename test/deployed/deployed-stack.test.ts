@@ -159,6 +159,13 @@ describe('the API bundle', () => {
 
     expect(res.statusCode).toBe(200);
   });
+
+  it('serves the dashboard page from the assets packed into its bundle', async () => {
+    const res = await stack.http('GET', '/');
+
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('<title>Verdict</title>');
+  });
 });
 
 describe('the collector bundles', () => {
