@@ -4,16 +4,10 @@
  * A function of its own because the official `stripe` client is ~240 KB minified — the other
  * collectors do not carry it. Same event, environment and metric as every collector.
  */
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod';
-import { collectionMetrics, createCollector } from '../jobs/collector-invocation';
-import { bundledAppConfig, configForTarget } from '../shared/app-config';
-import { createDocumentClient } from '../shared/clients';
-import { SecretsManagerCredentials } from '../sources/credentials';
+import { composeCollector } from '../jobs/collector-invocation';
 import { arn, functionEnv, onColdStart, readFunctionEnv, resourceName } from '../shared/function-env';
-import { log } from '../shared/logger';
 import { createStripeSourceFromConfig } from '../sources/stripe';
-import { createStores } from '../store/stores';
 
 /** The Stripe collector's environment: the same variables as every collector function. */
 export const HANDLER_ENV = functionEnv({
@@ -23,19 +17,8 @@ export const HANDLER_ENV = functionEnv({
 });
 
 /** Lambda entry: composed once per cold start from the validated environment. */
-export const handler = onColdStart(() => {
-  const env = readFunctionEnv(HANDLER_ENV);
-  const config = bundledAppConfig();
-  return createCollector({
-    config,
-    ...createStores(createDocumentClient(), env.TABLE_NAME),
-    credentials: new SecretsManagerCredentials(new SecretsManagerClient({}), env.SOURCE_SECRET_ARN),
-    buildSource: (name, credentials, account) => {
-      if (name !== 'stripe') throw new Error(`the Stripe collector cannot collect ${name}`);
-      return createStripeSourceFromConfig(credentials, { config: configForTarget(config, { source: name, account }) });
-    },
-    log,
-    defaultSource: env.SOURCE_NAME,
-    metrics: collectionMetrics(),
-  });
-});
+export const handler = onColdStart(() =>
+  composeCollector(readFunctionEnv(HANDLER_ENV), (name, credentials, config) => {
+    if (name !== 'stripe') throw new Error(`the Stripe collector cannot collect ${name}`);
+    return createStripeSourceFromConfig(credentials, { config });
+  }));

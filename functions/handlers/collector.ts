@@ -3,18 +3,13 @@
  * payload (`{ "scheduledTime": "<aws.scheduler.scheduled-time>" }`), so a retried or late delivery
  * lands in its own slot. The function's source comes from SOURCE_NAME; its credentials from the secret.
  */
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod';
-import { collectionMetrics, createCollector, type CollectorDeps } from '../jobs/collector-invocation';
-import { bundledAppConfig, configForTarget, SOURCE_NAMES } from '../shared/app-config';
-import { createDocumentClient } from '../shared/clients';
-import { SecretsManagerCredentials } from '../sources/credentials';
+import { composeCollector, createCollector, type CollectorDeps } from '../jobs/collector-invocation';
+import { SOURCE_NAMES } from '../shared/app-config';
 import { arn, functionEnv, onColdStart, readFunctionEnv, resourceName } from '../shared/function-env';
-import { log } from '../shared/logger';
 import { PUBLIC_SOURCES } from '../sources/credential-fields';
 import { createSource } from '../sources/registry';
 import type { CredentialsProvider } from '../sources/source';
-import { createStores } from '../store/stores';
 
 /** A collector function's environment: its source, the table, and the credentials secret (absent for a public source). */
 export const HANDLER_ENV = functionEnv({
@@ -32,16 +27,5 @@ const publicSourceCredentials: CredentialsProvider = {
 };
 
 /** Lambda entry: composed once per cold start from the validated environment. */
-export const handler = onColdStart(() => {
-  const env = readFunctionEnv(HANDLER_ENV);
-  const config = bundledAppConfig();
-  return createCollector({
-    config,
-    ...createStores(createDocumentClient(), env.TABLE_NAME),
-    credentials: env.SOURCE_SECRET_ARN ? new SecretsManagerCredentials(new SecretsManagerClient({}), env.SOURCE_SECRET_ARN) : publicSourceCredentials,
-    buildSource: (name, credentials, account) => createSource(name, credentials, { config: configForTarget(config, { source: name, account }) }),
-    log,
-    defaultSource: env.SOURCE_NAME,
-    metrics: collectionMetrics(),
-  });
-});
+export const handler = onColdStart(() =>
+  composeCollector(readFunctionEnv(HANDLER_ENV), (name, credentials, config) => createSource(name, credentials, { config }), publicSourceCredentials));

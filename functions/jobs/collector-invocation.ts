@@ -1,15 +1,21 @@
 /**
  * One collector invocation, whichever entry runs it (functions/handlers/collector.ts, or a source's own
- * entry such as collector-stripe.ts): parse the schedule's event, collect the slot, emit the metric line.
- * Free of adapters, so an entry carries only the sources it builds.
+ * entry such as collector-stripe.ts): parse the schedule's event, collect the slot, emit the metric —
+ * and the one composition root those entries share (composeCollector). Free of adapters, so an entry
+ * carries only the sources it builds.
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { AccountNameSchema } from '../domain/accounts';
-import { SOURCE_NAMES, targetName, type SourceName } from '../shared/app-config';
+import { bundledAppConfig, configForTarget, SOURCE_NAMES, targetName, type AppConfig, type SourceName } from '../shared/app-config';
+import { createDocumentClient } from '../shared/clients';
 import { parseOrThrow } from '../shared/errors';
-import { logger } from '../shared/logger';
+import { log, logger } from '../shared/logger';
+import { SecretsManagerCredentials } from '../sources/credentials';
+import type { Credentials, CredentialsProvider, Source } from '../sources/source';
+import { createStores } from '../store/stores';
 import type { CollectionRun } from '../store/run-store';
 import { collectSlot, type CollectDeps } from './collect';
 
@@ -39,6 +45,39 @@ export function createCollector(deps: CollectorDeps) {
     if (deps.metrics) recordCollection(deps.metrics, run);
     return run;
   };
+}
+
+/** A collector function's validated environment (every collector entry declares the same variables). */
+export interface CollectorEnv {
+  SOURCE_NAME: SourceName;
+  TABLE_NAME: string;
+  /** Absent only for a function that collects public sources. */
+  SOURCE_SECRET_ARN?: string;
+}
+
+/**
+ * A collector Lambda's composition root, built once per cold start: the bundled config, the table's
+ * stores, credentials from the secret (or `withoutSecret` when the function has none), the logger and the
+ * collection metric. Entries differ only in the adapters `buildSource` can build; it gets the config of
+ * the account being collected (configForTarget).
+ */
+export function composeCollector(
+  env: CollectorEnv,
+  buildSource: (name: SourceName, credentials: Credentials, config: AppConfig) => Source,
+  withoutSecret?: CredentialsProvider,
+) {
+  const config = bundledAppConfig();
+  const credentials = env.SOURCE_SECRET_ARN ? new SecretsManagerCredentials(new SecretsManagerClient({}), env.SOURCE_SECRET_ARN) : withoutSecret;
+  if (!credentials) throw new Error(`the ${env.SOURCE_NAME} collector has no SOURCE_SECRET_ARN to read its credentials from`);
+  return createCollector({
+    config,
+    ...createStores(createDocumentClient(), env.TABLE_NAME),
+    credentials,
+    buildSource: (name, creds, account) => buildSource(name, creds, configForTarget(config, { source: name, account })),
+    log,
+    defaultSource: env.SOURCE_NAME,
+    metrics: collectionMetrics(),
+  });
 }
 
 /** The part of Powertools' Metrics a collector uses. */
