@@ -11,7 +11,7 @@
  */
 import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AxiosInstance } from 'axios';
 import { buildDigest, type Digest, type SourceStatus } from '../domain/digest';
 import { digestPeriod, isoWeekOf, type DigestSchedule } from '../domain/digest-calendar';
@@ -20,13 +20,13 @@ import { BACKLOG_CONSIDERED, BACKLOG_COUNT_CAP, plannedHorizon } from '../domain
 import type { InterimReadout } from '../domain/verdict';
 import { enabledTargets, sourceSettings, targetName, type AppConfig } from '../shared/app-config';
 import { EVENT_SOURCE } from '../shared/events';
+import { DigestClaimStore, type DigestClaim } from '../store/digest-claim-store';
 import type { ExperimentStore } from '../store/experiment-store';
 import type { ObservationStore } from '../store/observation-store';
 import type { RunStore } from '../store/run-store';
 import { webhookPayload } from './digest-webhook';
 import { interimFor } from './score-due';
 import { errorMessage } from '../shared/errors';
-import { isConditionFailed } from '../store/conditional-write';
 
 /** A `sending` claim older than this belongs to a run that died (the function's timeout is far shorter). */
 export const CLAIM_LEASE_MS = 15 * 60_000;
@@ -112,10 +112,6 @@ export interface DigestRunResult {
   digest?: Digest;
 }
 
-interface DigestClaim { week: string; status: 'sending' | 'sent' | 'failed'; claimedAt: string; delivered: DigestChannel[]; sentAt?: string }
-
-const claimKey = (week: string) => ({ pk: `DIGEST#${week}`, sk: 'DIGEST' });
-
 /**
  * Runs the weekly digest for the week containing `scheduledTime` (in the configured time zone), built
  * as of `now`. Delivers only if this run wins the week's claim.
@@ -156,38 +152,19 @@ export async function sendWeeklyDigest(scheduledTime: Date, now: Date, deps: Dig
  * or was abandoned (`sending` past the lease) and has not changed since it was read. Undefined = not ours.
  */
 async function claimWeek(week: string, now: Date, table: DigestDelivery['table']): Promise<DigestClaim | undefined> {
-  const existing = (await table.db.send(new GetCommand({ TableName: table.name, Key: claimKey(week), ConsistentRead: true }))).Item as DigestClaim | undefined;
+  const claims = new DigestClaimStore(table.db, table.name);
+  const existing = await claims.get(week);
   if (existing) {
     const abandoned = existing.status === 'sending' && now.getTime() - Date.parse(existing.claimedAt) > CLAIM_LEASE_MS;
     if (existing.status === 'sent' || (existing.status === 'sending' && !abandoned)) return undefined;
   }
   const claim: DigestClaim = { week, status: 'sending', claimedAt: now.toISOString(), delivered: existing?.delivered ?? [] };
-  try {
-    await table.db.send(new PutCommand({
-      TableName: table.name,
-      Item: { ...claimKey(week), type: 'digest', ...claim },
-      ...(existing
-        ? { ConditionExpression: 'claimedAt = :seen AND #status = :status', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':seen': existing.claimedAt, ':status': existing.status } }
-        : { ConditionExpression: 'attribute_not_exists(pk)' }),
-    }));
-  } catch (err) {
-    if (isConditionFailed(err)) return undefined;
-    throw err;
-  }
-  return claim;
+  return (await claims.claim(claim, existing)) ? claim : undefined;
 }
 
 /** Records the outcome on our claim (only if it is still ours). */
 async function settleClaim(claim: DigestClaim, table: DigestDelivery['table'], log: DigestDelivery['log']): Promise<void> {
-  try {
-    await table.db.send(new PutCommand({
-      TableName: table.name,
-      Item: { ...claimKey(claim.week), type: 'digest', ...claim },
-      ConditionExpression: 'claimedAt = :mine',
-      ExpressionAttributeValues: { ':mine': claim.claimedAt },
-    }));
-  } catch (err) {
-    if (!isConditionFailed(err)) throw err;
+  if (!(await new DigestClaimStore(table.db, table.name).settle(claim))) {
     log.warn('weekly digest claim was taken over before this run finished', { week: claim.week });
   }
 }

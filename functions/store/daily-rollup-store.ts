@@ -14,7 +14,8 @@
  */
 import { GetCommand, PutCommand, UpdateCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SNAPSHOT_METRICS, SnapshotObservationSchema, withCanonicalInstants, type Observation, type ObservedMetric, type SnapshotObservation } from '../domain/observation';
-import { keys, withoutKeys } from './keys';
+import { dailyRollupEntity, itemOf, observationEntity, parseItem } from './entities';
+import { keys } from './keys';
 import { queryAll } from './query-all';
 import { conditionally, isConditionFailed } from './conditional-write';
 
@@ -63,7 +64,7 @@ export class DailyRollupStore {
         UpdateExpression: 'SET #l = :o, #f = if_not_exists(#f, :o), #type = :type',
         ConditionExpression: 'attribute_not_exists(#l) OR #l.#at <= :at',
         ExpressionAttributeNames: { ...names, '#type': 'type' },
-        ExpressionAttributeValues: { ':o': stored(last), ':at': last.at, ':type': 'daily-rollup' },
+        ExpressionAttributeValues: { ':o': stored(last), ':at': last.at, ':type': dailyRollupEntity.type },
         ReturnValues: 'ALL_OLD',
       }));
       // The same instant as the stored first, written again: its value is replaced there too.
@@ -89,7 +90,7 @@ export class DailyRollupStore {
 
   private async putIfNew(key: { pk: string; sk: string }, first: SnapshotObservation, last: SnapshotObservation): Promise<boolean> {
     return conditionally(this.db.send(new PutCommand({
-      TableName: this.tableName, Item: { ...key, type: 'daily-rollup', first: stored(first), last: stored(last) }, ConditionExpression: 'attribute_not_exists(pk)',
+      TableName: this.tableName, Item: itemOf(dailyRollupEntity, key, { first: stored(first), last: stored(last) }), ConditionExpression: 'attribute_not_exists(pk)',
     })));
   }
 
@@ -107,9 +108,9 @@ export class DailyRollupStore {
     });
     const out: SnapshotObservation[] = [];
     for (const item of items) {
-      const day = withoutKeys<{ first: unknown; last: unknown }>(item);
-      const first = SnapshotObservationSchema.parse({ metric, ...(day.first as object) });
-      const last = SnapshotObservationSchema.parse({ metric, ...(day.last as object) });
+      const day = parseItem(dailyRollupEntity, item);
+      const first = SnapshotObservationSchema.parse({ metric, ...day.first });
+      const last = SnapshotObservationSchema.parse({ metric, ...day.last });
       for (const o of first.at === last.at ? [last] : [first, last]) if (o.at >= from && o.at < to) out.push(o);
     }
     return out.sort((a, b) => a.at.localeCompare(b.at));
@@ -134,7 +135,7 @@ export class DailyRollupStore {
       for await (const page of paginateQuery({ client: this.db }, {
         TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.observationPartition(metric) },
       })) {
-        foldDays(groups, (page.Items ?? []).map((item) => ({ ...withoutKeys<SnapshotObservation>(item), metric })));
+        foldDays(groups, (page.Items ?? []).map((item) => ({ ...parseItem(observationEntity, item) as SnapshotObservation, metric })));
       }
       days += await this.applyAll(groups);
     }

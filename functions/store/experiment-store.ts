@@ -15,7 +15,10 @@ import type { Verdict } from '../domain/verdict';
 import { ConflictError, ValidationError } from '../shared/errors';
 import { batchGetAll } from './batch';
 import { conditionally, isConditionFailed } from './conditional-write';
-import { keys, withoutKeys } from './keys';
+import {
+  ALL_EXPERIMENTS_PARTITION, backlogRankKey, currentVerdictEntity, experimentEntity, itemOf, parseItem, statusPartition, VERDICTS_PARTITION, verdictHistoryEntity,
+} from './entities';
+import { keys } from './keys';
 import { queryAll } from './query-all';
 import { ResearchLogStore } from './research-log-store';
 
@@ -64,7 +67,7 @@ const SCORING_CLAIM = 'scoringSince';
 function experimentOf(item: Record<string, unknown>): Experiment {
   const { [SCORING_CLAIM]: claim, ...rest } = item;
   void claim;
-  return withoutKeys<Experiment>(rest);
+  return parseItem(experimentEntity, rest);
 }
 
 export class ExperimentStore {
@@ -78,19 +81,11 @@ export class ExperimentStore {
 
   /** The current verdict item, indexed on gsi2 under VERDICTS by scoredAt (the digest's "verdicts this week"). */
   private currentVerdictItem(verdict: Verdict) {
-    return { ...keys.currentVerdict(verdict.experimentId), type: 'verdict', gsi2pk: 'VERDICTS', gsi2sk: `${verdict.scoredAt}#${verdict.experimentId}`, ...verdict };
+    return itemOf(currentVerdictEntity, keys.currentVerdict(verdict.experimentId), verdict);
   }
 
   private item(e: Experiment) {
-    return {
-      ...keys.experiment(e.id),
-      type: 'experiment',
-      gsi1pk: `STATUS#${e.status}`,
-      gsi1sk: e.status === 'backlog' ? backlogRankKey(e) : `${e.end ?? e.createdAt}#${e.id}`,
-      gsi2pk: 'EXPERIMENTS',
-      gsi2sk: `${e.createdAt}#${e.id}`,
-      ...e,
-    };
+    return itemOf(experimentEntity, keys.experiment(e.id), e);
   }
 
   /** Stores a new experiment at version 1; fails with ConflictError if the id exists. */
@@ -174,7 +169,8 @@ export class ExperimentStore {
     const filter = options.metric !== undefined
       ? { expression: 'primaryMetric = :metric OR begins_with(primaryMetric, :qualified)', values: { ':metric': options.metric, ':qualified': `${options.metric}:` } }
       : undefined;
-    const binding: CursorBinding = { index, partition: index === 'gsi1' ? `STATUS#${options.status}` : 'EXPERIMENTS', metric: options.metric };
+    const partition = options.status !== undefined ? statusPartition(options.status) : ALL_EXPERIMENTS_PARTITION;
+    const binding: CursorBinding = { index, partition, metric: options.metric };
     const items: Record<string, unknown>[] = [];
     let startKey = decodeCursor(options.cursor, binding);
     let more = true;
@@ -184,7 +180,7 @@ export class ExperimentStore {
         IndexName: index,
         KeyConditionExpression: `${pkName} = :pk`,
         ...(filter && { FilterExpression: filter.expression }),
-        ExpressionAttributeValues: { ':pk': index === 'gsi1' ? `STATUS#${options.status}` : 'EXPERIMENTS', ...filter?.values },
+        ExpressionAttributeValues: { ':pk': partition, ...filter?.values },
         // The backlog's index key is its start order (backlogRankKey): read it first to last.
         ScanIndexForward: options.status === 'backlog',
         // Without a filter every item read is returned; with one, read generously and stop mid-page.
@@ -220,7 +216,7 @@ export class ExperimentStore {
     do {
       const out = await this.db.send(new QueryCommand({
         TableName: this.tableName, IndexName: 'gsi1', Select: 'COUNT', Limit: cap - count + 1,
-        KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': `STATUS#${status}` }, ExclusiveStartKey,
+        KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': statusPartition(status) }, ExclusiveStartKey,
       }));
       count += out.Count ?? 0;
       ExclusiveStartKey = out.LastEvaluatedKey;
@@ -246,7 +242,7 @@ export class ExperimentStore {
       TableName: this.tableName,
       IndexName: 'gsi1',
       KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk > :since',
-      ExpressionAttributeValues: { ':pk': `STATUS#${status}`, ':since': new Date(since).toISOString() },
+      ExpressionAttributeValues: { ':pk': statusPartition(status), ':since': new Date(since).toISOString() },
     });
     return items.map(experimentOf);
   }
@@ -257,7 +253,7 @@ export class ExperimentStore {
       TableName: this.tableName,
       IndexName: 'gsi1',
       KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :before',
-      ExpressionAttributeValues: { ':pk': `STATUS#${status}`, ':before': new Date(before).toISOString() },
+      ExpressionAttributeValues: { ':pk': statusPartition(status), ':before': new Date(before).toISOString() },
     });
     return items.map(experimentOf);
   }
@@ -273,7 +269,7 @@ export class ExperimentStore {
           TableName: this.tableName,
           IndexName: 'gsi1',
           KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk <= :upTo',
-          ExpressionAttributeValues: { ':pk': `STATUS#${status}`, ':upTo': upTo },
+          ExpressionAttributeValues: { ':pk': statusPartition(status), ':upTo': upTo },
           ExclusiveStartKey,
         }));
         due.push(...(out.Items ?? []).map(experimentOf));
@@ -324,7 +320,7 @@ export class ExperimentStore {
     }
     const recorded = won ? verdict : await this.getVerdict(experiment.id);
     if (!recorded) return false;
-    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.verdictHistory(experiment.id, recorded.scoredAt), type: 'verdict', ...recorded } }));
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: itemOf(verdictHistoryEntity, keys.verdictHistory(experiment.id, recorded.scoredAt), recorded) }));
     await this.conclude(experiment.id, recorded);
     return won;
   }
@@ -364,7 +360,7 @@ export class ExperimentStore {
     try {
       await this.db.send(new PutCommand({
         TableName: this.tableName,
-        Item: { ...keys.verdictHistory(experimentId, verdict.scoredAt), type: 'verdict', ...verdict },
+        Item: itemOf(verdictHistoryEntity, keys.verdictHistory(experimentId, verdict.scoredAt), verdict),
         ConditionExpression: 'attribute_not_exists(pk)',
       }));
     } catch (err) {
@@ -382,9 +378,9 @@ export class ExperimentStore {
       TableName: this.tableName,
       IndexName: 'gsi2',
       KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to',
-      ExpressionAttributeValues: { ':pk': 'VERDICTS', ':from': new Date(from).toISOString(), ':to': new Date(to).toISOString() },
+      ExpressionAttributeValues: { ':pk': VERDICTS_PARTITION, ':from': new Date(from).toISOString(), ':to': new Date(to).toISOString() },
     });
-    return items.map((i) => withoutKeys<Verdict>(i)).filter((v) => v.scoredAt >= from && v.scoredAt < to);
+    return items.map((i) => parseItem(currentVerdictEntity, i)).filter((v) => v.scoredAt >= from && v.scoredAt < to);
   }
 
   /** Experiments by id (BatchGet, 100 keys a request); absent ones are left out. */
@@ -414,7 +410,7 @@ export class ExperimentStore {
         await this.db.send(new UpdateCommand({
           TableName: this.tableName, Key: keys.currentVerdict(verdict.experimentId),
           UpdateExpression: 'SET gsi2pk = :pk, gsi2sk = :sk', ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':pk': 'VERDICTS', ':sk': `${verdict.scoredAt}#${verdict.experimentId}` },
+          ExpressionAttributeValues: { ':pk': VERDICTS_PARTITION, ':sk': `${verdict.scoredAt}#${verdict.experimentId}` },
         }));
       }
       return pairs;
@@ -438,7 +434,7 @@ export class ExperimentStore {
 
   async getVerdict(experimentId: string): Promise<Verdict | undefined> {
     const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.currentVerdict(experimentId) }));
-    return out.Item ? withoutKeys<Verdict>(out.Item) : undefined;
+    return out.Item ? parseItem(currentVerdictEntity, out.Item) : undefined;
   }
 
   /** The current verdicts of many experiments (BatchGet, 100 keys a request); absent ones are left out. */
@@ -446,7 +442,7 @@ export class ExperimentStore {
     const found = new Map<string, Verdict>();
     const items = await batchGetAll(this.db, this.tableName, [...new Set(experimentIds)].map((id) => keys.currentVerdict(id)), 'verdict reads');
     for (const item of items) {
-      const verdict = withoutKeys<Verdict>(item);
+      const verdict = parseItem(currentVerdictEntity, item);
       found.set(verdict.experimentId, verdict);
     }
     return found;
@@ -464,7 +460,7 @@ export class ExperimentStore {
       ScanIndexForward: false,
       Limit: limit + 1,
     }));
-    const items = (out.Items ?? []).map((i) => withoutKeys<Verdict>(i));
+    const items = (out.Items ?? []).map((i) => parseItem(verdictHistoryEntity, i));
     const page: Verdict[] & { truncated?: boolean } = items.slice(0, limit);
     if (items.length > limit) page.truncated = true;
     return page;
@@ -473,15 +469,7 @@ export class ExperimentStore {
 
 type IndexName = 'gsi1' | 'gsi2';
 
-/**
- * A backlog item's gsi1 sort key, ascending = the loop's start order (rankBacklog): ICE product
- * descending (1000 − ICE, zero-padded; unscored after every scored one), then oldest first, then id.
- */
-export function backlogRankKey(e: Pick<Experiment, 'iceScore' | 'createdAt' | 'id'>): string {
-  const ice = iceProduct(e.iceScore);
-  return `R${ice === undefined ? '9999' : String(1000 - ice).padStart(4, '0')}#${e.createdAt}#${e.id}`;
-}
-
+export { backlogRankKey };
 /** The query a cursor was issued for: a cursor is accepted only by the same query. */
 interface CursorBinding { index: IndexName; partition: string; metric?: string }
 
@@ -515,7 +503,7 @@ function decodeCursor(cursor: string | undefined, binding: CursorBinding): Recor
     const id = typeof key?.pk === 'string' ? EXPERIMENT_PK.exec(key.pk)?.[1] : undefined;
     const sortKey = typeof key?.[skName] === 'string' ? (key[skName] as string) : '';
     // Backlog items sort by backlogRankKey (`R<rank>#<instant>#<id>`); every other item by `<instant>#<id>`.
-    const position = binding.partition === 'STATUS#backlog' && /^R\d{4}#/.test(sortKey) ? sortKey.split('#').slice(1) : sortKey.split('#');
+    const position = binding.partition === statusPartition('backlog') && /^R\d{4}#/.test(sortKey) ? sortKey.split('#').slice(1) : sortKey.split('#');
     const valid = parsed.i === binding.index && parsed.q === bindingDigest(binding)
       && key !== undefined && typeof key === 'object' && !Array.isArray(key)
       && Object.keys(key).sort().join(',') === ['pk', 'sk', pkName, skName].sort().join(',')

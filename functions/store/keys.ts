@@ -1,4 +1,4 @@
-/** Key builders for the single table (see table-definition.ts for the item map). */
+/** Key builders for the single table (table-definition.ts has the item map; entities.ts each item type's model). */
 import { createHash } from 'node:crypto';
 import type { Observation } from '../domain/observation';
 import { withAccount } from '../domain/accounts';
@@ -33,15 +33,10 @@ export const keys = {
   /** A snapshot series' day (its first and last snapshot): same series and identity as the observation, minus the time of day. */
   dailyRollup: (o: Observation) => ({ pk: `DAILY#${observedSeriesKey(o)}`, sk: `${canonicalInstant(o.at).slice(0, 10)}#${boundedDiscriminator(o)}` }),
   jobRun: (job: string, slot: string) => ({ pk: `JOB#${job}`, sk: slot }),
+  /** The weekly digest's claim on its week (ISO week, e.g. 2026-W48). */
+  digestClaim: (week: string) => ({ pk: `DIGEST#${week}`, sk: 'DIGEST' }),
   idempotency: (key: string) => ({ pk: `IDEMPOTENCY#${key}`, sk: 'REQUEST' }),
   feedToken: (feed: string) => ({ pk: `FEED#${feed}`, sk: 'TOKEN' }),
   /** The month's citation spend counter (`month` = YYYY-MM, UTC). */
   spend: (month: string) => ({ pk: 'SPEND#citations', sk: month }),
 };
-
-/** Strips the table's own attributes from an item. */
-export function withoutKeys<T>(item: Record<string, unknown>): T {
-  const { pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, expiresAt, type, ...rest } = item;
-  void pk; void sk; void gsi1pk; void gsi1sk; void gsi2pk; void gsi2sk; void expiresAt; void type;
-  return rest as T;
-}

@@ -7,7 +7,8 @@ import { withCanonicalInstants, type Observation, type ObservedMetric } from '..
 import { ValidationError } from '../shared/errors';
 import { batchGetAll, batchPutAll } from './batch';
 import { DailyRollupStore, hasDailyRollup } from './daily-rollup-store';
-import { keys, withoutKeys } from './keys';
+import { itemOf, observationEntity, parseItem } from './entities';
+import { keys } from './keys';
 import { queryAll } from './query-all';
 
 export class ObservationStore {
@@ -34,7 +35,7 @@ export class ObservationStore {
       unique.set(`${k.pk}|${k.sk}`, o);
     });
     const items = [...unique.values()];
-    await batchPutAll(this.db, this.tableName, items.map((o) => ({ ...keys.observation(o), type: 'observation', ...o })), 'observations');
+    await batchPutAll(this.db, this.tableName, items.map((o) => itemOf(observationEntity, keys.observation(o), o)), 'observations');
     await this.dailyRollups.record(items);
     return items.length;
   }
@@ -65,7 +66,7 @@ export class ObservationStore {
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
       ExpressionAttributeValues: { ':pk': keys.observationPartition(metric, account), ':from': from, ':to': to },
     });
-    return items.map((item) => withoutKeys<Observation>(item)).filter((o) => o.at >= from && o.at < to);
+    return items.map((item) => parseItem(observationEntity, item)).filter((o) => o.at >= from && o.at < to);
   }
 
   /**

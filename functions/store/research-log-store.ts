@@ -10,29 +10,24 @@ import { researchLogRows, type ResearchLogRow } from '../domain/research-log';
 import type { Verdict } from '../domain/verdict';
 import { ValidationError } from '../shared/errors';
 import { batchPutAll } from './batch';
-import { keys, withoutKeys } from './keys';
+import { itemOf, LOG_PARTITION, logRowEntity, parseItem } from './entities';
+import { keys } from './keys';
 
 /** Rows per page at most: a worst-case row (every text field at its cap, escaped) is ~3 KB, so ≤ 3 MB. */
 export const LOG_PAGE_MAX = 1000;
 export const LOG_PAGE_DEFAULT = 100;
 
-const LOG_PARTITION = 'LOG';
 const ROW_SK = 'LOGROW';
 /** The marker that the rows of verdicts recorded before rows existed have been written (see backfill). */
 const BACKFILL_MARKER = { pk: 'MIGRATION', sk: 'research-log-rows-v1' };
 
 export interface LogPage { items: ResearchLogRow[]; nextCursor?: string }
 
-/** Log order as a sort key: researchLogRows' order (concluded, then window end, then id — all descending). */
-function logSortKey(row: ResearchLogRow): string {
-  return `${row.concludedAt}#${row.window.end}#${row.id}`;
-}
-
 export class ResearchLogStore {
   constructor(private readonly db: DynamoDBDocumentClient, private readonly tableName: string) {}
 
   private item(row: ResearchLogRow) {
-    return { pk: keys.experiment(row.id).pk, sk: ROW_SK, type: 'logrow', gsi1pk: LOG_PARTITION, gsi1sk: logSortKey(row), ...row };
+    return itemOf(logRowEntity, { pk: keys.experiment(row.id).pk, sk: ROW_SK }, row);
   }
 
   /** The row of `experiment` (concluded, or being concluded at `concludedAt`) with its current verdict. */
@@ -58,7 +53,7 @@ export class ResearchLogStore {
       Limit: limit,
       ExclusiveStartKey: decodeLogCursor(options.cursor),
     }));
-    const items = (out.Items ?? []).map((i) => withoutKeys<ResearchLogRow>(i));
+    const items = (out.Items ?? []).map((i) => parseItem(logRowEntity, i));
     const last = out.Items?.[out.Items.length - 1];
     return {
       items,

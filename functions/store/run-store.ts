@@ -4,7 +4,8 @@
  */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CollectionRun } from '../domain/collection-run';
-import { keys, withoutKeys } from './keys';
+import { collectionRunEntity, itemOf, jobRunEntity, parseItem, sourceStateEntity } from './entities';
+import { keys } from './keys';
 import { queryAll } from './query-all';
 import { conditionally, isConditionFailed } from './conditional-write';
 
@@ -22,13 +23,13 @@ export class RunStore {
   async recordRun(run: CollectionRun): Promise<void> {
     await this.db.send(new PutCommand({
       TableName: this.tableName,
-      Item: { ...keys.run(run.source, run.slot, run.account), type: 'run', expiresAt: ttl(run.startedAt), ...run },
+      Item: itemOf(collectionRunEntity, keys.run(run.source, run.slot, run.account), run, { expiresAt: ttl(run.startedAt) }),
     }));
   }
 
   async getRun(source: string, slot: string, account?: string): Promise<CollectionRun | undefined> {
     const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.run(source, slot, account) }));
-    return out.Item ? withoutKeys<CollectionRun>(out.Item) : undefined;
+    return out.Item ? parseItem(collectionRunEntity, out.Item) : undefined;
   }
 
   /** Most recent runs of a source (of one account: absent = the default), newest first. */
@@ -40,7 +41,7 @@ export class RunStore {
       ScanIndexForward: false,
       Limit: limit,
     }));
-    return (out.Items ?? []).map((i) => withoutKeys<CollectionRun>(i));
+    return (out.Items ?? []).map((i) => parseItem(collectionRunEntity, i));
   }
 
   /**
@@ -113,15 +114,15 @@ export class RunStore {
 
   async getSourceState(source: string, account?: string): Promise<SourceState | undefined> {
     const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.sourceState(source, account) }));
-    return out.Item ? withoutKeys<SourceState>(out.Item) : undefined;
+    return out.Item ? parseItem(sourceStateEntity, out.Item) : undefined;
   }
 
   async putSourceState(state: SourceState): Promise<void> {
-    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.sourceState(state.source, state.account), type: 'source_state', ...state } }));
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: itemOf(sourceStateEntity, keys.sourceState(state.source, state.account), state) }));
   }
 
   async recordJobRun(run: JobRun): Promise<void> {
-    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.jobRun(run.job, run.slot), type: 'job_run', expiresAt: ttl(run.startedAt), ...run } }));
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: itemOf(jobRunEntity, keys.jobRun(run.job, run.slot), run, { expiresAt: ttl(run.startedAt) }) }));
   }
 
   async lastJobRun(job: string): Promise<JobRun | undefined> {
@@ -132,7 +133,7 @@ export class RunStore {
       ScanIndexForward: false,
       Limit: 1,
     }));
-    return out.Items?.[0] ? withoutKeys<JobRun>(out.Items[0]) : undefined;
+    return out.Items?.[0] ? parseItem(jobRunEntity, out.Items[0]) : undefined;
   }
 }
 
