@@ -12,7 +12,7 @@ already collected is not read again. Exits 1 when a source failed (rate limits a
 credentials are reported, not failures).
 
   SOURCE   x, bluesky, beehiiv, kit, buttondown, mailchimp, perplexity, openai, gemini, claude,
-           stripe, plausible, umami
+           stripe, lemonsqueezy, polar, plausible, umami
   --json   { runs } as JSON
 
 ${CONNECTION_HELP}

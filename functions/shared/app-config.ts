@@ -18,7 +18,7 @@ const cadence = (defaultMinutes: number) =>
 
 const domain = z.string().trim().toLowerCase().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'must be a bare domain like example.com');
 
-export const SOURCE_NAMES = ['x', 'bluesky', 'beehiiv', 'kit', 'buttondown', 'mailchimp', 'perplexity', 'openai', 'stripe', 'plausible', 'umami', 'gemini', 'claude'] as const;
+export const SOURCE_NAMES = ['x', 'bluesky', 'beehiiv', 'kit', 'buttondown', 'mailchimp', 'perplexity', 'openai', 'stripe', 'plausible', 'umami', 'gemini', 'claude', 'lemonsqueezy', 'polar'] as const;
 export type SourceName = (typeof SOURCE_NAMES)[number];
 
 /**
@@ -87,6 +87,27 @@ export const AppConfigSchema = z.strictObject({
       /** Requests per second at most (Stripe allows 25 in test mode, 100 live). */
       requestsPerSecond: z.number().int().min(1).max(90).default(20),
     })),
+    /** Lemon Squeezy (merchant of record): orders and active subscriptions of one store. */
+    lemonsqueezy: withAccounts({
+      enabled: z.boolean().default(false),
+      everyMinutes: cadence(1440),
+      storeId: z.string().trim().min(1).optional(),
+      backfillDays: z.number().int().min(1).max(730).default(90),
+      revisitDays: z.number().int().min(1).max(60).default(7),
+    }),
+    /** Polar (merchant of record): its metrics endpoint, per day. */
+    polar: withAccounts({
+      enabled: z.boolean().default(false),
+      everyMinutes: cadence(1440),
+      /** Polar's API (default) or the sandbox, https://sandbox-api.polar.sh. */
+      baseUrl: z.url().default('https://api.polar.sh'),
+      /** Needed when the token can read several organisations. */
+      organizationId: z.string().trim().min(1).optional(),
+      /** The organisation's currency, which Polar's amounts are in (lower-case ISO 4217). */
+      currency: z.string().regex(/^[a-z]{3}$/, 'must be a lower-case ISO 4217 code like usd').default('usd'),
+      backfillDays: z.number().int().min(1).max(730).default(90),
+      revisitDays: z.number().int().min(1).max(60).default(7),
+    }),
     plausible: withAccounts(({
       enabled: z.boolean().default(false),
       everyMinutes: cadence(1440),
@@ -167,6 +188,16 @@ export const AppConfigSchema = z.strictObject({
       ctx.addIssue({
         code: 'custom', path: ['sources', newsletters[1], ...(account === undefined ? [] : ['accounts', account]), 'enabled'],
         message: `enable one newsletter provider per account (${account === undefined ? 'default account' : `account ${account}`}: ${newsletters.join(', ')}); give the other its own account name`,
+      });
+    }
+  }
+  // revenue.* is one series per account and currency: two payment providers would overwrite each other's days.
+  for (const account of [undefined, ...accountNames]) {
+    const revenue = (['stripe', 'lemonsqueezy', 'polar'] as const).filter((n) => (account === undefined ? config.sources[n].enabled : config.sources[n].accounts[account]?.enabled));
+    if (revenue.length > 1) {
+      ctx.addIssue({
+        code: 'custom', path: ['sources', revenue[1], ...(account === undefined ? [] : ['accounts', account]), 'enabled'],
+        message: `enable one revenue source per account (${account === undefined ? 'default account' : `account ${account}`}: ${revenue.join(', ')}); give the other its own account name`,
       });
     }
   }

@@ -18,7 +18,7 @@ export function collectorHandlerFor(source: SourceName): string {
 export const CITATION_SOURCES: readonly SourceName[] = ['perplexity', 'openai', 'gemini', 'claude'];
 
 /** Sources that backfill history on their first successful run: the collector tells them when that was. */
-export const BACKFILL_SOURCES: readonly SourceName[] = ['stripe', 'plausible', 'umami'];
+export const BACKFILL_SOURCES: readonly SourceName[] = ['stripe', 'plausible', 'umami', 'lemonsqueezy', 'polar'];
 
 /** What each source collects (a new source must say, or this does not compile). */
 export const SOURCE_OUTPUTS: Record<SourceName, readonly ObservedMetric[]> = {
@@ -35,6 +35,8 @@ export const SOURCE_OUTPUTS: Record<SourceName, readonly ObservedMetric[]> = {
   umami: ['traffic.visitors', 'traffic.ai_referred_visitors'],
   gemini: ['citations.answer'],
   claude: ['citations.answer'],
+  lemonsqueezy: ['revenue.gross', 'revenue.net', 'revenue.active_subscriptions'],
+  polar: ['revenue.gross', 'revenue.net', 'revenue.mrr', 'revenue.active_subscriptions'],
 };
 
 /**

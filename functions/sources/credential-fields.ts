@@ -7,7 +7,7 @@ import type { SourceName } from '../shared/app-config';
 
 /** An entry of the secret: one per source, plus the digest's chat webhook. */
 export type SecretEntry = SourceName | 'digest';
-export const SECRET_ENTRIES: readonly SecretEntry[] = ['x', 'bluesky', 'beehiiv', 'kit', 'buttondown', 'mailchimp', 'perplexity', 'openai', 'stripe', 'plausible', 'umami', 'gemini', 'claude', 'digest'];
+export const SECRET_ENTRIES: readonly SecretEntry[] = ['x', 'bluesky', 'beehiiv', 'kit', 'buttondown', 'mailchimp', 'perplexity', 'openai', 'stripe', 'plausible', 'umami', 'gemini', 'claude', 'lemonsqueezy', 'polar', 'digest'];
 
 /**
  * Fields per secret entry → the env var that holds each locally (.env or the shell). In AWS the same
@@ -29,6 +29,10 @@ export const CREDENTIAL_ENV: Record<SecretEntry, Record<string, string>> = {
   claude: { apiKey: 'ANTHROPIC_API_KEY' },
   /** Umami Cloud: apiKey; self-hosted: username and password (a login per run). */
   umami: { apiKey: 'UMAMI_API_KEY', username: 'UMAMI_USERNAME', password: 'UMAMI_PASSWORD' },
+  /** A Lemon Squeezy API key (live- or test-mode). */
+  lemonsqueezy: { apiKey: 'LEMONSQUEEZY_API_KEY' },
+  /** A Polar organization access token (polar_oat_…) with metrics:read. */
+  polar: { accessToken: 'POLAR_ACCESS_TOKEN' },
   digest: { webhookUrl: 'VERDICT_DIGEST_WEBHOOK_URL' },
 };
 

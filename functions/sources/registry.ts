@@ -16,6 +16,7 @@ import { createOpenAiSource } from './openai';
 import { createPerplexitySource } from './perplexity';
 import type { Credentials, Source } from './source';
 import { createClaudeSource, createGeminiSource } from './gemini-claude';
+import { createLemonSqueezySource, createPolarSource } from './lemonsqueezy-polar';
 import { createPlausibleSource, createUmamiSource } from './web-analytics';
 
 
@@ -57,6 +58,10 @@ export function createSource(name: SourceName, credentials: Credentials, options
       return createPlausibleSource(credentials, { ...sources.plausible, baseUrl: baseUrl ?? sources.plausible.baseUrl, aiReferrers: options.config.traffic.aiReferrers }, now);
     case 'umami':
       return createUmamiSource(credentials, { ...sources.umami, baseUrl: baseUrl ?? sources.umami.baseUrl, aiReferrers: options.config.traffic.aiReferrers }, now);
+    case 'lemonsqueezy':
+      return createLemonSqueezySource(credentials, { ...sources.lemonsqueezy, baseUrl }, now);
+    case 'polar':
+      return createPolarSource(credentials, { ...sources.polar, baseUrl: baseUrl ?? sources.polar.baseUrl }, now);
     case 'x':
     case 'stripe':
       throw new ConfigurationError(`${name} is collected by its own function (functions/handlers/${collectorHandlerFor(name)}.ts); build it with createAnySource`);

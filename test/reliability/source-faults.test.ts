@@ -21,6 +21,7 @@ import { FakeServer } from '../fakes/fake-http-server';
 import { installKitFake } from '../fakes/kit-fake';
 import { installMailchimpFake, MAILCHIMP_API_KEY, MAILCHIMP_LIST_ID } from '../fakes/mailchimp-fake';
 import { aStripeAccount, installStripeFake } from '../fakes/stripe-fake';
+import { installLemonSqueezyFake, installPolarFake } from '../fakes/lemonsqueezy-polar-fakes';
 import { aSiteTraffic, installPlausibleFake, installUmamiFake } from '../fakes/web-analytics-fakes';
 import { installXFake, X_USAGE_CAP_BODY } from '../fakes/x-fake';
 import { countedStores } from '../support/dynamo-counter';
@@ -42,6 +43,8 @@ const config = parseAppConfig({
     plausible: { enabled: true, sites: ['verdict.dev'], backfillDays: 1 },
     umami: { enabled: true, websites: [{ id: 'site-1', site: 'verdict.dev' }], backfillDays: 1 },
     gemini: { enabled: true }, claude: { enabled: true },
+    // One revenue source per account: these two are collected by the job as the others, on accounts of their own.
+    lemonsqueezy: { storeId: '1', backfillDays: 1 }, polar: { backfillDays: 1 },
   },
   citations: { brand: 'Verdict', domains: ['verdict.dev'], prompts: ['best experiment tracker'], monthlySpendCapUsd: 5 },
 });
@@ -60,6 +63,8 @@ const CREDENTIALS: Record<SourceName, Record<string, string>> = {
   umami: { apiKey: 'umami-key' },
   gemini: { apiKey: 'gemini-key' },
   claude: { apiKey: 'sk-ant-key' },
+  lemonsqueezy: { apiKey: 'lemon-key' },
+  polar: { accessToken: 'polar_oat_test' },
 };
 
 const INSTALL_HAPPY: Record<SourceName, (server: FakeServer) => void> = {
@@ -76,6 +81,8 @@ const INSTALL_HAPPY: Record<SourceName, (server: FakeServer) => void> = {
   umami: (s) => installUmamiFake(s, aSiteTraffic(), { 'site-1': 'verdict.dev' }),
   gemini: (s) => installGeminiFake(s, () => ({ text: 'Verdict is a good choice.', citations: ['https://verdict.dev/'] })),
   claude: (s) => installClaudeFake(s, () => ({ text: 'Verdict is a good choice.', citations: ['https://verdict.dev/'] })),
+  lemonsqueezy: (s) => installLemonSqueezyFake(s, { orders: [{ id: '1', createdAt: '2026-05-31T10:00:00.000000Z', total: 999 }], activeSubscriptions: 3 }),
+  polar: (s) => installPolarFake(s, { '2026-05-31': { revenue: 1200, netRevenue: 1100, mrr: 50_000, activeSubscriptions: 4 } }),
 };
 
 interface Fault {
