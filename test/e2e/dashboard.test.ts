@@ -368,6 +368,27 @@ describe('the dashboard', () => {
     await expect(page.locator('#today li', { hasText: 'Noon replies (switchback)' }).locator('.badge').innerText()).resolves.toMatch(/^(DO IT|CONTROL DAY)$/);
   });
 
+  it('shows a planned experiment\'s plan on its page: what its window can detect and what longer windows could', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const created = await call(runtime, 'POST', '/experiments', { body: {
+      name: 'Planned pinned thread', hypothesis: 'A pinned thread turns profile visits into follows.', primaryMetric: 'x.follower_growth_rate',
+      start: new Date(Date.now() + 10 * 86_400_000).toISOString(), durationDays: 14,
+    } });
+    expect(created.status).toBe(201);
+    try {
+      await page.goto(`${runtime.url}/#/experiments/${created.body.id}`);
+      await page.getByRole('heading', { level: 1, name: 'Planned pinned thread' }).waitFor();
+      const card = page.locator('.plan-card');
+      await card.waitFor();
+
+      expect(await card.locator('p').first().innerText()).toBe(created.body.plan.summary);
+      expect(await card.locator('tbody tr').count()).toBe(4);
+      expect(await card.locator('tbody tr.current th').textContent()).toBe('14 days');
+    } finally {
+      await call(runtime, 'DELETE', `/experiments/${created.body.id}`);
+    }
+  });
+
   it('reads "no leaning yet" for an experiment on day 0, on the overview and on its page', async () => {
     await page.setViewportSize({ width: 1280, height: 900 });
     const created = await call(runtime, 'POST', '/experiments', { body: {

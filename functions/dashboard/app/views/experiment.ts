@@ -111,9 +111,39 @@ function experimentView(ctx: ViewContext, d: Loaded): Child {
     h('p', { class: 'hypothesis' }, h('span', { class: 'muted' }, 'Hypothesis: '), e.hypothesis),
     h('dl', { class: 'facts' }, facts.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
     d.verdict ? verdictCard(d.verdict, unit) : e.interim ? interimCard(e.interim, unit, e, ctx.now) : statusCard(e, ctx.now),
+    e.plan ? planCard(e.plan, e.status, ctx.now) : null,
     chartBlock,
     e.learnings ? h('section', { class: 'card' }, h('h2', {}, 'Learnings'), h('p', { class: 'prewrap' }, e.learnings)) : null,
   ];
+}
+
+/**
+ * The plan stored with the experiment (at create, PATCH and start): what its window can detect, what
+ * 1- to 6-week windows could, and its warnings. Before a verdict it is what to expect; after, what was expected.
+ */
+function planCard(plan: NonNullable<Experiment['plan']>, status: Experiment['status'], now: Date): HTMLElement {
+  const lift = (x: number | null) => (x === null ? 'nothing plausible' : `${formatLift(x)} or more`);
+  const power = (p: number) => `${Math.round(p * 100)} %`;
+  const rows = plan.byWindow.map((w) => h('tr', { class: w.windowDays === plan.windowDays ? 'current' : null },
+    h('th', { scope: 'row' }, plural(w.windowDays, 'day')), h('td', {}, lift(w.detectableLift)), h('td', { class: 'num' }, power(w.powerAtTarget))));
+  const switchback = plan.switchback
+    ? h('p', {}, `As a switchback: ${plan.switchback.detectableLift === null ? 'no plausible lift is detectable' : `detects ${formatLift(plan.switchback.detectableLift)} or more`} ` +
+      `(${power(plan.switchback.powerAtTarget)} power for ${formatLift(plan.targetLift)}). ${plan.switchback.gain}`)
+    : null;
+  return h('section', { class: 'card plan-card', 'aria-labelledby': 'plan-title' },
+    h('h2', { id: 'plan-title' }, status === 'concluded' || status === 'abandoned' ? 'The plan it started with' : 'Plan'),
+    h('p', {}, plan.summary),
+    switchback,
+    rows.length > 0
+      ? h('table', { class: 'data-table plan-table' },
+        h('caption', { class: 'muted small' }, `What a window on this ${plural(plan.baselineDays, 'day')} baseline could detect at 80 % power, and its power for ${formatLift(plan.targetLift)}`),
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Window'), h('th', { scope: 'col' }, 'Detects'), h('th', { scope: 'col', class: 'num' }, `Power for ${formatLift(plan.targetLift)}`))),
+        h('tbody', {}, rows))
+      : null,
+    plan.warnings.length > 0
+      ? h('ul', { class: 'warnings', 'aria-label': 'Plan warnings' }, plan.warnings.map((w) => h('li', {}, h('strong', {}, w.code.replace(/_/g, ' ')), `: ${w.message}`)))
+      : null,
+    h('p', { class: 'muted small' }, `Planned ${formatDate(plan.computedAt, now)}${plan.assumed ? ' — noise assumed: too little history to measure it' : ''}.`));
 }
 
 /** Units are spelled once per figure; only percentages keep their sign in intervals. */
