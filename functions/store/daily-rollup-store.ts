@@ -14,7 +14,7 @@
  */
 import { GetCommand, PutCommand, UpdateCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SNAPSHOT_METRICS, SnapshotObservationSchema, withCanonicalInstants, type Observation, type ObservedMetric, type SnapshotObservation } from '../domain/observation';
-import { dailyRollupEntity, itemOf, observationEntity, parseItem } from './entities';
+import { dailyRollupEntity, itemOf, migrationEntity, observationEntity, parseItem } from './entities';
 import { keys } from './keys';
 import { queryAll } from './query-all';
 import { conditionally, isConditionFailed } from './conditional-write';
@@ -139,7 +139,7 @@ export class DailyRollupStore {
       }
       days += await this.applyAll(groups);
     }
-    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...DAILY_ROLLUP_MIGRATION, type: 'migration', at: new Date().toISOString(), items: days } }));
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: itemOf(migrationEntity, DAILY_ROLLUP_MIGRATION, { at: new Date().toISOString(), items: days }) }));
     return days;
   }
 }

@@ -141,6 +141,37 @@ export const digestClaimEntity: Entity<DigestClaim> = {
   schema: z.looseObject({ week: text, status: z.enum(['sending', 'sent', 'failed']), claimedAt: text, delivered: z.array(z.enum(['eventbridge', 'email', 'webhook'])) }),
 };
 
+/** A POST's idempotency record (IDEMPOTENCY#<key> / REQUEST), expiring after a day (the TTL is the table's attribute). */
+export interface IdempotencyRecord {
+  state: 'pending' | 'completed';
+  fingerprint: string;
+  lockedUntil: string;
+  /** The first response, as JSON (completed records). */
+  response?: string;
+}
+export const idempotencyEntity: Entity<IdempotencyRecord> = {
+  type: 'idempotency',
+  schema: z.looseObject({ state: z.enum(['pending', 'completed']), fingerprint: text, lockedUntil: text, response: z.string().optional() }),
+};
+
+/** The calendar feed's token (FEED#calendar / TOKEN): its SHA-256 in hex, never the token. */
+export const feedTokenEntity: Entity<{ sha256: string; createdAt: string }> = {
+  type: 'feed_token',
+  schema: z.looseObject({ sha256: z.string(), createdAt: text }),
+};
+
+/** The month's citation spend counter (SPEND#citations / <YYYY-MM>), in micro-dollars, moved by conditional ADDs. */
+export const spendEntity: Entity<{ committedMicroUsd: number }> = {
+  type: 'spend',
+  schema: z.looseObject({ committedMicroUsd: z.number() }),
+};
+
+/** A data migration that ran once per table (MIGRATION / <name>): when, and how many items it wrote. */
+export const migrationEntity: Entity<{ at: string; items: number }> = {
+  type: 'migration',
+  schema: z.looseObject({ at: text, items: z.number() }),
+};
+
 /**
  * The item to write for `value`: its fields, then the key, the entity's index attributes, `extra`
  * (a TTL) and the type tag — the table's attributes last, so they always win. A value carrying one of

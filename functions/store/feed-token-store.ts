@@ -5,6 +5,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { feedTokenEntity, itemOf, parseItem } from './entities';
 import { keys } from './keys';
 
 const digest = (token: string) => createHash('sha256').update(token, 'utf8').digest();
@@ -17,7 +18,7 @@ export class FeedTokenStore {
     const token = `vcal_${randomBytes(24).toString('base64url')}`;
     await this.db.send(new PutCommand({
       TableName: this.tableName,
-      Item: { ...keys.feedToken('calendar'), type: 'feed_token', sha256: digest(token).toString('hex'), createdAt: now.toISOString() },
+      Item: itemOf(feedTokenEntity, keys.feedToken('calendar'), { sha256: digest(token).toString('hex'), createdAt: now.toISOString() }),
     }));
     return token;
   }
@@ -26,7 +27,7 @@ export class FeedTokenStore {
   async verify(presented: string | undefined): Promise<boolean> {
     if (!presented) return false;
     const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.feedToken('calendar') }));
-    const stored = typeof out.Item?.sha256 === 'string' ? Buffer.from(out.Item.sha256, 'hex') : undefined;
+    const stored = out.Item ? Buffer.from(parseItem(feedTokenEntity, out.Item).sha256, 'hex') : undefined;
     if (!stored || stored.length !== 32) return false;
     return timingSafeEqual(digest(presented), stored);
   }

@@ -4,8 +4,9 @@
  * (no transactions); records expire through the table's TTL after a day.
  */
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { keys } from './keys';
 import { isConditionFailed } from './conditional-write';
+import { idempotencyEntity, itemOf, parseItem, type IdempotencyRecord } from './entities';
+import { keys } from './keys';
 
 /** How long a key is remembered. */
 export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
@@ -30,30 +31,23 @@ export type ClaimOutcome =
   /** The same request is being served right now. */
   | { outcome: 'in_progress' };
 
-interface IdempotencyItem {
-  state: 'pending' | 'completed';
-  fingerprint: string;
-  lockedUntil: string;
-  response?: string;
-  /** Epoch seconds (TTL attribute). */
-  expiresAt: number;
-}
+/** Epoch seconds at which a record written at `now` expires (the table's TTL attribute). */
+const expiresAt = (now: Date) => Math.floor((now.getTime() + IDEMPOTENCY_TTL_MS) / 1000);
 
 export class IdempotencyStore {
   constructor(private readonly db: DynamoDBDocumentClient, private readonly tableName: string) {}
 
   /** Claims `key` for a request with `fingerprint` (method, path and body digest). */
   async claim(key: string, fingerprint: string, now: Date): Promise<ClaimOutcome> {
-    const item: IdempotencyItem = {
+    const record: IdempotencyRecord = {
       state: 'pending',
       fingerprint,
       lockedUntil: new Date(now.getTime() + IDEMPOTENCY_LOCK_MS).toISOString(),
-      expiresAt: Math.floor((now.getTime() + IDEMPOTENCY_TTL_MS) / 1000),
     };
     try {
       await this.db.send(new PutCommand({
         TableName: this.tableName,
-        Item: { ...keys.idempotency(key), type: 'idempotency', ...item },
+        Item: itemOf(idempotencyEntity, keys.idempotency(key), record, { expiresAt: expiresAt(now) }),
         // New key, an expired record TTL has not removed yet, or an abandoned claim of the same request.
         ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :nowSec OR (#state = :pending AND fingerprint = :fp AND lockedUntil < :now)',
         ExpressionAttributeNames: { '#state': 'state' },
@@ -64,7 +58,7 @@ export class IdempotencyStore {
       if (!isConditionFailed(err)) throw err;
     }
     const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.idempotency(key), ConsistentRead: true }));
-    const existing = out.Item as IdempotencyItem | undefined;
+    const existing = out.Item ? parseItem(idempotencyEntity, out.Item) : undefined;
     if (!existing) return this.claim(key, fingerprint, now); // released between our put and get
     if (existing.fingerprint !== fingerprint) return { outcome: 'mismatch' };
     if (existing.state === 'completed' && existing.response) return { outcome: 'replay', response: JSON.parse(existing.response) as StoredResponse };
@@ -73,14 +67,8 @@ export class IdempotencyStore {
 
   /** Stores the response of a claimed request, to be replayed for a retry. */
   async complete(key: string, fingerprint: string, response: StoredResponse, now: Date): Promise<void> {
-    const item: IdempotencyItem = {
-      state: 'completed',
-      fingerprint,
-      lockedUntil: now.toISOString(),
-      response: JSON.stringify(response),
-      expiresAt: Math.floor((now.getTime() + IDEMPOTENCY_TTL_MS) / 1000),
-    };
-    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.idempotency(key), type: 'idempotency', ...item } }));
+    const record: IdempotencyRecord = { state: 'completed', fingerprint, lockedUntil: now.toISOString(), response: JSON.stringify(response) };
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: itemOf(idempotencyEntity, keys.idempotency(key), record, { expiresAt: expiresAt(now) }) }));
   }
 
   /** Forgets a claim whose request failed, so a retry runs it again. */

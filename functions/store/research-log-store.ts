@@ -10,7 +10,7 @@ import { researchLogRows, type ResearchLogRow } from '../domain/research-log';
 import type { Verdict } from '../domain/verdict';
 import { ValidationError } from '../shared/errors';
 import { batchPutAll } from './batch';
-import { itemOf, LOG_PARTITION, logRowEntity, parseItem } from './entities';
+import { itemOf, LOG_PARTITION, logRowEntity, migrationEntity, parseItem } from './entities';
 import { keys } from './keys';
 
 /** Rows per page at most: a worst-case row (every text field at its cap, escaped) is ~3 KB, so ≤ 3 MB. */
@@ -78,7 +78,7 @@ export class ResearchLogStore {
     const marker = { pk: BACKFILL_MARKER.pk, sk: name };
     if ((await this.db.send(new GetCommand({ TableName: this.tableName, Key: marker }))).Item) return 0;
     const done = await work();
-    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...marker, type: 'migration', at: new Date().toISOString(), items: done } }));
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: itemOf(migrationEntity, marker, { at: new Date().toISOString(), items: done }) }));
     return done;
   }
 }

@@ -4,7 +4,7 @@
  */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CollectionRun } from '../domain/collection-run';
-import { collectionRunEntity, itemOf, jobRunEntity, parseItem, sourceStateEntity } from './entities';
+import { collectionRunEntity, itemOf, jobRunEntity, parseItem, sourceStateEntity, spendEntity } from './entities';
 import { keys } from './keys';
 import { queryAll } from './query-all';
 import { conditionally, isConditionFailed } from './conditional-write';
@@ -71,11 +71,11 @@ export class RunStore {
   async citationSpendUsd(now: Date, seedUsd: () => Promise<number>): Promise<number> {
     const key = keys.spend(monthOf(now));
     const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
-    if (typeof out.Item?.committedMicroUsd === 'number') return out.Item.committedMicroUsd / 1e6;
+    if (out.Item) return parseItem(spendEntity, out.Item).committedMicroUsd / 1e6;
     try {
       await this.db.send(new PutCommand({
         TableName: this.tableName,
-        Item: { ...key, type: 'spend', committedMicroUsd: micro(await seedUsd()), expiresAt: Math.floor(now.getTime() / 1000) + 400 * 86_400 },
+        Item: itemOf(spendEntity, key, { committedMicroUsd: micro(await seedUsd()) }, { expiresAt: Math.floor(now.getTime() / 1000) + 400 * 86_400 }),
         ConditionExpression: 'attribute_not_exists(pk)',
       }));
     } catch (err) {
