@@ -137,8 +137,10 @@ export async function gatherDescribed(values: OptionValues, io: CliIo, api: ApiC
   const hypothesis = given.hypothesis ?? await prompter.ask('Hypothesis (what you expect, and why)', { validate: (a) => textProblem('The hypothesis', a, 2000) });
   let primaryMetric = given.primaryMetric;
   if (!primaryMetric) {
-    const { items } = await api.get<{ items: MetricDefinition[] }>('/metrics');
-    primaryMetric = await prompter.choose('Primary metric:', items.map((m) => ({ value: m.key, label: `${m.key.padEnd(34)} ${m.description} (${m.unit})` })));
+    const { items } = await api.get<{ items: (MetricDefinition & { accounts?: string[] })[] }>('/metrics');
+    // Each configured account's keys (x.follower_growth_rate@acme) follow the default account's.
+    const choices = items.flatMap((m) => [m.key, ...(m.accounts ?? []).map((a) => `${m.key}@${a}`)].map((key) => ({ value: key, label: `${key.padEnd(34)} ${m.description} (${m.unit})` })));
+    primaryMetric = await prompter.choose('Primary metric:', choices);
   }
   const days = given.durationDays ?? Number(await prompter.ask(`Window in days (${MIN_WINDOW_DAYS}–${MAX_WINDOW_DAYS})`, {
     default: '14', validate: daysProblem,

@@ -10,12 +10,12 @@ import { parseMetricKey } from '../domain/metric-catalog';
 import { planSwitchback } from '../domain/planning/switchback-plan';
 import { MAX_DEFAULT_BASELINE_DAYS, noiseProfile, planExperiment, type PlanWarning, type StoredPlan } from '../domain/planning/power-plan';
 import { overlappingExperiments } from '../domain/scoring/score-experiment';
-import type { AppConfig, SourceName } from '../shared/app-config';
+import { sourceSettings, targetName, type AppConfig, type SourceName } from '../shared/app-config';
+import { SOURCE_OUTPUTS } from '../sources/collector-entries';
 import type { ExperimentStore } from '../store/experiment-store';
 import type { ObservationStore } from '../store/observation-store';
 
 const DAY_MS = 86_400_000;
-const NEWSLETTERS: readonly SourceName[] = ['beehiiv', 'kit', 'buttondown', 'mailchimp'];
 
 /** What a plan is made for: an experiment-to-be (create body) or a stored one (start, backlog). */
 export interface PlanRequest {
@@ -48,18 +48,18 @@ export interface PlanDeps {
   config: Pick<AppConfig, 'sources'>;
 }
 
-/** Sources whose collector feeds `metric` (an empty list: none is known for it). */
+/**
+ * Sources whose collector feeds `metric` (an empty list: none is known for it), named with the metric's
+ * account (`x@acme`), and whether one of them is enabled for that account.
+ */
 function sourcesFor(metric: string, config: Pick<AppConfig, 'sources'>): { names: string[]; enabled: boolean } {
-  const observed = parseMetricKey(metric)?.definition.from ?? [];
-  const names = new Set<string>();
-  for (const o of observed) {
-    if (o.startsWith('x.')) names.add('x');
-    else if (o.startsWith('bluesky.')) names.add('bluesky');
-    else if (o.startsWith('newsletter.')) NEWSLETTERS.forEach((n) => names.add(n));
-    else Object.keys(config.sources).filter((n) => n !== 'x' && n !== 'bluesky' && !NEWSLETTERS.includes(n as SourceName)).forEach((n) => names.add(n));
-  }
-  const sources = config.sources as Record<string, { enabled?: boolean }>;
-  return { names: [...names], enabled: [...names].some((n) => sources[n]?.enabled === true) };
+  const parsed = parseMetricKey(metric);
+  const observed = parsed?.definition.from ?? [];
+  const feeding = (Object.keys(SOURCE_OUTPUTS) as SourceName[]).filter((n) => SOURCE_OUTPUTS[n].some((m) => observed.includes(m)));
+  return {
+    names: feeding.map((source) => targetName({ source, account: parsed?.account })),
+    enabled: feeding.some((source) => sourceSettings(config, source, parsed?.account)?.enabled === true),
+  };
 }
 
 /** The plan for `request` at `now`, with create/start warnings. */

@@ -139,3 +139,17 @@ it('lists each metric\'s configured accounts in GET /metrics (the catalog verdic
   expect(items.find((m) => m.key === 'x.engagement_rate')?.accounts).toEqual(['acme']);
   expect(items.find((m) => m.key === 'newsletter.open_rate')?.accounts).toEqual([]);
 });
+
+it('plans metric@account against that account\'s collector: no no_collector warning for an enabled account, one for an unknown one', async () => {
+  const start = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+  const plan = async (primaryMetric: string) => {
+    const res = await api.send(httpEvent('POST', '/experiments/plan', { body: JSON.stringify({ name: 'Threads', hypothesis: 'Threads grow the account', primaryMetric, start, durationDays: 14 }), headers: { 'content-type': 'application/json' } }));
+    return JSON.parse(res.body ?? '{}') as { warnings: { code: string; message: string }[] };
+  };
+
+  const acme = await plan('x.follower_growth_rate@acme');
+  const beta = await plan('x.follower_growth_rate@beta');
+
+  expect(acme.warnings.map((w) => w.code)).not.toContain('no_collector');
+  expect(beta.warnings.find((w) => w.code === 'no_collector')?.message).toContain('(x@beta)');
+});
