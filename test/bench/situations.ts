@@ -34,7 +34,7 @@ export interface GrowthSpec {
   gainsPerDay: (d: number) => number;
   /** Relative lift on gains in the window. */
   lift: number;
-  /** AR(1) coefficient of the log day multiplier (0 = independent days). */
+  /** AR(1) coefficient of the log day multiplier (0 = independent days); the true effect is the lift on the days as drawn. */
   rho?: number;
   /** SD of the log day multiplier (stationary). */
   logSd?: number;
@@ -60,9 +60,11 @@ export function growthSituation(rng: Rng, spec: GrowthSpec, layout: SituationLay
   for (let d = 0; d < totalDays; d++) {
     const inWindow = d >= layout.historyDays && d < layout.historyDays + layout.windowDays;
     const base = Math.max(0, spec.gainsPerDay(d));
-    if (inWindow) trueLift += base * spec.lift;
     z = rho * z + Math.sqrt(1 - rho * rho) * logSd * rng.normal();
     const multiplier = logSd > 0 ? Math.exp(z - (logSd * logSd) / 2) : 1;
+    // The effect this window had: the tactic's lift on the days as they came (good weeks and bad), the
+    // same days without it being the counterfactual — not the lift on an average day.
+    if (inWindow) trueLift += base * spec.lift * multiplier;
     const mean = base * (inWindow ? 1 + spec.lift : 1) * multiplier + (d === spikeDay ? spec.spike! : 0);
     for (let h = 0; h < 24; h++) {
       count += rng.poisson(mean / 24);

@@ -8,6 +8,7 @@
  * Environment: BENCH_N (simulations per family, default 2000), BENCH_SEED (default 20250101),
  * BENCH_WORKERS (default 2).
  */
+import { cpus, loadavg } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { scoreExperiment } from '../../functions/domain/scoring/score-experiment';
 import type { Observation } from '../../functions/domain/observation';
@@ -245,6 +246,7 @@ function runInWorkers(workers: number): Promise<Tally[]> {
 
 async function main(): Promise<void> {
   const started = performance.now();
+  const loadBefore = loadavg()[0];
   const tallies = await runInWorkers(Math.max(1, Number(process.env.BENCH_WORKERS ?? 2)));
   console.log(`Verdict simulation — ${N} synthetic experiments per family, seed ${SEED}. Standard families: 14-day window, explicit 28-day baseline, keep at 95 %.\n`);
   console.log('| Scenario family | Verdict: keeps | Verdict: 95 % CI coverage | Verdict: insufficient | Naive: keeps | Naive: 95 % CI coverage |');
@@ -314,7 +316,10 @@ async function main(): Promise<void> {
     notes.push(`- scoring speed ${speed.median.toFixed(1)} ms > 50 ms — MISSED`);
     missed++;
   }
-  console.log(`Bench time: ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+  console.log(
+    `Bench time: ${((performance.now() - started) / 1000).toFixed(1)} s. Machine load (1-min average, ${cpus().length} cores): ` +
+      `${loadBefore.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end — the speed line is only comparable at similar load.`,
+  );
   console.log(
     '\nTargets: false keeps ≤ 5 % on every null family; coverage 93–97 %; power ≥ 80 % for +50 % at 10/day (and ≥ 75 % at 2/day with the planned window); ' +
       'the plan within ±7 points of the simulated power; ≤ 50 ms per year of hourly data. ' +
