@@ -20,10 +20,10 @@
  */
 import * as z from 'zod';
 import type { Observation } from '../domain/observation';
+import { DAY_MS, daysToRead } from './day-range';
 import { createHttpClient } from './http-client';
 import { SourceError, type CollectContext, type Credentials, type Source } from './source';
 
-const DAY_MS = 86_400_000;
 export const LEMON_SQUEEZY_BASE_URL = 'https://api.lemonsqueezy.com';
 export const POLAR_BASE_URL = 'https://api.polar.sh';
 /** Pages of orders per run (10,000 orders); beyond, the run is partial. */
@@ -40,12 +40,7 @@ export interface RevenueRestOptions {
 
 /** The complete UTC days to read, [from, to) in epoch ms. */
 function dayRange(ctx: CollectContext, options: RevenueRestOptions): { from: number; to: number } {
-  const to = Math.floor(Date.parse(ctx.slot) / DAY_MS) * DAY_MS;
-  const backfill = options.backfillDays ?? 90;
-  const days = ctx.lastSuccessfulSlot
-    ? Math.min(backfill, Math.max(options.revisitDays ?? 7, Math.ceil((to - Date.parse(ctx.lastSuccessfulSlot)) / DAY_MS) + 1))
-    : backfill;
-  return { from: to - days * DAY_MS, to };
+  return daysToRead(ctx, options.backfillDays ?? 90, options.revisitDays ?? 7);
 }
 
 /** Gross and net per day of [from, to) for each currency in `byCurrency` (cents → major units), zeros included. */

@@ -22,12 +22,12 @@
 import Stripe from 'stripe';
 import * as z from 'zod';
 import type { Observation } from '../domain/observation';
+import { DAY_MS, daysToRead } from './day-range';
 import { walkPages, walkResultFields } from './page-walk';
 import type { SourceBuildOptions } from './registry';
 import { SourceError, type CollectContext, type Credentials, type Source, type SourceErrorCode } from './source';
 import { isError } from '../shared/errors';
 
-const DAY_MS = 86_400_000;
 const PAGE_SIZE = 100;
 /** Pages per list per run (10,000 objects); beyond, the run is partial. */
 const MAX_PAGES = 100;
@@ -108,11 +108,7 @@ export function createStripeSource(credentials: Credentials, options: StripeSour
       if (!credentials.apiKey) throw new SourceError('unauthorized', 'stripe credentials need apiKey (a restricted read-only key, rk_…)');
       if (credentials.apiKey.startsWith('sk_')) ctx.log.warn('stripe: a secret key (sk_…) is configured; a restricted read-only key (rk_…) is enough and safer', { source: 'stripe' });
       const api = stripeApi(credentials.apiKey, options, ctx);
-      const today = Math.floor(Date.parse(ctx.slot) / DAY_MS) * DAY_MS;
-      const days = ctx.lastSuccessfulSlot
-        ? Math.min(options.backfillDays ?? 90, Math.max(options.revisitDays ?? 7, Math.ceil((today - Date.parse(ctx.lastSuccessfulSlot)) / DAY_MS) + 1))
-        : options.backfillDays ?? 90;
-      const from = today - days * DAY_MS;
+      const { from, to: today } = daysToRead(ctx, options.backfillDays ?? 90, options.revisitDays ?? 7);
       const created = { gte: from / 1000, lt: today / 1000 };
 
       const balance = await walkPages<z.infer<typeof BalanceTransactionSchema>>((push) => api.walk('balance transactions',

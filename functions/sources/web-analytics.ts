@@ -16,10 +16,10 @@
  */
 import * as z from 'zod';
 import type { Observation } from '../domain/observation';
+import { DAY_MS, daysToRead } from './day-range';
 import { createHttpClient, type HttpClient } from './http-client';
 import { SourceError, type CollectContext, type Credentials, type Source } from './source';
 
-const DAY_MS = 86_400_000;
 export const PLAUSIBLE_BASE_URL = 'https://plausible.io';
 export const UMAMI_CLOUD_BASE_URL = 'https://api.umami.is/v1';
 /** AI assistants whose visits count as AI-referred, by referrer domain (the defaults). */
@@ -37,12 +37,7 @@ export interface WebAnalyticsOptions {
 
 /** The complete UTC days to read, [from, to) in epoch ms. */
 function dayRange(ctx: CollectContext, options: WebAnalyticsOptions): { from: number; to: number } {
-  const to = Math.floor(Date.parse(ctx.slot) / DAY_MS) * DAY_MS;
-  const backfill = options.backfillDays ?? 30;
-  const days = ctx.lastSuccessfulSlot
-    ? Math.min(backfill, Math.max(options.revisitDays ?? 3, Math.ceil((to - Date.parse(ctx.lastSuccessfulSlot)) / DAY_MS) + 1))
-    : backfill;
-  return { from: to - days * DAY_MS, to };
+  return daysToRead(ctx, options.backfillDays ?? 30, options.revisitDays ?? 3);
 }
 
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);

@@ -7,7 +7,7 @@ import type {
   CitationAnswerObservation, NewsletterSendObservation, Observation, XPostObservation,
 } from '../observation';
 import { observationDiscriminator } from '../observation';
-import { type CountSnapshot, toCountSnapshots } from '../scoring/snapshot-interpolation';
+import { type CountSnapshot, lowerBound, toCountSnapshots } from '../scoring/snapshot-interpolation';
 
 /**
  * A post's or send's counts are read at most this long after it went out, so baseline posts (measured
@@ -76,13 +76,7 @@ export const FOLLOW_BRACKET_MS = 7 * 3_600_000;
 
 /** The follower count at `tMs`, interpolated between snapshots at most FOLLOW_BRACKET_MS apart; null otherwise. */
 function followersAt(snaps: readonly CountSnapshot[], tMs: number): number | null {
-  let lo = 0;
-  let hi = snaps.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (snaps[mid].atMs < tMs) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = lowerBound(snaps, tMs);
   const next = snaps[lo];
   if (next && next.atMs === tMs) return next.value;
   const prev = snaps[lo - 1];

@@ -70,7 +70,7 @@ export function toCountSnapshots(observations: readonly { at: string; value: num
 }
 
 /** Index of the first snapshot at or after `tMs` (snapshots sorted). */
-function lowerBound(snaps: readonly CountSnapshot[], tMs: number): number {
+export function lowerBound(snaps: readonly CountSnapshot[], tMs: number): number {
   let lo = 0;
   let hi = snaps.length;
   while (lo < hi) {
