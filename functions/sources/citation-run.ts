@@ -44,6 +44,8 @@ export interface CitationRunOptions {
   ask(prompt: string): Promise<EngineAnswer>;
   /** Upstream requests so far (from the engine's HTTP client). */
   requests(): number;
+  /** Questions sent that got no answer (timed out, cut off) so far: each may have been billed. */
+  unanswered(): number;
   /** Questions in flight at once. */
   concurrency?: number;
   /** Do not start a question with less time than this left, in ms. */
@@ -117,6 +119,15 @@ export async function runCitationChecks(ctx: CollectContext, options: CitationRu
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, tasks.length) }, worker));
 
+  // A question that timed out or was cut off may still have been answered, and billed: its reservation
+  // stays counted (against the cap and in the run's cost), so no dollar spent at the provider is forgotten.
+  const unanswered = options.unanswered();
+  if (unanswered > 0) {
+    const maybeSpent = unanswered * reservation;
+    await ctx.spend?.settle(0, maybeSpent);
+    spent += maybeSpent;
+    ctx.log.warn(`${engine}: ${unanswered} question(s) got no answer and may have been billed; counted at $${maybeSpent.toFixed(2)}`, { source: engine, unanswered });
+  }
   const costUsd = roundUsd(spent);
   const requests = options.requests();
   if (failure) {

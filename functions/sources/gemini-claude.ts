@@ -67,7 +67,7 @@ export function createGeminiSource(credentials: Credentials, options: GeminiSour
         now: () => now().getTime(),
       });
       return runCitationChecks(ctx, {
-        engine: 'gemini', citations: options.citations, concurrency: options.concurrency, requests: () => http.requests, now,
+        engine: 'gemini', citations: options.citations, concurrency: options.concurrency, requests: () => http.requests, unanswered: () => http.unansweredPosts, now,
         async ask(prompt) {
           const body = await http.postJson(`/v1beta/models/${encodeURIComponent(options.model)}:generateContent`, {
             contents: [{ role: 'user', parts: [{ text: prompt }] }], tools: [{ google_search: {} }],
@@ -118,7 +118,7 @@ export function createClaudeSource(credentials: Credentials, options: ClaudeSour
         now: () => now().getTime(),
       });
       return runCitationChecks(ctx, {
-        engine: 'claude', citations: options.citations, concurrency: options.concurrency, requests: () => http.requests, now,
+        engine: 'claude', citations: options.citations, concurrency: options.concurrency, requests: () => http.requests, unanswered: () => http.unansweredPosts, now,
         async ask(prompt) {
           const body = await http.postJson('/v1/messages', {
             model: options.model, max_tokens: 1024, messages: [{ role: 'user', content: prompt }],

@@ -80,7 +80,15 @@ export interface HttpClient {
   postJson<S extends z.ZodType>(path: string, body: unknown, schema: S, options?: RequestOptions): Promise<z.output<S>>;
   /** Upstream requests made so far (attempts, including retries). */
   readonly requests: number;
+  /**
+   * POSTs sent that got no answer (timed out, or the connection broke after it was made): the provider
+   * may have done, and billed, each of them.
+   */
+  readonly unansweredPosts: number;
 }
+
+/** Transport failures before any byte reached the provider: nothing can have been done or billed. */
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ERR_INVALID_URL']);
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const now = options.now ?? Date.now;
@@ -95,6 +103,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   // Providers sometimes quote the credential back (URL-encoded, lower-cased, cut short, as Basic base64): no message we keep may carry it.
   const redact = secretRedactor({ values: Object.values(options.headers ?? {}), ...(options.auth && { basic: options.auth }) });
   let requests = 0;
+  let unansweredPosts = 0;
 
   async function request<S extends z.ZodType>(method: 'GET' | 'POST', path: string, body: unknown, schema: S, opts: RequestOptions = {}): Promise<z.output<S>> {
     const what = opts.what ?? `${method} ${path}`;
@@ -123,6 +132,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         });
       } catch (err) {
         const failure = toTransportError(err, provider, what, maxResponseBytes);
+        if (method === 'POST' && failure.code !== 'malformed_response' && !(axios.isAxiosError(err) && NEVER_SENT.has(err.code ?? ''))) unansweredPosts++;
         const retryable = failure.code === 'network_error' || (failure.code === 'timeout' && method === 'GET');
         if (retryable && attempt < retries && (await backoff(attempt))) continue;
         throw failure;
@@ -170,6 +180,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     postJson: (path, body, schema, opts) => request('POST', path, body, schema, opts),
     get requests() {
       return requests;
+    },
+    get unansweredPosts() {
+      return unansweredPosts;
     },
   };
 }

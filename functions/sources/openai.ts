@@ -80,6 +80,7 @@ export function createOpenAiSource(credentials: Credentials, options: OpenAiSour
         citations: options.citations,
         concurrency: options.concurrency,
         requests: () => http.requests,
+        unanswered: () => http.unansweredPosts,
         now,
         async ask(prompt) {
           const body = await http.postJson('/v1/responses', {

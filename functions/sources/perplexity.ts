@@ -45,6 +45,7 @@ export function createPerplexitySource(credentials: Credentials, options: Perple
         citations: options.citations,
         concurrency: options.concurrency,
         requests: () => http.requests,
+        unanswered: () => http.unansweredPosts,
         now,
         async ask(prompt) {
           const body = await http.postJson('/v1/responses', { model: options.model, input: prompt, tools: [{ type: 'web_search' }] }, ResponseSchema, { what: 'responses' });

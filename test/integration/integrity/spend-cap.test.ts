@@ -9,6 +9,7 @@ import { ensureTable, startDynalite, type LocalDynamo } from '../../../functions
 import { parseAppConfig, type AppConfig } from '../../../functions/shared/app-config';
 import { createDocumentClient } from '../../../functions/shared/clients';
 import { openAiCostUsd } from '../../../functions/sources/openai';
+import { createPerplexitySource } from '../../../functions/sources/perplexity';
 import { createSource } from '../../../functions/sources/registry';
 import type { Source } from '../../../functions/sources/source';
 import { ObservationStore } from '../../../functions/store/observation-store';
@@ -92,4 +93,40 @@ it('two engines starting together from $4.50 of a $5 cap end at or below $5', as
   expect(answersAt(perplexity) + answersAt(openai)).toBeGreaterThan(5); // they did spend what was left
   expect(4.5 + spentAtProviders).toBeLessThanOrEqual(5 + 1e-9);
   expect(budget ?? 0).toBeCloseTo(Math.max(0, 0.5 - spentAtProviders), 6);
+});
+
+it('a question that timed out or was cut off is counted as billed: the provider may have answered it', async () => {
+  const config = configWith(4);
+  const now = new Date('2026-10-03T00:00:01Z');
+  // The first question is answered; the second is never answered in time, which ends the run.
+  perplexity.route('POST', '/v1/responses', [
+    { body: perplexityResponseBody({ text: 'Verdict is great', citations: ['https://verdict.dev'], cost: PERPLEXITY_ANSWER_USD }) },
+    { delayMs: 5_000 },
+  ]);
+  const build: CollectDeps['buildSource'] = (_name, credentials) => createPerplexitySource(credentials, { model: config.sources.perplexity.model, citations: config.citations, baseUrl: perplexity.url, timeoutMs: 300, retries: 0, concurrency: 1 }, () => now);
+
+  const run = await collectSlot('perplexity', '2026-10-03T00:00:00Z', 60_000, deps(config, now, build));
+  const budget = await budgetOfTheNextRun(config, '2026-10-04T00:00:00Z');
+
+  expect(answersAt(perplexity)).toBe(2);
+  expect(run.outcome).toBe('partial');
+  // $0.04 for the answer, the $0.05 reservation for the question that may have been answered unseen.
+  expect(run.costUsd).toBeCloseTo(0.09, 6);
+  expect(budget).toBeCloseTo(5 - 0.09, 6);
+});
+
+it('a question the provider never received (connection refused) costs nothing', async () => {
+  const config = configWith(2);
+  const now = new Date('2026-11-03T00:00:01Z');
+  const closed = await FakeServer.start();
+  const url = closed.url;
+  await closed.close();
+  const build: CollectDeps['buildSource'] = (_name, credentials) => createPerplexitySource(credentials, { model: config.sources.perplexity.model, citations: config.citations, baseUrl: url, timeoutMs: 300, retries: 0, concurrency: 1 }, () => now);
+
+  const run = await collectSlot('perplexity', '2026-11-03T00:00:00Z', 60_000, deps(config, now, build));
+  const budget = await budgetOfTheNextRun(config, '2026-11-04T00:00:00Z');
+
+  expect(run.outcome).toBe('failed');
+  expect(run.costUsd ?? 0).toBe(0);
+  expect(budget).toBeCloseTo(5, 6);
 });
