@@ -56,6 +56,9 @@ export interface NoiseProfile {
   excessVariance?: number;
   /** Variance multiplier for day-to-day autocorrelation (≥ 1). */
   inflation: number;
+  /** Count rates: degrees of freedom of that estimated multiplier (absent or Infinity: known), from `inflationRows` daily rows. */
+  inflationDf?: number;
+  inflationRows?: number;
   /** Whether the model will fit weekday effects (costs a little power). */
   seasonal: boolean;
   /** Count rates: recent trend per day, per day (for the expected level at the window). */
@@ -184,7 +187,12 @@ function countRateProfile(metric: string, snaps: ReturnType<typeof countSnapshot
     return {
       metric, kind: 'count_rate', historyDays: Math.floor(historyDays), level,
       unitVariance: Math.max(fit.sigma2, 1e-9), unitsPerDay: 1, excessVariance: fit.level.excess,
-      inflation: Math.max(fit.inflation, choice.baselineInflation), seasonal: fit.seasonal, trendPerDay: fit.coefficients[1] / 7, assumed: false, model,
+      inflation: Math.max(fit.inflation, choice.baselineInflation),
+      // Its df, and the rows it was read on, from whichever fit the multiplier comes from (as the verdict does).
+      ...(choice.baselineInflation > fit.inflation
+        ? { inflationDf: choice.baselineInflationDf, inflationRows: choice.baselineInflationRows }
+        : { inflationDf: fit.inflation > 1 ? fit.inflationDf : Infinity, inflationRows: fit.rows }),
+      seasonal: fit.seasonal, trendPerDay: fit.coefficients[1] / 7, assumed: false, model,
       modelSpread,
     };
   }
@@ -277,7 +285,11 @@ export function effectStandardError(p: NoiseProfile, baselineDays: number, windo
   const inverse = invertSymmetric(xtx);
   if (!inverse) return { se: Infinity, df: 1 };
   const spread = p.modelSpread ? p.modelSpread(windowDays) : 0;
-  return { se: Math.sqrt(p.unitVariance * p.inflation * inverse[shift][shift] + spread), df: Math.max(1, n - columns) };
+  // The estimated autocorrelation multiplier's own uncertainty lowers df as in the verdict (Satterthwaite);
+  // the verdict estimates it on baseline and window together, and its df grows with the rows (Var ρ̂ ∝ 1/n).
+  const inflationDf = (p.inflationDf ?? Infinity) * Math.max(1, n / Math.max(1, p.inflationRows ?? n));
+  const df = 1 / (1 / Math.max(1, n - columns) + 1 / inflationDf);
+  return { se: Math.sqrt(p.unitVariance * p.inflation * inverse[shift][shift] + spread), df: Math.max(1, df) };
 }
 
 /**

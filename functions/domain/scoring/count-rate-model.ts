@@ -371,27 +371,62 @@ function whitenBest(rows: readonly Row[], timeline: Timeline, baselineEndDay: nu
  * trend) removes about F/n of every lag's autocorrelation (−1/n for white noise around a mean), so each
  * ρ_k is corrected by p·F/n, iterated with F. Any positive ρ₁ inflates (gating on significance once left
  * autocorrelated accounts at 75 % coverage).
+ *
+ * F is itself an estimate, and a noisy one on a few weeks of days (for ρ = 0.7 on the day's multiplier,
+ * its 10th–90th percentiles span 1.4 to 7 on 56 days); a t test that treats it as known undercovers on
+ * autocorrelated accounts. `df` is the degrees of freedom of F̂ (Satterthwaite: ν = 2F²/Var F̂), with Var F̂
+ * by the delta method from Bartlett's variance of sample autocorrelations, (1 + 2·Σ ρ_j²)/n; the fit adds
+ * 1/ν to its 1/df, as it does for heavy tails.
  */
 export function autocorrelationInflation(
   positions: readonly number[], residuals: readonly number[], smoothColumns: number,
-): { rho: number; decay: number; factor: number } {
+): { rho: number; decay: number; factor: number; df: number } {
   const first = lagOneAutocorrelation(positions, residuals);
-  if (first.pairs < 5) return { rho: first.rho, decay: 0, factor: 1 };
+  if (first.pairs < 5) return { rho: first.rho, decay: 0, factor: 1, df: Infinity };
   const second = lagAutocorrelation(positions, residuals, 2).rho;
   const third = lagAutocorrelation(positions, residuals, 3).rho;
   let factor = 1;
   let decay = 0;
+  let factorVariance = 0;
   for (let iteration = 0; iteration < AUTOCORRELATION_ITERATIONS; iteration++) {
     const bias = (smoothColumns * factor) / first.pairs;
     const r1 = Math.min(first.rho + bias, 0.95);
-    if (!(r1 > 0)) return { rho: first.rho, decay: 0, factor: 1 };
+    if (!(r1 > 0)) return { rho: first.rho, decay: 0, factor: 1, df: Infinity };
     decay = Math.min(r1, MAX_DECAY);
     const r2 = second + bias;
     const r3 = third + bias;
-    if (r1 >= 2 / Math.sqrt(first.pairs) && r2 > 0) decay = Math.min(MAX_DECAY, Math.max(decay, (r2 + Math.max(0, r3)) / (r1 + r2)));
+    // Bartlett's formula: each sample autocorrelation has variance about (1 + 2·Σ ρ_j²)/n.
+    const lagVariance = (1 + 2 * (r1 * r1 + r2 * r2 + r3 * r3)) / first.pairs;
+    const fromLags = r1 >= 2 / Math.sqrt(first.pairs) && r2 > 0 && (r2 + Math.max(0, r3)) / (r1 + r2) > decay;
+    if (fromLags) decay = Math.min(MAX_DECAY, (r2 + Math.max(0, r3)) / (r1 + r2));
     factor = Math.min(MAX_INFLATION, 1 + (2 * r1) / (1 - decay));
+    // Delta method: F = 1 + 2ρ₁/(1 − φ), with φ either ρ₁ itself or (ρ₂ + ρ₃)/(ρ₁ + ρ₂).
+    if (fromLags) {
+      const s = r1 + r2;
+      const decayVariance = (lagVariance * (decay * decay + (1 - decay) ** 2 + 1)) / (s * s);
+      factorVariance = (2 / (1 - decay)) ** 2 * lagVariance + ((2 * r1) / (1 - decay) ** 2) ** 2 * decayVariance;
+    } else {
+      factorVariance = (2 / (1 - decay) ** 2) ** 2 * lagVariance;
+    }
   }
-  return { rho: first.rho, decay, factor };
+  // Satterthwaite: an estimated variance factor with relative variance v behaves like χ²_ν/ν, ν = 2/v.
+  // The delta method overstates Var F̂ where 1/(1 − φ) is steep; F̂ lies in [1, MAX_INFLATION], so its
+  // variance is at most (MAX_INFLATION − 1)²/4 (Popoviciu's inequality).
+  const boundedVariance = Math.min(factorVariance, (MAX_INFLATION - 1) ** 2 / 4);
+  const df = factor > 1 && boundedVariance > 0 ? (2 * factor * factor) / boundedVariance : Infinity;
+  return { rho: first.rho, decay, factor, df };
+}
+
+/**
+ * The t test's df once the autocorrelation multiplier comes from another fit (df `inflationDf` on
+ * `inflationRows` rows) rather than the fit itself: the fit's df has its own multiplier's uncertainty in it (1/df adds up, Satterthwaite), which
+ * is swapped for the source's.
+ */
+export function dfWithInflationFrom(fit: Pick<CountRateFit, 'df' | 'inflation' | 'inflationDf' | 'rows'>, inflationDf: number, inflationRows: number): number {
+  const own = fit.inflation > 1 ? 1 / fit.inflationDf : 0;
+  // Var ρ̂ ∝ 1/n: read on the fit's rows, the source's multiplier would be as certain as its df × rows ratio.
+  const scaled = inflationDf * Math.max(1, fit.rows / Math.max(1, inflationRows));
+  return 1 / Math.max(1 / fit.df - own + 1 / scaled, 1e-9);
 }
 
 /** Fixed-point passes of the autocorrelation bias correction (it settles in 3–4). */
@@ -433,6 +468,8 @@ export interface CountRateFit {
   residualAutocorrelation: number;
   /** Variance multiplier (≥ 1) for autocorrelation the snapshot schedule does not explain. */
   inflation: number;
+  /** Degrees of freedom of that estimated multiplier (Satterthwaite; Infinity when it is 1). Already in `df`. */
+  inflationDf: number;
   /** Regression rows (snapshot increments) the fit used. */
   rows: number;
   /** What predictWindowTotal needs for Cov(window total, counterfactual); not for display. */
@@ -492,13 +529,14 @@ function fitRows(w: Whitened, n: number, baselineEndDay: number, pseudo?: DayRan
     shift: shiftIndex >= 0 ? chosen.coefficients[shiftIndex] : null,
     shiftUnscaledVariance: shiftIndex >= 0 ? chosen.xtxInverse[shiftIndex][shiftIndex] : null,
     sigma2: chosen.sigma2,
-    df: 1 / (1 / chosen.df + kurtosis / (2 * n)),
+    df: 1 / (1 / chosen.df + kurtosis / (2 * n) + (inflation.factor > 1 ? 1 / inflation.df : 0)),
     centre: w.centre,
     ...(w.damping && { damping: w.damping }),
     dayShockShare: w.shockShare,
     level: w.level,
     residualAutocorrelation: inflation.rho,
     inflation: inflation.factor,
+    inflationDf: inflation.df,
     rows: n,
     ...(!pseudo && { internals: { w, used, xtxInverse: chosen.xtxInverse } }),
   };
@@ -728,6 +766,9 @@ export interface CounterfactualChoice {
    * more of its persistence absorbed by the level, so it understates it.
    */
   baselineInflation: number;
+  /** Degrees of freedom of baselineInflation (see autocorrelationInflation), and the rows it was read from. */
+  baselineInflationDf: number;
+  baselineInflationRows: number;
 }
 
 /**
@@ -763,10 +804,12 @@ export function chooseCounterfactual(
     .map((spec) => backtest(timeline, baseline, windowLength, confidence, spec))
     .filter((b): b is Backtest => b !== undefined);
   const baselineInflation = whole?.inflation ?? 1;
-  if (candidates.length === 0) return { spec: { trend: clearTrend }, candidates, baselineInflation };
+  const baselineInflationDf = whole?.inflationDf ?? Infinity;
+  const baselineInflationRows = whole?.rows ?? 0;
+  if (candidates.length === 0) return { spec: { trend: clearTrend }, candidates, baselineInflation, baselineInflationDf, baselineInflationRows };
   const bestError = Math.min(...candidates.map((c) => c.meanSquaredError));
   const best = candidates.find((c) => c.meanSquaredError <= bestError * (1 + SIMPLER_MARGIN))!;
-  return { spec: best.spec, backtest: best, candidates, baselineInflation };
+  return { spec: best.spec, backtest: best, candidates, baselineInflation, baselineInflationDf, baselineInflationRows };
 }
 
 /**

@@ -10,7 +10,7 @@ import { cellTotals, eventUnits, type EventUnit, unitsIn } from '../metrics/even
 import { countSnapshots } from '../metrics/daily-series';
 import {
   type Backtest, chooseCounterfactual, type CounterfactualChoice, type CounterfactualSpec, type CountRateFit, dayLoadings, fitCounterfactual,
-  levelScale, MIN_BASELINE_DAYS, modelSpreadVariance, noiseUnits, predictWindowTotal,
+  levelScale, MIN_BASELINE_DAYS, modelSpreadVariance, noiseUnits, predictWindowTotal, dfWithInflationFrom,
 } from './count-rate-model';
 import { type EffectEstimate, widen } from './inference';
 import { comparePairedProportions, compareUnpairedProportions } from './proportion-model';
@@ -245,6 +245,7 @@ function countRateEstimate(
   const prediction = predictWindowTotal(fit, days, spanShape);
   const spread = modelSpreadVariance(uncertainty.choice, uncertainty.candidateFits, prediction, days);
   const inflation = Math.max(1, uncertainty.choice.baselineInflation / fit.inflation);
+  const df = inflation > 1 ? dfWithInflationFrom(fit, uncertainty.choice.baselineInflationDf, uncertainty.choice.baselineInflationRows) : fit.df;
   // Window noise: σ² per day through the interpolation structure, at the window's own level
   // (count noise grows with the level, so a lift brings its own variance).
   const windowScale = levelScale(fit.level, actualTotal / spanDays);
@@ -255,7 +256,7 @@ function countRateEstimate(
     windowVariance: (inflation * noiseVariance) / (spanDays * spanDays),
     expectedVariance: (inflation * prediction.parameterVariance + spread) / (spanDays * spanDays),
     covariance: (inflation * prediction.covarianceWithActual * Math.sqrt(windowScale)) / (spanDays * spanDays),
-    df: fit.df,
+    df,
   };
   return { estimate, trendPerDay: prediction.trendPerDay };
 }
