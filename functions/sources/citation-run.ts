@@ -84,6 +84,21 @@ export async function runCitationChecks(ctx: CollectContext, options: CitationRu
   let failure: SourceError | undefined;
   let stopReason: 'deadline' | 'budget' | undefined;
 
+  // A question that timed out or was cut off may still have been answered, and billed: its reservation
+  // stays counted (against the cap and in the run's cost), so no dollar spent at the provider is forgotten.
+  // Counted as soon as each question returns, so a run stopped part-way has already counted them.
+  let counted = 0;
+  let maybeSpent = 0;
+  const countUnanswered = async () => {
+    const owed = options.unanswered() - counted;
+    if (owed <= 0) return;
+    counted += owed;
+    const usd = owed * reservation;
+    maybeSpent += usd;
+    spent += usd;
+    await ctx.spend?.settle(0, usd);
+  };
+
   const worker = async () => {
     for (;;) {
       if (failure || stopReason || next >= tasks.length) return;
@@ -100,6 +115,8 @@ export async function runCitationChecks(ctx: CollectContext, options: CitationRu
         } catch (err) {
           await ctx.spend?.settle(held, 0);
           throw err;
+        } finally {
+          await countUnanswered();
         }
         await ctx.spend?.settle(held, answer.costUsd);
         reservation = Math.max(reservation, answer.costUsd);
@@ -119,14 +136,9 @@ export async function runCitationChecks(ctx: CollectContext, options: CitationRu
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, tasks.length) }, worker));
 
-  // A question that timed out or was cut off may still have been answered, and billed: its reservation
-  // stays counted (against the cap and in the run's cost), so no dollar spent at the provider is forgotten.
-  const unanswered = options.unanswered();
-  if (unanswered > 0) {
-    const maybeSpent = unanswered * reservation;
-    await ctx.spend?.settle(0, maybeSpent);
-    spent += maybeSpent;
-    ctx.log.warn(`${engine}: ${unanswered} question(s) got no answer and may have been billed; counted at $${maybeSpent.toFixed(2)}`, { source: engine, unanswered });
+  await countUnanswered();
+  if (counted > 0) {
+    ctx.log.warn(`${engine}: ${counted} question(s) got no answer and may have been billed; counted at $${maybeSpent.toFixed(2)}`, { source: engine, unanswered: counted });
   }
   const costUsd = roundUsd(spent);
   const requests = options.requests();

@@ -130,3 +130,21 @@ it('a question the provider never received (connection refused) costs nothing', 
   expect(run.costUsd ?? 0).toBe(0);
   expect(budget).toBeCloseTo(5, 6);
 });
+
+it('a question cut off and retried counts as billed before the next one is asked, so the run stops at the cap', async () => {
+  const config = configWith(4);
+  // $4.91 of the $5 cap spent: room for this answer ($0.04) and the cut-off question's $0.05, no more.
+  await runs.recordRun({ source: 'openai', slot: '2026-12-01T00:00:00.000Z', outcome: 'ok', observations: 1, costUsd: 4.91, startedAt: '2026-12-01T00:00:00.000Z', durationMs: 1 });
+  const now = new Date('2026-12-02T00:00:01Z');
+  const answer = { body: perplexityResponseBody({ text: 'Verdict is great', citations: ['https://verdict.dev'], cost: PERPLEXITY_ANSWER_USD }) };
+  // The first question's connection is cut after it was sent; the retry is answered; later ones would be too.
+  perplexity.route('POST', '/v1/responses', [{ destroy: true }, answer, answer, answer, answer]);
+  const build: CollectDeps['buildSource'] = (_name, credentials) => createPerplexitySource(credentials, { model: config.sources.perplexity.model, citations: config.citations, baseUrl: perplexity.url, timeoutMs: 2_000, retries: 1, concurrency: 1 }, () => now);
+
+  const run = await collectSlot('perplexity', '2026-12-02T00:00:00Z', 60_000, deps(config, now, build));
+  const budget = await budgetOfTheNextRun(config, '2026-12-03T00:00:00Z');
+
+  expect(answersAt(perplexity)).toBe(2); // the cut-off question and its answered retry; no second question
+  expect(run.costUsd).toBeCloseTo(0.09, 6);
+  expect(budget ?? 0).toBeCloseTo(0, 6);
+});
