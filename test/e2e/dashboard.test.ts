@@ -455,6 +455,34 @@ describe('the dashboard', () => {
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
+  it("draws the chart in the scheme's colours: the canvas reads the one light-dark() palette", async () => {
+    await page.goto(`${runtime.url}/#/`);
+    await page.locator('figure.chart canvas').first().waitFor();
+    await settled();
+    /** How many pixels of the first chart are exactly the light (#2450c7) and the dark (#7ea2ff) 7-day mean colour. */
+    const seriesPixels = () => page.evaluate(() => {
+      const canvas = document.querySelector<HTMLCanvasElement>('figure.chart canvas')!;
+      const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      let light = 0;
+      let dark = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        if (data[i] === 0x24 && data[i + 1] === 0x50 && data[i + 2] === 0xc7 && data[i + 3] === 255) light++;
+        if (data[i] === 0x7e && data[i + 1] === 0xa2 && data[i + 2] === 0xff && data[i + 3] === 255) dark++;
+      }
+      return { light, dark };
+    });
+    const inLight = await seriesPixels();
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.waitForTimeout(300);
+    const inDark = await seriesPixels();
+    await page.emulateMedia({ colorScheme: 'light' });
+
+    expect(inLight.light).toBeGreaterThan(0);
+    expect(inLight.dark).toBe(0);
+    expect(inDark.dark).toBeGreaterThan(0);
+    expect(inDark.light).toBe(0);
+  });
+
   it('switches the theme from the keyboard, whatever the system prefers', async () => {
     await page.setViewportSize({ width: 1280, height: 900 });
     const theme = () => page.evaluate(() => [document.documentElement.dataset.theme ?? 'auto', getComputedStyle(document.body).backgroundColor]);

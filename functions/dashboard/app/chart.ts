@@ -68,8 +68,20 @@ export function labelRows(boxes: readonly { x: number; width: number }[], rows: 
   });
 }
 
+/**
+ * A palette colour as the canvas can use it. The variables hold light-dark() pairs, which only a colour
+ * property resolves, so a hidden element takes the colour and reports it as rgb() for the current scheme.
+ */
 function cssVar(name: string): string {
-  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
+  let probe = document.getElementById('colour-probe');
+  if (!probe) {
+    probe = document.createElement('span');
+    probe.id = 'colour-probe';
+    probe.hidden = true;
+    document.body.append(probe);
+  }
+  probe.style.color = `var(${name}, #888)`;
+  return getComputedStyle(probe).color || '#888';
 }
 
 function kindColor(kind: AnnotationKind): string {
