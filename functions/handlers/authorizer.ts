@@ -1,7 +1,8 @@
 /**
  * Lambda authorizer for the HTTP API (payload 2.0, simple responses): `Authorization: Bearer <token>`
  * must match the token kept in Secrets Manager (generated at deploy). A token it does not know makes it
- * re-read the secret (rate-limited), so a freshly rotated token works at once — see shared/api-token.ts.
+ * re-read the secret (rate-limited), so a freshly rotated token works at once — see shared/api-token.ts
+ * (the copy is kept by Powertools Parameters).
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerResult } from 'aws-lambda';

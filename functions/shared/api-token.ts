@@ -2,7 +2,8 @@
  * API token checks: constant-time comparison of SHA-256 digests (no length leak), Bearer parsing, and
  * where the authorizer gets the expected token (Secrets Manager in AWS, a fixed one locally).
  */
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createHash, timingSafeEqual } from 'node:crypto';
 
 /** True when `presented` equals `expected`, in time independent of where they differ or their lengths. */
@@ -35,45 +36,35 @@ export const TOKEN_REFRESH_BURST = 5;
 export const TOKEN_REFRESH_INTERVAL_MS = 60_000;
 
 /**
- * The API token kept in Secrets Manager, cached for TOKEN_MAX_AGE_MS. A `refresh` (an unknown token was
- * presented: perhaps the secret was just rotated) refetches at once while the token bucket allows —
- * so a new token works immediately, and a flood of random tokens costs at most one GetSecretValue per
- * TOKEN_REFRESH_INTERVAL_MS per execution environment. Concurrent callers share one fetch.
+ * The API token kept in Secrets Manager. Powertools Parameters keeps the copy for TOKEN_MAX_AGE_MS
+ * (`maxAge`; a failed fetch is not kept) and refetches on `forceFetch`. What Powertools cannot express is
+ * the limit on forced refetches: a `refresh` (an unknown token was presented — perhaps the secret was just
+ * rotated) forces one only while the small bucket below allows, so a new token works at once and a flood
+ * of random tokens costs at most one GetSecretValue per TOKEN_REFRESH_INTERVAL_MS per execution
+ * environment. (A Lambda environment runs one request at a time, so there are no concurrent callers.)
+ * Time is the wall clock, as Powertools' own expiry reads it.
  */
 export class SecretsManagerApiToken implements ApiTokenSource {
-  private cache?: { token: string; at: number };
-  private loading?: Promise<string>;
-  private refreshes: { tokens: number; at: number };
+  private readonly secrets: Pick<SecretsProvider, 'get'>;
+  private refreshes: { tokens: number; at: number } = { tokens: TOKEN_REFRESH_BURST, at: Date.now() };
 
-  constructor(
-    private readonly client: Pick<SecretsManagerClient, 'send'>,
-    private readonly secretId: string,
-    private readonly now: () => number = Date.now,
-  ) {
-    this.refreshes = { tokens: TOKEN_REFRESH_BURST, at: now() };
+  constructor(client: SecretsManagerClient, private readonly secretId: string) {
+    this.secrets = new SecretsProvider({ awsSdkV3Client: client });
   }
 
   async current(options: { refresh?: boolean } = {}): Promise<string> {
-    if (this.loading) return this.loading;
-    const fresh = this.cache && this.now() - this.cache.at < TOKEN_MAX_AGE_MS;
-    if (this.cache && fresh && !(options.refresh && this.takeRefresh())) return this.cache.token;
-    this.loading = this.fetch().finally(() => { this.loading = undefined; });
-    return this.loading;
+    const forceFetch = options.refresh === true && this.takeRefresh();
+    const value = await this.secrets.get(this.secretId, { maxAge: TOKEN_MAX_AGE_MS / 1000, forceFetch });
+    return typeof value === 'string' ? value : '';
   }
 
+  /** One token from the bucket (refilled one per TOKEN_REFRESH_INTERVAL_MS, up to the burst), or false. */
   private takeRefresh(): boolean {
-    const now = this.now();
+    const now = Date.now();
     const earned = Math.floor((now - this.refreshes.at) / TOKEN_REFRESH_INTERVAL_MS);
     if (earned > 0) this.refreshes = { tokens: Math.min(TOKEN_REFRESH_BURST, this.refreshes.tokens + earned), at: this.refreshes.at + earned * TOKEN_REFRESH_INTERVAL_MS };
     if (this.refreshes.tokens === 0) return false;
     this.refreshes.tokens -= 1;
     return true;
-  }
-
-  private async fetch(): Promise<string> {
-    const out = await this.client.send(new GetSecretValueCommand({ SecretId: this.secretId }));
-    const token = out.SecretString ?? '';
-    this.cache = { token, at: this.now() };
-    return token;
   }
 }
