@@ -9,6 +9,7 @@
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
 import { errorResponse } from '../api/error-response';
 import type { Route } from '../api/router';
 import { AppError, errorMessage } from '../shared/errors';
@@ -46,7 +47,10 @@ export function createVerdictMcpServer(options: VerdictMcpServerOptions): McpSer
   const log = options.log ?? { error: () => {} };
   const mcp = new McpServer(
     { name: 'verdict', title: 'Verdict', version: '0.1.0' },
-    { instructions: 'Verdict runs marketing experiments with a fixed window and one primary metric, and records a keep/discard verdict when the window ends. Read the research log before proposing; queue ideas with add_to_backlog.' },
+    {
+      instructions: 'Verdict runs marketing experiments with a fixed window and one primary metric, and records a keep/discard verdict when the window ends. Read the research log before proposing; queue ideas with add_to_backlog.',
+      jsonSchemaValidator: noElicitation,
+    },
   );
 
   // The tool, resource and prompt lists are fixed for the life of a server: no list_changed notification
@@ -90,6 +94,17 @@ export function createVerdictMcpServer(options: VerdictMcpServerOptions): McpSer
 
   return mcp;
 }
+
+/**
+ * The SDK's server validates JSON Schema only for the answers to an elicitation (`elicitInput`), which this
+ * server never sends. Passing this stops it from building its default Ajv validator, so the Lambda bundles
+ * leave Ajv out (an esbuild alias, lib/constructs/lambda-bundling.ts).
+ */
+const noElicitation: jsonSchemaValidator = {
+  getValidator() {
+    throw new Error('the Verdict MCP server asks the client for no input (no elicitation), so it validates no JSON Schema');
+  },
+};
 
 /**
  * JSON-RPC error code for a request the API refused for its token (JSON-RPC has none; -32001 is in the

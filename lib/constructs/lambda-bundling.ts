@@ -14,12 +14,25 @@ import type { AppConfig } from '../../functions/shared/app-config';
 /**
  * Packages replaced in every bundle (esbuild `alias`): axios's Node build requires `form-data` (and through
  * it mime-db, ~140 KB minified) for multipart bodies, which nothing here sends; Node's own FormData stands in.
+ * Their proxy and redirect helpers log through `debug` only when DEBUG names them: a silent logger stands in.
  * twitter-api-v2 names only its CommonJS build in `main` (no `exports`); its ES module build tree-shakes.
  */
 export const BUNDLE_ALIASES: Record<string, string> = {
   'form-data': join(__dirname, '..', '..', 'functions', 'shared', 'native-form-data.js'),
+  debug: join(__dirname, '..', '..', 'functions', 'shared', 'silent-debug.js'),
   'twitter-api-v2': 'twitter-api-v2/dist/esm/index.js',
+  ...Object.fromEntries(['ajv', 'ajv-formats', 'zod-to-json-schema'].map((name) => [name, mcpStandIn(name)])),
+  'zod/v3': mcpStandIn('zod-v3'),
 };
+
+/**
+ * The MCP SDK's imports that Verdict's server never runs (functions/mcp/sdk-stand-ins): Ajv (the SDK's default
+ * JSON Schema validator, used only for elicitation; the server is given its own), and Zod 3 with its
+ * JSON Schema converter (for Zod 3 tool shapes; the tools here are plain JSON Schemas). ~200 KB of the MCP function.
+ */
+function mcpStandIn(name: string): string {
+  return join(__dirname, '..', '..', 'functions', 'mcp', 'sdk-stand-ins', `${name}.js`);
+}
 
 /** The NodejsFunction bundling options for a function of the deployment configured by `config`. */
 export function lambdaBundling(config: AppConfig) {
