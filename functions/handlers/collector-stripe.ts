@@ -1,8 +1,9 @@
 /**
  * Lambda entry of the Stripe collector: the shared collector invocation (jobs/collector-invocation.ts) with
  * only the Stripe adapter.
- * A function of its own because the official `stripe` client is ~240 KB minified — the other
- * collectors do not carry it. Same event, environment and metric as every collector.
+ * A function of its own since the adapter used the `stripe` client (~240 KB minified); it now calls Stripe's
+ * REST API through the shared HTTP client (~13 KB of adapter code), and the entry keeps that code out of the
+ * shared collector. Same event, environment and metric as every collector.
  */
 import * as z from 'zod';
 import { composeCollector } from '../jobs/collector-invocation';

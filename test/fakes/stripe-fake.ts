@@ -1,5 +1,5 @@
 /**
- * Fake Stripe API v1 for the official `stripe` client (pointed here with host/port/protocol): list
+ * Fake Stripe API v1 (the adapter's base URL points here): list
  * endpoints for balance transactions, charges (optionally `expand[]=data.customer`, filtered by
  * `customer`) and subscriptions (`status=active`, `expand[]=data.discounts`), filtered by `created[gte]` /
  * `created[lt]`, newest first, paged with `limit` + `starting_after` and `has_more` — the documented list

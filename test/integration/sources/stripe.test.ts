@@ -1,8 +1,8 @@
 /**
- * Contract tests for the Stripe adapter: the official `stripe` client makes real requests to a fake
- * Stripe API (test/fakes/stripe-fake.ts) speaking the documented list envelope and object shapes.
+ * Contract tests for the Stripe adapter: the shared HTTP client makes real requests to a fake Stripe API
+ * (test/fakes/stripe-fake.ts) speaking the documented list envelope and object shapes.
  */
-import { createStripeSource, type StripeSourceOptions } from '../../../functions/sources/stripe';
+import { createStripeSource, STRIPE_API_VERSION, type StripeSourceOptions } from '../../../functions/sources/stripe';
 import { aCollectContext, failureOf } from '../../fakes/collect-context';
 import { FakeServer } from '../../fakes/fake-http-server';
 import { aStripeAccount, installStripeFake, STRIPE_PERMISSION, STRIPE_RATE_LIMIT, STRIPE_UNAUTHORIZED, type StripeData } from '../../fakes/stripe-fake';
@@ -54,6 +54,7 @@ describe('Stripe adapter', () => {
 
     const [balance] = fake.requestsTo('GET', '/v1/balance_transactions');
     expect(balance.headers.authorization).toBe(`Bearer ${API_KEY}`);
+    expect(balance.headers['stripe-version']).toBe(STRIPE_API_VERSION);
     expect(Object.fromEntries(balance.query)).toEqual({ 'created[gte]': String(DAY0 - 86_400), 'created[lt]': String(DAY0 + 2 * 86_400), limit: '100' });
     expect([...fake.requestsTo('GET', '/v1/charges')[0].query.values()]).toContain('data.customer');
     expect(Object.fromEntries(fake.requestsTo('GET', '/v1/subscriptions')[0].query)).toMatchObject({ status: 'active', limit: '100' });
