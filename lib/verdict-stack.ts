@@ -20,7 +20,7 @@ import { scheduledJobs, weeklyJobs, type WeeklyJob } from '../functions/shared/s
 import { CITATION_SOURCES, collectorHandlerFor } from '../functions/sources/collector-entries';
 import { TABLE_KEYS } from '../functions/store/table-definition';
 import { JobSchedule } from './constructs/job-schedule';
-import { apiBundlingExtras } from './constructs/lambda-bundling';
+import { dashboardBundlingExtras } from './constructs/lambda-bundling';
 import { OperationsAlerts } from './constructs/operations-alerts';
 import { VerdictApi } from './constructs/verdict-api';
 import { TABLE_ACCESS, VerdictFunction, type VerdictFunctionProps } from './constructs/verdict-function';
@@ -44,6 +44,7 @@ export class VerdictStack extends Stack {
   readonly authorizerFn: VerdictFunction;
   readonly apiFn: VerdictFunction;
   readonly mcpFn: VerdictFunction;
+  readonly dashboardFn: VerdictFunction;
   readonly scorerFn: VerdictFunction;
   readonly digestFn: VerdictFunction;
   readonly collectorFns: Partial<Record<SourceName, VerdictFunction>> = {};
@@ -115,9 +116,11 @@ export class VerdictStack extends Stack {
       { ...(config.api.authorizerConcurrency !== false && { reservedConcurrentExecutions: config.api.authorizerConcurrency }) })
       .readSecret(this.apiToken, 'API_TOKEN_SECRET_ARN');
     // POST /collect invokes the collector functions (below): the API itself never reads source credentials.
-    this.apiFn = fn('Api', 'api', 'Verdict HTTP API', Duration.seconds(15), 512, dashboardBundling(this))
+    this.apiFn = fn('Api', 'api', 'Verdict HTTP API', Duration.seconds(15), 512)
       .useTable(this.table, TABLE_ACCESS.api)
       .publishEvents(this.eventBus, EVENT_SOURCE);
+    // GET / and /assets/{file}: the dashboard's packed page and assets, in a function of their own so the API carries none of it.
+    this.dashboardFn = fn('Dashboard', 'dashboard', 'Serves the dashboard page and its assets (public)', Duration.seconds(5), 128, dashboardBundling(this));
     // POST /mcp: the same routes through the MCP SDK, in a function of its own so the API stays small.
     this.mcpFn = fn('Mcp', 'mcp', 'Verdict MCP endpoint (POST /mcp)', Duration.seconds(15), 512)
       .useTable(this.table, TABLE_ACCESS.mcp)
@@ -166,7 +169,7 @@ export class VerdictStack extends Stack {
 
     this.api = new VerdictApi(this, 'HttpApi', {
       routes: props.routes ?? ROUTE_DEFINITIONS,
-      handlers: { api: this.apiFn.fn, mcp: this.mcpFn.fn },
+      handlers: { api: this.apiFn.fn, mcp: this.mcpFn.fn, dashboard: this.dashboardFn.fn },
       authorizer: this.authorizerFn.fn,
       allowedOrigins: config.dashboard.allowedOrigins,
       readRatePerSecond: config.api.readRatePerSecond,
@@ -177,7 +180,7 @@ export class VerdictStack extends Stack {
     this.alerts.alarmOnDeadLetters('dead-letters', this.deadLetters);
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Verdict API base URL' });
-    new CfnOutput(this, 'DashboardUrl', { value: `${this.api.url}/`, description: 'Verdict dashboard (served by the API)' });
+    new CfnOutput(this, 'DashboardUrl', { value: `${this.api.url}/`, description: 'Verdict dashboard (served by the dashboard function)' });
     new CfnOutput(this, 'ApiTokenSecretName', { value: this.apiToken.secretName, description: 'aws secretsmanager get-secret-value --secret-id <this> prints the API token' });
     new CfnOutput(this, 'SourceCredentialsSecretName', { value: this.sourceCredentials.secretName, description: 'VERDICT_SOURCE_SECRET for `verdict secrets set`' });
     new CfnOutput(this, 'TableName', { value: this.table.tableName, description: 'Kept on `cdk destroy` (RETAIN, deletion protection on)' });
@@ -190,6 +193,7 @@ export class VerdictStack extends Stack {
       ['authorizer', this.authorizerFn],
       ['api', this.apiFn],
       ['mcp', this.mcpFn],
+      ['dashboard', this.dashboardFn],
       ['scorer', this.scorerFn],
       ['digest', this.digestFn],
       ...Object.entries(this.collectorFns).map(([source, f]): [string, VerdictFunction] => [`collector-${source}`, f]),
@@ -208,11 +212,11 @@ function weeklyJobsOf(config: AppConfig): WeeklyJob[] {
 }
 
 /**
- * The API function's extra bundling (the dashboard assets injected, esbuild left out; see
+ * The dashboard function's extra bundling (the dashboard assets injected, esbuild left out; see
  * lambda-bundling.ts), written into this synth's output directory. Skipped when this synth does not
  * bundle (`cdk synth --exclusively` of another stack, fast tests).
  */
 function dashboardBundling(stack: Stack): Pick<VerdictFunctionProps, 'inject' | 'extraExternalModules'> {
   if (!stack.bundlingRequired) return {};
-  return apiBundlingExtras(Stage.of(stack)!.outdir);
+  return dashboardBundlingExtras(Stage.of(stack)!.outdir);
 }

@@ -17,7 +17,7 @@ export interface RouteAccess {
   /** Why a public route is safe without the API token (the stack's cdk-nag acknowledgement quotes it). */
   readonly publicReason?: string;
   /** The Lambda that serves the route in AWS (and locally): the API function unless said otherwise. */
-  readonly servedBy?: 'api' | 'mcp';
+  readonly servedBy?: 'api' | 'mcp' | 'dashboard';
 }
 
 export const ROUTE_TABLE = {
@@ -42,8 +42,9 @@ export const ROUTE_TABLE = {
   'POST /collect': {},
   'GET /health': {},
   'GET /openapi.json': {},
-  'GET /': { public: true },
-  'GET /assets/{file}': { public: true },
+  // The dashboard function carries the packed page and assets; the API function does not.
+  'GET /': { public: true, servedBy: 'dashboard' },
+  'GET /assets/{file}': { public: true, servedBy: 'dashboard' },
   'GET /digest': {},
   'GET /today': {},
   'POST /calendar/token': {},

@@ -1,5 +1,7 @@
 /**
- * Lambda entry for the HTTP API (payload 2.0), every route but /mcp. Thin: route, call, map — see
+ * Lambda entry for the HTTP API (payload 2.0), every route but /mcp and the dashboard's (GET /, /assets/*),
+ * which the stack routes to functions of their own (the route list here still has the dashboard's, which the
+ * local runtime serves through this handler). Thin: route, call, map — see
  * functions/api/. The composition root builds the stores and clients once per cold start.
  */
 import type { Context } from 'aws-lambda';

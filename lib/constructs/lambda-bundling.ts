@@ -49,13 +49,13 @@ export function lambdaBundling(config: AppConfig) {
 }
 
 /**
- * What the API function adds to lambdaBundling: the dashboard page and assets, built once into a module
+ * What the dashboard function adds to lambdaBundling: the dashboard page and assets, built once into a module
  * (under `outdir`) whose export replaces the global __VERDICT_DASHBOARD_ASSETS__ that
  * functions/dashboard/assets.ts reads — their JSON, brotli-compressed and base64-encoded, inlined into the
- * API bundle (~40 kB: still too large for an esbuild `define` argument). esbuild stays out of the bundle: only the local runtime's build-on-request path
+ * dashboard bundle (~48 kB: too large for an esbuild `define` argument). esbuild stays out of the bundle: only the local runtime's build-on-request path
  * (functions/dashboard/build.ts) needs it.
  */
-export function apiBundlingExtras(outdir: string): { inject: string[]; extraExternalModules: string[] } {
+export function dashboardBundlingExtras(outdir: string): { inject: string[]; extraExternalModules: string[] } {
   const text = JSON.stringify(buildDashboardAssetsSync());
   // Brotli at synth, base64 in the bundle (~105 KB of page, script and styles → ~40 KB), unpacked on the first dashboard request.
   const packed = brotliCompressSync(Buffer.from(text, 'utf8'), { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11 } }).toString('base64');

@@ -71,6 +71,7 @@ export class VerdictApi extends Construct {
     const integrations = {
       api: new HttpLambdaIntegration('ApiIntegration', props.handlers.api),
       mcp: new HttpLambdaIntegration('McpIntegration', props.handlers.mcp),
+      dashboard: new HttpLambdaIntegration('DashboardIntegration', props.handlers.dashboard),
     };
     const routes: HttpRoute[] = [];
     for (const route of props.routes) {

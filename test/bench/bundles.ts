@@ -1,15 +1,15 @@
 /**
  * Bundles every Lambda handler with esbuild's JS API and the exact options CDK uses
- * (lib/constructs/lambda-bundling.ts, including the API's extras), then reports minified size and, from esbuild's metafile, what
+ * (lib/constructs/lambda-bundling.ts, including the dashboard function's extras), then reports minified size and, from esbuild's metafile, what
  * the bytes are made of (per npm package and per first-party folder).
  */
 import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { apiBundlingExtras, BUNDLE_ALIASES, lambdaBundling } from '../../lib/constructs/lambda-bundling';
+import { BUNDLE_ALIASES, dashboardBundlingExtras, lambdaBundling } from '../../lib/constructs/lambda-bundling';
 import type { AppConfig } from '../../functions/shared/app-config';
 
-export const HANDLERS = ['api', 'mcp', 'authorizer', 'collector', 'collector-x', 'collector-stripe', 'scorer', 'digest'] as const;
+export const HANDLERS = ['api', 'dashboard', 'mcp', 'authorizer', 'collector', 'collector-x', 'collector-stripe', 'scorer', 'digest'] as const;
 export type HandlerName = (typeof HANDLERS)[number];
 
 export const ROOT = join(__dirname, '..', '..');
@@ -25,12 +25,12 @@ export interface BundleReport {
 }
 
 /**
- * esbuild options equivalent to what NodejsFunction runs for the same BundlingOptions — for the API,
- * with the extras the stack gives it (injected dashboard assets, esbuild external).
+ * esbuild options equivalent to what NodejsFunction runs for the same BundlingOptions — for the
+ * dashboard function, with the extras the stack gives it (injected dashboard assets, esbuild external).
  */
 export function esbuildOptionsFor(config: AppConfig, handler?: HandlerName): BuildOptions {
   const b = lambdaBundling(config);
-  const extras = handler === 'api' ? apiBundlingExtras(OUT_DIR) : { inject: [], extraExternalModules: [] };
+  const extras = handler === 'dashboard' ? dashboardBundlingExtras(OUT_DIR) : { inject: [], extraExternalModules: [] };
   return {
     bundle: true,
     platform: 'node',

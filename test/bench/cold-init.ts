@@ -30,8 +30,8 @@ export interface ColdInitReport {
 
 /**
  * One collector with no credentials (found unconfigured: no network), the loop idle. The functions
- * measured, each with the one event it serves: a read, a token check, a collection slot, a scorer run,
- * an MCP tools/list.
+ * measured, each with the one event it serves: a read, a token check, the dashboard page, a collection
+ * slot, a scorer run, an MCP tools/list.
  */
 const CONFIG = { sources: { x: { enabled: false }, beehiiv: { enabled: true, publicationId: 'pub_00000000-0000-0000-0000-000000000000' } }, loop: { targetActive: 0 } };
 
@@ -46,6 +46,7 @@ function httpEvent(method: string, path: string, body?: unknown, headers: Record
 function eventFor(name: string, stack: DeployedStack, experimentId: string): unknown | undefined {
   const slot = new Date('2030-01-01T06:00:00.000Z');
   if (name === 'api') return httpEvent('GET', `/experiments/${experimentId}`);
+  if (name === 'dashboard') return httpEvent('GET', '/');
   if (name === 'mcp') return httpEvent('POST', '/mcp', { jsonrpc: '2.0', id: 1, method: 'tools/list' }, { accept: 'application/json, text/event-stream' });
   if (name === 'authorizer') return { type: 'REQUEST', routeArn: 'arn:aws:execute-api:us-east-1:123456789012:bench/$default/GET/experiments', headers: { authorization: `Bearer ${TOKEN}` } };
   if (name.startsWith('collector-') || name === 'scorer') return stack.scheduleInput(name, slot);

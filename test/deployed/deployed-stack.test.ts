@@ -160,11 +160,15 @@ describe('the API bundle', () => {
     expect(res.statusCode).toBe(200);
   });
 
-  it('serves the dashboard page from the assets packed into its bundle', async () => {
+  it('serves the dashboard page and its script from the assets packed into the dashboard function\'s bundle', async () => {
     const res = await stack.http('GET', '/');
 
     expect(res.statusCode).toBe(200);
+    expect(res.servedBy).toBe('dashboard');
     expect(res.body).toContain('<title>Verdict</title>');
+    const script = /src="\/assets\/([^"]+\.js)"/.exec(res.body)?.[1];
+    const asset = await stack.http('GET', `/assets/${script}`);
+    expect(asset).toMatchObject({ statusCode: 200, servedBy: 'dashboard', headers: { 'content-type': 'text/javascript; charset=utf-8' } });
   });
 });
 

@@ -70,7 +70,7 @@ describe('optional features are off unless configured', () => {
   it('no dashboard origins: no CORS configuration (the dashboard is served from the API\'s own origin)', () => {
     const template = stackWith((stack) => new VerdictApi(stack, 'Api', {
       routes: [{ method: 'GET', path: '/health' }],
-      handlers: { api: aFunction(stack, 'Handler'), mcp: aFunction(stack, 'Mcp') },
+      handlers: { api: aFunction(stack, 'Handler'), mcp: aFunction(stack, 'Mcp'), dashboard: aFunction(stack, 'Dashboard') },
       authorizer: aFunction(stack, 'Authorizer'),
       allowedOrigins: [],
       readRatePerSecond: 10,

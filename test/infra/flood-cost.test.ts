@@ -24,7 +24,7 @@ const PRICE = {
 };
 /** Lambda's START/END/REPORT lines per invocation (the authorizer logs nothing else on a denial). */
 const PLATFORM_LOG_BYTES = 350;
-/** A dashboard response served by the API function: warm, no store call. */
+/** A public response (the dashboard's, or the API's calendar and well-known documents): warm, no store call. */
 const API_FN_SECONDS = 0.05;
 
 const { stack } = synthVerdict({});
@@ -32,6 +32,9 @@ const template = Template.fromStack(stack).toJSON() as { Resources: Record<strin
 const resources = Object.values(template.Resources);
 const authorizerFn = template.Resources[stack.getLogicalId(stack.authorizerFn.fn.node.defaultChild as never)].Properties;
 const apiFn = template.Resources[stack.getLogicalId(stack.apiFn.fn.node.defaultChild as never)].Properties;
+const dashboardFn = template.Resources[stack.getLogicalId(stack.dashboardFn.fn.node.defaultChild as never)].Properties;
+/** The public routes are served by the dashboard and API functions: priced at the larger memory of the two. */
+const publicFnGb = Math.max(apiFn.MemorySize, dashboardFn.MemorySize) / 1024;
 const stage = resources.find((r) => r.Type === 'AWS::ApiGatewayV2::Stage')!.Properties;
 const routes = resources.filter((r) => r.Type === 'AWS::ApiGatewayV2::Route').map((r) => r.Properties);
 const publicKeys = routes.filter((r) => r.AuthorizationType !== 'CUSTOM').map((r) => r.RouteKey as string);
@@ -62,7 +65,7 @@ function floodCost(): { rows: Row[]; total: number; ifDeniedWereBilled: number }
     { item: 'API Gateway: denied or throttled requests', usage: 'not billed (AWS: no charge for requests that fail authorization or are throttled)', usd: 0 },
     { item: 'API Gateway access logs', usage: 'none (the stage has no access log)', usd: 0 },
     { item: 'Public dashboard routes: API Gateway', usage: `${publicKeys.length} routes × ${PUBLIC_ROUTE_LIMITS.rateLimit}/s = ${fmt(publicRequests)}`, usd: publicRequests * PRICE.httpApiPerRequest },
-    { item: 'Public dashboard routes: API function', usage: `${fmt(publicRequests)} × (request + ${API_FN_SECONDS} s × ${apiFn.MemorySize / 1024} GB) + log lines`, usd: publicRequests * (PRICE.lambdaPerRequest + API_FN_SECONDS * (apiFn.MemorySize / 1024) * PRICE.lambdaArmPerGbSecond + (PLATFORM_LOG_BYTES / 1e9) * PRICE.logsIngestPerGb) },
+    { item: 'Public dashboard routes: dashboard and API functions', usage: `${fmt(publicRequests)} × (request + ${API_FN_SECONDS} s × ${publicFnGb} GB) + log lines`, usd: publicRequests * (PRICE.lambdaPerRequest + API_FN_SECONDS * publicFnGb * PRICE.lambdaArmPerGbSecond + (PLATFORM_LOG_BYTES / 1e9) * PRICE.logsIngestPerGb) },
     { item: 'Public dashboard routes: transfer out', usage: `each route's largest answer (script ${kb(largestAsset)}, page ${kb(page)}, else < 1 kB) = ${transferGb.toFixed(1)} GB`, usd: transferGb * PRICE.transferOutPerGb },
   ];
   const protectedPerS = routes.filter((r) => r.AuthorizationType === 'CUSTOM').reduce((sum, r) => sum + stage.RouteSettings[r.RouteKey].ThrottlingRateLimit, 0);

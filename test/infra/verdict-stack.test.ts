@@ -82,12 +82,12 @@ describe('Lambda functions', () => {
     .map((r) => ({ name: r.name, version: Number(/^nodejs(\d+)/.exec(r.name)?.[1] ?? 0) }))
     .sort((a, b) => b.version - a.version)[0].name;
 
-  it('exist once per job: authorizer, API, MCP, scorer, digest and one collector per enabled source', () => {
-    expect(stack.functions().map(([name]) => name).sort()).toEqual(['api', 'authorizer', 'collector-bluesky', 'collector-perplexity', 'collector-stripe', 'collector-x', 'digest', 'mcp', 'scorer']);
-    template.resourceCountIs('AWS::Lambda::Function', 9);
+  it('exist once per job: authorizer, API, dashboard, MCP, scorer, digest and one collector per enabled source', () => {
+    expect(stack.functions().map(([name]) => name).sort()).toEqual(['api', 'authorizer', 'collector-bluesky', 'collector-perplexity', 'collector-stripe', 'collector-x', 'dashboard', 'digest', 'mcp', 'scorer']);
+    template.resourceCountIs('AWS::Lambda::Function', 10);
   });
 
-  it('builds the Stripe and X collectors from their own entries (stripe and twitter-api-v2 stay out of the shared collector), with a slow source\'s timeout', () => {
+  it('builds the Stripe and X collectors from their own entries (the Stripe adapter and twitter-api-v2 stay out of the shared collector), with a slow source\'s timeout', () => {
     const collectors = stack.functions().filter(([name]) => name.startsWith('collector-'));
 
     expect(collectors.map(([name, f]) => [name, f.handler])).toEqual(expect.arrayContaining([['collector-stripe', 'collector-stripe'], ['collector-x', 'collector-x'], ['collector-bluesky', 'collector']]));
@@ -116,7 +116,7 @@ describe('Lambda functions', () => {
   });
 
   it.each([
-    ['authorizer', 5, 128], ['api', 15, 512], ['scorer', 300, 1024], ['digest', 60, 256],
+    ['authorizer', 5, 128], ['api', 15, 512], ['dashboard', 5, 128], ['scorer', 300, 1024], ['digest', 60, 256],
     ['collector-x', 60, 256], ['collector-bluesky', 60, 256], ['collector-perplexity', 300, 256],
   ])('%s has its own timeout (%i s) and memory (%i MB)', (name, timeout, memory) => {
     const f = fnNamed(name);

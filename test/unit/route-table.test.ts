@@ -18,5 +18,6 @@ describe('route table', () => {
     for (const route of ROUTES) expect([keyOf(route), access(route)]).toEqual([keyOf(route), access(ROUTE_TABLE[keyOf(route) as keyof typeof ROUTE_TABLE])]);
     expect(ROUTES.filter((r) => r.public).map(keyOf)).toContain('GET /calendar.ics');
     expect(ROUTES.filter((r) => r.servedBy === 'mcp').map(keyOf).sort()).toEqual(['DELETE /mcp', 'GET /mcp', 'POST /mcp']);
+    expect(ROUTES.filter((r) => r.servedBy === 'dashboard').map(keyOf).sort()).toEqual(['GET /', 'GET /assets/{file}']);
   });
 });
