@@ -3,17 +3,17 @@
  * Typed errors carry safe messages; anything else (an AppError with an unknown code included) is a 500
  * with a generic message (detail only in logs).
  */
-import * as z from 'zod';
+import * as z from '../domain/zod-mini';
 import { AppError, ConflictError, NotFoundError, UnauthorizedError, ValidationError } from '../shared/errors';
 import type { ApiResponse } from './http';
 
 /** The one error envelope every route answers with (documented in GET /openapi.json). */
 export const ErrorEnvelopeSchema = z.object({
   error: z.object({
-    code: z.string().describe('validation_failed (400), unauthorized (401), not_found (404), method_not_allowed (405), conflict (409), payload_too_large (413), idempotency_key_reused (422), internal_error (500)'),
-    message: z.string().describe('Safe to show a user; for 409 it names the reason'),
-    details: z.unknown().optional().describe('validation_failed: { issues: [{ path, message }] }; conflict: { status, allowedTransitions }'),
-    requestId: z.string().describe('Quote it when reporting a problem: it finds the request in the logs'),
+    code: z.described(z.string(), 'validation_failed (400), unauthorized (401), not_found (404), method_not_allowed (405), conflict (409), payload_too_large (413), idempotency_key_reused (422), internal_error (500)'),
+    message: z.described(z.string(), 'Safe to show a user; for 409 it names the reason'),
+    details: z.described(z.optional(z.unknown()), 'validation_failed: { issues: [{ path, message }] }; conflict: { status, allowedTransitions }'),
+    requestId: z.described(z.string(), 'Quote it when reporting a problem: it finds the request in the logs'),
   }),
 });
 

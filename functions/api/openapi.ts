@@ -3,13 +3,13 @@
  * are the zod schemas the routes parse with (z.toJSONSchema, input side), so the description cannot
  * drift from what is validated.
  */
-import * as z from 'zod';
+import * as z from '../domain/zod-mini';
 import { ErrorEnvelopeSchema } from './error-response';
 import type { RouteDescription } from './router';
 
 type JsonSchema = Record<string, unknown>;
 
-function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+function jsonSchema(schema: z.ZodMiniType, io: 'input' | 'output'): JsonSchema {
   const out = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema;
   delete out.$schema;
   return io === 'output' ? (withoutClosedObjects(out) as JsonSchema) : out;
@@ -29,7 +29,7 @@ const ERROR_REF = { $ref: '#/components/schemas/Error' };
 const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: ERROR_REF } } });
 
 /** What API Gateway itself answers for a token it rejects in AWS (HTTP APIs cannot reshape it). */
-const GatewayErrorSchema = z.object({ message: z.string().describe('"Unauthorized" (no token) or "Forbidden" (wrong token)') });
+const GatewayErrorSchema = z.object({ message: z.described(z.string(), '"Unauthorized" (no token) or "Forbidden" (wrong token)') });
 const AUTH_RESPONSES = {
   401: {
     description: 'Missing or wrong token. The local server answers the error envelope (code unauthorized); in AWS, API Gateway answers a missing token itself with { "message": "Unauthorized" } — the one documented exception to the envelope.',

@@ -5,7 +5,7 @@
  * response again (header `idempotent-replayed: true`).
  */
 import { createHash } from 'node:crypto';
-import type { z } from 'zod';
+import type * as z from '../domain/zod-mini';
 import { AppError, ConflictError, errorMessage, NotFoundError, ValidationError } from '../shared/errors';
 import { withCollaborators } from './collaborators';
 import { withAccess, type RouteAccess, type RouteTarget } from './route-table';
@@ -21,22 +21,22 @@ export interface RouteDoc {
   description?: string;
   /** OpenAPI tag (groups routes in viewers). */
   tag: string;
-  body?: z.ZodType;
-  query?: z.ZodType;
+  body?: z.ZodMiniType;
+  query?: z.ZodMiniType;
   /** Descriptions of the path template's parameters. */
   params?: Record<string, string>;
   /**
    * The success response. `schema` (the zod schema of the JSON body) is required for JSON responses:
    * GET /openapi.json and the MCP output schemas are generated from it, and a test holds every route to it.
    */
-  success: { status: number; description: string; schema?: z.ZodType; contentTypes?: readonly string[] };
+  success: { status: number; description: string; schema?: z.ZodMiniType; contentTypes?: readonly string[] };
   /**
    * Error statuses the route answers besides those every route documents (400, 401/403, 500; 413 and the
    * Idempotency-Key 409/422 where they apply), with when. Bodies are the error envelope.
    */
   errors?: Partial<Record<401 | 404 | 405 | 406 | 409 | 413 | 415 | 422, string>>;
   /** Other responses with a body of their own (e.g. /mcp's JSON-RPC errors), by status. */
-  responses?: Record<number, { description: string; schema?: z.ZodType }>;
+  responses?: Record<number, { description: string; schema?: z.ZodMiniType }>;
 }
 
 /** What a route module says about a route besides its handler. */

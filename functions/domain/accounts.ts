@@ -4,15 +4,13 @@
  * (`x.followers@acme`). A key without `@` is the default account — every key and item written before
  * accounts existed — so old data and old keys keep their meaning.
  */
-import * as z from 'zod';
+import * as z from './zod-mini';
 
 /** Lower-case letters, digits, `-` and `_`, starting with a letter or digit, at most 32 characters. */
 export const ACCOUNT_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,31}$/;
 
-export const AccountNameSchema = z
-  .string()
-  .regex(ACCOUNT_NAME_PATTERN, 'an account name is 1–32 lower-case letters, digits, - or _ (e.g. acme)')
-  .describe('A configured account of the source (the @name of metric keys); absent: the default account');
+export const AccountNameSchema = z.described(z
+  .string().check(z.regex(ACCOUNT_NAME_PATTERN, 'an account name is 1–32 lower-case letters, digits, - or _ (e.g. acme)')), 'A configured account of the source (the @name of metric keys); absent: the default account');
 
 /** `key@account`, or `key` itself for the default account (undefined). */
 export function withAccount(key: string, account: string | undefined): string {

@@ -6,7 +6,7 @@
  * A digest belongs to an ISO week in the configured time zone and covers the period digestPeriod gives.
  * Running experiments, the backlog and source health are the state when the digest is built.
  */
-import * as z from 'zod';
+import * as z from './zod-mini';
 import { iceProduct, lastInstantOf, type Experiment } from './experiment';
 import { planLoop, rankBacklog, type LoopPlan } from './loop';
 import { digestPeriod, type DigestSchedule } from './digest-calendar';
@@ -63,17 +63,17 @@ export const DigestSectionSchema = z.object({
   ordered: z.boolean(),
   items: z.array(DigestItemSchema),
   /** Said instead of items when there are none. */
-  empty: z.string().optional(),
+  empty: z.optional(z.string()),
 });
 
 /** The digest as GET /digest returns it and the `Weekly Digest` event carries it (the schema documents the API). */
 export const DigestSchema = z.object({
-  week: z.string().describe('ISO week, YYYY-Www'),
+  week: z.described(z.string(), 'ISO week, YYYY-Www'),
   timeZone: z.string(),
-  period: z.object({ start: z.string(), end: z.string().describe('exclusive: the digest time, or now while the week runs') }),
+  period: z.object({ start: z.string(), end: z.described(z.string(), 'exclusive: the digest time, or now while the week runs') }),
   generatedAt: z.string(),
   counts: z.object({
-    verdicts: z.number().int(), keeps: z.number().int(), running: z.number().int(), target: z.number().int(), backlog: z.number().int(), sourceProblems: z.number().int(),
+    verdicts: z.number().check(z.int()), keeps: z.number().check(z.int()), running: z.number().check(z.int()), target: z.number().check(z.int()), backlog: z.number().check(z.int()), sourceProblems: z.number().check(z.int()),
   }),
   sections: z.array(DigestSectionSchema),
   /** Email subject / chat title (under 100 characters, as SNS requires). */

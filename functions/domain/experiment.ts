@@ -8,7 +8,7 @@
  *
  * A backlog item has no window until it is started (by the user, or by the loop with start = now).
  */
-import * as z from 'zod';
+import * as z from './zod-mini';
 import { type StoredPlan, StoredPlanSchema } from './planning/stored-plan';
 import { isKnownMetricKey, METRIC_CATALOG, parseMetricKey } from './metric-catalog';
 import { newPostVariantsDesign, POST_VARIANT_METRICS, PostVariantOptionsSchema, type PostVariantsDesign } from './post-variants';
@@ -38,63 +38,53 @@ function typedDateToIso(value: string): string {
  * offset it is UTC; a space may stand for the T), "today" or "tomorrow" (00:00 UTC); anything else is
  * refused with the format named.
  */
-export const InstantSchema = z.union([
+export const InstantSchema = z.described(z.pipe(z.union([
   isoDateTime,
   z.iso.date(),
-  z.string().regex(/^\s*(today|tomorrow)\s*$/i),
-  z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/).refine((s) => !Number.isNaN(Date.parse(s.replace(' ', 'T')))),
-], { error: `Invalid date: expected ${DATE_FORMAT}` })
-  .transform(typedDateToIso)
-  .describe(`When: ${DATE_FORMAT}`);
+  z.string().check(z.regex(/^\s*(today|tomorrow)\s*$/i)),
+  z.string().check(z.regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/), z.refine((s) => !Number.isNaN(Date.parse(s.replace(' ', 'T'))))),
+], { error: `Invalid date: expected ${DATE_FORMAT}` }), z.transform(typedDateToIso)), `When: ${DATE_FORMAT}`);
 const instant = InstantSchema;
 
-export const MetricKeySchema = z
-  .string()
-  .refine(isKnownMetricKey, { message: 'Unknown metric: see GET /metrics or `verdict metrics` for the catalog' })
-  .describe(`A primary metric from the catalog (GET /metrics): ${METRIC_CATALOG.map((m) => m.key).join(', ')}; citation metrics take an engine qualifier, e.g. citations.citation_rate:perplexity; a configured account other than the default is named after @, e.g. x.follower_growth_rate@acme`);
+export const MetricKeySchema = z.described(z
+  .string().check(z.refine(isKnownMetricKey, { message: 'Unknown metric: see GET /metrics or `verdict metrics` for the catalog' })), `A primary metric from the catalog (GET /metrics): ${METRIC_CATALOG.map((m) => m.key).join(', ')}; citation metrics take an engine qualifier, e.g. citations.citation_rate:perplexity; a configured account other than the default is named after @, e.g. x.follower_growth_rate@acme`);
 
 /** The largest minimum lift a decision rule takes: +500 % (a larger one is almost surely a percent sent as a fraction). */
 export const MAX_MIN_LIFT = 5;
 
-export const DecisionRuleSchema = z.strictObject({
+export const DecisionRuleSchema = z.described(z.strictObject({
   /** Minimum relative lift (0.1 = +10 %) the effect must clear to keep. */
-  minLift: z.number()
-    .min(0, 'minLift is a fraction of the expected value and cannot be negative: 0.1 means +10 %')
-    .max(MAX_MIN_LIFT, {
+  minLift: z.described(z._default(z.number().check(z.gte(0, 'minLift is a fraction of the expected value and cannot be negative: 0.1 means +10 %'), z.lte(MAX_MIN_LIFT, {
       error: (issue) => `minLift is a fraction, not a percent: ${String(issue.input)} would demand +${Math.round(Number(issue.input) * 100)} %. `
         + `For a +${String(issue.input)} % bar send ${Number(issue.input) / 100} (the CLI's --min-lift takes percent: --min-lift ${String(issue.input)}). At most ${MAX_MIN_LIFT} (+${MAX_MIN_LIFT * 100} %).`,
-    })
-    .default(0)
-    .describe(`Smallest relative lift that counts as a win, as a FRACTION of the expected value: 0.1 = +10 %, 0.25 = +25 % (not 10 or 25). 0 (default) keeps any credible improvement; at most ${MAX_MIN_LIFT} (+${MAX_MIN_LIFT * 100} %).`),
+    })), 0), `Smallest relative lift that counts as a win, as a FRACTION of the expected value: 0.1 = +10 %, 0.25 = +25 % (not 10 or 25). 0 (default) keeps any credible improvement; at most ${MAX_MIN_LIFT} (+${MAX_MIN_LIFT * 100} %).`),
   /** Probability of improvement required to keep (0.5–0.999). */
-  confidence: z.number().min(0.5).max(0.999).default(0.95)
-    .describe('Probability of improvement required to keep, 0.5–0.999 (default 0.95 = 95 %)'),
-}).describe('The keep/discard rule');
+  confidence: z.described(z._default(z.number().check(z.gte(0.5), z.lte(0.999)), 0.95), 'Probability of improvement required to keep, 0.5–0.999 (default 0.95 = 95 %)'),
+}), 'The keep/discard rule');
 export type DecisionRule = z.infer<typeof DecisionRuleSchema>;
 
 export const PeriodSchema = z
-  .strictObject({ start: instant, end: instant.describe('Exclusive end: a date, a date-time, today or tomorrow') })
-  .refine((p) => p.end > p.start, { message: 'end must be after start', path: ['end'] });
+  .strictObject({ start: instant, end: z.described(instant, 'Exclusive end: a date, a date-time, today or tomorrow') }).check(z.refine((p) => p.end > p.start, { message: 'end must be after start', path: ['end'] }));
 export type Period = z.infer<typeof PeriodSchema>;
 
-export const IceScoreSchema = z.strictObject({
-  impact: z.number().int().min(1).max(10).describe('How much it would move the metric if it works, 1–10'),
-  confidence: z.number().int().min(1).max(10).describe('How sure you are it works, 1–10'),
-  ease: z.number().int().min(1).max(10).describe('How cheap it is to run, 1–10'),
-}).describe('ICE score; the loop starts the highest impact × confidence × ease first');
+export const IceScoreSchema = z.described(z.strictObject({
+  impact: z.described(z.number().check(z.int(), z.gte(1), z.lte(10)), 'How much it would move the metric if it works, 1–10'),
+  confidence: z.described(z.number().check(z.int(), z.gte(1), z.lte(10)), 'How sure you are it works, 1–10'),
+  ease: z.described(z.number().check(z.int(), z.gte(1), z.lte(10)), 'How cheap it is to run, 1–10'),
+}), 'ICE score; the loop starts the highest impact × confidence × ease first');
 export type IceScore = z.infer<typeof IceScoreSchema>;
 
 /** Fields every experiment and backlog item shares (name, hypothesis, metric, labels, ICE). */
 const descriptive = {
-  name: z.string().trim().min(1).max(200).describe('Short name of the tactic, e.g. "Daily build-in-public thread" (1–200 characters)'),
-  hypothesis: z.string().trim().min(1).max(2000).describe('What you change and what you expect it to do to the primary metric, in one or two sentences (≤ 2000 characters)'),
+  name: z.described(z.string().check(z.trim(), z.minLength(1), z.maxLength(200)), 'Short name of the tactic, e.g. "Daily build-in-public thread" (1–200 characters)'),
+  hypothesis: z.described(z.string().check(z.trim(), z.minLength(1), z.maxLength(2000)), 'What you change and what you expect it to do to the primary metric, in one or two sentences (≤ 2000 characters)'),
   primaryMetric: MetricKeySchema,
-  decision: DecisionRuleSchema.optional().describe('The keep/discard rule: minLift as a FRACTION (0.1 = +10 %) and confidence (default 0 and 0.95)'),
-  baseline: PeriodSchema.optional().describe('The period to compare with; default: the same length right before the window'),
-  channel: z.string().trim().min(1).max(100).optional().describe('Where the tactic runs, e.g. x, newsletter, blog'),
-  tags: z.array(z.string().trim().min(1).max(50)).max(20).optional().describe('Free labels (≤ 20, ≤ 50 characters each)'),
-  secondaryMetrics: z.array(MetricKeySchema).max(10).optional().describe('Catalog metrics reported alongside (never decide the verdict; ≤ 10)'),
-  iceScore: IceScoreSchema.optional(),
+  decision: z.described(z.optional(DecisionRuleSchema), 'The keep/discard rule: minLift as a FRACTION (0.1 = +10 %) and confidence (default 0 and 0.95)'),
+  baseline: z.described(z.optional(PeriodSchema), 'The period to compare with; default: the same length right before the window'),
+  channel: z.described(z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))), 'Where the tactic runs, e.g. x, newsletter, blog'),
+  tags: z.described(z.optional(z.array(z.string().check(z.trim(), z.minLength(1), z.maxLength(50))).check(z.maxLength(20))), 'Free labels (≤ 20, ≤ 50 characters each)'),
+  secondaryMetrics: z.described(z.optional(z.array(MetricKeySchema).check(z.maxLength(10))), 'Catalog metrics reported alongside (never decide the verdict; ≤ 10)'),
+  iceScore: z.optional(IceScoreSchema),
 };
 
 /**
@@ -106,15 +96,15 @@ export const EXPERIMENT_DESIGNS = ['before_after', 'switchback', 'post_variants'
 export type ExperimentDesignKind = (typeof EXPERIMENT_DESIGNS)[number];
 
 const designFields = {
-  design: z.enum(EXPERIMENT_DESIGNS).optional().describe('before_after (default), switchback (randomized days) or post_variants (randomized posts)'),
-  switchback: SwitchbackOptionsSchema.optional().describe('Options of a switchback design'),
-  postVariants: PostVariantOptionsSchema.optional().describe('Arms of a post_variants design (required for it)'),
+  design: z.described(z.optional(z.enum(EXPERIMENT_DESIGNS)), 'before_after (default), switchback (randomized days) or post_variants (randomized posts)'),
+  switchback: z.described(z.optional(SwitchbackOptionsSchema), 'Options of a switchback design'),
+  postVariants: z.described(z.optional(PostVariantOptionsSchema), 'Arms of a post_variants design (required for it)'),
 };
 
 /** Which metrics each randomized design can use, and that its options come with it. */
 export function designRules(
   input: { design?: ExperimentDesignKind; primaryMetric: string; switchback?: unknown; postVariants?: unknown; baseline?: unknown },
-  ctx: z.RefinementCtx,
+  ctx: z.core.$RefinementCtx,
 ): void {
   const design = input.design ?? 'before_after';
   const kind = parseMetricKey(input.primaryMetric)?.definition.kind;
@@ -140,7 +130,7 @@ export function designRules(
  */
 export function windowRules(
   input: { start: string; end?: string; durationDays?: number; baseline?: { end: string } },
-  ctx: z.RefinementCtx,
+  ctx: z.core.$RefinementCtx,
 ): void {
   if (input.end === undefined && input.durationDays === undefined) {
     ctx.addIssue({ code: 'custom', message: 'Give either end or durationDays', path: ['durationDays'] });
@@ -164,13 +154,11 @@ export function windowRules(
 export const CreateExperimentSchema = z
   .strictObject({
     ...descriptive,
-    start: instant.describe(`When the window starts: a date (00:00 UTC), a date-time, today or tomorrow`),
-    end: instant.optional().describe('Exclusive end of the window (or give durationDays, not both)'),
-    durationDays: z.number().int().min(MIN_WINDOW_DAYS).max(MAX_WINDOW_DAYS).optional().describe(`Window length in days, ${MIN_WINDOW_DAYS}–${MAX_WINDOW_DAYS} (or give end)`),
+    start: z.described(instant, `When the window starts: a date (00:00 UTC), a date-time, today or tomorrow`),
+    end: z.described(z.optional(instant), 'Exclusive end of the window (or give durationDays, not both)'),
+    durationDays: z.described(z.optional(z.number().check(z.int(), z.gte(MIN_WINDOW_DAYS), z.lte(MAX_WINDOW_DAYS))), `Window length in days, ${MIN_WINDOW_DAYS}–${MAX_WINDOW_DAYS} (or give end)`),
     ...designFields,
-  })
-  .superRefine(windowRules)
-  .superRefine(designRules);
+  }).check(z.superRefine(windowRules), z.superRefine(designRules));
 export type CreateExperimentInput = z.input<typeof CreateExperimentSchema>;
 export type CreateExperiment = z.output<typeof CreateExperimentSchema>;
 
@@ -186,16 +174,16 @@ export const BacklogItemSchema = z.strictObject({
   secondaryMetrics: descriptive.secondaryMetrics,
   iceScore: descriptive.iceScore,
   /** Window length once started (days). */
-  durationDays: z.number().int().min(MIN_WINDOW_DAYS).max(MAX_WINDOW_DAYS).default(14).describe(`Window length in days once the loop starts it, ${MIN_WINDOW_DAYS}–${MAX_WINDOW_DAYS} (default 14)`),
-}).superRefine(designRules);
+  durationDays: z.described(z._default(z.number().check(z.int(), z.gte(MIN_WINDOW_DAYS), z.lte(MAX_WINDOW_DAYS)), 14), `Window length in days once the loop starts it, ${MIN_WINDOW_DAYS}–${MAX_WINDOW_DAYS} (default 14)`),
+}).check(z.superRefine(designRules));
 export type BacklogItemInput = z.input<typeof BacklogItemSchema>;
 export type BacklogItem = z.output<typeof BacklogItemSchema>;
 
 /** POST /experiments/{id}/start body: when a backlog item's window begins (default: now). */
-export const StartExperimentSchema = z.strictObject({ start: instant.optional() });
+export const StartExperimentSchema = z.strictObject({ start: z.optional(instant) });
 
 /** POST /experiments/{id}/abandon body. */
-export const AbandonExperimentSchema = z.strictObject({ reason: z.string().trim().min(1).max(2000).optional() });
+export const AbandonExperimentSchema = z.strictObject({ reason: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(2000))) });
 
 /**
  * PATCH /experiments/{id} body. Which fields a status accepts is decided by `updateExperiment`:
@@ -203,25 +191,24 @@ export const AbandonExperimentSchema = z.strictObject({ reason: z.string().trim(
  */
 export const UpdateExperimentSchema = z
   .strictObject({
-    name: descriptive.name.optional(),
-    hypothesis: descriptive.hypothesis.optional(),
-    primaryMetric: descriptive.primaryMetric.optional(),
-    decision: DecisionRuleSchema.partial().optional(),
+    name: z.optional(descriptive.name),
+    hypothesis: z.optional(descriptive.hypothesis),
+    primaryMetric: z.optional(descriptive.primaryMetric),
+    decision: z.optional(z.partial(DecisionRuleSchema)),
     /** null removes an explicit baseline (back to the default: the same length before the window). */
-    baseline: PeriodSchema.nullable().optional(),
+    baseline: z.optional(z.nullable(PeriodSchema)),
     channel: descriptive.channel,
     tags: descriptive.tags,
     secondaryMetrics: descriptive.secondaryMetrics,
-    iceScore: IceScoreSchema.optional(),
-    start: instant.optional(),
-    end: instant.optional(),
-    durationDays: z.number().int().min(MIN_WINDOW_DAYS).max(MAX_WINDOW_DAYS).optional(),
+    iceScore: z.optional(IceScoreSchema),
+    start: z.optional(instant),
+    end: z.optional(instant),
+    durationDays: z.optional(z.number().check(z.int(), z.gte(MIN_WINDOW_DAYS), z.lte(MAX_WINDOW_DAYS))),
     /** What the team learned, added after the verdict (markdown welcome). */
-    learnings: z.string().trim().max(10_000).optional(),
+    learnings: z.optional(z.string().check(z.trim(), z.maxLength(10_000))),
     /** The version you read (GET): the change is refused with a 409 if the experiment changed since. */
-    version: z.number().int().positive().optional(),
-  })
-  .refine((u) => Object.keys(u).length > 0, { message: 'Give at least one field to change' });
+    version: z.optional(z.number().check(z.int(), z.positive())),
+  }).check(z.refine((u) => Object.keys(u).length > 0, { message: 'Give at least one field to change' }));
 export type ExperimentUpdate = z.output<typeof UpdateExperimentSchema>;
 
 export { EXPERIMENT_STATUSES, type ExperimentStatus };
@@ -538,13 +525,13 @@ function stripUndefined<T extends Record<string, unknown>>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-function problems(error: z.ZodError): FieldProblem[] {
+function problems(error: z.core.$ZodError): FieldProblem[] {
   return error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message }));
 }
 
 // ── Response shape (documentation) ──────────────────────────────────────────────────────────────
 
-const isoString = z.string().describe('ISO-8601 date-time (UTC)');
+const isoString = z.described(z.string(), 'ISO-8601 date-time (UTC)');
 
 /** A stored experiment as the API returns it; GET /openapi.json documents responses with it. */
 export const ExperimentRecordSchema = z.object({
@@ -553,43 +540,42 @@ export const ExperimentRecordSchema = z.object({
   hypothesis: z.string(),
   primaryMetric: z.string(),
   status: z.enum(EXPERIMENT_STATUSES),
-  start: isoString.optional(),
-  end: isoString.describe('exclusive').optional(),
-  durationDays: z.number().int(),
-  decision: z.object({ minLift: z.number().describe('Smallest lift that counts, as a fraction: 0.1 = +10 %'), confidence: z.number().describe('Required probability of improvement, 0.5–0.999') }),
-  baseline: z.object({ start: isoString, end: isoString }).optional(),
-  channel: z.string().optional(),
-  tags: z.array(z.string()).optional(),
-  secondaryMetrics: z.array(z.string()).optional(),
-  iceScore: z.object({ impact: z.number().int(), confidence: z.number().int(), ease: z.number().int() }).optional(),
-  learnings: z.string().optional(),
-  startedBy: z.enum(['user', 'loop']).optional(),
-  extensions: z.array(z.object({ at: z.string(), days: z.number().int(), fromEnd: z.string(), toEnd: z.string() })).optional()
-    .describe('Each lengthening of the window before it ended; every extension raises the bar (see POST /experiments/{id}/extend)'),
-  design: z.enum(EXPERIMENT_DESIGNS).optional(),
-  switchback: z.object({
-    blockDays: z.number().int(),
-    washoutDays: z.number().int(),
-    seed: z.number().int(),
+  start: z.optional(isoString),
+  end: z.optional(z.described(isoString, 'exclusive')),
+  durationDays: z.number().check(z.int()),
+  decision: z.object({ minLift: z.described(z.number(), 'Smallest lift that counts, as a fraction: 0.1 = +10 %'), confidence: z.described(z.number(), 'Required probability of improvement, 0.5–0.999') }),
+  baseline: z.optional(z.object({ start: isoString, end: isoString })),
+  channel: z.optional(z.string()),
+  tags: z.optional(z.array(z.string())),
+  secondaryMetrics: z.optional(z.array(z.string())),
+  iceScore: z.optional(z.object({ impact: z.number().check(z.int()), confidence: z.number().check(z.int()), ease: z.number().check(z.int()) })),
+  learnings: z.optional(z.string()),
+  startedBy: z.optional(z.enum(['user', 'loop'])),
+  extensions: z.described(z.optional(z.array(z.object({ at: z.string(), days: z.number().check(z.int()), fromEnd: z.string(), toEnd: z.string() }))), 'Each lengthening of the window before it ended; every extension raises the bar (see POST /experiments/{id}/extend)'),
+  design: z.optional(z.enum(EXPERIMENT_DESIGNS)),
+  switchback: z.optional(z.object({
+    blockDays: z.number().check(z.int()),
+    washoutDays: z.number().check(z.int()),
+    seed: z.number().check(z.int()),
     timeZone: z.string(),
-    schedule: z.array(z.object({ date: z.string().describe('YYYY-MM-DD in timeZone'), arm: z.enum(['treatment', 'control']), washout: z.literal(true).optional() })),
-    skips: z.array(z.object({ date: z.string(), reason: z.string().optional(), recordedAt: isoString })).optional(),
-    stretches: z.array(z.object({ from: z.number().int(), seed: z.number().int() })).optional().describe('Stretches of schedule appended by extend, each drawn from its own seed (derived from seed)'),
-  }).optional(),
-  postVariants: z.object({
+    schedule: z.array(z.object({ date: z.described(z.string(), 'YYYY-MM-DD in timeZone'), arm: z.enum(['treatment', 'control']), washout: z.optional(z.literal(true)) })),
+    skips: z.optional(z.array(z.object({ date: z.string(), reason: z.optional(z.string()), recordedAt: isoString }))),
+    stretches: z.described(z.optional(z.array(z.object({ from: z.number().check(z.int()), seed: z.number().check(z.int()) }))), 'Stretches of schedule appended by extend, each drawn from its own seed (derived from seed)'),
+  })),
+  postVariants: z.optional(z.object({
     arms: z.array(z.string()),
     markerPrefix: z.string(),
-    seed: z.number().int(),
-    draws: z.number().int(),
-    taggedPosts: z.record(z.string(), z.string()).optional(),
-  }).optional(),
+    seed: z.number().check(z.int()),
+    draws: z.number().check(z.int()),
+    taggedPosts: z.optional(z.record(z.string(), z.string())),
+  })),
   createdAt: isoString,
   updatedAt: isoString,
-  concludedAt: isoString.optional(),
-  abandonedAt: isoString.optional(),
-  abandonReason: z.string().optional(),
-  plan: StoredPlanSchema.optional().describe('What the window can detect at 80 % power, from the metric\'s history (computed at create and at start)'),
-  version: z.number().int().describe('1 when created, +1 on every change; send it back in PATCH to refuse a change based on a stale read').optional(),
+  concludedAt: z.optional(isoString),
+  abandonedAt: z.optional(isoString),
+  abandonReason: z.optional(z.string()),
+  plan: z.described(z.optional(StoredPlanSchema), 'What the window can detect at 80 % power, from the metric\'s history (computed at create and at start)'),
+  version: z.optional(z.described(z.number().check(z.int()), '1 when created, +1 on every change; send it back in PATCH to refuse a change based on a stale read')),
 });
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -610,7 +596,7 @@ export interface WindowExtension {
 export const MAX_EXTENDED_WINDOW_DAYS = 84;
 
 /** POST /experiments/{id}/extend body. */
-export const ExtendExperimentSchema = z.strictObject({ days: z.number().int().min(1).max(MAX_EXTENDED_WINDOW_DAYS - MIN_WINDOW_DAYS).describe('Days to add to the window') });
+export const ExtendExperimentSchema = z.strictObject({ days: z.described(z.number().check(z.int(), z.gte(1), z.lte(MAX_EXTENDED_WINDOW_DAYS - MIN_WINDOW_DAYS)), 'Days to add to the window') });
 
 /**
  * Lengthens a planned or running window before it ends, by `days` (up to 12 weeks in all). Recorded in

@@ -2,32 +2,32 @@
  * Stored observations: the raw facts collectors write and the metric catalog derives primary metrics from.
  * One shape per observed metric; every observation carries `metric`, `at` (ISO-8601) and `source`.
  */
-import * as z from 'zod';
+import * as z from './zod-mini';
 import { AccountNameSchema, withAccount } from './accounts';
 
 /**
  * An ISO-8601 instant, canonicalised to `Date.toISOString()` (UTC, milliseconds): `…Z`, `….000Z`,
  * `+05:00` and microsecond spellings of one instant are one time, so they key one observation.
  */
-const isoDateTime = z.iso.datetime({ offset: true }).transform(canonicalInstant);
-const count = z.number().int().nonnegative();
+const isoDateTime = z.pipe(z.iso.datetime({ offset: true }), z.transform(canonicalInstant));
+const count = z.number().check(z.int(), z.nonnegative());
 /** Ids are bounded (post and send ids are short); longer text is not an id but a mistake. */
-const observationId = z.string().min(1).max(256);
+const observationId = z.string().check(z.minLength(1), z.maxLength(256));
 
 const base = {
   at: isoDateTime,
-  source: z.string().min(1),
+  source: z.string().check(z.minLength(1)),
   /** The provider's own name for what was read (X username, publication or list id): informational. */
-  account: z.string().min(1).optional(),
+  account: z.optional(z.string().check(z.minLength(1))),
   /**
    * The configured account this fact belongs to (sources.<name>.accounts; the `@name` of its metric keys);
    * absent for the default account, as on everything stored before accounts existed. It picks the stored series.
    */
-  accountName: AccountNameSchema.optional(),
+  accountName: z.optional(AccountNameSchema),
 };
 
 /** ISO 4217 code, lower case as Stripe writes it (usd, eur). */
-const currency = z.string().regex(/^[a-z]{3}$/, 'must be a lower-case ISO 4217 code like usd');
+const currency = z.string().check(z.regex(/^[a-z]{3}$/, 'must be a lower-case ISO 4217 code like usd'));
 
 /**
  * A point-in-time count snapshot (followers, posts, subscribers, monthly recurring revenue, active
@@ -36,8 +36,8 @@ const currency = z.string().regex(/^[a-z]{3}$/, 'must be a lower-case ISO 4217 c
  */
 export const SnapshotObservationSchema = z.strictObject({
   metric: z.enum(['x.followers', 'x.posts', 'newsletter.subscribers', 'bluesky.followers', 'bluesky.posts', 'revenue.mrr', 'revenue.active_subscriptions']),
-  value: z.number().nonnegative(),
-  currency: currency.optional(),
+  value: z.number().check(z.nonnegative()),
+  currency: z.optional(currency),
   ...base,
 });
 
@@ -49,25 +49,25 @@ export const SnapshotObservationSchema = z.strictObject({
  */
 export const DailyTotalObservationSchema = z.strictObject({
   metric: z.enum(['revenue.gross', 'revenue.net', 'revenue.new_customers', 'traffic.visitors', 'traffic.ai_referred_visitors']),
-  value: z.number().finite(),
-  currency: currency.optional(),
-  site: z.string().min(1).max(253).optional(),
+  value: z.number(),
+  currency: z.optional(currency),
+  site: z.optional(z.string().check(z.minLength(1), z.maxLength(253))),
   ...base,
-  at: isoDateTime.refine((at) => Date.parse(at) % 86_400_000 === 0, 'must be a UTC midnight (the start of the day the total covers)'),
-}).refine((o) => o.metric === 'revenue.net' || o.value >= 0, { path: ['value'], message: 'must be ≥ 0' });
+  at: isoDateTime.check(z.refine((at) => Date.parse(at) % 86_400_000 === 0, 'must be a UTC midnight (the start of the day the total covers)')),
+}).check(z.refine((o) => o.metric === 'revenue.net' || o.value >= 0, { path: ['value'], message: 'must be ≥ 0' }));
 
 /** One X post's public metrics as seen at `at`; `publishedAt` is when the post went out. */
 export const XPostObservationSchema = z.strictObject({
   metric: z.literal('x.post'),
   id: observationId,
-  publishedAt: isoDateTime.optional(),
+  publishedAt: z.optional(isoDateTime),
   impressions: count,
   likes: count,
   replies: count,
   reposts: count,
   quotes: count,
   /** Variant markers found in the post's text (e.g. `#v-raw`, lowercased; see sources.x.markerPrefixes). The text itself is not stored. */
-  markers: z.array(z.string().min(1).max(40)).max(10).optional(),
+  markers: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(40))).check(z.maxLength(10))),
   ...base,
 });
 
@@ -75,7 +75,7 @@ export const XPostObservationSchema = z.strictObject({
 export const NewsletterSendObservationSchema = z.strictObject({
   metric: z.literal('newsletter.send'),
   id: observationId,
-  sentAt: isoDateTime.optional(),
+  sentAt: z.optional(isoDateTime),
   delivered: count,
   opens: count,
   clicks: count,
@@ -85,17 +85,17 @@ export const NewsletterSendObservationSchema = z.strictObject({
 /** One AI answer-engine answer to one tracked prompt. */
 export const CitationAnswerObservationSchema = z.strictObject({
   metric: z.literal('citations.answer'),
-  engine: z.string().min(1).max(64),
-  prompt: z.string().min(1).max(4000),
+  engine: z.string().check(z.minLength(1), z.maxLength(64)),
+  prompt: z.string().check(z.minLength(1), z.maxLength(4000)),
   /** Which of k repetitions of the prompt in this run (0-based). */
-  repetition: z.number().int().nonnegative().optional(),
+  repetition: z.optional(z.number().check(z.int(), z.nonnegative())),
   cited: z.boolean(),
   mentioned: z.boolean(),
   /** 1-based position of the first brand citation among the answer's sources; absent when not cited. */
-  position: z.number().int().positive().optional(),
-  competitorMentions: z.array(z.string()).optional(),
+  position: z.optional(z.number().check(z.int(), z.positive())),
+  competitorMentions: z.optional(z.array(z.string())),
   /** US dollars spent on this answer. */
-  costUsd: z.number().nonnegative().optional(),
+  costUsd: z.optional(z.number().check(z.nonnegative())),
   ...base,
 });
 

@@ -6,7 +6,7 @@
  *
  * Pure: the draw sequence is a function of the stored seed and the number of draws so far.
  */
-import * as z from 'zod';
+import * as z from './zod-mini';
 import { SeededRandom } from './seeded-random';
 
 const ARM_NAME = /^[a-z0-9][a-z0-9_-]{0,23}$/;
@@ -16,13 +16,10 @@ export const POST_VARIANT_METRICS = ['x.engagement_rate', 'x.replies_per_post', 
 
 export const PostVariantOptionsSchema = z
   .strictObject({
-    arms: z.array(z.string().regex(ARM_NAME, 'arm names: lowercase letters, digits, - and _, up to 24 characters')).min(2).max(4)
-      .describe('Arm names; the first is the reference the others are compared with'),
-    markerPrefix: z.string().regex(/^[#$!]?[a-z0-9_-]{0,12}$/i, 'a short prefix such as #v-').default('#v-')
-      .describe('A post whose text contains prefix+arm (e.g. #v-raw) is assigned to that arm'),
-    seed: z.number().int().min(1).max(2_147_483_647).optional().describe('Seed of the arm draws (default: drawn at creation and stored)'),
-  })
-  .refine((o) => new Set(o.arms).size === o.arms.length, { message: 'arm names must differ', path: ['arms'] });
+    arms: z.described(z.array(z.string().check(z.regex(ARM_NAME, 'arm names: lowercase letters, digits, - and _, up to 24 characters'))).check(z.minLength(2), z.maxLength(4)), 'Arm names; the first is the reference the others are compared with'),
+    markerPrefix: z.described(z._default(z.string().check(z.regex(/^[#$!]?[a-z0-9_-]{0,12}$/i, 'a short prefix such as #v-')), '#v-'), 'A post whose text contains prefix+arm (e.g. #v-raw) is assigned to that arm'),
+    seed: z.described(z.optional(z.number().check(z.int(), z.gte(1), z.lte(2_147_483_647))), 'Seed of the arm draws (default: drawn at creation and stored)'),
+  }).check(z.refine((o) => new Set(o.arms).size === o.arms.length, { message: 'arm names must differ', path: ['arms'] }));
 export type PostVariantOptions = z.output<typeof PostVariantOptionsSchema>;
 
 /** Stored with a post-variant experiment. */

@@ -8,7 +8,7 @@
  * Pure: no clock, no I/O. Days are calendar dates (YYYY-MM-DD) in the design's IANA time zone; a
  * date's period is [its local midnight, the next local midnight).
  */
-import * as z from 'zod';
+import * as z from './zod-mini';
 import { isValidTimeZone, zonedTimeToInstant } from './time-zone';
 import { SeededRandom } from './seeded-random';
 
@@ -59,12 +59,11 @@ export interface ScheduleExtension {
 /** The request part of a switchback design (POST /experiments with design: "switchback"). */
 export const SwitchbackOptionsSchema = z
   .strictObject({
-    blockDays: z.number().int().min(1).max(7).default(1).describe('Days per block (1 = switch daily)'),
-    washoutDays: z.number().int().min(0).max(6).default(0).describe('Days after each switch that are followed but left out of the analysis (for effects that linger)'),
-    seed: z.number().int().min(1).max(2_147_483_647).optional().describe('Seed of the random schedule (default: drawn at creation and stored)'),
-    timeZone: z.string().refine((tz) => isValidTimeZone(tz), { message: 'Unknown IANA time zone' }).optional().describe('Time zone the days are counted in (default: the digest time zone)'),
-  })
-  .refine((o) => o.washoutDays < o.blockDays, { message: 'washoutDays must be shorter than blockDays (with daily switching there is no room for a washout)', path: ['washoutDays'] });
+    blockDays: z.described(z._default(z.number().check(z.int(), z.gte(1), z.lte(7)), 1), 'Days per block (1 = switch daily)'),
+    washoutDays: z.described(z._default(z.number().check(z.int(), z.gte(0), z.lte(6)), 0), 'Days after each switch that are followed but left out of the analysis (for effects that linger)'),
+    seed: z.described(z.optional(z.number().check(z.int(), z.gte(1), z.lte(2_147_483_647))), 'Seed of the random schedule (default: drawn at creation and stored)'),
+    timeZone: z.described(z.optional(z.string().check(z.refine((tz) => isValidTimeZone(tz), { message: 'Unknown IANA time zone' }))), 'Time zone the days are counted in (default: the digest time zone)'),
+  }).check(z.refine((o) => o.washoutDays < o.blockDays, { message: 'washoutDays must be shorter than blockDays (with daily switching there is no room for a washout)', path: ['washoutDays'] }));
 export type SwitchbackOptions = z.output<typeof SwitchbackOptionsSchema>;
 
 // ── Local calendar ──────────────────────────────────────────────────────────────────────────────

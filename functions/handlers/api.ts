@@ -5,7 +5,7 @@
  * functions/api/. The composition root builds the stores and clients once per cold start.
  */
 import type { Context } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from '../domain/zod-mini';
 import type { HttpEvent, HttpResult } from '../api/http';
 import { lambdaApiServices } from '../api/lambda-services';
 import { dispatch } from '../api/router';
@@ -22,9 +22,9 @@ export const HANDLER_ENV = functionEnv({
   TABLE_NAME: resourceName(),
   EVENT_BUS_NAME: resourceName(),
   /** JSON `{ "<source>": "<collector function name>" }` (`{}` when no source is enabled). */
-  COLLECTOR_FUNCTIONS: z.string().transform((s, ctx) => {
-    try { return JSON.parse(s) as unknown; } catch { ctx.addIssue({ code: 'custom', message: 'must be JSON' }); return z.NEVER; }
-  }).pipe(z.partialRecord(z.enum(SOURCE_NAMES), z.string().min(1))),
+  COLLECTOR_FUNCTIONS: z.pipe(z.pipe(z.string(), z.transform((s, ctx) => {
+    try { return JSON.parse(s) as unknown; } catch { ctx.issues.push({ code: 'custom', message: 'must be JSON', input: s }); return z.NEVER; }
+  })), z.partialRecord(z.enum(SOURCE_NAMES), z.string().check(z.minLength(1)))),
 });
 
 /** Serves the API routes with `services` (tests and the local runtime pass their own). */

@@ -5,7 +5,7 @@
  * REST API through the shared HTTP client (~13 KB of adapter code), and the entry keeps that code out of the
  * shared collector. Same event, environment and metric as every collector.
  */
-import * as z from 'zod';
+import * as z from '../domain/zod-mini';
 import { composeCollector } from '../jobs/collector-invocation';
 import { arn, functionEnv, onColdStart, readFunctionEnv, resourceName } from '../shared/function-env';
 import { createStripeSourceFromConfig } from '../sources/stripe';

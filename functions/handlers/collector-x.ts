@@ -4,7 +4,7 @@
  * the X adapter needs no axios — each collector carries only its own client library.
  * Same event, environment and metric line as every collector.
  */
-import * as z from 'zod';
+import * as z from '../domain/zod-mini';
 import { composeCollector } from '../jobs/collector-invocation';
 import { arn, functionEnv, onColdStart, readFunctionEnv, resourceName } from '../shared/function-env';
 import { createXSourceFromConfig } from '../sources/x';

@@ -3,7 +3,7 @@
  * payload (`{ "scheduledTime": "<aws.scheduler.scheduled-time>" }`), so a retried or late delivery
  * lands in its own slot. The function's source comes from SOURCE_NAME; its credentials from the secret.
  */
-import * as z from 'zod';
+import * as z from '../domain/zod-mini';
 import { composeCollector, createCollector, type CollectorDeps } from '../jobs/collector-invocation';
 import { SOURCE_NAMES } from '../shared/app-config';
 import { arn, functionEnv, onColdStart, readFunctionEnv, resourceName } from '../shared/function-env';
@@ -15,7 +15,7 @@ import type { CredentialsProvider } from '../sources/source';
 export const HANDLER_ENV = functionEnv({
   SOURCE_NAME: z.enum(SOURCE_NAMES),
   TABLE_NAME: resourceName(),
-  SOURCE_SECRET_ARN: arn().optional(),
+  SOURCE_SECRET_ARN: z.optional(arn()),
 });
 
 /** The invocation itself lives in jobs/collector-invocation.ts, shared with the sources' own entries. */

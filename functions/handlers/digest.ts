@@ -7,7 +7,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import axios from 'axios';
-import * as z from 'zod';
+import * as z from '../domain/zod-mini';
 import { sendWeeklyDigest, type DigestDelivery, type DigestRunResult, type DigestSources } from '../jobs/weekly-digest';
 import { bundledAppConfig } from '../shared/app-config';
 import { createDocumentClient } from '../shared/clients';
@@ -27,7 +27,7 @@ export const HANDLER_ENV = functionEnv({
   ALARM_TOPIC_ARN: arn(),
 });
 
-const DigestEventSchema = z.object({ scheduledTime: z.iso.datetime({ offset: true }).optional() });
+const DigestEventSchema = z.object({ scheduledTime: z.optional(z.iso.datetime({ offset: true })) });
 
 export type DigestDeps = DigestSources & DigestDelivery;
 

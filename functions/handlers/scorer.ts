@@ -2,7 +2,7 @@
  * Lambda entry for the scheduled scorer: records exactly one verdict per ended experiment, then fills
  * the loop (promotes planned experiments whose start passed, starts backlog items up to the target).
  */
-import * as z from 'zod';
+import * as z from '../domain/zod-mini';
 import { fillLoop, type FillLoopResult } from '../jobs/fill-loop';
 import { planFor, planRequestOfExperiment } from '../jobs/plan-experiment';
 import { scoreDueExperiments, type ScoreRunResult } from '../jobs/score-due';
@@ -18,7 +18,7 @@ import { createStores, type Stores } from '../store/stores';
 /** The scorer's environment: the table and the bus `Verdict Reached` goes to. */
 export const HANDLER_ENV = functionEnv({ TABLE_NAME: resourceName(), EVENT_BUS_NAME: resourceName() });
 
-const ScorerEventSchema = z.object({ scheduledTime: z.iso.datetime({ offset: true }).optional() });
+const ScorerEventSchema = z.object({ scheduledTime: z.optional(z.iso.datetime({ offset: true })) });
 
 export interface ScorerRunResult extends ScoreRunResult { loop?: FillLoopResult }
 

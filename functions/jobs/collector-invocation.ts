@@ -7,7 +7,7 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from '../domain/zod-mini';
 import { AccountNameSchema } from '../domain/accounts';
 import { bundledAppConfig, configForTarget, SOURCE_NAMES, targetName, type AppConfig, type SourceName } from '../shared/app-config';
 import { createDocumentClient } from '../shared/clients';
@@ -21,11 +21,11 @@ import { collectSlot, type CollectDeps } from './collect';
 
 const CollectorEventSchema = z.object({
   scheduledTime: z.iso.datetime({ offset: true }),
-  source: z.enum(SOURCE_NAMES).optional(),
+  source: z.optional(z.enum(SOURCE_NAMES)),
   /** A configured account of the source (its schedule names it); absent: the default account. */
-  account: AccountNameSchema.optional(),
+  account: z.optional(AccountNameSchema),
   /** A caller waiting synchronously (the API's collect-now) may grant less time than the function has. */
-  budgetMs: z.number().int().min(1_000).max(900_000).optional(),
+  budgetMs: z.optional(z.number().check(z.int(), z.gte(1_000), z.lte(900_000))),
 });
 
 export interface CollectorDeps extends CollectDeps {

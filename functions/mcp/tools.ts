@@ -3,7 +3,7 @@
  * generated from the zod schemas the route itself documents and parses with (route `doc`), and a call
  * goes through that route — so validation, codes and messages are the REST API's, with no second copy.
  */
-import * as z from 'zod';
+import * as z from '../domain/zod-mini';
 import { ExperimentIdSchema } from '../api/routes/experiments';
 import type { Route } from '../api/router';
 import { MetricKeySchema } from '../domain/experiment';
@@ -42,7 +42,7 @@ export const TOOL_SPECS: readonly ToolSpec[] = [
 ];
 
 /** Schemas for path parameters, by name: the same ones the routes parse with. */
-const PATH_PARAM_SCHEMAS: Record<string, z.ZodType> = { id: ExperimentIdSchema, metric: MetricKeySchema };
+const PATH_PARAM_SCHEMAS: Record<string, z.ZodMiniType> = { id: ExperimentIdSchema, metric: MetricKeySchema };
 
 type JsonSchema = { type?: string; properties?: Record<string, unknown>; required?: string[]; definitions?: Record<string, unknown>; [k: string]: unknown };
 
@@ -82,7 +82,7 @@ function toolFor(spec: ToolSpec, route: Route): VerdictTool {
   const properties: Record<string, unknown> = {};
   const required: string[] = [];
   for (const name of paramNames) {
-    const schema = jsonSchemaOf(PATH_PARAM_SCHEMAS[name] ?? z.string().min(1), 'input');
+    const schema = jsonSchemaOf(PATH_PARAM_SCHEMAS[name] ?? z.string().check(z.minLength(1)), 'input');
     const description = route.doc?.params?.[name];
     properties[name] = { ...schema, ...(description && { description }) };
     required.push(name);
@@ -146,7 +146,7 @@ function withoutProperties(schema: JsonSchema, names: readonly string[]): JsonSc
   return { ...schema, properties, ...(schema.required && { required }) };
 }
 
-function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+function jsonSchemaOf(schema: z.ZodMiniType, io: 'input' | 'output'): JsonSchema {
   const { $schema, ...rest } = z.toJSONSchema(schema, { io, target: 'draft-7', unrepresentable: 'any' }) as JsonSchema;
   void $schema;
   return singleTypes(rest) as JsonSchema;

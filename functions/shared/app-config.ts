@@ -6,17 +6,17 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as z from 'zod';
+import * as z from '../domain/zod-mini';
 import { accountEnvSuffix, AccountNameSchema } from '../domain/accounts';
 import { assertValidCadence } from './schedules';
 import { ConfigurationError, errorMessage, parseOrThrow } from './errors';
 
 const cadence = (defaultMinutes: number) =>
-  z.number().int().default(defaultMinutes).superRefine((n, ctx) => {
+  z._default(z.number().check(z.int()), defaultMinutes).check(z.superRefine((n, ctx) => {
     try { assertValidCadence({ everyMinutes: n }); } catch (e) { ctx.addIssue({ code: 'custom', message: errorMessage(e) }); }
-  });
+  }));
 
-const domain = z.string().trim().toLowerCase().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'must be a bare domain like example.com');
+const domain = z.string().check(z.trim(), z.toLowerCase(), z.regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'must be a bare domain like example.com'));
 
 export const SOURCE_NAMES = ['x', 'bluesky', 'beehiiv', 'kit', 'buttondown', 'mailchimp', 'perplexity', 'openai', 'stripe', 'plausible', 'umami', 'gemini', 'claude', 'lemonsqueezy', 'polar'] as const;
 export type SourceName = (typeof SOURCE_NAMES)[number];
@@ -28,158 +28,158 @@ export type SourceName = (typeof SOURCE_NAMES)[number];
  * (`x.follower_growth_rate@acme`). The source's top-level settings are the default account, whose keys
  * carry no `@`; set its `enabled: false` to collect only named accounts.
  */
-function withAccounts<S extends z.ZodRawShape>(shape: S) {
+function withAccounts<S extends z.core.$ZodShape>(shape: S) {
   const settings = z.strictObject(shape);
-  const account = z.preprocess((v) => (v && typeof v === 'object' && !Array.isArray(v) ? { enabled: true, ...v } : v), settings);
+  const account = z.pipe(z.transform((v) => (v && typeof v === 'object' && !Array.isArray(v) ? { enabled: true, ...v } : v)), settings);
   // Every field of a source has a default, so {} is a valid input (the generic cannot see that).
-  return z.strictObject({ ...shape, accounts: z.record(AccountNameSchema, account).default({}) }).prefault({} as never);
+  return z.prefault(z.strictObject({ ...shape, accounts: z._default(z.record(AccountNameSchema, account), {}) }), {} as never);
 }
 
 /** Retention periods CloudWatch Logs accepts, in days. */
 const LOG_RETENTION_DAYS: readonly number[] = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
 export const AppConfigSchema = z.strictObject({
-  sources: z.strictObject({
+  sources: z.prefault(z.strictObject({
     x: withAccounts(({
-      enabled: z.boolean().default(true),
+      enabled: z._default(z.boolean(), true),
       everyMinutes: cadence(360),
       /** Own posts read per run for per-post metrics (X bills each post read). */
-      timelineMaxPosts: z.number().int().min(5).max(100).default(20),
+      timelineMaxPosts: z._default(z.number().check(z.int(), z.gte(5), z.lte(100)), 20),
       /** Only own posts published in the last N days are read (their metrics settle within days). */
-      timelineDays: z.number().int().min(1).max(30).default(7),
+      timelineDays: z._default(z.number().check(z.int(), z.gte(1), z.lte(30)), 7),
       /** Marker prefixes recognised in post text for post-variant experiments (`#v-raw` → arm raw); only markers are stored, never the text. */
-      markerPrefixes: z.array(z.string().regex(/^[#$!]?[a-z0-9_-]{0,12}$/i)).max(5).default(['#v-']),
+      markerPrefixes: z._default(z.array(z.string().check(z.regex(/^[#$!]?[a-z0-9_-]{0,12}$/i))).check(z.maxLength(5)), ['#v-']),
     })),
     bluesky: withAccounts(({
-      enabled: z.boolean().default(false),
-      handle: z.string().trim().min(3).optional(),
+      enabled: z._default(z.boolean(), false),
+      handle: z.optional(z.string().check(z.trim(), z.minLength(3))),
       everyMinutes: cadence(360),
     })),
-    beehiiv: withAccounts(({ enabled: z.boolean().default(false), publicationId: z.string().optional(), everyMinutes: cadence(1440) })),
-    kit: withAccounts(({ enabled: z.boolean().default(false), everyMinutes: cadence(1440) })),
-    buttondown: withAccounts(({ enabled: z.boolean().default(false), everyMinutes: cadence(1440) })),
+    beehiiv: withAccounts(({ enabled: z._default(z.boolean(), false), publicationId: z.optional(z.string()), everyMinutes: cadence(1440) })),
+    kit: withAccounts(({ enabled: z._default(z.boolean(), false), everyMinutes: cadence(1440) })),
+    buttondown: withAccounts(({ enabled: z._default(z.boolean(), false), everyMinutes: cadence(1440) })),
     mailchimp: withAccounts(({
-      enabled: z.boolean().default(false),
-      listId: z.string().optional(),
+      enabled: z._default(z.boolean(), false),
+      listId: z.optional(z.string()),
       /** Data center (e.g. us21); by default the API key's suffix. */
-      dc: z.string().regex(/^[a-z]+\d+$/, 'must look like us21').optional(),
+      dc: z.optional(z.string().check(z.regex(/^[a-z]+\d+$/, 'must look like us21'))),
       everyMinutes: cadence(1440),
     })),
-    perplexity: withAccounts(({ enabled: z.boolean().default(false), model: z.string().default('perplexity/sonar'), everyMinutes: cadence(1440) })),
-    openai: withAccounts(({ enabled: z.boolean().default(false), model: z.string().default('gpt-5-mini'), everyMinutes: cadence(1440) })),
+    perplexity: withAccounts(({ enabled: z._default(z.boolean(), false), model: z._default(z.string(), 'perplexity/sonar'), everyMinutes: cadence(1440) })),
+    openai: withAccounts(({ enabled: z._default(z.boolean(), false), model: z._default(z.string(), 'gpt-5-mini'), everyMinutes: cadence(1440) })),
     /** Gemini with Google Search grounding. Cost per check: costPerCheckUsd + tokens (list prices, UNSURE: check before relying on them). */
     gemini: withAccounts(({
-      enabled: z.boolean().default(false), model: z.string().default('gemini-2.5-flash'), everyMinutes: cadence(1440),
-      costPerCheckUsd: z.number().min(0).default(0.035), inputUsdPerMTok: z.number().min(0).default(0.3), outputUsdPerMTok: z.number().min(0).default(2.5),
+      enabled: z._default(z.boolean(), false), model: z._default(z.string(), 'gemini-2.5-flash'), everyMinutes: cadence(1440),
+      costPerCheckUsd: z._default(z.number().check(z.gte(0)), 0.035), inputUsdPerMTok: z._default(z.number().check(z.gte(0)), 0.3), outputUsdPerMTok: z._default(z.number().check(z.gte(0)), 2.5),
     })),
     /** Claude with the web search tool. Cost per check: searches × costPerSearchUsd + tokens. */
     claude: withAccounts(({
-      enabled: z.boolean().default(false), model: z.string().default('claude-sonnet-4-5'), everyMinutes: cadence(1440),
-      costPerSearchUsd: z.number().min(0).default(0.01), inputUsdPerMTok: z.number().min(0).default(3), outputUsdPerMTok: z.number().min(0).default(15),
+      enabled: z._default(z.boolean(), false), model: z._default(z.string(), 'claude-sonnet-4-5'), everyMinutes: cadence(1440),
+      costPerSearchUsd: z._default(z.number().check(z.gte(0)), 0.01), inputUsdPerMTok: z._default(z.number().check(z.gte(0)), 3), outputUsdPerMTok: z._default(z.number().check(z.gte(0)), 15),
     })),
     stripe: withAccounts(({
-      enabled: z.boolean().default(false),
+      enabled: z._default(z.boolean(), false),
       everyMinutes: cadence(1440),
       /** Days of history read on the first successful run. */
-      backfillDays: z.number().int().min(1).max(730).default(90),
+      backfillDays: z._default(z.number().check(z.int(), z.gte(1), z.lte(730)), 90),
       /** Recent days re-read on every later run (refunds, disputes and pending charges change them). */
-      revisitDays: z.number().int().min(1).max(60).default(7),
+      revisitDays: z._default(z.number().check(z.int(), z.gte(1), z.lte(60)), 7),
       /** Requests per second at most (Stripe allows 25 in test mode, 100 live). */
-      requestsPerSecond: z.number().int().min(1).max(90).default(20),
+      requestsPerSecond: z._default(z.number().check(z.int(), z.gte(1), z.lte(90)), 20),
     })),
     /** Lemon Squeezy (merchant of record): orders and active subscriptions of one store. */
     lemonsqueezy: withAccounts({
-      enabled: z.boolean().default(false),
+      enabled: z._default(z.boolean(), false),
       everyMinutes: cadence(1440),
-      storeId: z.string().trim().min(1).optional(),
-      backfillDays: z.number().int().min(1).max(730).default(90),
-      revisitDays: z.number().int().min(1).max(60).default(7),
+      storeId: z.optional(z.string().check(z.trim(), z.minLength(1))),
+      backfillDays: z._default(z.number().check(z.int(), z.gte(1), z.lte(730)), 90),
+      revisitDays: z._default(z.number().check(z.int(), z.gte(1), z.lte(60)), 7),
     }),
     /** Polar (merchant of record): its metrics endpoint, per day. */
     polar: withAccounts({
-      enabled: z.boolean().default(false),
+      enabled: z._default(z.boolean(), false),
       everyMinutes: cadence(1440),
       /** Polar's API (default) or the sandbox, https://sandbox-api.polar.sh. */
-      baseUrl: z.url().default('https://api.polar.sh'),
+      baseUrl: z._default(z.url(), 'https://api.polar.sh'),
       /** Needed when the token can read several organisations. */
-      organizationId: z.string().trim().min(1).optional(),
+      organizationId: z.optional(z.string().check(z.trim(), z.minLength(1))),
       /** The organisation's currency, which Polar's amounts are in (lower-case ISO 4217). */
-      currency: z.string().regex(/^[a-z]{3}$/, 'must be a lower-case ISO 4217 code like usd').default('usd'),
-      backfillDays: z.number().int().min(1).max(730).default(90),
-      revisitDays: z.number().int().min(1).max(60).default(7),
+      currency: z._default(z.string().check(z.regex(/^[a-z]{3}$/, 'must be a lower-case ISO 4217 code like usd')), 'usd'),
+      backfillDays: z._default(z.number().check(z.int(), z.gte(1), z.lte(730)), 90),
+      revisitDays: z._default(z.number().check(z.int(), z.gte(1), z.lte(60)), 7),
     }),
     plausible: withAccounts(({
-      enabled: z.boolean().default(false),
+      enabled: z._default(z.boolean(), false),
       everyMinutes: cadence(1440),
       /** Self-hosted Plausible CE: its origin (default Plausible cloud). */
-      baseUrl: z.url().default('https://plausible.io'),
+      baseUrl: z._default(z.url(), 'https://plausible.io'),
       /** Site domains as registered in Plausible (each one's series: traffic.visitors_per_day:<site>). */
-      sites: z.array(domain).max(20).default([]),
-      backfillDays: z.number().int().min(1).max(730).default(30),
-      revisitDays: z.number().int().min(1).max(30).default(3),
+      sites: z._default(z.array(domain).check(z.maxLength(20)), []),
+      backfillDays: z._default(z.number().check(z.int(), z.gte(1), z.lte(730)), 30),
+      revisitDays: z._default(z.number().check(z.int(), z.gte(1), z.lte(30)), 3),
     })),
     umami: withAccounts(({
-      enabled: z.boolean().default(false),
+      enabled: z._default(z.boolean(), false),
       everyMinutes: cadence(1440),
       /** Umami Cloud's API (default) or a self-hosted instance's `https://<host>/api`. */
-      baseUrl: z.url().default('https://api.umami.is/v1'),
+      baseUrl: z._default(z.url(), 'https://api.umami.is/v1'),
       /** Websites to read: Umami's website id and the site name its series is keyed by. */
-      websites: z.array(z.strictObject({ id: z.string().trim().min(1), site: domain })).max(20).default([]),
-      backfillDays: z.number().int().min(1).max(730).default(30),
-      revisitDays: z.number().int().min(1).max(30).default(3),
+      websites: z._default(z.array(z.strictObject({ id: z.string().check(z.trim(), z.minLength(1)), site: domain })).check(z.maxLength(20)), []),
+      backfillDays: z._default(z.number().check(z.int(), z.gte(1), z.lte(730)), 30),
+      revisitDays: z._default(z.number().check(z.int(), z.gte(1), z.lte(30)), 3),
     })),
-  }).prefault({}),
+  }), {}),
   /** Web analytics: which referrers (domains) are AI assistants, for traffic.ai_referred_visitors_per_day. */
-  traffic: z.strictObject({
-    aiReferrers: z.array(domain).min(1).default(['chatgpt.com', 'chat.openai.com', 'perplexity.ai', 'gemini.google.com', 'copilot.microsoft.com', 'claude.ai']),
-  }).prefault({}),
-  citations: z.strictObject({
-    brand: z.string().trim().min(1).optional(),
-    aliases: z.array(z.string().trim().min(1)).default([]),
-    domains: z.array(domain).default([]),
-    competitors: z.array(z.string().trim().min(1)).default([]),
-    prompts: z.array(z.string().trim().min(3)).max(200).default([]),
+  traffic: z.prefault(z.strictObject({
+    aiReferrers: z._default(z.array(domain).check(z.minLength(1)), ['chatgpt.com', 'chat.openai.com', 'perplexity.ai', 'gemini.google.com', 'copilot.microsoft.com', 'claude.ai']),
+  }), {}),
+  citations: z.prefault(z.strictObject({
+    brand: z.optional(z.string().check(z.trim(), z.minLength(1))),
+    aliases: z._default(z.array(z.string().check(z.trim(), z.minLength(1))), []),
+    domains: z._default(z.array(domain), []),
+    competitors: z._default(z.array(z.string().check(z.trim(), z.minLength(1))), []),
+    prompts: z._default(z.array(z.string().check(z.trim(), z.minLength(3))).check(z.maxLength(200)), []),
     /** Times each prompt is asked per run, to measure the answers' noise floor. */
-    repetitions: z.number().int().min(1).max(10).default(1),
+    repetitions: z._default(z.number().check(z.int(), z.gte(1), z.lte(10)), 1),
     /** US dollars per calendar month across engines; collection stops for the month when reached. */
-    monthlySpendCapUsd: z.number().min(0).default(5),
-  }).prefault({}),
-  scorer: z.strictObject({ everyMinutes: cadence(60) }).prefault({}),
-  loop: z.strictObject({
+    monthlySpendCapUsd: z._default(z.number().check(z.gte(0)), 5),
+  }), {}),
+  scorer: z.prefault(z.strictObject({ everyMinutes: cadence(60) }), {}),
+  loop: z.prefault(z.strictObject({
     /** Experiments the scheduler keeps running at once, starting backlog items by ICE score. */
-    targetActive: z.number().int().min(0).max(20).default(3),
-  }).prefault({}),
-  alarms: z.strictObject({ email: z.email().optional() }).prefault({}),
-  budget: z.strictObject({
-    monthlyUsd: z.number().positive().default(5),
+    targetActive: z._default(z.number().check(z.int(), z.gte(0), z.lte(20)), 3),
+  }), {}),
+  alarms: z.prefault(z.strictObject({ email: z.optional(z.email()) }), {}),
+  budget: z.prefault(z.strictObject({
+    monthlyUsd: z._default(z.number().check(z.positive()), 5),
     /** Percent of monthlyUsd of actual spend at which the budget alert fires (e.g. 80). */
-    alertAtPercent: z.number().int().min(1).max(1000).default(80),
-  }).prefault({}),
+    alertAtPercent: z._default(z.number().check(z.int(), z.gte(1), z.lte(1000)), 80),
+  }), {}),
   /** Days CloudWatch keeps function and API access logs; one of the values CloudWatch Logs accepts. */
-  logs: z.strictObject({
-    retentionDays: z.number().int().refine((n) => LOG_RETENTION_DAYS.includes(n), `must be one of ${LOG_RETENTION_DAYS.join(', ')}`).default(30),
-  }).prefault({}),
+  logs: z.prefault(z.strictObject({
+    retentionDays: z._default(z.number().check(z.int(), z.refine((n) => LOG_RETENTION_DAYS.includes(n), `must be one of ${LOG_RETENTION_DAYS.join(', ')}`)), 30),
+  }), {}),
   /** Per-route API Gateway throttling, requests per second; bursts may reach twice the rate. */
-  api: z.strictObject({
-    readRatePerSecond: z.number().positive().max(10_000).default(10),
-    writeRatePerSecond: z.number().positive().max(10_000).default(2),
+  api: z.prefault(z.strictObject({
+    readRatePerSecond: z._default(z.number().check(z.positive(), z.lte(10_000)), 10),
+    writeRatePerSecond: z._default(z.number().check(z.positive(), z.lte(10_000)), 2),
     /**
      * Concurrent executions reserved for the token authorizer — also the most it runs at once, which caps
      * what a flood of random tokens costs. `false` reserves none (an account whose concurrency quota is
      * still the new-account 10 cannot reserve any); the flood is then bounded by the route throttles only.
      */
-    authorizerConcurrency: z.union([z.number().int().min(1).max(1000), z.literal(false)]).default(1),
-  }).prefault({}),
-  dashboard: z.strictObject({
+    authorizerConcurrency: z._default(z.union([z.number().check(z.int(), z.gte(1), z.lte(1000)), z.literal(false)]), 1),
+  }), {}),
+  dashboard: z.prefault(z.strictObject({
     /** Origin allowed by CORS besides the API's own (e.g. http://localhost:8787 for local dev). */
-    allowedOrigins: z.array(z.url()).default([]),
-  }).prefault({}),
-  digest: z.strictObject({
-    day: z.enum(['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN']).default('FRI'),
-    hour: z.number().int().min(0).max(23).default(16),
-    timeZone: z.string().default('UTC'),
-  }).prefault({}),
-}).superRefine((config, ctx) => {
+    allowedOrigins: z._default(z.array(z.url()), []),
+  }), {}),
+  digest: z.prefault(z.strictObject({
+    day: z._default(z.enum(['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN']), 'FRI'),
+    hour: z._default(z.number().check(z.int(), z.gte(0), z.lte(23)), 16),
+    timeZone: z._default(z.string(), 'UTC'),
+  }), {}),
+}).check(z.superRefine((config, ctx) => {
   // newsletter.subscribers is one series per account: two providers would interleave two lists' counts in it.
   const accountNames = new Set(SOURCE_NAMES.flatMap((n) => Object.keys(config.sources[n].accounts)));
   for (const account of [undefined, ...accountNames]) {
@@ -219,7 +219,7 @@ export const AppConfigSchema = z.strictObject({
       seen.set(suffix, name);
     }
   }
-});
+}));
 export type AppConfig = z.output<typeof AppConfigSchema>;
 
 /** One source's settings (the default account's, or one of its accounts'). */

@@ -3,7 +3,7 @@
  * names and ARNs — never secret values) and validates it once, at cold start, through `readFunctionEnv`.
  * The stack sets exactly those variables: test/infra compares each declaration with the template.
  */
-import * as z from 'zod';
+import * as z from '../domain/zod-mini';
 import { ConfigurationError } from './errors';
 
 /** What every Verdict function's environment carries besides its own variables (set by VerdictFunction). */
@@ -13,7 +13,7 @@ const LAMBDA_BASE_ENV = {
 };
 
 /** A function's environment declaration: its own variables plus the base every function gets. */
-export function functionEnv<S extends z.ZodRawShape>(shape: S) {
+export function functionEnv<S extends z.core.$ZodShape>(shape: S) {
   return z.object({ ...LAMBDA_BASE_ENV, ...shape });
 }
 
@@ -21,9 +21,9 @@ export function functionEnv<S extends z.ZodRawShape>(shape: S) {
  * The variable names a declaration reads: `required` the stack must set, `optional` it may set (a
  * collector of a public source gets no credentials secret) — and nothing else.
  */
-export function declaredVariables(schema: z.ZodObject): { required: string[]; optional: string[] } {
-  const entries = Object.entries(schema.shape as Record<string, z.ZodType>);
-  const optional = (t: z.ZodType) => t.safeParse(undefined).success;
+export function declaredVariables(schema: z.ZodMiniObject): { required: string[]; optional: string[] } {
+  const entries = Object.entries(schema.shape as Record<string, z.ZodMiniType>);
+  const optional = (t: z.ZodMiniType) => t.safeParse(undefined).success;
   return {
     required: entries.filter(([, t]) => !optional(t)).map(([k]) => k).sort(),
     optional: entries.filter(([, t]) => optional(t)).map(([k]) => k).sort(),
@@ -34,7 +34,7 @@ export function declaredVariables(schema: z.ZodObject): { required: string[]; op
  * Parses the declared variables out of `env` (others are ignored), failing with a ConfigurationError
  * that names every missing or invalid variable — never its value.
  */
-export function readFunctionEnv<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv = process.env): z.output<S> {
+export function readFunctionEnv<S extends z.ZodMiniObject>(schema: S, env: NodeJS.ProcessEnv = process.env): z.output<S> {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
   const names = [...new Set(result.error.issues.map((i) => String(i.path[0] ?? '(environment)')))];
@@ -42,9 +42,9 @@ export function readFunctionEnv<S extends z.ZodObject>(schema: S, env: NodeJS.Pr
 }
 
 /** An ARN-valued variable. */
-export const arn = () => z.string().regex(/^arn:[^:]+:[^:]+:/, 'must be an ARN');
+export const arn = () => z.string().check(z.regex(/^arn:[^:]+:[^:]+:/, 'must be an ARN'));
 /** A resource-name-valued variable (table, bus). */
-export const resourceName = () => z.string().min(1);
+export const resourceName = () => z.string().check(z.minLength(1));
 
 /**
  * A Lambda handler whose dependencies are built by `compose` on the first invocation of this execution

@@ -4,7 +4,7 @@
  * (reasoning, tool calls…) are tolerated; the ones we read are validated strictly enough that drift
  * names the field.
  */
-import * as z from 'zod';
+import * as z from '../domain/zod-mini';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -14,15 +14,12 @@ export function tolerantItems<const T extends readonly string[]>(known: T) {
   return (item: unknown) => (isObject(item) && typeof item.type === 'string' && set.has(item.type) ? item : { type: 'other' });
 }
 
-const UrlAnnotationSchema = z.looseObject({ type: z.string().optional(), url: z.string().optional() });
+const UrlAnnotationSchema = z.looseObject({ type: z.optional(z.string()), url: z.optional(z.string()) });
 
-const ContentPartSchema = z.preprocess(
-  tolerantItems(['output_text'] as const),
-  z.discriminatedUnion('type', [
-    z.looseObject({ type: z.literal('output_text'), text: z.string(), annotations: z.array(UrlAnnotationSchema).default([]) }),
+const ContentPartSchema = z.pipe(z.transform(tolerantItems(['output_text'] as const)), z.discriminatedUnion('type', [
+    z.looseObject({ type: z.literal('output_text'), text: z.string(), annotations: z._default(z.array(UrlAnnotationSchema), []) }),
     z.object({ type: z.literal('other') }),
-  ]),
-);
+  ]));
 
 export const MessageItemSchema = z.looseObject({
   type: z.literal('message'),

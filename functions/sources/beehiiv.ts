@@ -3,7 +3,7 @@
  * stats of recent sends (newsletter.send). Rates are derived downstream from counts (unique opens and
  * unique clicks over delivered) — beehiiv's own rate fields mix 0–1 and 0–100 scales.
  */
-import * as z from 'zod';
+import * as z from '../domain/zod-mini';
 import type { Observation } from '../domain/observation';
 import { createHttpClient } from './http-client';
 import { walkPages, walkResultFields, windowStart } from './page-walk';
@@ -14,7 +14,7 @@ const PAGE_SIZE = 50;
 const MAX_PAGES = 5;
 export const DEFAULT_SEND_WINDOW_DAYS = 30;
 
-const count = z.number().int().nonnegative();
+const count = z.number().check(z.int(), z.nonnegative());
 
 const PublicationSchema = z.object({
   data: z.object({
@@ -25,9 +25,9 @@ const PublicationSchema = z.object({
 
 const PostsPageSchema = z.object({
   data: z.array(z.object({
-    id: z.string().min(1),
+    id: z.string().check(z.minLength(1)),
     /** Unix seconds; absent or null for unscheduled posts. */
-    publish_date: z.number().int().nullable().optional(),
+    publish_date: z.optional(z.nullable(z.number().check(z.int()))),
     stats: z.object({ email: z.object({ delivered: count, unique_opens: count, unique_clicks: count }) }),
   })),
   page: count,

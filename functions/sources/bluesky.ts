@@ -3,20 +3,20 @@
  * bluesky.followers and bluesky.posts. Only did and handle are required by the lexicon; absent
  * counts mean 0.
  */
-import * as z from 'zod';
+import * as z from '../domain/zod-mini';
 import type { Observation } from '../domain/observation';
 import { createHttpClient } from './http-client';
 import { SourceError, type Source } from './source';
 
 export const BLUESKY_BASE_URL = 'https://public.api.bsky.app';
 
-const count = z.number().int().nonnegative();
+const count = z.number().check(z.int(), z.nonnegative());
 
 const ProfileSchema = z.object({
-  did: z.string().min(1),
-  handle: z.string().min(1),
-  followersCount: count.default(0),
-  postsCount: count.default(0),
+  did: z.string().check(z.minLength(1)),
+  handle: z.string().check(z.minLength(1)),
+  followersCount: z._default(count, 0),
+  postsCount: z._default(count, 0),
 });
 
 export interface BlueskySourceOptions {

@@ -3,7 +3,7 @@
  * sent emails (newsletter.send), read from the email list itself (no request per email). Emails whose
  * analytics are still null are skipped until the next run.
  */
-import * as z from 'zod';
+import * as z from '../domain/zod-mini';
 import type { Observation } from '../domain/observation';
 import { createHttpClient } from './http-client';
 import { walkPages, walkResultFields, windowStart } from './page-walk';
@@ -13,17 +13,17 @@ import { DEFAULT_SEND_WINDOW_DAYS } from './beehiiv';
 export const BUTTONDOWN_BASE_URL = 'https://api.buttondown.com';
 const MAX_PAGES = 5;
 
-const count = z.number().int().nonnegative();
+const count = z.number().check(z.int(), z.nonnegative());
 
 const SubscriberCountSchema = z.object({ count });
 
 const EmailsPageSchema = z.object({
   count,
-  next: z.string().nullable(),
+  next: z.nullable(z.string()),
   results: z.array(z.object({
-    id: z.string().min(1),
-    publish_date: z.string().nullable().optional(),
-    analytics: z.object({ recipients: count, deliveries: count, opens: count, clicks: count }).nullable().optional(),
+    id: z.string().check(z.minLength(1)),
+    publish_date: z.optional(z.nullable(z.string())),
+    analytics: z.optional(z.nullable(z.object({ recipients: count, deliveries: count, opens: count, clicks: count }))),
   })),
 });
 

@@ -14,7 +14,7 @@
  * Request and response shapes: ../../../shared/api-contracts.md §5–6; the fakes in test/fakes/ write
  * them down. Both count toward citations.monthlySpendCapUsd like Perplexity and OpenAI.
  */
-import * as z from 'zod';
+import * as z from '../domain/zod-mini';
 import { createHttpClient } from './http-client';
 import { tolerantItems } from './answer-engine-schemas';
 import { ANSWER_MAX_RESPONSE_BYTES, runCitationChecks, type AnswerEngineSourceOptions } from './citation-run';
@@ -32,18 +32,18 @@ export interface TokenPrices {
 }
 
 const tokenCost = (prices: TokenPrices, input: number, output: number) => (input * prices.inputUsdPerMTok + output * prices.outputUsdPerMTok) / 1e6;
-const count = z.number().int().nonnegative();
+const count = z.number().check(z.int(), z.nonnegative());
 
 // --------------------------------------------------------------------------------------------- Gemini
 
 const GeminiResponseSchema = z.object({
   candidates: z.array(z.looseObject({
-    content: z.looseObject({ parts: z.array(z.looseObject({ text: z.string().optional(), thought: z.boolean().optional() })).default([]) }).optional(),
-    groundingMetadata: z.looseObject({
-      groundingChunks: z.array(z.looseObject({ web: z.looseObject({ uri: z.string().optional(), title: z.string().optional() }).optional() })).default([]),
-    }).optional(),
-  })).min(1),
-  usageMetadata: z.looseObject({ promptTokenCount: count.default(0), candidatesTokenCount: count.default(0), toolUsePromptTokenCount: count.default(0), thoughtsTokenCount: count.default(0) }).optional(),
+    content: z.optional(z.looseObject({ parts: z._default(z.array(z.looseObject({ text: z.optional(z.string()), thought: z.optional(z.boolean()) })), []) })),
+    groundingMetadata: z.optional(z.looseObject({
+      groundingChunks: z._default(z.array(z.looseObject({ web: z.optional(z.looseObject({ uri: z.optional(z.string()), title: z.optional(z.string()) })) })), []),
+    })),
+  })).check(z.minLength(1)),
+  usageMetadata: z.optional(z.looseObject({ promptTokenCount: z._default(count, 0), candidatesTokenCount: z._default(count, 0), toolUsePromptTokenCount: z._default(count, 0), thoughtsTokenCount: z._default(count, 0) })),
 });
 
 /** A grounding chunk → the URL it stands for (a Google redirect is replaced by the domain its title names). */
@@ -87,20 +87,17 @@ export function createGeminiSource(credentials: Credentials, options: GeminiSour
 // --------------------------------------------------------------------------------------------- Claude
 
 const ClaudeResponseSchema = z.object({
-  content: z.array(z.preprocess(
-    tolerantItems(['text', 'web_search_tool_result'] as const),
-    z.discriminatedUnion('type', [
-      z.looseObject({ type: z.literal('text'), text: z.string(), citations: z.array(z.looseObject({ url: z.string().optional() })).nullable().optional() }),
+  content: z.array(z.pipe(z.transform(tolerantItems(['text', 'web_search_tool_result'] as const)), z.discriminatedUnion('type', [
+      z.looseObject({ type: z.literal('text'), text: z.string(), citations: z.optional(z.nullable(z.array(z.looseObject({ url: z.optional(z.string()) })))) }),
       z.looseObject({
         type: z.literal('web_search_tool_result'),
-        content: z.union([z.array(z.looseObject({ url: z.string().optional() })), z.looseObject({ type: z.string(), error_code: z.string().optional() })]),
+        content: z.union([z.array(z.looseObject({ url: z.optional(z.string()) })), z.looseObject({ type: z.string(), error_code: z.optional(z.string()) })]),
       }),
       z.object({ type: z.literal('other') }),
-    ]),
-  )),
+    ]))),
   usage: z.looseObject({
     input_tokens: count, output_tokens: count,
-    server_tool_use: z.looseObject({ web_search_requests: count.default(0) }).optional(),
+    server_tool_use: z.optional(z.looseObject({ web_search_requests: z._default(count, 0) })),
   }),
 });
 

@@ -5,7 +5,7 @@
  * and no error message carries a header, a credential or a raw body.
  */
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
-import type { z } from 'zod';
+import type * as z from '../domain/zod-mini';
 import { SourceError } from './source';
 import { zodIssues } from '../shared/errors';
 import { secretRedactor } from '../shared/redaction';
@@ -75,9 +75,9 @@ export interface RequestOptions {
 }
 
 export interface HttpClient {
-  getJson<S extends z.ZodType>(path: string, schema: S, options?: RequestOptions): Promise<z.output<S>>;
+  getJson<S extends z.ZodMiniType>(path: string, schema: S, options?: RequestOptions): Promise<z.output<S>>;
   /** POSTs JSON. Timeouts are not retried: the provider may have done (and billed) the work. */
-  postJson<S extends z.ZodType>(path: string, body: unknown, schema: S, options?: RequestOptions): Promise<z.output<S>>;
+  postJson<S extends z.ZodMiniType>(path: string, body: unknown, schema: S, options?: RequestOptions): Promise<z.output<S>>;
   /** Upstream requests made so far (attempts, including retries). */
   readonly requests: number;
   /**
@@ -105,7 +105,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   let requests = 0;
   let unansweredPosts = 0;
 
-  async function request<S extends z.ZodType>(method: 'GET' | 'POST', path: string, body: unknown, schema: S, opts: RequestOptions = {}): Promise<z.output<S>> {
+  async function request<S extends z.ZodMiniType>(method: 'GET' | 'POST', path: string, body: unknown, schema: S, opts: RequestOptions = {}): Promise<z.output<S>> {
     const what = opts.what ?? `${method} ${path}`;
     const url = options.baseUrl.replace(/\/+$/, '') + path + queryString(opts.query);
     let waitedForRateLimit = false;
@@ -188,7 +188,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 }
 
 /** Validates a 2xx body: not JSON → malformed_response; not the documented shape → schema_mismatch naming the field. */
-export function parseBody<S extends z.ZodType>(text: string, schema: S, provider: string, what: string): z.output<S> {
+export function parseBody<S extends z.ZodMiniType>(text: string, schema: S, provider: string, what: string): z.output<S> {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -199,7 +199,7 @@ export function parseBody<S extends z.ZodType>(text: string, schema: S, provider
 }
 
 /** Validates an already-parsed body against its documented shape. */
-export function parseShape<S extends z.ZodType>(json: unknown, schema: S, provider: string, what: string): z.output<S> {
+export function parseShape<S extends z.ZodMiniType>(json: unknown, schema: S, provider: string, what: string): z.output<S> {
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const issue = zodIssues(parsed.error)[0];

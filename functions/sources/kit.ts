@@ -8,7 +8,7 @@
  * (open_rate ÷ emails_opened/recipients). When that is impossible (no opens), a rate above 1 can only
  * be a percentage; otherwise total_clicks (an upper bound of unique clicks) is used and a warning logged.
  */
-import * as z from 'zod';
+import * as z from '../domain/zod-mini';
 import type { Observation } from '../domain/observation';
 import { createHttpClient } from './http-client';
 import { walkPages, walkResultFields, windowStart } from './page-walk';
@@ -19,9 +19,9 @@ export const KIT_BASE_URL = 'https://api.kit.com';
 const PAGE_SIZE = 100;
 const MAX_PAGES = 3;
 
-const count = z.number().int().nonnegative();
+const count = z.number().check(z.int(), z.nonnegative());
 /** Kit's rates are UNSURE in scale (and may be null for unsent broadcasts): read defensively, never as the count. */
-const rate = z.number().nonnegative().nullable().transform((r) => r ?? 0);
+const rate = z.pipe(z.nullable(z.number().check(z.nonnegative())), z.transform((r) => r ?? 0));
 
 const SubscriberTotalSchema = z.object({ pagination: z.object({ total_count: count }) });
 
@@ -36,11 +36,11 @@ const BroadcastStatsSchema = z.object({
 
 const BroadcastStatsPageSchema = z.object({
   broadcasts: z.array(z.object({
-    id: z.union([z.number().int(), z.string().min(1)]),
-    send_at: z.string().nullable().optional(),
+    id: z.union([z.number().check(z.int()), z.string().check(z.minLength(1))]),
+    send_at: z.optional(z.nullable(z.string())),
     stats: BroadcastStatsSchema,
   })),
-  pagination: z.object({ has_next_page: z.boolean(), end_cursor: z.string().nullable().optional() }),
+  pagination: z.object({ has_next_page: z.boolean(), end_cursor: z.optional(z.nullable(z.string())) }),
 });
 
 export interface KitSourceOptions {

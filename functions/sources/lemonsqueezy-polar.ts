@@ -18,7 +18,7 @@
  *   `currency`: UNSURE which currency Polar reports in; it is the organisation's), and the latest
  *   period's `monthly_recurring_revenue` and `active_subscriptions` as snapshots at the slot.
  */
-import * as z from 'zod';
+import * as z from '../domain/zod-mini';
 import type { Observation } from '../domain/observation';
 import { DAY_MS, daysToRead } from './day-range';
 import { createHttpClient } from './http-client';
@@ -60,19 +60,19 @@ function revenueDays(byCurrency: ReadonlyMap<string, Map<number, { gross: number
 
 const LemonOrdersSchema = z.object({
   data: z.array(z.object({
-    id: z.string().min(1),
+    id: z.string().check(z.minLength(1)),
     attributes: z.object({
-      currency: z.string().regex(/^[A-Za-z]{3}$/),
-      total: z.number().int().nonnegative(),
-      refunded_amount: z.number().int().nonnegative().optional(),
-      status: z.string().min(1),
+      currency: z.string().check(z.regex(/^[A-Za-z]{3}$/)),
+      total: z.number().check(z.int(), z.nonnegative()),
+      refunded_amount: z.optional(z.number().check(z.int(), z.nonnegative())),
+      status: z.string().check(z.minLength(1)),
       /** ISO 8601 with microseconds (`2024-05-02T10:11:12.000000Z`). */
-      created_at: z.string().refine((s) => /^\d{4}-\d{2}-\d{2}T/.test(s) && !Number.isNaN(Date.parse(s)), 'must be an ISO-8601 time'),
+      created_at: z.string().check(z.refine((s) => /^\d{4}-\d{2}-\d{2}T/.test(s) && !Number.isNaN(Date.parse(s)), 'must be an ISO-8601 time')),
     }),
   })),
-  links: z.object({ next: z.string().nullable().optional() }).optional(),
+  links: z.optional(z.object({ next: z.optional(z.nullable(z.string())) })),
 });
-const LemonPageTotalSchema = z.object({ meta: z.object({ page: z.object({ total: z.number().int().nonnegative() }) }) });
+const LemonPageTotalSchema = z.object({ meta: z.object({ page: z.object({ total: z.number().check(z.int(), z.nonnegative()) }) }) });
 
 /** Orders that took money (a refund leaves the order counted in gross and subtracted in net). */
 const LEMON_PAID = new Set(['paid', 'refunded', 'partial_refund']);
@@ -128,14 +128,14 @@ export function createLemonSqueezySource(credentials: Credentials, options: Lemo
 
 // --------------------------------------------------------------------------------------------- Polar
 
-const cents = z.number().nullable().optional();
+const cents = z.optional(z.nullable(z.number()));
 const PolarMetricsSchema = z.object({
   periods: z.array(z.object({
     timestamp: z.iso.datetime({ offset: true }),
     revenue: cents,
     net_revenue: cents,
     monthly_recurring_revenue: cents,
-    active_subscriptions: z.number().int().nonnegative().nullable().optional(),
+    active_subscriptions: z.optional(z.nullable(z.number().check(z.int(), z.nonnegative()))),
   })),
 });
 const POLAR_METRICS = ['revenue', 'net_revenue', 'monthly_recurring_revenue', 'active_subscriptions'];

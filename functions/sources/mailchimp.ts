@@ -4,7 +4,7 @@
  * and clicks are Mailchimp's unique counts. The data center comes from the API key's suffix
  * (`…-us21`) unless configured.
  */
-import * as z from 'zod';
+import * as z from '../domain/zod-mini';
 import type { Observation } from '../domain/observation';
 import { createHttpClient } from './http-client';
 import { walkPages, walkResultFields, windowStart } from './page-walk';
@@ -14,15 +14,15 @@ import { DEFAULT_SEND_WINDOW_DAYS } from './beehiiv';
 const PAGE_SIZE = 50;
 const MAX_PAGES = 5;
 
-const count = z.number().int().nonnegative();
+const count = z.number().check(z.int(), z.nonnegative());
 
 const ListSchema = z.object({ id: z.string(), stats: z.object({ member_count: count }) });
 
 const ReportsPageSchema = z.object({
   reports: z.array(z.object({
-    id: z.string().min(1),
-    list_id: z.string().optional(),
-    send_time: z.string().optional(),
+    id: z.string().check(z.minLength(1)),
+    list_id: z.optional(z.string()),
+    send_time: z.optional(z.string()),
     emails_sent: count,
     bounces: z.object({ hard_bounces: count, soft_bounces: count }),
     opens: z.object({ unique_opens: count }),

@@ -5,7 +5,7 @@
  * estimated: $0.01 per web search call plus tokens at the model's list price (UNSURE — see
  * OPENAI_PRICES_PER_MTOK). A 429 `insufficient_quota` is a billing cap, not a rate window.
  */
-import * as z from 'zod';
+import * as z from '../domain/zod-mini';
 import { createHttpClient, type ErrorResponse } from './http-client';
 import { MessageItemSchema, readMessages, tolerantItems } from './answer-engine-schemas';
 import { runCitationChecks, type AnswerEngineSourceOptions, ANSWER_MAX_RESPONSE_BYTES } from './citation-run';
@@ -29,18 +29,15 @@ const UNKNOWN_MODEL_PRICE: [number, number] = [2.5, 10];
 const ANSWER_TIMEOUT_MS = 60_000;
 
 const ResponseSchema = z.object({
-  output: z.array(z.preprocess(
-    tolerantItems(['message', 'web_search_call'] as const),
-    z.discriminatedUnion('type', [
+  output: z.array(z.pipe(z.transform(tolerantItems(['message', 'web_search_call'] as const)), z.discriminatedUnion('type', [
       MessageItemSchema,
       z.looseObject({
         type: z.literal('web_search_call'),
-        action: z.looseObject({ sources: z.array(z.looseObject({ url: z.string().optional() })).optional() }).optional(),
+        action: z.optional(z.looseObject({ sources: z.optional(z.array(z.looseObject({ url: z.optional(z.string()) }))) })),
       }),
       z.object({ type: z.literal('other') }),
-    ]),
-  )),
-  usage: z.looseObject({ input_tokens: z.number().int().nonnegative(), output_tokens: z.number().int().nonnegative() }).optional(),
+    ]))),
+  usage: z.optional(z.looseObject({ input_tokens: z.number().check(z.int(), z.nonnegative()), output_tokens: z.number().check(z.int(), z.nonnegative()) })),
 });
 
 /** Estimated US dollars for one answer. */

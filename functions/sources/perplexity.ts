@@ -4,7 +4,7 @@
  * The answer's sources are its message's URL annotations, or — when it has none — its search results
  * in rank order. Cost is Perplexity's own `usage.cost.total_cost` (estimated when absent).
  */
-import * as z from 'zod';
+import * as z from '../domain/zod-mini';
 import { createHttpClient } from './http-client';
 import { MessageItemSchema, readMessages, tolerantItems } from './answer-engine-schemas';
 import { runCitationChecks, type AnswerEngineSourceOptions, ANSWER_MAX_RESPONSE_BYTES } from './citation-run';
@@ -16,15 +16,12 @@ export const PERPLEXITY_FALLBACK_COST_USD = 0.005;
 const ANSWER_TIMEOUT_MS = 60_000;
 
 const ResponseSchema = z.object({
-  output: z.array(z.preprocess(
-    tolerantItems(['message', 'search_results'] as const),
-    z.discriminatedUnion('type', [
+  output: z.array(z.pipe(z.transform(tolerantItems(['message', 'search_results'] as const)), z.discriminatedUnion('type', [
       MessageItemSchema,
       z.looseObject({ type: z.literal('search_results'), results: z.array(z.looseObject({ url: z.string() })) }),
       z.object({ type: z.literal('other') }),
-    ]),
-  )),
-  usage: z.looseObject({ cost: z.looseObject({ total_cost: z.number().nonnegative() }).optional() }).optional(),
+    ]))),
+  usage: z.optional(z.looseObject({ cost: z.optional(z.looseObject({ total_cost: z.number().check(z.nonnegative()) })) })),
 });
 
 export type PerplexitySourceOptions = AnswerEngineSourceOptions;

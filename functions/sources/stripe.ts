@@ -20,7 +20,7 @@
  *   are retried with backoff (the shared HTTP client, ./http-client.ts); a walk cut short by a rate
  *   limit, a transient failure or the deadline stores only the days it read completely (partial).
  */
-import * as z from 'zod';
+import * as z from '../domain/zod-mini';
 import type { Observation } from '../domain/observation';
 import { DAY_MS, daysToRead } from './day-range';
 import { createHttpClient, type Query } from './http-client';
@@ -45,47 +45,47 @@ const NOT_REVENUE = new Set(['payout', 'payout_reversal', 'transfer', 'transfer_
 /** Currencies without minor units (Stripe's list). */
 const ZERO_DECIMAL = new Set(['bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf']);
 
-const list = <T extends z.ZodType>(item: T) => z.object({ object: z.literal('list'), has_more: z.boolean(), data: z.array(item) });
+const list = <T extends z.ZodMiniType>(item: T) => z.object({ object: z.literal('list'), has_more: z.boolean(), data: z.array(item) });
 
 const BalanceTransactionSchema = z.object({
-  id: z.string().min(1),
-  amount: z.number().int(),
-  net: z.number().int(),
-  currency: z.string().regex(/^[a-z]{3}$/),
-  created: z.number().int(),
-  reporting_category: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
+  amount: z.number().check(z.int()),
+  net: z.number().check(z.int()),
+  currency: z.string().check(z.regex(/^[a-z]{3}$/)),
+  created: z.number().check(z.int()),
+  reporting_category: z.string().check(z.minLength(1)),
 });
 
 const ChargeSchema = z.object({
-  id: z.string().min(1),
-  created: z.number().int(),
+  id: z.string().check(z.minLength(1)),
+  created: z.number().check(z.int()),
   paid: z.boolean(),
   status: z.string(),
   /** Id, or the expanded Customer (with `created`). */
-  customer: z.union([z.string(), z.object({ id: z.string(), created: z.number().int() }).passthrough(), z.null()]).optional(),
+  customer: z.optional(z.union([z.string(), z.catchall(z.object({ id: z.string(), created: z.number().check(z.int()) }), z.unknown()), z.null()])),
 });
 
-const CouponSchema = z.object({ percent_off: z.number().nullable().optional(), amount_off: z.number().nullable().optional(), currency: z.string().nullable().optional() }).passthrough();
+const CouponSchema = z.catchall(z.object({ percent_off: z.optional(z.nullable(z.number())), amount_off: z.optional(z.nullable(z.number())), currency: z.optional(z.nullable(z.string())) }), z.unknown());
 /** Discount: `coupon` (API < 2025-09-30) or `source.coupon` (newer); an unexpanded id carries nothing. */
 const DiscountSchema = z.union([
   z.string(),
-  z.object({ coupon: CouponSchema.nullable().optional(), source: z.object({ coupon: z.union([z.string(), CouponSchema]).nullable().optional() }).passthrough().optional() }).passthrough(),
+  z.catchall(z.object({ coupon: z.optional(z.nullable(CouponSchema)), source: z.optional(z.catchall(z.object({ coupon: z.optional(z.nullable(z.union([z.string(), CouponSchema]))) }), z.unknown())) }), z.unknown()),
 ]);
 
 const SubscriptionSchema = z.object({
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   status: z.string(),
-  currency: z.string().regex(/^[a-z]{3}$/),
-  discounts: z.array(DiscountSchema).optional(),
+  currency: z.string().check(z.regex(/^[a-z]{3}$/)),
+  discounts: z.optional(z.array(DiscountSchema)),
   items: z.object({
     data: z.array(z.object({
-      quantity: z.number().nullable().optional(),
+      quantity: z.optional(z.nullable(z.number())),
       price: z.object({
-        unit_amount: z.number().nullable(),
+        unit_amount: z.nullable(z.number()),
         /** A decimal string on the wire; the client hands it over as its own Decimal type. */
-        unit_amount_decimal: z.unknown().optional(),
+        unit_amount_decimal: z.optional(z.unknown()),
         currency: z.string(),
-        recurring: z.object({ interval: z.enum(['day', 'week', 'month', 'year']), interval_count: z.number().int().positive() }).nullable(),
+        recurring: z.nullable(z.object({ interval: z.enum(['day', 'week', 'month', 'year']), interval_count: z.number().check(z.int(), z.positive()) })),
       }),
     })),
   }),
@@ -155,8 +155,8 @@ interface StripeApi {
   /** The last failure, to report when a run read nothing at all. */
   lastError?: SourceError;
   /** One page of a list endpoint (`/v1/charges`), spaced to at most `requestsPerSecond`. */
-  page<T extends z.ZodType>(what: string, path: string, query: Query, item: T): Promise<z.output<ReturnType<typeof list<T>>>>;
-  walk<T extends z.ZodType>(what: string, path: string, query: Query, item: T, push: (items: readonly z.output<T>[]) => void): Promise<void>;
+  page<T extends z.ZodMiniType>(what: string, path: string, query: Query, item: T): Promise<z.output<ReturnType<typeof list<T>>>>;
+  walk<T extends z.ZodMiniType>(what: string, path: string, query: Query, item: T, push: (items: readonly z.output<T>[]) => void): Promise<void>;
 }
 
 /**

@@ -14,7 +14,7 @@
  *   visit from two AI domains on one day would count twice). Cloud: `x-umami-api-key`; self-hosted:
  *   `POST /auth/login` with username and password, then a bearer token.
  */
-import * as z from 'zod';
+import * as z from '../domain/zod-mini';
 import type { Observation } from '../domain/observation';
 import { DAY_MS, daysToRead } from './day-range';
 import { createHttpClient, type HttpClient } from './http-client';
@@ -54,7 +54,7 @@ function dailyTotals(metric: 'traffic.visitors' | 'traffic.ai_referred_visitors'
 // ------------------------------------------------------------------------------------------ Plausible
 
 const PlausibleQuerySchema = z.object({
-  results: z.array(z.object({ dimensions: z.array(z.string()).min(1), metrics: z.array(z.number().nonnegative()).min(1) })),
+  results: z.array(z.object({ dimensions: z.array(z.string()).check(z.minLength(1)), metrics: z.array(z.number().check(z.nonnegative())).check(z.minLength(1)) })),
 });
 
 export interface PlausibleOptions extends WebAnalyticsOptions { sites: readonly string[] }
@@ -91,10 +91,10 @@ export function createPlausibleSource(credentials: Credentials, options: Plausib
 // --------------------------------------------------------------------------------------------- Umami
 
 const UmamiSeriesSchema = z.object({
-  pageviews: z.array(z.object({ x: z.string(), y: z.number().nonnegative() })),
-  sessions: z.array(z.object({ x: z.string().min(10), y: z.number().nonnegative() })),
+  pageviews: z.array(z.object({ x: z.string(), y: z.number().check(z.nonnegative()) })),
+  sessions: z.array(z.object({ x: z.string().check(z.minLength(10)), y: z.number().check(z.nonnegative()) })),
 });
-const UmamiLoginSchema = z.object({ token: z.string().min(1) });
+const UmamiLoginSchema = z.object({ token: z.string().check(z.minLength(1)) });
 
 export interface UmamiOptions extends WebAnalyticsOptions { websites: readonly { id: string; site: string }[] }
 

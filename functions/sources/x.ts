@@ -12,7 +12,7 @@ import {
   ApiPartialResponseError, ApiRequestError, ApiResponseError, TwitterApi,
   type ITwitterApiClientPlugin, type TweetUserTimelineV2Paginator,
 } from 'twitter-api-v2';
-import * as z from 'zod';
+import * as z from '../domain/zod-mini';
 import { markersIn } from '../domain/post-variants';
 import type { Observation } from '../domain/observation';
 import { parseShape, withRetries } from './http-client';
@@ -28,7 +28,7 @@ const X_WINDOW_MS = 15 * 60_000;
 /** Stop walking pages when less than this is left before the deadline. */
 const PAGE_MARGIN_MS = 2_000;
 
-const count = z.number().int().nonnegative();
+const count = z.number().check(z.int(), z.nonnegative());
 
 const MeResponseSchema = z.object({
   data: z.object({
@@ -37,20 +37,19 @@ const MeResponseSchema = z.object({
     public_metrics: z
       .object({
         followers_count: count,
-        tweet_count: count.optional(),
-        post_count: count.optional(),
-      })
-      .refine((m) => m.tweet_count !== undefined || m.post_count !== undefined, { message: 'tweet_count (or post_count) is required', path: ['tweet_count'] }),
+        tweet_count: z.optional(count),
+        post_count: z.optional(count),
+      }).check(z.refine((m) => m.tweet_count !== undefined || m.post_count !== undefined, { message: 'tweet_count (or post_count) is required', path: ['tweet_count'] })),
   }),
 });
 
 const TimelinePageSchema = z.object({
-  data: z
+  data: z._default(z
     .array(z.object({
-      id: z.string().min(1),
-      created_at: z.iso.datetime({ offset: true }).optional(),
+      id: z.string().check(z.minLength(1)),
+      created_at: z.optional(z.iso.datetime({ offset: true })),
       /** Read only for variant markers (post-variant experiments); never stored. */
-      text: z.string().optional(),
+      text: z.optional(z.string()),
       public_metrics: z.object({
         retweet_count: count,
         reply_count: count,
@@ -58,9 +57,8 @@ const TimelinePageSchema = z.object({
         quote_count: count,
         impression_count: count,
       }),
-    }))
-    .default([]),
-  meta: z.object({ result_count: count, next_token: z.string().optional() }),
+    })), []),
+  meta: z.object({ result_count: count, next_token: z.optional(z.string()) }),
 });
 
 export interface XSourceOptions {

@@ -10,7 +10,7 @@
  * indexes are built from — and keep every other field as stored: items written by earlier versions stay
  * readable, and a field added to a domain type does not need a second declaration here.
  */
-import * as z from 'zod';
+import * as z from '../domain/zod-mini';
 import type { CollectionRun } from '../domain/collection-run';
 import { iceProduct, type Experiment } from '../domain/experiment';
 import { EXPERIMENT_STATUSES, type ExperimentStatus } from '../domain/experiment-status';
@@ -33,7 +33,7 @@ export interface Entity<T> {
   /** The item's `type` attribute. */
   readonly type: string;
   /** Checks a stored item's fields (table attributes stripped); unknown fields are kept. */
-  readonly schema: z.ZodType;
+  readonly schema: z.ZodMiniType;
   /** The index attributes the item is written with, from its value. */
   readonly indexes?: (value: T) => IndexAttributes;
 }
@@ -46,7 +46,7 @@ export class StoredItemError extends Error {
   }
 }
 
-const text = z.string().min(1);
+const text = z.string().check(z.minLength(1));
 
 /** gsi1's partition of the experiments in one status (lists by status, the scorer's due list, the backlog). */
 export function statusPartition(status: ExperimentStatus): string {
@@ -71,7 +71,7 @@ export function backlogRankKey(e: Pick<Experiment, 'iceScore' | 'createdAt' | 'i
 /** An experiment (EXP#<id> / EXPERIMENT): on gsi1 by status (backlog in start order, others by end), on gsi2 by creation. */
 export const experimentEntity: Entity<Experiment> = {
   type: 'experiment',
-  schema: z.looseObject({ id: text, status: z.enum(EXPERIMENT_STATUSES), createdAt: text, version: z.number().int().optional() }),
+  schema: z.looseObject({ id: text, status: z.enum(EXPERIMENT_STATUSES), createdAt: text, version: z.optional(z.number().check(z.int())) }),
   indexes: (e) => ({
     gsi1pk: statusPartition(e.status),
     gsi1sk: e.status === 'backlog' ? backlogRankKey(e) : `${e.end ?? e.createdAt}#${e.id}`,
@@ -151,7 +151,7 @@ export interface IdempotencyRecord {
 }
 export const idempotencyEntity: Entity<IdempotencyRecord> = {
   type: 'idempotency',
-  schema: z.looseObject({ state: z.enum(['pending', 'completed']), fingerprint: text, lockedUntil: text, response: z.string().optional() }),
+  schema: z.looseObject({ state: z.enum(['pending', 'completed']), fingerprint: text, lockedUntil: text, response: z.optional(z.string()) }),
 };
 
 /** The calendar feed's token (FEED#calendar / TOKEN): its SHA-256 in hex, never the token. */

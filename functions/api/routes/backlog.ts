@@ -3,7 +3,7 @@
  * starts them (ICE product, then age), which ones start at its next run and which are held back
  * because their metric is already under test.
  */
-import * as z from 'zod';
+import * as z from '../../domain/zod-mini';
 import { BacklogItemSchema, ExperimentRecordSchema, newBacklogItem } from '../../domain/experiment';
 import { BACKLOG_CONSIDERED, BACKLOG_COUNT_CAP, planLoop, plannedHorizon } from '../../domain/loop';
 import { parseOrThrow } from '../../shared/errors';
@@ -42,12 +42,12 @@ export const backlogRoutes: Route[] = [
         status: 200, description: '{ items, total, totalCapped, loop }',
         schema: z.object({
           items: z.array(z.object({
-            rank: z.number().int(), ice: z.number().nullable(), startsNext: z.boolean(),
-            blockedBy: z.object({ experimentId: z.string(), name: z.string(), metric: z.string(), until: z.string().optional() }).optional(),
+            rank: z.number().check(z.int()), ice: z.nullable(z.number()), startsNext: z.boolean(),
+            blockedBy: z.optional(z.object({ experimentId: z.string(), name: z.string(), metric: z.string(), until: z.optional(z.string()) })),
             experiment: ExperimentRecordSchema,
           })),
-          total: z.number().int(), totalCapped: z.boolean(),
-          loop: z.object({ running: z.number().int(), target: z.number().int(), state: z.enum(['full', 'backlog_empty', 'ready', 'blocked']), message: z.string(), nextRun: z.string().nullable().describe('The next scheduler run; null when nothing runs on a schedule (--no-schedule)') }),
+          total: z.number().check(z.int()), totalCapped: z.boolean(),
+          loop: z.object({ running: z.number().check(z.int()), target: z.number().check(z.int()), state: z.enum(['full', 'backlog_empty', 'ready', 'blocked']), message: z.string(), nextRun: z.described(z.nullable(z.string()), 'The next scheduler run; null when nothing runs on a schedule (--no-schedule)') }),
         }),
       },
     },

@@ -3,7 +3,7 @@
  * GET /metrics/{metric}: one metric's derived daily series (and, with ?raw=1, the stored observations
  * behind it) for charts and the CLI's sparkline.
  */
-import * as z from 'zod';
+import * as z from '../../domain/zod-mini';
 import { METRIC_CATALOG, observedMetricsFor, parseMetricKey } from '../../domain/metric-catalog';
 import { InstantSchema as instant, MetricKeySchema } from '../../domain/experiment';
 import { engineSummaries } from '../../domain/metrics/answer-agreement';
@@ -23,9 +23,9 @@ const EDGE_MARGIN_MS = 2 * DAY_MS;
 
 
 export const SeriesQuerySchema = z.strictObject({
-  from: instant.optional().describe('Start (inclusive), a date or date-time; default: 8 weeks before `to`'),
-  to: instant.optional().describe('End (exclusive); default: now'),
-  raw: z.enum(['0', '1', 'true', 'false']).optional().describe('1: also return the stored observations in the range'),
+  from: z.described(z.optional(instant), 'Start (inclusive), a date or date-time; default: 8 weeks before `to`'),
+  to: z.described(z.optional(instant), 'End (exclusive); default: now'),
+  raw: z.described(z.optional(z.enum(['0', '1', 'true', 'false'])), '1: also return the stored observations in the range'),
 });
 
 export const catalogRoutes: Route[] = [
@@ -36,7 +36,7 @@ export const catalogRoutes: Route[] = [
       tag: 'Metrics', summary: 'The metric catalog', description: 'Every primary metric with its description, unit, kind and derivation.',
       success: {
         status: 200, description: '{ items }',
-        schema: z.object({ items: z.array(MetricDefinitionSchema.extend({ accounts: z.array(z.string()).describe('Configured accounts besides the default whose collectors feed it: each is the metric key with @name, e.g. x.follower_growth_rate@acme') })) }),
+        schema: z.object({ items: z.array(z.extend(MetricDefinitionSchema, { accounts: z.described(z.array(z.string()), 'Configured accounts besides the default whose collectors feed it: each is the metric key with @name, e.g. x.follower_growth_rate@acme') })) }),
       },
     },
     handle: async (_req, s) => ({ status: 200, body: { items: METRIC_CATALOG.map((m) => ({ ...m, accounts: accountsFeeding(m.from, s.config) })) } }),
@@ -53,16 +53,16 @@ export const catalogRoutes: Route[] = [
         status: 200, description: '{ metric, unit, from, to, series: [{ date, value }], observations? }',
         schema: z.object({
           metric: z.string(), unit: z.string(), description: z.string(), kind: z.enum(['count_rate', 'ratio', 'proportion']),
-          from: z.string().describe('ISO-8601 (inclusive)'), to: z.string().describe('ISO-8601 (exclusive)'),
-          series: z.array(z.object({ date: z.string().describe('UTC date, YYYY-MM-DD'), value: z.number().nullable().describe('In `unit`; null for a gap (never a zero)') })),
-          observations: z.array(z.record(z.string(), z.unknown())).optional().describe('?raw=1: the stored observations in the range'),
-          truncated: z.boolean().optional().describe('More raw observations than returned'),
-          engines: z.array(z.object({
-            engine: z.string(), answers: z.number().int(), citationRate: z.number(), mentionRate: z.number(),
-            repeatedGroups: z.number().int().describe('(prompt, run) groups answered at least twice'),
-            citedAgreement: z.number().nullable().describe('Share of repeated groups whose answers all agree on cited (0–1)'),
-            mentionedAgreement: z.number().nullable(),
-          })).optional().describe('Citation metrics: per answer engine, its rates and the repeat-to-repeat agreement (the noise floor)'),
+          from: z.described(z.string(), 'ISO-8601 (inclusive)'), to: z.described(z.string(), 'ISO-8601 (exclusive)'),
+          series: z.array(z.object({ date: z.described(z.string(), 'UTC date, YYYY-MM-DD'), value: z.described(z.nullable(z.number()), 'In `unit`; null for a gap (never a zero)') })),
+          observations: z.described(z.optional(z.array(z.record(z.string(), z.unknown()))), '?raw=1: the stored observations in the range'),
+          truncated: z.described(z.optional(z.boolean()), 'More raw observations than returned'),
+          engines: z.described(z.optional(z.array(z.object({
+            engine: z.string(), answers: z.number().check(z.int()), citationRate: z.number(), mentionRate: z.number(),
+            repeatedGroups: z.described(z.number().check(z.int()), '(prompt, run) groups answered at least twice'),
+            citedAgreement: z.described(z.nullable(z.number()), 'Share of repeated groups whose answers all agree on cited (0–1)'),
+            mentionedAgreement: z.nullable(z.number()),
+          }))), 'Citation metrics: per answer engine, its rates and the repeat-to-repeat agreement (the noise floor)'),
         }),
       },
     },

@@ -3,7 +3,7 @@
  * current time — in AWS by invoking the source's collector function, locally in process. A slot already
  * collected is not read again (its run is returned with deliveries + 1).
  */
-import * as z from 'zod';
+import * as z from '../../domain/zod-mini';
 import { AccountNameSchema } from '../../domain/accounts';
 import { enabledTargets, SOURCE_NAMES, targetName } from '../../shared/app-config';
 import { parseOrThrow, ValidationError } from '../../shared/errors';
@@ -15,8 +15,8 @@ import type { Route } from '../router';
 export const COLLECT_BUDGET_MS = 12_000;
 
 export const CollectBodySchema = z.strictObject({
-  source: z.enum(SOURCE_NAMES).optional().describe('One source; default: every enabled source and account'),
-  account: AccountNameSchema.optional().describe('With source: one configured account of it (sources.<name>.accounts); default: all the source\'s enabled accounts'),
+  source: z.described(z.optional(z.enum(SOURCE_NAMES)), 'One source; default: every enabled source and account'),
+  account: z.described(z.optional(AccountNameSchema), 'With source: one configured account of it (sources.<name>.accounts); default: all the source\'s enabled accounts'),
 });
 
 export const collectRoutes: Route[] = [

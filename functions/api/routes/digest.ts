@@ -2,7 +2,7 @@
  * GET /digest?week=YYYY-Www: the weekly digest as the Friday job would send it — JSON (sections,
  * markdown and plain text), or ?format=md / ?format=text for the rendering alone. Building it sends nothing.
  */
-import * as z from 'zod';
+import * as z from '../../domain/zod-mini';
 import { DigestSchema } from '../../domain/digest';
 import { currentDigestWeek, digestPeriod, isIsoWeek } from '../../domain/digest-calendar';
 import { ValidationError, parseOrThrow } from '../../shared/errors';
@@ -10,8 +10,8 @@ import { digestForWeek, digestSchedule } from '../../jobs/weekly-digest';
 import type { Route } from '../router';
 
 export const DigestQuerySchema = z.strictObject({
-  week: z.string().refine(isIsoWeek, 'must be an ISO week like 2026-W46').optional().describe('ISO week (YYYY-Www) in the digest time zone; default: the week whose digest is next (so far)'),
-  format: z.enum(['json', 'md', 'text']).default('json').describe('json (default: sections, markdown and text), md or text'),
+  week: z.described(z.optional(z.string().check(z.refine(isIsoWeek, 'must be an ISO week like 2026-W46'))), 'ISO week (YYYY-Www) in the digest time zone; default: the week whose digest is next (so far)'),
+  format: z.described(z._default(z.enum(['json', 'md', 'text']), 'json'), 'json (default: sections, markdown and text), md or text'),
 });
 
 export const digestRoutes: Route[] = [

@@ -3,7 +3,7 @@
  * start, abandon, verdict, verdict history and rescore. Every status change goes through the pure
  * lifecycle rules in domain/experiment.ts and a conditional write, so an illegal or lost race is a 409.
  */
-import * as z from 'zod';
+import * as z from '../../domain/zod-mini';
 import {
   AbandonExperimentSchema, type CreateExperiment, CreateExperimentSchema, ExtendExperimentSchema, extendExperiment, EXPERIMENT_STATUSES, ExperimentRecordSchema, MetricKeySchema, StartExperimentSchema,
   TRANSITIONS, UpdateExperimentSchema, abandonExperiment, checkDeletable, newExperiment, startExperiment, updateExperiment,
@@ -21,13 +21,13 @@ import { designDefaults, experimentIdForIdempotencyKey, type ResolvedApiServices
 import { ExperimentChangedError, VERDICT_HISTORY_MAX } from '../../store/experiment-store';
 
 export const ListQuerySchema = z.strictObject({
-  status: z.enum(EXPERIMENT_STATUSES).optional().describe('Only experiments in this status'),
-  metric: MetricKeySchema.optional().describe('Only experiments on this primary metric (a base key also matches its `:engine` variants)'),
-  limit: z.coerce.number().int().min(1).max(200).optional().describe('Page size (default 50)'),
-  cursor: z.string().min(1).max(2000).optional().describe('nextCursor from the previous page'),
+  status: z.described(z.optional(z.enum(EXPERIMENT_STATUSES)), 'Only experiments in this status'),
+  metric: z.described(z.optional(MetricKeySchema), 'Only experiments on this primary metric (a base key also matches its `:engine` variants)'),
+  limit: z.described(z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(200))), 'Page size (default 50)'),
+  cursor: z.described(z.optional(z.string().check(z.minLength(1), z.maxLength(2000))), 'nextCursor from the previous page'),
 });
 
-export const ExperimentIdSchema = z.string().regex(/^exp_[a-z0-9]{1,40}$/, 'not an experiment id');
+export const ExperimentIdSchema = z.string().check(z.regex(/^exp_[a-z0-9]{1,40}$/, 'not an experiment id'));
 
 const ID_PARAM = { id: 'Experiment id, e.g. exp_k3m9x2q7ab' };
 
@@ -163,7 +163,7 @@ export const experimentRoutes: Route[] = [
       tag: 'Experiments', summary: 'List experiments, newest first',
       description: 'Filter by status and primary metric. Pages hold `limit` items; pass `nextCursor` back as `cursor` for the next page (absent on the last page).',
       query: ListQuerySchema,
-      success: { status: 200, description: '{ items, nextCursor? }', schema: z.object({ items: z.array(ExperimentRecordSchema), nextCursor: z.string().optional() }) },
+      success: { status: 200, description: '{ items, nextCursor? }', schema: z.object({ items: z.array(ExperimentRecordSchema), nextCursor: z.optional(z.string()) }) },
     },
     async handle(req, s) {
       const q = parseOrThrow(ListQuerySchema, req.query, 'query');
@@ -180,9 +180,9 @@ export const experimentRoutes: Route[] = [
       params: ID_PARAM,
       success: {
         status: 200, description: 'The experiment, plus interim or verdict',
-        schema: ExperimentRecordSchema.extend({
-          interim: InterimReadoutSchema.nullable().optional().describe('Running experiments only: progress so far (null until it can be computed)'),
-          verdict: VerdictSchema.optional().describe('Concluded experiments only: the current verdict'),
+        schema: z.extend(ExperimentRecordSchema, {
+          interim: z.described(z.optional(z.nullable(InterimReadoutSchema)), 'Running experiments only: progress so far (null until it can be computed)'),
+          verdict: z.described(z.optional(VerdictSchema), 'Concluded experiments only: the current verdict'),
         }),
       },
       errors: { 404: 'No such experiment' },
@@ -327,7 +327,7 @@ export const experimentRoutes: Route[] = [
     path: '/experiments/{id}/verdicts',
     doc: {
       tag: 'Verdicts', summary: 'Every verdict recorded, newest first', description: `The first verdict and every explicit rescore — the ${VERDICT_HISTORY_MAX} newest; \`truncated\` when older ones exist.`,
-      params: ID_PARAM, success: { status: 200, description: '{ items: Verdict[], truncated? }', schema: z.object({ items: z.array(VerdictSchema), truncated: z.boolean().optional() }) }, errors: { 404: 'No such experiment' },
+      params: ID_PARAM, success: { status: 200, description: '{ items: Verdict[], truncated? }', schema: z.object({ items: z.array(VerdictSchema), truncated: z.optional(z.boolean()) }) }, errors: { 404: 'No such experiment' },
     },
     async handle(req, s) {
       const experiment = await loadExperiment(req, s);
@@ -344,7 +344,7 @@ export const experimentRoutes: Route[] = [
       params: ID_PARAM,
       success: {
         status: 200, description: '{ verdict, previous, decisionChanged }',
-        schema: z.object({ verdict: VerdictSchema, previous: VerdictSchema.nullable().describe('The verdict it replaced'), decisionChanged: z.boolean() }),
+        schema: z.object({ verdict: VerdictSchema, previous: z.described(z.nullable(VerdictSchema), 'The verdict it replaced'), decisionChanged: z.boolean() }),
       },
       errors: { 404: 'No such experiment', 409: 'Not concluded (abandoned experiments are never scored)' },
     },

@@ -2,7 +2,7 @@
  * GET /health: last collection run per source (outcome, time, next slot, rate-limit pauses), the
  * scorer's last run, and the loop: active experiments vs target — saying so when the backlog is empty.
  */
-import * as z from 'zod';
+import * as z from '../../domain/zod-mini';
 import { BACKLOG_CONSIDERED, BACKLOG_COUNT_CAP, planLoop, plannedHorizon } from '../../domain/loop';
 import { enabledTargets, sourceSettings, targetName } from '../../shared/app-config';
 import { missedSlots, nextSlotAfter } from '../../shared/schedules';
@@ -12,23 +12,23 @@ import type { Route } from '../router';
 const HealthSchema = z.object({
   now: z.string(),
   schedule: z.object({
-    running: z.boolean().describe('false when nothing runs on a schedule (local runtime with --no-schedule): every next slot below is then null'),
+    running: z.described(z.boolean(), 'false when nothing runs on a schedule (local runtime with --no-schedule): every next slot below is then null'),
   }),
   sources: z.array(z.object({
-    source: z.string().describe('The source, or source@account for a configured account'),
-    lastRun: CollectionRunSchema.nullable(),
-    recentFailures: z.number().int().describe('Failed runs among the last 50 (rate limits and pauses are not failures)'),
-    missedSlots: z.array(z.string()).describe('Slots the schedule never delivered, oldest first'),
-    nextSlot: z.string().nullable().describe('null when nothing runs on a schedule (schedule.running false)'),
-    pausedUntil: z.string().nullable(),
-    pauseReason: z.string().nullable(),
+    source: z.described(z.string(), 'The source, or source@account for a configured account'),
+    lastRun: z.nullable(CollectionRunSchema),
+    recentFailures: z.described(z.number().check(z.int()), 'Failed runs among the last 50 (rate limits and pauses are not failures)'),
+    missedSlots: z.described(z.array(z.string()), 'Slots the schedule never delivered, oldest first'),
+    nextSlot: z.described(z.nullable(z.string()), 'null when nothing runs on a schedule (schedule.running false)'),
+    pausedUntil: z.nullable(z.string()),
+    pauseReason: z.nullable(z.string()),
   })),
-  scorer: z.object({ lastRun: JobRunSchema.nullable(), nextSlot: z.string().nullable().describe('null when nothing runs on a schedule') }),
-  experiments: z.object({ running: z.number().int(), target: z.number().int() }),
+  scorer: z.object({ lastRun: z.nullable(JobRunSchema), nextSlot: z.described(z.nullable(z.string()), 'null when nothing runs on a schedule') }),
+  experiments: z.object({ running: z.number().check(z.int()), target: z.number().check(z.int()) }),
   loop: z.object({
-    running: z.number().int(), planned: z.number().int(), backlog: z.number().int(), target: z.number().int(),
+    running: z.number().check(z.int()), planned: z.number().check(z.int()), backlog: z.number().check(z.int()), target: z.number().check(z.int()),
     state: z.enum(['full', 'backlog_empty', 'ready', 'blocked']), backlogEmpty: z.boolean(), message: z.string(),
-    nextFill: z.string().nullable().describe('When the scheduler next starts backlog items; null when nothing runs on a schedule'),
+    nextFill: z.described(z.nullable(z.string()), 'When the scheduler next starts backlog items; null when nothing runs on a schedule'),
   }),
 });
 

@@ -3,7 +3,7 @@
  * a page at a time from the compact rows written with each verdict (one Query per page, whatever the size
  * of the log; the largest page stays far below Lambda's 6 MB response limit).
  */
-import * as z from 'zod';
+import * as z from '../../domain/zod-mini';
 import { researchLogMarkdown, researchLogTsv } from '../../domain/research-log';
 import { LOG_PAGE_DEFAULT, LOG_PAGE_MAX } from '../../store/research-log-store';
 import { ResearchLogRowSchema } from '../../domain/verdict-schema';
@@ -11,9 +11,9 @@ import { parseOrThrow } from '../../shared/errors';
 import type { Route } from '../router';
 
 export const LogQuerySchema = z.strictObject({
-  format: z.enum(['json', 'tsv', 'md']).default('json').describe('json (default), tsv (spreadsheets; like autoresearch results.tsv) or md (a markdown table)'),
-  limit: z.coerce.number().int().min(1).max(LOG_PAGE_MAX).optional().describe(`Rows per page (default ${LOG_PAGE_DEFAULT}, at most ${LOG_PAGE_MAX})`),
-  cursor: z.string().min(1).max(2000).optional().describe('nextCursor from the previous page (JSON body, or the x-next-cursor header of TSV and markdown)'),
+  format: z.described(z._default(z.enum(['json', 'tsv', 'md']), 'json'), 'json (default), tsv (spreadsheets; like autoresearch results.tsv) or md (a markdown table)'),
+  limit: z.described(z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(LOG_PAGE_MAX))), `Rows per page (default ${LOG_PAGE_DEFAULT}, at most ${LOG_PAGE_MAX})`),
+  cursor: z.described(z.optional(z.string().check(z.minLength(1), z.maxLength(2000))), 'nextCursor from the previous page (JSON body, or the x-next-cursor header of TSV and markdown)'),
 });
 
 export const logRoutes: Route[] = [
@@ -24,7 +24,7 @@ export const logRoutes: Route[] = [
       tag: 'Research log', summary: 'The research log',
       description: `One row per concluded experiment, newest first: id, name, primary metric, window, baseline value, window value, effect with its 95 % interval, decision, reason and a one-line description (the hypothesis). TSV has a header row, plain numbers and lift as a fraction. Paged: at most ${LOG_PAGE_MAX} rows (default ${LOG_PAGE_DEFAULT}); the next page's cursor is \`nextCursor\` in JSON and the \`x-next-cursor\` header in every format (absent on the last page).`,
       query: LogQuerySchema,
-      success: { status: 200, description: 'JSON { items, nextCursor? }, or text', schema: z.object({ items: z.array(ResearchLogRowSchema), nextCursor: z.string().optional().describe('Pass back as cursor for the next page (absent on the last page)') }), contentTypes: ['application/json', 'text/tab-separated-values', 'text/markdown'] },
+      success: { status: 200, description: 'JSON { items, nextCursor? }, or text', schema: z.object({ items: z.array(ResearchLogRowSchema), nextCursor: z.described(z.optional(z.string()), 'Pass back as cursor for the next page (absent on the last page)') }), contentTypes: ['application/json', 'text/tab-separated-values', 'text/markdown'] },
     },
     async handle(req, s) {
       const { format, limit, cursor } = parseOrThrow(LogQuerySchema, req.query, 'query');

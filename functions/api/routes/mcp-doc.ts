@@ -2,7 +2,7 @@
  * POST /mcp as the stack and the OpenAPI document see it — without the MCP SDK, so the API function can
  * describe the route that its own MCP function serves.
  */
-import * as z from 'zod';
+import * as z from '../../domain/zod-mini';
 import { ErrorEnvelopeSchema } from '../error-response';
 import { RESEARCH_LOG_URI, TOOL_SPECS } from '../../mcp/tools';
 import type { RouteDeclaration } from '../router';
@@ -10,12 +10,12 @@ import type { RouteDeclaration } from '../router';
 const JsonRpcId = z.union([z.string(), z.number(), z.null()]);
 const JsonRpcErrorSchema = z.object({
   jsonrpc: z.literal('2.0'), id: JsonRpcId,
-  error: z.object({ code: z.number().int().describe('-32700 parse error, -32600 invalid request, -32601 no such method, -32602 invalid params, -32000 transport'), message: z.string(), data: z.unknown().optional() }),
+  error: z.object({ code: z.described(z.number().check(z.int()), '-32700 parse error, -32600 invalid request, -32601 no such method, -32602 invalid params, -32000 transport'), message: z.string(), data: z.optional(z.unknown()) }),
 });
 const JsonRpcResponseSchema = z.object({
   jsonrpc: z.literal('2.0'), id: JsonRpcId,
-  result: z.record(z.string(), z.unknown()).optional().describe('initialize, tools/list, tools/call (tool failures are results with isError: true), resources/read, prompts/get …'),
-  error: JsonRpcErrorSchema.shape.error.optional(),
+  result: z.described(z.optional(z.record(z.string(), z.unknown())), 'initialize, tools/list, tools/call (tool failures are results with isError: true), resources/read, prompts/get …'),
+  error: z.optional(JsonRpcErrorSchema.shape.error),
 });
 
 export const MCP_ROUTE: RouteDeclaration = {

@@ -1,5 +1,5 @@
 /** POST /observations: backfill (CSV import). All-or-nothing: every observation is validated before any is written. */
-import * as z from 'zod';
+import * as z from '../../domain/zod-mini';
 import { ObservationSchema } from '../../domain/observation';
 import { parseOrThrow } from '../../shared/errors';
 import { jsonBody } from '../http';
@@ -7,7 +7,7 @@ import type { Route } from '../router';
 
 export const MAX_OBSERVATIONS_PER_REQUEST = 500;
 
-const ImportBodySchema = z.strictObject({ observations: z.array(ObservationSchema).min(1).max(MAX_OBSERVATIONS_PER_REQUEST) });
+const ImportBodySchema = z.strictObject({ observations: z.array(ObservationSchema).check(z.minLength(1), z.maxLength(MAX_OBSERVATIONS_PER_REQUEST)) });
 
 export const observationRoutes: Route[] = [
   {
@@ -20,11 +20,11 @@ export const observationRoutes: Route[] = [
       success: {
         status: 200, description: '{ received, written, duplicates, new, alreadyStored }',
         schema: z.object({
-          received: z.number().int().describe('Observations in the request'),
-          written: z.number().int().describe('Distinct observations stored (each replaces any stored one with the same metric, instant and identity)'),
-          duplicates: z.number().int().describe('received − written: observations that repeated another one of the request'),
-          new: z.number().int().describe('Of the written: observations not stored before'),
-          alreadyStored: z.number().int().describe('Of the written: observations stored before (an import given again), replaced by the same fact'),
+          received: z.described(z.number().check(z.int()), 'Observations in the request'),
+          written: z.described(z.number().check(z.int()), 'Distinct observations stored (each replaces any stored one with the same metric, instant and identity)'),
+          duplicates: z.described(z.number().check(z.int()), 'received − written: observations that repeated another one of the request'),
+          new: z.described(z.number().check(z.int()), 'Of the written: observations not stored before'),
+          alreadyStored: z.described(z.number().check(z.int()), 'Of the written: observations stored before (an import given again), replaced by the same fact'),
         }),
       },
     },

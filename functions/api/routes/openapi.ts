@@ -1,5 +1,5 @@
 /** GET /openapi.json: the API described from its own routes and schemas (see ../openapi.ts). */
-import * as z from 'zod';
+import * as z from '../../domain/zod-mini';
 import { openApiDocument } from '../openapi';
 import type { Route, RouteDescription } from '../router';
 

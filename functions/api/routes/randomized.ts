@@ -3,7 +3,7 @@
  * (with its own read-only token), skipped days, the next post's arm and tagging a post with its arm.
  * Every change goes through a conditional write on the version read, like the other lifecycle routes.
  */
-import * as z from 'zod';
+import * as z from '../../domain/zod-mini';
 import { todaysAssignments } from '../../domain/assignments';
 import { calendarFeed } from '../../domain/calendar-feed';
 import { ExperimentRecordSchema, type Experiment } from '../../domain/experiment';
@@ -18,24 +18,24 @@ import { loadExperiment } from './experiments';
 const ID_PARAM = { id: 'Experiment id, e.g. exp_k3m9x2q7ab' };
 
 export const SkipDaySchema = z.strictObject({
-  date: z.iso.date().describe('The local date (YYYY-MM-DD, in the schedule\'s time zone) whose assignment was not followed'),
-  reason: z.string().trim().min(1).max(500).optional().describe('Why (kept with the day)'),
+  date: z.described(z.iso.date(), 'The local date (YYYY-MM-DD, in the schedule\'s time zone) whose assignment was not followed'),
+  reason: z.described(z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(500))), 'Why (kept with the day)'),
 });
 
 export const TagPostSchema = z.strictObject({
-  arm: z.string().min(1).max(24).describe('One of the experiment\'s arms'),
+  arm: z.described(z.string().check(z.minLength(1), z.maxLength(24)), 'One of the experiment\'s arms'),
 });
 
-const PostIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a post id');
+const PostIdSchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a post id'));
 
 export const CalendarQuerySchema = z.strictObject({
-  token: z.string().min(1).max(200).describe('The feed token from POST /calendar/token (not the API token)'),
+  token: z.described(z.string().check(z.minLength(1), z.maxLength(200)), 'The feed token from POST /calendar/token (not the API token)'),
 });
 
 const AssignmentSchema = z.object({
   experimentId: z.string(), name: z.string(), primaryMetric: z.string(), design: z.enum(['switchback', 'post_variants']),
-  date: z.string(), arm: z.enum(['treatment', 'control']).optional(), washout: z.boolean().optional(), skipped: z.boolean().optional(),
-  start: z.string().optional(), end: z.string().optional(), day: z.number().int().optional(), days: z.number().int().optional(), instruction: z.string(),
+  date: z.string(), arm: z.optional(z.enum(['treatment', 'control'])), washout: z.optional(z.boolean()), skipped: z.optional(z.boolean()),
+  start: z.optional(z.string()), end: z.optional(z.string()), day: z.optional(z.number().check(z.int())), days: z.optional(z.number().check(z.int())), instruction: z.string(),
 });
 export const TodaySchema = z.object({ date: z.string(), timeZone: z.string(), assignments: z.array(AssignmentSchema) });
 
@@ -136,7 +136,7 @@ export const randomizedRoutes: Route[] = [
       tag: 'Randomized designs', summary: 'Draw the arm of the next post',
       description: 'Balanced random draw (shuffled blocks holding each arm twice) from the stored seed. Add the returned marker to the post, or tag the post afterwards with POST /experiments/{id}/posts/{postId}/arm.',
       params: ID_PARAM,
-      success: { status: 200, description: '{ arm, draw, marker }', schema: z.object({ arm: z.string(), draw: z.number().int(), marker: z.string() }) },
+      success: { status: 200, description: '{ arm, draw, marker }', schema: z.object({ arm: z.string(), draw: z.number().check(z.int()), marker: z.string() }) },
       errors: { 404: 'No such experiment', 409: 'Not a running post-variant experiment, or a concurrent draw won (draw again)' },
     },
     async handle(req, s) {

@@ -3,7 +3,7 @@
  * experiments, scored by the same engine as the scorer Lambda — no database. Used by
  * `verdict score --input scenario.json`.
  */
-import * as z from 'zod';
+import * as z from '../zod-mini';
 import {
   DecisionRuleSchema, DEFAULT_DECISION, EXPERIMENT_STATUSES, type Experiment, InstantSchema, MAX_WINDOW_DAYS, MetricKeySchema,
   MIN_WINDOW_DAYS, PeriodSchema, windowRules,
@@ -16,33 +16,32 @@ const DAY_MS = 86_400_000;
 
 export const ScenarioExperimentSchema = z
   .strictObject({
-    id: z.string().min(1).optional(),
-    name: z.string().min(1).optional(),
-    hypothesis: z.string().optional(),
+    id: z.optional(z.string().check(z.minLength(1))),
+    name: z.optional(z.string().check(z.minLength(1))),
+    hypothesis: z.optional(z.string()),
     primaryMetric: MetricKeySchema,
     start: InstantSchema,
-    end: InstantSchema.optional(),
-    durationDays: z.number().int().min(MIN_WINDOW_DAYS).max(MAX_WINDOW_DAYS).optional(),
-    baseline: PeriodSchema.optional(),
-    decision: DecisionRuleSchema.optional(),
-  })
-  .superRefine(windowRules);
+    end: z.optional(InstantSchema),
+    durationDays: z.optional(z.number().check(z.int(), z.gte(MIN_WINDOW_DAYS), z.lte(MAX_WINDOW_DAYS))),
+    baseline: z.optional(PeriodSchema),
+    decision: z.optional(DecisionRuleSchema),
+  }).check(z.superRefine(windowRules));
 
 /** Another experiment, only for overlap warnings. */
 export const OtherExperimentSchema = z.strictObject({
-  id: z.string().min(1),
-  name: z.string().min(1).optional(),
-  primaryMetric: z.string().min(1),
-  status: z.enum(EXPERIMENT_STATUSES).optional(),
+  id: z.string().check(z.minLength(1)),
+  name: z.optional(z.string().check(z.minLength(1))),
+  primaryMetric: z.string().check(z.minLength(1)),
+  status: z.optional(z.enum(EXPERIMENT_STATUSES)),
   start: InstantSchema,
-  end: InstantSchema.optional(),
-  durationDays: z.number().int().positive().optional(),
-}).refine((o) => o.end !== undefined || o.durationDays !== undefined, { message: 'Give either end or durationDays', path: ['durationDays'] });
+  end: z.optional(InstantSchema),
+  durationDays: z.optional(z.number().check(z.int(), z.positive())),
+}).check(z.refine((o) => o.end !== undefined || o.durationDays !== undefined, { message: 'Give either end or durationDays', path: ['durationDays'] }));
 
 export const ScenarioSchema = z.strictObject({
   experiment: ScenarioExperimentSchema,
   observations: z.array(ObservationSchema),
-  otherExperiments: z.array(OtherExperimentSchema).optional(),
+  otherExperiments: z.optional(z.array(OtherExperimentSchema)),
 });
 export type Scenario = z.output<typeof ScenarioSchema>;
 
