@@ -9,8 +9,7 @@ import * as z from './zod-mini';
 /** Lower-case letters, digits, `-` and `_`, starting with a letter or digit, at most 32 characters. */
 export const ACCOUNT_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,31}$/;
 
-export const AccountNameSchema = z.described(z
-  .string().check(z.regex(ACCOUNT_NAME_PATTERN, 'an account name is 1–32 lower-case letters, digits, - or _ (e.g. acme)')), 'A configured account of the source (the @name of metric keys); absent: the default account');
+export const AccountNameSchema = z.described(z.string().check(z.regex(ACCOUNT_NAME_PATTERN, 'an account name is 1–32 lower-case letters, digits, - or _ (e.g. acme)')), 'A configured account of the source (the @name of metric keys); absent: the default account');
 
 /** `key@account`, or `key` itself for the default account (undefined). */
 export function withAccount(key: string, account: string | undefined): string {

@@ -46,8 +46,7 @@ export const InstantSchema = z.described(z.pipe(z.union([
 ], { error: `Invalid date: expected ${DATE_FORMAT}` }), z.transform(typedDateToIso)), `When: ${DATE_FORMAT}`);
 const instant = InstantSchema;
 
-export const MetricKeySchema = z.described(z
-  .string().check(z.refine(isKnownMetricKey, { message: 'Unknown metric: see GET /metrics or `verdict metrics` for the catalog' })), `A primary metric from the catalog (GET /metrics): ${METRIC_CATALOG.map((m) => m.key).join(', ')}; citation metrics take an engine qualifier, e.g. citations.citation_rate:perplexity; a configured account other than the default is named after @, e.g. x.follower_growth_rate@acme`);
+export const MetricKeySchema = z.described(z.string().check(z.refine(isKnownMetricKey, { message: 'Unknown metric: see GET /metrics or `verdict metrics` for the catalog' })), `A primary metric from the catalog (GET /metrics): ${METRIC_CATALOG.map((m) => m.key).join(', ')}; citation metrics take an engine qualifier, e.g. citations.citation_rate:perplexity; a configured account other than the default is named after @, e.g. x.follower_growth_rate@acme`);
 
 /** The largest minimum lift a decision rule takes: +500 % (a larger one is almost surely a percent sent as a fraction). */
 export const MAX_MIN_LIFT = 5;

@@ -44,8 +44,7 @@ const MeResponseSchema = z.object({
 });
 
 const TimelinePageSchema = z.object({
-  data: z._default(z
-    .array(z.object({
+  data: z._default(z.array(z.object({
       id: z.string().check(z.minLength(1)),
       created_at: z.optional(z.iso.datetime({ offset: true })),
       /** Read only for variant markers (post-variant experiments); never stored. */
