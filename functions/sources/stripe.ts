@@ -62,14 +62,14 @@ const ChargeSchema = z.object({
   paid: z.boolean(),
   status: z.string(),
   /** Id, or the expanded Customer (with `created`). */
-  customer: z.optional(z.union([z.string(), z.catchall(z.object({ id: z.string(), created: z.number().check(z.int()) }), z.unknown()), z.null()])),
+  customer: z.optional(z.union([z.string(), z.looseObject({ id: z.string(), created: z.number().check(z.int()) }), z.null()])),
 });
 
-const CouponSchema = z.catchall(z.object({ percent_off: z.optional(z.nullable(z.number())), amount_off: z.optional(z.nullable(z.number())), currency: z.optional(z.nullable(z.string())) }), z.unknown());
+const CouponSchema = z.looseObject({ percent_off: z.optional(z.nullable(z.number())), amount_off: z.optional(z.nullable(z.number())), currency: z.optional(z.nullable(z.string())) });
 /** Discount: `coupon` (API < 2025-09-30) or `source.coupon` (newer); an unexpanded id carries nothing. */
 const DiscountSchema = z.union([
   z.string(),
-  z.catchall(z.object({ coupon: z.optional(z.nullable(CouponSchema)), source: z.optional(z.catchall(z.object({ coupon: z.optional(z.nullable(z.union([z.string(), CouponSchema]))) }), z.unknown())) }), z.unknown()),
+  z.looseObject({ coupon: z.optional(z.nullable(CouponSchema)), source: z.optional(z.looseObject({ coupon: z.optional(z.nullable(z.union([z.string(), CouponSchema]))) })) }),
 ]);
 
 const SubscriptionSchema = z.object({
