@@ -110,7 +110,9 @@ export const newCommand = defineCommand({
     ctx.out(`  ${created.status} · ${created.primaryMetric} · ${windowText(created.start, created.end)} · ${whenText(created, ctx.now)}`);
     if (created.design === 'switchback' && created.switchback) {
       const t = created.switchback.schedule.filter((d) => d.arm === 'treatment').length;
-      ctx.out(`  switchback · seed ${created.switchback.seed} · ${t} treatment and ${created.switchback.schedule.length - t} control days, drawn at random · 'verdict today' says what to do each day`);
+      const balanced = created.switchback.balancedAgainst?.map((b) => b.experimentId) ?? [];
+      const drawn = balanced.length ? `drawn at random, half on each arm of ${balanced.join(' and ')} (same metric)` : 'drawn at random';
+      ctx.out(`  switchback · seed ${created.switchback.seed} · ${t} treatment and ${created.switchback.schedule.length - t} control days, ${drawn} · 'verdict today' says what to do each day`);
     }
     if (created.design === 'post_variants' && created.postVariants) {
       ctx.out(`  post variants · arms ${created.postVariants.arms.join(' / ')} · before each post: verdict next-post ${created.id}`);

@@ -10,10 +10,10 @@
  */
 import * as z from './zod-mini';
 import { type StoredPlan, StoredPlanSchema } from './planning/stored-plan';
-import { isKnownMetricKey, METRIC_CATALOG, parseMetricKey } from './metric-catalog';
+import { isKnownMetricKey, METRIC_CATALOG, metricFamilyKey, parseMetricKey } from './metric-catalog';
 import { newPostVariantsDesign, POST_VARIANT_METRICS, PostVariantOptionsSchema, type PostVariantsDesign } from './post-variants';
 import {
-  addDays, extendSwitchbackDesign, localDateOf, localMidnight, nearestLocalMidnight, newSwitchbackDesign, SwitchbackOptionsSchema, type SwitchbackDesign,
+  addDays, extendSwitchbackDesign, localDateOf, localMidnight, nearestLocalMidnight, newSwitchbackDesign, SwitchbackOptionsSchema, type ConcurrentSchedule, type SwitchbackDesign,
 } from './switchback';
 import { EXPERIMENT_STATUSES, type ExperimentStatus } from './experiment-status';
 
@@ -262,9 +262,27 @@ export interface DesignDefaults { seed: number; timeZone: string }
 const FALLBACK_DEFAULTS: DesignDefaults = { seed: 1, timeZone: 'UTC' };
 
 /** Builds the stored experiment for a validated create request at time `now`. */
-export function newExperiment(input: CreateExperiment, id: string, now: Date, defaults: DesignDefaults = FALLBACK_DEFAULTS): Experiment {
+/**
+ * `scheduledNow`: the experiments already planned or running (any metric; only switchbacks on the
+ * same metric family matter): a switchback switching daily is drawn balanced against theirs.
+ */
+export function newExperiment(
+  input: CreateExperiment, id: string, now: Date, defaults: DesignDefaults = FALLBACK_DEFAULTS, scheduledNow: readonly Experiment[] = [],
+): Experiment {
   const nowIso = now.toISOString();
-  return { ...scheduled(input, now, designOf(input, defaults)), id, createdAt: nowIso, updatedAt: nowIso };
+  return { ...scheduled(input, now, designOf(input, defaults), concurrentSchedules(input.primaryMetric, id, scheduledNow)), id, createdAt: nowIso, updatedAt: nowIso };
+}
+
+/**
+ * The schedules a new switchback on `metric` is drawn balanced against: the other planned or running
+ * switchbacks on the same metric family (newSwitchbackDesign keeps those overlapping its dates).
+ */
+export function concurrentSchedules(metric: string, id: string, scheduledNow: readonly Experiment[]): ConcurrentSchedule[] {
+  const family = metricFamilyKey(metric);
+  return scheduledNow
+    .filter((o) => o.id !== id && o.design === 'switchback' && o.switchback && o.switchback.schedule.length > 0 &&
+      (o.status === 'planned' || o.status === 'running') && metricFamilyKey(o.primaryMetric) === family)
+    .map((o) => ({ experimentId: o.id, schedule: o.switchback!.schedule }));
 }
 
 /** Builds the stored backlog item for a validated backlog request at time `now`. */
@@ -302,13 +320,15 @@ function designOf(input: Pick<CreateExperiment, 'design' | 'switchback' | 'postV
  * A switchback's window in whole local days: the start moves to the nearest local midnight, the end
  * is that many local days later, and the schedule is drawn over those dates with the stored seed.
  */
-function withSwitchbackWindow(e: DesignPart & { start: string; end: string }): DesignPart & { start: string; end: string; durationDays: number } {
+function withSwitchbackWindow(
+  e: DesignPart & { start: string; end: string }, concurrent: readonly ConcurrentSchedule[] = [],
+): DesignPart & { start: string; end: string; durationDays: number } {
   const days = Math.max(1, Math.round((Date.parse(e.end) - Date.parse(e.start)) / DAY_MS));
   if (e.design !== 'switchback' || !e.switchback) return { ...e, durationDays: days };
   const tz = e.switchback.timeZone;
   const start = nearestLocalMidnight(e.start, tz);
   const end = localMidnight(addDays(localDateOf(start, tz), days), tz);
-  const switchback = newSwitchbackDesign(e.switchback, start.toISOString(), days);
+  const switchback = newSwitchbackDesign(e.switchback, start.toISOString(), days, concurrent);
   return { ...e, start: start.toISOString(), end: end.toISOString(), durationDays: days, switchback };
 }
 
@@ -328,9 +348,9 @@ function describe(input: Omit<BacklogItem, 'durationDays'>): Described {
 }
 
 /** The descriptive fields and window of a scheduled experiment; running once its start has passed. */
-function scheduled(input: CreateExperiment, now: Date, design: DesignPart): Omit<Experiment, 'id' | 'createdAt' | 'updatedAt'> {
+function scheduled(input: CreateExperiment, now: Date, design: DesignPart, concurrent: readonly ConcurrentSchedule[] = []): Omit<Experiment, 'id' | 'createdAt' | 'updatedAt'> {
   const requestedEnd = input.end ?? new Date(Date.parse(input.start) + (input.durationDays as number) * DAY_MS).toISOString();
-  const window = withSwitchbackWindow({ ...design, start: input.start, end: requestedEnd });
+  const window = withSwitchbackWindow({ ...design, start: input.start, end: requestedEnd }, concurrent);
   return {
     ...describe(input),
     ...window,
@@ -392,8 +412,13 @@ function illegal(e: Experiment, to: ExperimentStatus, why: string): LifecycleOut
   return { kind: 'conflict', reason: `Cannot move ${e.id} from ${e.status} to ${to}: ${why}` };
 }
 
-/** backlog → planned (start in the future) or running (start now or past). Default start: `now`. */
-export function startExperiment(e: Experiment, now: Date, options: { start?: string; by?: 'user' | 'loop' } = {}): LifecycleOutcome {
+/**
+ * backlog → planned (start in the future) or running (start now or past). Default start: `now`.
+ * `scheduledNow`: the experiments already planned or running (see newExperiment).
+ */
+export function startExperiment(
+  e: Experiment, now: Date, options: { start?: string; by?: 'user' | 'loop'; scheduledNow?: readonly Experiment[] } = {},
+): LifecycleOutcome {
   const start = options.start ?? now.toISOString();
   const to: ExperimentStatus = Date.parse(start) <= now.getTime() ? 'running' : 'planned';
   if (e.status !== 'backlog') {
@@ -401,7 +426,9 @@ export function startExperiment(e: Experiment, now: Date, options: { start?: str
       ? 'it is already scheduled; change its start with PATCH while it is planned'
       : `it is ${e.status}, which is final`);
   }
-  const window = withSwitchbackWindow({ ...e, start, end: new Date(Date.parse(start) + e.durationDays * DAY_MS).toISOString() });
+  const window = withSwitchbackWindow(
+    { ...e, start, end: new Date(Date.parse(start) + e.durationDays * DAY_MS).toISOString() }, concurrentSchedules(e.primaryMetric, e.id, options.scheduledNow ?? []),
+  );
   const status: ExperimentStatus = Date.parse(window.start) <= now.getTime() ? 'running' : 'planned';
   return { kind: 'ok', experiment: { ...e, ...window, status, startedBy: options.by ?? 'user', updatedAt: now.toISOString() } };
 }
@@ -446,8 +473,10 @@ const EDITABLE_BEFORE_START: readonly (keyof ExperimentUpdate)[] = [
  * Applies a PATCH. backlog items: descriptive fields, ICE and duration; planned: also the window
  * (re-validated like a create; a start that has passed makes it running); concluded and abandoned:
  * learnings only; running: nothing (its window and metric are fixed — abandon it instead).
+ * `scheduledNow`: the experiments already planned or running (a planned switchback's schedule is
+ * drawn again, balanced against theirs; see newExperiment).
  */
-export function updateExperiment(e: Experiment, update: ExperimentUpdate, now: Date): LifecycleOutcome {
+export function updateExperiment(e: Experiment, update: ExperimentUpdate, now: Date, scheduledNow: readonly Experiment[] = []): LifecycleOutcome {
   // `version` is the caller's precondition (checked by the route), not a field to change.
   const fields = (Object.keys(update) as (keyof ExperimentUpdate)[]).filter((f) => f !== 'version');
   const nowIso = now.toISOString();
@@ -490,7 +519,7 @@ export function updateExperiment(e: Experiment, update: ExperimentUpdate, now: D
   const baseline = update.baseline === null ? undefined : update.baseline ?? e.baseline;
   const parsed = CreateExperimentSchema.safeParse({ ...described, ...designOptionsOf(e), start, ...windowEnd, ...(baseline && { baseline }) });
   if (!parsed.success) return { kind: 'invalid', issues: problems(parsed.error) };
-  const next = keepDraws(scheduled(parsed.data, now, designOf(parsed.data, FALLBACK_DEFAULTS)), e);
+  const next = keepDraws(scheduled(parsed.data, now, designOf(parsed.data, FALLBACK_DEFAULTS), concurrentSchedules(parsed.data.primaryMetric, e.id, scheduledNow)), e);
   return { kind: 'ok', experiment: { ...withoutDescribed(e), ...next, id: e.id, createdAt: e.createdAt, updatedAt: nowIso, ...(next.status === 'running' && { startedBy: 'user' }) } };
 }
 
@@ -560,6 +589,10 @@ export const ExperimentRecordSchema = z.object({
     schedule: z.array(z.object({ date: z.described(z.string(), 'YYYY-MM-DD in timeZone'), arm: z.enum(['treatment', 'control']), washout: z.optional(z.literal(true)) })),
     skips: z.optional(z.array(z.object({ date: z.string(), reason: z.optional(z.string()), recordedAt: isoString }))),
     stretches: z.described(z.optional(z.array(z.object({ from: z.number().check(z.int()), seed: z.number().check(z.int()) }))), 'Stretches of schedule appended by extend, each drawn from its own seed (derived from seed)'),
+    balancedAgainst: z.described(
+      z.optional(z.array(z.object({ experimentId: z.string(), arms: z.described(z.string(), 'Its arm on each date of the first stretch: T treatment, C control, - not scheduled') }))),
+      'Switchbacks on the same metric scheduled when this one was drawn: the schedule was drawn balanced within their arms (half of each arm\'s days treatment), and each verdict\'s randomization test redraws it that way',
+    ),
   })),
   postVariants: z.optional(z.object({
     arms: z.array(z.string()),

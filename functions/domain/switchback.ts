@@ -48,6 +48,27 @@ export interface SwitchbackDesign {
    * `schedule`. The randomization test redraws each stretch the same way.
    */
   stretches?: ScheduleExtension[];
+  /**
+   * The other switchbacks on the same metric that were scheduled when this one was drawn: the first
+   * stretch was drawn balanced within their arms (see drawArms), so the randomization tests of both
+   * redraw it that way. Set only for daily switching that overlaps another switchback.
+   */
+  balancedAgainst?: BalancedAgainst[];
+}
+
+/**
+ * Another switchback's arm on each date of this schedule's first stretch, as it was when this one was
+ * drawn: 'T' treatment, 'C' control, '-' not scheduled that day (or a washout day).
+ */
+export interface BalancedAgainst {
+  experimentId: string;
+  arms: string;
+}
+
+/** A switchback already scheduled on the same metric, as a new schedule is balanced against it. */
+export interface ConcurrentSchedule {
+  experimentId: string;
+  schedule: readonly ScheduledDay[];
 }
 
 /** One appended stretch of a schedule (see SwitchbackDesign.stretches). */
@@ -130,10 +151,40 @@ export function windowDates(start: string, days: number, timeZone: string): stri
  *   random), so every weekday is (nearly) equally often treated and control;
  * - blocks of k days: consecutive blocks are paired and each pair gets one treatment and one control
  *   block in random order (an unpaired last block is drawn at random).
+ * - daily switching balanced against other switchbacks (`cells`, see balanceCells): the same within
+ *   each cell of their arms instead of each weekday, so half of the other's treatment days and half
+ *   of its control days are treatment days here. Cells rather than weekday × cell: the smaller the
+ *   strata a randomization test redraws within, the more the effect itself widens its reference
+ *   distribution (pairs would cost about as much power as the balance gains); weekdays stay nearly
+ *   balanced because the other's arms are, and the regression adjusts for them when they matter.
  * The first `washoutDays` of every block whose arm differs from the block before are washout days.
  */
-export function drawSchedule(dates: readonly string[], design: { blockDays: number; washoutDays: number; seed: number }): ScheduledDay[] {
-  return assignArms(dates, design.blockDays, design.washoutDays, new SeededRandom(design.seed));
+export function drawSchedule(dates: readonly string[], design: { blockDays: number; washoutDays: number; seed: number }, cells?: readonly string[]): ScheduledDay[] {
+  return assignArms(dates, design.blockDays, design.washoutDays, new SeededRandom(design.seed), [0], cells);
+}
+
+/** The code of a scheduled day in BalancedAgainst.arms. */
+export function armCode(day: ScheduledDay | undefined): string {
+  return !day || day.washout ? '-' : day.arm === 'treatment' ? 'T' : 'C';
+}
+
+/** Each concurrent schedule's codes on `dates` (those overlapping at least one analysed day). */
+export function balancingRecord(dates: readonly string[], concurrent: readonly ConcurrentSchedule[]): BalancedAgainst[] {
+  return [...concurrent]
+    .sort((a, b) => a.experimentId.localeCompare(b.experimentId))
+    .map((c) => {
+      const byDate = new Map(c.schedule.map((d) => [d.date, d]));
+      return { experimentId: c.experimentId, arms: dates.map((d) => armCode(byDate.get(d))).join('') };
+    })
+    .filter((b) => /[TC]/.test(b.arms));
+}
+
+/** The cell of each first-stretch date: the other switchbacks' codes on it, joined (undefined without any). */
+export function balanceCells(design: { balancedAgainst?: readonly BalancedAgainst[] }): string[] | undefined {
+  const record = design.balancedAgainst;
+  if (!record?.length) return undefined;
+  const n = Math.max(...record.map((b) => b.arms.length));
+  return Array.from({ length: n }, (_, i) => record.map((b) => b.arms[i] ?? '-').join(''));
 }
 
 /**
@@ -143,20 +194,28 @@ export function drawSchedule(dates: readonly string[], design: { blockDays: numb
 export interface PreparedDesign {
   n: number;
   blockDays: number;
-  /** Daily switching: date indices per weekday (per weekday and stretch, once a schedule was extended). */
+  /**
+   * Daily switching: date indices per weekday (per weekday and stretch, once a schedule was extended);
+   * balanced against other switchbacks: the first stretch's indices per cell of their arms instead.
+   */
   strata: number[][];
   /** First index of each independently drawn stretch (0, then each extension's start). */
   starts: number[];
 }
 
-/** `starts`: the first index of each stretch drawn on its own (default: one stretch, the whole window). */
-export function prepareDesign(dates: readonly string[], blockDays: number, starts: readonly number[] = [0]): PreparedDesign {
+/**
+ * `starts`: the first index of each stretch drawn on its own (default: one stretch, the whole window).
+ * `cells`: per first-stretch date, the other switchbacks' codes it is balanced within (balanceCells);
+ * only daily switching is balanced.
+ */
+export function prepareDesign(dates: readonly string[], blockDays: number, starts: readonly number[] = [0], cells?: readonly string[]): PreparedDesign {
   const stretchStarts = [...new Set([0, ...starts.filter((s) => s > 0 && s < dates.length)])].sort((a, b) => a - b);
-  const byStratum = new Map<number, number[]>();
+  const byStratum = new Map<number | string, number[]>();
+  const balanced = blockDays <= 1 && cells !== undefined;
   let stretch = 0;
   dates.forEach((d, i) => {
     while (stretch + 1 < stretchStarts.length && stretchStarts[stretch + 1] <= i) stretch++;
-    const key = stretch * 7 + weekdayOf(d);
+    const key = balanced && stretch === 0 ? `cell:${cells[i] ?? ''}` : stretch * 7 + weekdayOf(d);
     const list = byStratum.get(key) ?? [];
     list.push(i);
     byStratum.set(key, list);
@@ -197,9 +256,11 @@ export function drawArms(design: PreparedDesign, rng: SeededRandom): Uint8Array 
  * stream) and the stretches of an extended schedule. A block's washout days follow a switch from the
  * block before — within a stretch, or from the last day of the stretch before.
  */
-export function assignArms(dates: readonly string[], blockDays: number, washoutDays: number, rng: SeededRandom, starts: readonly number[] = [0]): ScheduledDay[] {
+export function assignArms(
+  dates: readonly string[], blockDays: number, washoutDays: number, rng: SeededRandom, starts: readonly number[] = [0], cells?: readonly string[],
+): ScheduledDay[] {
   const k = Math.max(1, blockDays);
-  const design = prepareDesign(dates, k, starts);
+  const design = prepareDesign(dates, k, starts, cells);
   return withWashout(dates, drawArms(design, rng), k, washoutDays, design.starts);
 }
 
@@ -215,6 +276,124 @@ function withWashout(dates: readonly string[], arms: ArrayLike<number>, k: numbe
     const washout = washoutDays > 0 && previous >= 0 && arms[previous] !== arms[i] && inBlock < washoutDays;
     return washout ? { date, arm: armOf(i), washout: true as const } : { date, arm: armOf(i) };
   });
+}
+
+// ── Conditioning on a schedule drawn against this one ─────────────────────────────────────────
+
+/**
+ * A switchback whose first stretch was drawn balanced against this one (its balancedAgainst names
+ * this one). Its draw depended on this schedule, so given its schedule the randomization test of
+ * this one may only redraw schedules it could have been balanced against, each in proportion to how
+ * likely its draw was given them (conditionalWeight). Cells are coded as integers: the other
+ * partners' codes as a base-3 number times 3, plus this schedule's code (0 control, 1 treatment,
+ * 2 not scheduled or washout).
+ */
+export interface DependentSchedule {
+  experimentId: string;
+  /** Its arm per first-stretch position (1 = treatment). */
+  arm: Uint8Array;
+  /** Per position: the index of that date in this schedule, or -1 where its record has '-' for this one. */
+  mine: Int32Array;
+  /** Per position: the recorded code of this schedule (used past the dates being redrawn). */
+  recorded: Uint8Array;
+  /** Per position: the other partners' codes as a base-3 number. */
+  rest: Int32Array;
+  cells: number;
+  /** Log of the largest probability its draw can have given any schedule of this one (the rejection bound). */
+  logBound: number;
+}
+
+const CODE: Record<string, number> = { C: 0, T: 1, '-': 2 };
+
+const logFactorials: number[] = [0];
+function logFactorial(k: number): number {
+  while (logFactorials.length <= k) logFactorials.push(logFactorials[logFactorials.length - 1] + Math.log(logFactorials.length));
+  return logFactorials[k];
+}
+
+/** Log-probability of one arrangement of a stratum of `size` days drawn as drawArms does (half each, an odd one by a coin). */
+function logStratumProbability(size: number): number {
+  const half = Math.floor(size / 2);
+  return -(logFactorial(size) - logFactorial(half) - logFactorial(size - half)) - (size % 2 === 1 ? Math.LN2 : 0);
+}
+
+/**
+ * `other` as a dependent of `mine` (both by id and design), or undefined when it was not drawn
+ * against `mine`, or when its record of `mine`'s arms no longer matches them (then its draw did not
+ * depend on the schedule `mine` has).
+ */
+export function dependentSchedule(mine: { id: string; design: SwitchbackDesign }, other: { id: string; design: SwitchbackDesign }): DependentSchedule | undefined {
+  const record = other.design.balancedAgainst ?? [];
+  const at = record.findIndex((b) => b.experimentId === mine.id);
+  if (at < 0 || other.design.blockDays > 1) return undefined;
+  const n = record[at].arms.length;
+  const myIndex = new Map(mine.design.schedule.map((d, i) => [d.date, i]));
+  const arm = new Uint8Array(n);
+  const minePos = new Int32Array(n);
+  const recorded = new Uint8Array(n);
+  const rest = new Int32Array(n);
+  for (let j = 0; j < n; j++) {
+    const day = other.design.schedule[j];
+    if (!day) return undefined;
+    const code = record[at].arms[j];
+    const i = myIndex.get(day.date);
+    if (code !== '-' && (i === undefined || armCode(mine.design.schedule[i]) !== code)) return undefined;
+    minePos[j] = code === '-' ? -1 : (i as number);
+    recorded[j] = CODE[code] ?? 2;
+    arm[j] = day.arm === 'treatment' ? 1 : 0;
+    rest[j] = record.reduce((acc, b, k) => (k === at ? acc : acc * 3 + (CODE[b.arms[j]] ?? 2)), 0);
+  }
+  // The bound, per group of equal other codes: the most probable split of its redrawn days into this
+  // schedule's treatment, control (and, with washout, washout) days.
+  const groups = new Map<number, { variable: number; fixed: number }>();
+  for (let j = 0; j < n; j++) {
+    const g = groups.get(rest[j]) ?? { variable: 0, fixed: 0 };
+    if (minePos[j] < 0) g.fixed++;
+    else g.variable++;
+    groups.set(rest[j], g);
+  }
+  const canWashout = mine.design.washoutDays > 0;
+  let logBound = 0;
+  for (const { variable, fixed } of groups.values()) {
+    let best = -Infinity;
+    for (let t = 0; t <= variable; t++) {
+      for (let w = 0; w <= (canWashout ? variable - t : 0); w++) {
+        best = Math.max(best, logStratumProbability(t) + logStratumProbability(variable - t - w) + logStratumProbability(fixed + w));
+      }
+    }
+    logBound += best;
+  }
+  return { experimentId: other.id, arm, mine: minePos, recorded, rest, cells: 3 ** record.length, logBound };
+}
+
+/**
+ * How likely the dependent's first stretch was given this schedule's codes (`codeAt(i)` for the
+ * i < `n` being redrawn; the recorded codes past them), relative to the rejection bound: 0 when it
+ * could not have been drawn (a cell where its treatment days are not half), else
+ * exp(log-probability − logBound) ≤ 1. Accepting a redrawn schedule with this probability draws it
+ * from the conditional distribution given the dependent's schedule.
+ */
+export function conditionalWeight(
+  d: DependentSchedule, n: number, codeAt: (i: number) => number,
+  scratch: { size: Int32Array; treated: Int32Array } = { size: new Int32Array(d.cells), treated: new Int32Array(d.cells) },
+): number {
+  const { size, treated } = scratch;
+  size.fill(0);
+  treated.fill(0);
+  for (let j = 0; j < d.arm.length; j++) {
+    const i = d.mine[j];
+    const cell = d.rest[j] * 3 + (i < 0 ? 2 : i < n ? codeAt(i) : d.recorded[j]);
+    size[cell]++;
+    treated[cell] += d.arm[j];
+  }
+  let logP = 0;
+  for (let c = 0; c < d.cells; c++) {
+    if (size[c] === 0) continue;
+    const half = Math.floor(size[c] / 2);
+    if (treated[c] !== half && !(size[c] % 2 === 1 && treated[c] === half + 1)) return 0;
+    logP += logStratumProbability(size[c]);
+  }
+  return Math.min(1, Math.exp(logP - d.logBound));
 }
 
 /** The seed of a schedule's `n`-th extension (1-based), derived from the design's seed: reproducible, and different for each. */
@@ -253,21 +432,34 @@ export function redrawSchedule(design: SwitchbackDesign): ScheduledDay[] {
   const arms = new Uint8Array(dates.length);
   starts.forEach((from, s) => {
     const to = starts[s + 1] ?? dates.length;
-    const drawn = drawArms(prepareDesign(dates.slice(from, to), design.blockDays), new SeededRandom(seeds[s]));
+    const cells = s === 0 ? balanceCells(design) : undefined;
+    const drawn = drawArms(prepareDesign(dates.slice(from, to), design.blockDays, [0], cells), new SeededRandom(seeds[s]));
     drawn.forEach((a, i) => { arms[from + i] = a; });
   });
   return withWashout(dates, arms, Math.max(1, design.blockDays), design.washoutDays, starts);
 }
 
-/** The design stored for a new switchback experiment whose window starts at `start` and lasts `days`. */
-export function newSwitchbackDesign(options: SwitchbackOptions & { seed: number; timeZone: string }, start: string, days: number): SwitchbackDesign {
+/**
+ * The design stored for a new switchback experiment whose window starts at `start` and lasts `days`.
+ * With daily switching and `concurrent` switchbacks on the same metric over some of these dates, the
+ * schedule is drawn balanced within their arms (a factorial design: each of this one's arms gets half
+ * the other's treatment days and half its control days), which takes the chance collinearity of two
+ * independent schedules out of both estimates; their arms are recorded in `balancedAgainst`.
+ */
+export function newSwitchbackDesign(
+  options: Pick<SwitchbackOptions, 'blockDays' | 'washoutDays'> & { seed: number; timeZone: string }, start: string, days: number,
+  concurrent: readonly ConcurrentSchedule[] = [],
+): SwitchbackDesign {
   const dates = windowDates(start, days, options.timeZone);
+  const balancedAgainst = options.blockDays <= 1 ? balancingRecord(dates, concurrent) : [];
+  const record = balancedAgainst.length ? { balancedAgainst } : {};
   return {
     blockDays: options.blockDays,
     washoutDays: options.washoutDays,
     seed: options.seed,
     timeZone: options.timeZone,
-    schedule: drawSchedule(dates, options),
+    schedule: drawSchedule(dates, options, balanceCells(record)),
+    ...record,
   };
 }
 

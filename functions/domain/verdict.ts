@@ -230,6 +230,10 @@ export interface SwitchbackReport {
     pValueWorse: number;
     permutations: number;
     statistic: 'regression_t';
+    /** Redrawn within these switchbacks' arms (this schedule was drawn balanced against them). */
+    balancedAgainst?: string[];
+    /** Redrawn given these switchbacks' schedules (they were drawn balanced against this one). */
+    conditionedOn?: string[];
   } | null;
   regression: { trend: boolean; quadratic: boolean; weekdays: boolean; otherExperiments: string[]; df: number; residualSd: number } | null;
   carryover: { estimate: number; interval: Interval; pValue: number; days: number } | null;

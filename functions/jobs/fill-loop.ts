@@ -52,13 +52,16 @@ export async function fillLoop(now: Date, deps: FillLoopDeps): Promise<FillLoopR
   ]);
   const plan = planLoop({ backlog, scheduled: [...running, ...planned], target: deps.target, now });
   const started: string[] = [];
+  // A switchback started here is drawn balanced against the switchbacks scheduled on its metric, including those this run started.
+  const scheduledNow: Experiment[] = [...running, ...planned];
   for (const item of plan.toStart) {
-    const outcome = startExperiment(item, now, { by: 'loop' });
+    const outcome = startExperiment(item, now, { by: 'loop', scheduledNow });
     if (outcome.kind !== 'ok') continue;
     const plan = await planOrNothing(item, now, deps);
     const next = plan ? { ...outcome.experiment, plan } : outcome.experiment;
     if (await replaceIfUnchanged(next, item, deps)) {
       started.push(item.id);
+      scheduledNow.push(next);
       deps.log.info('experiment started from the backlog', {
         experimentId: item.id, primaryMetric: item.primaryMetric, end: outcome.experiment.end,
         ...(plan && { planWarnings: plan.warnings.map((w) => w.code), detectableLift: plan.detectableLift }),

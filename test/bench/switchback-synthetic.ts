@@ -31,6 +31,12 @@ export interface SwitchbackSpec {
   midnightSnapshots?: boolean;
   /** Other switchbacks on the same metric at once, each with its own lift. */
   concurrentLifts?: number[];
+  /**
+   * How the schedules of concurrent switchbacks are drawn: 'independent' (each on its own, default),
+   * 'second' (the others were running first; this one is drawn balanced against them), 'first' (this
+   * one was running first; each other is drawn balanced against it and those before).
+   */
+  concurrency?: 'independent' | 'second' | 'first';
 }
 
 export interface SyntheticSwitchback {
@@ -42,7 +48,7 @@ export interface SyntheticSwitchback {
   now: Date;
 }
 
-function switchbackExperiment(id: string, startMs: number, spec: SwitchbackSpec, seed: number): Experiment {
+function switchbackExperiment(id: string, startMs: number, spec: SwitchbackSpec, seed: number, scheduledNow: readonly Experiment[] = []): Experiment {
   const input: CreateExperimentInput = {
     name: `Simulated switchback ${id}`,
     hypothesis: 'synthetic',
@@ -54,14 +60,24 @@ function switchbackExperiment(id: string, startMs: number, spec: SwitchbackSpec,
   };
   // Windows over the 42-day maximum are simulated too (the planner may propose one): the schema is bypassed for them.
   const parsed = spec.windowDays <= 42 ? CreateExperimentSchema.parse(input) : (input as unknown as CreateExperiment);
-  return { ...newExperiment(parsed, id, new Date(startMs)), status: 'running' };
+  return { ...newExperiment(parsed, id, new Date(startMs), undefined, scheduledNow), status: 'running' };
 }
 
 /** A follower series through a switchback window (and one day either side), snapshotted every few hours. */
 export function switchbackSeries(rng: Rng, spec: SwitchbackSpec): SyntheticSwitchback {
   const startMs = EPOCH + rng.int(28) * DAY_MS;
-  const experiment = switchbackExperiment('exp_sim', startMs, spec, 1 + rng.int(2_000_000_000));
-  const others = (spec.concurrentLifts ?? []).map((_, k) => switchbackExperiment(`exp_other${k}`, startMs, spec, 1 + rng.int(2_000_000_000)));
+  const seed = 1 + rng.int(2_000_000_000);
+  const otherSeeds = (spec.concurrentLifts ?? []).map(() => 1 + rng.int(2_000_000_000));
+  const concurrency = spec.concurrency ?? 'independent';
+  let experiment: Experiment;
+  const others: Experiment[] = [];
+  if (concurrency === 'second') {
+    otherSeeds.forEach((s, k) => others.push(switchbackExperiment(`exp_other${k}`, startMs, spec, s, others)));
+    experiment = switchbackExperiment('exp_sim', startMs, spec, seed, others);
+  } else {
+    experiment = switchbackExperiment('exp_sim', startMs, spec, seed);
+    otherSeeds.forEach((s, k) => others.push(switchbackExperiment(`exp_other${k}`, startMs, spec, s, concurrency === 'first' ? [experiment, ...others] : [])));
+  }
   const arms = (e: Experiment): number[] => e.switchback!.schedule.map((d) => (d.arm === 'treatment' ? 1 : 0));
   const mine = arms(experiment);
   const theirs = others.map(arms);

@@ -38,6 +38,16 @@ export async function loadExperiment(req: ApiRequest, s: ResolvedApiServices): P
   return experiment;
 }
 
+/**
+ * The planned and running experiments when a switchback's schedule is about to be drawn (it is drawn
+ * balanced against the other switchbacks on its metric); nothing to read for other designs.
+ */
+export async function scheduledNowFor(design: string | undefined, s: Pick<ResolvedApiServices, 'experiments'>): Promise<Experiment[]> {
+  if (design !== 'switchback') return [];
+  const [running, planned] = await Promise.all([s.experiments.listAll('running'), s.experiments.listAll('planned')]);
+  return [...running, ...planned];
+}
+
 /** Maps a lifecycle outcome to the experiment to store, a 409 naming the reason, or a 400 naming fields. */
 export function acceptOutcome(outcome: LifecycleOutcome, current: Experiment): Experiment {
   if (outcome.kind === 'conflict') {
@@ -151,7 +161,8 @@ export const experimentRoutes: Route[] = [
     async handle(req, s) {
       const input = parseOrThrow(CreateExperimentSchema, jsonBody(req), 'experiment');
       const plan = await planOrNothing(planRequestOf(input), s);
-      const { experiment, created } = await createOnce(req, s, (id) => ({ ...newExperiment(input, id, s.now(), designDefaults(s)), ...(plan && { plan }) }));
+      const scheduledNow = await scheduledNowFor(input.design, s);
+      const { experiment, created } = await createOnce(req, s, (id) => ({ ...newExperiment(input, id, s.now(), designDefaults(s), scheduledNow), ...(plan && { plan }) }));
       if (created && experiment.status === 'running') await s.events.publish(experimentStarted({ ...experiment, startedBy: 'user' }));
       return { status: 201, body: experiment, headers: { location: `/experiments/${experiment.id}` } };
     },
@@ -218,8 +229,10 @@ export const experimentRoutes: Route[] = [
       const update = parseOrThrow(UpdateExperimentSchema, jsonBody(req) ?? {}, 'update');
       // A change to what the plan rests on (metric, window, baseline, rule) plans the experiment again.
       let plan: StoredPlan | undefined;
+      const stored = await loadExperiment(req, s);
+      const scheduledNow = stored.status === 'planned' ? await scheduledNowFor(stored.design, s) : [];
       if (PLAN_FIELDS.some((f) => update[f] !== undefined)) {
-        const preview = updateExperiment(await loadExperiment(req, s), update, s.now());
+        const preview = updateExperiment(stored, update, s.now(), scheduledNow);
         if (preview.kind === 'ok' && (preview.experiment.status === 'planned' || preview.experiment.status === 'backlog')) {
           plan = await planOrNothing(planRequestOfExperiment(preview.experiment), s);
         }
@@ -227,7 +240,7 @@ export const experimentRoutes: Route[] = [
       return {
         status: 200,
         body: await change(req, s, (current) => {
-          const outcome = updateExperiment(current, update, s.now());
+          const outcome = updateExperiment(current, update, s.now(), scheduledNow);
           return outcome.kind === 'ok' && plan ? { ...outcome, experiment: { ...outcome.experiment, plan } } : outcome;
         }, update.version),
       };
@@ -262,6 +275,7 @@ export const experimentRoutes: Route[] = [
     async handle(req, s) {
       const input = parseOrThrow(StartExperimentSchema, jsonBody(req) ?? {}, 'start');
       const item = await loadExperiment(req, s);
+      const scheduledNow = await scheduledNowFor(item.design, s);
       // The plan again at start: the history, and the experiments beside it, have changed since the idea was added.
       const plan = item.status === 'backlog'
         ? await planOrNothing({ id: item.id, primaryMetric: item.primaryMetric, start: input.start ?? s.now().toISOString(), durationDays: item.durationDays, decision: item.decision }, s)
@@ -269,7 +283,7 @@ export const experimentRoutes: Route[] = [
       return {
         status: 200,
         body: await change(req, s, (current) => {
-          const outcome = startExperiment(current, s.now(), { start: input.start, by: 'user' });
+          const outcome = startExperiment(current, s.now(), { start: input.start, by: 'user', scheduledNow });
           return outcome.kind === 'ok' && plan ? { ...outcome, experiment: { ...outcome.experiment, plan } } : outcome;
         }),
       };

@@ -9,7 +9,7 @@ import { metricFamily } from '../loop';
 import { parseMetricKey } from '../metric-catalog';
 import { countSnapshots } from '../metrics/daily-series';
 import type { Observation } from '../observation';
-import { dayPeriod, weekdayOf, type SwitchbackDesign } from '../switchback';
+import { dayPeriod, dependentSchedule, weekdayOf, type DependentSchedule, type SwitchbackDesign } from '../switchback';
 import type { SwitchbackReport, Verdict, VerdictWarning } from '../verdict';
 import { inferEffect } from './inference';
 import { measureCount } from './snapshot-interpolation';
@@ -79,7 +79,11 @@ export function scoreSwitchbackWindow(
   const parsed = parseMetricKey(experiment.primaryMetric);
   const others = concurrentSwitchbacks(experiment, context.otherExperiments);
   const days = parsed ? switchbackDays(design, observations, parsed.definition.from[0], others, new Date(window.end), parsed.series) : [];
-  const input = { days, design, others: others.map((o) => o.id), permutations: context.permutations };
+  // Switchbacks drawn balanced against this one: the test redraws this schedule given theirs.
+  const dependents = others
+    .map((o) => dependentSchedule({ id: experiment.id, design }, { id: o.id, design: o.switchback! }))
+    .filter((d): d is DependentSchedule => d !== undefined);
+  const input = { days, design, others: others.map((o) => o.id), dependents, permutations: context.permutations };
   const fit = parsed?.definition.kind === 'count_rate' ? fitSwitchback(input) : undefined;
 
   const measured = days.filter((d) => d.value !== null);
@@ -136,7 +140,11 @@ export function scoreSwitchbackWindow(
     skippedDays,
     treatmentMean: fit?.treatmentMean ?? null,
     controlMean: fit?.controlMean ?? null,
-    randomization: fit ? { pValue: fit.pImprovement, pValueWorse: fit.pWorse, permutations: fit.permutations, statistic: 'regression_t' } : null,
+    randomization: fit ? {
+      pValue: fit.pImprovement, pValueWorse: fit.pWorse, permutations: fit.permutations, statistic: 'regression_t',
+      ...(fit.balancedAgainst.length && { balancedAgainst: fit.balancedAgainst }),
+      ...(fit.conditionedOn.length && { conditionedOn: fit.conditionedOn }),
+    } : null,
     regression: fit ? { ...fit.covariates, df: fit.df, residualSd: fit.residualSd } : null,
     carryover: carry ?? null,
     perProtocol,

@@ -6,6 +6,12 @@
  *   length, weekday balance and washout) thousands of times. Under "the tactic does nothing" every
  *   day's growth is what it would have been anyway, so the test holds its level whatever the trend,
  *   weekday pattern or growth curve — no model of them has to be right.
+ * - Other switchbacks on the same metric: the test holds their schedules fixed (their effects are
+ *   then part of "what the day would have been") and redraws this one as the pair could have been
+ *   drawn — within their arms when this one was drawn balanced against them, and, when one was drawn
+ *   balanced against this one, only schedules it could have been balanced against, each weighted
+ *   by how likely its draw was given them (rejection sampling; switchback.ts conditionalWeight). So
+ *   every draw comes from the distribution of this schedule given the others', and the test is exact.
  * - Effect and interval: ordinary least squares of daily growth on intercept, trend (and a quadratic
  *   term), weekday effects, the treatment indicator and the indicators of other switchbacks on the
  *   same metric (a factorial design: each is estimated with the others as covariates).
@@ -17,7 +23,9 @@
  *
  * Pure: the permutation stream is seeded from the design's seed, so a verdict is reproducible.
  */
-import { assignArms, drawArms, prepareDesign, type Arm, type ScheduledDay } from '../switchback';
+import {
+  assignArms, balanceCells, conditionalWeight, drawArms, prepareDesign, type Arm, type BalancedAgainst, type DependentSchedule, type ScheduledDay,
+} from '../switchback';
 import { SeededRandom } from '../seeded-random';
 import type { EffectEstimate } from './inference';
 import { fCdf, invertSymmetric, ols, studentTCdf, studentTQuantile } from './statistics';
@@ -44,9 +52,14 @@ export interface SwitchbackDay {
 export interface SwitchbackInput {
   days: readonly SwitchbackDay[];
   /** `stretches`: the parts appended by extend, which the randomization test redraws on their own. */
-  design: { blockDays: number; washoutDays: number; seed: number; stretches?: readonly { from: number }[] };
+  design: { blockDays: number; washoutDays: number; seed: number; stretches?: readonly { from: number }[]; balancedAgainst?: readonly BalancedAgainst[] };
   /** Ids of the other switchback experiments whose indicators are in `days[].others`. */
   others: readonly string[];
+  /**
+   * Switchbacks drawn balanced against this one (switchback.ts dependentSchedule): the test redraws
+   * this schedule given theirs, by rejection (conditionalWeight).
+   */
+  dependents?: readonly DependentSchedule[];
   permutations?: number;
   /** Leave skipped days out (per-protocol) instead of analysing them as assigned (intention-to-treat). */
   perProtocol?: boolean;
@@ -62,6 +75,9 @@ export interface SwitchbackFit {
   pImprovement: number;
   pWorse: number;
   permutations: number;
+  /** How the redrawn schedules were drawn: within the other switchbacks' arms, given the ones drawn against this one. */
+  balancedAgainst: string[];
+  conditionedOn: string[];
   treatmentDays: number;
   controlDays: number;
   /** Raw mean daily growth on the analysed treatment and control days. */
@@ -238,7 +254,8 @@ export function fitSwitchback(input: SwitchbackInput): SwitchbackFit | undefined
     df: full.df,
   };
 
-  // Randomization test over the schedules the design could have drawn.
+  // Randomization test over the schedules the design could have drawn: within the other switchbacks'
+  // arms when it was drawn balanced against them, and given the schedules drawn against this one.
   const permutations = input.permutations ?? DEFAULT_PERMUTATIONS;
   const rng = new SeededRandom((input.design.seed ^ 0x5bd1e995) >>> 0 || 1);
   const dates = input.days.map((d) => d.date);
@@ -247,19 +264,35 @@ export function fitSwitchback(input: SwitchbackInput): SwitchbackFit | undefined
   const yr = m?.(y);
   const rowIndex = rows.map((r) => r.index);
   const starts = [0, ...(input.design.stretches ?? []).map((x) => x.from)];
-  const prepared = prepareDesign(dates, input.design.blockDays, starts);
+  const cells = balanceCells(input.design);
+  const prepared = prepareDesign(dates, input.design.blockDays, starts, cells);
+  const dependents = input.dependents ?? [];
+  const scratch = dependents.map((d) => ({ size: new Int32Array(d.cells), treated: new Int32Array(d.cells) }));
+  /** Accept a redrawn schedule with the probability the dependents' draws had given it (relative to the most they can have). */
+  const accepted = (codeAt: (i: number) => number): boolean => {
+    let w = 1;
+    for (let k = 0; k < dependents.length && w > 0; k++) w *= conditionalWeight(dependents[k], dates.length, codeAt, scratch[k]);
+    return w >= 1 - 1e-12 || (w > 0 && rng.next() < w);
+  };
+  // Rejection costs attempts; the cap keeps a verdict's time bounded (fewer draws only widen p's Monte-Carlo error).
+  const maxAttempts = dependents.length ? permutations * 400 : permutations;
   const zPerm = new Array<number>(rowIndex.length);
   let atLeast = 0;
   let atMost = 0;
   let drawn = 0;
-  for (let k = 0; k < permutations; k++) {
+  let taken = 0;
+  for (let attempt = 0; attempt < maxAttempts && taken < permutations; attempt++) {
     let t: number | undefined;
     if (m && yr) {
       const arms = drawArms(prepared, rng);
+      if (dependents.length && !accepted((i) => arms[i])) continue;
+      taken++;
       for (let j = 0; j < rowIndex.length; j++) zPerm[j] = arms[rowIndex[j]];
       t = tFromResiduals(m(zPerm), yr, full.df);
     } else {
-      const schedule: ScheduledDay[] = assignArms(dates, input.design.blockDays, input.design.washoutDays, rng, starts);
+      const schedule: ScheduledDay[] = assignArms(dates, input.design.blockDays, input.design.washoutDays, rng, starts, cells);
+      if (dependents.length && !accepted((i) => (schedule[i].washout ? 2 : schedule[i].arm === 'treatment' ? 1 : 0))) continue;
+      taken++;
       const permRows = input.days
         .map((d, i) => ({ ...d, arm: schedule[i].arm, washout: schedule[i].washout === true }))
         .filter((d) => d.value !== null && !d.washout && !(perProtocol && d.skipped));
@@ -283,6 +316,8 @@ export function fitSwitchback(input: SwitchbackInput): SwitchbackFit | undefined
     pImprovement: (1 + atLeast) / (1 + drawn),
     pWorse: (1 + atMost) / (1 + drawn),
     permutations: drawn,
+    balancedAgainst: cells ? (input.design.balancedAgainst ?? []).map((b) => b.experimentId) : [],
+    conditionedOn: dependents.map((d) => d.experimentId),
     treatmentDays: treated.length,
     controlDays: control.length,
     treatmentMean: mean(treated),

@@ -62,6 +62,20 @@ describe('switchback experiments', () => {
   });
 });
 
+describe('two switchbacks on one metric', () => {
+  it('draws the second one balanced within the arms of the one already running', async () => {
+    const metric = { primaryMetric: 'bluesky.follower_growth_rate' };
+    const first = await createSwitchback({ ...metric, name: 'Replies at noon on Bluesky', durationDays: 28, switchback: { seed: 11 } });
+    const second = await createSwitchback({ ...metric, name: 'Evening thread on Bluesky', durationDays: 28, switchback: { seed: 12 } });
+
+    expect(first.switchback.balancedAgainst).toBeUndefined();
+    const firstArms = first.switchback.schedule.map((d: { arm: string }) => (d.arm === 'treatment' ? 'T' : 'C')).join('');
+    expect(second.switchback.balancedAgainst).toEqual([{ experimentId: first.id, arms: firstArms }]);
+    const both = second.switchback.schedule.filter((d: { arm: string }, i: number) => d.arm === 'treatment' && firstArms[i] === 'T').length;
+    expect(both).toBe(7);
+  });
+});
+
 describe('the calendar feed', () => {
   it('serves every scheduled day as an all-day event to its own token, readable by an iCalendar parser', async () => {
     const e = await createSwitchback({ name: 'Build-in-public thread, daily; "raw"' });
