@@ -6,7 +6,7 @@
  */
 import type { CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import type * as z from 'zod';
+import type * as z from '../../functions/domain/zod-mini';
 import { declaredVariables } from '../../functions/shared/function-env';
 import { FULL_CONFIG, ROUTES_WITH_PUBLIC, synthVerdict } from './synth';
 
@@ -29,7 +29,7 @@ describe.each(CONFIGS)('with %s', (_name, verdict) => {
 
   it.each(functions.map(([name, f]) => [name, f] as const))('%s: the template sets exactly the variables its handler declares', (_fn, f) => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const entry = require(`../../functions/handlers/${f.handler}`) as { HANDLER_ENV: z.ZodObject };
+    const entry = require(`../../functions/handlers/${f.handler}`) as { HANDLER_ENV: z.ZodMiniObject };
     const variables = resources[stack.getLogicalId(f.fn.node.defaultChild as CfnElement)].Properties.Environment?.Variables ?? {};
 
     const { required, optional } = declaredVariables(entry.HANDLER_ENV);

@@ -4,7 +4,7 @@
  */
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
-import { z } from 'zod';
+import * as z from '../../../functions/domain/zod-mini';
 import { ROUTES } from '../../../functions/api/routes';
 import { CreateExperimentSchema } from '../../../functions/domain/experiment';
 import { TSV_COLUMNS } from '../../../functions/domain/research-log';

@@ -3,7 +3,7 @@ import { createHttpClient } from '../../../functions/sources/http-client';
 import { secretRedactor } from '../../../functions/shared/redaction';
 import { SourceError } from '../../../functions/sources/source';
 import { FakeServer } from '../../fakes/fake-http-server';
-import * as z from 'zod';
+import * as z from '../../../functions/domain/zod-mini';
 
 const KEY = 'sk-Live_AbCdEfGh1234/5678+ijklMNOP-us21';
 
