@@ -15,8 +15,8 @@ import { parseOrThrow } from '../shared/errors';
 import { log, logger } from '../shared/logger';
 import { SecretsManagerCredentials } from '../sources/credentials';
 import type { Credentials, CredentialsProvider, Source } from '../sources/source';
-import { createStores } from '../store/stores';
-import type { CollectionRun } from '../store/run-store';
+import { ObservationStore } from '../store/observation-store';
+import { RunStore, type CollectionRun } from '../store/run-store';
 import { collectSlot, type CollectDeps } from './collect';
 
 const CollectorEventSchema = z.object({
@@ -71,7 +71,8 @@ export function composeCollector(
   if (!credentials) throw new Error(`the ${env.SOURCE_NAME} collector has no SOURCE_SECRET_ARN to read its credentials from`);
   return createCollector({
     config,
-    ...createStores(createDocumentClient(), env.TABLE_NAME),
+    // Only the two stores a collection writes: the experiments' store (and the experiment model behind it) stays out of the bundle.
+    ...collectorStores(env.TABLE_NAME),
     credentials,
     buildSource: (name, creds, account) => buildSource(name, creds, configForTarget(config, { source: name, account })),
     log,
@@ -101,4 +102,9 @@ export function recordCollection(metrics: CollectionMetrics, run: Pick<Collectio
   metrics.addDimension('Source', targetName({ source: run.source as SourceName, account: run.account }));
   metrics.addMetric('CollectionSucceeded', MetricUnit.Count, run.outcome === 'ok' || run.outcome === 'partial' ? 1 : 0);
   metrics.publishStoredMetrics();
+}
+
+function collectorStores(tableName: string): Pick<CollectorDeps, 'runs' | 'observations'> {
+  const db = createDocumentClient();
+  return { runs: new RunStore(db, tableName), observations: new ObservationStore(db, tableName) };
 }
