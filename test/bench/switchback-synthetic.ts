@@ -37,6 +37,12 @@ export interface SwitchbackSpec {
    * one was running first; each other is drawn balanced against it and those before).
    */
   concurrency?: 'independent' | 'second' | 'first';
+  /**
+   * 'complete': this schedule drawn as 14 of 28 days at random, without weekday balance (recorded as
+   * balanced against a switchback with only control days, so its test redraws it the same way) —
+   * to measure what the weekday balance costs in power. Default: the product's weekday balance.
+   */
+  randomization?: 'weekday' | 'complete';
 }
 
 export interface SyntheticSwitchback {
@@ -74,6 +80,10 @@ export function switchbackSeries(rng: Rng, spec: SwitchbackSpec): SyntheticSwitc
   if (concurrency === 'second') {
     otherSeeds.forEach((s, k) => others.push(switchbackExperiment(`exp_other${k}`, startMs, spec, s, others)));
     experiment = switchbackExperiment('exp_sim', startMs, spec, seed, others);
+  } else if (spec.randomization === 'complete') {
+    const allControl = switchbackExperiment('exp_none', startMs, spec, 1);
+    const only = { ...allControl, switchback: { ...allControl.switchback!, schedule: allControl.switchback!.schedule.map((d) => ({ date: d.date, arm: 'control' as const })) } };
+    experiment = switchbackExperiment('exp_sim', startMs, spec, seed, [only]);
   } else {
     experiment = switchbackExperiment('exp_sim', startMs, spec, seed);
     otherSeeds.forEach((s, k) => others.push(switchbackExperiment(`exp_other${k}`, startMs, spec, s, concurrency === 'first' ? [experiment, ...others] : [])));

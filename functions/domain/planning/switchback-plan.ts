@@ -8,6 +8,7 @@
  * Pure. Count-rate metrics only (switchbacks compare days).
  */
 import { MAX_WINDOW_DAYS, MIN_WINDOW_DAYS } from '../experiment';
+import { parseMetricKey } from '../metric-catalog';
 import { levelScale } from '../scoring/count-rate-model';
 import { studentTCdf, studentTQuantile } from '../scoring/statistics';
 import { defaultBaselineDays, detectableEffect, detectableLift, type NoiseProfile, PLAN_POWER, PLAN_WINDOWS, powerAt } from './power-plan';
@@ -31,6 +32,18 @@ export function analysedDays(windowDays: number, shape: SwitchbackShape = DAILY)
 }
 
 /**
+ * Daily variance of the control days: the profile's, but for counts of events (followers, visitors,
+ * customers) never below a Poisson count of the same mean — no count varies less, and a history that
+ * measured less (a quiet stretch, or days read off snapshots between midnights, which smooth
+ * neighbouring days into each other and blur the switch between them just as much) would promise
+ * power no test has. Amounts (currency) have no such floor.
+ */
+export function switchbackDailyVariance(p: NoiseProfile): number {
+  const unit = parseMetricKey(p.metric)?.definition.unit ?? '';
+  return unit.startsWith('currency') ? p.unitVariance : Math.max(p.unitVariance, p.level);
+}
+
+/**
  * Standard error (metric unit/day) of the treatment-minus-control effect over a switchback window,
  * when the true relative lift is `lift`; df of the regression (intercept, trend, arm, weekdays when
  * the history shows them). Blocks of several days carry the profile's autocorrelation inflation;
@@ -38,8 +51,8 @@ export function analysedDays(windowDays: number, shape: SwitchbackShape = DAILY)
  */
 export function switchbackStandardError(p: NoiseProfile, windowDays: number, lift = 0, shape: SwitchbackShape = DAILY): { se: number; df: number } {
   const n = analysedDays(windowDays, shape);
-  const control = p.unitVariance;
-  const treatment = p.unitVariance * levelScale({ baselineLevel: p.level, excess: p.excessVariance ?? 0 }, p.level * (1 + lift));
+  const control = switchbackDailyVariance(p);
+  const treatment = control * levelScale({ baselineLevel: p.level, excess: p.excessVariance ?? 0 }, p.level * (1 + lift));
   const columns = 3 + (p.seasonal ? 6 : 0);
   const df = Math.max(1, n - columns);
   const inflation = shape.blockDays > 1 ? p.inflation : 1;

@@ -135,7 +135,10 @@ describe('planning a switchback', () => {
 
     expect(res.status).toBe(200);
     expect(res.body.switchback).toMatchObject({ windowDays: 28, blockDays: 1, washoutDays: 0, beforeAfter: { powerAtTarget: expect.any(Number) } });
-    expect(res.body.switchback.powerAtTarget).toBeGreaterThanOrEqual(res.body.switchback.beforeAfter.powerAtTarget);
+    // The imported history grows by exactly 10 a day; the switchback plan still counts Poisson noise
+    // (no count varies less), so it promises high power for +50 %, never certainty.
+    expect(res.body.switchback.powerAtTarget).toBeGreaterThan(0.9);
+    expect(res.body.switchback.powerAtTarget).toBeLessThan(0.99);
     expect(res.body.switchback.gain).toMatch(/switching daily vs \d+ % before\/after/);
     expect(res.body.switchback.proposed).toMatchObject({ reachesTarget: true, sentence: expect.stringMatching(/^A \d+-day switchback reaches \d+ % power for \+50 %\.$/) });
     expect(res.body.switchback.proposed.windowDays).toBeLessThanOrEqual(42);

@@ -21,6 +21,14 @@ describe('switchback planning', () => {
     expect(power).toBeLessThan(0.76);
   });
 
+  it('never counts a day of followers as less noisy than a Poisson count, but takes amounts as measured', () => {
+    const quiet = { ...aPoissonProfile(10), unitVariance: 6 };
+    const revenue = { ...quiet, metric: 'revenue.net_per_day:usd' };
+
+    expect(switchbackPower(quiet, 28, 0.3, RULE)).toBeCloseTo(switchbackPower(aPoissonProfile(10), 28, 0.3, RULE), 10);
+    expect(switchbackPower(revenue, 28, 0.3, RULE)).toBeGreaterThan(switchbackPower(aPoissonProfile(10), 28, 0.3, RULE) + 0.05);
+  });
+
   it('needs about two months for +50 % at 2 followers/day, and says so', () => {
     const days = switchbackWindowFor(aPoissonProfile(2), 0.5, RULE)!;
     // (t + t)² · (2 + 3) / (½ · 1²) ≈ 62 days before the covariates' cost.
