@@ -127,7 +127,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           transformResponse: [(data: unknown) => data],
           transitional: { clarifyTimeoutError: true },
           validateStatus: () => true,
-          maxRedirects: 3,
+          // A provider's API answers where it is asked: a redirect (a wrong base URL, http -> https) is reported
+          // with its status, not followed with the credentials. (It also keeps follow-redirects out of the bundles.)
+          maxRedirects: 0,
           maxContentLength: maxResponseBytes,
         });
       } catch (err) {
@@ -162,6 +164,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       if (status >= 500) {
         if (attempt < retries && (await backoff(attempt))) continue;
         throw new SourceError('upstream_error', `${provider} answered ${status} for ${what} after ${attempt + 1} attempt(s)`, { status });
+      }
+      if (status >= 300 && status < 400) {
+        throw new SourceError('bad_request', `${provider} redirected ${what} (${status}); no redirect is followed: check the source's base URL`, { status });
       }
       throw new SourceError('bad_request', `${provider} answered ${status} for ${what}${redact(detailOf(errorResponse.body))}`, { status });
     }

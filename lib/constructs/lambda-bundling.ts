@@ -15,11 +15,13 @@ import type { AppConfig } from '../../functions/shared/app-config';
  * Packages replaced in every bundle (esbuild `alias`): axios's Node build requires `form-data` (and through
  * it mime-db, ~140 KB minified) for multipart bodies, which nothing here sends; Node's own FormData stands in.
  * Their proxy and redirect helpers log through `debug` only when DEBUG names them: a silent logger stands in.
+ * No request here follows redirects (`maxRedirects: 0`), so follow-redirects is replaced by a stand-in that refuses.
  * twitter-api-v2 names only its CommonJS build in `main` (no `exports`); its ES module build tree-shakes.
  */
 export const BUNDLE_ALIASES: Record<string, string> = {
   'form-data': join(__dirname, '..', '..', 'functions', 'shared', 'native-form-data.js'),
   debug: join(__dirname, '..', '..', 'functions', 'shared', 'silent-debug.js'),
+  'follow-redirects': join(__dirname, '..', '..', 'functions', 'shared', 'no-redirects.js'),
   'twitter-api-v2': 'twitter-api-v2/dist/esm/index.js',
   ...Object.fromEntries(['ajv', 'ajv-formats', 'zod-to-json-schema'].map((name) => [name, mcpStandIn(name)])),
   'zod/v3': mcpStandIn('zod-v3'),

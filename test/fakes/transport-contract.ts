@@ -78,6 +78,15 @@ export function describeTransportContract(name: string, c: TransportContract): v
       expect(Date.now() - started).toBeLessThan(1_200);
     });
 
+    it('reports a redirect as bad_request with its status, and does not follow it', async () => {
+      const fake = override({ status: 301, headers: { location: `${c.fake().url}/elsewhere` }, body: '' });
+
+      const err = await failureOf(source().collect(aCollectContext()));
+
+      expect(err).toMatchObject({ code: 'bad_request', extra: { status: 301 } });
+      expect(fake.requestsTo('GET', '/elsewhere')).toHaveLength(0);
+    });
+
     it('reports a body that is not JSON as malformed_response', async () => {
       override({ body: '{"data": [', headers: { 'content-type': 'application/json' } });
 
