@@ -3,7 +3,7 @@
  * each week's digest goes out. A digest covers the seven days that end at its week's digest time (e.g.
  * Friday 16:00 → the previous Friday 16:00), so consecutive digests neither miss nor repeat a verdict.
  */
-import { wallClock, zonedTimeToInstant, type CalendarDate } from './time-zone';
+import { calendarDateIn, zonedTimeToInstant, type CalendarDate } from './time-zone';
 
 const DAY_MS = 86_400_000;
 
@@ -33,7 +33,7 @@ function isoWeekOfDate(d: CalendarDate): string {
 
 /** The ISO week (`YYYY-Www`) `instant` falls in, by the calendar of `timeZone`. */
 export function isoWeekOf(instant: Date, timeZone: string): string {
-  return isoWeekOfDate(wallClock(instant, timeZone));
+  return isoWeekOfDate(calendarDateIn(instant, timeZone));
 }
 
 /** The Monday of an ISO week, or undefined when `week` is not a valid `YYYY-Www`. */
