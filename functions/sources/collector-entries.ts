@@ -1,6 +1,6 @@
 /**
- * Which Lambda entry collects which source, and the source groups the collector job treats alike. Sources whose client library is large (Stripe's official
- * client is ~240 KB minified, twitter-api-v2 ~120 KB) get a collector entry of their own, so the shared collector stays small.
+ * Which Lambda entry collects which source, and the source groups the collector job treats alike. X (twitter-api-v2,
+ * ~90 KB minified), Stripe and the four answer engines get collector entries of their own, so the shared collector stays small.
  * Kept apart from the registry so the stack can read it without loading any adapter.
  */
 import type { ObservedMetric } from '../domain/observation';
@@ -9,13 +9,19 @@ import type { AppConfig, SourceName } from '../shared/app-config';
 /** Sources collected by a collector entry of their own (`functions/handlers/collector-<source>.ts`). */
 export const OWN_BUNDLE_SOURCES: readonly SourceName[] = ['stripe', 'x'];
 
-/** The entry (file under functions/handlers/, without extension) that collects `source`. */
-export function collectorHandlerFor(source: SourceName): string {
-  return OWN_BUNDLE_SOURCES.includes(source) ? `collector-${source}` : 'collector';
-}
-
 /** Sources whose runs spend money per answer and share citations.monthlySpendCapUsd. */
-export const CITATION_SOURCES: readonly SourceName[] = ['perplexity', 'openai', 'gemini', 'claude'];
+export const CITATION_SOURCE_NAMES = ['perplexity', 'openai', 'gemini', 'claude'] as const satisfies readonly SourceName[];
+export const CITATION_SOURCES: readonly SourceName[] = CITATION_SOURCE_NAMES;
+
+/**
+ * The entry (file under functions/handlers/, without extension) that collects `source`: its own, the
+ * answer engines' (collector-citations: brand matching and spend counting stay out of the shared
+ * collector), or the shared one.
+ */
+export function collectorHandlerFor(source: SourceName): string {
+  if (OWN_BUNDLE_SOURCES.includes(source)) return `collector-${source}`;
+  return CITATION_SOURCES.includes(source) ? 'collector-citations' : 'collector';
+}
 
 /** Sources that backfill history on their first successful run: the collector tells them when that was. */
 export const BACKFILL_SOURCES: readonly SourceName[] = ['stripe', 'plausible', 'umami', 'lemonsqueezy', 'polar'];

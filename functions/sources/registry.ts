@@ -1,8 +1,8 @@
 /**
  * Which adapters exist and how to build one (credential fields: ./credential-fields.ts). The collector and the local runtime go through here; nothing else names adapters.
- * Sources whose client library is large (Stripe's official client ~240 KB minified, twitter-api-v2 ~120 KB)
- * are built in their own collector entry (functions/handlers/collector-<source>.ts) so the other collectors stay small;
- * ./all-sources.ts builds any source, for the local runtime and tests.
+ * X (twitter-api-v2, ~90 KB minified), Stripe and the answer engines (./citation-sources.ts: brand matching,
+ * spend counting) are built in collector entries of their own (functions/handlers/collector-<x|stripe|citations>.ts)
+ * so the shared collector stays small; ./all-sources.ts builds any source, for the local runtime and tests.
  */
 import type { AppConfig, SourceName } from '../shared/app-config';
 import { ConfigurationError } from '../shared/errors';
@@ -12,10 +12,7 @@ import { createBlueskySource } from './bluesky';
 import { createButtondownSource } from './buttondown';
 import { createKitSource } from './kit';
 import { createMailchimpSource } from './mailchimp';
-import { createOpenAiSource } from './openai';
-import { createPerplexitySource } from './perplexity';
 import type { Credentials, Source } from './source';
-import { createClaudeSource, createGeminiSource } from './gemini-claude';
 import { createLemonSqueezySource, createPolarSource } from './lemonsqueezy-polar';
 import { createPlausibleSource, createUmamiSource } from './web-analytics';
 
@@ -33,7 +30,7 @@ export interface SourceBuildOptions {
 /** Builds the adapter for `name`. Missing per-source configuration is reported when the source runs. */
 export function createSource(name: SourceName, credentials: Credentials, options: SourceBuildOptions): Source {
   const baseUrl = options.endpoints?.[name];
-  const { sources, citations } = options.config;
+  const { sources } = options.config;
   const now = options.now;
   switch (name) {
     case 'bluesky':
@@ -46,14 +43,6 @@ export function createSource(name: SourceName, credentials: Credentials, options
       return createButtondownSource(credentials, { baseUrl }, now);
     case 'mailchimp':
       return createMailchimpSource(credentials, { listId: sources.mailchimp.listId, dc: sources.mailchimp.dc, baseUrl }, now);
-    case 'perplexity':
-      return createPerplexitySource(credentials, { model: sources.perplexity.model, citations, baseUrl }, now);
-    case 'openai':
-      return createOpenAiSource(credentials, { model: sources.openai.model, citations, baseUrl }, now);
-    case 'gemini':
-      return createGeminiSource(credentials, { ...sources.gemini, citations, baseUrl }, now);
-    case 'claude':
-      return createClaudeSource(credentials, { ...sources.claude, citations, baseUrl }, now);
     case 'plausible':
       return createPlausibleSource(credentials, { ...sources.plausible, baseUrl: baseUrl ?? sources.plausible.baseUrl, aiReferrers: options.config.traffic.aiReferrers }, now);
     case 'umami':
@@ -64,6 +53,10 @@ export function createSource(name: SourceName, credentials: Credentials, options
       return createPolarSource(credentials, { ...sources.polar, baseUrl: baseUrl ?? sources.polar.baseUrl }, now);
     case 'x':
     case 'stripe':
+    case 'perplexity':
+    case 'openai':
+    case 'gemini':
+    case 'claude':
       throw new ConfigurationError(`${name} is collected by its own function (functions/handlers/${collectorHandlerFor(name)}.ts); build it with createAnySource`);
   }
 }

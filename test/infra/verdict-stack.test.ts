@@ -87,10 +87,10 @@ describe('Lambda functions', () => {
     template.resourceCountIs('AWS::Lambda::Function', 10);
   });
 
-  it('builds the Stripe and X collectors from their own entries (the Stripe adapter and twitter-api-v2 stay out of the shared collector), with a slow source\'s timeout', () => {
+  it('builds the Stripe, X and answer-engine collectors from their own entries (out of the shared collector), with a slow source\'s timeout', () => {
     const collectors = stack.functions().filter(([name]) => name.startsWith('collector-'));
 
-    expect(collectors.map(([name, f]) => [name, f.handler])).toEqual(expect.arrayContaining([['collector-stripe', 'collector-stripe'], ['collector-x', 'collector-x'], ['collector-bluesky', 'collector']]));
+    expect(collectors.map(([name, f]) => [name, f.handler])).toEqual(expect.arrayContaining([['collector-stripe', 'collector-stripe'], ['collector-x', 'collector-x'], ['collector-perplexity', 'collector-citations'], ['collector-bluesky', 'collector']]));
     template.hasResourceProperties('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('Collects stripe metrics'), Timeout: 300 });
   });
 

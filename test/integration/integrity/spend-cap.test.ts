@@ -10,7 +10,7 @@ import { parseAppConfig, type AppConfig } from '../../../functions/shared/app-co
 import { createDocumentClient } from '../../../functions/shared/clients';
 import { openAiCostUsd } from '../../../functions/sources/openai';
 import { createPerplexitySource } from '../../../functions/sources/perplexity';
-import { createSource } from '../../../functions/sources/registry';
+import { createAnySource } from '../../../functions/sources/all-sources';
 import type { Source } from '../../../functions/sources/source';
 import { ObservationStore } from '../../../functions/store/observation-store';
 import { RunStore } from '../../../functions/store/run-store';
@@ -34,7 +34,7 @@ function deps(config: AppConfig, now: Date, buildSource?: CollectDeps['buildSour
   return {
     config, runs, observations,
     credentials: { credentialsFor: async () => ({ apiKey: 'test-key' }) },
-    buildSource: buildSource ?? ((name, credentials) => createSource(name, credentials, { config, now: () => now, endpoints: { perplexity: perplexity.url, openai: openai.url } })),
+    buildSource: buildSource ?? ((name, credentials) => createAnySource(name, credentials, { config, now: () => now, endpoints: { perplexity: perplexity.url, openai: openai.url } })),
     log: { info: () => {}, warn: () => {} },
     now: () => now,
   };
