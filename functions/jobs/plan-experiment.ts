@@ -7,7 +7,8 @@
  */
 import type { Experiment } from '../domain/experiment';
 import { parseMetricKey } from '../domain/metric-catalog';
-import { planSwitchback } from '../domain/planning/switchback-plan';
+import { countSnapshots } from '../domain/metrics/daily-series';
+import { planSwitchback, snapshotBlur } from '../domain/planning/switchback-plan';
 import { MAX_DEFAULT_BASELINE_DAYS, noiseProfile, planExperiment, type PlanWarning, type StoredPlan } from '../domain/planning/power-plan';
 import { overlappingExperiments } from '../domain/scoring/score-experiment';
 import { sourceSettings, targetName, type AppConfig, type SourceName } from '../shared/app-config';
@@ -28,8 +29,8 @@ export interface PlanRequest {
   decision?: { minLift?: number; confidence?: number };
   /** Lift to size the window for (default +50 %, or 2 × minLift when larger). */
   targetLift?: number;
-  /** A switchback: its blocks and washout (the plan then adds the switchback's own power). */
-  switchback?: { blockDays: number; washoutDays: number };
+  /** A switchback: its blocks, washout and time zone (the plan then adds the switchback's own power). */
+  switchback?: { blockDays: number; washoutDays: number; timeZone?: string };
 }
 
 /** The plan request of a stored experiment (its window from `start`, default now for a backlog item). */
@@ -38,7 +39,9 @@ export function planRequestOfExperiment(e: Experiment, start?: string): PlanRequ
     id: e.id, primaryMetric: e.primaryMetric, durationDays: e.durationDays,
     ...((start ?? e.start) && { start: start ?? e.start }),
     ...(e.baseline && { baseline: e.baseline }), ...(e.decision && { decision: e.decision }),
-    ...(e.design === 'switchback' && { switchback: { blockDays: e.switchback?.blockDays ?? 1, washoutDays: e.switchback?.washoutDays ?? 0 } }),
+    ...(e.design === 'switchback' && {
+      switchback: { blockDays: e.switchback?.blockDays ?? 1, washoutDays: e.switchback?.washoutDays ?? 0, ...(e.switchback?.timeZone && { timeZone: e.switchback.timeZone }) },
+    }),
   };
 }
 
@@ -111,8 +114,11 @@ export async function planFor(request: PlanRequest, now: Date, deps: PlanDeps): 
     });
   }
   const profile = request.switchback && plan.expectedLevel !== null ? noiseProfile(request.primaryMetric, observations, new Date(startMs), request.durationDays) : undefined;
-  const switchback = profile && profile.kind === 'count_rate' && profile.level > 0
-    ? planSwitchback(profile, request.durationDays, plan.targetLift, decision, request.switchback)
+  // The days will be read off the same collector's snapshots: how much a switch between them blurs.
+  const snapshots = parsed && request.switchback ? countSnapshots(observations, parsed.definition.from[0], parsed.series).map((c) => c.atMs) : [];
+  const shape = request.switchback && { ...request.switchback, blur: snapshotBlur(snapshots, request.switchback.timeZone ?? 'UTC') };
+  const switchback = profile && shape && profile.kind === 'count_rate' && profile.level > 0
+    ? planSwitchback(profile, request.durationDays, plan.targetLift, decision, shape)
     : undefined;
   // A switchback's power is its own: the before/after "underpowered" warning is replaced by the switchback's.
   const planWarnings = switchback ? plan.warnings.filter((w) => w.code !== 'underpowered') : plan.warnings;

@@ -15,8 +15,11 @@
 import { loadavg } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { Experiment } from '../../functions/domain/experiment';
-import { noiseProfile, powerAt } from '../../functions/domain/planning/power-plan';
-import { proposeSwitchbackWindow, switchbackPower, type SwitchbackProposal } from '../../functions/domain/planning/switchback-plan';
+import { countSnapshots } from '../../functions/domain/metrics/daily-series';
+import { noiseProfile, powerAt, type NoiseProfile } from '../../functions/domain/planning/power-plan';
+import {
+  proposeSwitchbackWindow, snapshotBlur, switchbackPower, type SwitchbackProposal, type SwitchbackShape,
+} from '../../functions/domain/planning/switchback-plan';
 import { scoreExperiment } from '../../functions/domain/scoring/score-experiment';
 import { normalCdf, normalQuantile } from '../../functions/domain/scoring/statistics';
 import { conditionalBinomialPower, neymanPearsonBound, snapshotBound, tTestPower } from './switchback-ceilings';
@@ -62,18 +65,30 @@ const trend = (d: number) => 4 + (16 * d) / 27;
 const decaying = (d: number) => 5 + 25 * Math.exp(-d / 8);
 const weekly = (_d: number, dow: number) => 10 * SEASONAL[dow];
 
+/**
+ * The collector's snapshot hour in the planner families: 4 h after midnight, so a midnight sits ⅔ into
+ * a 6-hour interval — the history the planner measures and the windows simulated are read alike.
+ */
+const PLANNED_OFFSET_HOURS = 4;
+
+/** What the planner sees: the noise profile of an 8-week history, and how its snapshots blur a switch. */
+function plannerView(perDay: number, seed: number): { profile: NoiseProfile; shape: SwitchbackShape } {
+  const history = switchbackSeries(new Rng(seed), { gainsPerDay: () => perDay, lift: 0, windowDays: 56, snapshotOffsetHours: PLANNED_OFFSET_HOURS });
+  const profile = noiseProfile('x.follower_growth_rate', history.observations, history.now)!;
+  const blur = snapshotBlur(countSnapshots(history.observations, 'x.followers').map((c) => c.atMs), 'UTC');
+  return { profile, shape: { blockDays: 1, washoutDays: 0, blur } };
+}
+
 /** The planner's proposal for +50 % at 2 followers/day (within the 42-day maximum), from an 8-week history it measures. */
 function proposalAt2PerDay(): SwitchbackProposal & { profileLevel: number } {
-  const history = switchbackSeries(new Rng(SEED ^ 0xabcdef), { gainsPerDay: () => 2, lift: 0, windowDays: 56 });
-  const profile = noiseProfile('x.follower_growth_rate', history.observations, history.now)!;
-  return { ...proposeSwitchbackWindow(profile, 0.5, RULE), profileLevel: profile.level };
+  const { profile, shape } = plannerView(2, SEED ^ 0xabcdef);
+  return { ...proposeSwitchbackWindow(profile, 0.5, RULE, shape), profileLevel: profile.level };
 }
 
 /** The planner at 10/day for +30 %: its 28-day power (switchback and before/after) and the window it proposes for 80 %. */
 function plannerAt10PerDay(): { switchback: number; beforeAfter: number; proposal: SwitchbackProposal } {
-  const history = switchbackSeries(new Rng(SEED ^ 0x123456), { gainsPerDay: () => 10, lift: 0, windowDays: 56 });
-  const profile = noiseProfile('x.follower_growth_rate', history.observations, history.now)!;
-  return { switchback: switchbackPower(profile, 28, 0.3, RULE), beforeAfter: powerAt(profile, 28, 28, 0.3, RULE), proposal: proposeSwitchbackWindow(profile, 0.3, RULE) };
+  const { profile, shape } = plannerView(10, SEED ^ 0x123456);
+  return { switchback: switchbackPower(profile, 28, 0.3, RULE, shape), beforeAfter: powerAt(profile, 28, 28, 0.3, RULE), proposal: proposeSwitchbackWindow(profile, 0.3, RULE, shape) };
 }
 
 /**
@@ -120,9 +135,9 @@ const FAMILIES: Family[] = [
     ceiling: () => neymanPearsonBound(10, 13, 14, 0.05), run: daily(flat, 0.3, { midnightSnapshots: true }),
   },
   {
-    key: 'lift-proposed', name: `switchback +30 % · 10/day · the planner's window for 80 % (${AT10.proposal.windowDays} days)`, isNull: false, powerTarget: 0.8,
+    key: 'lift-proposed', name: `switchback +30 % · 10/day · the planner's window for 80 % (${AT10.proposal.windowDays} days; snapshots at 04:00, as in its history)`, isNull: false, powerTarget: 0.8,
     ceiling: () => neymanPearsonBound(10, 13, AT10.proposal.windowDays / 2, 0.05),
-    run: (rng) => scoreSwitchback(rng, { gainsPerDay: flat, lift: 0.3, windowDays: AT10.proposal.windowDays }),
+    run: (rng) => scoreSwitchback(rng, { gainsPerDay: flat, lift: 0.3, windowDays: AT10.proposal.windowDays, snapshotOffsetHours: PLANNED_OFFSET_HOURS }),
   },
   { key: 'lift-trend', name: 'switchback +30 % · strong trend 4→20/day', isNull: false, run: daily(trend, 0.3) },
   { key: 'lift-weekly', name: 'switchback +30 % · weekday pattern', isNull: false, run: daily(weekly, 0.3) },
@@ -132,9 +147,9 @@ const FAMILIES: Family[] = [
   { key: 'two-lift-first', name: 'two switchbacks, both +30 %: the first (paired: the same noise and schedule, alone)', isNull: false, run: pairedTwoSwitchbacks('first') },
   { key: 'two-lift-second', name: 'two switchbacks, both +30 %: the second, drawn balanced (paired, alone)', isNull: false, run: pairedTwoSwitchbacks('second') },
   {
-    key: 'planned', name: `switchback +50 % · 2/day · planner's proposal (${PLANNED.windowDays} days)`, isNull: false, powerTarget: 0.75,
+    key: 'planned', name: `switchback +50 % · 2/day · planner's proposal (${PLANNED.windowDays} days; snapshots at 04:00)`, isNull: false, powerTarget: 0.75,
     ceiling: () => neymanPearsonBound(2, 3, PLANNED.windowDays / 2, 0.05),
-    run: (rng) => scoreSwitchback(rng, { gainsPerDay: () => 2, lift: 0.5, windowDays: PLANNED.windowDays }),
+    run: (rng) => scoreSwitchback(rng, { gainsPerDay: () => 2, lift: 0.5, windowDays: PLANNED.windowDays, snapshotOffsetHours: PLANNED_OFFSET_HOURS }),
   },
   {
     key: 'posts-null', name: 'post variants null · 40 posts / 4 weeks', isNull: true,

@@ -29,6 +29,8 @@ export interface SwitchbackSpec {
   everyHours?: number;
   /** Snapshots fall on local midnights (exact daily counts) instead of at a random hour. */
   midnightSnapshots?: boolean;
+  /** Hours after midnight of the first snapshot (a collector keeps its hours); default drawn at random. */
+  snapshotOffsetHours?: number;
   /** Other switchbacks on the same metric at once, each with its own lift. */
   concurrentLifts?: number[];
   /**
@@ -117,7 +119,7 @@ export function switchbackSeries(rng: Rng, spec: SwitchbackSpec): SyntheticSwitc
   }
   const every = spec.everyHours ?? 6;
   const drawnOffset = rng.int(every);
-  const offset = spec.midnightSnapshots ? 0 : drawnOffset;
+  const offset = spec.midnightSnapshots ? 0 : spec.snapshotOffsetHours ?? drawnOffset;
   const observations: Observation[] = [];
   for (let h = offset; h <= totalDays * 24; h += every) {
     observations.push({ metric: 'x.followers', at: new Date(firstMs + h * HOUR_MS).toISOString(), value: hourly[h], source: 'x' });

@@ -112,12 +112,16 @@ const DAY_MS = 86_400_000;
 const PLAN_FIELDS = ['primaryMetric', 'decision', 'baseline', 'start', 'end', 'durationDays'] as const;
 
 /** What the planner needs from a create body. */
-export function planRequestOf(input: CreateExperiment, id?: string): PlanRequest {
+/** `timeZone`: the one a switchback's days will be counted in when the request names none (the digest's). */
+export function planRequestOf(input: CreateExperiment, id?: string, timeZone?: string): PlanRequest {
   const durationDays = input.durationDays ?? Math.round((Date.parse(input.end!) - Date.parse(input.start)) / DAY_MS);
+  const zone = input.switchback?.timeZone ?? timeZone;
   return {
     ...(id && { id }), primaryMetric: input.primaryMetric, start: input.start, durationDays,
     ...(input.baseline && { baseline: input.baseline }), ...(input.decision && { decision: input.decision }),
-    ...(input.design === 'switchback' && { switchback: { blockDays: input.switchback?.blockDays ?? 1, washoutDays: input.switchback?.washoutDays ?? 0 } }),
+    ...(input.design === 'switchback' && {
+      switchback: { blockDays: input.switchback?.blockDays ?? 1, washoutDays: input.switchback?.washoutDays ?? 0, ...(zone && { timeZone: zone }) },
+    }),
   };
 }
 
@@ -145,7 +149,7 @@ export const experimentRoutes: Route[] = [
     },
     async handle(req, s) {
       const input = parseOrThrow(CreateExperimentSchema, jsonBody(req), 'experiment');
-      return { status: 200, body: await planFor(planRequestOf(input), s.now(), s) };
+      return { status: 200, body: await planFor(planRequestOf(input, undefined, designDefaults(s).timeZone), s.now(), s) };
     },
   },
   {
@@ -160,7 +164,7 @@ export const experimentRoutes: Route[] = [
     keyedByIdempotency: true,
     async handle(req, s) {
       const input = parseOrThrow(CreateExperimentSchema, jsonBody(req), 'experiment');
-      const plan = await planOrNothing(planRequestOf(input), s);
+      const plan = await planOrNothing(planRequestOf(input, undefined, designDefaults(s).timeZone), s);
       const scheduledNow = await scheduledNowFor(input.design, s);
       const { experiment, created } = await createOnce(req, s, (id) => ({ ...newExperiment(input, id, s.now(), designDefaults(s), scheduledNow), ...(plan && { plan }) }));
       if (created && experiment.status === 'running') await s.events.publish(experimentStarted({ ...experiment, startedBy: 'user' }));

@@ -9,6 +9,7 @@
  */
 import { MAX_WINDOW_DAYS, MIN_WINDOW_DAYS } from '../experiment';
 import { parseMetricKey } from '../metric-catalog';
+import { addDays, localDateOf, localMidnight } from '../switchback';
 import { levelScale } from '../scoring/count-rate-model';
 import { studentTCdf, studentTQuantile } from '../scoring/statistics';
 import { defaultBaselineDays, detectableEffect, detectableLift, type NoiseProfile, PLAN_POWER, PLAN_WINDOWS, powerAt } from './power-plan';
@@ -20,6 +21,8 @@ const MAX_LIFT = 20;
 export interface SwitchbackShape {
   blockDays: number;
   washoutDays: number;
+  /** Mean information lost per switch to snapshots between local midnights (snapshotBlur); 0 or absent: exact days. */
+  blur?: number;
 }
 
 const DAILY: SwitchbackShape = { blockDays: 1, washoutDays: 0 };
@@ -29,6 +32,33 @@ export function analysedDays(windowDays: number, shape: SwitchbackShape = DAILY)
   if (shape.washoutDays === 0 || shape.blockDays <= 1) return windowDays;
   const blocks = Math.ceil(windowDays / shape.blockDays);
   return Math.max(2, windowDays - 0.75 * (blocks - 1) * shape.washoutDays);
+}
+
+/**
+ * How much of a switch days read off snapshots lose: a local midnight inside a snapshot interval splits
+ * that interval's growth between the two days by time, so a switch at that midnight is blurred — by
+ * gap · a(1 − a) day-equivalents (gap in days, at most one; a = the midnight's position in the
+ * interval), against a quarter day per analysed day for exact daily counts. The mean over the local
+ * midnights of the history's own snapshots (`snapshotMs`, sorted): the collector keeps its hours, so
+ * the window will be read the same way. 0 with snapshots at the midnights, or fewer than two.
+ */
+export function snapshotBlur(snapshotMs: readonly number[], timeZone: string): number {
+  if (snapshotMs.length < 2) return 0;
+  const last = snapshotMs[snapshotMs.length - 1];
+  let date = addDays(localDateOf(new Date(snapshotMs[0]), timeZone), 1);
+  let total = 0;
+  let midnights = 0;
+  let j = 0;
+  for (let m = localMidnight(date, timeZone).getTime(); m < last; date = addDays(date, 1), m = localMidnight(date, timeZone).getTime()) {
+    while (j + 1 < snapshotMs.length && snapshotMs[j + 1] <= m) j++;
+    const before = snapshotMs[j];
+    const after = snapshotMs[j + 1];
+    midnights++;
+    if (before === m || after === undefined || after <= before) continue;
+    const a = (m - before) / (after - before);
+    total += Math.min(1, (after - before) / 86_400_000) * a * (1 - a);
+  }
+  return midnights ? Math.min(0.2, total / midnights) : 0;
 }
 
 /**
@@ -56,8 +86,10 @@ export function switchbackStandardError(p: NoiseProfile, windowDays: number, lif
   const columns = 3 + (p.seasonal ? 6 : 0);
   const df = Math.max(1, n - columns);
   const inflation = shape.blockDays > 1 ? p.inflation : 1;
+  // About one switch every second block, each losing `blur` of the n/4 exact days would give.
+  const blurred = 1 / (1 - Math.min(0.5, (2 * (shape.blur ?? 0)) / Math.max(1, shape.blockDays)));
   // Covariates cost a factor n/(n − columns + 1) in the variance of the arm's coefficient, roughly.
-  const variance = ((control + treatment) / (n / 2)) * inflation * (n / Math.max(1, n - columns + 1));
+  const variance = ((control + treatment) / (n / 2)) * inflation * blurred * (n / Math.max(1, n - columns + 1));
   return { se: Math.sqrt(variance), df };
 }
 

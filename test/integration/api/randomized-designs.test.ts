@@ -73,6 +73,15 @@ describe('two switchbacks on one metric', () => {
     expect(second.switchback.balancedAgainst).toEqual([{ experimentId: first.id, arms: firstArms }]);
     const both = second.switchback.schedule.filter((d: { arm: string }, i: number) => d.arm === 'treatment' && firstArms[i] === 'T').length;
     expect(both).toBe(7);
+
+    // A switchback started from the backlog is drawn against both.
+    const idea = await call(runtime, 'POST', '/backlog', {
+      body: { name: 'Morning poll on Bluesky', hypothesis: 'A poll grows followers', primaryMetric: 'bluesky.follower_growth_rate', durationDays: 28, design: 'switchback', switchback: { seed: 13 } },
+    });
+    expect(idea.status).toBe(201);
+    const started = await call(runtime, 'POST', `/experiments/${idea.body.id}/start`, { body: {} });
+    expect(started.status).toBe(200);
+    expect(started.body.switchback.balancedAgainst.map((b: { experimentId: string }) => b.experimentId).sort()).toEqual([first.id, second.id].sort());
   });
 });
 

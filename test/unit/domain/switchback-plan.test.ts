@@ -1,6 +1,8 @@
 /** Switchback power planning: the same noise profile as before/after, two means of daily growth instead of a forecast. */
 import type { NoiseProfile } from '../../../functions/domain/planning/power-plan';
-import { analysedDays, planSwitchback, proposeSwitchbackWindow, switchbackPower, switchbackWindowFor } from '../../../functions/domain/planning/switchback-plan';
+import {
+  analysedDays, planSwitchback, proposeSwitchbackWindow, snapshotBlur, switchbackPower, switchbackWindowFor,
+} from '../../../functions/domain/planning/switchback-plan';
 
 const RULE = { confidence: 0.95, minLift: 0 };
 
@@ -27,6 +29,18 @@ describe('switchback planning', () => {
 
     expect(switchbackPower(quiet, 28, 0.3, RULE)).toBeCloseTo(switchbackPower(aPoissonProfile(10), 28, 0.3, RULE), 10);
     expect(switchbackPower(revenue, 28, 0.3, RULE)).toBeGreaterThan(switchbackPower(aPoissonProfile(10), 28, 0.3, RULE) + 0.05);
+  });
+
+  it('counts what snapshots between local midnights blur of each switch, in the design\'s time zone', () => {
+    const every6h = (firstHourUtc: number) => Array.from({ length: 4 * 28 }, (_, k) => Date.UTC(2026, 10, 2, firstHourUtc + 6 * k));
+
+    expect(snapshotBlur(every6h(0), 'UTC')).toBe(0);
+    expect(snapshotBlur(every6h(3), 'UTC')).toBeCloseTo(0.25 * 0.5 * 0.5, 10);
+    expect(snapshotBlur(every6h(4), 'UTC')).toBeCloseTo(0.25 * (4 / 6) * (2 / 6), 10);
+    // The same snapshots at UTC midnights fall 5 hours before New York's midnights (EST, no DST in the range).
+    expect(snapshotBlur(every6h(0).slice(0, 4 * 20), 'America/New_York')).toBeCloseTo(0.25 * (5 / 6) * (1 / 6), 10);
+    const blurred = { blockDays: 1, washoutDays: 0, blur: 0.06 };
+    expect(switchbackPower(aPoissonProfile(10), 28, 0.3, RULE, blurred)).toBeLessThan(switchbackPower(aPoissonProfile(10), 28, 0.3, RULE) - 0.03);
   });
 
   it('needs about two months for +50 % at 2 followers/day, and says so', () => {
