@@ -9,8 +9,8 @@
  * re-claims it and sends only the channels still missing. A claim left `sending` by a run that died is
  * taken over after CLAIM_LEASE_MS.
  */
-import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AxiosInstance } from 'axios';
 import { buildDigest, type Digest, type SourceStatus } from '../domain/digest';
@@ -174,6 +174,9 @@ async function putDigestEvent(digest: Digest, bus: NonNullable<DigestDelivery['e
     week: digest.week, timeZone: digest.timeZone, period: digest.period, generatedAt: digest.generatedAt,
     counts: digest.counts, subject: digest.subject, sections: digest.sections, markdown: digest.markdown,
   };
+  // Required here, not imported: the API and MCP functions import this module for GET /digest, which sends nothing,
+  // and a top-level import would load the EventBridge and SNS clients at their cold start.
+  const { PutEventsCommand } = require('@aws-sdk/client-eventbridge') as typeof import('@aws-sdk/client-eventbridge');
   const out = await bus.client.send(new PutEventsCommand({
     Entries: [{ EventBusName: bus.name, Source: EVENT_SOURCE, DetailType: DIGEST_DETAIL_TYPE, Detail: JSON.stringify(detail) }],
   }));
@@ -184,6 +187,7 @@ async function putDigestEvent(digest: Digest, bus: NonNullable<DigestDelivery['e
 }
 
 async function publishDigestEmail(digest: Digest, topic: NonNullable<DigestDelivery['topic']>): Promise<void> {
+  const { PublishCommand } = require('@aws-sdk/client-sns') as typeof import('@aws-sdk/client-sns');
   await topic.client.send(new PublishCommand({ TopicArn: topic.arn, Subject: digest.subject, Message: digest.text }));
 }
 
