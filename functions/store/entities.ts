@@ -6,17 +6,16 @@
  * after the domain fields and stripped before parsing, and a domain value that carries one is refused,
  * so a future field named `type` or `pk` can never overwrite a key.
  *
- * The schemas check what the store itself stands on — the identity, time and status fields its keys and
- * indexes are built from — and keep every other field as stored: items written by earlier versions stay
- * readable, and a field added to a domain type does not need a second declaration here.
+ * (The experiment, its verdicts and its research-log row: experiment-entities.ts.)
+ * Each schema is the item's full domain schema (the experiment record with its plan, the verdict, the
+ * research-log row, the observation), or, for the store's own records, a full schema declared here and
+ * held to its TypeScript type at compile time. A read checks every field those schemas name — an invalid
+ * one is a StoredItemError naming the field — and keeps, at any depth, fields they do not name: items
+ * written by a newer version (or an older one with a field since retired) still read, unchanged.
  */
 import * as z from '../domain/zod-mini';
-import type { CollectionRun } from '../domain/collection-run';
-import { iceProduct, type Experiment } from '../domain/experiment';
-import { EXPERIMENT_STATUSES, type ExperimentStatus } from '../domain/experiment-status';
-import type { Observation } from '../domain/observation';
-import type { ResearchLogRow } from '../domain/research-log';
-import type { Verdict } from '../domain/verdict';
+import type { CollectionRun, RunOutcome, SourceErrorCode } from '../domain/collection-run';
+import { ObservationSchema, SnapshotObservationSchema, type Observation } from '../domain/observation';
 import type { JobRun, SourceState } from './run-store';
 import { TABLE_KEYS } from './table-definition';
 
@@ -32,7 +31,7 @@ type IndexAttributes = Partial<Record<'gsi1pk' | 'gsi1sk' | 'gsi2pk' | 'gsi2sk',
 export interface Entity<T> {
   /** The item's `type` attribute. */
   readonly type: string;
-  /** Checks a stored item's fields (table attributes stripped); unknown fields are kept. */
+  /** The item's full schema: every field it names is checked on read (table attributes stripped); others are kept. */
   readonly schema: z.ZodMiniType;
   /** The index attributes the item is written with, from its value. */
   readonly indexes?: (value: T) => IndexAttributes;
@@ -47,99 +46,85 @@ export class StoredItemError extends Error {
 }
 
 const text = z.string().check(z.minLength(1));
+const int = z.number().check(z.int());
 
-/** gsi1's partition of the experiments in one status (lists by status, the scorer's due list, the backlog). */
-export function statusPartition(status: ExperimentStatus): string {
-  return `STATUS#${status}`;
-}
-/** gsi2's partition of every experiment (GET /experiments without a status), by creation. */
-export const ALL_EXPERIMENTS_PARTITION = 'EXPERIMENTS';
-/** gsi2's partition of the current verdicts, by scoredAt (the digest's "verdicts this week"). */
-export const VERDICTS_PARTITION = 'VERDICTS';
-/** gsi1's partition of the research log's rows. */
-export const LOG_PARTITION = 'LOG';
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 
-/**
- * The backlog's gsi1 sort key: its start order — ICE product high to low (`R<1000 − product>`; unscored
- * last as R9999), then oldest first.
- */
-export function backlogRankKey(e: Pick<Experiment, 'iceScore' | 'createdAt' | 'id'>): string {
-  const ice = iceProduct(e.iceScore);
-  return `R${ice === undefined ? '9999' : String(1000 - ice).padStart(4, '0')}#${e.createdAt}#${e.id}`;
-}
-
-/** An experiment (EXP#<id> / EXPERIMENT): on gsi1 by status (backlog in start order, others by end), on gsi2 by creation. */
-export const experimentEntity: Entity<Experiment> = {
-  type: 'experiment',
-  schema: z.looseObject({ id: text, status: z.enum(EXPERIMENT_STATUSES), createdAt: text, version: z.optional(z.number().check(z.int())) }),
-  indexes: (e) => ({
-    gsi1pk: statusPartition(e.status),
-    gsi1sk: e.status === 'backlog' ? backlogRankKey(e) : `${e.end ?? e.createdAt}#${e.id}`,
-    gsi2pk: ALL_EXPERIMENTS_PARTITION,
-    gsi2sk: `${e.createdAt}#${e.id}`,
-  }),
-};
-
-const verdictSchema = z.looseObject({ experimentId: text, scoredAt: text });
-/** The current verdict (EXP#<id> / VERDICT), on gsi2 under VERDICTS by scoredAt. */
-export const currentVerdictEntity: Entity<Verdict> = {
-  type: 'verdict',
-  schema: verdictSchema,
-  indexes: (v) => ({ gsi2pk: VERDICTS_PARTITION, gsi2sk: `${v.scoredAt}#${v.experimentId}` }),
-};
-/** Each verdict recorded (EXP#<id> / VERDICT#<scoredAt>): the rescore history. */
-export const verdictHistoryEntity: Entity<Verdict> = { type: 'verdict', schema: verdictSchema };
-
-/** Log order as a sort key: researchLogRows' order (concluded, then window end, then id — all descending). */
-export function logSortKey(row: Pick<ResearchLogRow, 'concludedAt' | 'window' | 'id'>): string {
-  return `${row.concludedAt}#${row.window.end}#${row.id}`;
-}
-
-/** A research-log row (EXP#<id> / LOGROW), on gsi1 under LOG in log order. */
-export const logRowEntity: Entity<ResearchLogRow> = {
-  type: 'logrow',
-  schema: z.looseObject({ id: text, concludedAt: text, window: z.looseObject({ start: text, end: text }) }),
-  indexes: (row) => ({ gsi1pk: LOG_PARTITION, gsi1sk: logSortKey(row) }),
-};
+// The experiment's own items (the experiment, its verdicts, its research-log row) are declared the same
+// way in experiment-entities.ts, apart so that the stores that never read them (a collector's) do not
+// load the verdict schemas with this module.
 
 /** An observation (OBS#<series> / <at>#<discriminator>). */
 export const observationEntity: Entity<Observation> = {
   type: 'observation',
-  schema: z.looseObject({ metric: text, at: text }),
+  schema: ObservationSchema,
 };
 
 /** A snapshot series' day (DAILY#<series> / <day>#<discriminator>): its first and last snapshot, without their metric. */
 export const dailyRollupEntity: Entity<{ first: Record<string, unknown>; last: Record<string, unknown> }> = {
   type: 'daily-rollup',
-  schema: z.looseObject({ first: z.looseObject({ at: text }), last: z.looseObject({ at: text }) }),
+  schema: z.object({ first: z.omit(SnapshotObservationSchema, { metric: true }), last: z.omit(SnapshotObservationSchema, { metric: true }) }),
 };
+
+const RUN_OUTCOMES = ['ok', 'partial', 'failed', 'rate_limited', 'usage_capped', 'paused', 'not_configured'] as const satisfies readonly RunOutcome[];
+const RUN_ERROR_CODES = [
+  'rate_limited', 'usage_capped', 'unauthorized', 'upstream_error', 'timeout', 'network_error', 'malformed_response', 'schema_mismatch', 'bad_request',
+  'store_error', 'internal_error',
+] as const satisfies readonly (SourceErrorCode | 'store_error' | 'internal_error')[];
+
+const CollectionRunSchema = z.object({
+  source: text,
+  account: z.optional(text),
+  slot: text,
+  outcome: z.enum(RUN_OUTCOMES),
+  observations: int,
+  requests: z.optional(int),
+  costUsd: z.optional(z.number()),
+  durationMs: z.number(),
+  startedAt: text,
+  errorCode: z.optional(z.enum(RUN_ERROR_CODES)),
+  message: z.optional(z.string()),
+  resetAt: z.optional(text),
+  deliveries: z.optional(int),
+});
+/** Compile-time guard: the schema is exactly CollectionRun (a new field or error code must be added here). */
+export const COLLECTION_RUN_SCHEMA_MATCHES: Same<z.infer<typeof CollectionRunSchema>, CollectionRun> = true;
 
 /** A collection run (RUN#<target> / <slot>), expiring after 90 days. */
-export const collectionRunEntity: Entity<CollectionRun> = {
-  type: 'run',
-  schema: z.looseObject({ source: text, slot: text, outcome: text, startedAt: text }),
-};
+export const collectionRunEntity: Entity<CollectionRun> = { type: 'run', schema: CollectionRunSchema };
+
+const SourceStateSchema = z.object({
+  source: text,
+  account: z.optional(text),
+  pausedUntil: z.optional(text),
+  pauseReason: z.optional(z.enum(['rate_limited', 'usage_capped'])),
+  updatedAt: text,
+});
+export const SOURCE_STATE_SCHEMA_MATCHES: Same<z.infer<typeof SourceStateSchema>, SourceState> = true;
 
 /** A source's pause state (SOURCE#<target> / STATE). */
-export const sourceStateEntity: Entity<SourceState> = {
-  type: 'source_state',
-  schema: z.looseObject({ source: text, updatedAt: text }),
-};
+export const sourceStateEntity: Entity<SourceState> = { type: 'source_state', schema: SourceStateSchema };
+
+const JobRunSchema = z.object({
+  job: text,
+  slot: text,
+  outcome: z.enum(['ok', 'failed']),
+  durationMs: z.number(),
+  startedAt: text,
+  details: z.optional(z.record(z.string(), z.unknown())),
+});
+export const JOB_RUN_SCHEMA_MATCHES: Same<z.infer<typeof JobRunSchema>, JobRun> = true;
 
 /** A run of another job (JOB#<name> / <slot>): scorer, digest. */
-export const jobRunEntity: Entity<JobRun> = {
-  type: 'job_run',
-  schema: z.looseObject({ job: text, slot: text, outcome: z.enum(['ok', 'failed']) }),
-};
+export const jobRunEntity: Entity<JobRun> = { type: 'job_run', schema: JobRunSchema };
 
 /** The weekly digest's claim on its week: who is sending it and which channels went out. */
 export interface DigestClaim { week: string; status: 'sending' | 'sent' | 'failed'; claimedAt: string; delivered: ('eventbridge' | 'email' | 'webhook')[]; sentAt?: string }
 
 /** The weekly digest's claim (DIGEST#<week> / DIGEST). */
-export const digestClaimEntity: Entity<DigestClaim> = {
-  type: 'digest',
-  schema: z.looseObject({ week: text, status: z.enum(['sending', 'sent', 'failed']), claimedAt: text, delivered: z.array(z.enum(['eventbridge', 'email', 'webhook'])) }),
-};
+const DigestClaimSchema = z.object({ week: text, status: z.enum(['sending', 'sent', 'failed']), claimedAt: text, delivered: z.array(z.enum(['eventbridge', 'email', 'webhook'])), sentAt: z.optional(text) });
+export const DIGEST_CLAIM_SCHEMA_MATCHES: Same<z.infer<typeof DigestClaimSchema>, DigestClaim> = true;
+export const digestClaimEntity: Entity<DigestClaim> = { type: 'digest', schema: DigestClaimSchema };
 
 /** A POST's idempotency record (IDEMPOTENCY#<key> / REQUEST), expiring after a day (the TTL is the table's attribute). */
 export interface IdempotencyRecord {
@@ -149,27 +134,26 @@ export interface IdempotencyRecord {
   /** The first response, as JSON (completed records). */
   response?: string;
 }
-export const idempotencyEntity: Entity<IdempotencyRecord> = {
-  type: 'idempotency',
-  schema: z.looseObject({ state: z.enum(['pending', 'completed']), fingerprint: text, lockedUntil: text, response: z.optional(z.string()) }),
-};
+const IdempotencyRecordSchema = z.object({ state: z.enum(['pending', 'completed']), fingerprint: text, lockedUntil: text, response: z.optional(z.string()) });
+export const IDEMPOTENCY_RECORD_SCHEMA_MATCHES: Same<z.infer<typeof IdempotencyRecordSchema>, IdempotencyRecord> = true;
+export const idempotencyEntity: Entity<IdempotencyRecord> = { type: 'idempotency', schema: IdempotencyRecordSchema };
 
 /** The calendar feed's token (FEED#calendar / TOKEN): its SHA-256 in hex, never the token. */
 export const feedTokenEntity: Entity<{ sha256: string; createdAt: string }> = {
   type: 'feed_token',
-  schema: z.looseObject({ sha256: z.string(), createdAt: text }),
+  schema: z.object({ sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)), createdAt: text }),
 };
 
 /** The month's citation spend counter (SPEND#citations / <YYYY-MM>), in micro-dollars, moved by conditional ADDs. */
 export const spendEntity: Entity<{ committedMicroUsd: number }> = {
   type: 'spend',
-  schema: z.looseObject({ committedMicroUsd: z.number() }),
+  schema: z.object({ committedMicroUsd: z.number() }),
 };
 
 /** A data migration that ran once per table (MIGRATION / <name>): when, and how many items it wrote. */
 export const migrationEntity: Entity<{ at: string; items: number }> = {
   type: 'migration',
-  schema: z.looseObject({ at: text, items: z.number() }),
+  schema: z.object({ at: text, items: int }),
 };
 
 /**
@@ -189,13 +173,47 @@ export function withoutTableAttributes(item: Record<string, unknown>): Record<st
 }
 
 /**
- * A stored item as its domain value: the table's attributes stripped, the rest parsed with the entity's
- * schema (StoredItemError when it does not match). Fields the schema does not name are kept as stored.
+ * A stored item as its domain value: the table's attributes stripped, every field the entity's schema
+ * names checked (StoredItemError, naming each bad field, when one is invalid), and fields it does not name
+ * kept as stored, at any depth. A strict part of a schema (an observation) reports an unknown field as
+ * `unrecognized_keys`; such fields are set aside, the rest parsed again, and put back.
  */
 export function parseItem<T>(entity: Entity<T>, item: Record<string, unknown>): T {
-  const out = entity.schema.safeParse(withoutTableAttributes(item));
-  if (!out.success) {
-    throw new StoredItemError(entity.type, `${String(item.pk)} / ${String(item.sk)}`, out.error.issues.map((i) => `${i.path.join('.') || '(item)'}: ${i.message}`).join('; '));
+  const stored = withoutTableAttributes(item);
+  let known: unknown = stored;
+  // Each round sets aside the unknown fields zod reached; a nested strict part can only show once its parent parses.
+  for (let round = 0; ; round++) {
+    const out = entity.schema.safeParse(known);
+    if (out.success) return keepUnknownFields(stored, out.data) as T;
+    const unknownKeys = out.error.issues.filter((i) => i.code === 'unrecognized_keys');
+    const invalid = round < 8 ? out.error.issues.filter((i) => i.code !== 'unrecognized_keys') : out.error.issues;
+    if (invalid.length > 0 || unknownKeys.length === 0) {
+      throw new StoredItemError(entity.type, `${String(item.pk)} / ${String(item.sk)}`, invalid.map((i) => `${i.path.join('.') || '(item)'}: ${i.message}`).join('; '));
+    }
+    for (const issue of unknownKeys) known = withoutKeysAt(known, issue.path, issue.keys);
   }
-  return out.data as T;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** `value` with `names` removed from the object at `path` (copied along the path, never changed in place). */
+function withoutKeysAt(value: unknown, path: readonly PropertyKey[], names: readonly string[]): unknown {
+  if (path.length === 0) return isRecord(value) ? Object.fromEntries(Object.entries(value).filter(([k]) => !names.includes(k))) : value;
+  const [head, ...rest] = path;
+  if (Array.isArray(value) && typeof head === 'number') return value.map((v, i) => (i === head ? withoutKeysAt(v, rest, names) : v));
+  if (isRecord(value) && typeof head === 'string' && head in value) return { ...value, [head]: withoutKeysAt(value[head], rest, names) };
+  return value;
+}
+
+/** The parsed value (its checked, canonical fields) with the stored fields the schema left out put back. */
+function keepUnknownFields(stored: unknown, parsed: unknown): unknown {
+  if (isRecord(stored) && isRecord(parsed)) {
+    const out: Record<string, unknown> = { ...stored };
+    for (const [k, v] of Object.entries(parsed)) out[k] = keepUnknownFields(stored[k], v);
+    return out;
+  }
+  if (Array.isArray(stored) && Array.isArray(parsed) && stored.length === parsed.length) return parsed.map((v, i) => keepUnknownFields(stored[i], v));
+  return parsed;
 }

@@ -15,9 +15,10 @@ import type { Verdict } from '../domain/verdict';
 import { ConflictError, ValidationError } from '../shared/errors';
 import { batchGetAll } from './batch';
 import { conditionally, isConditionFailed } from './conditional-write';
+import { itemOf, parseItem } from './entities';
 import {
-  ALL_EXPERIMENTS_PARTITION, backlogRankKey, currentVerdictEntity, experimentEntity, itemOf, parseItem, statusPartition, VERDICTS_PARTITION, verdictHistoryEntity,
-} from './entities';
+  ALL_EXPERIMENTS_PARTITION, backlogRankKey, currentVerdictEntity, experimentEntity, statusPartition, VERDICTS_PARTITION, verdictHistoryEntity,
+} from './experiment-entities';
 import { keys } from './keys';
 import { queryAll } from './query-all';
 import { ResearchLogStore } from './research-log-store';

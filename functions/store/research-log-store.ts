@@ -10,7 +10,8 @@ import { researchLogRows, type ResearchLogRow } from '../domain/research-log';
 import type { Verdict } from '../domain/verdict';
 import { ValidationError } from '../shared/errors';
 import { batchPutAll } from './batch';
-import { itemOf, LOG_PARTITION, logRowEntity, migrationEntity, parseItem } from './entities';
+import { itemOf, migrationEntity, parseItem } from './entities';
+import { LOG_PARTITION, logRowEntity } from './experiment-entities';
 import { keys } from './keys';
 
 /** Rows per page at most: a worst-case row (every text field at its cap, escaped) is ~3 KB, so ≤ 3 MB. */
