@@ -1,7 +1,8 @@
 /**
  * Situations real accounts produce, for the verdict simulation at the settings a user gets (no
  * explicit baseline: the default is taken from the history there is): short history before a 7-day
- * window, growth decaying toward a plateau, autocorrelated day-to-day noise, a viral spike in the
+ * window, growth decaying toward a plateau, autocorrelated day-to-day noise (a memory of about three
+ * days, ρ = 0.7, and a very persistent one, ρ = 0.85: good and bad weeks), a viral spike in the
  * baseline, an old level shift, and a newsletter list clean-up under an open-rate experiment.
  * Each has a known true effect; the planner's prediction is computed from the same pre-start history.
  */
@@ -159,6 +160,7 @@ export function situationFamilies(smallWindowDays: number): SituationFamily[] {
     g('null · 7-day window after only 14 days of history', true, { gainsPerDay: steady(10), lift: 0 }, { historyDays: 14, windowDays: 7 }),
     g('null · growth decaying 20 → 4/day', true, { gainsPerDay: decaying, lift: 0 }),
     g('null · autocorrelated days (AR(1) ρ = 0.7)', true, { gainsPerDay: steady(10), lift: 0, rho: 0.7, logSd: 0.4 }),
+    g('null · very persistent days (AR(1) ρ = 0.85)', true, { gainsPerDay: steady(10), lift: 0, rho: 0.85, logSd: 0.4 }),
     g('null · viral spike in the baseline (+150 in a day)', true, { gainsPerDay: steady(10), lift: 0, spike: 150 }),
     g('null · old level shift 4 → 10/day', true, { gainsPerDay: shifted(56), lift: 0 }),
     { name: 'null · open rate while the list is cleaned', isNull: true, generate: (rng) => cleanupSituation(rng, cleanup, EIGHT_WEEKS) },

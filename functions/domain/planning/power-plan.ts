@@ -260,11 +260,17 @@ function eventUnitsByDayIfPaired(key: string, units: readonly { atMs: number; nu
  * Ratios/proportions: baseline and window pooled rates, independent.
  */
 export function effectStandardError(p: NoiseProfile, baselineDays: number, windowDays: number, lift = 0): { se: number; df: number } {
+  const { se, df } = effectVariances(p, baselineDays, windowDays, lift);
+  return { se, df };
+}
+
+/** effectStandardError, with the part of its variance that is the window's own noise (count rates; 0 otherwise). */
+function effectVariances(p: NoiseProfile, baselineDays: number, windowDays: number, lift: number): { se: number; df: number; windowVariance: number } {
   if (p.kind !== 'count_rate') {
     const kb = Math.max(p.unitsPerDay * baselineDays, 1e-9);
     const kw = Math.max(p.unitsPerDay * windowDays, 1e-9);
     const variance = p.unitVariance / kb + (p.unitVariance * (1 + lift) ** 2) / kw;
-    return { se: Math.sqrt(variance), df: Math.max(1, kb + kw - 2) };
+    return { se: Math.sqrt(variance), df: Math.max(1, kb + kw - 2), windowVariance: 0 };
   }
   const scale = levelScale({ baselineLevel: p.level, excess: p.excessVariance ?? 0 }, p.level * (1 + lift));
   const model = p.model ?? { trend: true };
@@ -283,14 +289,19 @@ export function effectStandardError(p: NoiseProfile, baselineDays: number, windo
     for (let a = 0; a < columns; a++) for (let b = 0; b < columns; b++) xtx[a][b] += w * row[a] * row[b];
   }
   const inverse = invertSymmetric(xtx);
-  if (!inverse) return { se: Infinity, df: 1 };
+  if (!inverse) return { se: Infinity, df: 1, windowVariance: 0 };
   const spread = p.modelSpread ? p.modelSpread(windowDays) : 0;
   // The estimated autocorrelation multiplier's own uncertainty lowers df as in the verdict (Satterthwaite);
   // the verdict estimates it on baseline and window together, and its df grows with the rows (Var ρ̂ ∝ 1/n).
   const inflationDf = (p.inflationDf ?? Infinity) * Math.max(1, n / Math.max(1, p.inflationRows ?? n));
   const df = 1 / (1 / Math.max(1, n - columns) + 1 / inflationDf);
-  return { se: Math.sqrt(p.unitVariance * p.inflation * inverse[shift][shift] + spread), df: Math.max(1, df) };
+  const total = p.unitVariance * p.inflation * inverse[shift][shift] + spread;
+  return { se: Math.sqrt(total), df: Math.max(1, df), windowVariance: Math.min(total, (p.unitVariance * p.inflation * scale) / windowDays) };
 }
+
+/** Gauss–Hermite nodes and weights (probabilists', weights summing to 1) for E[f(Z)], Z standard normal. */
+const HERMITE_NODES = [-2.8569700138728056, -1.355626179974266, 0, 1.355626179974266, 2.8569700138728056];
+const HERMITE_WEIGHTS = [0.011257411327720691, 0.22207592200561266, 0.5333333333333333, 0.22207592200561266, 0.011257411327720691];
 
 /**
  * Power of the keep rule (P(lift > minLift) ≥ confidence) when the true relative lift is `lift`:
@@ -298,10 +309,32 @@ export function effectStandardError(p: NoiseProfile, baselineDays: number, windo
  */
 export function powerAt(p: NoiseProfile, baselineDays: number, windowDays: number, lift: number, rule: { confidence: number; minLift: number }): number {
   if (!(p.level > 0)) return 0;
-  const { se, df } = effectStandardError(p, baselineDays, windowDays, lift);
+  const { se, df, windowVariance } = effectVariances(p, baselineDays, windowDays, lift);
   if (!Number.isFinite(se) || se <= 0) return 0;
-  const margin = ((lift - rule.minLift) * p.level) / se;
-  return studentTCdf(margin - studentTQuantile(rule.confidence, df), df);
+  const quantile = studentTQuantile(rule.confidence, df);
+  // Count noise grows with the level, and the verdict reads it at the window's realised level: good weeks
+  // raise the estimate and its standard error together, bad weeks lower both. The window's mean day
+  // multiplier m has the variance of its day shocks (the variance beyond counting, over the window,
+  // persistence included); the power is averaged over m (Gauss–Hermite, m log-normal), the estimate's
+  // remaining noise (counting, the counterfactual) being independent of m.
+  const lifted = p.level * (1 + lift);
+  const shockVariance = p.kind === 'count_rate' ? Math.max(0, (p.unitVariance * p.inflation - p.level) / windowDays) / (p.level * p.level) : 0;
+  const shockOfEstimate = Math.min(lifted * lifted * shockVariance, 0.9 * se * se);
+  if (!(shockOfEstimate > 0)) return studentTCdf(((lift - rule.minLift) * p.level) / se - quantile, df);
+  const logSd = Math.sqrt(Math.log1p(shockOfEstimate / (lifted * lifted)));
+  const level = { baselineLevel: p.level, excess: p.excessVariance ?? 0 };
+  const otherVariance = se * se - windowVariance;
+  const residualSd = Math.sqrt(se * se - shockOfEstimate);
+  let power = 0;
+  HERMITE_NODES.forEach((z, k) => {
+    const m = Math.exp(logSd * z - (logSd * logSd) / 2);
+    // The verdict's standard error at the realised window level (its window part scales with levelScale).
+    const ratio = levelScale(level, lifted * m) / levelScale(level, lifted);
+    const reported = Math.sqrt(Math.max(otherVariance + windowVariance * ratio, 1e-12));
+    const mean = lifted * m - p.level * (1 + rule.minLift);
+    power += HERMITE_WEIGHTS[k] * studentTCdf((mean - quantile * reported) / residualSd, df);
+  });
+  return power;
 }
 
 /**

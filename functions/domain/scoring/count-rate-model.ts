@@ -319,6 +319,21 @@ function whitenBest(rows: readonly Row[], timeline: Timeline, baselineEndDay: nu
   // Single-day outliers (a viral post, an import): Huber weights (iteratively re-weighted, rows beyond
   // HUBER_K·σ get variance × (r/HUBER_K)²), so one day cannot dominate the level, trend, σ² or the mix.
   const robust = new Float64Array(rows.length).fill(1);
+  // The noise beyond counting is read on the baseline's rows: a lifted window counts more (its Poisson
+  // variance is larger), and that read as day shocks at the baseline level made lifted windows' intervals
+  // too wide (levelScale then scales those "shocks" with the square of the lifted level).
+  const baselineNoise = (fit: OlsFit): { sigma2: number; df: number } => {
+    let sum = 0;
+    let count = 0;
+    rows.forEach((r, i) => {
+      if (r.lastDay < baselineEndDay) {
+        sum += fit.residuals[i] ** 2;
+        count++;
+      }
+    });
+    const df = count - (columns.length - (shifted ? 1 : 0));
+    return df >= 2 ? { sigma2: sum / df, df } : { sigma2: fit.sigma2, df: fit.df };
+  };
   let w = whiten(rows, timeline, centre, shifted, share, NO_LEVEL_EFFECT, robust, trend, damping);
   let first = regress(w, rows.length, columns);
   for (let iteration = 0; iteration < STRUCTURE_ITERATIONS + HUBER_ITERATIONS && first; iteration++) {
@@ -332,7 +347,8 @@ function whitenBest(rows: readonly Row[], timeline: Timeline, baselineEndDay: nu
       }
     });
     // Only excess beyond σ̂²'s own sampling error (one SE, σ²·√(2/df)) counts as day shocks.
-    const excess = Math.max(0, first.sigma2 * (1 - Math.sqrt(2 / first.df)) - baselineLevel);
+    const noise = baselineNoise(first);
+    const excess = Math.max(0, noise.sigma2 * (1 - Math.sqrt(2 / noise.df)) - baselineLevel);
     const next = excess / Math.max(baselineLevel + excess, 1e-9);
     if (!reweighted && Math.abs(next - share) < 0.02) break;
     if (iteration < STRUCTURE_ITERATIONS) share = next;
@@ -340,7 +356,7 @@ function whitenBest(rows: readonly Row[], timeline: Timeline, baselineEndDay: nu
     first = regress(w, rows.length, columns);
   }
   if (!first) return w;
-  const level: LevelVariance = { baselineLevel, excess: Math.max(0, first.sigma2 - baselineLevel) };
+  const level: LevelVariance = { baselineLevel, excess: Math.max(0, baselineNoise(first).sigma2 - baselineLevel) };
   // Re-weight only when the level demonstrably varies (trend or window shift at |t| ≥ 2): weights
   // estimated from a flat series are noise, and noise that moves with the forecast biases the test.
   const coefficient = (col: number) => (columns.includes(col) ? first.coefficients[columns.indexOf(col)] : 0);

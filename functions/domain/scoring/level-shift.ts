@@ -4,7 +4,8 @@
  * step. Tested as the largest |t| of a step in y_d = a + b·d + c·[d ≥ k] over split days k
  * (Andrews' sup-Wald test with 20 % trimming); a trend alone is not a shift.
  */
-import { lagOneAutocorrelation, ols } from './statistics';
+import { autocorrelationInflation } from './count-rate-model';
+import { ols } from './statistics';
 
 /**
  * |t| a step must exceed: Andrews (1993) sup-Wald critical value for one parameter, 15–20 % trimming,
@@ -14,6 +15,8 @@ import { lagOneAutocorrelation, ols } from './statistics';
 const SHIFT_T = 3.5;
 /** A step is looked for only where at least this many measured days lie either side of it. */
 const MIN_SIDE_DAYS = 14;
+/** Columns of the step fit (level, trend, step): its residuals' autocorrelation is bias-corrected for them. */
+const STEP_COLUMNS = 3;
 
 /**
  * Index (into `values`) of the first day after a detected level shift, or undefined when none is
@@ -44,12 +47,12 @@ export function detectLevelShift(values: readonly (number | null)[]): number | u
     if (!best || t > best.t) best = { k, t };
   }
   if (!best || best.t < SHIFT_T) return undefined;
-  // Autocorrelated days wander and look like steps: the t of the best split is deflated by the AR(1)
-  // long-run factor of that fit's residuals (a real step leaves them white).
+  // Autocorrelated days wander and look like steps: the t of the best split is deflated by the long-run
+  // factor of that fit's residuals (a real step leaves them white) — the verdict model's own ARMA(1,1)-shaped
+  // factor: the lag-1 AR(1) factor used before understated good and bad weeks (ρ = 0.85 days cut a
+  // quarter of the default baselines short, and the short ones kept 10 % of nulls).
   const fit = ols(days.map((d) => [1, (d - centre) / 7, d >= best!.k ? 1 : 0]), ys)!;
-  const { rho, pairs } = lagOneAutocorrelation(days, fit.residuals);
-  const r = Math.min(0.9, Math.max(0, pairs >= 5 ? rho + (1 + 3 * rho) / pairs : 0));
-  const deflate = Math.sqrt((1 + r) / (1 - r));
+  const deflate = Math.sqrt(autocorrelationInflation(days, fit.residuals, STEP_COLUMNS).factor);
   if (best.t / deflate < SHIFT_T) return undefined;
   const top = best.t;
   return Math.max(...found.filter((f) => f.t >= Math.max(SHIFT_T * deflate, 0.8 * top)).map((f) => f.k));

@@ -5,7 +5,7 @@
 import {
   defaultBaselineDays, detectableEffect, detectableLift, effectStandardError, type NoiseProfile, planExperiment, powerAt, windowFor,
 } from '../../../functions/domain/planning/power-plan';
-import { normalQuantile } from '../../../functions/domain/scoring/statistics';
+import { normalQuantile, studentTCdf, studentTQuantile } from '../../../functions/domain/scoring/statistics';
 import { midnightSnapshots } from '../scoring/factories';
 
 const START = new Date('2025-03-31T00:00:00.000Z');
@@ -63,6 +63,22 @@ describe('power and detectable lift', () => {
   it('a minLift bar costs power', () => {
     const p = aProfile();
     expect(powerAt(p, 56, 14, 0.5, { confidence: 0.95, minLift: 0.2 })).toBeLessThan(powerAt(p, 56, 14, 0.5, RULE));
+  });
+
+  it('with counting noise only is the fixed standard error formula (no day shocks to average over)', () => {
+    const p = aProfile();
+    const { se, df } = effectStandardError(p, 56, 14, 0.5);
+    expect(powerAt(p, 56, 14, 0.5, RULE)).toBeCloseTo(studentTCdf((0.5 * 10) / se - studentTQuantile(0.95, df), df), 12);
+  });
+
+  it('with persistent day shocks is below the fixed standard error formula: good weeks raise the estimate and its error together', () => {
+    // 10/day, day shocks of variance 17 on top of counting (log-SD 0.4), persistence ×4: the window's mean day multiplier varies.
+    const p = aProfile({ unitVariance: 27, excessVariance: 17, inflation: 4 });
+    const { se, df } = effectStandardError(p, 56, 14, 0.5);
+    const fixed = studentTCdf((0.5 * 10) / se - studentTQuantile(0.95, df), df);
+    const averaged = powerAt(p, 56, 14, 0.5, RULE);
+    expect(averaged).toBeLessThan(fixed - 0.02);
+    expect(averaged).toBeGreaterThan(0);
   });
 
   it('detectableEffect is (z_conf + z_power) · se for large df', () => {
