@@ -14,7 +14,7 @@ import { errorResponse } from '../api/error-response';
 import type { Route } from '../api/router';
 import { AppError, errorMessage } from '../shared/errors';
 import type { ApiCall, ApiReply } from './api-reply';
-import { RESEARCH_LOG_URI, verdictTools } from './tools';
+import { RESEARCH_LOG_URI, verdictTools, type VerdictTool } from './tools';
 
 export { RESEARCH_LOG_URI };
 
@@ -35,6 +35,8 @@ export const RUN_THE_LOOP_PROMPT = `You run Verdict's marketing experiment loop.
 export interface VerdictMcpServerOptions {
   /** The API's routes (ROUTES): tools and their schemas are derived from them. */
   routes: readonly Route[];
+  /** verdictTools(routes), when the caller keeps it between servers (their JSON Schemas take tens of ms to build). */
+  tools?: readonly VerdictTool[];
   /** How tools reach the API (in-process router or HTTP). */
   api: ApiCall;
   /** For the error envelope of failures that never reached a route. */
@@ -43,7 +45,7 @@ export interface VerdictMcpServerOptions {
 }
 
 export function createVerdictMcpServer(options: VerdictMcpServerOptions): McpServer {
-  const tools = verdictTools(options.routes);
+  const tools = options.tools ?? verdictTools(options.routes);
   const log = options.log ?? { error: () => {} };
   const mcp = new McpServer(
     { name: 'verdict', title: 'Verdict', version: '0.1.0' },

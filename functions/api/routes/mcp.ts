@@ -8,6 +8,7 @@
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { inProcessApiCall } from '../../mcp/api-call';
 import { createVerdictMcpServer } from '../../mcp/server';
+import { verdictTools, type VerdictTool } from '../../mcp/tools';
 import { MCP_ROUTE, MCP_SESSION_ROUTE, MCP_STREAM_ROUTE } from './mcp-doc';
 import { AppError, ValidationError } from '../../shared/errors';
 import { errorResponse } from '../error-response';
@@ -20,12 +21,16 @@ const FORWARDED_HEADERS = ['accept', 'content-type', 'mcp-protocol-version', 'mc
 /** The /mcp route over every API route (`routes` is read on first use, so it may include this one). */
 export function mcpRoutes(routes: () => readonly Route[]): Route[] {
   let compiled: ReturnType<typeof compileRoutes> | undefined;
+  // The tools and their JSON Schemas depend on the routes only: built on the first request, kept for the next.
+  let tools: readonly VerdictTool[] | undefined;
   return [{
     ...MCP_ROUTE,
     async handle(req, s) {
       compiled ??= compileRoutes(routes());
+      tools ??= verdictTools(routes());
       const server = createVerdictMcpServer({
         routes: routes(),
+        tools,
         api: inProcessApiCall(compiled, s, req.requestId),
         requestId: req.requestId,
         log: s.log,
