@@ -160,7 +160,6 @@ export function situationFamilies(smallWindowDays: number): SituationFamily[] {
     g('null · 7-day window after only 14 days of history', true, { gainsPerDay: steady(10), lift: 0 }, { historyDays: 14, windowDays: 7 }),
     g('null · growth decaying 20 → 4/day', true, { gainsPerDay: decaying, lift: 0 }),
     g('null · autocorrelated days (AR(1) ρ = 0.7)', true, { gainsPerDay: steady(10), lift: 0, rho: 0.7, logSd: 0.4 }),
-    g('null · very persistent days (AR(1) ρ = 0.85)', true, { gainsPerDay: steady(10), lift: 0, rho: 0.85, logSd: 0.4 }),
     g('null · viral spike in the baseline (+150 in a day)', true, { gainsPerDay: steady(10), lift: 0, spike: 150 }),
     g('null · old level shift 4 → 10/day', true, { gainsPerDay: shifted(56), lift: 0 }),
     { name: 'null · open rate while the list is cleaned', isNull: true, generate: (rng) => cleanupSituation(rng, cleanup, EIGHT_WEEKS) },
@@ -170,5 +169,7 @@ export function situationFamilies(smallWindowDays: number): SituationFamily[] {
     g('lift +50 % · autocorrelated days', false, { gainsPerDay: steady(10), lift: 0.5, rho: 0.7, logSd: 0.4 }),
     g('lift +50 % · viral spike in the baseline', false, { gainsPerDay: steady(10), lift: 0.5, spike: 150 }),
     g('lift +50 % · old level shift 4 → 10/day', false, { gainsPerDay: shifted(56), lift: 0.5 }),
+    // Added last so that every earlier family keeps its random stream (the seed is per family index).
+    g('null · very persistent days (AR(1) ρ = 0.85)', true, { gainsPerDay: steady(10), lift: 0, rho: 0.85, logSd: 0.4 }),
   ];
 }
