@@ -473,8 +473,12 @@ describe('the dashboard', () => {
     });
     const inLight = await seriesPixels();
     await page.emulateMedia({ colorScheme: 'dark' });
-    await page.waitForTimeout(300);
-    const inDark = await seriesPixels();
+    // The chart redraws on the scheme's change event; wait for it (up to 10 s on a loaded machine).
+    let inDark = await seriesPixels();
+    for (const deadline = Date.now() + 10_000; inDark.dark === 0 && Date.now() < deadline;) {
+      await page.waitForTimeout(100);
+      inDark = await seriesPixels();
+    }
     await page.emulateMedia({ colorScheme: 'light' });
 
     expect(inLight.light).toBeGreaterThan(0);
