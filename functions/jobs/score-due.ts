@@ -116,6 +116,8 @@ export async function overlapCandidates(store: ExperimentStore, judged: readonly
     plannedBefore ? store.listEndingBefore('planned', plannedBefore) : store.listAll('planned'),
     store.listAll('running'),
     since ? store.listEndingAfter('concluded', since) : Promise.resolve([]),
+    // An abandoned switchback drawn balanced against a judged one: its draw depended on that schedule, so the judged one's test still conditions on it.
+    since ? store.listEndingAfter('abandoned', since).then((xs) => xs.filter((x) => x.design === 'switchback' && (x.switchback?.balancedAgainst?.length ?? 0) > 0)) : Promise.resolve([]),
   ]);
   return lists.flat();
 }

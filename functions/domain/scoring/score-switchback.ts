@@ -79,8 +79,11 @@ export function scoreSwitchbackWindow(
   const parsed = parseMetricKey(experiment.primaryMetric);
   const others = concurrentSwitchbacks(experiment, context.otherExperiments);
   const days = parsed ? switchbackDays(design, observations, parsed.definition.from[0], others, new Date(window.end), parsed.series) : [];
-  // Switchbacks drawn balanced against this one: the test redraws this schedule given theirs.
-  const dependents = others
+  // Switchbacks drawn balanced against this one, whatever became of them (an abandoned one's draw still
+  // depended on this schedule): the test redraws this schedule given theirs.
+  const family = metricFamily(experiment.primaryMetric);
+  const dependents = (context.otherExperiments ?? [])
+    .filter((o) => o.id !== experiment.id && o.design === 'switchback' && o.switchback && o.status !== 'backlog' && metricFamily(o.primaryMetric) === family)
     .map((o) => dependentSchedule({ id: experiment.id, design }, { id: o.id, design: o.switchback! }))
     .filter((d): d is DependentSchedule => d !== undefined);
   const input = { days, design, others: others.map((o) => o.id), dependents, permutations: context.permutations };

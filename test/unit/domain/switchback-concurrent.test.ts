@@ -3,13 +3,15 @@
  * from its seed), and each one's randomization test redraws its schedule the way the pair could have
  * been drawn — the second within the first's arms, the first given the second's schedule.
  */
-import { CreateExperimentSchema, newExperiment, type Experiment } from '../../../functions/domain/experiment';
+import { BacklogItemSchema, CreateExperimentSchema, newBacklogItem, newExperiment, startExperiment, updateExperiment, type Experiment } from '../../../functions/domain/experiment';
+import { scoreExperiment } from '../../../functions/domain/scoring/score-experiment';
 import { fitSwitchback, type SwitchbackDay } from '../../../functions/domain/scoring/switchback-analysis';
 import {
   armCode, conditionalWeight, dependentSchedule, drawArms, prepareDesign, redrawSchedule, weekdayOf,
 } from '../../../functions/domain/switchback';
 import { SeededRandom } from '../../../functions/domain/seeded-random';
 import { Rng } from '../../bench/random';
+import { switchbackSeries } from '../../bench/switchback-synthetic';
 import { aCreateRequest } from '../../support/factories';
 
 const CREATED = new Date('2026-12-01T00:00:00Z');
@@ -59,7 +61,39 @@ describe('a second switchback on a metric', () => {
   });
 });
 
+describe('every way a switchback gets its schedule', () => {
+  it('balances one started from the backlog, and one whose planned window is changed, against the running one', () => {
+    const first = aSwitchback('exp_first', 42);
+    const idea = newBacklogItem(BacklogItemSchema.parse({
+      name: 'Evening thread', hypothesis: 'An evening thread grows followers', primaryMetric: 'x.follower_growth_rate', durationDays: 28,
+      design: 'switchback', switchback: { seed: 5, timeZone: 'UTC' },
+    }), 'exp_idea', CREATED);
+
+    const started = startExperiment(idea, CREATED, { start: '2026-12-07T00:00:00.000Z', scheduledNow: [first] });
+    if (started.kind !== 'ok') throw new Error(started.kind);
+    expect(started.experiment.switchback!.balancedAgainst?.[0].experimentId).toBe('exp_first');
+
+    const moved = updateExperiment(started.experiment, { start: '2026-12-08T00:00:00.000Z' }, CREATED, [first]);
+    if (moved.kind !== 'ok') throw new Error(moved.kind);
+    const firstTreated = treatmentDates(first);
+    const overlap = moved.experiment.switchback!.schedule.filter((d) => firstTreated.has(d.date));
+    expect(moved.experiment.switchback!.balancedAgainst?.[0].experimentId).toBe('exp_first');
+    const treated = overlap.filter((d) => d.arm === 'treatment').length;
+    expect([Math.floor(overlap.length / 2), Math.ceil(overlap.length / 2)]).toContain(treated);
+  });
+});
+
 describe('the first switchback\'s test, given a second drawn against it', () => {
+  it('conditions on the second even after the second was abandoned', () => {
+    const sim = switchbackSeries(new Rng(3), { gainsPerDay: () => 10, lift: 0, windowDays: 28, concurrentLifts: [0.3], concurrency: 'first' });
+    const abandoned = { ...sim.others[0], status: 'abandoned' as const };
+
+    const verdict = scoreExperiment(sim.experiment, sim.observations, { now: sim.now, otherExperiments: [abandoned], permutations: 99 });
+
+    expect(verdict.switchback?.randomization?.conditionedOn).toEqual([abandoned.id]);
+    expect(verdict.switchback?.regression?.otherExperiments).toEqual([]);
+  });
+
   it('accepts only redrawn schedules the second could have been balanced against', () => {
     const first = aSwitchback('exp_first', 42);
     const second = aSwitchback('exp_second', 7, [first]);
