@@ -51,6 +51,9 @@ const reasonFor = (fn: string, action: string) => GRANTED_WITHOUT_USE[`${fn} ${a
 let stack: DeployedStack;
 let bluesky: FakeServer;
 let beehiiv: FakeServer;
+/** The chat webhook the digest posts to (its URL is in the source-credentials secret). */
+let chat: FakeServer;
+const WEBHOOK_URL = 'https://hooks.slack.com/services/T000/B000/harness';
 let subscriber: http.Server;
 const notifications: { Type?: string; Subject?: string; Message?: string }[] = [];
 let token = TOKEN;
@@ -59,7 +62,8 @@ const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
 const failureOf = (name: string, inv: { ok: boolean; error?: unknown }) => (inv.ok ? '' : `${name} failed: ${JSON.stringify(inv.error)}\n${stack.environmentOf(name).output.slice(-3000)}`);
 
 beforeAll(async () => {
-  [bluesky, beehiiv] = await Promise.all([FakeServer.start(), FakeServer.start()]);
+  [bluesky, beehiiv, chat] = await Promise.all([FakeServer.start(), FakeServer.start(), FakeServer.start()]);
+  chat.route('POST', '/services/T000/B000/harness', { body: 'ok', headers: { 'content-type': 'text/plain' } });
   installBlueskyFake(bluesky);
   installBeehiivFake(beehiiv);
   subscriber = http.createServer((req, res) => {
@@ -70,15 +74,15 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => subscriber.listen(0, '127.0.0.1', () => resolve()));
   stack = await DeployedStack.start({
     verdict: VERDICT,
-    egress: { 'public.api.bsky.app': bluesky.url, 'api.beehiiv.com': beehiiv.url },
-    secrets: { apiToken: TOKEN, sourceCredentials: { beehiiv: { apiKey: BEEHIIV_KEY } } },
+    egress: { 'public.api.bsky.app': bluesky.url, 'api.beehiiv.com': beehiiv.url, 'hooks.slack.com': chat.url },
+    secrets: { apiToken: TOKEN, sourceCredentials: { beehiiv: { apiKey: BEEHIIV_KEY }, digest: { webhookUrl: WEBHOOK_URL } } },
   });
 });
 
 afterAll(async () => {
   if (stack) process.stdout.write(report(stack));
   await stack?.close();
-  await Promise.all([bluesky?.close(), beehiiv?.close()]);
+  await Promise.all([bluesky?.close(), beehiiv?.close(), chat?.close()]);
   subscriber?.closeAllConnections();
   await new Promise<void>((resolve) => (subscriber ? subscriber.close(() => resolve()) : resolve()));
 });
@@ -221,14 +225,16 @@ describe('the scorer bundle', () => {
 });
 
 describe('the digest bundle', () => {
-  it('publishes the week\'s digest to the SNS topic and the event bus', async () => {
+  it('publishes the week\'s digest to the SNS topic, the event bus and the chat webhook (through the egress proxy)', async () => {
     await stack.admin.sns.send(new SubscribeCommand({ TopicArn: stack.topicArn, Protocol: 'http', Endpoint: `http://127.0.0.1:${(subscriber.address() as AddressInfo).port}/digest` }));
 
     const run = await stack.invoke('digest', stack.scheduleInput('digest', new Date()));
 
     expect(failureOf('digest', run)).toBe('');
     expect(run.result).toMatchObject({ outcome: 'sent' });
-    expect([...run.result.delivered].sort()).toEqual(['email', 'eventbridge']);
+    expect([...run.result.delivered].sort()).toEqual(['email', 'eventbridge', 'webhook']);
+    const [posted] = chat.requestsTo('POST', '/services/T000/B000/harness');
+    expect(JSON.parse(posted.body).text).toContain('Scored in the deployed harness');
     const published = notifications.filter((n) => n.Type === 'Notification');
     expect(published).toHaveLength(1);
     expect(published[0].Message).toContain('Scored in the deployed harness');
