@@ -1,8 +1,10 @@
 /**
- * Bundles the dashboard with esbuild: the browser app (./app/main.ts, uPlot included) and its CSS
- * (./app/styles.css, uPlot's stylesheet included), minified, content-hashed, and the HTML page that
- * loads them. Runs in Node only — the local runtime and tests build on first request; for Lambda the
- * stack builds once at synth (buildDashboardAssetsSync) and inlines the result, so esbuild never ships.
+ * Bundles the dashboard with esbuild: the browser app (./app/main.ts, uPlot included, loaded deferred),
+ * the tiny render-blocking script that pins the saved theme before first paint (./app/theme-early.ts),
+ * and the CSS (./app/styles.css, uPlot's stylesheet included), minified, content-hashed, and the HTML
+ * page that loads them. Runs in Node only — the local runtime and tests build on first request; for
+ * Lambda the stack builds once at synth (buildDashboardAssetsSync) and inlines the result, so esbuild
+ * never ships.
  */
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -19,7 +21,7 @@ const APP_DIR = join(__dirname, 'app');
 
 function buildOptions(): BuildOptions {
   return {
-    entryPoints: { app: join(APP_DIR, 'main.ts'), styles: join(APP_DIR, 'styles.css') },
+    entryPoints: { app: join(APP_DIR, 'main.ts'), 'theme-early': join(APP_DIR, 'theme-early.ts'), styles: join(APP_DIR, 'styles.css') },
     outdir: '/dashboard-assets',
     entryNames: '[name]-[hash]',
     bundle: true,
@@ -38,13 +40,22 @@ function buildOptions(): BuildOptions {
 function assemble(outputFiles: readonly OutputFile[]): DashboardAssets {
   const files: Record<string, string> = {};
   for (const f of outputFiles) files[basename(f.path)] = f.text;
-  const script = Object.keys(files).find((n) => n.endsWith('.js'));
-  const stylesheet = Object.keys(files).find((n) => n.endsWith('.css'));
-  if (!script || !stylesheet) throw new Error('dashboard build produced no script or stylesheet');
+  const script = outputOf(files, 'app', 'js');
+  const themeScript = outputOf(files, 'theme-early', 'js');
+  const stylesheet = outputOf(files, 'styles', 'css');
   const html = readFileSync(join(__dirname, 'index.html'), 'utf8')
+    .replace('{{THEME_SCRIPT}}', `/assets/${themeScript}`)
     .replace('{{STYLESHEET}}', `/assets/${stylesheet}`)
     .replace('{{SCRIPT}}', `/assets/${script}`);
   return { 'index.html': html, files };
+}
+
+/** The hashed name of one entry point's output (`[name]-[hash].ext`; esbuild's hash has no dash). */
+function outputOf(files: Record<string, string>, entry: string, ext: 'js' | 'css'): string {
+  const pattern = new RegExp(`^${entry}-[A-Z0-9]+\\.${ext}$`);
+  const name = Object.keys(files).find((n) => pattern.test(n));
+  if (!name) throw new Error(`dashboard build produced no ${entry} .${ext}`);
+  return name;
 }
 
 /** Builds the dashboard (about 0.3 s). */

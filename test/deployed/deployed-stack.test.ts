@@ -164,15 +164,18 @@ describe('the API bundle', () => {
     expect(res.statusCode).toBe(200);
   });
 
-  it('serves the dashboard page and its script from the assets packed into the dashboard function\'s bundle', async () => {
+  it('serves the dashboard page and its scripts (the app and the early theme pin) from the assets packed into the dashboard function\'s bundle', async () => {
     const res = await stack.http('GET', '/');
 
     expect(res.statusCode).toBe(200);
     expect(res.servedBy).toBe('dashboard');
     expect(res.body).toContain('<title>Verdict</title>');
-    const script = /src="\/assets\/([^"]+\.js)"/.exec(res.body)?.[1];
-    const asset = await stack.http('GET', `/assets/${script}`);
-    expect(asset).toMatchObject({ statusCode: 200, servedBy: 'dashboard', headers: { 'content-type': 'text/javascript; charset=utf-8' } });
+    const scripts = [...res.body.matchAll(/src="\/assets\/([^"]+\.js)"/g)].map((m) => m[1]);
+    expect(scripts.map((s) => s.replace(/-[A-Z0-9]+\.js$/, ''))).toEqual(['theme-early', 'app']);
+    for (const script of scripts) {
+      const asset = await stack.http('GET', `/assets/${script}`);
+      expect(asset).toMatchObject({ statusCode: 200, servedBy: 'dashboard', headers: { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=31536000, immutable' } });
+    }
   });
 });
 

@@ -129,8 +129,15 @@ describe('the dashboard', () => {
     expect(res.headers.get('content-security-policy')).toBe(DASHBOARD_CSP);
     expect(DASHBOARD_CSP).toContain("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'");
     const assets = [...res.text.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]);
-    expect(assets).toHaveLength(2);
-    for (const path of assets) expect((await call(runtime, 'GET', path, { token: null })).status).toBe(200);
+    expect(assets).toHaveLength(3);
+    for (const path of assets) {
+      const asset = await call(runtime, 'GET', path, { token: null });
+      expect([path, asset.status, asset.headers.get('cache-control')]).toEqual([path, 200, 'public, max-age=31536000, immutable']);
+    }
+    // Only the theme pin blocks rendering, from <head>; the app waits for the parsed page.
+    const scripts = [...res.text.matchAll(/<script src="\/assets\/([a-z-]+)-[A-Z0-9]+\.js"([^>]*)>/g)].map((m) => [m[1], m[2]]);
+    expect(scripts).toEqual([['theme-early', ''], ['app', ' defer']]);
+    expect(res.text.indexOf('theme-early-')).toBeLessThan(res.text.indexOf('</head>'));
     expect((await call(runtime, 'GET', '/assets/nope.js', { token: null })).status).toBe(404);
     expect((await call(runtime, 'GET', '/experiments', { token: null })).status).toBe(401);
   });
@@ -498,6 +505,38 @@ describe('the dashboard', () => {
     await expect(theme()).resolves.toEqual(['dark', 'rgb(14, 17, 22)']);
     await page.keyboard.press('Enter');
     await expect(theme()).resolves.toEqual(['auto', 'rgb(245, 246, 248)']);
+  });
+
+  it('paints a saved theme from the first frame, though the system prefers the other scheme', async () => {
+    const fresh = await context.newPage();
+    fresh.on('pageerror', (err) => browserErrors.push(`pageerror: ${err.message}`));
+    fresh.on('console', (msg) => { if (msg.type() === 'error') browserErrors.push(`console: ${msg.text()}`); });
+    // The deferred app is held until the first paint has been looked at: whatever that paint shows, only
+    // the page's render-blocking part can have chosen it.
+    let releaseApp!: () => void;
+    const appHeld = new Promise<void>((resolve) => { releaseApp = resolve; });
+    try {
+      await fresh.emulateMedia({ colorScheme: 'light' });
+      await fresh.goto(`${runtime.url}/`);
+      await fresh.evaluate(() => localStorage.setItem('verdict.theme', 'dark'));
+      await fresh.route(/\/assets\/app-[^/]+\.js$/, async (route) => { await appHeld; await route.continue(); });
+      await fresh.reload({ waitUntil: 'commit' });
+      await fresh.waitForFunction(() => performance.getEntriesByName('first-paint').length > 0, undefined, { timeout: 20_000 });
+      const atFirstPaint = await fresh.evaluate(() => ({
+        theme: document.documentElement.dataset.theme ?? 'auto',
+        background: getComputedStyle(document.body).backgroundColor,
+        appRan: document.getElementById('theme-toggle')?.textContent !== 'Theme: auto',
+      }));
+      releaseApp();
+      await fresh.waitForFunction(() => document.getElementById('theme-toggle')?.textContent === 'Theme: dark', undefined, { timeout: 20_000 });
+
+      expect(atFirstPaint).toEqual({ theme: 'dark', background: 'rgb(14, 17, 22)', appRan: false });
+      expect(await fresh.evaluate(() => [document.documentElement.dataset.theme, getComputedStyle(document.body).backgroundColor])).toEqual(['dark', 'rgb(14, 17, 22)']);
+    } finally {
+      releaseApp();
+      await fresh.evaluate(() => localStorage.removeItem('verdict.theme')).catch(() => undefined);
+      await fresh.close();
+    }
   });
 });
 

@@ -1,34 +1,25 @@
 /**
- * Light, dark or the system's choice. The choice is a display preference, not a secret, so it lives in
- * localStorage (the token does not). Charts redraw from CSS variables when the scheme changes.
+ * The theme toggle: light, dark or the system's choice, saved in localStorage (theme-choice.ts). The
+ * early script has already pinned the saved choice before first paint; this labels the button, cycles
+ * the choice and redraws the charts (they read CSS colours) when the effective scheme changes.
  */
-type ThemeChoice = 'auto' | 'light' | 'dark';
-const KEY = 'verdict.theme';
+import { pinTheme, savedThemeChoice, THEME_KEY, type ThemeChoice } from './theme-choice';
+
 const ORDER: ThemeChoice[] = ['auto', 'light', 'dark'];
 
-function stored(): ThemeChoice {
-  try {
-    const v = localStorage.getItem(KEY);
-    return v === 'light' || v === 'dark' ? v : 'auto';
-  } catch {
-    return 'auto';
-  }
-}
-
 function apply(choice: ThemeChoice, button: HTMLButtonElement): void {
-  if (choice === 'auto') delete document.documentElement.dataset.theme;
-  else document.documentElement.dataset.theme = choice;
+  pinTheme(choice);
   button.textContent = `Theme: ${choice}`;
   button.setAttribute('aria-label', `Colour theme: ${choice}. Change theme`);
 }
 
 /** Wires the toggle button; `onChange` runs whenever the effective colours change. */
 export function initTheme(button: HTMLButtonElement, onChange: () => void): void {
-  let choice = stored();
+  let choice = savedThemeChoice();
   apply(choice, button);
   button.addEventListener('click', () => {
     choice = ORDER[(ORDER.indexOf(choice) + 1) % ORDER.length];
-    try { localStorage.setItem(KEY, choice); } catch { /* private mode: the choice lasts this page */ }
+    try { localStorage.setItem(THEME_KEY, choice); } catch { /* private mode: the choice lasts this page */ }
     apply(choice, button);
     onChange();
   });
