@@ -6,7 +6,7 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
-import axios from 'axios';
+import { postJson } from '../shared/json-post';
 import * as z from '../domain/zod-mini';
 import { sendWeeklyDigest, type DigestDelivery, type DigestRunResult, type DigestSources } from '../jobs/weekly-digest';
 import { bundledAppConfig } from '../shared/app-config';
@@ -55,7 +55,8 @@ export const handler = onColdStart(() => {
     eventBus: { client: new EventBridgeClient({}), name: env.EVENT_BUS_NAME },
     topic: { client: new SNSClient({}), arn: env.ALARM_TOPIC_ARN },
     webhookUrl: () => digestWebhookUrl(credentials),
-    http: axios,
+    // One JSON POST: Node's http/https through HTTPS_PROXY (shared/json-post.ts), not axios (~90 KB of this bundle).
+    http: { post: (url, body, config) => postJson(url, body, { timeoutMs: config.timeout, headers: config.headers }) },
   });
 });
 

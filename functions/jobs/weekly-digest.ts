@@ -12,7 +12,6 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AxiosInstance } from 'axios';
 import { buildDigest, type Digest, type SourceStatus } from '../domain/digest';
 import { digestPeriod, isoWeekOf, type DigestSchedule } from '../domain/digest-calendar';
 import type { Experiment } from '../domain/experiment';
@@ -98,7 +97,8 @@ export interface DigestDelivery {
   topic?: { client: Pick<SNSClient, 'send'>; arn: string };
   /** Incoming-webhook URL (read from the secret when needed; undefined = no webhook). */
   webhookUrl: () => Promise<string | undefined>;
-  http: Pick<AxiosInstance, 'post'>;
+  /** Posts the webhook's JSON (the digest function: shared/json-post.ts; the local runtime and tests may pass axios). */
+  http: { post(url: string, body: unknown, config: { timeout: number; maxRedirects: 0; headers: Record<string, string> }): Promise<unknown> };
   log: { info(message: string, extra?: Record<string, unknown>): void; warn(message: string, extra?: Record<string, unknown>): void; error(message: string, extra?: Record<string, unknown>): void };
 }
 
@@ -202,7 +202,8 @@ async function webhookSender(digest: Digest, deps: DigestDelivery): Promise<(() 
 
 /** Error text for logs and results; never the webhook URL, which is a secret (axios puts it in config, not message). */
 function safeMessage(err: unknown): string {
-  const e = err as { message?: string; response?: { status?: number } };
-  return e.response?.status ? `HTTP ${e.response.status}` : (e.message ?? String(err)).replace(/https?:\/\/\S+/g, '<url>');
+  const e = err as { message?: string; status?: number; response?: { status?: number } };
+  const status = e.response?.status ?? e.status;
+  return status ? `HTTP ${status}` : (e.message ?? String(err)).replace(/https?:\/\/\S+/g, '<url>');
 }
 
