@@ -27,21 +27,30 @@ const MAX_EXTRA_DAYS = 182;
 
 const liftText = (x: number) => `+${Math.round(x * 100)} %`;
 
+/** What the window could see, as numbers only (Detectability without its message). */
+type DetectabilityNumbers = Omit<Detectability, 'message'>;
+
+/** What the window could see, with the sentence a verdict shows. */
+export function detectability(
+  estimate: EffectEstimate, confidence: number, minLift: number, targetLift: number, windowDays: number,
+): Detectability {
+  const numbers = detectabilityNumbers(estimate, confidence, minLift, targetLift, windowDays);
+  return { ...numbers, message: detectabilityMessage(numbers, windowDays) };
+}
+
 /**
  * Detectability from the verdict's own standard errors. The window part of the variance shrinks as
  * 1/length, the counterfactual's stays; so a window W' detects L when (t_conf + t_0.8)·se(W') ≤ (L − minLift)·E.
  */
-export function detectability(
+function detectabilityNumbers(
   estimate: EffectEstimate, confidence: number, minLift: number, targetLift: number, windowDays: number,
-): Detectability {
+): DetectabilityNumbers {
   const e = estimate.expectedValue;
   const multiplier = studentTQuantile(confidence, estimate.df) + studentTQuantile(POWER_Z, estimate.df);
   const windowPart = Math.max(estimate.windowVariance - 2 * estimate.covariance, 0);
   const fixedPart = estimate.expectedVariance;
   const se = Math.sqrt(windowPart + fixedPart);
-  if (!(e > 0)) {
-    return { detectableLift: null, targetLift, extraDaysForTarget: null, message: 'No growth was expected, so no relative lift can be planned for.' };
-  }
+  if (!(e > 0)) return { detectableLift: null, targetLift, extraDaysForTarget: null };
   const detectable = minLift + (multiplier * se) / e;
   const needed = ((targetLift - minLift) * e) / multiplier;
   const room = needed * needed - fixedPart;
@@ -51,13 +60,19 @@ export function detectability(
     extra = Math.max(1, Math.ceil(w - windowDays));
     if (extra > MAX_EXTRA_DAYS) extra = null;
   }
-  const could = `This ${windowDays}-day window could detect ${liftText(detectable)} or more`;
-  const longer = detectable <= targetLift
-    ? ` (it could see ${liftText(targetLift)})`
-    : extra !== null
-      ? `; ${extra} more days (verdict extend, or verdict rerun with ${windowDays + extra} days) would detect ${liftText(targetLift)}`
-      : `; no window up to 26 weeks would detect ${liftText(targetLift)} against this baseline — a longer baseline or a bigger metric would`;
-  return { detectableLift: detectable, targetLift, extraDaysForTarget: detectable <= targetLift ? 0 : extra, message: `${could}${longer}.` };
+  return { detectableLift: detectable, targetLift, extraDaysForTarget: detectable <= targetLift ? 0 : extra };
+}
+
+/** What a `windowDays`-day window could see, in words: its detectable lift and the extension (if any) that would see the target. */
+function detectabilityMessage(d: DetectabilityNumbers, windowDays: number): string {
+  if (d.detectableLift === null) return 'No growth was expected, so no relative lift can be planned for.';
+  const could = `This ${windowDays}-day window could detect ${liftText(d.detectableLift)} or more`;
+  const longer = d.detectableLift <= d.targetLift
+    ? ` (it could see ${liftText(d.targetLift)})`
+    : d.extraDaysForTarget !== null
+      ? `; ${d.extraDaysForTarget} more days (verdict extend, or verdict rerun with ${windowDays + d.extraDaysForTarget} days) would detect ${liftText(d.targetLift)}`
+      : `; no window up to 26 weeks would detect ${liftText(d.targetLift)} against this baseline — a longer baseline or a bigger metric would`;
+  return `${could}${longer}.`;
 }
 
 /**

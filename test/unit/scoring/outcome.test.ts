@@ -38,6 +38,20 @@ describe('detectability', () => {
 
   it('says when no longer window would do because the baseline is the limit', () => {
     const noisyBaseline = { ...estimate, expectedVariance: 0.5 };
-    expect(detectability(noisyBaseline, 0.95, 0, 0.5, 14).extraDaysForTarget).toBeNull();
+    const d = detectability(noisyBaseline, 0.95, 0, 0.5, 14);
+    expect(d.extraDaysForTarget).toBeNull();
+    expect(d.message).toMatch(/; no window up to 26 weeks would detect \+50 % against this baseline — a longer baseline or a bigger metric would\.$/);
+  });
+
+  it('says the window could already see the target when its detectable lift is below it', () => {
+    // se = √0.002, so the detectable lift is m·0.0447 / 2 ≈ 5.6 %.
+    const d = detectability({ ...estimate, windowVariance: 0.001, expectedVariance: 0.001 }, 0.95, 0, 0.5, 14);
+    expect(d).toEqual({ detectableLift: expect.closeTo((m * Math.sqrt(0.002)) / 2, 10), targetLift: 0.5, extraDaysForTarget: 0, message: 'This 14-day window could detect +6 % or more (it could see +50 %).' });
+  });
+
+  it('plans no relative lift when no growth was expected', () => {
+    expect(detectability({ ...estimate, expectedValue: 0 }, 0.95, 0, 0.5, 14)).toEqual({
+      detectableLift: null, targetLift: 0.5, extraDaysForTarget: null, message: 'No growth was expected, so no relative lift can be planned for.',
+    });
   });
 });
