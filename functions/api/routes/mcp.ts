@@ -5,6 +5,7 @@
  * GET and DELETE (server-initiated streams, sessions) are not offered: the router answers 405, which
  * MCP clients take as "no standalone stream".
  */
+import { DEFAULT_MAX_REQUEST_BODY_SIZE } from '@modelcontextprotocol/sdk/server/requestBody.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { inProcessApiCall } from '../../mcp/api-call';
 import { createVerdictMcpServer } from '../../mcp/server';
@@ -46,7 +47,11 @@ export function mcpRoutes(routes: () => readonly Route[]): Route[] {
           if (/[^\u0000-\u00ff]/.test(value)) throw new ValidationError(`Header ${name} has characters outside Latin-1`, [{ path: `headers.${name}`, message: 'characters outside Latin-1' }]);
           headers.set(name, value);
         }
-        const response = await transport.handleRequest(new Request(`https://verdict.invalid${req.path}`, { method: 'POST', headers, body: req.rawBody }));
+        // The body is in memory already: a JSON body within the transport's size limit is handed over parsed, so the
+        // transport does not read it back through a web stream; anything else it reads and answers itself (413, -32700).
+        const parsedBody = parsedJsonBody(req.rawBody);
+        const request = new Request(`https://verdict.invalid${req.path}`, { method: 'POST', headers, ...(parsedBody === undefined && { body: req.rawBody }) });
+        const response = await transport.handleRequest(request, parsedBody === undefined ? undefined : { parsedBody });
         return await toApiResponse(response);
       } finally {
         await server.close();
@@ -59,6 +64,15 @@ export function mcpRoutes(routes: () => readonly Route[]): Route[] {
       return { ...answer, headers: { allow: 'POST' } };
     },
   }))];
+}
+
+function parsedJsonBody(raw: string): unknown {
+  if (Buffer.byteLength(raw, 'utf8') > DEFAULT_MAX_REQUEST_BODY_SIZE) return undefined;
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 async function toApiResponse(response: Response): Promise<ApiResponse> {
