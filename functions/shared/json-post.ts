@@ -5,6 +5,7 @@
  * bundle. No redirect is followed; an answer outside 2xx is an HttpStatusError naming only its status,
  * and no error message carries the URL (a webhook URL is a secret).
  */
+/// <reference path="./proxy-from-env.d.ts" />
 import http from 'node:http';
 import https from 'node:https';
 import createHttpsProxyAgent from 'https-proxy-agent';
