@@ -301,6 +301,17 @@ function regress(w: Whitened, n: number, columns: readonly number[], extra?: Flo
   return ols(design, Array.from(w.y.subarray(0, n)));
 }
 
+/** Whether weekday effects can be fitted on these baseline rows: two weeks, every weekday covered twice (as in fitRows). */
+function weekdaysFittable(baselineRows: readonly Row[]): boolean {
+  const weekdayWeight = new Array<number>(7).fill(0);
+  let span = 0;
+  for (const r of baselineRows) {
+    r.shape.shockDays.forEach((d, k) => (weekdayWeight[dayOfWeek(d)] += r.shape.shockWeights[k]));
+    span += r.shape.shockWeights.reduce((a, b) => a + b, 0);
+  }
+  return span >= MIN_DAYS_FOR_SEASONALITY && weekdayWeight.every((c) => c >= 2 - 1e-6);
+}
+
 /**
  * Whitens with a noise structure estimated from the data: variance up to the Poisson level (the
  * level itself) is within-day, a clear excess g = σ² − level is day shocks, so the day-shock share
@@ -314,7 +325,12 @@ function whitenBest(rows: readonly Row[], timeline: Timeline, baselineEndDay: nu
   const loadings = baseline.reduce((s, r) => s + r.shape.shockWeights.reduce((a, b) => a + b, 0), 0);
   const baselineLevel = Math.max(0, baseline.reduce((s, r) => s + r.value, 0) / Math.max(loadings, 1e-9));
   const centre = (rows[0].firstDay + (baseline.length ? baseline[baseline.length - 1].lastDay : rows[0].firstDay)) / 2;
-  const columns = [INTERCEPT, ...(trend ? [TREND] : []), ...(shifted ? [SHIFT] : [])];
+  // A weekday pattern is not noise: read with the level alone, a seasonal account's Sunday dip counted as
+  // day shocks (g ≈ 6 on a 10/day series with no shocks at all), which levelScale then grew with the square
+  // of a lifted window's level, widening its interval (98.7 % coverage on the bench's seasonal lift). The
+  // structure is therefore read with the weekday columns whenever fitRows could fit them; when the pattern
+  // is absent they only cost the noise read their six degrees of freedom.
+  const columns = [INTERCEPT, ...(trend ? [TREND] : []), ...(shifted ? [SHIFT] : []), ...(weekdaysFittable(baseline) ? WEEKDAYS : [])];
   let share = 0;
   // Single-day outliers (a viral post, an import): Huber weights (iteratively re-weighted, rows beyond
   // HUBER_K·σ get variance × (r/HUBER_K)²), so one day cannot dominate the level, trend, σ² or the mix.
@@ -393,24 +409,28 @@ function whitenBest(rows: readonly Row[], timeline: Timeline, baselineEndDay: nu
  * autocorrelated accounts. `df` is the degrees of freedom of F̂ (Satterthwaite: ν = 2F²/Var F̂), with Var F̂
  * by the delta method from Bartlett's variance of sample autocorrelations, (1 + 2·Σ ρ_j²)/n; the fit adds
  * 1/ν to its 1/df, as it does for heavy tails.
+ *
+ * `rough` puts a fit with rough (weekday) columns on the footing of the same fit without them: see weekdayRelease.
  */
 export function autocorrelationInflation(
-  positions: readonly number[], residuals: readonly number[], smoothColumns: number,
+  positions: readonly number[], residuals: readonly number[], smoothColumns: number, rough: RoughColumns = NO_ROUGH_COLUMNS,
 ): { rho: number; decay: number; factor: number; df: number } {
   const first = lagOneAutocorrelation(positions, residuals);
   if (first.pairs < 5) return { rho: first.rho, decay: 0, factor: 1, df: Infinity };
-  const second = lagAutocorrelation(positions, residuals, 2).rho;
-  const third = lagAutocorrelation(positions, residuals, 3).rho;
+  const { scale, released } = rough;
+  const lagOne = scale * first.rho;
+  const second = scale * lagAutocorrelation(positions, residuals, 2).rho;
+  const third = scale * lagAutocorrelation(positions, residuals, 3).rho;
   let factor = 1;
   let decay = 0;
   let factorVariance = 0;
   for (let iteration = 0; iteration < AUTOCORRELATION_ITERATIONS; iteration++) {
     const bias = (smoothColumns * factor) / first.pairs;
-    const r1 = Math.min(first.rho + bias, 0.95);
+    const r1 = Math.min(lagOne + bias - released[0], 0.95);
     if (!(r1 > 0)) return { rho: first.rho, decay: 0, factor: 1, df: Infinity };
     decay = Math.min(r1, MAX_DECAY);
-    const r2 = second + bias;
-    const r3 = third + bias;
+    const r2 = second + bias - released[1];
+    const r3 = third + bias - released[2];
     // Bartlett's formula: each sample autocorrelation has variance about (1 + 2·Σ ρ_j²)/n.
     const lagVariance = (1 + 2 * (r1 * r1 + r2 * r2 + r3 * r3)) / first.pairs;
     const fromLags = r1 >= 2 / Math.sqrt(first.pairs) && r2 > 0 && (r2 + Math.max(0, r3)) / (r1 + r2) > decay;
@@ -443,6 +463,66 @@ export function dfWithInflationFrom(fit: Pick<CountRateFit, 'df' | 'inflation' |
   // Var ρ̂ ∝ 1/n: read on the fit's rows, the source's multiplier would be as certain as its df × rows ratio.
   const scaled = inflationDf * Math.max(1, fit.rows / Math.max(1, inflationRows));
   return 1 / Math.max(1 / fit.df - own + 1 / scaled, 1e-9);
+}
+
+/**
+ * White-noise expectation of the lag-1…3 sample autocorrelations (lagAutocorrelation's normalisation) of
+ * OLS residuals, E ρ̂_k ≈ −(mean over lag-k pairs of H_ij) / ((n − p)/n), for a design's hat matrix H.
+ */
+function whiteNoiseLagBias(design: readonly (readonly number[])[], xtxInverse: readonly (readonly number[])[], positions: readonly number[]): number[] {
+  const n = design.length;
+  const p = design[0]?.length ?? 0;
+  const projected = design.map((x) => xtxInverse.map((row) => row.reduce((acc, v, b) => acc + v * x[b], 0)));
+  return [1, 2, 3].map((lag) => {
+    let sum = 0;
+    let pairs = 0;
+    for (let i = 0; i < n; i++) {
+      for (let j = i - 1; j >= 0 && positions[j] >= positions[i] - lag; j--) {
+        if (positions[j] !== positions[i] - lag) continue;
+        let h = 0;
+        for (let a = 0; a < p; a++) h += design[i][a] * projected[j][a];
+        sum += h;
+        pairs++;
+      }
+    }
+    return pairs > 0 && n > p ? -(sum / pairs) / ((n - p) / n) : 0;
+  });
+}
+
+/**
+ * A fit's rough columns, for autocorrelationInflation: ρ̂_k is read as scale·ρ̂_k − released[k − 1]
+ * before the smooth columns' bias correction.
+ */
+export interface RoughColumns {
+  scale: number;
+  /** Lags 1–3. */
+  released: readonly number[];
+}
+
+const NO_ROUGH_COLUMNS: RoughColumns = { scale: 1, released: [0, 0, 0] };
+
+/**
+ * What weekday columns give back of the autocorrelation bias correction (lags 1–3). The correction
+ * (p·F/n per smooth column) assumes every fitted column is smooth and so pulls the residuals' short-lag
+ * autocorrelation down; weekday columns are rough — with the level they are the seven weekday means,
+ * whose residuals are uncorrelated at lags 1–3 under white noise — so a seasonal fit's ρ̂ is nearly
+ * unbiased and the correction overstated it: on Poisson noise with no autocorrelation at all, a fit with
+ * weekdays read F ≈ 1.32 (1.16 without) and the whole baseline's 1.75 (1.32), which is what made the
+ * bench's weekly-seasonal lift cover 98.7 %. Two things put the seasonal fit on the plain fit's footing:
+ * ρ̂ divides by the residuals' mean square over n rows, which six more columns shrink by (n − p)/n, so
+ * ρ̂ is scaled by (n − p_seasonal)/(n − p_plain); and the release is the exact white-noise difference
+ * between the (scaled) residual autocorrelations with and without the weekday columns (both designs as
+ * fitted, hat matrices on the whitened rows).
+ */
+function weekdayRelease(
+  seasonalDesign: readonly (readonly number[])[], seasonalInverse: readonly (readonly number[])[],
+  plainDesign: readonly (readonly number[])[], plainInverse: readonly (readonly number[])[], positions: readonly number[],
+): RoughColumns {
+  const n = seasonalDesign.length;
+  const scale = (n - seasonalDesign[0].length) / Math.max(1, n - plainDesign[0].length);
+  const withWeekdays = whiteNoiseLagBias(seasonalDesign, seasonalInverse, positions);
+  const without = whiteNoiseLagBias(plainDesign, plainInverse, positions);
+  return { scale, released: withWeekdays.map((b, k) => Math.max(0, scale * b - without[k])) };
 }
 
 /** Fixed-point passes of the autocorrelation bias correction (it settles in 3–4). */
@@ -533,7 +613,9 @@ function fitRows(w: Whitened, n: number, baselineEndDay: number, pseudo?: DayRan
   // Rows count as consecutive for the residual autocorrelation when they touch in time.
   let index = 0;
   const positions = rows.map((r, i) => (index += i > 0 && rows[i - 1].lastDay + 1 >= r.firstDay ? 1 : 2));
-  const inflation = autocorrelationInflation(positions, chosen.residuals, w.trend ? 2 : 1);
+  const designOf = (cols: readonly number[]) => Array.from({ length: n }, (_, i) => [...cols.map((c) => w.columns[c][i]), ...(extra ? [extra[i]] : [])]);
+  const released = seasonal ? weekdayRelease(designOf(used), chosen.xtxInverse, designOf(columns), trend.xtxInverse, positions) : undefined;
+  const inflation = autocorrelationInflation(positions, chosen.residuals, w.trend ? 2 : 1, released);
   // Heavy-tailed days (viral spikes) make σ² less certain than n − p suggests:
   // Var(σ̂²)/σ⁴ ≈ 2/df + κ/n for excess kurtosis κ, so the t distribution gets df = 1/(1/df + κ/2n).
   const kurtosis = Math.max(0, excessKurtosis(chosen.residuals));
