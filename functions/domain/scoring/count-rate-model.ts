@@ -312,6 +312,15 @@ function weekdaysFittable(baselineRows: readonly Row[]): boolean {
   return span >= MIN_DAYS_FOR_SEASONALITY && weekdayWeight.every((c) => c >= 2 - 1e-6);
 }
 
+/** Whether the weekday columns improve the fit of all rows on these columns (F test at SEASONALITY_ALPHA, as in fitRows). */
+function weekdayPatternFound(w: Whitened, columns: readonly number[]): boolean {
+  const plain = regress(w, w.rows.length, columns);
+  const full = regress(w, w.rows.length, [...columns, ...WEEKDAYS]);
+  if (!plain || !full || !(full.df > 0) || !(full.rss > 0)) return false;
+  const f = ((plain.rss - full.rss) / WEEKDAY_COLUMNS) / (full.rss / full.df);
+  return 1 - fCdf(Math.max(f, 0), WEEKDAY_COLUMNS, full.df) < SEASONALITY_ALPHA;
+}
+
 /**
  * Whitens with a noise structure estimated from the data: variance up to the Poisson level (the
  * level itself) is within-day, a clear excess g = σ² − level is day shocks, so the day-shock share
@@ -328,9 +337,10 @@ function whitenBest(rows: readonly Row[], timeline: Timeline, baselineEndDay: nu
   // A weekday pattern is not noise: read with the level alone, a seasonal account's Sunday dip counted as
   // day shocks (g ≈ 6 on a 10/day series with no shocks at all), which levelScale then grew with the square
   // of a lifted window's level, widening its interval (98.7 % coverage on the bench's seasonal lift). The
-  // structure is therefore read with the weekday columns whenever fitRows could fit them; when the pattern
-  // is absent they only cost the noise read their six degrees of freedom.
-  const columns = [INTERCEPT, ...(trend ? [TREND] : []), ...(shifted ? [SHIFT] : []), ...(weekdaysFittable(baseline) ? WEEKDAYS : [])];
+  // structure is therefore read with the weekday columns when the first, unweighted pass finds the pattern
+  // (the F test fitRows uses). Not always: six columns fewer degrees of freedom make the excess, a positive
+  // part, larger on average where there is no pattern (1.2 → 2.7 on 10/day Poisson days).
+  const plainColumns = [INTERCEPT, ...(trend ? [TREND] : []), ...(shifted ? [SHIFT] : [])];
   let share = 0;
   // Single-day outliers (a viral post, an import): Huber weights (iteratively re-weighted, rows beyond
   // HUBER_K·σ get variance × (r/HUBER_K)²), so one day cannot dominate the level, trend, σ² or the mix.
@@ -351,6 +361,7 @@ function whitenBest(rows: readonly Row[], timeline: Timeline, baselineEndDay: nu
     return df >= 2 ? { sigma2: sum / df, df } : { sigma2: fit.sigma2, df: fit.df };
   };
   let w = whiten(rows, timeline, centre, shifted, share, NO_LEVEL_EFFECT, robust, trend, damping);
+  const columns = weekdaysFittable(baseline) && weekdayPatternFound(w, plainColumns) ? [...plainColumns, ...WEEKDAYS] : plainColumns;
   let first = regress(w, rows.length, columns);
   for (let iteration = 0; iteration < STRUCTURE_ITERATIONS + HUBER_ITERATIONS && first; iteration++) {
     const sd = Math.sqrt(first.sigma2);
