@@ -139,7 +139,9 @@ describe('extending a switchback', () => {
 
 describe('planning a switchback', () => {
   it('plans the switchback\'s own power beside the before/after power of the same account', async () => {
-    await importFollowerHistory(runtime, 40, () => 10);
+    // Snapshots at fixed UTC hours: how much a switch is blurred depends on where midnight falls between
+    // two snapshots, so snapshots at the hour the test happens to run would make the figures depend on it.
+    await importFollowerHistory(runtime, 40, () => 10, { atUtcMidnights: true });
     const res = await call(runtime, 'POST', '/experiments/plan', { body: aCreateRequest({ start: today(), durationDays: 28, design: 'switchback' }) });
 
     expect(res.status).toBe(200);
@@ -156,7 +158,7 @@ describe('planning a switchback', () => {
 
 describe('scoring a switchback', () => {
   it('records its verdict once through the scorer, with the randomization test behind it', async () => {
-    await importFollowerHistory(runtime, 40, () => 10);
+    await importFollowerHistory(runtime, 40, () => 10, { atUtcMidnights: true }); // the planning test's history again
     const e = await createSwitchback({ start: daysFromNow(-31).slice(0, 10), durationDays: 28 });
 
     const run = await runScorer(runtime);
