@@ -237,6 +237,12 @@ export class ExperimentStore {
     return all;
   }
 
+  /** The running and the planned experiments: those that have, or will have, a schedule on their metric. */
+  async listLive(): Promise<Experiment[]> {
+    const [running, planned] = await Promise.all([this.listAll('running'), this.listAll('planned')]);
+    return [...running, ...planned];
+  }
+
   /** Experiments in `status` whose window ends after `since` (gsi1 is ordered by end time), all pages. */
   async listEndingAfter(status: ExperimentStatus, since: string): Promise<Experiment[]> {
     const items = await queryAll(this.db, {

@@ -43,9 +43,7 @@ export async function loadExperiment(req: ApiRequest, s: ResolvedApiServices): P
  * balanced against the other switchbacks on its metric); nothing to read for other designs.
  */
 export async function scheduledNowFor(design: string | undefined, s: Pick<ResolvedApiServices, 'experiments'>): Promise<Experiment[]> {
-  if (design !== 'switchback') return [];
-  const [running, planned] = await Promise.all([s.experiments.listAll('running'), s.experiments.listAll('planned')]);
-  return [...running, ...planned];
+  return design === 'switchback' ? s.experiments.listLive() : [];
 }
 
 /** Maps a lifecycle outcome to the experiment to store, a 409 naming the reason, or a 400 naming fields. */

@@ -39,11 +39,6 @@ const AssignmentSchema = z.object({
 });
 export const TodaySchema = z.object({ date: z.string(), timeZone: z.string(), assignments: z.array(AssignmentSchema) });
 
-async function liveExperiments(s: ResolvedApiServices): Promise<Experiment[]> {
-  const [running, planned] = await Promise.all([s.experiments.listAll('running'), s.experiments.listAll('planned')]);
-  return [...running, ...planned];
-}
-
 function requireDesign(e: Experiment, design: 'switchback' | 'post_variants'): void {
   if (e.design !== design) {
     throw new ConflictError(`${e.id} is a ${e.design ?? 'before_after'} experiment; this needs a ${design} one`, { design: e.design ?? 'before_after' });
@@ -67,7 +62,7 @@ export const randomizedRoutes: Route[] = [
       success: { status: 200, description: 'Today\'s date and assignments', schema: TodaySchema },
     },
     async handle(_req, s) {
-      return { status: 200, body: todaysAssignments(await liveExperiments(s), s.now(), s.config.digest.timeZone) };
+      return { status: 200, body: todaysAssignments(await s.experiments.listLive(), s.now(), s.config.digest.timeZone) };
     },
   },
   {
@@ -101,7 +96,7 @@ export const randomizedRoutes: Route[] = [
       }
       return {
         status: 200,
-        body: calendarFeed(await liveExperiments(s), s.now()),
+        body: calendarFeed(await s.experiments.listLive(), s.now()),
         contentType: 'text/calendar; charset=utf-8',
         headers: { 'cache-control': 'private, max-age=900', 'referrer-policy': 'no-referrer' },
       };
