@@ -6,8 +6,11 @@
 import { Readable, Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { ROUTES } from '../api/routes';
+import { handleMcpMessage, type JsonRpcMessage } from '../mcp/protocol';
 import { createVerdictMcpServer } from '../mcp/server';
+import { verdictTools } from '../mcp/tools';
 import { CONNECTION_HELP } from './command';
 import { resolveConnection } from './connection';
 import { EXIT } from './exit-codes';
@@ -49,19 +52,28 @@ export async function mcpCommand(argv: string[], io: CliIo): Promise<number> {
   }
 
   const server = createVerdictMcpServer({
-    routes: ROUTES,
+    tools: verdictTools(ROUTES),
     api: httpApiCall({ baseUrl: connection.api, token: connection.token }),
     log: { error: (message, extra) => io.stderr.write(`${message} ${JSON.stringify(extra ?? {})}\n`) },
   });
+  // The SDK's stdio transport frames the messages (one JSON-RPC message per line, malformed lines dropped);
+  // functions/mcp/protocol.ts answers them, as it does behind POST /mcp.
   const transport = new StdioServerTransport(io.stdin, io.stdout);
+  const log = (message: string) => io.stderr.write(`verdict mcp: ${message}\n`);
+  transport.onmessage = (message) => {
+    handleMcpMessage(server, message as JsonRpcMessage)
+      .then((response) => (response ? transport.send(response as JSONRPCMessage) : undefined))
+      .catch((err: unknown) => log(`could not answer: ${errorMessage(err)}`));
+  };
+  transport.onerror = (err) => log(errorMessage(err));
   const stdin = io.stdin;
   const closed = new Promise<void>((done) => {
     stdin.once('end', done);
     stdin.once('close', done);
   });
-  await server.connect(transport);
+  await transport.start();
   io.stderr.write(`verdict mcp: serving on stdio; tools call ${connection.api}\n`);
   await closed;
-  await server.close();
+  await transport.close();
   return 0;
 }

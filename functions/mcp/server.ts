@@ -1,20 +1,16 @@
 /**
  * The Verdict MCP server: the API's loop as tools, the research log as a markdown resource, and a
- * prompt that runs the loop. Transport-agnostic: `POST /mcp` connects it to a stateless Streamable HTTP
- * transport per request, `verdict mcp` to stdio.
+ * prompt that runs the loop. Transport-agnostic (functions/mcp/protocol.ts answers its messages):
+ * `POST /mcp` answers each HTTP request with it (stateless Streamable HTTP), `verdict mcp` serves it on stdio.
  *
- * Tools are served with the SDK's low-level request handlers rather than `registerTool`, because
- * registerTool validates arguments itself, with its own messages; here the API route validates, so an
- * agent sees exactly the REST API's error codes and messages.
+ * A tool call goes to its API route, which validates: an agent sees exactly the REST API's error codes
+ * and messages (no second validation with messages of its own).
  */
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
 import { errorResponse } from '../api/error-response';
-import type { Route } from '../api/router';
 import { AppError, errorMessage } from '../shared/errors';
 import type { ApiCall, ApiReply } from './api-reply';
-import { RESEARCH_LOG_URI, verdictTools, type VerdictTool } from './tools';
+import { JSONRPC_ERROR, McpProtocolError, type CallToolResult, type McpServerDefinition } from './protocol';
+import { RESEARCH_LOG_URI, type VerdictTool } from './tools';
 
 export { RESEARCH_LOG_URI };
 
@@ -33,10 +29,8 @@ export const RUN_THE_LOOP_PROMPT = `You run Verdict's marketing experiment loop.
 6. Wait for the next scorer run (health shows it), then start again at 1.`;
 
 export interface VerdictMcpServerOptions {
-  /** The API's routes (ROUTES): tools and their schemas are derived from them. */
-  routes: readonly Route[];
-  /** verdictTools(routes), when the caller keeps it between servers (their JSON Schemas take tens of ms to build). */
-  tools?: readonly VerdictTool[];
+  /** The tools (verdictTools(ROUTES), or the same list as built at bundle time: functions/mcp/tool-list.ts). */
+  tools: readonly VerdictTool[];
   /** How tools reach the API (in-process router or HTTP). */
   api: ApiCall;
   /** For the error envelope of failures that never reached a route. */
@@ -44,83 +38,50 @@ export interface VerdictMcpServerOptions {
   log?: { error(message: string, extra?: Record<string, unknown>): void };
 }
 
-export function createVerdictMcpServer(options: VerdictMcpServerOptions): McpServer {
-  const tools = options.tools ?? verdictTools(options.routes);
+const INSTRUCTIONS = 'Verdict runs marketing experiments with a fixed window and one primary metric, and records a keep/discard verdict when the window ends. Read the research log before proposing; queue ideas with add_to_backlog.';
+
+export function createVerdictMcpServer(options: VerdictMcpServerOptions): McpServerDefinition {
+  const { tools } = options;
   const log = options.log ?? { error: () => {} };
-  const mcp = new McpServer(
-    { name: 'verdict', title: 'Verdict', version: '0.1.0' },
-    {
-      instructions: 'Verdict runs marketing experiments with a fixed window and one primary metric, and records a keep/discard verdict when the window ends. Read the research log before proposing; queue ideas with add_to_backlog.',
-      jsonSchemaValidator: noElicitation,
-    },
-  );
-
-  // The tool, resource and prompt lists are fixed for the life of a server: no list_changed notification
-  // can ever come, so none is advertised (registerResource/registerPrompt would advertise one).
-  const noListChanges = { tools: { listChanged: false }, resources: { listChanged: false }, prompts: { listChanged: false } };
-  mcp.server.registerCapabilities({ tools: noListChanges.tools });
-  mcp.server.setRequestHandler(ListToolsRequestSchema, () => ({
+  return {
+    serverInfo: { name: 'verdict', title: 'Verdict', version: '0.1.0' },
+    instructions: INSTRUCTIONS,
     tools: tools.map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema, ...(t.outputSchema && { outputSchema: t.outputSchema }), annotations: t.annotations })),
-  }));
-  mcp.server.setRequestHandler(CallToolRequestSchema, async (request): Promise<CallToolResult> => {
-    const tool = tools.find((t) => t.name === request.params.name);
-    if (!tool) throw protocolError(ErrorCode.InvalidParams, `Tool ${request.params.name} not found; tools/list names them`);
-    let reply: ApiReply;
-    try {
-      reply = await tool.call(request.params.arguments ?? {}, options.api);
-    } catch (err) {
-      reply = failureReply(err, options.requestId ?? 'mcp', tool.name, log);
-    }
-    return toToolResult(reply, tool.outputSchema !== undefined);
-  });
-
-  mcp.registerResource('research-log', RESEARCH_LOG_URI, {
-    title: 'Research log',
-    description: 'Every concluded experiment, newest first, as a markdown table: metric, window, effect with its 95 % interval, decision, reason. Read it before proposing the next hypothesis.',
-    mimeType: 'text/markdown',
-  }, async (uri) => {
-    const reply = await options.api({ method: 'GET', path: '/log', query: { format: 'md' } });
-    if (reply.status !== 200 || typeof reply.body !== 'string') {
-      const e = apiError(reply);
-      throw protocolError(e.status === 401 ? UNAUTHORIZED_CODE : e.status < 500 ? ErrorCode.InvalidRequest : ErrorCode.InternalError, `${e.code}: ${e.message}`, e);
-    }
-    return { contents: [{ uri: uri.href, mimeType: 'text/markdown', text: reply.body }] };
-  });
-
-  mcp.registerPrompt('run_the_loop', {
-    title: 'Run the experiment loop',
-    description: 'Instructions for an agent that keeps Verdict’s loop full: read the log, propose, queue, never stop.',
-  }, () => ({ messages: [{ role: 'user', content: { type: 'text', text: RUN_THE_LOOP_PROMPT } }] }));
-
-  mcp.server.registerCapabilities(noListChanges);
-
-  return mcp;
+    async callTool(name, args) {
+      const tool = tools.find((t) => t.name === name)!;
+      let reply: ApiReply;
+      try {
+        reply = await tool.call(args, options.api);
+      } catch (err) {
+        reply = failureReply(err, options.requestId ?? 'mcp', tool.name, log);
+      }
+      return toToolResult(reply, tool.outputSchema !== undefined);
+    },
+    resources: [{
+      uri: RESEARCH_LOG_URI,
+      name: 'research-log',
+      title: 'Research log',
+      description: 'Every concluded experiment, newest first, as a markdown table: metric, window, effect with its 95 % interval, decision, reason. Read it before proposing the next hypothesis.',
+      mimeType: 'text/markdown',
+    }],
+    async readResource(uri) {
+      const reply = await options.api({ method: 'GET', path: '/log', query: { format: 'md' } });
+      if (reply.status !== 200 || typeof reply.body !== 'string') {
+        const e = apiError(reply);
+        throw new McpProtocolError(e.status === 401 ? UNAUTHORIZED_CODE : e.status < 500 ? JSONRPC_ERROR.invalidRequest : JSONRPC_ERROR.internalError, `${e.code}: ${e.message}`, e);
+      }
+      return { contents: [{ uri, mimeType: 'text/markdown', text: reply.body }] };
+    },
+    prompts: [{ name: 'run_the_loop', title: 'Run the experiment loop', description: 'Instructions for an agent that keeps Verdict’s loop full: read the log, propose, queue, never stop.' }],
+    getPrompt: () => ({ messages: [{ role: 'user', content: { type: 'text', text: RUN_THE_LOOP_PROMPT } }] }),
+  };
 }
-
-/**
- * The SDK's server validates JSON Schema only for the answers to an elicitation (`elicitInput`), which this
- * server never sends. Passing this stops it from building its default Ajv validator, so the Lambda bundles
- * leave Ajv out (an esbuild alias, lib/constructs/lambda-bundling.ts).
- */
-const noElicitation: jsonSchemaValidator = {
-  getValidator() {
-    throw new Error('the Verdict MCP server asks the client for no input (no elicitation), so it validates no JSON Schema');
-  },
-};
 
 /**
  * JSON-RPC error code for a request the API refused for its token (JSON-RPC has none; -32001 is in the
  * range left to servers). Over HTTP a bad token never gets here: the 401 is answered before MCP runs.
  */
 export const UNAUTHORIZED_CODE = -32001;
-
-/**
- * A JSON-RPC error with `message` sent as written. (McpError puts "MCP error <code>: " into its own
- * message, and the client's McpError adds it again: "MCP error -32602: MCP error -32602: …".)
- */
-function protocolError(code: number, message: string, data?: unknown): Error {
-  return Object.assign(new Error(message), { code, ...(data !== undefined && { data }) });
-}
 
 /** A 2xx reply becomes the tool's result; anything else a tool error carrying the REST envelope's error. */
 export function toToolResult(reply: ApiReply, structured: boolean): CallToolResult {

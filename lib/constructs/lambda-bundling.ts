@@ -23,18 +23,7 @@ export const BUNDLE_ALIASES: Record<string, string> = {
   debug: join(__dirname, '..', '..', 'functions', 'shared', 'silent-debug.js'),
   'follow-redirects': join(__dirname, '..', '..', 'functions', 'shared', 'no-redirects.js'),
   'twitter-api-v2': 'twitter-api-v2/dist/esm/index.js',
-  ...Object.fromEntries(['ajv', 'ajv-formats', 'zod-to-json-schema'].map((name) => [name, mcpStandIn(name)])),
-  'zod/v3': mcpStandIn('zod-v3'),
 };
-
-/**
- * The MCP SDK's imports that Verdict's server never runs (functions/mcp/sdk-stand-ins): Ajv (the SDK's default
- * JSON Schema validator, used only for elicitation; the server is given its own), and Zod 3 with its
- * JSON Schema converter (for Zod 3 tool shapes; the tools here are plain JSON Schemas). ~200 KB of the MCP function.
- */
-function mcpStandIn(name: string): string {
-  return join(__dirname, '..', '..', 'functions', 'mcp', 'sdk-stand-ins', `${name}.js`);
-}
 
 /** The NodejsFunction bundling options for a function of the deployment configured by `config`. */
 export function lambdaBundling(config: AppConfig) {

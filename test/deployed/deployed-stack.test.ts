@@ -8,6 +8,8 @@
  * function's role policy in the template, and that every grant was used or says why not.
  */
 import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { SubscribeCommand } from '@aws-sdk/client-sns';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -277,6 +279,58 @@ describe('the MCP bundle', () => {
     await call('get_verdict', { id: 'exp_deployed' });
 
     expect(JSON.parse((await call('get_experiment', { id })).content[0].text).status).toBe('abandoned');
+  });
+});
+
+/** The harness's routes and authorizer as an HTTP server on a free loopback port, for clients that speak HTTP. */
+async function httpFront(): Promise<{ url: string; close(): Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => { body += c.toString(); });
+    req.on('end', () => {
+      const headers = Object.fromEntries(Object.entries(req.headers).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v]] : [])));
+      stack.http(req.method ?? 'GET', req.url ?? '/', { headers, ...(body !== '' && { body }) }).then((answer) => {
+        res.writeHead(answer.statusCode, answer.headers);
+        res.end(answer.body);
+      }, (err: Error) => { res.writeHead(502); res.end(err.message); });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}
+
+describe('the MCP bundle, through the MCP SDK\'s own client', () => {
+  it('initializes, lists and calls tools, reads the research log and gets the prompt over Streamable HTTP', async () => {
+    const front = await httpFront();
+    const client = new Client({ name: 'deployed-harness-agent', version: '1.0.0' });
+    try {
+      await client.connect(new StreamableHTTPClientTransport(new URL(`${front.url}/mcp`), { requestInit: { headers: bearer(token) } }));
+
+      const { tools } = await client.listTools();
+      const created = await client.callTool({ name: 'add_to_backlog', arguments: { name: 'SDK client idea', hypothesis: 'h', primaryMetric: 'newsletter.subscriber_growth_rate', iceScore: { impact: 5, confidence: 5, ease: 5 } } });
+      const bad = await client.callTool({ name: 'get_experiment', arguments: { id: 'exp_nosuchthing' } });
+      const log = await client.readResource({ uri: 'verdict://research-log' });
+      const prompt = await client.getPrompt({ name: 'run_the_loop' });
+      const unknown = await client.callTool({ name: 'no_such_tool', arguments: {} }).catch((e: Error) => e);
+      await client.ping();
+
+      expect(client.getServerVersion()).toMatchObject({ name: 'verdict' });
+      expect(client.getServerCapabilities()).toMatchObject({ tools: { listChanged: false }, resources: { listChanged: false }, prompts: { listChanged: false } });
+      expect(tools.map((t) => t.name)).toEqual(expect.arrayContaining(['create_experiment', 'add_to_backlog', 'get_experiment', 'health']));
+      expect(created.isError).toBeFalsy();
+      expect(created.structuredContent).toMatchObject({ status: 'backlog', name: 'SDK client idea' });
+      expect(bad.isError).toBe(true);
+      expect(JSON.parse((bad.content as { text: string }[])[0].text).error).toMatchObject({ status: 404, code: 'not_found' });
+      expect(log.contents[0]).toMatchObject({ uri: 'verdict://research-log', mimeType: 'text/markdown' });
+      expect(prompt.messages[0].content).toMatchObject({ type: 'text', text: expect.stringContaining('research log') });
+      expect((unknown as Error).message).toMatch(/^MCP error -32602: Tool no_such_tool not found/);
+    } finally {
+      await client.close();
+      await front.close();
+    }
   });
 });
 
