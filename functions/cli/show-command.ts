@@ -8,6 +8,7 @@ import type { InterimReadout, Verdict } from '../domain/verdict';
 import { CONNECTION_HELP, defineCommand } from './command';
 import { EXIT } from './exit-codes';
 import type { EngineSummary } from '../domain/metrics/answer-agreement';
+import { listChangeNote } from '../domain/scoring/summary';
 import { decisionText, percentText, relativeTime, sparkline, spanMarker, statusText, valueText, whenText, windowText, type Palette } from './format';
 
 export const SHOW_HELP = `Usage: verdict show ID [--json]
@@ -131,6 +132,7 @@ function printVerdict(v: Verdict, out: (s: string) => void, p: Palette): void {
   const outcome = v.outcome === 'inconclusive' ? ` ${p.yellow(p.bold('INCONCLUSIVE'))}` : v.outcome === 'no_effect' ? ` ${p.bold('NO EFFECT')}` : '';
   out(`  ${p.bold('Verdict')}    ${decisionText(v.decision, p)}${outcome} ${p.dim(`(${v.reason.replace(/_/g, ' ')}, scored ${v.scoredAt.slice(0, 10)})`)}`);
   out(`  ${' '.repeat(11)} ${effectLine(v)}`);
+  if (v.listChange) out(`  ${' '.repeat(11)} ${p.yellow('!')} ${listChangeNote(v.listChange, v.expectedValue, v.metric)}`);
   out(`  ${' '.repeat(11)} ${v.summary}`);
   for (const w of v.warnings) out(`  ${' '.repeat(11)} ${p.yellow('!')} ${w.message}`);
 }
@@ -141,5 +143,6 @@ function printInterim(r: InterimReadout, out: (s: string) => void, p: Palette): 
   const leaning = r.leaning === null ? 'no leaning yet (too few measured days)' : `leaning ${r.leaning.toUpperCase()}`;
   out(`  ${p.bold('Interim')}    ${p.yellow('not a verdict')} · day ${r.daysElapsed} of ${r.daysElapsed + r.daysLeft} · ${leaning}`);
   if (r.leaning !== null && r.expectedValue !== null) out(`  ${' '.repeat(11)} ${effectLine(r)}`);
+  if (r.leaning !== null && r.listChange) out(`  ${' '.repeat(11)} ${p.yellow('!')} ${listChangeNote(r.listChange, r.expectedValue, r.metric)}`);
   out(`  ${' '.repeat(11)} ${r.summary}`);
 }

@@ -60,6 +60,12 @@ const readoutShape = {
   unit: z.described(z.optional(z.string()), 'Unit of the values and of the absolute effect (from the catalog)'),
   model: z.described(z.optional(z.object({ df: z.number() })), 'Model diagnostics'),
   placebo: z.described(z.optional(z.object({ windows: z.number(), unstable: z.boolean(), inflation: z.number() })), 'Placebo check on the baseline'),
+  listChange: z.described(z.optional(z.object({
+    baselineDeliveredPerSend: z.number(),
+    windowDeliveredPerSend: z.number(),
+    adjustment: z.described(z.enum(['remaining_list', 'none']), 'remaining_list: the list shrank and the expectation is the baseline rate over the list that remained (removed subscribers assumed not to open); none: compared as measured'),
+    unadjustedExpectedValue: z.described(z.number(), 'The baseline rate as measured, before the adjustment'),
+  })), 'Newsletter rates judged while the list shrank or grew sharply (moving_denominator)'),
   design: z.optional(z.enum(['switchback', 'post_variants'])),
   switchback: z.described(z.optional(z.object({ blockDays: z.number(), treatmentDays: z.number(), controlDays: z.number() })), 'Switchback verdicts: randomization test, regression, carryover'),
   postVariants: z.described(z.optional(z.object({ reference: z.string(), compared: z.string(), postsPerArm: z.record(z.string(), z.number()) })), 'Post-variant verdicts: posts per arm'),

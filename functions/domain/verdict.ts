@@ -21,7 +21,7 @@ export type VerdictReason =
 export type WarningCode =
   /** The window was lengthened before it ended (verdict extend): the bar was raised. */
   | 'extended_window'
-  /** A rate's denominator (delivered per send) moved sharply between baseline and window, e.g. a list clean-up: never a keep. */
+  /** A rate's denominator (delivered per send) moved sharply between baseline and window, e.g. a list clean-up: never a keep (listChange says what was adjusted). */
   | 'moving_denominator'
   /** Another live experiment on the same primary metric overlaps the window (experimentIds says which). */
   | 'overlapping_experiment'
@@ -140,6 +140,8 @@ export interface Verdict {
   model?: ModelDiagnostics;
   /** Placebo check on the baseline (count-rate metrics with ≥ 3 weeks of baseline). */
   placebo?: PlaceboSummary;
+  /** Newsletter rates judged while the list shrank or grew sharply (with a moving_denominator warning). */
+  listChange?: ListChange;
   /** Experiment design; absent for before/after verdicts. */
   design?: 'switchback' | 'post_variants';
   /** Switchback verdicts: the randomization test, the regression behind the effect, carryover, per-protocol. */
@@ -178,6 +180,21 @@ export interface ModelDiagnostics {
   autocorrelationInflation?: number;
   /** Proportions over sends/posts: SD of the rate between units beyond binomial noise (fraction). */
   betweenUnitSd?: number;
+}
+
+/**
+ * How the list moved between baseline and window, and what the expectation was adjusted for.
+ * `remaining_list`: the list shrank (a clean-up); the baseline's opens (clicks) are counted over the
+ * window's delivered per send — its rate × baselineDeliveredPerSend / windowDeliveredPerSend — assuming
+ * the removed subscribers would not have opened (clicked). `none`: compared as measured (the list grew:
+ * the newcomers' own rate cannot be told apart in per-send totals).
+ */
+export interface ListChange {
+  baselineDeliveredPerSend: number;
+  windowDeliveredPerSend: number;
+  adjustment: 'remaining_list' | 'none';
+  /** The expectation before any adjustment: the baseline's rate as measured (fraction). */
+  unadjustedExpectedValue: number;
 }
 
 export interface PlaceboSummary {

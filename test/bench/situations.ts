@@ -92,43 +92,56 @@ export interface CleanupSpec {
   activeOpenRate: number;
   /** Share of inactive subscribers removed at the window's start (0 = no clean-up). */
   removed: number;
+  /** Share of active subscribers removed with them (a clean-up on a crude rule; default 0). */
+  removedActive?: number;
+  /** New subscribers imported at the window's start (default 0), opening at `importedOpenRate`. */
+  imported?: number;
+  importedOpenRate?: number;
   perSendSd: number;
-  /** True relative lift of the tactic on active subscribers' open rate. */
+  /** True relative lift of the tactic on every subscriber's open rate. */
   lift: number;
 }
 
 /**
  * Open-rate experiment with three sends a week; at the window's start the list is cleaned
- * (inactive subscribers removed), so delivered falls and the open rate rises with no tactic effect.
- * The true effect is the tactic's on the rate at a fixed audience (the baseline's mix).
+ * (inactive subscribers removed, and `removedActive` of the active ones), or new subscribers are
+ * imported, so delivered moves and the open rate with it with no tactic effect. The true effect is the
+ * tactic's on the rate of the list the window's sends went to (zero on the null families).
  */
 export function cleanupSituation(rng: Rng, spec: CleanupSpec, layout: SituationLayout): SyntheticExperiment {
   const startMs = EPOCH + (layout.historyDays + rng.int(7)) * DAY_MS;
   const firstMs = startMs - layout.historyDays * DAY_MS;
   const observations: Observation[] = [];
   const active = spec.list * (1 - spec.inactiveShare);
+  const imported = spec.imported ?? 0;
+  const importedRate = spec.importedOpenRate ?? 0;
   let subscribers = spec.list;
   for (let d = 0; d < layout.historyDays + layout.windowDays; d++) {
     const dayMs = firstMs + d * DAY_MS;
     const inWindow = d >= layout.historyDays;
     const inactive = spec.list * spec.inactiveShare * (inWindow ? 1 - spec.removed : 1);
-    subscribers = Math.round(active + inactive);
+    const stayingActive = Math.round(active * (inWindow ? 1 - (spec.removedActive ?? 0) : 1));
+    const newcomers = inWindow ? imported : 0;
+    subscribers = Math.round(stayingActive + inactive + newcomers);
     observations.push({ metric: 'newsletter.subscribers', at: new Date(dayMs + 6 * HOUR_MS).toISOString(), value: subscribers, source: 'beehiiv' });
     if (![1, 3, 5].includes(new Date(dayMs).getUTCDay())) continue;
     const rate = rng.betaMeanSd(spec.activeOpenRate * (inWindow ? 1 + spec.lift : 1), spec.perSendSd);
-    const delivered = Math.round(active + inactive);
-    const opens = rng.binomial(Math.round(active), rate);
+    const delivered = subscribers;
+    // Newcomers share the send's shock (subject line, day) at their own level.
+    const opens = rng.binomial(stayingActive, rate) + (newcomers > 0 ? rng.binomial(newcomers, Math.min(1, (rate * importedRate) / spec.activeOpenRate)) : 0);
     const sentAt = dayMs + 14 * HOUR_MS;
     observations.push({
       metric: 'newsletter.send', id: `send-${d}`, sentAt: new Date(sentAt).toISOString(), delivered, opens,
       clicks: rng.binomial(opens, 0.1), at: new Date(sentAt + 40 * HOUR_MS).toISOString(), source: 'beehiiv',
     });
   }
-  const baseRate = (spec.activeOpenRate * active) / spec.list;
+  // The tactic's effect on the window's list: its lift on what each subscriber sent to would have opened without it.
+  const windowList = Math.round(active * (1 - (spec.removedActive ?? 0))) + spec.list * spec.inactiveShare * (1 - spec.removed) + imported;
+  const opensWithout = Math.round(active * (1 - (spec.removedActive ?? 0))) * spec.activeOpenRate + imported * importedRate;
   return {
     experiment: defaultExperiment('newsletter.open_rate', startMs, layout.windowDays),
     observations,
-    trueEffect: baseRate * spec.lift,
+    trueEffect: (opensWithout * spec.lift) / windowList,
     now: new Date(startMs + (layout.windowDays + 3) * DAY_MS),
   };
 }
@@ -171,5 +184,22 @@ export function situationFamilies(smallWindowDays: number): SituationFamily[] {
     g('lift +50 % · old level shift 4 → 10/day', false, { gainsPerDay: shifted(56), lift: 0.5 }),
     // Added last so that every earlier family keeps its random stream (the seed is per family index).
     g('null · very persistent days (AR(1) ρ = 0.85)', true, { gainsPerDay: steady(10), lift: 0, rho: 0.85, logSd: 0.4 }),
+    ...listChangeFamilies(cleanup),
+  ];
+}
+
+/**
+ * Held out from the clean-up adjustment's design (added after it, seeds untouched): a clean-up that also
+ * removed a fifth of the active readers (the adjustment's assumption broken), a real lift during a
+ * clean-up, and an import of 800 new subscribers opening at 20 % (a list that grew: not adjusted).
+ */
+function listChangeFamilies(cleanup: CleanupSpec): SituationFamily[] {
+  const c = (name: string, isNull: boolean, spec: Partial<CleanupSpec>): SituationFamily => ({
+    name, isNull, generate: (rng) => cleanupSituation(rng, { ...cleanup, ...spec }, EIGHT_WEEKS),
+  });
+  return [
+    c('null · clean-up that also removed 20 % of the active readers', true, { removedActive: 0.2 }),
+    c('lift +10 % · open rate while the list is cleaned', false, { lift: 0.1 }),
+    c('null · import of 800 subscribers opening at 20 %', true, { removed: 0, imported: 800, importedOpenRate: 0.2 }),
   ];
 }

@@ -52,11 +52,13 @@ export interface Analysis {
   counterfactual: CounterfactualKind;
   /** Why this result may not be kept whatever it shows (e.g. the list was cleaned during the window). */
   refuseKeep?: string;
+  /** Newsletter rates: how the list size moved between baseline and window, and what the expectation was adjusted for. */
+  denominator?: DenominatorShift;
   /** Count rates: the model chosen by the backtest and the days it was fitted on. */
   counterfactualSpec?: CounterfactualSpec & { fittedDays: number };
 }
 
-export type CounterfactualKind = 'trend' | 'trend_and_weekdays' | 'level' | 'level_and_weekdays' | 'baseline';
+export type CounterfactualKind = 'trend' | 'trend_and_weekdays' | 'level' | 'level_and_weekdays' | 'baseline' | 'baseline_on_remaining_list';
 
 /** Windows and baselines with less than this share of measurable days are not judged. */
 export const MIN_COVERAGE = 0.5;
@@ -491,10 +493,13 @@ function analyseEvents(input: AnalysisInput): Analysis {
 
   let estimate: EffectEstimate;
   let model: ModelDiagnostics;
+  const shift = denominatorShift(def, bUnits, wUnits);
+  // After a clean-up the baseline's sends are counted over the list that remained (see denominatorShift).
+  const judgedBaseline = shift?.adjusted ? bUnits.map((u) => ({ ...u, denominator: u.denominator * shift.ratio })) : bUnits;
   if (isProportion) {
     const result = isCitation
       ? comparePairedProportions(cellTotals(bUnits), cellTotals(wUnits))
-      : compareUnpairedProportions(cellTotals(bUnits), cellTotals(wUnits));
+      : compareUnpairedProportions(cellTotals(judgedBaseline), cellTotals(wUnits));
     estimate = result.estimate;
     model = { df: estimate.df, ...(result.betweenUnitVariance !== undefined && { betweenUnitSd: Math.sqrt(result.betweenUnitVariance) }) };
   } else {
@@ -519,30 +524,71 @@ function analyseEvents(input: AnalysisInput): Analysis {
       });
     }
   }
-  const refuseKeep = movingDenominator(def, bUnits, wUnits, warnings);
-  return { ...out, method, expectedValue: estimate.expectedValue, estimate, warnings, missing, model, ...(refuseKeep && { refuseKeep }) };
+  if (shift) warnings.push({ code: 'moving_denominator', message: shift.message });
+  return {
+    ...out, method, expectedValue: estimate.expectedValue, estimate, warnings, missing, model,
+    ...(shift && { refuseKeep: shift.message, denominator: shift }),
+    ...(shift?.adjusted && { counterfactual: 'baseline_on_remaining_list' as const }),
+  };
 }
 
 /** Delivered per send may change by at most this share between baseline and window before a rate is not kept. */
 const MAX_DENOMINATOR_CHANGE = 0.15;
 
+/** A newsletter list that shrank (a clean-up) or grew sharply between baseline and window. */
+export interface DenominatorShift {
+  /** Mean delivered per send in the baseline and in the window. */
+  baselinePerSend: number;
+  windowPerSend: number;
+  /** windowPerSend / baselinePerSend. */
+  ratio: number;
+  /**
+   * True when the expectation was adjusted to the list that remained: the baseline's opens (clicks)
+   * counted over the window's delivered per send, i.e. the baseline rate × baselinePerSend / windowPerSend.
+   */
+  adjusted: boolean;
+  /** The baseline rate as measured (before the adjustment). */
+  baselineRate: number;
+  message: string;
+}
+
 /**
- * Newsletter rates are opens (clicks) over delivered: removing inactive subscribers (a list clean-up)
- * or a burst of new ones moves the denominator and the rate with it, with no tactic involved. When
- * delivered per send differs by more than 15 % between baseline and window the verdict warns and
- * refuses to keep — an adjustment would need to know who was removed, which the sources do not say.
+ * Newsletter rates are opens (clicks) over delivered: removing subscribers or a burst of new ones moves
+ * the denominator, and the rate with it, with no tactic involved. When delivered per send differs by
+ * more than 15 % between baseline and window:
+ * - the list shrank (a clean-up): the expectation is adjusted to the list that remained, under the
+ *   assumption that the removed subscribers would not have opened (clicked) — what a clean-up of
+ *   inactive subscribers removes. The baseline's sends are then counted over the window's delivered per
+ *   send, so the interval describes the tactic's effect on the rate of the list as it is, not the
+ *   clean-up's. Not adjusted when the baseline's opens per send exceed the window's delivered (the
+ *   assumption is then plainly false).
+ * - the list grew (an import, a burst of sign-ups): not adjusted — how often the newcomers open cannot be
+ *   told apart from the others' in per-send totals, so the rate is compared as measured.
+ * Either way the sends cannot show whether the assumption holds, so the result is never kept.
  */
-function movingDenominator(def: MetricDefinition, baseline: readonly EventUnit[], window: readonly EventUnit[], warnings: VerdictWarning[]): string | undefined {
+function denominatorShift(def: MetricDefinition, baseline: readonly EventUnit[], window: readonly EventUnit[]): DenominatorShift | undefined {
   if (def.from[0] !== 'newsletter.send' || baseline.length === 0 || window.length === 0) return undefined;
-  const mean = (us: readonly EventUnit[]) => us.reduce((s, u) => s + u.denominator, 0) / us.length;
-  const b = mean(baseline);
-  const w = mean(window);
-  const change = w / b - 1;
-  if (!(Math.abs(change) > MAX_DENOMINATOR_CHANGE)) return undefined;
-  const message = `Delivered per send ${change < 0 ? 'fell' : 'rose'} ${Math.round(Math.abs(change) * 100)} % (${Math.round(b)} → ${Math.round(w)}) between baseline and window — ` +
-    `a list clean-up or a burst of new subscribers moves ${def.key === 'newsletter.open_rate' ? 'the open rate' : 'the click rate'} by itself, so this result is not kept whatever it shows.`;
-  warnings.push({ code: 'moving_denominator', message });
-  return message;
+  const mean = (us: readonly EventUnit[], f: (u: EventUnit) => number) => us.reduce((s, u) => s + f(u), 0) / us.length;
+  const b = mean(baseline, (u) => u.denominator);
+  const w = mean(window, (u) => u.denominator);
+  const ratio = w / b;
+  if (!(Math.abs(ratio - 1) > MAX_DENOMINATOR_CHANGE)) return undefined;
+  const baselineRate = mean(baseline, (u) => u.numerator) / b;
+  const what = def.key === 'newsletter.open_rate' ? { rate: 'open rate', act: 'opened' } : { rate: 'click rate', act: 'clicked' };
+  const count = (x: number) => Math.round(x).toLocaleString('en-US');
+  const moved = `Delivered per send ${ratio < 1 ? 'fell' : 'rose'} ${Math.round(Math.abs(ratio - 1) * 100)} % (${count(b)} → ${count(w)}) between baseline and window`;
+  const fmt = (x: number) => `${(x * 100).toFixed(1)} %`;
+  const adjusted = ratio < 1 && mean(baseline, (u) => u.numerator) <= w;
+  const message = ratio < 1
+    ? adjusted
+      ? `${moved}, as after a list clean-up, which raises the ${what.rate} by itself. The expectation was adjusted to the list that remained: ` +
+        `the baseline's ${fmt(baselineRate)} becomes ${fmt(baselineRate / ratio)} when its sends are counted over ${count(w)} instead of ${count(b)} delivered, ` +
+        `assuming the removed subscribers would not have ${what.act}. The sends cannot show that, so this result is not kept whatever it shows.`
+      : `${moved}, but the baseline's sends had more ${what.act === 'opened' ? 'opens' : 'clicks'} than the window's delivered, so the removed subscribers did ${what.act.replace('ed', '')} ` +
+        `and no adjustment is possible: the ${what.rate} moved with the list, so this result is not kept whatever it shows.`
+    : `${moved}, as after an import or a burst of sign-ups: new subscribers ${what.act.replace('ed', '')} at their own rate, which per-send totals cannot separate from the rest, ` +
+      `so the ${what.rate} is compared as measured (no adjustment) and this result is not kept whatever it shows.`;
+  return { baselinePerSend: b, windowPerSend: w, ratio, adjusted, baselineRate, message };
 }
 
 /** Dispatches on the metric kind. */

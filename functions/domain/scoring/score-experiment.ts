@@ -9,12 +9,12 @@
 import { confidenceAfterExtensions, type DecisionRule, type Experiment } from '../experiment';
 import { metricFamilyKey, parseMetricKey } from '../metric-catalog';
 import type { Observation } from '../observation';
-import { OVERLAP_IDS_SHOWN, OVERLAP_NAMES_SHOWN, type Verdict, type VerdictWarning } from '../verdict';
+import { type ListChange, OVERLAP_IDS_SHOWN, OVERLAP_NAMES_SHOWN, type Verdict, type VerdictWarning } from '../verdict';
 import { countSnapshots } from '../metrics/daily-series';
 import { decide, type EffectEstimate, equivalentConfidence, inferEffect } from './inference';
 import { detectLevelShift } from './level-shift';
 import { dailyIncrements } from './snapshot-interpolation';
-import { type Analysis, analyseMetric } from './metric-analysis';
+import { type Analysis, analyseMetric, type DenominatorShift } from './metric-analysis';
 import { scorePostVariantsWindow } from './score-post-variants';
 import { scoreSwitchbackWindow } from './score-switchback';
 import { summarise } from './summary';
@@ -195,6 +195,15 @@ function expectedNotPositiveWarning(minLift: number): VerdictWarning {
   };
 }
 
+function listChangeOf(shift: DenominatorShift): ListChange {
+  return {
+    baselineDeliveredPerSend: shift.baselinePerSend,
+    windowDeliveredPerSend: shift.windowPerSend,
+    adjustment: shift.adjusted ? 'remaining_list' : 'none',
+    unadjustedExpectedValue: shift.baselineRate,
+  };
+}
+
 /** The numbers of a judged window: the inference, the decision and outcome it leads to, and what the window could detect. */
 function judgeEstimate(experiment: Experiment, analysis: Analysis & { estimate: EffectEstimate }, rule: DecisionRule, window: Period) {
   const inference = inferEffect(analysis.estimate, rule.minLift);
@@ -248,6 +257,7 @@ export function scoreWindow(
     ...(parsed && { unit: parsed.definition.unit }),
     ...(analysis.model && { model: analysis.model }),
     ...(analysis.placebo && { placebo: analysis.placebo }),
+    ...(analysis.denominator && { listChange: listChangeOf(analysis.denominator) }),
     scoredAt: context.now.toISOString(),
   };
 
@@ -286,6 +296,7 @@ export function scoreWindow(
     relative: inference.relative, relativeInterval: inference.relativeInterval,
     probabilityOfImprovement: inference.probabilityOfImprovement, confidence: rule.confidence, effectiveConfidence,
     minLift: rule.minLift, missing: [], warnings, interim, outcome, detectable,
+    ...(analysis.denominator && { listChange: listChangeOf(analysis.denominator) }),
     ...(analysis.counterfactualSpec && {
       expectation: {
         baselineValue: analysis.baselineValue,

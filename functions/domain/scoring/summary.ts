@@ -4,7 +4,7 @@
  * that matters most.
  */
 import type { MetricDefinition } from '../metric-catalog';
-import type { Decision, Interval, VerdictReason, VerdictWarning } from '../verdict';
+import type { Decision, Interval, ListChange, VerdictReason, VerdictWarning } from '../verdict';
 import type { CounterfactualKind } from './metric-analysis';
 import type { Detectability, Outcome } from './outcome';
 
@@ -35,6 +35,8 @@ export interface SummaryInput {
   /** The outcome beside the decision, and what the window could detect (inconclusive verdicts say so). */
   outcome?: Outcome;
   detectable?: Detectability;
+  /** Newsletter rates judged while the list shrank or grew sharply: what the expectation was adjusted for. */
+  listChange?: ListChange;
   /** Set for interim readouts: the text says so and gives a leaning instead of a decision. */
   interim?: { daysElapsed: number; windowDays: number };
 }
@@ -111,6 +113,7 @@ function measurementSentence(s: SummaryInput): string {
     level_and_weekdays: 'expected from the recent level and weekday pattern',
     level: 'expected from the recent level',
     baseline: 'in the baseline',
+    baseline_on_remaining_list: 'expected for the list that remained',
   }[s.counterfactual];
   const when = s.counterfactual === 'randomized_control' ? ' on treatment days' : s.counterfactual === 'reference_arm' ? ` on “${s.arms?.compared ?? 'treatment'}” posts` : '';
   const head =
@@ -132,6 +135,9 @@ function decisionSentence(s: SummaryInput): string {
     return `${s.interim ? 'So far it leans discard' : 'Discard'}: not clearly better (${test}: p = ${formatP(s.randomization.pValue)}, needed ≤ ${formatP(s.randomization.needed)}).`;
   }
   if (s.randomization && s.reason === 'improved' && !s.interim) return `Keep (p = ${formatP(s.randomization.pValue)}).`;
+  // A rate judged while the list moved is never kept, whichever way it went: say why, not "it did worse".
+  const moved = s.warnings.find((w) => w.code === 'moving_denominator');
+  if (moved && !s.randomization) return movedListSentence(s, moved);
   const p = s.probabilityOfImprovement ?? 0;
   const needed = s.effectiveConfidence;
   const prob = formatProbability;
@@ -144,7 +150,7 @@ function decisionSentence(s: SummaryInput): string {
       return `${s.interim ? 'So far it leans discard' : 'Discard'}: it did worse than expected (${prob(1 - p)} probability).`;
     case 'not_improved': {
       const moved = s.warnings.find((w) => w.code === 'moving_denominator');
-      if (moved) return `${s.interim ? 'So far it cannot lean keep' : 'Inconclusive, so not kept'}: ${moved.message}`;
+      if (moved) return movedListSentence(s, moved);
       if (!s.interim && s.outcome === 'inconclusive' && s.detectable) {
         return `Inconclusive, so not kept: not clearly better (probability of improvement ${prob(p)}, needed ${prob(needed)}). ${s.detectable.message}`;
       }
@@ -156,6 +162,52 @@ function decisionSentence(s: SummaryInput): string {
     default:
       return 'Discard.';
   }
+}
+
+/** Why a rate judged while the list moved is not kept (the warning has the figures). */
+function movedListSentence(s: SummaryInput, moved: VerdictWarning): string {
+  const head = s.interim ? 'So far it cannot lean keep' : 'Inconclusive, so not kept';
+  const c = s.listChange;
+  if (!c) return `${head}: ${moved.message}`;
+  const act = s.definition.key === 'newsletter.click_rate' ? 'clicked' : 'opened';
+  const change = Math.round(Math.abs(c.windowDeliveredPerSend / c.baselineDeliveredPerSend - 1) * 100);
+  if (c.adjustment === 'remaining_list') {
+    return `${head}: the list shrank by ${change} % (delivered per send), and the adjustment for it assumes the removed subscribers would not have ${act}, which the sends cannot show.`;
+  }
+  return c.windowDeliveredPerSend < c.baselineDeliveredPerSend
+    ? `${head}: the list shrank by ${change} % (delivered per send) and the rate moved with it; the removed subscribers had ${act}, so no adjustment is possible.`
+    : `${head}: the list grew by ${change} % (delivered per send), and how often the new subscribers ${act.replace('ed', '')} cannot be told apart from the rest, so the rate is compared as measured.`;
+}
+
+/**
+ * What the expectation of a rate judged after a clean-up is: "The baseline's 30.5 % was over 2,000
+ * delivered per send; counted over the 1,200 that remained, it is 50.8 %, the expectation for the window."
+ */
+function listChangeSentence(s: SummaryInput): string | undefined {
+  const c = s.listChange;
+  if (!c || c.adjustment !== 'remaining_list' || s.expectedValue === null) return undefined;
+  return `The baseline's ${formatPercent(c.unadjustedExpectedValue)} was over ${formatNumber(c.baselineDeliveredPerSend)} delivered per send; ` +
+    `counted over the ${formatNumber(c.windowDeliveredPerSend)} that remained, it is ${formatPercent(s.expectedValue)}, the expectation for the window.`;
+}
+
+/**
+ * One line on what the expectation of a rate judged while the list moved is, for `verdict show` and the
+ * dashboard: "Expected 50.8 % = the baseline's 30.5 % counted over the 1,200 delivered per send that
+ * remained (2,000 before), assuming the removed subscribers would not have opened. Not kept whatever it shows."
+ */
+export function listChangeNote(c: ListChange, expectedValue: number | null, metricKey: string): string {
+  const act = metricKey === 'newsletter.click_rate' ? 'clicked' : 'opened';
+  const from = formatNumber(c.baselineDeliveredPerSend);
+  const to = formatNumber(c.windowDeliveredPerSend);
+  const change = Math.round(Math.abs(c.windowDeliveredPerSend / c.baselineDeliveredPerSend - 1) * 100);
+  const tail = 'Not kept whatever it shows.';
+  if (c.adjustment === 'remaining_list') {
+    return `Adjusted for a list clean-up: expected ${expectedValue === null ? '' : `${formatPercent(expectedValue)} = `}the baseline's ${formatPercent(c.unadjustedExpectedValue)} counted over the ${to} delivered per send that remained (${from} before), ` +
+      `assuming the removed subscribers would not have ${act}. ${tail}`;
+  }
+  return c.windowDeliveredPerSend > c.baselineDeliveredPerSend
+    ? `Not adjusted: the list grew ${change} % (${from} → ${to} delivered per send) and the new subscribers' own rate cannot be told apart, so the rate is compared as measured. ${tail}`
+    : `Not adjusted: the list shrank ${change} % (${from} → ${to} delivered per send) but the removed subscribers had ${act}, so the rate moved with the list. ${tail}`;
 }
 
 /** A p-value as "0.012" (three decimals, never 0). */
@@ -233,7 +285,7 @@ export function summarise(s: SummaryInput): string {
   const parts = [measurementSentence(s), decisionSentence(s)];
   const caveat = caveatSentence(s);
   if (caveat) parts.push(caveat);
-  const why = expectationSentence(s);
+  const why = expectationSentence(s) ?? listChangeSentence(s);
   if (why) parts.push(why);
   return prefix + parts.join(' ');
 }

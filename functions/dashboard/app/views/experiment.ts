@@ -8,6 +8,7 @@ import { metricChart, type ChartAnnotation } from '../chart';
 import { h, replaceChildren, type Child } from '../dom';
 import { daysUntil, formatDate, formatDelta, formatLift, formatProbability, formatValue, formatWindow, plural } from '../format';
 import { annotationList, badge, errorNotice, loading, type BadgeKind, type ViewContext } from './common';
+import { listChangeNote } from '../../../domain/scoring/summary';
 
 const DAY_MS = 86_400_000;
 /** GET /metrics/{metric} answers at most this many days (MAX_SERIES_DAYS in the API). */
@@ -155,7 +156,7 @@ function numbers(r: Verdict | InterimReadout, unit: string | undefined): HTMLEle
   const rows: [string, Child][] = [
     ['Baseline', formatValue(r.baselineValue, unit)],
     ['Window', formatValue(r.windowValue, unit)],
-    ['Expected without the experiment', formatValue(r.expectedValue, unit)],
+    ['Expected without the experiment', [formatValue(r.expectedValue, unit), r.listChange ? h('span', { class: 'muted' }, ` — ${listChangeNote(r.listChange, r.expectedValue, r.metric)}`) : null]],
     ['Effect', [formatDelta(r.effect?.absolute, unit), abs ? h('span', { class: 'muted' }, ` (95 %: ${formatDelta(abs.lower, fractionOnly(unit))} to ${formatDelta(abs.upper, fractionOnly(unit))})`) : null]],
     ['Lift', [formatLift(r.effect?.relative), rel ? h('span', { class: 'muted' }, ` (95 %: ${formatLift(rel.lower)} to ${formatLift(rel.upper)})`) : null]],
     ['P(improvement)', formatProbability(r.probabilityOfImprovement)],

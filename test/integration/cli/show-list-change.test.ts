@@ -1,0 +1,64 @@
+/**
+ * `verdict show` on an open-rate verdict scored while the list was cleaned (issue 16.5): it prints what
+ * the expectation was adjusted for, beside the numbers. The API is a local HTTP server answering the two
+ * reads `show` makes with a verdict from the real scorer.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { showCommand } from '../../../functions/cli/show-command';
+import { scoreExperiment } from '../../../functions/domain/scoring/score-experiment';
+import type { Observation } from '../../../functions/domain/observation';
+import { aScoredExperiment, SCORED_AT } from '../../unit/scoring/factories';
+
+const DAY = 86_400_000;
+
+/** 2,000 delivered and ~610 opens per send in the baseline; 1,200 delivered (the clean-up) and ~610 opens in the window. */
+function cleanedListSends(): Observation[] {
+  const start = Date.parse('2025-02-03T14:00:00Z');
+  const out: Observation[] = [];
+  for (let d = 0; d < 42; d++) {
+    if (![0, 2, 4].includes(d % 7)) continue;
+    const inWindow = d >= 28;
+    out.push({
+      metric: 'newsletter.send', id: `s${d}`, sentAt: new Date(start + d * DAY).toISOString(), delivered: inWindow ? 1200 : 2000,
+      opens: 600 + (d % 3) * (inWindow ? 5 : 10), clicks: 30, at: new Date(start + d * DAY + 40 * 3_600_000).toISOString(), source: 'beehiiv',
+    });
+  }
+  return out;
+}
+
+describe('verdict show after a list clean-up', () => {
+  let server: Server;
+  let api: string;
+  const experiment = aScoredExperiment({ id: 'exp_cleaned', name: 'Shorter subject lines', primaryMetric: 'newsletter.open_rate', status: 'concluded' });
+  const verdict = scoreExperiment(experiment, cleanedListSends(), { now: SCORED_AT });
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      const body = req.url!.startsWith('/experiments/exp_cleaned')
+        ? { ...experiment, verdict }
+        : { unit: 'fraction (0–1)', series: [] };
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('says the expectation was adjusted to the list that remained, and under which assumption', async () => {
+    const out: string[] = [];
+    const io = {
+      stdin: Readable.from(['']), stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => out.push(s) },
+      env: { NO_COLOR: '1', VERDICT_DATA_DIR: '/nonexistent-verdict-data' },
+    };
+
+    const code = await showCommand(['exp_cleaned', '--api', api, '--token', 'test-token'], io as never);
+
+    const text = out.join('');
+    expect(code).toBe(0);
+    expect(text).toMatch(/window 50\.4\d % vs expected 50\.83 %/);
+    expect(text).toContain("! Adjusted for a list clean-up: expected 50.8 % = the baseline's 30.5 % counted over the 1,200 delivered per send that remained (2,000 before), assuming the removed subscribers would not have opened. Not kept whatever it shows.");
+    expect(text).toMatch(/Inconclusive, so not kept: the list shrank by 40 %/);
+  });
+});
