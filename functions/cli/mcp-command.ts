@@ -7,10 +7,10 @@ import { Readable, Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { ROUTES } from '../api/routes';
 import { handleMcpMessage, type JsonRpcMessage } from '../mcp/protocol';
 import { createVerdictMcpServer } from '../mcp/server';
-import { PACKED_TOOL_LIST } from '../mcp/tool-list';
-import { packedTools } from '../mcp/tools';
+import { verdictTools } from '../mcp/tools';
 import { CONNECTION_HELP } from './command';
 import { resolveConnection } from './connection';
 import { EXIT } from './exit-codes';
@@ -52,7 +52,7 @@ export async function mcpCommand(argv: string[], io: CliIo): Promise<number> {
   }
 
   const server = createVerdictMcpServer({
-    tools: packedTools(PACKED_TOOL_LIST),
+    tools: verdictTools(ROUTES),
     api: httpApiCall({ baseUrl: connection.api, token: connection.token }),
     log: { error: (message, extra) => io.stderr.write(`${message} ${JSON.stringify(extra ?? {})}\n`) },
   });

@@ -29,7 +29,7 @@ export const RUN_THE_LOOP_PROMPT = `You run Verdict's marketing experiment loop.
 6. Wait for the next scorer run (health shows it), then start again at 1.`;
 
 export interface VerdictMcpServerOptions {
-  /** The tools: packedTools(PACKED_TOOL_LIST) (built ahead from the routes, functions/mcp/tool-list.ts) or verdictTools(routes). */
+  /** The tools (verdictTools(ROUTES), or the same list as built at bundle time: functions/mcp/tool-list.ts). */
   tools: readonly VerdictTool[];
   /** How tools reach the API (in-process router or HTTP). */
   api: ApiCall;

@@ -3,7 +3,6 @@
  * generated from the zod schemas the route itself documents and parses with (route `doc`), and a call
  * goes through that route — so validation, codes and messages are the REST API's, with no second copy.
  */
-import { brotliDecompressSync } from 'node:zlib';
 import * as z from '../domain/zod-mini';
 import { ExperimentIdSchema } from '../api/routes/experiments';
 import type { Route } from '../api/router';
@@ -47,18 +46,12 @@ const PATH_PARAM_SCHEMAS: Record<string, z.ZodMiniType> = { id: ExperimentIdSche
 
 type JsonSchema = { type?: string; properties?: Record<string, unknown>; required?: string[]; definitions?: Record<string, unknown>; [k: string]: unknown };
 
-/** A tool as tools/list shows it, and the route it calls: plain data, so it can be built ahead (functions/mcp/tool-list.ts). */
-export interface ToolDescription {
+export interface VerdictTool {
   name: string;
   description: string;
   inputSchema: JsonSchema & { type: 'object' };
   outputSchema?: JsonSchema & { type: 'object' };
   annotations: { readOnlyHint: boolean; destructiveHint: boolean; idempotentHint: boolean; openWorldHint: boolean };
-  /** The route: path parameters fill `path`, `query` names go to the query string (all arguments for GET), the rest to the body. */
-  route: { method: ApiCallRequest['method']; path: string; params: string[]; query: string[]; body: boolean };
-}
-
-export interface VerdictTool extends ToolDescription {
   /**
    * Runs the tool's route with `args`: path parameters fill the template, the rest become the query
    * (GET) or the JSON body. Resolves to the API's reply, errors included; throws a ValidationError for
@@ -72,29 +65,15 @@ export interface VerdictTool extends ToolDescription {
  * a renamed route cannot silently drop a tool.
  */
 export function verdictTools(routes: readonly Route[], specs: readonly ToolSpec[] = TOOL_SPECS): VerdictTool[] {
-  return callableTools(describeTools(routes, specs));
-}
-
-/** The tools' descriptions, JSON Schemas generated from the routes' zod schemas (tens of ms: done ahead for the Lambda). */
-export function describeTools(routes: readonly Route[], specs: readonly ToolSpec[] = TOOL_SPECS): ToolDescription[] {
   return specs.map((spec) => {
     const [method, path] = spec.route.split(' ');
     const route = routes.find((r) => r.method === method && r.path === path);
     if (!route) throw new Error(`MCP tool ${spec.name}: no API route ${spec.route}`);
-    return describeTool(spec, route);
+    return toolFor(spec, route);
   });
 }
 
-/** The tools built ahead (functions/mcp/tool-list.ts, brotli-compressed JSON in base64), ready to call. */
-export function packedTools(packed: string): VerdictTool[] {
-  return callableTools(JSON.parse(brotliDecompressSync(Buffer.from(packed, 'base64')).toString('utf8')) as ToolDescription[]);
-}
-
-export function callableTools(descriptions: readonly ToolDescription[]): VerdictTool[] {
-  return descriptions.map((description) => ({ ...description, call: (args, api) => callRoute(description.route, args, api) }));
-}
-
-function describeTool(spec: ToolSpec, route: Route): ToolDescription {
+function toolFor(spec: ToolSpec, route: Route): VerdictTool {
   const paramNames = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
   const querySchema = route.doc?.query ? withoutProperties(jsonSchemaOf(route.doc.query, 'input'), spec.omitQuery ?? []) : undefined;
   const queryNames = Object.keys(querySchema?.properties ?? {});
@@ -129,37 +108,35 @@ function describeTool(spec: ToolSpec, route: Route): ToolDescription {
     inputSchema,
     ...(success?.type === 'object' && { outputSchema: relaxed(success) as JsonSchema & { type: 'object' } }),
     annotations: { readOnlyHint: spec.readOnly, destructiveHint: spec.name === 'abandon_experiment', idempotentHint: spec.readOnly, openWorldHint: false },
-    route: { method: route.method, path: route.path, params: paramNames, query: queryNames, body: route.doc?.body !== undefined },
+    async call(args, api) {
+      const rest: Record<string, unknown> = { ...args };
+      let resolvedPath: string = route.path;
+      for (const name of paramNames) {
+        const value = rest[name];
+        delete rest[name];
+        if (typeof value !== 'string' || value === '') {
+          throw new ValidationError(`Invalid ${name}: ${name}: ${value === undefined ? 'required' : 'must be a non-empty string'}`, [{ path: name, message: value === undefined ? 'required' : 'must be a non-empty string' }]);
+        }
+        resolvedPath = resolvedPath.replace(`{${name}}`, encodeURIComponent(value));
+      }
+      const query: Record<string, string> = {};
+      const body: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(rest)) {
+        if (route.method === 'GET' || queryNames.includes(key)) {
+          if (value !== undefined && value !== null) query[key] = typeof value === 'string' ? value : Array.isArray(value) ? value.join(',') : String(value);
+        } else {
+          body[key] = value;
+        }
+      }
+      const request: ApiCallRequest = {
+        method: route.method,
+        path: resolvedPath,
+        ...(Object.keys(query).length > 0 && { query }),
+        ...(route.method !== 'GET' && route.doc?.body !== undefined && { body }),
+      };
+      return api(request);
+    },
   };
-}
-
-async function callRoute(route: ToolDescription['route'], args: Record<string, unknown>, api: ApiCall): Promise<ApiReply> {
-  const rest: Record<string, unknown> = { ...args };
-  let resolvedPath: string = route.path;
-  for (const name of route.params) {
-    const value = rest[name];
-    delete rest[name];
-    if (typeof value !== 'string' || value === '') {
-      throw new ValidationError(`Invalid ${name}: ${name}: ${value === undefined ? 'required' : 'must be a non-empty string'}`, [{ path: name, message: value === undefined ? 'required' : 'must be a non-empty string' }]);
-    }
-    resolvedPath = resolvedPath.replace(`{${name}}`, encodeURIComponent(value));
-  }
-  const query: Record<string, string> = {};
-  const body: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(rest)) {
-    if (route.method === 'GET' || route.query.includes(key)) {
-      if (value !== undefined && value !== null) query[key] = typeof value === 'string' ? value : Array.isArray(value) ? value.join(',') : String(value);
-    } else {
-      body[key] = value;
-    }
-  }
-  const request: ApiCallRequest = {
-    method: route.method,
-    path: resolvedPath,
-    ...(Object.keys(query).length > 0 && { query }),
-    ...(route.method !== 'GET' && route.body && { body }),
-  };
-  return api(request);
 }
 
 function withoutProperties(schema: JsonSchema, names: readonly string[]): JsonSchema {

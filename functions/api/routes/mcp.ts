@@ -8,8 +8,7 @@
 import { inProcessApiCall } from '../../mcp/api-call';
 import { classifyMessage, handleMcpMessage, JSONRPC_ERROR, SUPPORTED_PROTOCOL_VERSIONS, type JsonRpcMessage, type JsonRpcResponse } from '../../mcp/protocol';
 import { createVerdictMcpServer } from '../../mcp/server';
-import { PACKED_TOOL_LIST } from '../../mcp/tool-list';
-import { packedTools, type VerdictTool } from '../../mcp/tools';
+import { verdictTools, type VerdictTool } from '../../mcp/tools';
 import { MCP_ROUTE, MCP_SESSION_ROUTE, MCP_STREAM_ROUTE } from './mcp-doc';
 import { AppError } from '../../shared/errors';
 import { errorResponse } from '../error-response';
@@ -23,13 +22,13 @@ const MAX_BATCH_SIZE = 100;
 /** The /mcp route over every API route (`routes` is read on first use, so it may include this one). */
 export function mcpRoutes(routes: () => readonly Route[]): Route[] {
   let compiled: ReturnType<typeof compileRoutes> | undefined;
-  // The tools and their JSON Schemas, built ahead from the routes (functions/mcp/tool-list.ts): unpacked once.
+  // The tools and their JSON Schemas depend on the routes only: built on the first request, kept for the next.
   let tools: readonly VerdictTool[] | undefined;
   return [{
     ...MCP_ROUTE,
     async handle(req, s) {
       compiled ??= compileRoutes(routes());
-      tools ??= packedTools(PACKED_TOOL_LIST);
+      tools ??= verdictTools(routes());
       const server = createVerdictMcpServer({ tools, api: inProcessApiCall(compiled, s, req.requestId), requestId: req.requestId, log: s.log });
       return answerMcpPost(req, (message) => handleMcpMessage(server, message));
     },
