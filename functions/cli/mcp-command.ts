@@ -51,8 +51,9 @@ export async function mcpCommand(argv: string[], io: CliIo): Promise<number> {
     return EXIT.failed;
   }
 
+  const tools = verdictTools(ROUTES);
   const server = createVerdictMcpServer({
-    tools: verdictTools(ROUTES),
+    tools: () => tools,
     api: httpApiCall({ baseUrl: connection.api, token: connection.token }),
     log: { error: (message, extra) => io.stderr.write(`${message} ${JSON.stringify(extra ?? {})}\n`) },
   });

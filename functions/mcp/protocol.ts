@@ -52,7 +52,8 @@ export interface ReadResourceResult { contents: { uri: string; mimeType?: string
 export interface McpServerDefinition {
   serverInfo: { name: string; title?: string; version: string };
   instructions?: string;
-  tools: readonly McpTool[];
+  /** The tools (read only by tools/list and tools/call: a server may build them on first use). */
+  listTools(): readonly McpTool[];
   /** Runs a tool the list names; throws an McpProtocolError (or any error) for a JSON-RPC error instead of a result. */
   callTool(name: string, args: Record<string, unknown>): Promise<CallToolResult>;
   resources: readonly McpResource[];
@@ -95,7 +96,7 @@ export function classifyMessage(value: unknown): Classified | undefined {
 /** The capabilities of a server with fixed lists: nothing can change, so no list_changed is offered. */
 export function capabilitiesOf(server: McpServerDefinition): Record<string, unknown> {
   return {
-    ...(server.tools.length > 0 && { tools: { listChanged: false } }),
+    tools: { listChanged: false },
     ...(server.resources.length > 0 && { resources: { listChanged: false } }),
     ...(server.prompts.length > 0 && { prompts: { listChanged: false } }),
   };
@@ -131,11 +132,11 @@ async function answer(server: McpServerDefinition, method: string, params: Recor
     case 'ping':
       return {};
     case 'tools/list':
-      return { tools: server.tools };
+      return { tools: server.listTools() };
     case 'tools/call': {
       if (typeof params.name !== 'string') throw invalidParams('tools/call needs params.name (a string)');
       if (params.arguments !== undefined && !isObject(params.arguments)) throw invalidParams('tools/call params.arguments must be an object');
-      if (!server.tools.some((t) => t.name === params.name)) throw invalidParams(`Tool ${params.name} not found; tools/list names them`);
+      if (!server.listTools().some((t) => t.name === params.name)) throw invalidParams(`Tool ${params.name} not found; tools/list names them`);
       return { ...(await server.callTool(params.name, params.arguments ?? {})) };
     }
     case 'resources/list':

@@ -29,8 +29,8 @@ export const RUN_THE_LOOP_PROMPT = `You run Verdict's marketing experiment loop.
 6. Wait for the next scorer run (health shows it), then start again at 1.`;
 
 export interface VerdictMcpServerOptions {
-  /** The tools (verdictTools(ROUTES), or the same list as built at bundle time: functions/mcp/tool-list.ts). */
-  tools: readonly VerdictTool[];
+  /** The tools, verdictTools(routes): asked for on the first tools/list or tools/call (their JSON Schemas take tens of ms to build). */
+  tools: () => readonly VerdictTool[];
   /** How tools reach the API (in-process router or HTTP). */
   api: ApiCall;
   /** For the error envelope of failures that never reached a route. */
@@ -46,9 +46,9 @@ export function createVerdictMcpServer(options: VerdictMcpServerOptions): McpSer
   return {
     serverInfo: { name: 'verdict', title: 'Verdict', version: '0.1.0' },
     instructions: INSTRUCTIONS,
-    tools: tools.map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema, ...(t.outputSchema && { outputSchema: t.outputSchema }), annotations: t.annotations })),
+    listTools: () => tools().map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema, ...(t.outputSchema && { outputSchema: t.outputSchema }), annotations: t.annotations })),
     async callTool(name, args) {
-      const tool = tools.find((t) => t.name === name)!;
+      const tool = tools().find((t) => t.name === name)!;
       let reply: ApiReply;
       try {
         reply = await tool.call(args, options.api);

@@ -10,7 +10,7 @@ import { handleMcpMessage, McpProtocolError, type JsonRpcMessage, type McpServer
 function aServer(overrides: Partial<McpServerDefinition> = {}): McpServerDefinition {
   return {
     serverInfo: { name: 'test', version: '1' },
-    tools: [{ name: 'echo', description: 'echo', inputSchema: { type: 'object' } }],
+    listTools: () => [{ name: 'echo', description: 'echo', inputSchema: { type: 'object' } }],
     callTool: async (_name, args) => ({ content: [{ type: 'text', text: JSON.stringify(args) }] }),
     resources: [],
     readResource: async () => { throw new Error('no resources'); },

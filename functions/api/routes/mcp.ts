@@ -22,14 +22,15 @@ const MAX_BATCH_SIZE = 100;
 /** The /mcp route over every API route (`routes` is read on first use, so it may include this one). */
 export function mcpRoutes(routes: () => readonly Route[]): Route[] {
   let compiled: ReturnType<typeof compileRoutes> | undefined;
-  // The tools and their JSON Schemas depend on the routes only: built on the first request, kept for the next.
+  // The tools and their JSON Schemas depend on the routes only: built on the first request that needs them
+  // (tools/list, tools/call; not initialize or ping), kept for the next.
   let tools: readonly VerdictTool[] | undefined;
+  const toolList = () => (tools ??= verdictTools(routes()));
   return [{
     ...MCP_ROUTE,
     async handle(req, s) {
       compiled ??= compileRoutes(routes());
-      tools ??= verdictTools(routes());
-      const server = createVerdictMcpServer({ tools, api: inProcessApiCall(compiled, s, req.requestId), requestId: req.requestId, log: s.log });
+      const server = createVerdictMcpServer({ tools: toolList, api: inProcessApiCall(compiled, s, req.requestId), requestId: req.requestId, log: s.log });
       return answerMcpPost(req, (message) => handleMcpMessage(server, message));
     },
   }, ...[MCP_STREAM_ROUTE, MCP_SESSION_ROUTE].map((route): Route => ({
