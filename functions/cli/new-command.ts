@@ -87,7 +87,7 @@ export const newCommand = defineCommand({
     }
     if (plan && !ctx.json) for (const line of planLines(plan, ctx.p)) ctx.out(line);
     if (plan && !prompter && planNeedsConfirmation(plan) && !ctx.values.yes) {
-      throw new UsageError(`The plan warns (${plan.warnings.map((w) => w.code).join(', ')}); nothing created. Pass --yes to create it anyway, or change --days.`);
+      throw new UsageError(planRefusal(plan));
     }
     if (prompter && !(await prompter.confirm(`Create "${body.name}" on ${body.primaryMetric}${plan && planNeedsConfirmation(plan) ? ' anyway' : ''}?`, true))) {
       ctx.out('Nothing created.');
@@ -123,3 +123,15 @@ export const newCommand = defineCommand({
     prompter?.close();
   }
 });
+
+/**
+ * Why a script's `verdict new` created nothing, and what would change that: --days N when a window the
+ * CLI accepts (≤ 42 days) reaches 80 % power, else only --yes (no --days value would help).
+ */
+export function planRefusal(plan: Pick<StoredPlan, 'warnings' | 'windowForTarget'>): string {
+  const head = `The plan warns (${plan.warnings.map((w) => w.code).join(', ')}); nothing created. Pass --yes to create it anyway`;
+  if (!plan.warnings.some((w) => w.code === 'underpowered')) return `${head}, or move --start.`;
+  return plan.windowForTarget !== null && plan.windowForTarget <= 42
+    ? `${head}, or give --days ${plan.windowForTarget}.`
+    : `${head}: no window of up to 42 days reaches 80 % power here.`;
+}

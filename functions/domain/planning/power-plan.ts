@@ -29,6 +29,8 @@ export const PLAN_POWER = 0.8;
 export { DEFAULT_TARGET_LIFT } from './stored-plan';
 /** Windows the plan reports (days). */
 export const PLAN_WINDOWS = [7, 14, 28, 42] as const;
+/** The longest window `verdict new` and the API accept. */
+const MAX_WINDOW_DAYS = 42;
 /** Longest default baseline (8 weeks): older history rarely describes the present. */
 export const MAX_DEFAULT_BASELINE_DAYS = 56;
 /** Longest window the plan will search when nothing up to 42 days detects the target. */
@@ -429,7 +431,9 @@ export function planExperiment(input: PlanInput): ExperimentPlan {
     warnings.push({
       code: 'underpowered',
       message: `A ${input.windowDays}-day window has ${Math.round(powerAtTarget * 100)} % power for ${liftText(targetLift)}` +
-        (windowForTarget !== null ? `; ${windowForTarget} days would reach 80 %.` : '; no window up to 26 weeks reaches 80 %.'),
+        (windowForTarget !== null
+          ? `; ${windowForTarget} days would reach 80 %${windowForTarget > MAX_WINDOW_DAYS ? `, more than the ${MAX_WINDOW_DAYS}-day maximum` : ''}.`
+          : '; no window up to 26 weeks reaches 80 %.'),
     });
   }
   const plan: Omit<ExperimentPlan, 'summary'> = {
@@ -437,6 +441,16 @@ export function planExperiment(input: PlanInput): ExperimentPlan {
     windowForTarget, byWindow, assumed: profile.assumed, warnings,
   };
   return { ...plan, summary: planSummary(plan) };
+}
+
+/**
+ * When even the longest window falls short of the target: what it does reach, and what would help. (Two
+ * windows one after the other are judged separately — nothing pools them — so "run it twice" is no advice.)
+ */
+function beyondLongestWindow(p: Omit<ExperimentPlan, 'summary'>): string {
+  const longest = p.byWindow.find((w) => w.windowDays === MAX_WINDOW_DAYS);
+  const reach = longest ? `; ${MAX_WINDOW_DAYS} days give ${Math.round(longest.powerAtTarget * 100)} % power for it` : '';
+  return ` — more than the ${MAX_WINDOW_DAYS}-day maximum${reach}. Test a bolder change (a bigger lift is easier to see), or a metric that moves more.`;
 }
 
 /** "+50 %" style. */
@@ -454,8 +468,7 @@ function planSummary(p: Omit<ExperimentPlan, 'summary'>): string {
   const target = p.powerAtTarget !== null && p.powerAtTarget >= PLAN_POWER
     ? ` It has ${Math.round(p.powerAtTarget * 100)} % power for ${liftText(p.targetLift)}.`
     : p.windowForTarget !== null
-      ? ` To detect ${liftText(p.targetLift)} with 80 % power it needs ${p.windowForTarget} days` +
-        (p.windowForTarget > 42 ? ' (longer than the 42-day maximum: run it twice, or pick a bigger metric).' : '.')
+      ? ` To detect ${liftText(p.targetLift)} with 80 % power it needs ${p.windowForTarget} days` + (p.windowForTarget > MAX_WINDOW_DAYS ? beyondLongestWindow(p) : '.')
       : ` No window up to 26 weeks detects ${liftText(p.targetLift)} with 80 % power.`;
   return can + target;
 }

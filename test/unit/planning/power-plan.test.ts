@@ -109,6 +109,22 @@ describe('planExperiment', () => {
     expect(plan.warnings.map((w) => w.code)).toContain('short_history');
   });
 
+  it('when even the 42-day maximum falls short, says what 42 days reach and what would help (not "run it twice")', () => {
+    // 2/day with a day-to-day spread of ±1.6: +50 % needs more than 42 days.
+    const plan = planExperiment({ metric: 'x.follower_growth_rate', observations: history(2, 1.6), start: START, windowDays: 14, confidence: 0.95, minLift: 0 });
+    const longest = plan.byWindow.find((w) => w.windowDays === 42)!;
+
+    expect(plan.windowForTarget).toBeGreaterThan(42);
+    expect(plan.summary).toContain(
+      `it needs ${plan.windowForTarget} days — more than the 42-day maximum; 42 days give ${Math.round(longest.powerAtTarget * 100)} % power for it. ` +
+        'Test a bolder change (a bigger lift is easier to see), or a metric that moves more.',
+    );
+    expect(plan.summary).not.toMatch(/run it twice/);
+    expect(plan.warnings.find((w) => w.code === 'underpowered')!.message).toBe(
+      `A 14-day window has ${Math.round(plan.powerAtTarget! * 100)} % power for +50 %; ${plan.windowForTarget} days would reach 80 %, more than the 42-day maximum.`,
+    );
+  });
+
   it('defaults the baseline to the whole weeks of history, one to eight', () => {
     expect([3, 10, 30, 200].map(defaultBaselineDays)).toEqual([7, 7, 28, 56]);
   });
