@@ -9,7 +9,7 @@ import { CONNECTION_HELP, defineCommand } from './command';
 import { EXIT } from './exit-codes';
 import type { EngineSummary } from '../domain/metrics/answer-agreement';
 import { listChangeNote } from '../domain/scoring/summary';
-import { decisionText, percentText, relativeTime, sparkline, spanMarker, statusText, valueText, whenText, windowText, type Palette } from './format';
+import { decisionText, percentText, planLines, relativeTime, sparkline, spanMarker, statusText, valueText, whenText, windowText, type Palette } from './format';
 
 export const SHOW_HELP = `Usage: verdict show ID [--json]
 
@@ -66,6 +66,8 @@ export const showCommand = defineCommand({ name: 'show', help: SHOW_HELP, positi
   if (e.startedBy === 'loop') row('Started', `by the loop from the backlog ${e.start ? relativeTime(e.start, ctx.now) : ''}`);
   if (e.status === 'abandoned') row('Abandoned', `${e.abandonedAt ? relativeTime(e.abandonedAt, ctx.now) : ''}${e.abandonReason ? ` — ${e.abandonReason}` : ''}`);
 
+  // The plan stored at create: before a verdict what to expect, after it what was expected.
+  if (e.plan && e.design !== 'switchback' && e.design !== 'post_variants') { ctx.out(''); for (const line of planLines(e.plan, p)) ctx.out(line); }
   if (e.verdict) printVerdict(e.verdict, ctx.out, p);
   else if (e.interim) printInterim(e.interim, ctx.out, p);
   else if (e.status === 'running') ctx.out(`\n${p.dim('Interim readout not available yet (too little data so far).')}`);

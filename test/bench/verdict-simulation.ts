@@ -134,7 +134,7 @@ function runFamily(family: Family, index: number): Tally {
     const sim = family.generate(rng);
     const v = scoreExperiment(sim.experiment, sim.observations, { now: sim.now });
     if ((v as { outcome?: string }).outcome === 'inconclusive') t.inconclusive++;
-    if (situation && !family.isNull && i < PLANNED_RUNS) {
+    if (situation && !family.isNull && !(family as { unplannable?: boolean }).unplannable && i < PLANNED_RUNS) {
       // What the plan predicted before the start, from the history alone.
       const start = new Date(sim.experiment.start!);
       const before = sim.observations.filter((o) => Date.parse(o.at) < start.getTime());
