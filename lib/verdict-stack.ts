@@ -11,7 +11,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { ROUTE_DEFINITIONS, type RouteDefinition } from '../functions/api/route-table';
+import { API_FUNCTIONS, ROUTE_DEFINITIONS, type ApiFunction, type RouteDefinition } from '../functions/api/route-table';
 import type { AppConfig, SourceName } from '../functions/shared/app-config';
 import { withAccount } from '../functions/domain/accounts';
 import { errorMessage, ValidationError } from '../functions/shared/errors';
@@ -23,7 +23,7 @@ import { JobSchedule } from './constructs/job-schedule';
 import { dashboardBundlingExtras } from './constructs/lambda-bundling';
 import { OperationsAlerts } from './constructs/operations-alerts';
 import { VerdictApi } from './constructs/verdict-api';
-import { TABLE_ACCESS, VerdictFunction, type VerdictFunctionProps } from './constructs/verdict-function';
+import { TABLE_ACCESS, VerdictFunction, type TableAccess, type VerdictFunctionProps } from './constructs/verdict-function';
 import { PUBLIC_SOURCES } from '../functions/sources/credential-fields';
 
 export interface VerdictStackProps extends StackProps {
@@ -42,7 +42,8 @@ export class VerdictStack extends Stack {
   readonly eventBus: EventBus;
   readonly deadLetters: Queue;
   readonly authorizerFn: VerdictFunction;
-  readonly apiFn: VerdictFunction;
+  /** The API's route groups, one function each (functions/api/route-table.ts says which serves which route). */
+  readonly apiFns: Record<ApiFunction, VerdictFunction>;
   readonly mcpFn: VerdictFunction;
   readonly dashboardFn: VerdictFunction;
   readonly scorerFn: VerdictFunction;
@@ -115,10 +116,20 @@ export class VerdictStack extends Stack {
     this.authorizerFn = fn('Authorizer', 'authorizer', 'Checks the API bearer token', Duration.seconds(5), 128,
       { ...(config.api.authorizerConcurrency !== false && { reservedConcurrentExecutions: config.api.authorizerConcurrency }) })
       .readSecret(this.apiToken, 'API_TOKEN_SECRET_ARN');
-    // POST /collect invokes the collector functions (below): the API itself never reads source credentials.
-    this.apiFn = fn('Api', 'api', 'Verdict HTTP API', Duration.seconds(15), 512)
-      .useTable(this.table, TABLE_ACCESS.api)
-      .publishEvents(this.eventBus, EVENT_SOURCE);
+    // The API in route groups, so each function carries only what its routes need (the planner, the scorer);
+    // each gets the table actions its routes issue, the bus only where a route publishes, and only
+    // api-imports may invoke the collectors (POST /collect, below); no API function reads source credentials.
+    const api = (id: string, name: ApiFunction, description: string, access: TableAccess) =>
+      fn(id, name, description, Duration.seconds(15), 512).useTable(this.table, access);
+    this.apiFns = {
+      'api-experiments': api('ApiExperiments', 'api-experiments', 'Verdict API: experiments, verdicts, switchback schedules', TABLE_ACCESS.apiExperiments),
+      'api-plans': api('ApiPlans', 'api-plans', 'Verdict API: plan, create, change and start experiments; the backlog', TABLE_ACCESS.apiPlans)
+        .publishEvents(this.eventBus, EVENT_SOURCE),
+      'api-readouts': api('ApiReadouts', 'api-readouts', 'Verdict API: interim readouts, rescore, the digest', TABLE_ACCESS.apiReadouts)
+        .publishEvents(this.eventBus, EVENT_SOURCE),
+      'api-reads': api('ApiReads', 'api-reads', 'Verdict API: research log, metrics, health (read only)', TABLE_ACCESS.apiReads),
+      'api-imports': api('ApiImports', 'api-imports', 'Verdict API: observation imports and collect-now', TABLE_ACCESS.apiImports),
+    };
     // GET / and /assets/{file}: the dashboard's packed page and assets, in a function of their own so the API carries none of it.
     this.dashboardFn = fn('Dashboard', 'dashboard', 'Serves the dashboard page and its assets (public)', Duration.seconds(5), 128, dashboardBundling(this));
     // POST /mcp: the same routes through the MCP SDK, in a function of its own so the API stays small.
@@ -165,11 +176,11 @@ export class VerdictStack extends Stack {
       new JobSchedule(this, `Schedule-${job.id.replace('@', '-at-')}`, { job, target, deadLetters: this.deadLetters, configuresAsyncRetries });
     }
 
-    this.apiFn.invokeCollectors(this.collectorFns);
+    this.apiFns['api-imports'].invokeCollectors(this.collectorFns);
 
     this.api = new VerdictApi(this, 'HttpApi', {
       routes: props.routes ?? ROUTE_DEFINITIONS,
-      handlers: { api: this.apiFn.fn, mcp: this.mcpFn.fn, dashboard: this.dashboardFn.fn },
+      handlers: { ...mapApiFunctions((name) => this.apiFns[name].fn), mcp: this.mcpFn.fn, dashboard: this.dashboardFn.fn },
       authorizer: this.authorizerFn.fn,
       allowedOrigins: config.dashboard.allowedOrigins,
       readRatePerSecond: config.api.readRatePerSecond,
@@ -191,7 +202,7 @@ export class VerdictStack extends Stack {
   functions(): [string, VerdictFunction][] {
     return [
       ['authorizer', this.authorizerFn],
-      ['api', this.apiFn],
+      ...API_FUNCTIONS.map((name): [string, VerdictFunction] => [name, this.apiFns[name]]),
       ['mcp', this.mcpFn],
       ['dashboard', this.dashboardFn],
       ['scorer', this.scorerFn],
@@ -199,6 +210,11 @@ export class VerdictStack extends Stack {
       ...Object.entries(this.collectorFns).map(([source, f]): [string, VerdictFunction] => [`collector-${source}`, f]),
     ];
   }
+}
+
+/** `make` of every API function, by name. */
+function mapApiFunctions<T>(make: (name: ApiFunction) => T): Record<ApiFunction, T> {
+  return Object.fromEntries(API_FUNCTIONS.map((name) => [name, make(name)])) as Record<ApiFunction, T>;
 }
 
 /** The weekly jobs; an unknown digest time zone is a config error like any other. */

@@ -1,7 +1,7 @@
 /**
  * Fills the API's optional collaborators when the caller did not inject them: idempotency records and the
  * calendar feed token on the experiments' table, events only logged, and no collect-now. The Lambda composition roots
- * (functions/handlers/api.ts, mcp.ts) inject all three; tests may leave them out.
+ * (functions/api/lambda-services.ts, for the API functions and MCP) inject all four; tests may leave them out.
  */
 import { ConfigurationError } from '../shared/errors';
 import { loggingPublisher } from '../shared/events';

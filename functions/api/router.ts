@@ -65,7 +65,7 @@ export type RouteDeclaration = RouteTarget & RouteFields;
 /** A route as the OpenAPI document sees it: everything but its handler, with its access. */
 export type RouteDescription = RouteDeclaration & RouteAccess;
 
-type CompiledRoute = ServedRoute & { pattern: RegExp; names: string[] };
+export type CompiledRoute = ServedRoute & { pattern: RegExp; names: string[] };
 
 export function compileRoutes(routes: readonly Route[]): CompiledRoute[] {
   return withAccess(routes).map((r) => {

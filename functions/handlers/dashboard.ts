@@ -22,8 +22,10 @@ export function createDashboardHandler(log: Pick<Log, 'error'>) {
   return async (event: HttpEvent): Promise<HttpResult> => {
     const req = toApiRequest(event);
     try {
-      const asset = ASSET_PATH.exec(req.path);
-      if ((req.method === 'GET' || req.method === 'HEAD') && req.path === '/') return toHttpResult(await dashboardPage());
+      // One trailing slash is the same route, as the router reads paths (`//` is the page).
+      const path = req.path.length > 1 ? req.path.replace(/\/$/, '') || '/' : req.path;
+      const asset = ASSET_PATH.exec(path);
+      if ((req.method === 'GET' || req.method === 'HEAD') && path === '/') return toHttpResult(await dashboardPage());
       if ((req.method === 'GET' || req.method === 'HEAD') && asset) return toHttpResult(await dashboardAsset(safeDecode(asset[1])));
       throw new NotFoundError(`No route for ${req.method} ${req.path}`);
     } catch (err) {

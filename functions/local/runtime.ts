@@ -1,18 +1,26 @@
 /**
  * The whole loop on one machine, no AWS account: dynalite (persisted), the same table definition, the
- * same API handler behind the same authorizer, and the same jobs on the same schedule definitions.
+ * same API handlers behind the same authorizer (each route passed to the handler of the function the
+ * route table names, as API Gateway does), and the same jobs on the same schedule definitions.
  */
 import { join } from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
-import type { HttpEvent } from '../api/http';
+import type { HttpEvent, HttpResult } from '../api/http';
+import { dispatch } from '../api/router';
+import type { ServingFunction } from '../api/route-table';
 import { COMPILED_ROUTES } from '../api/routes';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import axios from 'axios';
 import { newExperimentId, type ApiServices } from '../api/services';
-import { createApiHandler } from '../handlers/api';
+import { createExperimentsHandler } from '../handlers/api-experiments';
+import { createImportsHandler } from '../handlers/api-imports';
+import { createPlansHandler } from '../handlers/api-plans';
+import { createReadoutsHandler } from '../handlers/api-readouts';
+import { createReadsHandler } from '../handlers/api-reads';
 import { createAuthorizer } from '../handlers/authorizer';
 import { createCollector } from '../handlers/collector';
+import { createDashboardHandler } from '../handlers/dashboard';
 import { createDigest, digestWebhookUrl } from '../handlers/digest';
 import { createMcpHandler } from '../handlers/mcp';
 import { createScorer } from '../handlers/scorer';
@@ -34,9 +42,13 @@ import { startLocalScheduler, type LocalScheduler } from './scheduler';
 
 export const LOCAL_TABLE_NAME = 'verdict-local';
 
-/** Whether the stack routes this request to the MCP function (Route.servedBy), as API Gateway would. */
-function servedByMcp(event: HttpEvent): boolean {
-  return COMPILED_ROUTES.some((r) => r.servedBy === 'mcp' && r.method === event.requestContext.http.method && r.pattern.test(event.rawPath));
+/**
+ * The function the stack routes this request to (the route table's servedBy for the route matching its
+ * method and path; HEAD as GET), as API Gateway would; undefined when no route matches.
+ */
+function servingFunctionOf(event: HttpEvent): ServingFunction | undefined {
+  const method = event.requestContext.http.method;
+  return COMPILED_ROUTES.find((r) => (r.method === method || (method === 'HEAD' && r.method === 'GET')) && r.pattern.test(event.rawPath))?.servedBy;
 }
 
 export interface LocalRuntimeOptions {
@@ -120,15 +132,28 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     // Collect-now runs the collection in this process, where in AWS the API invokes the collector function.
     collect: (source, scheduledTime, budgetMs, account) => collector({ source, scheduledTime, budgetMs, ...(account !== undefined && { account }) }),
   };
-  const apiHandler = createApiHandler(services);
-  const mcpHandler = createMcpHandler(services);
+  // One handler per function behind the HTTP API, composed from the same services.
+  const handlers: Record<ServingFunction, (event: HttpEvent) => Promise<HttpResult>> = {
+    'api-experiments': createExperimentsHandler(services),
+    'api-plans': createPlansHandler(services),
+    'api-readouts': createReadoutsHandler(services),
+    'api-reads': createReadsHandler(services),
+    'api-imports': createImportsHandler(services),
+    mcp: createMcpHandler(services),
+    dashboard: createDashboardHandler(appLog),
+  };
+  // No route for the method and path: answered over every route, so the client gets the router's 404 or 405 (with the allowed methods).
+  const serve = (event: HttpEvent) => {
+    const fn = servingFunctionOf(event);
+    return fn ? handlers[fn](event) : dispatch(event, COMPILED_ROUTES, services);
+  };
   const scorerHandler = createScorer({ ...stores, config, events, log: appLog });
   const digestHandler = createDigest({
     ...stores, config, log: appLog, table: { db, name: LOCAL_TABLE_NAME },
     webhookUrl: () => digestWebhookUrl(credentials), http: axios,
   });
 
-  const http = await startLocalHttpServer({ port: options.port ?? 8787, api: (e) => (servedByMcp(e) ? mcpHandler(e) : apiHandler(e)), authorize: createAuthorizer(fixedApiToken(token)),
+  const http = await startLocalHttpServer({ port: options.port ?? 8787, api: serve, authorize: createAuthorizer(fixedApiToken(token)),
     // Public routes (the dashboard page and assets) skip the authorizer here exactly as the stack's routes do.
     isPublic: (method, path) => COMPILED_ROUTES.some((r) => r.public === true && (r.method === method || (method === 'HEAD' && r.method === 'GET')) && r.pattern.test(path)) });
 

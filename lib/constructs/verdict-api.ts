@@ -1,5 +1,5 @@
 /**
- * The HTTP API: one route per entry of functions/api/routes (served by the function its servedBy names), each behind
+ * The HTTP API: one route per entry of functions/api/route-table (served by the function its servedBy names), each behind
  * the Lambda token authorizer unless the route says `public: true`. Per-route throttling (the public
  * dashboard routes far lower), no access logs (a flood would pay for every line; see README "What a
  * flood costs"), and CORS only for the configured dashboard origins.
@@ -12,7 +12,7 @@ import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-ap
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import type { RouteAccess, RouteDefinition } from '../../functions/api/route-table';
+import type { RouteDefinition, ServingFunction } from '../../functions/api/route-table';
 
 /**
  * How long API Gateway reuses an authorizer decision for the same Authorization header. With the
@@ -31,8 +31,8 @@ export const PUBLIC_ROUTE_LIMITS = { rateLimit: 0.05, burstLimit: 10 } as const;
 
 export interface VerdictApiProps {
   routes: readonly RouteDefinition[];
-  /** The function serving each route, by its servedBy (default: api). */
-  handlers: Record<NonNullable<RouteAccess['servedBy']>, IFunction>;
+  /** The function serving each route, by its servedBy. */
+  handlers: Record<ServingFunction, IFunction>;
   authorizer: IFunction;
   /** Browser origins besides the API's own that may call it (the dashboard in local dev, for example). */
   allowedOrigins: readonly string[];
@@ -68,17 +68,21 @@ export class VerdictApi extends Construct {
       identitySource: ['$request.header.Authorization'],
       resultsCacheTtl: AUTHORIZER_CACHE_TTL,
     });
-    const integrations = {
-      api: new HttpLambdaIntegration('ApiIntegration', props.handlers.api),
-      mcp: new HttpLambdaIntegration('McpIntegration', props.handlers.mcp),
-      dashboard: new HttpLambdaIntegration('DashboardIntegration', props.handlers.dashboard),
+    // One integration per function that serves a route (construct ids from the function's name: ApiPlansIntegration, McpIntegration).
+    const integrations = new Map<ServingFunction, HttpLambdaIntegration>();
+    const integrationOf = (name: ServingFunction) => {
+      if (!integrations.has(name)) {
+        const id = `${name.split('-').map((w) => w[0].toUpperCase() + w.slice(1)).join('')}Integration`;
+        integrations.set(name, new HttpLambdaIntegration(id, props.handlers[name]));
+      }
+      return integrations.get(name)!;
     };
     const routes: HttpRoute[] = [];
     for (const route of props.routes) {
       const [added] = this.api.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],
-        integration: integrations[route.servedBy ?? 'api'],
+        integration: integrationOf(route.servedBy),
         authorizer: route.public ? new HttpNoneAuthorizer() : tokenAuthorizer,
       });
       if (route.public) {

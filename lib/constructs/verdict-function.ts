@@ -43,10 +43,20 @@ export interface TableAccess { actions: readonly string[]; indexes: readonly Ind
  */
 export const TABLE_ACCESS = {
   /**
-   * Every route: lists with verdicts (BatchGet), imports (BatchWrite, and Update for the snapshots' daily
-   * roll-ups), deleting unstarted experiments and failed idempotency claims (Delete).
+   * The API's route groups (functions/api/route-table.ts), each only what its routes issue. Every group
+   * with POST routes also writes and deletes Idempotency-Key records (Put, Get, and Delete when a keyed
+   * request fails).
    */
-  api: { actions: [GET, BATCH_GET, QUERY, PUT, BATCH_WRITE, UPDATE, DELETE], indexes: ['gsi1', 'gsi2'] },
+  /** List (gsi2; by status gsi1), read, change (conditional Put), delete unstarted; verdicts and their history; the switchback feed token. */
+  apiExperiments: { actions: [GET, QUERY, PUT, DELETE], indexes: ['gsi1', 'gsi2'] },
+  /** Plans read the metric's observations and the experiments beside it (gsi1); creates and changes are conditional Puts. */
+  apiPlans: { actions: [GET, QUERY, PUT, DELETE], indexes: ['gsi1'] },
+  /** Interim readouts and rescores read observations and verdicts; a rescore Puts the verdict, its history and log row; the digest reads the week (gsi1, gsi2, BatchGet). */
+  apiReadouts: { actions: [GET, BATCH_GET, QUERY, PUT, DELETE], indexes: ['gsi1', 'gsi2'] },
+  /** Read only: the research log and the experiment counts (gsi1), metric series and daily roll-ups, job and collection runs. */
+  apiReads: { actions: [GET, QUERY], indexes: ['gsi1'] },
+  /** Imports: which observations are new (BatchGet), the observations (BatchWrite) and their daily roll-ups (Update, conditional Put). */
+  apiImports: { actions: [GET, BATCH_GET, PUT, BATCH_WRITE, UPDATE, DELETE], indexes: [] },
   /** The MCP tools' routes: reads, create, backlog and abandon (conditional Put). No import, rescore or delete tool. */
   mcp: { actions: [GET, QUERY, PUT], indexes: ['gsi1', 'gsi2'] },
   /**
@@ -152,12 +162,12 @@ export class VerdictFunction extends Construct {
   }
 
   /**
-   * Synchronous invoke of the given collector functions only (the API's collect-now); their names go in
+   * Synchronous invoke of the given collector functions only (collect-now, from api-imports); their names go in
    * COLLECTOR_FUNCTIONS as `{ "<source>": "<function name>" }`.
    */
   invokeCollectors(collectors: Partial<Record<string, VerdictFunction>>): this {
     const entries = Object.entries(collectors).filter((e): e is [string, VerdictFunction] => e[1] !== undefined);
-    // Always set (`{}` without collectors): the API function requires it, and a grant on nothing is no grant.
+    // Always set (`{}` without collectors): api-imports requires it, and a grant on nothing is no grant.
     this.fn.addEnvironment('COLLECTOR_FUNCTIONS', Stack.of(this).toJsonString(Object.fromEntries(entries.map(([source, f]) => [source, f.fn.functionName]))));
     if (entries.length === 0) return this;
     this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: entries.map(([, f]) => f.fn.functionArn) }));

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { BUNDLE_ALIASES, dashboardBundlingExtras, lambdaBundling } from '../../lib/constructs/lambda-bundling';
 import type { AppConfig } from '../../functions/shared/app-config';
 
-export const HANDLERS = ['api', 'dashboard', 'mcp', 'authorizer', 'collector', 'collector-x', 'collector-stripe', 'collector-citations', 'scorer', 'digest'] as const;
+export const HANDLERS = ['api-experiments', 'api-plans', 'api-readouts', 'api-reads', 'api-imports', 'dashboard', 'mcp', 'authorizer', 'collector', 'collector-x', 'collector-stripe', 'collector-citations', 'scorer', 'digest'] as const;
 export type HandlerName = (typeof HANDLERS)[number];
 
 export const ROOT = join(__dirname, '..', '..');

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { createDocumentClient } from '../../functions/shared/clients';
 import { ExperimentStore } from '../../functions/store/experiment-store';
 import { DeployedStack } from '../deployed/deployed-stack';
-import { anExperiment } from '../support/factories';
+import { aCreateRequest, anExperiment } from '../support/factories';
 import { median, timeMs } from './stats';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -30,7 +30,7 @@ export interface ColdInitReport {
   /** The same floor in CPU time (user + system). */
   sdkBaselineCpuMs: number;
   /**
-   * The floor that also sends one GetItem (through the harness endpoint, with the API function's template
+   * The floor that also sends one GetItem (through the harness endpoint, with the api-readouts function's template
    * environment), in CPU time: what any handler's first SDK request costs on top of loading the client.
    */
   sdkRequestCpuMs: number;
@@ -44,7 +44,7 @@ const REPORT_CPU = ";process.once('exit', () => { const u = process.cpuUsage(); 
 
 /**
  * One collector with no credentials (found unconfigured: no network), the loop idle. The functions
- * measured, each with the one event it serves: a read, a token check, the dashboard page, a collection
+ * measured, each with the one event it serves: a route of each API function, a token check, the dashboard page, a collection
  * slot, a scorer run, an MCP tools/list.
  */
 const CONFIG = { sources: { x: { enabled: false }, beehiiv: { enabled: true, publicationId: 'pub_00000000-0000-0000-0000-000000000000' } }, loop: { targetActive: 0 } };
@@ -59,7 +59,12 @@ function httpEvent(method: string, path: string, body?: unknown, headers: Record
 
 function eventFor(name: string, stack: DeployedStack, experimentId: string): unknown | undefined {
   const slot = new Date('2030-01-01T06:00:00.000Z');
-  if (name === 'api') return httpEvent('GET', `/experiments/${experimentId}`);
+  // Each API function with a route its users call most (the readouts' is the experiment page the old single API function was timed with).
+  if (name === 'api-readouts') return httpEvent('GET', `/experiments/${experimentId}`);
+  if (name === 'api-experiments') return httpEvent('GET', '/experiments');
+  if (name === 'api-plans') return httpEvent('POST', '/experiments/plan', aCreateRequest({ start: '2030-01-01T00:00:00.000Z' }));
+  if (name === 'api-reads') return httpEvent('GET', '/log');
+  if (name === 'api-imports') return httpEvent('POST', '/observations', { observations: [{ metric: 'newsletter.subscribers', at: '2029-12-31T06:00:00.000Z', value: 4100, source: 'beehiiv' }] });
   if (name === 'dashboard') return httpEvent('GET', '/');
   if (name === 'mcp') return httpEvent('POST', '/mcp', { jsonrpc: '2.0', id: 1, method: 'tools/list' }, { accept: 'application/json, text/event-stream' });
   if (name === 'authorizer') return { type: 'REQUEST', routeArn: 'arn:aws:execute-api:us-east-1:123456789012:bench/$default/GET/experiments', headers: { authorization: `Bearer ${TOKEN}` } };
@@ -118,7 +123,7 @@ export async function measureColdInit(runs = 5): Promise<ColdInitReport> {
     const sdkBaseline: number[] = [];
     const sdkBaselineCpu: number[] = [];
     const sdkRequestCpu: number[] = [];
-    const apiEnv = stack.processEnvironmentOf('api');
+    const apiEnv = stack.processEnvironmentOf('api-readouts');
     const samples = new Map<string, { ms: number[]; cpuMs: number[] }>(measured.map((m) => [m.name, { ms: [], cpuMs: [] }]));
     for (let round = 0; round < runs + 1; round++) {
       const warmup = round === 0; // first round primes the OS file cache for node and the bundles (and says if one fails)

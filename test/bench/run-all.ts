@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   progress('cold init: each cdk.out bundle in a fresh node with its template environment, vs node -e 0 and the SDK floor');
   try {
     const cold = await measureColdInit(5);
-    rows.push(['Cold init floor: node loading the DynamoDB client and sending one GetItem (the API function\'s template environment)', `CPU ${ms(cold.sdkRequestCpuMs)} = ${(cold.sdkRequestCpuMs / cold.sdkBaselineCpuMs).toFixed(2)}× the SDK floor (${ms(cold.sdkBaselineCpuMs)}): what a handler's first SDK request costs before any of its own code; median of ${cold.runs}`, '—', 'info']);
+    rows.push(['Cold init floor: node loading the DynamoDB client and sending one GetItem (the api-readouts function\'s template environment)', `CPU ${ms(cold.sdkRequestCpuMs)} = ${(cold.sdkRequestCpuMs / cold.sdkBaselineCpuMs).toFixed(2)}× the SDK floor (${ms(cold.sdkBaselineCpuMs)}): what a handler's first SDK request costs before any of its own code; median of ${cold.runs}`, '—', 'info']);
     for (const f of cold.functions) {
       const goal = f.name === 'authorizer' ? AUTHORIZER_COLD_INIT_GOAL_SDK_RATIO : COLD_INIT_GOAL_SDK_RATIO;
       rows.push([`Cold init ${f.name} (cdk.out bundle ${kb(f.bundleBytes)}, load + 1 event)`, `CPU ${ms(f.cpuMs)} = ${f.cpuSdkRatio.toFixed(2)}× node loading the DynamoDB client only (${ms(cold.sdkBaselineCpuMs)} CPU); wall ${ms(f.ms)} = ${f.sdkRatio.toFixed(2)}× (${ms(cold.sdkBaselineMs)}), ${f.ratio.toFixed(1)}× node -e 0 (${ms(cold.baselineMs)}); median of ${cold.runs}, ${loadNow()}`, `≤ ${goal}× SDK floor (CPU)`, verdict(f.cpuSdkRatio <= goal)]);

@@ -128,42 +128,83 @@ describe('the token authorizer bundle', () => {
   });
 });
 
-describe('the API bundle', () => {
-  it('answers GET /health', async () => {
+describe('the API functions\' bundles, one per route group', () => {
+  it('answers GET /health from api-reads', async () => {
     const res = await stack.http('GET', '/health', { headers: bearer(token) });
 
     expect(res.statusCode).toBe(200);
-    expect(res.servedBy).toBe('api');
+    expect(res.servedBy).toBe('api-reads');
   });
 
-  it('creates an experiment with POST /experiments and lists it', async () => {
+  it('creates an experiment with POST /experiments (api-plans) and lists it (api-experiments)', async () => {
     const created = await stack.http('POST', '/experiments', { headers: bearer(token), body: aCreateRequest({ name: 'Deployed harness', start: new Date(Date.now() + 2 * DAY).toISOString() }) });
     const listed = await stack.http('GET', '/experiments', { headers: bearer(token) });
+    const planned = await stack.http('GET', '/experiments?status=planned', { headers: bearer(token) });
 
-    expect(created.statusCode).toBe(201);
+    expect([created.statusCode, created.servedBy, listed.servedBy]).toEqual([201, 'api-plans', 'api-experiments']);
     expect(JSON.stringify(listed.json)).toContain(created.json.id);
+    expect(JSON.stringify(planned.json)).toContain(created.json.id);
   });
 
-  it('starts, reads and deletes experiments and imports observations', async () => {
+  it('starts, reads, extends and deletes experiments and imports observations, each on the function the route table names', async () => {
     const { name, hypothesis } = aCreateRequest();
     const planned = await stack.http('POST', '/backlog', { headers: bearer(token), body: { name, hypothesis, primaryMetric: 'bluesky.follower_growth_rate', durationDays: 14 } });
     const doomed = await stack.http('POST', '/experiments', { headers: { ...bearer(token), 'idempotency-key': 'harness-delete-1' }, body: aCreateRequest({ name: 'Deleted', start: new Date(Date.now() + 4 * DAY).toISOString() }) });
 
     const started = await stack.http('POST', `/experiments/${planned.json.id}/start`, { headers: bearer(token), body: {} });
     const read = await stack.http('GET', `/experiments/${planned.json.id}`, { headers: bearer(token) });
+    const extended = await stack.http('POST', `/experiments/${planned.json.id}/extend`, { headers: bearer(token), body: { days: 7 } });
     const deleted = await stack.http('DELETE', `/experiments/${doomed.json.id}`, { headers: bearer(token) });
-    const imported = await stack.http('POST', '/observations', { headers: bearer(token), body: { observations: [{ metric: 'newsletter.subscribers', at: new Date(Date.now() - DAY).toISOString(), value: 4100, source: 'beehiiv' }] } });
+    const observations = { observations: [{ metric: 'newsletter.subscribers', at: new Date(Date.now() - DAY).toISOString(), value: 4100, source: 'beehiiv' }] };
+    const imported = await stack.http('POST', '/observations', { headers: { ...bearer(token), 'idempotency-key': 'harness-import-1' }, body: observations });
+    const replayed = await stack.http('POST', '/observations', { headers: { ...bearer(token), 'idempotency-key': 'harness-import-1' }, body: observations });
 
-    expect([planned.statusCode, doomed.statusCode, started.statusCode, read.statusCode, imported.statusCode]).toEqual([201, 201, 200, 200, 200]);
+    expect([planned, doomed, started, read, extended, deleted, imported].map((r) => [r.statusCode, r.servedBy])).toEqual([
+      [201, 'api-plans'], [201, 'api-plans'], [200, 'api-plans'], [200, 'api-readouts'], [200, 'api-experiments'], [204, 'api-experiments'], [200, 'api-imports'],
+    ]);
     expect(imported.json).toMatchObject({ received: 1, written: 1 });
+    expect([replayed.statusCode, replayed.headers['idempotent-replayed']]).toEqual([200, 'true']);
     expect(read.json.status).toBe('running');
-    expect(deleted.statusCode).toBeLessThan(300);
+    expect(extended.json.durationDays).toBe(21);
   });
 
-  it('answers GET /log', async () => {
-    const res = await stack.http('GET', '/log', { headers: bearer(token) });
+  it('releases the Idempotency-Key of a request that failed, on every function that serves POSTs, so a corrected retry runs', async () => {
+    const keyed = (key: string) => ({ ...bearer(token), 'idempotency-key': key });
+    const running = (await stack.http('GET', '/experiments?status=running', { headers: bearer(token) })).json.items[0].id as string;
 
-    expect(res.statusCode).toBe(200);
+    const failed = [
+      await stack.http('POST', '/experiments', { headers: keyed('harness-fail-plans'), body: { name: 'no window' } }),
+      await stack.http('POST', `/experiments/${running}/extend`, { headers: keyed('harness-fail-experiments'), body: { days: -1 } }),
+      await stack.http('POST', `/experiments/${running}/rescore`, { headers: keyed('harness-fail-readouts'), body: {} }),
+      await stack.http('POST', '/observations', { headers: keyed('harness-fail-imports'), body: { observations: 'none' } }),
+    ];
+    const retried = await stack.http('POST', '/experiments', { headers: keyed('harness-fail-plans'), body: aCreateRequest({ name: 'Retried', start: new Date(Date.now() + 3 * DAY).toISOString() }) });
+
+    expect(failed.map((r) => [r.servedBy, r.statusCode])).toEqual([['api-plans', 400], ['api-experiments', 400], ['api-readouts', 409], ['api-imports', 400]]);
+    expect([retried.statusCode, retried.headers['idempotent-replayed']]).toEqual([201, undefined]);
+  });
+
+  it('serves the switchback calendar feed from api-experiments: a token from POST /calendar/token opens GET /calendar.ics without the API token', async () => {
+    const feed = await stack.http('POST', '/calendar/token', { headers: bearer(token), body: {} });
+    const calendar = await stack.http('GET', `/calendar.ics?token=${encodeURIComponent(feed.json.token)}`);
+    const refused = await stack.http('GET', '/calendar.ics?token=not-the-feed-token');
+
+    expect([feed.statusCode, feed.servedBy, calendar.statusCode, calendar.servedBy, refused.statusCode]).toEqual([201, 'api-experiments', 200, 'api-experiments', 401]);
+    expect(calendar.body).toContain('BEGIN:VCALENDAR');
+  });
+
+  it('serves GET /openapi.json from the MCP function, which carries every route', async () => {
+    const res = await stack.http('GET', '/openapi.json', { headers: bearer(token) });
+
+    expect([res.statusCode, res.servedBy]).toEqual([200, 'mcp']);
+    expect(Object.keys(res.json.paths)).toEqual(expect.arrayContaining(['/experiments', '/experiments/{id}', '/log', '/observations', '/digest', '/mcp']));
+  });
+
+  it('answers GET /log and a metric\'s series from api-reads', async () => {
+    const log = await stack.http('GET', '/log', { headers: bearer(token) });
+    const series = await stack.http('GET', '/metrics/newsletter.subscriber_growth_rate', { headers: bearer(token) });
+
+    expect([log.statusCode, log.servedBy, series.statusCode, series.servedBy]).toEqual([200, 'api-reads', 200, 'api-reads']);
   });
 
   it('serves the dashboard page and its scripts (the app and the early theme pin) from the assets packed into the dashboard function\'s bundle', async () => {
@@ -193,10 +234,10 @@ describe('the collector bundles', () => {
     expect(stored.map((o) => ('value' in o ? o.value : undefined))).toEqual([1234]);
   });
 
-  it('run on POST /collect: the API invokes each collector function, which reads its key from the secret', async () => {
+  it('run on POST /collect: api-imports invokes each collector function, which reads its key from the secret', async () => {
     const res = await stack.http('POST', '/collect', { headers: bearer(token), body: {} });
 
-    expect(res.statusCode).toBe(200);
+    expect([res.statusCode, res.servedBy]).toEqual([200, 'api-imports']);
     expect((res.json.runs as { source: string; outcome: string }[]).map((r) => [r.source, r.outcome]).sort()).toEqual([['beehiiv', 'ok'], ['bluesky', 'ok']]);
     expect(beehiiv.requests.some((r) => r.headers.authorization === `Bearer ${BEEHIIV_KEY}`)).toBe(true);
     expect(stack.environmentOf('collector-beehiiv').invocations).toBe(1);
@@ -220,12 +261,19 @@ describe('the scorer bundle', () => {
     expect(['keep', 'discard', 'inconclusive']).toContain(verdict.json.decision);
   });
 
-  it('re-scores through the API on request, keeping the first verdict in the history', async () => {
+  it('re-scores through the API on request (api-readouts), keeping the first verdict in the history (api-experiments)', async () => {
     const rescored = await stack.http('POST', '/experiments/exp_deployed/rescore', { headers: bearer(token), body: {} });
     const history = await stack.http('GET', '/experiments/exp_deployed/verdicts', { headers: bearer(token) });
 
-    expect(rescored.statusCode).toBe(200);
+    expect([rescored.statusCode, rescored.servedBy, history.servedBy]).toEqual([200, 'api-readouts', 'api-experiments']);
     expect(JSON.stringify(history.json)).toContain('scoredAt');
+  });
+
+  it('shows the week\'s verdict in GET /digest (api-readouts)', async () => {
+    const res = await stack.http('GET', '/digest', { headers: bearer(token) });
+
+    expect([res.statusCode, res.servedBy]).toEqual([200, 'api-readouts']);
+    expect(JSON.stringify(res.json)).toContain('Scored in the deployed harness');
   });
 });
 

@@ -14,6 +14,7 @@ import { parseAppConfig } from '../../functions/shared/app-config';
 import { ValidationError } from '../../functions/shared/errors';
 import { OperationsAlerts } from '../../lib/constructs/operations-alerts';
 import { VerdictApi } from '../../lib/constructs/verdict-api';
+import { API_FUNCTIONS, type ApiFunction } from '../../functions/api/route-table';
 import { CDK_CONTEXT, synthVerdict } from './synth';
 
 const ROOT = join(__dirname, '..', '..');
@@ -69,8 +70,8 @@ describe('optional features are off unless configured', () => {
 
   it('no dashboard origins: no CORS configuration (the dashboard is served from the API\'s own origin)', () => {
     const template = stackWith((stack) => new VerdictApi(stack, 'Api', {
-      routes: [{ method: 'GET', path: '/health' }],
-      handlers: { api: aFunction(stack, 'Handler'), mcp: aFunction(stack, 'Mcp'), dashboard: aFunction(stack, 'Dashboard') },
+      routes: [{ method: 'GET', path: '/health', servedBy: 'api-reads' }],
+      handlers: { ...Object.fromEntries(API_FUNCTIONS.map((name) => [name, aFunction(stack, name)])) as Record<ApiFunction, LambdaFunction>, mcp: aFunction(stack, 'Mcp'), dashboard: aFunction(stack, 'Dashboard') },
       authorizer: aFunction(stack, 'Authorizer'),
       allowedOrigins: [],
       readRatePerSecond: 10,

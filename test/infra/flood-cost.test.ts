@@ -9,6 +9,7 @@ import { buildDashboardAssetsSync } from '../../functions/dashboard/build';
 import { DENY_DELAY_MS } from '../../functions/handlers/authorizer';
 import { TOKEN_MAX_AGE_MS, TOKEN_REFRESH_INTERVAL_MS } from '../../functions/shared/api-token';
 import { AUTHORIZER_CACHE_TTL, PUBLIC_ROUTE_LIMITS } from '../../lib/constructs/verdict-api';
+import { ROUTE_DEFINITIONS } from '../../functions/api/route-table';
 import { synthVerdict } from './synth';
 
 type Json = Record<string, any>;
@@ -31,10 +32,9 @@ const { stack } = synthVerdict({});
 const template = Template.fromStack(stack).toJSON() as { Resources: Record<string, Json> };
 const resources = Object.values(template.Resources);
 const authorizerFn = template.Resources[stack.getLogicalId(stack.authorizerFn.fn.node.defaultChild as never)].Properties;
-const apiFn = template.Resources[stack.getLogicalId(stack.apiFn.fn.node.defaultChild as never)].Properties;
-const dashboardFn = template.Resources[stack.getLogicalId(stack.dashboardFn.fn.node.defaultChild as never)].Properties;
-/** The public routes are served by the dashboard and API functions: priced at the larger memory of the two. */
-const publicFnGb = Math.max(apiFn.MemorySize, dashboardFn.MemorySize) / 1024;
+const memoryOf = (name: string) => template.Resources[stack.getLogicalId(stack.functions().find(([n]) => n === name)![1].fn.node.defaultChild as never)].Properties.MemorySize as number;
+/** The public routes are served by the dashboard and two API functions (the calendar feed, well-known documents): priced at the largest memory of them. */
+const publicFnGb = Math.max(...ROUTE_DEFINITIONS.filter((r) => r.public).map((r) => memoryOf(r.servedBy))) / 1024;
 const stage = resources.find((r) => r.Type === 'AWS::ApiGatewayV2::Stage')!.Properties;
 const routes = resources.filter((r) => r.Type === 'AWS::ApiGatewayV2::Route').map((r) => r.Properties);
 const publicKeys = routes.filter((r) => r.AuthorizationType !== 'CUSTOM').map((r) => r.RouteKey as string);

@@ -30,7 +30,7 @@ export const FULL_CONFIG = {
 };
 
 /** A public route (the dashboard page) next to the real ones, unless the real ones already have one. */
-export const PUBLIC_ROUTE = { method: 'GET', path: '/', public: true } as const satisfies RouteDefinition;
+export const PUBLIC_ROUTE = { method: 'GET', path: '/', public: true, servedBy: 'dashboard' } as const satisfies RouteDefinition;
 export const ROUTES_WITH_PUBLIC: readonly RouteDefinition[] = ROUTES.some((r) => r.method === 'GET' && r.path === '/')
   ? ROUTES
   : [...ROUTES, PUBLIC_ROUTE];

@@ -9,6 +9,7 @@ import { Runtime, RuntimeFamily } from 'aws-cdk-lib/aws-lambda';
 import type { IConstruct } from 'constructs';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { API_FUNCTIONS } from '../../functions/api/route-table';
 import { parseAppConfig } from '../../functions/shared/app-config';
 import { scheduledJobs, toWeeklyCronExpression, weeklyJobs, type JobDefinition } from '../../functions/shared/scheduled-jobs';
 import { toCronExpression } from '../../functions/shared/schedules';
@@ -82,9 +83,12 @@ describe('Lambda functions', () => {
     .map((r) => ({ name: r.name, version: Number(/^nodejs(\d+)/.exec(r.name)?.[1] ?? 0) }))
     .sort((a, b) => b.version - a.version)[0].name;
 
-  it('exist once per job: authorizer, API, dashboard, MCP, scorer, digest and one collector per enabled source', () => {
-    expect(stack.functions().map(([name]) => name).sort()).toEqual(['api', 'authorizer', 'collector-bluesky', 'collector-perplexity', 'collector-stripe', 'collector-x', 'dashboard', 'digest', 'mcp', 'scorer']);
-    template.resourceCountIs('AWS::Lambda::Function', 10);
+  it('exist once per job: authorizer, one per API route group, dashboard, MCP, scorer, digest and one collector per enabled source', () => {
+    expect(stack.functions().map(([name]) => name).sort()).toEqual([
+      'api-experiments', 'api-imports', 'api-plans', 'api-readouts', 'api-reads', 'authorizer',
+      'collector-bluesky', 'collector-perplexity', 'collector-stripe', 'collector-x', 'dashboard', 'digest', 'mcp', 'scorer',
+    ]);
+    template.resourceCountIs('AWS::Lambda::Function', 14);
   });
 
   it('builds the Stripe, X and answer-engine collectors from their own entries (out of the shared collector), with a slow source\'s timeout', () => {
@@ -115,8 +119,8 @@ describe('Lambda functions', () => {
     }
   });
 
-  it.each([
-    ['authorizer', 5, 128], ['api', 15, 512], ['dashboard', 5, 128], ['scorer', 300, 1024], ['digest', 60, 256],
+  it.each<[string, number, number]>([
+    ['authorizer', 5, 128], ...API_FUNCTIONS.map((name): [string, number, number] => [name, 15, 512]), ['dashboard', 5, 128], ['scorer', 300, 1024], ['digest', 60, 256],
     ['collector-x', 60, 256], ['collector-bluesky', 60, 256], ['collector-perplexity', 300, 256],
   ])('%s has its own timeout (%i s) and memory (%i MB)', (name, timeout, memory) => {
     const f = fnNamed(name);
@@ -143,9 +147,14 @@ describe('least privilege, per function', () => {
   const logs = (f: VerdictFunction) => grant(['logs:CreateLogStream', 'logs:PutLogEvents'], [arnOf(f.logGroup)]);
   const expected: Record<string, () => string[]> = {
     authorizer: () => [...logs(stack.authorizerFn), ...grant(['secretsmanager:GetSecretValue'], [ref(stack.apiToken)])],
-    api: () => [
-      ...logs(stack.apiFn), ...table(TABLE_ACCESS.api), ...grant(['events:PutEvents'], [arnOf(stack.eventBus)]),
-      // POST /collect invokes the collectors; the API never reads the source credentials itself.
+    // The API's route groups: each its own table access; the bus only where a route publishes; no source credentials.
+    'api-experiments': () => [...logs(stack.apiFns['api-experiments']), ...table(TABLE_ACCESS.apiExperiments)],
+    'api-plans': () => [...logs(stack.apiFns['api-plans']), ...table(TABLE_ACCESS.apiPlans), ...grant(['events:PutEvents'], [arnOf(stack.eventBus)])],
+    'api-readouts': () => [...logs(stack.apiFns['api-readouts']), ...table(TABLE_ACCESS.apiReadouts), ...grant(['events:PutEvents'], [arnOf(stack.eventBus)])],
+    'api-reads': () => [...logs(stack.apiFns['api-reads']), ...table(TABLE_ACCESS.apiReads)],
+    // POST /collect invokes the collectors.
+    'api-imports': () => [
+      ...logs(stack.apiFns['api-imports']), ...table(TABLE_ACCESS.apiImports),
       ...grant(['lambda:InvokeFunction'], Object.values(stack.collectorFns).map((f) => arnOf(f!.fn))),
     ],
     // The MCP tools go through the same routes (no collect-now tool), so: the table and the events.
@@ -173,8 +182,8 @@ describe('least privilege, per function', () => {
     expect(grantsOf(logicalId(fnNamed(name).role))).toEqual(expected[name]().sort());
   });
 
-  it('the scorer, the API and the digest may put events of Verdict\'s own source only', () => {
-    for (const f of [stack.scorerFn, stack.apiFn, stack.digestFn]) {
+  it('the scorer, the API functions that publish and the digest may put events of Verdict\'s own source only', () => {
+    for (const f of [stack.scorerFn, stack.apiFns['api-plans'], stack.apiFns['api-readouts'], stack.mcpFn, stack.digestFn]) {
       const statements = ofType('AWS::IAM::Policy')
         .filter(([, p]) => asArray(p.Properties.Roles).some((r: Json) => r.Ref === logicalId(f.role)))
         .flatMap(([, p]) => asArray(p.Properties.PolicyDocument.Statement as Json[]))
@@ -199,8 +208,10 @@ describe('least privilege, per function', () => {
     };
     const needed = [...commands].map((c) => ACTION_OF[c] ?? `unmapped command ${c}Command: add it to TABLE_ACCESS and here`);
     expect(new Set(Object.values(TABLE_ACCESS).flatMap((a) => a.actions))).toEqual(new Set(needed));
-    // Deleting (an unstarted experiment, a failed request's idempotency claim) is the API's alone.
-    for (const [job, access] of Object.entries(TABLE_ACCESS)) if (job !== 'api') expect([job, access.actions]).not.toContainEqual([job, expect.arrayContaining(['dynamodb:DeleteItem'])]);
+    // Deleting (an unstarted experiment, a failed request's idempotency claim) is for the API functions with POST or DELETE routes alone.
+    const deleters = Object.entries(TABLE_ACCESS).filter(([, access]) => (access.actions as readonly string[]).includes('dynamodb:DeleteItem')).map(([job]) => job);
+    expect(deleters.sort()).toEqual(['apiExperiments', 'apiImports', 'apiPlans', 'apiReadouts']);
+    expect(TABLE_ACCESS.apiReads.actions).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
   });
 
   it('each schedule\'s role may only invoke its own function and dead-letter its events', () => {
@@ -288,7 +299,7 @@ describe('schedules', () => {
 describe('HTTP API', () => {
   const routeKey = (r: { method: string; path: string }) => `${r.method} ${r.path}`;
 
-  it('has one route per entry in functions/api/routes, each behind the token authorizer unless public', () => {
+  it('has one route per entry in functions/api/route-table, each behind the token authorizer unless public', () => {
     template.resourceCountIs('AWS::ApiGatewayV2::Route', ROUTES_WITH_PUBLIC.length);
     const [[authId]] = ofType('AWS::ApiGatewayV2::Authorizer');
     for (const route of ROUTES_WITH_PUBLIC) {
@@ -298,13 +309,17 @@ describe('HTTP API', () => {
     }
   });
 
-  it('sends POST /mcp to the MCP function and every other route to the API function', () => {
+  it('sends each route to the function the route table names (POST /mcp and GET /openapi.json to the MCP function)', () => {
     const integrationOf = (fn: VerdictFunction) => {
       const [[id]] = ofType('AWS::ApiGatewayV2::Integration').filter(([, i]) => JSON.stringify(i.Properties.IntegrationUri).includes(logicalId(fn.fn)));
       return { 'Fn::Join': ['', ['integrations/', { Ref: id }]] };
     };
-    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /mcp', Target: integrationOf(stack.mcpFn) });
-    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /experiments', Target: integrationOf(stack.apiFn) });
+    const fnOf = (name: string) => stack.functions().find(([n]) => n === name)![1];
+    for (const route of ROUTES_WITH_PUBLIC) {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: routeKey(route), Target: integrationOf(fnOf(route.servedBy)) });
+    }
+    expect(ROUTES_WITH_PUBLIC.filter((r) => r.servedBy === 'mcp').map(routeKey).sort()).toEqual(['DELETE /mcp', 'GET /mcp', 'GET /openapi.json', 'POST /mcp']);
+    expect(new Set(ROUTES_WITH_PUBLIC.map((r) => r.servedBy))).toEqual(new Set([...API_FUNCTIONS, 'mcp', 'dashboard']));
   });
 
   it('serves only the routes declared public without a token', () => {
@@ -365,8 +380,9 @@ describe('secrets', () => {
   it('functions get secret ARNs, never values, and only the functions that read them (collectors of non-public sources, the digest for its webhook)', () => {
     const env = (f: VerdictFunction) => resources[logicalId(f.fn)].Properties.Environment.Variables as Json;
     expect(env(stack.authorizerFn).API_TOKEN_SECRET_ARN).toEqual(ref(stack.apiToken));
-    expect(env(stack.apiFn).SOURCE_SECRET_ARN).toBeUndefined();
-    expect(env(stack.apiFn).COLLECTOR_FUNCTIONS).toBeDefined();
+    for (const f of Object.values(stack.apiFns)) expect(env(f).SOURCE_SECRET_ARN).toBeUndefined();
+    expect(env(stack.apiFns['api-imports']).COLLECTOR_FUNCTIONS).toBeDefined();
+    expect(Object.entries(stack.apiFns).filter(([, f]) => env(f).COLLECTOR_FUNCTIONS !== undefined).map(([name]) => name)).toEqual(['api-imports']);
     expect(env(stack.collectorFns.bluesky!).SOURCE_SECRET_ARN).toBeUndefined();
     for (const f of [stack.digestFn, stack.collectorFns.x, stack.collectorFns.perplexity] as VerdictFunction[]) {
       expect(env(f).SOURCE_SECRET_ARN).toEqual(ref(stack.sourceCredentials));
@@ -379,12 +395,12 @@ describe('secrets', () => {
 });
 
 describe('events', () => {
-  it('a custom bus receives Verdict events; the scorer, the API and the digest know its name', () => {
+  it('a custom bus receives Verdict events; the scorer, the API functions that publish and the digest know its name', () => {
     template.resourceCountIs('AWS::Events::EventBus', 1);
-    for (const f of [stack.scorerFn, stack.apiFn, stack.digestFn]) {
+    for (const f of [stack.scorerFn, stack.apiFns['api-plans'], stack.apiFns['api-readouts'], stack.digestFn]) {
       expect(resources[logicalId(f.fn)].Properties.Environment.Variables.EVENT_BUS_NAME).toEqual(ref(stack.eventBus));
     }
-    for (const f of [stack.authorizerFn, stack.collectorFns.x!]) {
+    for (const f of [stack.authorizerFn, stack.collectorFns.x!, stack.apiFns['api-experiments'], stack.apiFns['api-reads'], stack.apiFns['api-imports']]) {
       expect(resources[logicalId(f.fn)].Properties.Environment.Variables.EVENT_BUS_NAME).toBeUndefined();
     }
   });

@@ -34,8 +34,8 @@ describe('a deployment error is not the client’s fault', () => {
   // Found while wiring the bench: with TABLE_NAME missing, the router's collaborators failed their env
   // parse and the client got 400 validation_failed naming the deployment's environment variables. Now
   // each function validates its own environment at cold start, before any request is routed.
-  it('the API function fails its cold start with a ConfigurationError naming each missing variable', async () => {
-    const { handler } = await import('../../functions/handlers/api');
+  it.each(['api-experiments', 'api-plans', 'api-readouts', 'api-reads', 'api-imports'])('the %s function fails its cold start with a ConfigurationError naming each missing variable', async (name) => {
+    const { handler } = await import(`../../functions/handlers/${name}`) as { handler: (event: unknown) => Promise<unknown> };
 
     const failure = handler(httpEvent('GET', '/experiments'));
 

@@ -6,7 +6,7 @@
  */
 import { ROUTES } from '../../functions/api/routes';
 import { newExperimentId } from '../../functions/api/services';
-import { createApiHandler } from '../../functions/handlers/api';
+import { createReadoutsHandler } from '../../functions/handlers/api-readouts';
 import { createAuthorizer } from '../../functions/handlers/authorizer';
 import { collectSlot } from '../../functions/jobs/collect';
 import type { LocalRuntime } from '../../functions/local/runtime';
@@ -89,7 +89,7 @@ describe('nothing secret in the logs of a failing request', () => {
     const db = createDocumentClient('http://127.0.0.1:9');
     const broken = await startLocalHttpServer({
       port: 0,
-      api: createApiHandler({ ...createStores(db, runtime.tableName), config: parseAppConfig({}), now: () => new Date(), newId: newExperimentId, log }),
+      api: createReadoutsHandler({ ...createStores(db, runtime.tableName), config: parseAppConfig({}), now: () => new Date(), newId: newExperimentId, log }),
       authorize: createAuthorizer(fixedApiToken(TEST_TOKEN)),
     });
     try {

@@ -9,6 +9,8 @@ import { catalogRoutes } from './catalog';
 import { collectRoutes } from './collect';
 import { dashboardRoutes } from './dashboard';
 import { digestRoutes } from './digest';
+import { experimentPlanRoutes } from './experiment-plans';
+import { experimentReadoutRoutes } from './experiment-readouts';
 import { experimentRoutes } from './experiments';
 import { healthRoutes } from './health';
 import { logRoutes } from './log';
@@ -19,7 +21,7 @@ import { randomizedRoutes } from './randomized';
 import { wellKnownRoutes } from './well-known';
 
 export const API_ROUTES: Route[] = [
-  ...experimentRoutes, ...backlogRoutes, ...logRoutes, ...observationRoutes, ...catalogRoutes, ...collectRoutes, ...healthRoutes,
+  ...experimentPlanRoutes, ...experimentRoutes, ...experimentReadoutRoutes, ...backlogRoutes, ...logRoutes, ...observationRoutes, ...catalogRoutes, ...collectRoutes, ...healthRoutes,
   ...openApiRoutes((): RouteDescription[] => withAccess([...API_ROUTES, MCP_ROUTE, MCP_STREAM_ROUTE, MCP_SESSION_ROUTE])), ...dashboardRoutes, ...digestRoutes, ...randomizedRoutes,
   ...wellKnownRoutes,
 ];

@@ -11,7 +11,8 @@ import { nextSlotAfter } from '../../shared/schedules';
 import { jsonBody } from '../http';
 import type { Route } from '../router';
 import { designDefaults } from '../services';
-import { createOnce, planOrNothing } from './experiments';
+import { createOnce } from '../experiment-changes';
+import { planOrNothing } from './experiment-plans';
 
 export const backlogRoutes: Route[] = [
   {

@@ -13,7 +13,7 @@ import { ConflictError, UnauthorizedError, ValidationError, parseOrThrow } from 
 import { jsonBody, type ApiRequest } from '../http';
 import type { Route } from '../router';
 import type { ResolvedApiServices } from '../services';
-import { loadExperiment } from './experiments';
+import { loadExperiment } from '../experiment-changes';
 
 const ID_PARAM = { id: 'Experiment id, e.g. exp_k3m9x2q7ab' };
 
