@@ -12,6 +12,8 @@ import { seedDemo } from '../../functions/local/demo';
 import type { LocalRuntime } from '../../functions/local/runtime';
 import { DASHBOARD_CSP } from '../../functions/api/routes/dashboard';
 import { call, startTestRuntime, TEST_TOKEN } from '../support/local-runtime';
+import { scoreExperiment } from '../../functions/domain/scoring/score-experiment';
+import { aScoredExperiment, listChangeSends, SCORED_AT } from '../unit/scoring/factories';
 
 jest.setTimeout(60_000);
 
@@ -537,6 +539,26 @@ describe('the dashboard', () => {
       await fresh.evaluate(() => localStorage.removeItem('verdict.theme')).catch(() => undefined);
       await fresh.close();
     }
+  });
+
+  // Last: its concluded experiment adds a research-log row the tests above count without.
+  it('says on a verdict scored across a list clean-up what its expectation was adjusted for', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const experiment = aScoredExperiment({ id: 'exp_cleanedlist1', name: 'Shorter subject lines', primaryMetric: 'newsletter.open_rate', status: 'running' });
+    await runtime.stores.experiments.create(experiment);
+    await runtime.stores.experiments.recordFirstVerdict(experiment, scoreExperiment(experiment, listChangeSends(1200, 600), { now: SCORED_AT }));
+
+    await page.goto(`${runtime.url}/#/experiments/${experiment.id}`);
+    await page.getByRole('heading', { level: 1, name: 'Shorter subject lines' }).waitFor();
+    const expected = page.locator('section.verdict dl.numbers > div', { hasText: 'Expected without the experiment' }).locator('dd');
+    await expected.waitFor();
+
+    expect(await expected.innerText()).toBe(
+      "50.8 % — Adjusted for a list clean-up: expected 50.8 % = the baseline's 30.5 % counted over the 1,200 delivered per send that remained (2,000 before), " +
+        'assuming the removed subscribers would not have opened. Not kept whatever it shows.',
+    );
+    await expect(page.locator('section.verdict .summary-text').innerText()).resolves.toMatch(/expected for the list that remained/);
+    await expect(page.locator('section.verdict h2 .badge').innerText()).resolves.toBe('INCONCLUSIVE (NOT KEPT)');
   });
 });
 

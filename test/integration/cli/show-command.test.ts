@@ -11,24 +11,9 @@ import { showCommand } from '../../../functions/cli/show-command';
 import { scoreExperiment } from '../../../functions/domain/scoring/score-experiment';
 import { planExperiment } from '../../../functions/domain/planning/power-plan';
 import type { Observation } from '../../../functions/domain/observation';
-import { aScoredExperiment, midnightSnapshots, SCORED_AT } from '../../unit/scoring/factories';
+import { aScoredExperiment, listChangeSends, midnightSnapshots, SCORED_AT } from '../../unit/scoring/factories';
 
 const DAY = 86_400_000;
-
-/** 2,000 delivered and ~610 opens per send in the baseline; 1,200 delivered (the clean-up) and ~610 opens in the window. */
-function cleanedListSends(): Observation[] {
-  const start = Date.parse('2025-02-03T14:00:00Z');
-  const out: Observation[] = [];
-  for (let d = 0; d < 42; d++) {
-    if (![0, 2, 4].includes(d % 7)) continue;
-    const inWindow = d >= 28;
-    out.push({
-      metric: 'newsletter.send', id: `s${d}`, sentAt: new Date(start + d * DAY).toISOString(), delivered: inWindow ? 1200 : 2000,
-      opens: 600 + (d % 3) * (inWindow ? 5 : 10), clicks: 30, at: new Date(start + d * DAY + 40 * 3_600_000).toISOString(), source: 'beehiiv',
-    });
-  }
-  return out;
-}
 
 /** 2/day with a day-to-day spread of ±1.6 over the 8 weeks before the window. */
 function smallAccountHistory(start: string): Observation[] {
@@ -40,7 +25,7 @@ describe('verdict show', () => {
   let server: Server;
   let api: string;
   const experiment = aScoredExperiment({ id: 'exp_cleaned', name: 'Shorter subject lines', primaryMetric: 'newsletter.open_rate', status: 'concluded' });
-  const verdict = scoreExperiment(experiment, cleanedListSends(), { now: SCORED_AT });
+  const verdict = scoreExperiment(experiment, listChangeSends(1200, 600), { now: SCORED_AT });
   const planned = aScoredExperiment({ id: 'exp_planned', name: 'Daily thread', primaryMetric: 'x.follower_growth_rate', status: 'planned' });
   const plan = {
     ...planExperiment({ metric: planned.primaryMetric, observations: smallAccountHistory(planned.start!), start: new Date(planned.start!), windowDays: 14, confidence: 0.95, minLift: 0 }),

@@ -101,3 +101,22 @@ export function answers(prompt: string, options: { from: string; days: number; t
 }
 
 export type { Observation };
+
+/**
+ * Three sends a week from 2025-02-03 (the scoring calendar): 2,000 delivered and ~610 opens per send in the
+ * baseline; from the window on, `windowDelivered` per send and ~`windowOpens` opens — (1200, 600) is a
+ * clean-up of 800 inactive readers with no tactic effect.
+ */
+export function listChangeSends(windowDelivered: number, windowOpens: number): NewsletterSendObservation[] {
+  const out: NewsletterSendObservation[] = [];
+  const start = Date.parse('2025-02-03T14:00:00Z');
+  for (let d = 0; d < 42; d++) {
+    if (![0, 2, 4].includes(d % 7)) continue;
+    const inWindow = d >= 28;
+    const sentAt = new Date(start + d * DAY_MS).toISOString();
+    const delivered = inWindow ? windowDelivered : 2000;
+    const opens = inWindow ? windowOpens + (d % 3) * 5 : 600 + (d % 3) * 10;
+    out.push({ metric: 'newsletter.send', id: `s${d}`, sentAt, delivered, opens, clicks: 30, at: new Date(start + d * DAY_MS + 40 * HOUR_MS).toISOString(), source: 'beehiiv' });
+  }
+  return out;
+}

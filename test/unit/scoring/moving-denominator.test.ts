@@ -6,25 +6,9 @@
  */
 import { scoreExperiment } from '../../../functions/domain/scoring/score-experiment';
 import { listChangeNote } from '../../../functions/domain/scoring/summary';
-import type { Observation } from '../../../functions/domain/observation';
-import { aScoredExperiment, SCORED_AT } from './factories';
+import { aScoredExperiment, listChangeSends, SCORED_AT } from './factories';
 
-const DAY = 86_400_000;
-
-/** Three sends a week from 2025-02-03: 2,000 delivered and ~610 opens in the baseline; from the window on, `windowDelivered` and ~`windowOpens`. */
-function sends(windowDelivered: number, windowOpens: number): Observation[] {
-  const out: Observation[] = [];
-  const start = Date.parse('2025-02-03T14:00:00Z');
-  for (let d = 0; d < 42; d++) {
-    if (![0, 2, 4].includes(d % 7)) continue;
-    const inWindow = d >= 28;
-    const sentAt = new Date(start + d * DAY).toISOString();
-    const delivered = inWindow ? windowDelivered : 2000;
-    const opens = inWindow ? windowOpens + (d % 3) * 5 : 600 + (d % 3) * 10;
-    out.push({ metric: 'newsletter.send', id: `s${d}`, sentAt, delivered, opens, clicks: 30, at: new Date(start + d * DAY + 40 * 3_600_000).toISOString(), source: 'beehiiv' });
-  }
-  return out;
-}
+const sends = listChangeSends;
 
 describe('moving denominator', () => {
   const experiment = aScoredExperiment({ primaryMetric: 'newsletter.open_rate' });
