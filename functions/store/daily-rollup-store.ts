@@ -101,6 +101,8 @@ export class DailyRollupStore {
   async query(metric: ObservedMetric, fromTime: string, toTime: string, account?: string): Promise<SnapshotObservation[]> {
     const from = new Date(fromTime).toISOString();
     const to = new Date(toTime).toISOString();
+    // An empty range holds nothing, and DynamoDB refuses a reversed BETWEEN.
+    if (from >= to) return [];
     const items = await queryAll(this.db, {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',

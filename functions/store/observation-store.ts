@@ -61,6 +61,8 @@ export class ObservationStore {
     // Stored times are canonical ISO (with milliseconds); compare like with like.
     const from = new Date(fromTime).toISOString();
     const to = new Date(toTime).toISOString();
+    // An empty range (e.g. the history before a start further ahead than the history read) holds nothing, and DynamoDB refuses a reversed BETWEEN.
+    if (from >= to) return [];
     const items = await queryAll(this.db, {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',

@@ -95,7 +95,7 @@ function run(args: string[], env: NodeJS.ProcessEnv, cwd?: string): Promise<numb
     child.once('close', (code) => {
       const cpu = /^cpu ([\d.]+)$/m.exec(stdout);
       if (code === 0 && cpu) resolve(Number(cpu[1]));
-      else reject(new Error(`exit ${code}${cpu ? '' : ' (no CPU report)'}: ${stderr.slice(0, 500)}`));
+      else reject(new Error(`exit ${code}${cpu ? '' : ' (no CPU report)'}: ${stderr.slice(-3000)}`));
     });
   });
 }

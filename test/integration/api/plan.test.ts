@@ -34,6 +34,13 @@ describe('POST /experiments/plan', () => {
     expect(after.body.items.length).toBe(before.body.items.length);
   });
 
+  it('plans a start further ahead than the history it reads (an empty range) instead of failing with a 500', async () => {
+    const res = await call(runtime, 'POST', '/experiments/plan', { body: aCreateRequest({ start: daysFromNow(200), durationDays: 14 }) });
+
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ metric: 'x.follower_growth_rate', windowDays: 14 });
+  });
+
   it('rejects the same bad bodies as create', async () => {
     const res = await call(runtime, 'POST', '/experiments/plan', { body: aCreateRequest({ durationDays: 3 }) });
     expect(res.status).toBe(400);
