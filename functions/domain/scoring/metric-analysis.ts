@@ -587,7 +587,8 @@ function denominatorShift(def: MetricDefinition, baseline: readonly EventUnit[],
       : `${moved}, but the baseline's sends had more ${what.act === 'opened' ? 'opens' : 'clicks'} than the window's delivered, so the removed subscribers did ${what.act.replace('ed', '')} ` +
         `and no adjustment is possible: the ${what.rate} moved with the list, so this result is not kept whatever it shows.`
     : `${moved}, as after an import or a burst of sign-ups: new subscribers ${what.act.replace('ed', '')} at their own rate, which per-send totals cannot separate from the rest, ` +
-      `so the ${what.rate} is compared as measured (no adjustment) and this result is not kept whatever it shows.`;
+      `so the ${what.rate} is compared as measured — the expectation is the baseline's ${fmt(baselineRate)}, as if they ${what.act.replace('ed', '')} as often as the rest ` +
+      `(${fmt(baselineRate / ratio)} if they never did) — and this result is not kept whatever it shows.`;
   return { baselinePerSend: b, windowPerSend: w, ratio, adjusted, baselineRate, message };
 }
 

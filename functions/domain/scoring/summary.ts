@@ -206,7 +206,8 @@ export function listChangeNote(c: ListChange, expectedValue: number | null, metr
       `assuming the removed subscribers would not have ${act}. ${tail}`;
   }
   return c.windowDeliveredPerSend > c.baselineDeliveredPerSend
-    ? `Not adjusted: the list grew ${change} % (${from} → ${to} delivered per send) and the new subscribers' own rate cannot be told apart, so the rate is compared as measured. ${tail}`
+    ? `Not adjusted: the list grew ${change} % (${from} → ${to} delivered per send) and the new subscribers' own rate cannot be told apart, so the rate is compared as measured: ` +
+      `expected ${formatPercent(c.unadjustedExpectedValue)} if they ${act.replace('ed', '')} as often as the rest, ${formatPercent((c.unadjustedExpectedValue * c.baselineDeliveredPerSend) / c.windowDeliveredPerSend)} if they never do. ${tail}`
     : `Not adjusted: the list shrank ${change} % (${from} → ${to} delivered per send) but the removed subscribers had ${act}, so the rate moved with the list. ${tail}`;
 }
 

@@ -51,6 +51,9 @@ describe('moving denominator', () => {
     expect(verdict.outcome).toBe('inconclusive');
     expect(verdict.summary).toMatch(/Inconclusive, so not kept: the list grew by 40 % \(delivered per send\), and how often the new subscribers open cannot be told apart/);
     expect(verdict.summary).not.toMatch(/did worse/);
+    expect(verdict.warnings.find((w) => w.code === 'moving_denominator')!.message).toMatch(
+      /the expectation is the baseline's 30\.5 %, as if they open as often as the rest \(21\.8 % if they never did\)/,
+    );
   });
 
   it('does not adjust when the baseline had more opens per send than the window delivered', () => {
@@ -78,6 +81,9 @@ describe('moving denominator', () => {
         'assuming the removed subscribers would not have opened. Not kept whatever it shows.',
     );
     const grown = scoreExperiment(experiment, sends(2800, 700), { now: SCORED_AT });
-    expect(listChangeNote(grown.listChange!, grown.expectedValue, grown.metric)).toMatch(/^Not adjusted: the list grew 40 % \(2,000 → 2,800 delivered per send\)/);
+    expect(listChangeNote(grown.listChange!, grown.expectedValue, grown.metric)).toBe(
+      "Not adjusted: the list grew 40 % (2,000 → 2,800 delivered per send) and the new subscribers' own rate cannot be told apart, so the rate is compared as measured: " +
+        'expected 30.5 % if they open as often as the rest, 21.8 % if they never do. Not kept whatever it shows.',
+    );
   });
 });
