@@ -53,6 +53,27 @@ describe('config', () => {
   });
 });
 
+describe('the config a function is bundled with', () => {
+  // bundledAppConfig() returns the inlined JSON without parsing it again: that holds only while a parsed
+  // config survives JSON and a second parse unchanged (no Date, no transform that is not idempotent).
+  it.each([
+    ['the default config', {}],
+    ['every source enabled with accounts, alarms and a brand', {
+      sources: {
+        x: { accounts: { acme: { timelineMaxPosts: 50 } } }, bluesky: { enabled: true, handle: 'me.bsky.social' }, beehiiv: { enabled: true, publicationId: 'pub_1' },
+        stripe: { enabled: true }, plausible: { enabled: true, sites: [' Example.COM '] }, perplexity: { enabled: true },
+      },
+      alarms: { email: 'ops@example.com' }, loop: { targetActive: 3 },
+    }],
+  ])('is unchanged by JSON and a second parse: %s', (_name, raw) => {
+    const synthesized = parseAppConfig(raw);
+    const inlined = JSON.parse(JSON.stringify(synthesized)) as unknown;
+
+    expect(parseAppConfig(inlined)).toEqual(inlined);
+    expect(inlined).toEqual(synthesized);
+  });
+});
+
 describe('config validated at start-up', () => {
   it('refuses bluesky enabled without a handle, naming the field', () => {
     expect(() => parseAppConfig({ sources: { bluesky: { enabled: true } } })).toThrow(/sources\.bluesky\.handle: bluesky is enabled but has no handle/);
