@@ -61,6 +61,12 @@ export interface NoiseProfile {
   /** Count rates: degrees of freedom of that estimated multiplier (absent or Infinity: known), from `inflationRows` daily rows. */
   inflationDf?: number;
   inflationRows?: number;
+  /**
+   * Count rates: the residual df under that autocorrelation as a share of rows − columns (absent: 1), as
+   * the verdict's fit reads it (CountRateFit.residualDfShare): a persistent wander leaves σ̂² fewer
+   * independent pieces of information than there are rows.
+   */
+  residualDfShare?: number;
   /** Whether the model will fit weekday effects (costs a little power). */
   seasonal: boolean;
   /** Count rates: recent trend per day, per day (for the expected level at the window). */
@@ -194,6 +200,7 @@ function countRateProfile(metric: string, snaps: ReturnType<typeof countSnapshot
       ...(choice.baselineInflation > fit.inflation
         ? { inflationDf: choice.baselineInflationDf, inflationRows: choice.baselineInflationRows }
         : { inflationDf: fit.inflation > 1 ? fit.inflationDf : Infinity, inflationRows: fit.rows }),
+      residualDfShare: fit.residualDfShare,
       seasonal: fit.seasonal, trendPerDay: fit.coefficients[1] / 7, assumed: false, model,
       modelSpread,
     };
@@ -296,7 +303,7 @@ function effectVariances(p: NoiseProfile, baselineDays: number, windowDays: numb
   // The estimated autocorrelation multiplier's own uncertainty lowers df as in the verdict (Satterthwaite);
   // the verdict estimates it on baseline and window together, and its df grows with the rows (Var ρ̂ ∝ 1/n).
   const inflationDf = (p.inflationDf ?? Infinity) * Math.max(1, n / Math.max(1, p.inflationRows ?? n));
-  const df = 1 / (1 / Math.max(1, n - columns) + 1 / inflationDf);
+  const df = 1 / (1 / Math.max(1, (n - columns) * (p.residualDfShare ?? 1)) + 1 / inflationDf);
   const total = p.unitVariance * p.inflation * inverse[shift][shift] + spread;
   return { se: Math.sqrt(total), df: Math.max(1, df), windowVariance: Math.min(total, (p.unitVariance * p.inflation * scale) / windowDays) };
 }

@@ -465,6 +465,57 @@ export function autocorrelationInflation(
 }
 
 /**
+ * What autocorrelated residuals do to σ̂² (units of σ²): with residual correlation R (the fitted
+ * ARMA(1,1) shape, ρ_k = ρ₁·φ^(k−1)) and the fit's hat matrix H = X(XᵀX)⁻¹Xᵀ, RSS has expectation
+ * σ²·tr((I − H)R) and variance 2σ⁴·tr(((I − H)R)²). Every smooth column (level, trend, the window's
+ * shift) then removes about F of the residuals' variance rather than 1, so RSS/(n − p) understates σ²
+ * (by about p·(F − 1)/n: 20–30 % on a very persistent wander over ten weeks, with F ≈ 8), and a
+ * persistent wander leaves fewer independent pieces of information for σ̂² than n − p. `expectedShare`
+ * is tr((I − H)R) (σ̂² = RSS / expectedShare) and `df` its Satterthwaite degrees of freedom,
+ * tr((I − H)R)² / tr(((I − H)R)²). For white noise they are n − p and n − p. R is banded where φ^k
+ * falls below 10⁻⁴.
+ */
+export function correlatedResidualSpread(
+  design: readonly (readonly number[])[], xtxInverse: readonly (readonly number[])[], positions: readonly number[], rhoOne: number, decay: number,
+): { expectedShare: number; df: number } {
+  const n = design.length;
+  const p = design[0]?.length ?? 0;
+  const maxLag = decay > 0 ? Math.ceil(Math.log(1e-4) / Math.log(decay)) + 1 : 1;
+  const correlation = (lag: number) => (lag === 0 ? 1 : rhoOne * decay ** (lag - 1));
+  // RX (banded), tr(R²).
+  const rx = design.map((x) => x.slice());
+  let traceRR = n;
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n && positions[j] - positions[i] <= maxLag; j++) {
+      const r = correlation(positions[j] - positions[i]);
+      traceRR += 2 * r * r;
+      for (let a = 0; a < p; a++) {
+        rx[i][a] += r * design[j][a];
+        rx[j][a] += r * design[i][a];
+      }
+    }
+  }
+  // A = XᵀRX, B = XᵀR²X; tr(HR) = tr(GA), tr(HR²) = tr(GB), tr(HRHR) = tr(GAGA), G = (XᵀX)⁻¹.
+  const a = Array.from({ length: p }, (_, r) => Array.from({ length: p }, (_, c) => design.reduce((s, x, i) => s + x[r] * rx[i][c], 0)));
+  const b = Array.from({ length: p }, (_, r) => Array.from({ length: p }, (_, c) => rx.reduce((s, x) => s + x[r] * x[c], 0)));
+  const ga = xtxInverse.map((row) => a[0].map((_, c) => row.reduce((s, v, k) => s + v * a[k][c], 0)));
+  let traceGA = 0;
+  let traceGB = 0;
+  let traceGAGA = 0;
+  for (let r = 0; r < p; r++) {
+    traceGA += ga[r][r];
+    for (let k = 0; k < p; k++) {
+      traceGB += xtxInverse[r][k] * b[k][r];
+      traceGAGA += ga[r][k] * ga[k][r];
+    }
+  }
+  const expectedShare = n - traceGA;
+  const spread = traceRR - 2 * traceGB + traceGAGA;
+  if (!(expectedShare > 1) || !(spread > 0)) return { expectedShare: Math.max(1, n - p), df: Math.max(1, n - p) };
+  return { expectedShare, df: (expectedShare * expectedShare) / spread };
+}
+
+/**
  * The t test's df once the autocorrelation multiplier comes from another fit (df `inflationDf` on
  * `inflationRows` rows) rather than the fit itself: the fit's df has its own multiplier's uncertainty in it (1/df adds up, Satterthwaite), which
  * is swapped for the source's.
@@ -577,6 +628,11 @@ export interface CountRateFit {
   inflation: number;
   /** Degrees of freedom of that estimated multiplier (Satterthwaite; Infinity when it is 1). Already in `df`. */
   inflationDf: number;
+  /**
+   * Residual df under the fitted autocorrelation as a share of n − p (≤ 1; 1 when the multiplier is 1):
+   * see correlatedResidualSpread. Already in `df`; the planner applies the same share to its rows.
+   */
+  residualDfShare: number;
   /** Regression rows (snapshot increments) the fit used. */
   rows: number;
   /** What predictWindowTotal needs for Cov(window total, counterfactual); not for display. */
@@ -627,6 +683,11 @@ function fitRows(w: Whitened, n: number, baselineEndDay: number, pseudo?: DayRan
   const designOf = (cols: readonly number[]) => Array.from({ length: n }, (_, i) => [...cols.map((c) => w.columns[c][i]), ...(extra ? [extra[i]] : [])]);
   const released = seasonal ? weekdayRelease(designOf(used), chosen.xtxInverse, designOf(columns), trend.xtxInverse, positions) : undefined;
   const inflation = autocorrelationInflation(positions, chosen.residuals, w.trend ? 2 : 1, released);
+  const correlated = inflation.factor > 1
+    ? correlatedResidualSpread(designOf(used), chosen.xtxInverse, positions, ((inflation.factor - 1) * (1 - inflation.decay)) / 2, inflation.decay)
+    : undefined;
+  const sigma2 = correlated ? chosen.rss / correlated.expectedShare : chosen.sigma2;
+  const residualDf = correlated ? Math.min(chosen.df, correlated.df) : chosen.df;
   // Heavy-tailed days (viral spikes) make σ² less certain than n − p suggests:
   // Var(σ̂²)/σ⁴ ≈ 2/df + κ/n for excess kurtosis κ, so the t distribution gets df = 1/(1/df + κ/2n).
   const kurtosis = Math.max(0, excessKurtosis(chosen.residuals));
@@ -637,8 +698,8 @@ function fitRows(w: Whitened, n: number, baselineEndDay: number, pseudo?: DayRan
     unscaledCovariance: counterfactual.map((i) => counterfactual.map((j) => (i < 0 || j < 0 ? 0 : chosen.xtxInverse[i][j]))),
     shift: shiftIndex >= 0 ? chosen.coefficients[shiftIndex] : null,
     shiftUnscaledVariance: shiftIndex >= 0 ? chosen.xtxInverse[shiftIndex][shiftIndex] : null,
-    sigma2: chosen.sigma2,
-    df: 1 / (1 / chosen.df + kurtosis / (2 * n) + (inflation.factor > 1 ? 1 / inflation.df : 0)),
+    sigma2,
+    df: 1 / (1 / residualDf + kurtosis / (2 * n) + (inflation.factor > 1 ? 1 / inflation.df : 0)),
     centre: w.centre,
     ...(w.damping && { damping: w.damping }),
     dayShockShare: w.shockShare,
@@ -646,6 +707,7 @@ function fitRows(w: Whitened, n: number, baselineEndDay: number, pseudo?: DayRan
     residualAutocorrelation: inflation.rho,
     inflation: inflation.factor,
     inflationDf: inflation.df,
+    residualDfShare: residualDf / chosen.df,
     rows: n,
     ...(!pseudo && { internals: { w, used, xtxInverse: chosen.xtxInverse } }),
   };

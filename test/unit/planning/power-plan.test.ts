@@ -31,6 +31,12 @@ describe('effect standard error', () => {
     expect(se).toBeCloseTo(Math.sqrt(0.09 / 12 + 0.09 / 6), 10);
   });
 
+  it('for count rates takes its residual df from the autocorrelated fit (a persistent wander leaves fewer independent rows)', () => {
+    // 56 + 14 rows, level, trend and shift: n − p = 67; the fit read a quarter of that under its autocorrelation.
+    expect(effectStandardError(aProfile({ inflation: 4 }), 56, 14).df).toBeCloseTo(67, 10);
+    expect(effectStandardError(aProfile({ inflation: 4, residualDfShare: 0.25 }), 56, 14).df).toBeCloseTo(16.75, 10);
+  });
+
   it('for count rates grows with autocorrelation inflation by its square root', () => {
     const plain = effectStandardError(aProfile(), 56, 14).se;
     const inflated = effectStandardError(aProfile({ inflation: 4 }), 56, 14).se;
