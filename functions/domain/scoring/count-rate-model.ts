@@ -481,13 +481,13 @@ export function correlatedResidualSpread(
   const n = design.length;
   const p = design[0]?.length ?? 0;
   const maxLag = decay > 0 ? Math.ceil(Math.log(1e-4) / Math.log(decay)) + 1 : 1;
-  const correlation = (lag: number) => (lag === 0 ? 1 : rhoOne * decay ** (lag - 1));
+  const correlation = Array.from({ length: maxLag + 1 }, (_, lag) => (lag === 0 ? 1 : rhoOne * decay ** (lag - 1)));
   // RX (banded), tr(R²).
   const rx = design.map((x) => x.slice());
   let traceRR = n;
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n && positions[j] - positions[i] <= maxLag; j++) {
-      const r = correlation(positions[j] - positions[i]);
+      const r = correlation[positions[j] - positions[i]];
       traceRR += 2 * r * r;
       for (let a = 0; a < p; a++) {
         rx[i][a] += r * design[j][a];
@@ -681,10 +681,12 @@ function fitRows(w: Whitened, n: number, baselineEndDay: number, pseudo?: DayRan
   let index = 0;
   const positions = rows.map((r, i) => (index += i > 0 && rows[i - 1].lastDay + 1 >= r.firstDay ? 1 : 2));
   const designOf = (cols: readonly number[]) => Array.from({ length: n }, (_, i) => [...cols.map((c) => w.columns[c][i]), ...(extra ? [extra[i]] : [])]);
-  const released = seasonal ? weekdayRelease(designOf(used), chosen.xtxInverse, designOf(columns), trend.xtxInverse, positions) : undefined;
+  const design = designOf(used);
+  const released = seasonal ? weekdayRelease(design, chosen.xtxInverse, designOf(columns), trend.xtxInverse, positions) : undefined;
   const inflation = autocorrelationInflation(positions, chosen.residuals, w.trend ? 2 : 1, released);
+  // σ² and its df under the autocorrelation the multiplier describes (ρ₁ from F = 1 + 2ρ₁/(1 − φ)).
   const correlated = inflation.factor > 1
-    ? correlatedResidualSpread(designOf(used), chosen.xtxInverse, positions, ((inflation.factor - 1) * (1 - inflation.decay)) / 2, inflation.decay)
+    ? correlatedResidualSpread(design, chosen.xtxInverse, positions, ((inflation.factor - 1) * (1 - inflation.decay)) / 2, inflation.decay)
     : undefined;
   const sigma2 = correlated ? chosen.rss / correlated.expectedShare : chosen.sigma2;
   const residualDf = correlated ? Math.min(chosen.df, correlated.df) : chosen.df;
