@@ -79,13 +79,12 @@ export async function planFor(request: PlanRequest, now: Date, deps: PlanDeps): 
   ]);
   const others = [...planned, ...running, ...concluded].filter((o) => o.id !== request.id);
   const decision = { minLift: request.decision?.minLift ?? 0, confidence: request.decision?.confidence ?? 0.95 };
-  const baselineDays = request.baseline ? Math.round((Date.parse(request.baseline.end) - Date.parse(request.baseline.start)) / DAY_MS) : undefined;
   const plan = planExperiment({
     metric: request.primaryMetric,
     observations,
     start: new Date(startMs),
     windowDays: request.durationDays,
-    ...(baselineDays !== undefined && { baselineDays }),
+    ...(request.baseline && { baseline: request.baseline }),
     confidence: decision.confidence,
     minLift: decision.minLift,
     ...(request.targetLift !== undefined && { targetLift: request.targetLift }),
@@ -118,7 +117,7 @@ export async function planFor(request: PlanRequest, now: Date, deps: PlanDeps): 
   const snapshots = parsed && request.switchback ? countSnapshots(observations, parsed.definition.from[0], parsed.series).map((c) => c.atMs) : [];
   const shape = request.switchback && { ...request.switchback, blur: snapshotBlur(snapshots, request.switchback.timeZone ?? 'UTC') };
   const switchback = profile && shape && profile.kind === 'count_rate' && profile.level > 0
-    ? planSwitchback(profile, request.durationDays, plan.targetLift, decision, shape)
+    ? planSwitchback(profile, request.durationDays, plan.targetLift, decision, shape, plan.baselineDays)
     : undefined;
   // A switchback's power is its own: the before/after "underpowered" warning is replaced by the switchback's.
   const planWarnings = switchback ? plan.warnings.filter((w) => w.code !== 'underpowered') : plan.warnings;

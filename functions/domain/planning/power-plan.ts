@@ -16,7 +16,8 @@ import { eventUnits } from '../metrics/event-units';
 import type { Experiment } from '../experiment';
 import { DEFAULT_TARGET_LIFT, type PlanWarning } from './stored-plan';
 import type { Observation } from '../observation';
-import { resolveBaseline } from '../scoring/score-experiment';
+import { DEFAULT_BASELINE_MAX_DAYS, resolveBaseline } from '../scoring/score-experiment';
+import { verdictBaselineDays } from '../scoring/metric-analysis';
 import {
   chooseCounterfactual, type CounterfactualSpec, fitCounterfactual, levelScale, modelSpreadVariance, predictWindowTotal, trendDay,
 } from '../scoring/count-rate-model';
@@ -32,7 +33,7 @@ export const PLAN_WINDOWS = [7, 14, 28, 42] as const;
 /** The longest window `verdict new` and the API accept. */
 const MAX_WINDOW_DAYS = 42;
 /** Longest default baseline (8 weeks): older history rarely describes the present. */
-export const MAX_DEFAULT_BASELINE_DAYS = 56;
+export const MAX_DEFAULT_BASELINE_DAYS = DEFAULT_BASELINE_MAX_DAYS;
 /** Longest window the plan will search when nothing up to 42 days detects the target. */
 const MAX_SEARCH_WINDOW_DAYS = 182;
 /** Largest relative lift the plan reports a window for (+2000 %). */
@@ -88,8 +89,10 @@ export interface PlanInput {
   /** The planned start (history is what was observed before it). */
   start: Date;
   windowDays: number;
-  /** Baseline length; default: the history there is, up to MAX_DEFAULT_BASELINE_DAYS. */
+  /** Baseline length, ending at the start; default: the verdict's default baseline for this start (resolveBaseline). */
   baselineDays?: number;
+  /** An explicit baseline period, as stored with the experiment (wins over baselineDays). */
+  baseline?: { start: string; end: string };
   confidence: number;
   minLift: number;
   /** Lift to size the window for; default max(+50 %, 2 × minLift). */
@@ -127,6 +130,11 @@ export interface ExperimentPlan {
   powerAtTarget: number | null;
   /** Smallest window (days, at this baseline) reaching 80 % for the target lift; null when none ≤ 26 weeks does. */
   windowForTarget: number | null;
+  /**
+   * When minLift > 0: the smallest window (days) with 80 % power to tell a lift of minLift from no change
+   * (null: none ≤ 26 weeks). A keep needs more (the lift credibly above minLift), hence the larger target.
+   */
+  windowForMinLift?: number | null;
   /** What 7-, 14-, 28- and 42-day windows could detect. */
   byWindow: WindowPower[];
   /** Whether the noise figures were assumed (too little history) rather than measured. */
@@ -383,7 +391,11 @@ export function windowFor(
 
 // ---------------------------------------------------------------- the plan
 
-/** Default baseline: the history there is before the start, whole weeks, at least one, at most 8 weeks. */
+/**
+ * A baseline length from a history length alone (whole weeks, one to eight), for a profile with no start
+ * to resolve against (the switchback planner's before/after comparison when no plan gives it one). A plan
+ * uses the verdict's own rule instead (resolveBaseline), which also stops at another experiment or a level shift.
+ */
 export function defaultBaselineDays(historyDays: number): number {
   return Math.min(MAX_DEFAULT_BASELINE_DAYS, Math.max(7, Math.floor(historyDays / 7) * 7));
 }
@@ -392,17 +404,27 @@ export function defaultBaselineDays(historyDays: number): number {
 export function planExperiment(input: PlanInput): ExperimentPlan {
   const rule = { confidence: input.confidence, minLift: input.minLift };
   const targetLift = input.targetLift ?? Math.max(DEFAULT_TARGET_LIFT, 2 * input.minLift);
-  // The baseline the verdict will use by default (the history there is, cut at another experiment or a level shift).
-  const resolved = resolveBaseline(
-    { id: input.experimentId ?? '', primaryMetric: input.metric, start: input.start.toISOString(), end: new Date(input.start.getTime() + input.windowDays * DAY_MS).toISOString() },
-    input.observations,
-    input.otherExperiments,
-  );
-  const defaultFrom = new Date(resolved.start);
-  const from = input.baselineDays !== undefined ? new Date(input.start.getTime() - input.baselineDays * DAY_MS) : defaultFrom;
+  const startMs = input.start.getTime();
+  // The baseline the verdict will use for this start: the explicit one, else the scorer's default
+  // (resolveBaseline: the history there is, whole weeks up to 8, cut at another experiment or a level shift).
+  const period = input.baseline
+    ? input.baseline
+    : input.baselineDays !== undefined
+    ? { start: new Date(startMs - input.baselineDays * DAY_MS).toISOString(), end: input.start.toISOString() }
+    : resolveBaseline(
+        { id: input.experimentId ?? '', primaryMetric: input.metric, start: input.start.toISOString(), end: new Date(startMs + input.windowDays * DAY_MS).toISOString() },
+        input.observations,
+        input.otherExperiments,
+      );
+  const from = new Date(period.start);
   const profile = noiseProfile(input.metric, input.observations, input.start, input.windowDays, from);
   const historyDays = profile?.historyDays ?? 0;
-  const baselineDays = input.baselineDays ?? defaultBaselineDays(historyDays);
+  // Named as the verdict will name it (its dataQuality.baselineDays).
+  const baselineDays = verdictBaselineDays(period);
+  // What the baseline will hold by the start: from its first observation to the start (the days until a
+  // future start are still to be collected; a missing collector is warned about separately).
+  const firstMs = firstObservationMs(input.metric, input.observations, Date.parse(period.start));
+  const availableDays = firstMs === undefined ? 0 : verdictBaselineDays({ start: new Date(firstMs).toISOString(), end: period.end });
   const warnings: PlanWarning[] = [];
   const base = {
     metric: input.metric, windowDays: input.windowDays, baselineDays, historyDays, confidence: input.confidence,
@@ -418,17 +440,20 @@ export function planExperiment(input: PlanInput): ExperimentPlan {
       byWindow: [], assumed: true, summary: message, warnings,
     };
   }
-  if (historyDays < baselineDays) {
+  if (availableDays < baselineDays) {
     warnings.push({
       code: 'short_history',
-      message: `Only ${historyDays} days of ${input.metric} history for a ${baselineDays}-day baseline: the verdict will rest on less than planned` +
-        (historyDays < 14 ? ', and only large effects can be detected.' : '.'),
+      message: `Only ${availableDays} days of ${input.metric} history for a ${baselineDays}-day baseline: the verdict will rest on less than planned` +
+        (availableDays < 14 ? ', and only large effects can be detected.' : '.'),
     });
   }
-  const baselineForPower = Math.max(7, Math.min(baselineDays, Math.max(historyDays, 7)));
+  // Power on the days the baseline will hold (at least a week's worth of model, as the verdict needs).
+  const baselineForPower = Math.max(Math.min(7, baselineDays), Math.min(baselineDays, availableDays));
   const detectable = detectableLift(profile, baselineForPower, input.windowDays, rule);
   const powerAtTarget = powerAt(profile, baselineForPower, input.windowDays, targetLift, rule);
   const windowForTarget = windowFor(profile, baselineForPower, targetLift, rule);
+  // The user's own bar first: what it takes to see a lift of minLift at all (against no change).
+  const windowForMinLift = input.minLift > 0 ? windowFor(profile, baselineForPower, input.minLift, { confidence: input.confidence, minLift: 0 }) : undefined;
   const byWindow = PLAN_WINDOWS.map((w) => ({
     windowDays: w,
     detectableLift: detectableLift(profile, baselineForPower, w, rule),
@@ -444,10 +469,22 @@ export function planExperiment(input: PlanInput): ExperimentPlan {
     });
   }
   const plan: Omit<ExperimentPlan, 'summary'> = {
-    ...base, baselineDays: baselineForPower, expectedLevel: profile.level, detectableLift: detectable, powerAtTarget,
-    windowForTarget, byWindow, assumed: profile.assumed, warnings,
+    ...base, expectedLevel: profile.level, detectableLift: detectable, powerAtTarget,
+    windowForTarget, ...(windowForMinLift !== undefined && { windowForMinLift }), byWindow, assumed: profile.assumed, warnings,
   };
   return { ...plan, summary: planSummary(plan) };
+}
+
+/** When the first observation feeding `metric` at or after `fromMs` was taken (undefined: none). */
+function firstObservationMs(metric: string, observations: readonly Observation[], fromMs: number): number | undefined {
+  const sources = new Set<string>(parseMetricKey(metric)?.definition.from ?? []);
+  let first: number | undefined;
+  for (const o of observations) {
+    if (!sources.has(o.metric)) continue;
+    const t = Date.parse(o.at);
+    if (t >= fromMs && (first === undefined || t < first)) first = t;
+  }
+  return first;
 }
 
 /**
@@ -472,10 +509,25 @@ function planSummary(p: Omit<ExperimentPlan, 'summary'>): string {
   const can = p.detectableLift !== null
     ? `This ${p.windowDays}-day window on a ${p.baselineDays}-day baseline can detect ${liftText(p.detectableLift)} or more at 80 % power${level}.`
     : `This ${p.windowDays}-day window cannot detect any plausible lift${level}.`;
-  const target = p.powerAtTarget !== null && p.powerAtTarget >= PLAN_POWER
+  const target = minLiftSentence(p) + (p.powerAtTarget !== null && p.powerAtTarget >= PLAN_POWER
     ? ` It has ${Math.round(p.powerAtTarget * 100)} % power for ${liftText(p.targetLift)}.`
     : p.windowForTarget !== null
       ? ` To detect ${liftText(p.targetLift)} with 80 % power it needs ${p.windowForTarget} days` + (p.windowForTarget > MAX_WINDOW_DAYS ? beyondLongestWindow(p) : '.')
-      : ` No window up to 26 weeks detects ${liftText(p.targetLift)} with 80 % power.`;
+      : ` No window up to 26 weeks detects ${liftText(p.targetLift)} with 80 % power.`);
   return can + target;
+}
+
+/**
+ * The user's minimum lift, before the target: the window it takes to tell that lift from no change, and
+ * why the plan is sized for a larger lift (a keep needs the lift credibly above the minimum, so a true lift
+ * of just the minimum is kept about as often as chance).
+ */
+function minLiftSentence(p: Omit<ExperimentPlan, 'summary'>): string {
+  if (!(p.minLift > 0) || p.windowForMinLift === undefined) return '';
+  const min = liftText(p.minLift);
+  const needs = p.windowForMinLift === null
+    ? `no window up to 26 weeks tells ${min} from no change`
+    : `telling ${min} from no change needs ${p.windowForMinLift} days${p.windowForMinLift > MAX_WINDOW_DAYS ? ` (more than the ${MAX_WINDOW_DAYS}-day maximum)` : ''}`;
+  const why = p.targetLift === DEFAULT_TARGET_LIFT ? 'the default target' : p.targetLift === 2 * p.minLift ? 'twice your minimum lift' : 'the target asked for';
+  return ` Your minimum lift is ${min}: ${needs}. A keep needs the lift credibly above ${min}, so a true ${min} is rarely kept; the plan is sized for ${liftText(p.targetLift)}, ${why}.`;
 }

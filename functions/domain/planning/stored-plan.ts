@@ -37,6 +37,8 @@ export const StoredPlanSchema = z.object({
   detectableLift: z.described(liftOrNull, 'Minimum detectable relative lift at 80 % power (fraction); null when unknown'),
   powerAtTarget: z.described(z.nullable(z.number()), 'Power for targetLift, 0–1'),
   windowForTarget: z.described(z.nullable(z.number()), 'Smallest window (days) with 80 % power for targetLift; null when none up to 26 weeks'),
+  windowForMinLift: z.described(z.optional(z.nullable(z.number())),
+    'When minLift > 0: smallest window (days) with 80 % power to tell a lift of minLift from no change; null when none up to 26 weeks. A keep needs the lift credibly above minLift, hence targetLift'),
   byWindow: z.array(z.object({ windowDays: z.number(), detectableLift: liftOrNull, powerAtTarget: z.number() })),
   assumed: z.described(z.boolean(), 'Noise assumed (too little history) rather than measured'),
   summary: z.string(),

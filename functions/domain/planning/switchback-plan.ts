@@ -176,8 +176,10 @@ export interface SwitchbackPlan {
 /** The switchback plan for one experiment, with the before/after comparison for the same account. */
 export function planSwitchback(
   p: NoiseProfile, windowDays: number, targetLift: number, rule: { confidence: number; minLift: number }, shape: SwitchbackShape = DAILY,
+  /** The before/after baseline to compare with (a plan passes the verdict's; default: from the profile's history). */
+  beforeAfterBaselineDays?: number,
 ): SwitchbackPlan {
-  const baselineDays = Math.max(7, Math.min(defaultBaselineDays(p.historyDays), Math.max(p.historyDays, 7)));
+  const baselineDays = beforeAfterBaselineDays ?? Math.max(7, Math.min(defaultBaselineDays(p.historyDays), Math.max(p.historyDays, 7)));
   const powerAtTarget = switchbackPower(p, windowDays, targetLift, rule, shape);
   const beforeAfterPower = powerAt(p, baselineDays, windowDays, targetLift, rule);
   const detectable = switchbackDetectableLift(p, windowDays, rule, shape);

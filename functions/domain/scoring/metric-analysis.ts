@@ -96,6 +96,14 @@ function range(p: Period): string {
   return `${p.start.slice(0, 10)} to ${isoDate(Math.ceil(Date.parse(p.end) / DAY_MS) - 1)}`;
 }
 
+/**
+ * The baseline days a verdict reports (dataQuality.baselineDays): the period's length in days. The planner
+ * names its baseline with this, so plan and verdict say the same number.
+ */
+export function verdictBaselineDays(baseline: Period): number {
+  return Math.round(durationDays(baseline));
+}
+
 /** Full UTC days inside [start, end). */
 function fullDays(p: Period): { firstDay: number; count: number } {
   const firstDay = Math.ceil(Date.parse(p.start) / DAY_MS);
@@ -107,7 +115,7 @@ function emptyQuality(baseline: Period, window: Period): Verdict['dataQuality'] 
     windowCoverage: 0,
     baselineCoverage: 0,
     gaps: [],
-    baselineDays: Math.round(durationDays(baseline)),
+    baselineDays: verdictBaselineDays(baseline),
     windowDays: Math.round(durationDays(window)),
   };
 }
