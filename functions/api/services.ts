@@ -8,6 +8,7 @@ import type { FeedTokenStore } from '../store/feed-token-store';
 import type { IdempotencyStore } from '../store/idempotency-store';
 import type { ObservationStore } from '../store/observation-store';
 import type { CollectionRun, RunStore } from '../store/run-store';
+import type { CollectorReadiness } from '../jobs/collector-readiness';
 
 /** Runs one source's collection (of a configured `account`, else the default) for the slot containing `scheduledTime`, within `budgetMs`. */
 export type CollectNow = (source: SourceName, scheduledTime: string, budgetMs: number, account?: string) => Promise<CollectionRun>;
@@ -37,6 +38,12 @@ export interface ApiServices {
   schedulesRun?: boolean;
   /** The calendar feed's read-only token; default: the experiments' table. */
   feedTokens?: FeedTokenStore;
+  /**
+   * Whether an enabled source can collect, for the plan's no_collector warning (the local runtime: its
+   * credentials in env/.env). Default: the source's last recorded collection run (`runs`) — the API
+   * functions have no access to the sources' secret.
+   */
+  collectorReadiness?: CollectorReadiness;
 }
 
 /** ApiServices with every optional collaborator filled in. */

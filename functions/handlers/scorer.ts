@@ -51,7 +51,7 @@ export function createScorer(deps: ScorerDeps) {
     try {
       result.loop = await fillLoop(now, {
         experiments, events, target: config.loop.targetActive, log: deps.log,
-        plan: (item, start) => planFor(planRequestOfExperiment(item, start.toISOString()), now, { experiments, observations, config }),
+        plan: (item, start) => planFor(planRequestOfExperiment(item, start.toISOString()), now, { experiments, observations, config, runs }),
       });
     } catch (err) {
       loopError = err;

@@ -15,6 +15,8 @@ import { sourceSettings, targetName, type AppConfig, type SourceName } from '../
 import { SOURCE_OUTPUTS } from '../sources/collector-entries';
 import type { ExperimentStore } from '../store/experiment-store';
 import type { ObservationStore } from '../store/observation-store';
+import type { RunStore } from '../store/run-store';
+import { type CollectorReadiness, readinessFromRuns } from './collector-readiness';
 
 const DAY_MS = 86_400_000;
 
@@ -49,19 +51,46 @@ export interface PlanDeps {
   experiments: Pick<ExperimentStore, 'listAll' | 'listEndingAfter'>;
   observations: Pick<ObservationStore, 'queryMany'>;
   config: Pick<AppConfig, 'sources'>;
+  /** Whether an enabled source can collect (credentials at hand); default: its last recorded run, from `runs`. */
+  collectorReadiness?: CollectorReadiness;
+  runs?: Pick<RunStore, 'recentRuns'>;
 }
 
 /**
  * Sources whose collector feeds `metric` (an empty list: none is known for it), named with the metric's
  * account (`x@acme`), and whether one of them is enabled for that account.
  */
-function sourcesFor(metric: string, config: Pick<AppConfig, 'sources'>): { names: string[]; enabled: boolean } {
+function sourcesFor(metric: string, config: Pick<AppConfig, 'sources'>): { names: string[]; enabled: SourceName[]; account?: string } {
   const parsed = parseMetricKey(metric);
   const observed = parsed?.definition.from ?? [];
   const feeding = (Object.keys(SOURCE_OUTPUTS) as SourceName[]).filter((n) => SOURCE_OUTPUTS[n].some((m) => observed.includes(m)));
   return {
     names: feeding.map((source) => targetName({ source, account: parsed?.account })),
-    enabled: feeding.some((source) => sourceSettings(config, source, parsed?.account)?.enabled === true),
+    enabled: feeding.filter((source) => sourceSettings(config, source, parsed?.account)?.enabled === true),
+    ...(parsed?.account !== undefined && { account: parsed.account }),
+  };
+}
+
+/**
+ * The no_collector warning: none enabled, or every enabled one unable to collect (no credentials, or
+ * refused at its last run). Undefined when one can (or none can be told apart from one that can).
+ */
+async function noCollectorWarning(metric: string, deps: PlanDeps): Promise<PlanWarning | undefined> {
+  const sources = sourcesFor(metric, deps.config);
+  if (sources.enabled.length === 0) {
+    return {
+      code: 'no_collector',
+      message: `No collector is enabled for ${metric} (${sources.names.join(', ') || 'no source'}): enable one in the config, or import its history (verdict import), or the verdict will find no data.`,
+    };
+  }
+  const readiness = deps.collectorReadiness ?? (deps.runs ? readinessFromRuns(deps.runs) : undefined);
+  if (!readiness) return undefined;
+  const reasons = await Promise.all(sources.enabled.map((source) => readiness(source, sources.account)));
+  if (reasons.some((r) => r === undefined)) return undefined;
+  const named = sources.enabled.map((source, i) => `the ${targetName({ source, account: sources.account })} collector ${reasons[i]}`).join('; ');
+  return {
+    code: 'no_collector',
+    message: `Nothing will be collected for ${metric}: ${named}. Until it is, only imported history (verdict import) reaches the verdict, which will find no data for its window.`,
   };
 }
 
@@ -71,11 +100,12 @@ export async function planFor(request: PlanRequest, now: Date, deps: PlanDeps): 
   const startMs = request.start ? Date.parse(request.start) : now.getTime();
   const historyEnd = new Date(Math.min(startMs, now.getTime()));
   const since = new Date(startMs - (MAX_DEFAULT_BASELINE_DAYS + 2) * DAY_MS).toISOString();
-  const [observations, planned, running, concluded] = await Promise.all([
+  const [observations, planned, running, concluded, collector] = await Promise.all([
     parsed ? deps.observations.queryMany(parsed.definition.from, since, historyEnd.toISOString(), parsed.account) : Promise.resolve([]),
     deps.experiments.listAll('planned'),
     deps.experiments.listAll('running'),
     deps.experiments.listEndingAfter('concluded', since),
+    noCollectorWarning(request.primaryMetric, deps),
   ]);
   const others = [...planned, ...running, ...concluded].filter((o) => o.id !== request.id);
   const decision = { minLift: request.decision?.minLift ?? 0, confidence: request.decision?.confidence ?? 0.95 };
@@ -92,13 +122,7 @@ export async function planFor(request: PlanRequest, now: Date, deps: PlanDeps): 
     ...(request.id && { experimentId: request.id }),
   });
   const warnings: PlanWarning[] = [];
-  const sources = sourcesFor(request.primaryMetric, deps.config);
-  if (!sources.enabled) {
-    warnings.push({
-      code: 'no_collector',
-      message: `No collector is enabled for ${request.primaryMetric} (${sources.names.join(', ') || 'no source'}): enable one in the config, or import its history (verdict import), or the verdict will find no data.`,
-    });
-  }
+  if (collector) warnings.push(collector);
   const window = { start: new Date(startMs).toISOString(), end: new Date(startMs + request.durationDays * DAY_MS).toISOString() };
   const probe = { id: request.id ?? '', name: '', hypothesis: '', primaryMetric: request.primaryMetric, status: 'planned', durationDays: request.durationDays } as Experiment;
   // Switchbacks randomize independently: only experiments of other designs confound one.

@@ -28,6 +28,7 @@ import { fixedApiToken } from '../shared/api-token';
 import { configForTarget, targetName, type AppConfig } from '../shared/app-config';
 import { createDocumentClient } from '../shared/clients';
 import { EnvCredentials } from '../sources/credentials';
+import { readinessFromCredentials } from '../jobs/collector-readiness';
 import { eventBridgePublisher, loggingPublisher } from '../shared/events';
 import { log as appLog } from '../shared/logger';
 import { createAnySource } from '../sources/all-sources';
@@ -131,6 +132,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     events,
     // Collect-now runs the collection in this process, where in AWS the API invokes the collector function.
     collect: (source, scheduledTime, budgetMs, account) => collector({ source, scheduledTime, budgetMs, ...(account !== undefined && { account }) }),
+    // A plan knows whether a source's credentials are set here (a skipped collector records no run to tell it).
+    collectorReadiness: readinessFromCredentials(credentials),
   };
   // One handler per function behind the HTTP API, composed from the same services.
   const handlers: Record<ServingFunction, (event: HttpEvent) => Promise<HttpResult>> = {

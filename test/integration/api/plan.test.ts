@@ -3,7 +3,9 @@
  * window can detect from the metric's own history; create and start store the plan with its warnings,
  * and a PATCH to the window or the loop starting a backlog item plans again.
  */
+import { planFor } from '../../../functions/jobs/plan-experiment';
 import type { LocalRuntime } from '../../../functions/local/runtime';
+import { parseAppConfig } from '../../../functions/shared/app-config';
 import { aCreateRequest, followerSnapshots } from '../../support/factories';
 import { call, startTestRuntime } from '../../support/local-runtime';
 import { daysFromNow, importFollowerHistory, runScorer } from './api-helpers';
@@ -111,5 +113,51 @@ describe('plans kept current', () => {
     expect(started.body.plan.warnings.map((w: { code: string }) => w.code)).not.toContain('no_data');
     expect(started.body.plan.expectedLevel).toBeGreaterThan(3);
     expect(Date.parse(started.body.plan.computedAt)).toBeGreaterThan(Date.parse(added.body.plan.computedAt));
+  });
+});
+
+describe('a collector enabled without credentials', () => {
+  it('is warned about in the plan (local runtime: nothing in env/.env), naming the variables and never a value', async () => {
+    // The shared runtime: default config (X enabled), an env without X credentials.
+    const res = await call(runtime, 'POST', '/experiments/plan', { body: aCreateRequest({ start: daysFromNow(1), durationDays: 14 }) });
+
+    const warning = res.body.warnings.find((w: { code: string }) => w.code === 'no_collector');
+    expect(warning.message).toBe(
+      'Nothing will be collected for x.follower_growth_rate: the x collector has no credentials in the environment or .env ' +
+        '(none of X_APP_KEY, X_APP_SECRET, X_ACCESS_TOKEN, X_ACCESS_SECRET, X_OAUTH2_USER_TOKEN is set). ' +
+        'Until it is, only imported history (verdict import) reaches the verdict, which will find no data for its window.',
+    );
+  });
+
+  it('is not warned about once the credentials are set, and the plan shows none of them', async () => {
+    const withCredentials = await startTestRuntime({}, { env: { X_OAUTH2_USER_TOKEN: 'fake-user-token-not-a-secret-123' } });
+    try {
+      const res = await call(withCredentials, 'POST', '/experiments/plan', { body: aCreateRequest({ start: daysFromNow(1), durationDays: 14 }) });
+
+      expect(res.status).toBe(200);
+      expect(res.body.warnings.map((w: { code: string }) => w.code)).not.toContain('no_collector');
+      expect(res.text).not.toContain('fake-user-token');
+    } finally {
+      await withCredentials.close();
+    }
+  });
+
+  it('is warned about where credentials are not at hand (the API functions) from the source’s last recorded run', async () => {
+    // planFor as the deployed api-plans function composes it: no credentials provider, the run store.
+    const deps = { ...runtime.stores, config: parseAppConfig({}) };
+    const request = { primaryMetric: 'x.follower_growth_rate', start: daysFromNow(1), durationDays: 14 };
+    const base = { source: 'x', observations: 0, durationMs: 5 };
+    await runtime.stores.runs.recordRun({ ...base, slot: '2026-12-01T16:00:00.000Z', startedAt: '2026-12-01T16:00:02.000Z', outcome: 'not_configured', message: 'no credentials configured' });
+
+    const before = await planFor(request, new Date(), deps);
+    await runtime.stores.runs.recordRun({ ...base, slot: '2026-12-01T17:00:00.000Z', startedAt: '2026-12-01T17:00:02.000Z', outcome: 'ok', observations: 1 });
+    const after = await planFor(request, new Date(), deps);
+
+    expect(before.warnings.find((w) => w.code === 'no_collector')?.message).toBe(
+      'Nothing will be collected for x.follower_growth_rate: the x collector was not configured at its last run ' +
+        '(2026-12-01 16:00 UTC: no credentials configured; set them with verdict secrets set x --from-env). ' +
+        'Until it is, only imported history (verdict import) reaches the verdict, which will find no data for its window.',
+    );
+    expect(after.warnings.map((w) => w.code)).not.toContain('no_collector');
   });
 });
