@@ -34,6 +34,12 @@ export interface ColdInitReport {
    * environment), in CPU time: what any handler's first SDK request costs on top of loading the client.
    */
   sdkRequestCpuMs: number;
+  /**
+   * A credentialed collector's own floor, in CPU time: the DynamoDB and Secrets Manager clients loaded, one GetItem
+   * and one GetSecretValue of its source secret sent (collector-beehiiv's template environment) — the SDK work its
+   * first event cannot avoid.
+   */
+  collectorFloorCpuMs: number;
   /** `ms` is wall time spawn → exit; `cpuMs` the process's CPU time; `cpuSdkRatio` = cpuMs / sdkBaselineCpuMs. */
   functions: { name: string; ms: number; ratio: number; sdkRatio: number; cpuMs: number; cpuSdkRatio: number; bundleBytes: number }[];
   runs: number;
@@ -77,6 +83,15 @@ const ONE_GET_ITEM = `${REPORT_CPU}
 const { DynamoDBClient, GetItemCommand } = require('@aws-sdk/client-dynamodb'); require('@aws-sdk/lib-dynamodb');
 new DynamoDBClient({}).send(new GetItemCommand({ TableName: process.env.TABLE_NAME, Key: { pk: { S: 'bench' }, sk: { S: 'bench' } } }))
   .then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });`;
+
+/** A credentialed collector's SDK floor: both clients loaded, one GetItem and one GetSecretValue of its secret. */
+const GET_ITEM_AND_SECRET = `${REPORT_CPU}
+const { DynamoDBClient, GetItemCommand } = require('@aws-sdk/client-dynamodb'); require('@aws-sdk/lib-dynamodb');
+const { SecretsManagerClient, GetSecretValueCommand } = require('@aws-sdk/client-secrets-manager');
+Promise.all([
+  new DynamoDBClient({}).send(new GetItemCommand({ TableName: process.env.TABLE_NAME, Key: { pk: { S: 'bench' }, sk: { S: 'bench' } } })),
+  new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: process.env.SOURCE_SECRET_ARN })),
+]).then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });`;
 
 const SERVE_ONE = `${REPORT_CPU}
 const { handler } = require(process.env.BENCH_BUNDLE);
@@ -123,7 +138,9 @@ export async function measureColdInit(runs = 5): Promise<ColdInitReport> {
     const sdkBaseline: number[] = [];
     const sdkBaselineCpu: number[] = [];
     const sdkRequestCpu: number[] = [];
+    const collectorFloorCpu: number[] = [];
     const apiEnv = stack.processEnvironmentOf('api-readouts');
+    const collectorEnv = stack.processEnvironmentOf('collector-beehiiv');
     const samples = new Map<string, { ms: number[]; cpuMs: number[] }>(measured.map((m) => [m.name, { ms: [], cpuMs: [] }]));
     for (let round = 0; round < runs + 1; round++) {
       const warmup = round === 0; // first round primes the OS file cache for node and the bundles (and says if one fails)
@@ -133,6 +150,8 @@ export async function measureColdInit(runs = 5): Promise<ColdInitReport> {
       if (!warmup) { sdkBaseline.push(sdk.ms); sdkBaselineCpu.push(sdk.cpuMs); }
       const request = await timed(['-e', ONE_GET_ITEM], { ...apiEnv, NODE_PATH: join(ROOT, 'node_modules') });
       if (!warmup) sdkRequestCpu.push(request.cpuMs);
+      const collectorFloor = await timed(['-e', GET_ITEM_AND_SECRET], { ...collectorEnv, NODE_PATH: join(ROOT, 'node_modules') });
+      if (!warmup) collectorFloorCpu.push(collectorFloor.cpuMs);
       for (const m of measured) {
         const env = { ...m.env, NODE_OPTIONS: '--enable-source-maps', BENCH_BUNDLE: join(m.fn.assetDir, 'index.js'), BENCH_EVENT: JSON.stringify(m.event) };
         const one = await timed(['-e', SERVE_ONE], env, m.fn.assetDir).catch((err: Error) => { throw new Error(`${m.name}: ${err.message}`); });
@@ -143,7 +162,7 @@ export async function measureColdInit(runs = 5): Promise<ColdInitReport> {
     const sdkBaselineMs = median(sdkBaseline);
     const sdkBaselineCpuMs = median(sdkBaselineCpu);
     return {
-      baselineMs, sdkBaselineMs, sdkBaselineCpuMs, sdkRequestCpuMs: median(sdkRequestCpu), runs,
+      baselineMs, sdkBaselineMs, sdkBaselineCpuMs, sdkRequestCpuMs: median(sdkRequestCpu), collectorFloorCpuMs: median(collectorFloorCpu), runs,
       functions: measured.map((m) => {
         const ms = median(samples.get(m.name)!.ms);
         const cpuMs = median(samples.get(m.name)!.cpuMs);
@@ -157,7 +176,7 @@ export async function measureColdInit(runs = 5): Promise<ColdInitReport> {
 
 if (require.main === module) {
   measureColdInit(Number(process.env.BENCH_RUNS ?? 3)).then((r) => {
-    console.log(`node -e 0 ${r.baselineMs.toFixed(0)} ms; SDK floor ${r.sdkBaselineMs.toFixed(0)} ms wall, ${r.sdkBaselineCpuMs.toFixed(0)} ms CPU; the floor sending one GetItem ${r.sdkRequestCpuMs.toFixed(0)} ms CPU = ${(r.sdkRequestCpuMs / r.sdkBaselineCpuMs).toFixed(2)}×; median of ${r.runs}`);
+    console.log(`node -e 0 ${r.baselineMs.toFixed(0)} ms; SDK floor ${r.sdkBaselineMs.toFixed(0)} ms wall, ${r.sdkBaselineCpuMs.toFixed(0)} ms CPU; the floor sending one GetItem ${r.sdkRequestCpuMs.toFixed(0)} ms CPU = ${(r.sdkRequestCpuMs / r.sdkBaselineCpuMs).toFixed(2)}×; a collector's floor (+ Secrets Manager, GetSecretValue) ${r.collectorFloorCpuMs.toFixed(0)} ms CPU; median of ${r.runs}`);
     for (const f of r.functions) console.log(`${f.name}: CPU ${f.cpuMs.toFixed(0)} ms = ${f.cpuSdkRatio.toFixed(2)}× the SDK floor; wall ${f.ms.toFixed(0)} ms = ${f.sdkRatio.toFixed(2)}× (${f.ratio.toFixed(1)}× node -e 0); cdk.out bundle ${(f.bundleBytes / 1024).toFixed(0)} KB`);
   }).catch((err: unknown) => { console.error(err); process.exit(1); });
 }
