@@ -90,7 +90,7 @@ async function noCollectorWarning(metric: string, deps: PlanDeps): Promise<PlanW
   const named = sources.enabled.map((source, i) => `the ${targetName({ source, account: sources.account })} collector ${reasons[i]}`).join('; ');
   return {
     code: 'no_collector',
-    message: `Nothing will be collected for ${metric}: ${named}. Until it is, only imported history (verdict import) reaches the verdict, which will find no data for its window.`,
+    message: `Nothing will be collected for ${metric}: ${named}. Set them, or import the window's data as well (verdict import): without either the verdict will find none.`,
   };
 }
 

@@ -125,7 +125,7 @@ describe('a collector enabled without credentials', () => {
     expect(warning.message).toBe(
       'Nothing will be collected for x.follower_growth_rate: the x collector has no credentials in the environment or .env ' +
         '(none of X_APP_KEY, X_APP_SECRET, X_ACCESS_TOKEN, X_ACCESS_SECRET, X_OAUTH2_USER_TOKEN is set). ' +
-        'Until it is, only imported history (verdict import) reaches the verdict, which will find no data for its window.',
+        "Set them, or import the window's data as well (verdict import): without either the verdict will find none.",
     );
   });
 
@@ -156,7 +156,7 @@ describe('a collector enabled without credentials', () => {
     expect(before.warnings.find((w) => w.code === 'no_collector')?.message).toBe(
       'Nothing will be collected for x.follower_growth_rate: the x collector was not configured at its last run ' +
         '(2026-12-01 16:00 UTC: no credentials configured; set them with verdict secrets set x --from-env). ' +
-        'Until it is, only imported history (verdict import) reaches the verdict, which will find no data for its window.',
+        "Set them, or import the window's data as well (verdict import): without either the verdict will find none.",
     );
     expect(after.warnings.map((w) => w.code)).not.toContain('no_collector');
   });
