@@ -40,6 +40,11 @@ export interface ColdInitReport {
    * first event cannot avoid.
    */
   collectorFloorCpuMs: number;
+  /**
+   * The authorizer's own floor, in CPU time: the Secrets Manager client loaded and one GetSecretValue of the token
+   * secret sent (the authorizer's template environment) — it reads no table, so the DynamoDB floor is not its floor.
+   */
+  authorizerFloorCpuMs: number;
   /** `ms` is wall time spawn → exit; `cpuMs` the process's CPU time; `cpuSdkRatio` = cpuMs / sdkBaselineCpuMs. */
   functions: { name: string; ms: number; ratio: number; sdkRatio: number; cpuMs: number; cpuSdkRatio: number; bundleBytes: number }[];
   runs: number;
@@ -93,6 +98,12 @@ Promise.all([
   new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: process.env.SOURCE_SECRET_ARN })),
 ]).then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });`;
 
+/** The authorizer's SDK floor: the Secrets Manager client loaded, one GetSecretValue of the token secret. */
+const GET_TOKEN_SECRET = `${REPORT_CPU}
+const { SecretsManagerClient, GetSecretValueCommand } = require('@aws-sdk/client-secrets-manager');
+new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: process.env.API_TOKEN_SECRET_ARN }))
+  .then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });`;
+
 const SERVE_ONE = `${REPORT_CPU}
 const { handler } = require(process.env.BENCH_BUNDLE);
 Promise.resolve(handler(JSON.parse(process.env.BENCH_EVENT), { getRemainingTimeInMillis: () => 30000, awsRequestId: 'bench', functionName: 'bench' }))
@@ -139,8 +150,10 @@ export async function measureColdInit(runs = 5): Promise<ColdInitReport> {
     const sdkBaselineCpu: number[] = [];
     const sdkRequestCpu: number[] = [];
     const collectorFloorCpu: number[] = [];
+    const authorizerFloorCpu: number[] = [];
     const apiEnv = stack.processEnvironmentOf('api-readouts');
     const collectorEnv = stack.processEnvironmentOf('collector-beehiiv');
+    const authorizerEnv = stack.processEnvironmentOf('authorizer');
     const samples = new Map<string, { ms: number[]; cpuMs: number[] }>(measured.map((m) => [m.name, { ms: [], cpuMs: [] }]));
     for (let round = 0; round < runs + 1; round++) {
       const warmup = round === 0; // first round primes the OS file cache for node and the bundles (and says if one fails)
@@ -152,6 +165,8 @@ export async function measureColdInit(runs = 5): Promise<ColdInitReport> {
       if (!warmup) sdkRequestCpu.push(request.cpuMs);
       const collectorFloor = await timed(['-e', GET_ITEM_AND_SECRET], { ...collectorEnv, NODE_PATH: join(ROOT, 'node_modules') });
       if (!warmup) collectorFloorCpu.push(collectorFloor.cpuMs);
+      const authorizerFloor = await timed(['-e', GET_TOKEN_SECRET], { ...authorizerEnv, NODE_PATH: join(ROOT, 'node_modules') });
+      if (!warmup) authorizerFloorCpu.push(authorizerFloor.cpuMs);
       for (const m of measured) {
         const env = { ...m.env, NODE_OPTIONS: '--enable-source-maps', BENCH_BUNDLE: join(m.fn.assetDir, 'index.js'), BENCH_EVENT: JSON.stringify(m.event) };
         const one = await timed(['-e', SERVE_ONE], env, m.fn.assetDir).catch((err: Error) => { throw new Error(`${m.name}: ${err.message}`); });
@@ -162,7 +177,7 @@ export async function measureColdInit(runs = 5): Promise<ColdInitReport> {
     const sdkBaselineMs = median(sdkBaseline);
     const sdkBaselineCpuMs = median(sdkBaselineCpu);
     return {
-      baselineMs, sdkBaselineMs, sdkBaselineCpuMs, sdkRequestCpuMs: median(sdkRequestCpu), collectorFloorCpuMs: median(collectorFloorCpu), runs,
+      baselineMs, sdkBaselineMs, sdkBaselineCpuMs, sdkRequestCpuMs: median(sdkRequestCpu), collectorFloorCpuMs: median(collectorFloorCpu), authorizerFloorCpuMs: median(authorizerFloorCpu), runs,
       functions: measured.map((m) => {
         const ms = median(samples.get(m.name)!.ms);
         const cpuMs = median(samples.get(m.name)!.cpuMs);
@@ -176,7 +191,7 @@ export async function measureColdInit(runs = 5): Promise<ColdInitReport> {
 
 if (require.main === module) {
   measureColdInit(Number(process.env.BENCH_RUNS ?? 3)).then((r) => {
-    console.log(`node -e 0 ${r.baselineMs.toFixed(0)} ms; SDK floor ${r.sdkBaselineMs.toFixed(0)} ms wall, ${r.sdkBaselineCpuMs.toFixed(0)} ms CPU; the floor sending one GetItem ${r.sdkRequestCpuMs.toFixed(0)} ms CPU = ${(r.sdkRequestCpuMs / r.sdkBaselineCpuMs).toFixed(2)}×; a collector's floor (+ Secrets Manager, GetSecretValue) ${r.collectorFloorCpuMs.toFixed(0)} ms CPU; median of ${r.runs}`);
+    console.log(`node -e 0 ${r.baselineMs.toFixed(0)} ms; SDK floor ${r.sdkBaselineMs.toFixed(0)} ms wall, ${r.sdkBaselineCpuMs.toFixed(0)} ms CPU; the floor sending one GetItem ${r.sdkRequestCpuMs.toFixed(0)} ms CPU = ${(r.sdkRequestCpuMs / r.sdkBaselineCpuMs).toFixed(2)}×; a collector's floor (+ Secrets Manager, GetSecretValue) ${r.collectorFloorCpuMs.toFixed(0)} ms CPU; the authorizer's (Secrets Manager, one GetSecretValue) ${r.authorizerFloorCpuMs.toFixed(0)} ms CPU; median of ${r.runs}`);
     for (const f of r.functions) console.log(`${f.name}: CPU ${f.cpuMs.toFixed(0)} ms = ${f.cpuSdkRatio.toFixed(2)}× the SDK floor; wall ${f.ms.toFixed(0)} ms = ${f.sdkRatio.toFixed(2)}× (${f.ratio.toFixed(1)}× node -e 0); cdk.out bundle ${(f.bundleBytes / 1024).toFixed(0)} KB`);
   }).catch((err: unknown) => { console.error(err); process.exit(1); });
 }
