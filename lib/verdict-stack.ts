@@ -132,7 +132,7 @@ export class VerdictStack extends Stack {
     };
     // GET / and /assets/{file}: the dashboard's packed page and assets, in a function of their own so the API carries none of it.
     this.dashboardFn = fn('Dashboard', 'dashboard', 'Serves the dashboard page and its assets (public)', Duration.seconds(5), 128, dashboardBundling(this));
-    // POST /mcp: the same routes through the MCP SDK, in a function of its own so the API stays small.
+    // POST /mcp: the same routes as MCP tools (functions/mcp/protocol.ts), in a function of its own that carries every route.
     this.mcpFn = fn('Mcp', 'mcp', 'Verdict MCP endpoint (POST /mcp)', Duration.seconds(15), 512)
       .useTable(this.table, TABLE_ACCESS.mcp)
       .publishEvents(this.eventBus, EVENT_SOURCE);

@@ -1,7 +1,7 @@
 /**
  * Every route of the HTTP API as the stack deploys it: its method and path, the function that serves it
  * and whether it is public (and why that is safe). Plain data with no imports, so lib/ reads it at synth
- * without loading handlers, stores, SDKs or the MCP SDK.
+ * without loading handlers, stores or SDKs.
  *
  * The route modules (./routes) give each entry its handler and documentation: a route's method and path
  * must be a key of ROUTE_TABLE (the Route type accepts no other), and a test holds the two lists equal.
@@ -76,7 +76,7 @@ export const ROUTE_TABLE = {
   'POST /experiments/{id}/posts/{postId}/arm': { servedBy: 'api-experiments' },
   'GET /.well-known/{document}': { public: true, servedBy: 'api-reads' },
   'GET /.well-known/{document}/{resource}': { public: true, servedBy: 'api-reads' },
-  // The MCP function carries the MCP SDK; no API function does.
+  // The MCP function carries every route (its tools call them in-process); no API function does.
   'POST /mcp': { servedBy: 'mcp' },
   'GET /mcp': { servedBy: 'mcp' },
   'DELETE /mcp': { servedBy: 'mcp' },

@@ -59,7 +59,7 @@ export type Route = RouteTarget & RouteFields & { handle: RouteHandler };
 /** A route with the table's access (public, publicReason, servedBy) attached: what the router, the local server and the tests read. */
 export type ServedRoute = Route & RouteAccess;
 
-/** A route without its handler (the /mcp descriptions, kept free of the MCP SDK). */
+/** A route without its handler (the /mcp descriptions, kept free of the MCP server's code). */
 export type RouteDeclaration = RouteTarget & RouteFields;
 
 /** A route as the OpenAPI document sees it: everything but its handler, with its access. */

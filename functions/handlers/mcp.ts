@@ -1,6 +1,6 @@
 /**
  * Lambda entry for POST /mcp (payload 2.0): the Model Context Protocol over the API's own routes. A
- * function of its own so the MCP SDK stays out of the API function's bundle and cold start.
+ * function of its own: it carries every route (its tools call them in-process), which no API function does.
  */
 import type { Context } from 'aws-lambda';
 import type { HttpEvent, HttpResult } from '../api/http';

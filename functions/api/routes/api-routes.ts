@@ -1,6 +1,6 @@
 /**
- * The routes the API function serves — every route but /mcp, which its own function serves (it carries
- * the MCP SDK). The OpenAPI document still describes /mcp, from its SDK-free description.
+ * The routes the API functions serve — every route but /mcp, which its own function serves. The OpenAPI
+ * document still describes /mcp, from its description in mcp-doc.ts.
  */
 import { compileRoutes, type Route, type RouteDescription } from '../router';
 import { withAccess } from '../route-table';

@@ -1,6 +1,6 @@
 /**
- * POST /mcp as the stack and the OpenAPI document see it — without the MCP SDK, so the API function can
- * describe the route that its own MCP function serves.
+ * POST /mcp as the stack and the OpenAPI document see it — without the MCP server's code, so the route
+ * can be described without loading it.
  */
 import * as z from '../../domain/zod-mini';
 import { ErrorEnvelopeSchema } from '../error-response';
