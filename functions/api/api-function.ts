@@ -8,6 +8,7 @@
 import type { Context } from 'aws-lambda';
 import { ConfigurationError } from '../shared/errors';
 import { logger } from '../shared/logger';
+import { withCollaborators } from './collaborators';
 import type { HttpEvent, HttpResult } from './http';
 import { routeKeysServedBy, type ApiFunction } from './route-table';
 import { compileRoutes, dispatch, type CompiledRoute, type Route } from './router';
@@ -25,10 +26,14 @@ export function apiFunctionRoutes(fn: ApiFunction, routes: readonly Route[]): Co
   return compileRoutes(routes);
 }
 
-/** Serves `routes` with `services` (tests and the local runtime pass their own). */
+/**
+ * Serves `routes` with `services` (tests and the local runtime pass their own). The optional collaborators
+ * are filled in once here, when the handler is composed, not on every request.
+ */
 export function serveApiRoutes(routes: CompiledRoutes, services: ApiServices) {
+  const resolved = withCollaborators(services);
   return async (event: HttpEvent, context?: Context): Promise<HttpResult> => {
     if (context) logger.addContext(context);
-    return dispatch(event, routes, services);
+    return dispatch(event, routes, resolved);
   };
 }

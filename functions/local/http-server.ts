@@ -48,11 +48,17 @@ function headersOf(req: http.IncomingMessage): Record<string, string> {
 
 /** Builds the payload 2.0 event API Gateway would send for this request. */
 export function toPayloadV2(req: http.IncomingMessage, body: Buffer, requestId: string = randomUUID()): HttpEvent {
-  const { path, rawQuery } = splitTarget(req.url ?? '/');
-  const headers = headersOf(req);
-  const params = new URLSearchParams(rawQuery);
+  return payloadV2Of(req, body, requestId, splitTarget(req.url ?? '/'), headersOf(req));
+}
+
+/** The event from the request's target and headers as the server already read them (once per request). */
+function payloadV2Of(req: http.IncomingMessage, body: Buffer, requestId: string, target: { path: string; rawQuery: string }, headers: Record<string, string>): HttpEvent {
+  const { path, rawQuery } = target;
   const query: Record<string, string> = {};
-  for (const key of new Set(params.keys())) query[key] = params.getAll(key).join(',');
+  if (rawQuery !== '') {
+    const params = new URLSearchParams(rawQuery);
+    for (const key of new Set(params.keys())) query[key] = params.getAll(key).join(',');
+  }
   const isText = body.length === 0 || /json|text|xml|form-urlencoded/.test(headers['content-type'] ?? 'application/json');
   const now = new Date();
   const method = (req.method ?? 'GET').toUpperCase();
@@ -86,17 +92,19 @@ export async function startLocalHttpServer(options: LocalHttpServerOptions): Pro
 
   async function serve(req: http.IncomingMessage, res: http.ServerResponse, requestId: string): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
-    const { path } = splitTarget(req.url ?? '/');
+    // The target and headers are read once: the authorizer and the event share them (neither changes them).
+    const target = splitTarget(req.url ?? '/');
+    const headers = headersOf(req);
     const declared = Number(req.headers['content-length'] ?? 0);
     const hasBody = declared > 0 || req.headers['transfer-encoding'] !== undefined;
-    if (!(options.isPublic?.(method, path) ?? false)) {
-      const auth = await options.authorize({ headers: headersOf(req) });
+    if (!(options.isPublic?.(method, target.path) ?? false)) {
+      const auth = await options.authorize({ headers });
       if (!auth.isAuthorized) return fail(res, new UnauthorizedError(), requestId, hasBody);
     }
     if (declared > maxBody) return fail(res, new PayloadTooLargeError(maxBody), requestId, true);
     const body = await readBody(req, maxBody);
     if (body === undefined) return fail(res, new PayloadTooLargeError(maxBody), requestId, true);
-    send(res, await options.api(toPayloadV2(req, body, requestId)), false);
+    send(res, await options.api(payloadV2Of(req, body, requestId, target, headers)), false);
   }
 
   const server = http.createServer((req, res) => {

@@ -32,6 +32,7 @@ import { readinessFromCredentials } from '../jobs/collector-readiness';
 import { eventBridgePublisher, loggingPublisher } from '../shared/events';
 import { log as appLog } from '../shared/logger';
 import { createAnySource } from '../sources/all-sources';
+import { FeedTokenStore } from '../store/feed-token-store';
 import { IdempotencyStore } from '../store/idempotency-store';
 import { createStores, type Stores } from '../store/stores';
 import { scheduledJobs, weeklyJobs, type JobDefinition } from '../shared/scheduled-jobs';
@@ -129,6 +130,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     ...stores, config, now: () => new Date(), newId: newExperimentId, log: appLog,
     ...(options.reportScheduleOff && { schedulesRun: false }),
     idempotency: new IdempotencyStore(db, LOCAL_TABLE_NAME),
+    feedTokens: new FeedTokenStore(db, LOCAL_TABLE_NAME),
     events,
     // Collect-now runs the collection in this process, where in AWS the API invokes the collector function.
     collect: (source, scheduledTime, budgetMs, account) => collector({ source, scheduledTime, budgetMs, ...(account !== undefined && { account }) }),
