@@ -102,7 +102,8 @@ export async function startLocalHttpServer(options: LocalHttpServerOptions): Pro
       if (!auth.isAuthorized) return fail(res, new UnauthorizedError(), requestId, hasBody);
     }
     if (declared > maxBody) return fail(res, new PayloadTooLargeError(maxBody), requestId, true);
-    const body = await readBody(req, maxBody);
+    // A request with neither Content-Length nor Transfer-Encoding has no body (RFC 9112 §6.3): no stream to wait for.
+    const body = hasBody ? await readBody(req, maxBody) : NO_BODY;
     if (body === undefined) return fail(res, new PayloadTooLargeError(maxBody), requestId, true);
     send(res, await options.api(payloadV2Of(req, body, requestId, target, headers)), false);
   }
@@ -133,6 +134,8 @@ export async function startLocalHttpServer(options: LocalHttpServerOptions): Pro
     close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
 }
+
+const NO_BODY = Buffer.alloc(0);
 
 /** The body, or undefined as soon as it grows past `maxBytes` (reading stops there). */
 function readBody(req: http.IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
