@@ -20,7 +20,7 @@ import { scheduledJobs, weeklyJobs, type WeeklyJob } from '../functions/shared/s
 import { CITATION_SOURCES, collectorHandlerFor } from '../functions/sources/collector-entries';
 import { TABLE_KEYS } from '../functions/store/table-definition';
 import { JobSchedule } from './constructs/job-schedule';
-import { dashboardBundlingExtras } from './constructs/lambda-bundling';
+import { dashboardBundlingExtras, mcpBundlingExtras } from './constructs/lambda-bundling';
 import { OperationsAlerts } from './constructs/operations-alerts';
 import { VerdictApi } from './constructs/verdict-api';
 import { TABLE_ACCESS, VerdictFunction, type TableAccess, type VerdictFunctionProps } from './constructs/verdict-function';
@@ -132,10 +132,10 @@ export class VerdictStack extends Stack {
     };
     // GET / and /assets/{file}: the dashboard's packed page and assets, in a function of their own so the API carries none of it.
     this.dashboardFn = fn('Dashboard', 'dashboard', 'Serves the dashboard page and its assets (public)', Duration.seconds(5), 128, dashboardBundling(this));
-    // POST /mcp: the same routes as MCP tools (functions/mcp/protocol.ts), in a function of its own that carries every route.
-    this.mcpFn = fn('Mcp', 'mcp', 'Verdict MCP endpoint (POST /mcp)', Duration.seconds(15), 512)
-      .useTable(this.table, TABLE_ACCESS.mcp)
-      .publishEvents(this.eventBus, EVENT_SOURCE);
+    // POST /mcp (functions/mcp/protocol.ts) and GET /openapi.json: the API's routes as MCP tools, each call sent to the API
+    // itself over HTTPS with the caller's own token (API_URL, set below), so this function has no table, bus or secret access;
+    // its tools and the OpenAPI document are built at synth from the routes (mcpBundling).
+    this.mcpFn = fn('Mcp', 'mcp', 'Verdict MCP endpoint (POST /mcp)', Duration.seconds(15), 512, mcpBundling(this));
     this.scorerFn = fn('Scorer', 'scorer', 'Scores experiments whose window ended', Duration.minutes(5), 1024)
       .useTable(this.table, TABLE_ACCESS.scorer)
       .publishEvents(this.eventBus, EVENT_SOURCE);
@@ -186,6 +186,8 @@ export class VerdictStack extends Stack {
       readRatePerSecond: config.api.readRatePerSecond,
       writeRatePerSecond: config.api.writeRatePerSecond,
     });
+    // The MCP tools' calls go to this API (the endpoint's GetAtt: the function depends on the Api resource, which depends on no function).
+    this.mcpFn.fn.addEnvironment('API_URL', this.api.url);
 
     for (const [name, f] of this.functions()) this.alerts.alarmOnErrors(`errors-${name}`, f.fn, `The ${name} function`);
     this.alerts.alarmOnDeadLetters('dead-letters', this.deadLetters);
@@ -235,4 +237,10 @@ function weeklyJobsOf(config: AppConfig): WeeklyJob[] {
 function dashboardBundling(stack: Stack): Pick<VerdictFunctionProps, 'inject' | 'extraExternalModules'> {
   if (!stack.bundlingRequired) return {};
   return dashboardBundlingExtras(Stage.of(stack)!.outdir);
+}
+
+/** The MCP function's extra bundling (its pack of tools and OpenAPI document injected; see lambda-bundling.ts), skipped like the dashboard's. */
+function mcpBundling(stack: Stack): Pick<VerdictFunctionProps, 'inject'> {
+  if (!stack.bundlingRequired) return {};
+  return mcpBundlingExtras(Stage.of(stack)!.outdir);
 }

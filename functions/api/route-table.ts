@@ -57,7 +57,7 @@ export const ROUTE_TABLE = {
   'GET /metrics/{metric}': { servedBy: 'api-reads' },
   'POST /collect': { servedBy: 'api-imports' },
   'GET /health': { servedBy: 'api-reads' },
-  // The document describes every route, so it is served by the one function that carries them all (for its tools).
+  // The document describes every route: built from them at synth into the MCP function's pack, with its tools (functions/mcp/pack.ts).
   'GET /openapi.json': { servedBy: 'mcp' },
   // The dashboard function carries the packed page and assets; no API function does.
   'GET /': { public: true, servedBy: 'dashboard' },
@@ -76,7 +76,7 @@ export const ROUTE_TABLE = {
   'POST /experiments/{id}/posts/{postId}/arm': { servedBy: 'api-experiments' },
   'GET /.well-known/{document}': { public: true, servedBy: 'api-reads' },
   'GET /.well-known/{document}/{resource}': { public: true, servedBy: 'api-reads' },
-  // The MCP function carries every route (its tools call them in-process); no API function does.
+  // The MCP function: its tools call the API's routes over HTTPS (locally in-process).
   'POST /mcp': { servedBy: 'mcp' },
   'GET /mcp': { servedBy: 'mcp' },
   'DELETE /mcp': { servedBy: 'mcp' },

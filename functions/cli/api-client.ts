@@ -41,6 +41,8 @@ export interface ApiClient {
 export interface ApiClientOptions {
   baseUrl: string;
   token?: string;
+  /** An Authorization header sent as it is (the deployed MCP function forwards its caller's); else `token` as a bearer. */
+  authorization?: string;
   timeoutMs?: number;
   /** The transport (default: node:http, see http-transport.ts). */
   fetch?: HttpFetch;
@@ -56,7 +58,8 @@ function apiRequest(options: ApiClientOptions): (method: string, path: string, b
   const timeoutMs = options.timeoutMs ?? 30_000;
   return async (method, path, body) => {
     const headers: Record<string, string> = { accept: 'application/json, text/*' };
-    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    if (options.authorization) headers.authorization = options.authorization;
+    else if (options.token) headers.authorization = `Bearer ${options.token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
     // node:crypto loads here, not at start-up: only a POST needs it (a millisecond or two of a `verdict list`).
     if (method === 'POST') headers['idempotency-key'] = (require('node:crypto') as typeof import('node:crypto')).randomUUID(); // eslint-disable-line @typescript-eslint/no-require-imports
@@ -73,7 +76,7 @@ function apiRequest(options: ApiClientOptions): (method: string, path: string, b
   };
 }
 
-/** The MCP tools' calls over HTTP (`verdict mcp`): every status comes back as a reply for the tool to report. */
+/** The MCP tools' calls over HTTP (`verdict mcp`, the deployed MCP function): every status comes back as a reply for the tool to report. */
 export function httpApiCall(options: ApiClientOptions): ApiCall {
   const send = apiRequest(options);
   return async (request) => {

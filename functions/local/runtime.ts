@@ -22,7 +22,6 @@ import { createAuthorizer } from '../handlers/authorizer';
 import { createCollector } from '../handlers/collector';
 import { createDashboardHandler } from '../handlers/dashboard';
 import { createDigest, digestWebhookUrl } from '../handlers/digest';
-import { createMcpHandler } from '../handlers/mcp';
 import { createScorer } from '../handlers/scorer';
 import { fixedApiToken } from '../shared/api-token';
 import { configForTarget, targetName, type AppConfig } from '../shared/app-config';
@@ -144,7 +143,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     'api-readouts': createReadoutsHandler(services),
     'api-reads': createReadsHandler(services),
     'api-imports': createImportsHandler(services),
-    mcp: createMcpHandler(services),
+    // POST /mcp and GET /openapi.json with every route in this process (in AWS the MCP function calls the API over HTTPS).
+    mcp: (event) => dispatch(event, COMPILED_ROUTES, services),
     dashboard: createDashboardHandler(appLog),
   };
   // No route for the method and path: answered over every route, so the client gets the router's 404 or 405 (with the allowed methods).

@@ -1,7 +1,7 @@
 /**
- * How the MCP tools reach the API behind `POST /mcp`: the API's own router in-process (same validation,
- * codes and messages, no second network hop). Behind `verdict mcp` (stdio) they call a deployed or local
- * API over HTTP with the CLI's client instead (httpApiCall in cli/api-client.ts).
+ * How the MCP tools reach the API behind the local runtime's `POST /mcp`: the API's own router in-process (same
+ * validation, codes and messages, no second network hop). The deployed MCP function (handlers/mcp.ts) and
+ * `verdict mcp` (stdio) call the API over HTTP with the CLI's client instead (httpApiCall in cli/api-client.ts).
  */
 import type { HttpEvent } from '../api/http';
 import { dispatch } from '../api/router';

@@ -1,7 +1,7 @@
 /**
- * What an MCP tool's call to the API looks like, whichever way it is made (in-process behind POST /mcp:
- * mcp/api-call.ts; over HTTP behind `verdict mcp`: cli/api-client.ts). Types and one pure helper only,
- * so the CLI can use them without loading the API's router.
+ * What an MCP tool's call to the API looks like, whichever way it is made (in-process behind the local
+ * runtime's POST /mcp: mcp/api-call.ts; over HTTP behind the deployed POST /mcp and `verdict mcp`:
+ * cli/api-client.ts). Types and one pure helper only, so neither needs to load the API's router.
  */
 
 export interface ApiCallRequest {

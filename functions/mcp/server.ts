@@ -10,7 +10,7 @@ import { errorResponse } from '../api/error-response';
 import { AppError, errorMessage } from '../shared/errors';
 import type { ApiCall, ApiReply } from './api-reply';
 import { JSONRPC_ERROR, McpProtocolError, type CallToolResult, type McpServerDefinition } from './protocol';
-import { RESEARCH_LOG_URI, type VerdictTool } from './tools';
+import { RESEARCH_LOG_URI, type VerdictTool } from './tool-call';
 
 export { RESEARCH_LOG_URI };
 

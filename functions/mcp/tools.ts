@@ -7,11 +7,9 @@ import * as z from '../domain/zod-mini';
 import { ExperimentIdSchema } from '../api/routes/experiments';
 import type { Route } from '../api/router';
 import { MetricKeySchema } from '../domain/experiment';
-import { ValidationError } from '../shared/errors';
-import type { ApiCall, ApiCallRequest, ApiReply } from './api-reply';
+import { callableTool, RESEARCH_LOG_URI, type JsonSchema, type ToolTarget, type VerdictTool } from './tool-call';
 
-/** The research log as a markdown resource. */
-export const RESEARCH_LOG_URI = 'verdict://research-log';
+export { RESEARCH_LOG_URI, type VerdictTool };
 
 export interface ToolSpec {
   name: string;
@@ -43,22 +41,6 @@ export const TOOL_SPECS: readonly ToolSpec[] = [
 
 /** Schemas for path parameters, by name: the same ones the routes parse with. */
 const PATH_PARAM_SCHEMAS: Record<string, z.ZodMiniType> = { id: ExperimentIdSchema, metric: MetricKeySchema };
-
-type JsonSchema = { type?: string; properties?: Record<string, unknown>; required?: string[]; definitions?: Record<string, unknown>; [k: string]: unknown };
-
-export interface VerdictTool {
-  name: string;
-  description: string;
-  inputSchema: JsonSchema & { type: 'object' };
-  outputSchema?: JsonSchema & { type: 'object' };
-  annotations: { readOnlyHint: boolean; destructiveHint: boolean; idempotentHint: boolean; openWorldHint: boolean };
-  /**
-   * Runs the tool's route with `args`: path parameters fill the template, the rest become the query
-   * (GET) or the JSON body. Resolves to the API's reply, errors included; throws a ValidationError for
-   * a missing path parameter (no route could answer it) and whatever the transport throws.
-   */
-  call(args: Record<string, unknown>, api: ApiCall): Promise<ApiReply>;
-}
 
 /**
  * The tools over `routes` (the API's ROUTES). Throws when a spec names a route that does not exist, so
@@ -102,41 +84,16 @@ function toolFor(spec: ToolSpec, route: Route): VerdictTool {
   const success = route.doc?.success.schema ? jsonSchemaOf(route.doc.success.schema, 'output') : undefined;
   const docText = [route.doc?.summary, route.doc?.description].filter(Boolean).join('. ');
 
-  return {
+  const target: ToolTarget = { method: route.method, path: route.path, params: paramNames, query: queryNames, body: route.doc?.body !== undefined };
+
+  return callableTool({
     name: spec.name,
     description: `${spec.description}${docText ? `\n\nAPI: ${route.method} ${route.path} — ${docText}` : ''}`,
     inputSchema,
     ...(success?.type === 'object' && { outputSchema: relaxed(success) as JsonSchema & { type: 'object' } }),
     annotations: { readOnlyHint: spec.readOnly, destructiveHint: spec.name === 'abandon_experiment', idempotentHint: spec.readOnly, openWorldHint: false },
-    async call(args, api) {
-      const rest: Record<string, unknown> = { ...args };
-      let resolvedPath: string = route.path;
-      for (const name of paramNames) {
-        const value = rest[name];
-        delete rest[name];
-        if (typeof value !== 'string' || value === '') {
-          throw new ValidationError(`Invalid ${name}: ${name}: ${value === undefined ? 'required' : 'must be a non-empty string'}`, [{ path: name, message: value === undefined ? 'required' : 'must be a non-empty string' }]);
-        }
-        resolvedPath = resolvedPath.replace(`{${name}}`, encodeURIComponent(value));
-      }
-      const query: Record<string, string> = {};
-      const body: Record<string, unknown> = {};
-      for (const [key, value] of Object.entries(rest)) {
-        if (route.method === 'GET' || queryNames.includes(key)) {
-          if (value !== undefined && value !== null) query[key] = typeof value === 'string' ? value : Array.isArray(value) ? value.join(',') : String(value);
-        } else {
-          body[key] = value;
-        }
-      }
-      const request: ApiCallRequest = {
-        method: route.method,
-        path: resolvedPath,
-        ...(Object.keys(query).length > 0 && { query }),
-        ...(route.method !== 'GET' && route.doc?.body !== undefined && { body }),
-      };
-      return api(request);
-    },
-  };
+    target,
+  });
 }
 
 function withoutProperties(schema: JsonSchema, names: readonly string[]): JsonSchema {

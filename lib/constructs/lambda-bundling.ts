@@ -4,6 +4,7 @@
  * One definition, so the performance bench (test/bench) measures exactly the bundles CDK deploys.
  */
 import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -54,4 +55,23 @@ export function dashboardBundlingExtras(outdir: string): { inject: string[]; ext
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `export const __VERDICT_DASHBOARD_ASSETS__ = ${JSON.stringify(packed)};\n`);
   return { inject: [file], extraExternalModules: ['esbuild'] };
+}
+
+/**
+ * What the MCP function adds to lambdaBundling: its pack (functions/mcp/pack.ts — the tools' descriptions and JSON
+ * Schemas and the OpenAPI document, built from the API's routes), injected as `__VERDICT_MCP_PACK__` so the function
+ * carries no route, route schema or zod-to-JSON-Schema code. Built by functions/mcp/pack-build.ts in a Node process of
+ * its own (synth itself loads definitions only, never the routes), from the same sources as the API functions
+ * bundled in this synth: never checked in, so it cannot go stale.
+ */
+export function mcpBundlingExtras(outdir: string): { inject: string[] } {
+  const root = join(__dirname, '..', '..');
+  const text = execFileSync(process.execPath, [require.resolve('tsx/cli'), join(root, 'functions', 'mcp', 'pack-build.ts')], {
+    cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const pack = JSON.parse(text) as { tools: string; openApi: string };
+  const file = join(outdir, `mcp-pack-${createHash('sha256').update(text).digest('hex').slice(0, 16)}.mjs`);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `export const __VERDICT_MCP_PACK__ = ${JSON.stringify({ tools: pack.tools, openApi: pack.openApi })};\n`);
+  return { inject: [file] };
 }

@@ -57,8 +57,6 @@ export const TABLE_ACCESS = {
   apiReads: { actions: [GET, QUERY], indexes: ['gsi1'] },
   /** Imports: which observations are new (BatchGet), the observations (BatchWrite) and their daily roll-ups (Update, conditional Put). */
   apiImports: { actions: [GET, BATCH_GET, PUT, BATCH_WRITE, UPDATE, DELETE], indexes: [] },
-  /** The MCP tools' routes: reads, create, backlog and abandon (conditional Put). No import, rescore or delete tool. */
-  mcp: { actions: [GET, QUERY, PUT], indexes: ['gsi1', 'gsi2'] },
   /**
    * Due and planned experiments by status (gsi1), observations (Query), the verdict claim (Update),
    * verdicts and job runs (Put); once per table, the research-log backfill of older verdicts (BatchGet, Update)

@@ -193,7 +193,7 @@ describe('the API functions\' bundles, one per route group', () => {
     expect(calendar.body).toContain('BEGIN:VCALENDAR');
   });
 
-  it('serves GET /openapi.json from the MCP function, which carries every route', async () => {
+  it('serves GET /openapi.json from the MCP function, built from every route at synth', async () => {
     const res = await stack.http('GET', '/openapi.json', { headers: bearer(token) });
 
     expect([res.statusCode, res.servedBy]).toEqual([200, 'mcp']);
@@ -306,7 +306,8 @@ describe('the MCP bundle', () => {
     expect((res.json.result.tools as { name: string }[]).map((t) => t.name)).toContain('health');
   });
 
-  it('runs tools over the API routes in-process: create, list, read, abandon, health', async () => {
+  it('runs tools through the API over HTTP, each served by its route\'s function: create, list, read, abandon, health', async () => {
+    const before = stack.front!.requests.length;
     const call = async (name: string, args: Record<string, unknown> = {}) => {
       const res = await stack.http('POST', '/mcp', {
         headers: { ...bearer(token), accept: 'application/json, text/event-stream' },
@@ -327,32 +328,50 @@ describe('the MCP bundle', () => {
     await call('get_verdict', { id: 'exp_deployed' });
 
     expect(JSON.parse((await call('get_experiment', { id })).content[0].text).status).toBe('abandoned');
+    expect(stack.front!.requests.slice(before).filter((r) => r.path !== '/mcp').map((r) => `${r.method} ${r.path.split('?')[0]}`)).toEqual(expect.arrayContaining([
+      'POST /experiments', 'GET /experiments', `GET /experiments/${id}`, `POST /experiments/${id}/abandon`, 'GET /health', 'GET /log', 'GET /experiments/exp_deployed/verdict',
+    ]));
+  });
+
+  it('forwards the caller\'s own token to the API and returns the route\'s own error for a bad body', async () => {
+    const body = { ...aCreateRequest({ name: 'Bad via MCP', primaryMetric: 'newsletter.subscriber_growth_rate' }), durationDays: 'fourteen' };
+    const before = stack.front!.requests.length;
+    const viaMcp = await stack.http('POST', '/mcp', {
+      headers: { ...bearer(token), accept: 'application/json, text/event-stream' },
+      body: { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'create_experiment', arguments: body } },
+    });
+    const forwarded = stack.front!.requests.slice(before);
+    const direct = await stack.http('POST', '/experiments', { headers: bearer(token), body });
+
+    expect([viaMcp.statusCode, viaMcp.json.result.isError]).toEqual([200, true]);
+    const { error } = JSON.parse(viaMcp.json.result.content[0].text) as { error: { status: number; code: string; message: string; details: unknown } };
+    expect(direct.statusCode).toBe(400);
+    expect(error).toMatchObject({ status: 400, code: direct.json.error.code, message: direct.json.error.message, details: direct.json.error.details });
+    expect(forwarded.map((r) => [r.method, r.path, r.headers.authorization])).toEqual([['POST', '/experiments', `Bearer ${token}`]]);
+  });
+
+  it('passes a token the authorizer refuses on to the API, which refuses it too (no tool runs without the API\'s own check)', async () => {
+    const front = stack.front!;
+    const before = front.requests.length;
+    // The MCP function invoked directly with a wrong token, as if API Gateway had let it through: the API still refuses it.
+    const out = await stack.invoke('mcp', {
+      version: '2.0', routeKey: 'POST /mcp', rawPath: '/mcp', rawQueryString: '', isBase64Encoded: false,
+      headers: { authorization: 'Bearer not-the-token-0123456789abcdefghijklmn', accept: 'application/json, text/event-stream', 'content-type': 'application/json' },
+      requestContext: { http: { method: 'POST', path: '/mcp' }, requestId: 'direct' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 4, method: 'tools/call', params: { name: 'health', arguments: {} } }),
+    });
+
+    expect(out.ok).toBe(true);
+    const result = JSON.parse(out.result.body).result;
+    expect(result.isError).toBe(true);
+    expect(JSON.parse(result.content[0].text).error).toMatchObject({ status: 401, code: 'unauthorized' });
+    expect(front.requests.slice(before).map((r) => [r.path, r.headers.authorization])).toEqual([['/health', 'Bearer not-the-token-0123456789abcdefghijklmn']]);
   });
 });
 
-/** The harness's routes and authorizer as an HTTP server on a free loopback port, for clients that speak HTTP. */
-async function httpFront(): Promise<{ url: string; close(): Promise<void> }> {
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => { body += c.toString(); });
-    req.on('end', () => {
-      const headers = Object.fromEntries(Object.entries(req.headers).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v]] : [])));
-      stack.http(req.method ?? 'GET', req.url ?? '/', { headers, ...(body !== '' && { body }) }).then((answer) => {
-        res.writeHead(answer.statusCode, answer.headers);
-        res.end(answer.body);
-      }, (err: Error) => { res.writeHead(502); res.end(err.message); });
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
-  };
-}
-
 describe('the MCP bundle, through the MCP SDK\'s own client', () => {
   it('initializes, lists and calls tools, reads the research log and gets the prompt over Streamable HTTP', async () => {
-    const front = await httpFront();
+    const front = stack.front!;
     const client = new Client({ name: 'deployed-harness-agent', version: '1.0.0' });
     try {
       await client.connect(new StreamableHTTPClientTransport(new URL(`${front.url}/mcp`), { requestInit: { headers: bearer(token) } }));
@@ -377,7 +396,6 @@ describe('the MCP bundle, through the MCP SDK\'s own client', () => {
       expect((unknown as Error).message).toMatch(/^MCP error -32602: Tool no_such_tool not found/);
     } finally {
       await client.close();
-      await front.close();
     }
   });
 });

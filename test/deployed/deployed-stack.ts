@@ -6,6 +6,10 @@
  * (intrinsics resolved to the emulated names and ARNs) plus what the Lambda service itself sets; and
  * API Gateway's routing and authorizer wiring read from the template's ApiGatewayV2 resources.
  *
+ * The HTTP API itself is played by the harness on a loopback port (`front`): the template's API endpoint
+ * (the Api's GetAtt ApiEndpoint, which the MCP function's tools call) resolves to it, as the table's name
+ * resolves to dynalite's table.
+ *
  * Harness-only additions to a function's environment, each the offline stand-in for AWS itself:
  * AWS_ENDPOINT_URL_* (the recording AWS endpoint), HTTPS_PROXY + NODE_EXTRA_CA_CERTS (egress to the
  * local provider fakes only), NODE_PATH (the SDK the Node.js runtime provides, and nothing else).
@@ -15,6 +19,8 @@ import { CreateEventBusCommand, EventBridgeClient } from '@aws-sdk/client-eventb
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { fork, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -135,6 +141,8 @@ export class DeployedStack {
   private moto?: MotoServer;
   private endpoint?: AwsEndpoint;
   egress?: EgressProxy;
+  /** The HTTP API as an HTTP server on a free loopback port (see http()), and every request it was sent. */
+  front?: { url: string; requests: { method: string; path: string; headers: Record<string, string> }[]; close(): Promise<void> };
   resolver!: TemplateResolver;
   stack!: VerdictStack;
   template!: CfnTemplate;
@@ -170,7 +178,7 @@ export class DeployedStack {
     const resolver = new TemplateResolver(this.template);
     this.resolver = resolver;
 
-    [this.dynamo, this.moto, this.egress] = await Promise.all([startDynalite(), startMoto(), startEgressProxy(options.egress)]);
+    [this.dynamo, this.moto, this.egress, this.front] = await Promise.all([startDynalite(), startMoto(), startEgressProxy(options.egress), httpFront(this)]);
     const credentials = { accessKeyId: 'harness', secretAccessKey: 'harness' };
     const direct = (endpoint: string) => ({ endpoint, region: REGION, credentials });
     this.admin = {
@@ -276,8 +284,12 @@ export class DeployedStack {
         case 'AWS::Logs::LogGroup':
           r.define(id, { ref: `/verdict/${id}`, attributes: { Arn: arnOf('logs', `log-group:/verdict/${id}:*`) } });
           break;
+        case 'AWS::ApiGatewayV2::Api':
+          // The harness plays API Gateway itself: the API's endpoint is its loopback front.
+          r.define(id, { ref: id, attributes: { ApiEndpoint: this.front!.url, ApiId: id } });
+          break;
         default:
-          // API Gateway, schedules, alarms…: referenced by logical id only (the harness plays API Gateway itself).
+          // Schedules, alarms, API Gateway's routes and stage…: referenced by logical id only.
           r.define(id, { ref: id, attributes: { Arn: arnOf('harness', id), ApiEndpoint: `https://${id}.execute-api.${REGION}.amazonaws.com`, ApiId: id } });
       }
     }
@@ -392,6 +404,7 @@ export class DeployedStack {
 
   async close(): Promise<void> {
     await Promise.all([...this.environments.values()].map((e) => e.stop()));
+    await this.front?.close();
     await this.endpoint?.close();
     await this.egress?.close();
     await this.moto?.stop();
@@ -399,6 +412,29 @@ export class DeployedStack {
     if (this.admin) for (const c of [this.admin.dynamodb, this.admin.secrets, this.admin.sns, this.admin.events]) c.destroy();
     for (const dir of this.tempDirs) rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** `stack`'s routes and authorizer (DeployedStack.http) as an HTTP server on a free loopback port, recording each request. */
+async function httpFront(stack: DeployedStack): Promise<NonNullable<DeployedStack['front']>> {
+  const requests: { method: string; path: string; headers: Record<string, string> }[] = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => { body += c.toString(); });
+    req.on('end', () => {
+      const headers = Object.fromEntries(Object.entries(req.headers).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v]] : [])));
+      requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', headers });
+      stack.http(req.method ?? 'GET', req.url ?? '/', { headers, ...(body !== '' && { body }) }).then((answer) => {
+        res.writeHead(answer.statusCode, answer.headers);
+        res.end(answer.body);
+      }, (err: Error) => { res.writeHead(502); res.end(err.message); });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
+    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
 }
 
 /** What the Lambda service sets in every function's environment (its reserved variables). */

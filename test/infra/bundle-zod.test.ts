@@ -42,4 +42,13 @@ describe('zod in the Lambda bundles', () => {
 
     expect(inputs.filter((p) => p.includes('node_modules/@modelcontextprotocol/'))).toEqual([]);
   });
+
+  it('the mcp bundle carries no route, no store and no JSON Schema generation (its tools call the API over HTTP; their schemas come packed)', async () => {
+    // What contributes bytes (the metafile's inputs list files tree-shaken to nothing too).
+    const output = Object.values((await metafileOf('mcp')).outputs).find((o) => o.entryPoint)!;
+    const inputs = Object.entries(output.inputs).filter(([, i]) => i.bytesInOutput > 0).map(([p]) => p);
+
+    expect(inputs.filter((p) => /^functions\/(api\/routes|store|domain\/(scoring|planning))\//.test(p) || /zod\/v4\/core\/(to-json-schema|json-schema)/.test(p))).toEqual([]);
+    expect(inputs).toEqual(expect.arrayContaining(['functions/mcp/protocol.ts', 'functions/cli/api-client.ts']));
+  });
 });

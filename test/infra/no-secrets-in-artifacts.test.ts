@@ -84,7 +84,7 @@ describe('no secret values in what is deployed', () => {
 
   it('functions\' environments hold names, ARNs and settings only', () => {
     const LITERALS = new Set(['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'SOURCE_NAME', 'AWS_NODEJS_CONNECTION_REUSE_ENABLED']);
-    const REFERENCES = new Set(['TABLE_NAME', 'SOURCE_SECRET_ARN', 'API_TOKEN_SECRET_ARN', 'EVENT_BUS_NAME', 'ALARM_TOPIC_ARN']);
+    const REFERENCES = new Set(['TABLE_NAME', 'SOURCE_SECRET_ARN', 'API_TOKEN_SECRET_ARN', 'EVENT_BUS_NAME', 'ALARM_TOPIC_ARN', 'API_URL']);
     const functions = functionsIn(template);
     expect(functions.length).toBeGreaterThanOrEqual(4);
     for (const [id, fn] of functions) {

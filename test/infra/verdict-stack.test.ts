@@ -157,10 +157,8 @@ describe('least privilege, per function', () => {
       ...logs(stack.apiFns['api-imports']), ...table(TABLE_ACCESS.apiImports),
       ...grant(['lambda:InvokeFunction'], Object.values(stack.collectorFns).map((f) => arnOf(f!.fn))),
     ],
-    // The MCP tools go through the same routes (no collect-now tool), so: the table and the events.
-    mcp: () => [
-      ...logs(stack.mcpFn), ...table(TABLE_ACCESS.mcp), ...grant(['events:PutEvents'], [arnOf(stack.eventBus)]),
-    ],
+    // The MCP tools call the API over HTTPS with the caller's token: no table, bus or secret of its own.
+    mcp: () => [...logs(stack.mcpFn)],
     scorer: () => [
       ...logs(stack.scorerFn), ...table(TABLE_ACCESS.scorer), ...grant(['events:PutEvents'], [arnOf(stack.eventBus)]),
       ...grant(['sqs:SendMessage'], [arnOf(stack.deadLetters)]),
@@ -183,7 +181,7 @@ describe('least privilege, per function', () => {
   });
 
   it('the scorer, the API functions that publish and the digest may put events of Verdict\'s own source only', () => {
-    for (const f of [stack.scorerFn, stack.apiFns['api-plans'], stack.apiFns['api-readouts'], stack.mcpFn, stack.digestFn]) {
+    for (const f of [stack.scorerFn, stack.apiFns['api-plans'], stack.apiFns['api-readouts'], stack.digestFn]) {
       const statements = ofType('AWS::IAM::Policy')
         .filter(([, p]) => asArray(p.Properties.Roles).some((r: Json) => r.Ref === logicalId(f.role)))
         .flatMap(([, p]) => asArray(p.Properties.PolicyDocument.Statement as Json[]))
@@ -320,6 +318,15 @@ describe('HTTP API', () => {
     }
     expect(ROUTES_WITH_PUBLIC.filter((r) => r.servedBy === 'mcp').map(routeKey).sort()).toEqual(['DELETE /mcp', 'GET /mcp', 'GET /openapi.json', 'POST /mcp']);
     expect(new Set(ROUTES_WITH_PUBLIC.map((r) => r.servedBy))).toEqual(new Set([...API_FUNCTIONS, 'mcp', 'dashboard']));
+  });
+
+  it('points the MCP function\'s tools at this stack\'s own HTTP API (its endpoint, not a URL of its own), with no circular dependency', () => {
+    const [[apiId]] = ofType('AWS::ApiGatewayV2::Api');
+    const mcp = template.toJSON().Resources[logicalId(stack.mcpFn.fn)] as Json;
+
+    expect(mcp.Properties.Environment.Variables.API_URL).toEqual({ 'Fn::GetAtt': [apiId, 'ApiEndpoint'] });
+    // The Api resource depends on no function (its routes and integrations do), so the function may depend on it.
+    expect(JSON.stringify(template.toJSON().Resources[apiId])).not.toContain(logicalId(stack.mcpFn.fn));
   });
 
   it('serves only the routes declared public without a token', () => {

@@ -3,7 +3,7 @@ import * as z from '../../domain/zod-mini';
 import { openApiDocument } from '../openapi';
 import type { Route, RouteDescription } from '../router';
 
-const API_VERSION = '1.0.0';
+export const API_VERSION = '1.0.0';
 
 /** `routes` is read lazily: the document describes every route, including this one. */
 export function openApiRoutes(routes: () => readonly RouteDescription[]): Route[] {
