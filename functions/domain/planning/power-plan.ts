@@ -68,6 +68,11 @@ export interface NoiseProfile {
    * independent pieces of information than there are rows.
    */
   residualDfShare?: number;
+  /**
+   * Count rates: excess kurtosis of the fit's residuals (heavy-tailed days: viral spikes, good and bad weeks),
+   * which lowers the verdict's df as 1/df + κ/2n (CountRateFit.kurtosis); absent: 0.
+   */
+  kurtosis?: number;
   /** Whether the model will fit weekday effects (costs a little power). */
   seasonal: boolean;
   /** Count rates: recent trend per day, per day (for the expected level at the window). */
@@ -208,7 +213,7 @@ function countRateProfile(metric: string, snaps: ReturnType<typeof countSnapshot
       ...(choice.baselineInflation > fit.inflation
         ? { inflationDf: choice.baselineInflationDf, inflationRows: choice.baselineInflationRows }
         : { inflationDf: fit.inflation > 1 ? fit.inflationDf : Infinity, inflationRows: fit.rows }),
-      residualDfShare: fit.residualDfShare,
+      residualDfShare: fit.residualDfShare, kurtosis: fit.kurtosis,
       seasonal: fit.seasonal, trendPerDay: fit.coefficients[1] / 7, assumed: false, model,
       modelSpread,
     };
@@ -311,7 +316,8 @@ function effectVariances(p: NoiseProfile, baselineDays: number, windowDays: numb
   // The estimated autocorrelation multiplier's own uncertainty lowers df as in the verdict (Satterthwaite);
   // the verdict estimates it on baseline and window together, and its df grows with the rows (Var ρ̂ ∝ 1/n).
   const inflationDf = (p.inflationDf ?? Infinity) * Math.max(1, n / Math.max(1, p.inflationRows ?? n));
-  const df = 1 / (1 / Math.max(1, (n - columns) * (p.residualDfShare ?? 1)) + 1 / inflationDf);
+  // Heavy tails make σ̂² less certain too (the verdict's 1/df gains κ/2n over its n rows).
+  const df = 1 / (1 / Math.max(1, (n - columns) * (p.residualDfShare ?? 1)) + (p.kurtosis ?? 0) / (2 * n) + 1 / inflationDf);
   const total = p.unitVariance * p.inflation * inverse[shift][shift] + spread;
   return { se: Math.sqrt(total), df: Math.max(1, df), windowVariance: Math.min(total, (p.unitVariance * p.inflation * scale) / windowDays) };
 }

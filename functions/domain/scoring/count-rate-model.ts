@@ -614,6 +614,8 @@ export interface CountRateFit {
   sigma2: number;
   /** Degrees of freedom for t: residual df, reduced for heavy tails (kurtosis). */
   df: number;
+  /** Excess kurtosis (≥ 0) of the residuals, by which `df` was reduced (1/df gains κ/2n); the planner applies the same. */
+  kurtosis: number;
   /** Day number the trend is centred on (the baseline's middle). */
   centre: number;
   /** Damping of the trend beyond the baseline (absent: a straight line). */
@@ -702,6 +704,7 @@ function fitRows(w: Whitened, n: number, baselineEndDay: number, pseudo?: DayRan
     shiftUnscaledVariance: shiftIndex >= 0 ? chosen.xtxInverse[shiftIndex][shiftIndex] : null,
     sigma2,
     df: 1 / (1 / residualDf + kurtosis / (2 * n) + (inflation.factor > 1 ? 1 / inflation.df : 0)),
+    kurtosis,
     centre: w.centre,
     ...(w.damping && { damping: w.damping }),
     dayShockShare: w.shockShare,

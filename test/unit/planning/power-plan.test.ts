@@ -3,7 +3,7 @@
  * Closed-form checks use a profile built by hand, so the expected numbers are computed independently.
  */
 import {
-  defaultBaselineDays, detectableEffect, detectableLift, effectStandardError, type NoiseProfile, planExperiment, powerAt, windowFor,
+  defaultBaselineDays, detectableEffect, detectableLift, effectStandardError, type NoiseProfile, noiseProfile, planExperiment, powerAt, windowFor,
 } from '../../../functions/domain/planning/power-plan';
 import { normalQuantile, studentTCdf, studentTQuantile } from '../../../functions/domain/scoring/statistics';
 import { midnightSnapshots } from '../scoring/factories';
@@ -35,6 +35,21 @@ describe('effect standard error', () => {
     // 56 + 14 rows, level, trend and shift: n − p = 67; the fit read a quarter of that under its autocorrelation.
     expect(effectStandardError(aProfile({ inflation: 4 }), 56, 14).df).toBeCloseTo(67, 10);
     expect(effectStandardError(aProfile({ inflation: 4, residualDfShare: 0.25 }), 56, 14).df).toBeCloseTo(16.75, 10);
+  });
+
+  it('for count rates lowers its df for heavy-tailed days as the verdict does (1/df gains κ/2n over the n rows)', () => {
+    // 56 + 14 rows, level, trend and shift: n − p = 67; excess kurtosis 2.8 on 70 rows adds 2.8/140 to 1/df.
+    expect(effectStandardError(aProfile({ kurtosis: 2.8 }), 56, 14).df).toBeCloseTo(1 / (1 / 67 + 2.8 / 140), 10);
+    expect(effectStandardError(aProfile({ kurtosis: 0 }), 56, 14).df).toBeCloseTo(67, 10);
+  });
+
+  it('reads the heavy tails from the history: viral days lower the df the plan tests with', () => {
+    // 10/day with a weekly wobble, and four viral days (+20 each).
+    const growth = Array.from({ length: 56 }, (_, i) => 10 + [2, -1, 0, 3, -2, 1, -3][i % 7] * ((i * 5) % 3 === 0 ? 1 : -1) + ([9, 23, 37, 48].includes(i) ? 20 : 0));
+    const observations = midnightSnapshots(growth, { from: new Date(START.getTime() - 56 * 86_400_000).toISOString() });
+    const profile = noiseProfile('x.follower_growth_rate', observations, new Date(START.getTime() + 1))!;
+    expect(profile.kurtosis).toBeGreaterThan(1);
+    expect(effectStandardError(profile, 56, 14).df).toBeLessThan(effectStandardError({ ...profile, kurtosis: 0 }, 56, 14).df - 1);
   });
 
   it('for count rates grows with autocorrelation inflation by its square root', () => {

@@ -41,7 +41,7 @@ describe('modelSpreadVariance', () => {
   const fit = (intercept: number): CountRateFit => ({
     seasonal: false, seasonalityPValue: null, coefficients: [intercept, 0], unscaledCovariance: [[0.01, 0], [0, 0]], shift: null,
     shiftUnscaledVariance: null, sigma2: 10, df: 50, centre: 0, dayShockShare: 0, level: { baselineLevel: intercept, excess: 0 },
-    residualAutocorrelation: 0, inflation: 1, inflationDf: Infinity, residualDfShare: 1, rows: 56,
+    residualAutocorrelation: 0, inflation: 1, inflationDf: Infinity, residualDfShare: 1, kurtosis: 0, rows: 56,
   });
   const candidate = (mse: number) => ({ spec: { trend: false }, meanSquaredError: mse } as Backtest);
   const choice = (n: number): CounterfactualChoice => ({ spec: { trend: false }, candidates: Array.from({ length: n }, () => candidate(1)), baselineInflation: 1, baselineInflationDf: Infinity, baselineInflationRows: 0 });
