@@ -45,6 +45,17 @@ export interface ColdInitReport {
    * secret sent (the authorizer's template environment) — it reads no table, so the DynamoDB floor is not its floor.
    */
   authorizerFloorCpuMs: number;
+  /**
+   * A bare node in the MCP function's own process environment (its template's and the harness's variables: the
+   * harness's NODE_EXTRA_CA_CERTS alone costs ~16 ms CPU at start), in CPU time: the floor of an event that loads no
+   * SDK and sends no request (its tools/list).
+   */
+  bareCpuMs: number;
+  /**
+   * The MCP function's floor for a tool call, in CPU time: node:http loaded and one GET /health sent to the API with the
+   * token (the MCP function's template environment: API_URL) — the request its tools/call cannot avoid; it loads no SDK.
+   */
+  httpRequestCpuMs: number;
   /** `ms` is wall time spawn → exit; `cpuMs` the process's CPU time; `cpuSdkRatio` = cpuMs / sdkBaselineCpuMs. */
   /**
    * Also per function: `ownFloorCpuMs`, the SDK work its measured event cannot avoid (see floorOf), and what that floor is.
@@ -81,24 +92,29 @@ function eventFor(name: string, stack: DeployedStack, experimentId: string): unk
   if (name === 'api-imports') return httpEvent('POST', '/observations', { observations: [{ metric: 'newsletter.subscribers', at: '2029-12-31T06:00:00.000Z', value: 4100, source: 'beehiiv' }] });
   if (name === 'dashboard') return httpEvent('GET', '/');
   if (name === 'mcp') return httpEvent('POST', '/mcp', { jsonrpc: '2.0', id: 1, method: 'tools/list' }, { accept: 'application/json, text/event-stream' });
+  // A tool call: the MCP function sends it to the API (through the harness's API front) with the caller's token.
+  if (name === 'mcp tools/call') return httpEvent('POST', '/mcp', { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'health', arguments: {} } }, { accept: 'application/json, text/event-stream', authorization: `Bearer ${TOKEN}` });
   if (name === 'authorizer') return { type: 'REQUEST', routeArn: 'arn:aws:execute-api:us-east-1:123456789012:bench/$default/GET/experiments', headers: { authorization: `Bearer ${TOKEN}` } };
   if (name.startsWith('collector-') || name === 'scorer') return stack.scheduleInput(name, slot);
   return undefined; // the digest sends mail and chat: not a cold-init figure
 }
 
 /** The floors measured beside the functions, in CPU ms. */
-interface Floors { load: number; oneGetItem: number; collector: number; authorizer: number }
+interface Floors { load: number; oneGetItem: number; collector: number; authorizer: number; bare: number; httpRequest: number }
 
 /**
  * The SDK floor the event eventFor gives `name` cannot avoid — the goal's "SDK floor it cannot avoid": the
  * authorizer's secret read (it reads no table); a collector's table read and secret read; one table request for
  * the API functions and the scorer (each of their events reads or writes the table); the client load alone for
- * the dashboard page and the MCP tools/list, which send no request.
+ * the dashboard page, which sends no request. The MCP function loads no SDK at all (its tools call the API over
+ * HTTP): a bare node for its tools/list, which sends no request; node:http and one request to the API for a tool call.
  */
 function floorOf(name: string, floors: Floors): [number, string] {
   if (name === 'authorizer') return [floors.authorizer, 'its secret read'];
   if (name.startsWith('collector-')) return [floors.collector, 'a collector\'s table + secret reads'];
-  if (name === 'dashboard' || name === 'mcp') return [floors.load, 'the client load; its event sends no request'];
+  if (name === 'dashboard') return [floors.load, 'the client load; its event sends no request'];
+  if (name === 'mcp') return [floors.bare, 'a bare node: it loads no SDK and its tools/list sends no request'];
+  if (name === 'mcp tools/call') return [floors.httpRequest, 'node:http and one request to the API; it loads no SDK'];
   return [floors.oneGetItem, 'one GetItem'];
 }
 
@@ -122,6 +138,13 @@ const GET_TOKEN_SECRET = `${REPORT_CPU}
 const { SecretsManagerClient, GetSecretValueCommand } = require('@aws-sdk/client-secrets-manager');
 new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: process.env.API_TOKEN_SECRET_ARN }))
   .then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });`;
+
+/** The MCP function's tool-call floor: node:http loaded, one GET /health to the API (API_URL) with the token. */
+const ONE_HTTP_REQUEST = `${REPORT_CPU}
+const url = new URL('/health', process.env.API_URL);
+require(url.protocol === 'https:' ? 'node:https' : 'node:http').request(url, { headers: { authorization: 'Bearer ' + process.env.BENCH_TOKEN, accept: 'application/json' } }, (res) => {
+  res.resume(); res.once('end', () => process.exit(res.statusCode === 200 ? 0 : 1));
+}).once('error', (e) => { console.error(e); process.exit(1); }).end();`;
 
 const SERVE_ONE = `${REPORT_CPU}
 const { handler } = require(process.env.BENCH_BUNDLE);
@@ -160,9 +183,11 @@ export async function measureColdInit(runs = 5): Promise<ColdInitReport> {
     const experiment = anExperiment({ id: 'exp_coldinit', status: 'planned', start: '2030-01-01T00:00:00.000Z', end: '2030-01-15T00:00:00.000Z' });
     await new ExperimentStore(db, stack.tableName).create(experiment);
     db.destroy();
-    const measured = stack.functionNames().flatMap((name) => {
+    // The MCP function twice: its tools/list (no request) and a tool call (one request to the API).
+    const measured = [...stack.functionNames(), 'mcp tools/call'].flatMap((name) => {
       const event = eventFor(name, stack, experiment.id);
-      return event === undefined ? [] : [{ name, event, fn: stack.fn(name), env: stack.processEnvironmentOf(name) }];
+      const fnName = name === 'mcp tools/call' ? 'mcp' : name;
+      return event === undefined ? [] : [{ name, event, fn: stack.fn(fnName), env: stack.processEnvironmentOf(fnName) }];
     });
     const baseline: number[] = [];
     const sdkBaseline: number[] = [];
@@ -170,6 +195,9 @@ export async function measureColdInit(runs = 5): Promise<ColdInitReport> {
     const sdkRequestCpu: number[] = [];
     const collectorFloorCpu: number[] = [];
     const authorizerFloorCpu: number[] = [];
+    const bareCpu: number[] = [];
+    const httpRequestCpu: number[] = [];
+    const mcpEnv = stack.processEnvironmentOf('mcp');
     const apiEnv = stack.processEnvironmentOf('api-readouts');
     const collectorEnv = stack.processEnvironmentOf('collector-beehiiv');
     const authorizerEnv = stack.processEnvironmentOf('authorizer');
@@ -178,6 +206,8 @@ export async function measureColdInit(runs = 5): Promise<ColdInitReport> {
       const warmup = round === 0; // first round primes the OS file cache for node and the bundles (and says if one fails)
       const bare = await timed(['-e', REPORT_CPU], { PATH: process.env.PATH });
       if (!warmup) baseline.push(bare.ms);
+      const bareInEnv = await timed(['-e', REPORT_CPU], mcpEnv);
+      if (!warmup) bareCpu.push(bareInEnv.cpuMs);
       const sdk = await timed(['-e', `${REPORT_CPU} require('@aws-sdk/client-dynamodb'); require('@aws-sdk/lib-dynamodb')`], { PATH: process.env.PATH, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', NODE_PATH: join(ROOT, 'node_modules') });
       if (!warmup) { sdkBaseline.push(sdk.ms); sdkBaselineCpu.push(sdk.cpuMs); }
       const request = await timed(['-e', ONE_GET_ITEM], { ...apiEnv, NODE_PATH: join(ROOT, 'node_modules') });
@@ -186,6 +216,8 @@ export async function measureColdInit(runs = 5): Promise<ColdInitReport> {
       if (!warmup) collectorFloorCpu.push(collectorFloor.cpuMs);
       const authorizerFloor = await timed(['-e', GET_TOKEN_SECRET], { ...authorizerEnv, NODE_PATH: join(ROOT, 'node_modules') });
       if (!warmup) authorizerFloorCpu.push(authorizerFloor.cpuMs);
+      const httpRequest = await timed(['-e', ONE_HTTP_REQUEST], { ...mcpEnv, BENCH_TOKEN: TOKEN });
+      if (!warmup) httpRequestCpu.push(httpRequest.cpuMs);
       for (const m of measured) {
         const env = { ...m.env, NODE_OPTIONS: '--enable-source-maps', BENCH_BUNDLE: join(m.fn.assetDir, 'index.js'), BENCH_EVENT: JSON.stringify(m.event) };
         const one = await timed(['-e', SERVE_ONE], env, m.fn.assetDir).catch((err: Error) => { throw new Error(`${m.name}: ${err.message}`); });
@@ -195,9 +227,12 @@ export async function measureColdInit(runs = 5): Promise<ColdInitReport> {
     const baselineMs = median(baseline);
     const sdkBaselineMs = median(sdkBaseline);
     const sdkBaselineCpuMs = median(sdkBaselineCpu);
-    const floors: Floors = { load: sdkBaselineCpuMs, oneGetItem: median(sdkRequestCpu), collector: median(collectorFloorCpu), authorizer: median(authorizerFloorCpu) };
+    const floors: Floors = {
+      load: sdkBaselineCpuMs, oneGetItem: median(sdkRequestCpu), collector: median(collectorFloorCpu), authorizer: median(authorizerFloorCpu),
+      bare: median(bareCpu), httpRequest: median(httpRequestCpu),
+    };
     return {
-      baselineMs, sdkBaselineMs, sdkBaselineCpuMs, sdkRequestCpuMs: floors.oneGetItem, collectorFloorCpuMs: floors.collector, authorizerFloorCpuMs: floors.authorizer, runs,
+      baselineMs, sdkBaselineMs, sdkBaselineCpuMs, sdkRequestCpuMs: floors.oneGetItem, collectorFloorCpuMs: floors.collector, authorizerFloorCpuMs: floors.authorizer, bareCpuMs: floors.bare, httpRequestCpuMs: floors.httpRequest, runs,
       functions: measured.map((m) => {
         const ms = median(samples.get(m.name)!.ms);
         const cpuMs = median(samples.get(m.name)!.cpuMs);
@@ -212,7 +247,7 @@ export async function measureColdInit(runs = 5): Promise<ColdInitReport> {
 
 if (require.main === module) {
   measureColdInit(Number(process.env.BENCH_RUNS ?? 3)).then((r) => {
-    console.log(`node -e 0 ${r.baselineMs.toFixed(0)} ms; SDK floor ${r.sdkBaselineMs.toFixed(0)} ms wall, ${r.sdkBaselineCpuMs.toFixed(0)} ms CPU; the floor sending one GetItem ${r.sdkRequestCpuMs.toFixed(0)} ms CPU = ${(r.sdkRequestCpuMs / r.sdkBaselineCpuMs).toFixed(2)}×; a collector's floor (+ Secrets Manager, GetSecretValue) ${r.collectorFloorCpuMs.toFixed(0)} ms CPU; the authorizer's (Secrets Manager, one GetSecretValue) ${r.authorizerFloorCpuMs.toFixed(0)} ms CPU; median of ${r.runs}`);
+    console.log(`node -e 0 ${r.baselineMs.toFixed(0)} ms; SDK floor ${r.sdkBaselineMs.toFixed(0)} ms wall, ${r.sdkBaselineCpuMs.toFixed(0)} ms CPU; the floor sending one GetItem ${r.sdkRequestCpuMs.toFixed(0)} ms CPU = ${(r.sdkRequestCpuMs / r.sdkBaselineCpuMs).toFixed(2)}×; a collector's floor (+ Secrets Manager, GetSecretValue) ${r.collectorFloorCpuMs.toFixed(0)} ms CPU; the authorizer's (Secrets Manager, one GetSecretValue) ${r.authorizerFloorCpuMs.toFixed(0)} ms CPU; node -e 0 in the MCP function's environment ${r.bareCpuMs.toFixed(0)} ms CPU; node:http + one request to the API (the MCP tool call's floor) ${r.httpRequestCpuMs.toFixed(0)} ms CPU; median of ${r.runs}`);
     for (const f of r.functions) console.log(`${f.name}: CPU ${f.cpuMs.toFixed(0)} ms = ${(f.cpuMs / f.ownFloorCpuMs).toFixed(2)}× its own floor (${f.ownFloor}), ${f.cpuSdkRatio.toFixed(2)}× the load-only SDK floor; wall ${f.ms.toFixed(0)} ms = ${f.sdkRatio.toFixed(2)}× (${f.ratio.toFixed(1)}× node -e 0); cdk.out bundle ${(f.bundleBytes / 1024).toFixed(0)} KB`);
   }).catch((err: unknown) => { console.error(err); process.exit(1); });
 }
