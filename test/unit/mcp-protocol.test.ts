@@ -4,7 +4,7 @@
  * batches, notifications only, unknown methods, an unsupported protocol version. The happy paths run
  * through the SDK's Client in test/integration/mcp and test/deployed.
  */
-import { answerMcpPost } from '../../functions/api/routes/mcp';
+import { answerMcpPost } from '../../functions/mcp/http-post';
 import { handleMcpMessage, McpProtocolError, type JsonRpcMessage, type McpServerDefinition } from '../../functions/mcp/protocol';
 
 function aServer(overrides: Partial<McpServerDefinition> = {}): McpServerDefinition {

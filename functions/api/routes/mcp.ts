@@ -34,4 +34,3 @@ export function mcpRoutes(routes: () => readonly Route[]): Route[] {
   }))];
 }
 
-export { answerMcpPost, MAX_REQUEST_BODY_BYTES } from '../../mcp/http-post';

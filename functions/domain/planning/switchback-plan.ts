@@ -179,7 +179,7 @@ export function planSwitchback(
   /** The before/after baseline to compare with (a plan passes the verdict's; default: from the profile's history). */
   beforeAfterBaselineDays?: number,
 ): SwitchbackPlan {
-  const baselineDays = beforeAfterBaselineDays ?? Math.max(7, Math.min(defaultBaselineDays(p.historyDays), Math.max(p.historyDays, 7)));
+  const baselineDays = beforeAfterBaselineDays ?? defaultBaselineDays(p.historyDays);
   const powerAtTarget = switchbackPower(p, windowDays, targetLift, rule, shape);
   const beforeAfterPower = powerAt(p, baselineDays, windowDays, targetLift, rule);
   const detectable = switchbackDetectableLift(p, windowDays, rule, shape);
