@@ -106,7 +106,7 @@ export class VerdictStack extends Stack {
         + '(a target cdk-nag does not recognise); a DLQ of a DLQ would only move the same messages again.',
     });
 
-    const fn = (id: string, handler: string, description: string, timeout: Duration, memorySize: number, extra: Pick<VerdictFunctionProps, 'environment' | 'inject' | 'extraExternalModules' | 'reservedConcurrentExecutions'> = {}) =>
+    const fn = (id: string, handler: string, description: string, timeout: Duration, memorySize: number, extra: Pick<VerdictFunctionProps, 'environment' | 'inject' | 'extraExternalModules' | 'commandHooks' | 'reservedConcurrentExecutions'> = {}) =>
       new VerdictFunction(this, id, { handler, description, config, timeout, memorySize, logRetention, ...extra });
 
     // Timeouts and memory per job: the authorizer is one hash comparison (secret cached); the API's ceiling
@@ -239,8 +239,8 @@ function dashboardBundling(stack: Stack): Pick<VerdictFunctionProps, 'inject' | 
   return dashboardBundlingExtras(Stage.of(stack)!.outdir);
 }
 
-/** The MCP function's extra bundling (its pack of tools and OpenAPI document injected; see lambda-bundling.ts), skipped like the dashboard's. */
-function mcpBundling(stack: Stack): Pick<VerdictFunctionProps, 'inject'> {
+/** The MCP function's extra bundling (its pack of tools and OpenAPI document beside the bundle; see lambda-bundling.ts), skipped like the dashboard's. */
+function mcpBundling(stack: Stack): Pick<VerdictFunctionProps, 'commandHooks'> {
   if (!stack.bundlingRequired) return {};
   return mcpBundlingExtras(Stage.of(stack)!.outdir);
 }

@@ -1,18 +1,22 @@
 /**
  * What the deployed MCP function is bundled with instead of the API's routes: its tools (descriptions,
  * JSON Schemas, the route each calls) and the API's OpenAPI document, both built at synth from the routes
- * themselves (functions/mcp/pack-build.ts, run by lib/constructs/lambda-bundling.ts) and injected as
- * `__VERDICT_MCP_PACK__` — brotli-compressed JSON, base64, like the dashboard's assets. Built from the
- * same commit as the API functions deployed beside it, so it cannot describe another API; nothing is
- * checked in. Each part is unpacked on first use and kept.
+ * themselves (functions/mcp/pack-build.ts, run by lib/constructs/lambda-bundling.ts) and written as JSON
+ * files beside the bundle's index.js. Built from the same commit as the API functions deployed beside it,
+ * so it cannot describe another API; nothing is checked in. Each part is read and parsed on first use and
+ * kept — outside the bundle, Node neither compiles them nor scans them for its source map, and a
+ * tools/list loads no decompressor.
  */
-import { brotliDecompressSync } from 'node:zlib';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ToolDefinition } from './tool-call';
 
-/** The pack as injected: each part brotli-compressed JSON text, base64. */
-export interface PackedMcp { tools: string; openApi: string }
+/** The pack's parts, each a JSON file beside the bundle. */
+export const PACK_FILES = { tools: 'mcp-tools.json', openApi: 'mcp-openapi.json' } as const;
+export type PackPart = keyof typeof PACK_FILES;
 
-declare const __VERDICT_MCP_PACK__: PackedMcp | undefined;
+/** A part's JSON text, or undefined when there is none. */
+export type ReadPackPart = (part: PackPart) => string | undefined;
 
 export interface McpPack {
   tools(): readonly ToolDefinition[];
@@ -20,13 +24,26 @@ export interface McpPack {
   openApi(serverUrl: string): Record<string, unknown>;
 }
 
-/** Reads `packed`; throws on first use when there is none (a bundle built without the pack). */
-export function mcpPack(packed: PackedMcp | undefined = typeof __VERDICT_MCP_PACK__ === 'object' ? __VERDICT_MCP_PACK__ : undefined): McpPack {
+/** Reads the parts from `dir` (in the bundle: the folder of index.js). */
+export function packFilesIn(dir: string): ReadPackPart {
+  return (part) => {
+    try {
+      return readFileSync(join(dir, PACK_FILES[part]), 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+  };
+}
+
+/** The pack `read` gives (default: the files beside this bundle); throws on first use when a part is missing. */
+export function mcpPack(read: ReadPackPart = packFilesIn(__dirname)): McpPack {
   let tools: readonly ToolDefinition[] | undefined;
   let doc: Record<string, unknown> | undefined;
-  const part = (name: keyof PackedMcp): unknown => {
-    if (!packed) throw new Error('This MCP function was bundled without its tool pack (__VERDICT_MCP_PACK__)');
-    return JSON.parse(brotliDecompressSync(Buffer.from(packed[name], 'base64')).toString('utf8')) as unknown;
+  const part = (name: PackPart): unknown => {
+    const text = read(name);
+    if (text === undefined) throw new Error(`This MCP function was bundled without its tool pack (${PACK_FILES[name]} beside index.js)`);
+    return JSON.parse(text) as unknown;
   };
   return {
     tools: () => (tools ??= part('tools') as ToolDefinition[]),

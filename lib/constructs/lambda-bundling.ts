@@ -3,11 +3,11 @@
  * runtime with source maps, the AWS SDK v3 left to the runtime, and the deployment's config inlined.
  * One definition, so the performance bench (test/bench) measures exactly the bundles CDK deploys.
  */
-import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { OutputFormat, type BundlingOptions, type ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { brotliCompressSync, constants as zlibConstants } from 'node:zlib';
 import { buildDashboardAssetsSync } from '../../functions/dashboard/build';
 import type { AppConfig } from '../../functions/shared/app-config';
@@ -59,19 +59,35 @@ export function dashboardBundlingExtras(outdir: string): { inject: string[]; ext
 
 /**
  * What the MCP function adds to lambdaBundling: its pack (functions/mcp/pack.ts — the tools' descriptions and JSON
- * Schemas and the OpenAPI document, built from the API's routes), injected as `__VERDICT_MCP_PACK__` so the function
- * carries no route, route schema or zod-to-JSON-Schema code. Built by functions/mcp/pack-build.ts in a Node process of
- * its own (synth itself loads definitions only, never the routes), from the same sources as the API functions
- * bundled in this synth: never checked in, so it cannot go stale.
+ * Schemas and the OpenAPI document, built from the API's routes), copied beside the bundle's index.js after esbuild
+ * runs, so the function carries no route, route schema or zod-to-JSON-Schema code, and Node never compiles the pack.
+ * Built by functions/mcp/pack-build.ts in a Node process of its own (synth itself loads definitions only, never the
+ * routes), from the same sources as the API functions bundled in this synth, into this synth's output directory:
+ * never checked in, so it cannot go stale. The files are part of the asset, so its hash follows them.
  */
-export function mcpBundlingExtras(outdir: string): { inject: string[] } {
+export function mcpBundlingExtras(outdir: string): { commandHooks: ICommandHooks } {
   const root = join(__dirname, '..', '..');
   const text = execFileSync(process.execPath, [require.resolve('tsx/cli'), join(root, 'functions', 'mcp', 'pack-build.ts')], {
     cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const pack = JSON.parse(text) as { tools: string; openApi: string };
-  const file = join(outdir, `mcp-pack-${createHash('sha256').update(text).digest('hex').slice(0, 16)}.mjs`);
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, `export const __VERDICT_MCP_PACK__ = ${JSON.stringify({ tools: pack.tools, openApi: pack.openApi })};\n`);
-  return { inject: [file] };
+  const pack = JSON.parse(text) as Record<string, string>;
+  const dir = join(outdir, `mcp-pack-${createHash('sha256').update(text).digest('hex').slice(0, 16)}`);
+  mkdirSync(dir, { recursive: true });
+  const files = Object.entries(pack).map(([name, content]) => {
+    if (basename(name) !== name) throw new Error(`functions/mcp/pack-build.ts named a pack file with a folder: ${name}`);
+    writeFileSync(join(dir, name), content);
+    return join(dir, name);
+  });
+  return {
+    commandHooks: {
+      beforeBundling: () => [],
+      beforeInstall: () => [],
+      afterBundling: (_inputDir, outputDir) => [`cp ${files.map(shellQuoted).join(' ')} ${shellQuoted(outputDir)}`],
+    },
+  };
+}
+
+/** One argument for bash -c (how NodejsFunction runs command hooks when it bundles locally). */
+function shellQuoted(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
 }

@@ -12,7 +12,7 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, type DestinationConfig, type IDestination, type IFunction } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, type ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
@@ -89,6 +89,8 @@ export interface VerdictFunctionProps {
   inject?: string[];
   /** Modules left out of this function's bundle besides the AWS SDK (only for code paths Lambda never runs). */
   extraExternalModules?: string[];
+  /** Commands run around esbuild (e.g. files copied beside the bundle). */
+  commandHooks?: ICommandHooks;
 }
 
 export class VerdictFunction extends Construct {
@@ -206,5 +208,6 @@ function bundlingFor(props: VerdictFunctionProps) {
     ...base,
     ...(props.inject && { inject: props.inject }),
     ...(props.extraExternalModules && { externalModules: [...base.externalModules, ...props.extraExternalModules] }),
+    ...(props.commandHooks && { commandHooks: props.commandHooks }),
   };
 }

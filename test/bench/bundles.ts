@@ -6,7 +6,7 @@
 import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUNDLE_ALIASES, dashboardBundlingExtras, lambdaBundling, mcpBundlingExtras } from '../../lib/constructs/lambda-bundling';
+import { BUNDLE_ALIASES, dashboardBundlingExtras, lambdaBundling } from '../../lib/constructs/lambda-bundling';
 import type { AppConfig } from '../../functions/shared/app-config';
 
 export const HANDLERS = ['api-experiments', 'api-plans', 'api-readouts', 'api-reads', 'api-imports', 'dashboard', 'mcp', 'authorizer', 'collector', 'collector-x', 'collector-stripe', 'collector-citations', 'scorer', 'digest'] as const;
@@ -30,9 +30,8 @@ export interface BundleReport {
  */
 export function esbuildOptionsFor(config: AppConfig, handler?: HandlerName): BuildOptions {
   const b = lambdaBundling(config);
-  const extras = handler === 'dashboard' ? dashboardBundlingExtras(OUT_DIR)
-    : handler === 'mcp' ? { ...mcpBundlingExtras(OUT_DIR), extraExternalModules: [] }
-    : { inject: [], extraExternalModules: [] };
+  // The MCP function's pack is copied beside its bundle (lambda-bundling.ts), not into it: nothing to add here.
+  const extras = handler === 'dashboard' ? dashboardBundlingExtras(OUT_DIR) : { inject: [], extraExternalModules: [] };
   return {
     bundle: true,
     platform: 'node',
@@ -78,7 +77,6 @@ function contributors(meta: Metafile, file: string): { name: string; bytes: numb
 /** `node_modules/@scope/pkg/…` → `@scope/pkg`; `functions/api/x.ts` → `functions/api`. */
 function contributorOf(input: string): string {
   if (input.includes('dashboard-assets-')) return 'dashboard assets (injected)';
-  if (input.includes('mcp-pack-')) return 'MCP tools + OpenAPI pack (injected)';
   const nm = input.lastIndexOf('node_modules/');
   if (nm >= 0) {
     const parts = input.slice(nm + 'node_modules/'.length).split('/');
