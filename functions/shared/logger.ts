@@ -15,9 +15,10 @@ const pending: { context?: Context; invocations: number; keys: Record<string, un
 
 function powertools(): Logger {
   if (instance) return instance;
-  // A require, not an import: esbuild then runs the package's module body on this first call only.
+  // A require, not an import: esbuild then runs the package's module body on this first call only. Through a module
+  // of our own, an ES module, so esbuild still bundles the package's ES module build and tree-shakes it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { Logger: PowertoolsLogger } = require('@aws-lambda-powertools/logger') as typeof import('@aws-lambda-powertools/logger');
+  const { Logger: PowertoolsLogger } = require('./powertools-logger') as typeof import('./powertools-logger');
   const created = new PowertoolsLogger({ serviceName: 'verdict' });
   if (pending.level !== undefined) created.setLogLevel(pending.level);
   if (pending.context) {
