@@ -2,9 +2,9 @@
  * The process-wide structured logger (Powertools), JSON in Lambda, readable locally (POWERTOOLS_DEV).
  *
  * Created on the first message, not at import: the Powertools package loads node:crypto and opens a
- * Console on stdout as it starts (~5 ms CPU of a cold start, measured on the MCP bundle), which an event
- * that logs nothing — an MCP tools/list, a dashboard page, a token check that passes — need not pay. The
- * context and keys given before then are applied when it is created, as Powertools would have them.
+ * Console on stdout as it starts (~2–3 ms CPU of a cold start, measured on the MCP bundle), which an event
+ * that logs nothing — an MCP tools/list, a dashboard page — need not pay. The context, keys and level
+ * given before then are applied when it is created, as Powertools would have them.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';

@@ -7,7 +7,10 @@ import { openApiDocument } from '../../functions/api/openapi';
 import { ROUTES } from '../../functions/api/routes';
 import { API_VERSION } from '../../functions/api/routes/openapi';
 import type { ApiCallRequest } from '../../functions/mcp/api-reply';
-import { mcpPack, PACK_FILES } from '../../functions/mcp/pack';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { mcpPack, packFilesIn, PACK_FILES } from '../../functions/mcp/pack';
 import { buildMcpPack } from '../../functions/mcp/pack-build';
 import { callableTool } from '../../functions/mcp/tool-call';
 import { verdictTools } from '../../functions/mcp/tools';
@@ -43,6 +46,18 @@ describe('the MCP pack built at synth', () => {
 
   it('holds the OpenAPI document GET /openapi.json serves locally, naming the server it is asked through', () => {
     expect(pack.openApi('https://api.example.com')).toEqual(openApiDocument(ROUTES, 'https://api.example.com', API_VERSION));
+  });
+
+  it('reads its parts from the files beside the bundle, and a missing file as no part', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'verdict-mcp-pack-'));
+    try {
+      writeFileSync(join(dir, PACK_FILES.tools), built[PACK_FILES.tools]);
+      const fromFiles = mcpPack(packFilesIn(dir));
+      expect(fromFiles.tools()).toEqual(pack.tools());
+      expect(() => fromFiles.openApi('https://api.example.com')).toThrow(/bundled without its tool pack \(mcp-openapi\.json beside index\.js\)/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('says so on first use when a bundle was built without it', () => {
