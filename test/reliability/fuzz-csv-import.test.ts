@@ -11,10 +11,13 @@ import fc from 'fast-check';
 import { ObservationSchema } from '../../functions/domain/observation';
 import { MAX_OBSERVATIONS_PER_REQUEST } from '../../functions/api/routes/observations';
 import { parseImport, parseImportFiles } from '../../functions/sources/csv/import-formats';
+import { parseInstant } from '../../functions/sources/csv/values';
 import { httpEvent, startCountedApi, type CountedApi } from './api-harness';
 import { FUZZ_SEED, fuzzRuns } from '../support/fuzz-runs';
 
 const RUNS = fuzzRuns(2_000);
+/** The imports' clock, fixed so the same seed always generates the same work (cells range 2000–2100: some are in the future). */
+const NOW = '2026-12-01T00:00:00.000Z';
 
 const HEADERS: Record<string, string[]> = {
   generic: ['metric', 'at', 'value', 'source', 'account', 'id', 'publishedAt', 'impressions', 'likes', 'replies', 'reposts', 'quotes', 'sentAt', 'delivered', 'opens', 'clicks', 'engine', 'prompt', 'repetition', 'cited', 'mentioned', 'position', 'competitorMentions', 'costUsd'],
@@ -35,24 +38,75 @@ const cellValue = fc.oneof(
 );
 
 /** One CSV field, quoted when it must be (or at random), doubling quotes as RFC 4180 says. */
-const field = fc.tuple(cellValue, fc.boolean()).map(([v, quote]) => (quote || /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v));
+const quoted = ([v, quote]: [string, boolean]) => (quote || /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
-const structuredCsv = fc.record({
-  header: fc.constantFrom(...Object.values(HEADERS)).chain((h) => fc.tuple(fc.shuffledSubarray(h, { minLength: Math.min(3, h.length) }), fc.array(fc.string({ minLength: 1, maxLength: 10 }), { maxLength: 1 })).map(([cols, extra]) => [...cols, ...extra])),
-  rows: fc.array(fc.array(field, { minLength: 1, maxLength: 26 }), { maxLength: 25 }),
-  newline: fc.constantFrom('\n', '\r\n'),
-  bom: fc.boolean(),
-  ragged: fc.boolean(),
-}).map(({ header, rows, newline, bom, ragged }) => {
-  const width = header.length;
-  const body = rows.map((r) => (ragged ? r : Array.from({ length: width }, (_, i) => r[i % r.length])).join(','));
-  return `${bom ? '\uFEFF' : ''}${[header.join(','), ...body].join(newline)}${newline}`;
+/** Each format's columns without which its rows cannot be read (the header keeps them, in a shuffled order, in most files). */
+const REQUIRED: Record<string, string[]> = {
+  generic: ['metric', 'at', 'value'],
+  xAccountOverview: ['Date', 'Impressions', 'New follows', 'Unfollows'],
+  xPostContent: ['Post id', 'Date', 'Impressions', 'Likes', 'Replies', 'Reposts'],
+  beehiivSubscribers: ['email', 'status', 'created_at'],
+  beehiivPosts: ['id', 'delivered', 'unique_opens', 'unique_clicks'],
+};
+
+/**
+ * Times near the imports' clock: the ten days up to two days after NOW, so that some are in the future,
+ * and a subscriber export's daily counts (one per day from its first join) stay a few days long.
+ */
+const DAY_MS = 86_400_000;
+const recentMs = fc.integer({ min: Date.parse(NOW) - 8 * DAY_MS, max: Date.parse(NOW) + 3 * DAY_MS });
+const recentInstant = fc.tuple(recentMs, fc.constantFrom('iso', 'day', 'space')).map(([ms, style]) => {
+  const iso = new Date(ms).toISOString();
+  return style === 'iso' ? iso : style === 'day' ? iso.slice(0, 10) : `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
 });
+const MONTH_NAMES = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+/** A day as X's exports spell it ("Tue, Nov 24, 2026"). */
+const recentXDay = recentMs.map((ms) => {
+  const d = new Date(ms);
+  return `${WEEKDAYS[d.getUTCDay()]}, ${MONTH_NAMES[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, '0')}, ${d.getUTCFullYear()}`;
+});
+const count = fc.nat({ max: 5_000 }).map(String);
+const time = fc.oneof({ weight: 3, arbitrary: recentInstant }, { weight: 1, arbitrary: fc.constant('') });
+
+/** What each known column holds in a real file. */
+const PLAUSIBLE: Record<string, fc.Arbitrary<string>> = {
+  metric: fc.constantFrom('x.followers', 'x.posts', 'newsletter.subscribers', 'bluesky.followers', 'x.post', 'newsletter.send', 'citations.answer', 'x.vibes'),
+  at: recentInstant, publishedAt: recentInstant, sentAt: recentInstant, created_at: recentInstant, publish_date: recentInstant, unsubscribed_at: time,
+  value: count, impressions: count, likes: count, replies: count, reposts: count, quotes: count, delivered: count, opens: count, clicks: count,
+  repetition: count, position: count, Impressions: count, 'New follows': count, Unfollows: count, Likes: count, Engagements: count,
+  'Profile visits': count, Replies: count, Reposts: count, unique_opens: count, unique_clicks: count,
+  Date: fc.oneof(recentXDay, recentInstant), 'Post id': fc.bigInt({ min: 1n, max: 2n ** 63n }).map(String), id: fc.bigInt({ min: 1n, max: 2n ** 63n }).map(String),
+  email: fc.constantFrom('ada@example.com', 'grace@example.com', 'not-an-email'), status: fc.constantFrom('active', 'inactive', 'pending', 'validating'),
+  source: fc.constantFrom('csv', 'sheet'), account: fc.constantFrom('main', 'side'), engine: fc.constantFrom('perplexity', 'openai', 'gemini'),
+  cited: fc.constantFrom('true', 'false', 'yes'), mentioned: fc.constantFrom('true', 'false'), competitorMentions: fc.constantFrom('', 'Acme;Beta'), costUsd: fc.constantFrom('0.004', '0'),
+};
+/** A subscriber's join or leave far in the past would write a daily count for every day since: garbage there is never a valid past time. */
+const SUBSCRIBER_TIMES = new Set(['created_at', 'unsubscribed_at']);
+const garbageFor = (column: string) => (SUBSCRIBER_TIMES.has(column) ? cellValue.filter((v) => (parseInstant(v) ?? NOW) >= NOW) : cellValue);
+/** One cell of `column`: mostly what the column holds, else anything. */
+const cellOf = (column: string) => fc.tuple(fc.oneof({ weight: 9, arbitrary: PLAUSIBLE[column] ?? cellValue }, { weight: 1, arbitrary: garbageFor(column) }), fc.boolean()).map(quoted);
+
+const structuredHeader = fc.constantFrom(...Object.keys(HEADERS)).chain((format) => {
+  const all = HEADERS[format];
+  const required = REQUIRED[format];
+  const optional = all.filter((c) => !required.includes(c));
+  const readable = fc.tuple(fc.subarray(optional), fc.nat()).chain(([extra, seed]) => fc.shuffledSubarray([...required, ...extra], { minLength: required.length + extra.length }).map((cols) => (seed % 7 === 0 ? [...cols, 'notes'] : cols)));
+  const anySubset = fc.shuffledSubarray(all, { minLength: Math.min(3, all.length) });
+  return fc.oneof({ weight: 4, arbitrary: readable }, { weight: 1, arbitrary: anySubset });
+});
+
+const structuredCsv = fc.tuple(structuredHeader, fc.constantFrom('\n', '\r\n'), fc.boolean(), fc.boolean()).chain(([header, newline, bom, ragged]) =>
+  fc.array(fc.tuple(...header.map(cellOf)), { maxLength: 25 }).map((rows) => {
+    // A ragged file drops the last cell of every third row: those rows are misaligned and reported.
+    const body = rows.map((r, i) => (ragged && i % 3 === 0 ? r.slice(0, -1) : r).join(','));
+    return `${bom ? '\uFEFF' : ''}${[header.join(','), ...body].join(newline)}${newline}`;
+  }));
 
 const csvText = fc.oneof({ weight: 4, arbitrary: structuredCsv }, { weight: 1, arbitrary: fc.string({ maxLength: 400 }) }, { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 200 }) });
 
 const importOptions = fc.record({
-  at: fc.option(fc.oneof(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), fc.string({ maxLength: 12 })), { nil: undefined }),
+  at: fc.option(fc.oneof({ weight: 3, arbitrary: recentInstant }, { weight: 1, arbitrary: fc.date({ noInvalidDate: true }).map((d) => d.toISOString()) }, { weight: 1, arbitrary: fc.string({ maxLength: 12 }) }), { nil: undefined, freq: 2 }),
   followersAtEnd: fc.option(fc.integer({ min: -5, max: 1_000_000 }), { nil: undefined }),
   postsAtEnd: fc.option(fc.integer({ min: -5, max: 100_000 }), { nil: undefined }),
 }, { requiredKeys: [] });
@@ -105,11 +159,11 @@ afterAll(async () => { await api.close(); });
 
 describe('CSV import under fuzzing', () => {
   it(`parses ${RUNS} generated files without throwing and emits only valid observations, which the API stores`, async () => {
-    let accepted = 0;
+    const acceptedByFormat: Record<string, number> = {};
 
     await fc.assert(
       fc.asyncProperty(csvText, importOptions, async (text, options) => {
-        const result = parseImport(text, options);
+        const result = parseImport(text, { ...options, now: NOW });
 
         expect(Array.isArray(result.observations)).toBe(true);
         if (result.fileErrors.length > 0) expect(result.observations).toEqual([]);
@@ -125,15 +179,18 @@ describe('CSV import under fuzzing', () => {
           if ((res.statusCode ?? 0) >= 400) expect(itemsLeftWritten).toEqual([]);
           // What the importer validated, the API accepts: the two share one schema.
           expect({ status: res.statusCode, body: res.statusCode === 200 ? '' : res.body }).toEqual({ status: 200, body: '' });
-          accepted += chunk.length;
+          acceptedByFormat[result.format] = (acceptedByFormat[result.format] ?? 0) + chunk.length;
         }
       }),
       { numRuns: RUNS, seed: FUZZ_SEED, endOnFailure: true },
     );
 
-    // The structured files mostly parse, so the API path was really exercised. fast-check biases its early
-    // runs toward tiny values, so a scaled-down pass (FUZZ_SCALE < 1) can promise only some rows.
-    expect(accepted).toBeGreaterThan(RUNS >= 2_000 ? RUNS : 0);
+    // Most structured files have their format's columns and plausible cells, so the API path was really
+    // exercised, by every format. fast-check biases its early runs toward tiny values, so a scaled-down
+    // pass (FUZZ_SCALE < 1) can promise only some rows.
+    const accepted = Object.values(acceptedByFormat).reduce((a, b) => a + b, 0);
+    expect(accepted).toBeGreaterThan(RUNS >= 2_000 ? RUNS / 2 : 0);
+    if (RUNS >= 2_000) expect(Object.keys(acceptedByFormat).sort()).toEqual(['beehiiv-posts', 'beehiiv-subscribers', 'generic', 'x-account-overview', 'x-post-content']);
     expect(api.loggedErrors).toEqual([]);
   });
 
@@ -142,7 +199,7 @@ describe('CSV import under fuzzing', () => {
 
     await fc.assert(
       fc.asyncProperty(fc.oneof({ weight: 3, arbitrary: fc.tuple(exportFile) }, { weight: 1, arbitrary: fc.tuple(exportFile, exportFile) }), exportOptions, async (texts, options) => {
-        const result = parseImportFiles(texts.map((text, i) => ({ name: `f${i}.csv`, text })), options);
+        const result = parseImportFiles(texts.map((text, i) => ({ name: `f${i}.csv`, text })), { ...options, now: NOW });
 
         if (result.fileErrors.length > 0) expect(result.observations).toEqual([]);
         for (const o of result.observations) expect(ObservationSchema.safeParse(o).success).toBe(true);

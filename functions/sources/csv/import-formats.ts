@@ -28,7 +28,9 @@
  *                      opens, unique clicks): newsletter.send snapshots as of `at`. Column names are
  *                      UNSURE and matched by aliases.
  *
- * Timestamps are canonical ISO-8601 so a re-import writes the same keys (idempotent).
+ * Timestamps are canonical ISO-8601 so a re-import writes the same keys (idempotent). Nothing dated in
+ * the future is imported (a typo such as 2062 for 2026 is a row error, or a file error in --at): see
+ * FUTURE_GRACE_MS.
  */
 import { ObservationSchema, type Observation } from '../../domain/observation';
 import { columnKey, readCsv, type CsvRecord } from './csv-reader';
@@ -53,6 +55,8 @@ export interface ImportOptions {
   source?: string;
   /** `account` of imported observations where the file does not say. */
   account?: string;
+  /** The import's clock (ISO-8601), default the time of the call: nothing dated later (beyond FUTURE_GRACE_MS) is imported. */
+  now?: string;
 }
 
 export interface ImportResult {
@@ -105,7 +109,7 @@ export function parseImport(text: string, options: ImportOptions = {}): ImportRe
   const { format, records, ctx, widthErrors, rows } = read;
   let result: Parsed;
   if (isSubscriberFormat(format)) {
-    result = subscriberResult([readMembers(format, records, ctx.cols)], ctx);
+    result = subscriberResult([readMembers(format, records, ctx.cols, ctx.notAfter)], ctx);
   } else {
     switch (format) {
       case 'generic': result = parseGeneric(records, ctx, read.header); break;
@@ -144,11 +148,11 @@ export function parseImportFiles(files: readonly ImportFile[], options: ImportOp
     if ('result' in read) { rowErrors.push(...read.result.rowErrors.map((e) => ({ ...e, file: name }))); rows += read.result.rows; continue; }
     ctx ??= read.ctx;
     rows += read.rows;
-    const list = readMembers(read.format as SubscriberFormat, read.records, read.ctx.cols);
+    const list = readMembers(read.format as SubscriberFormat, read.records, read.ctx.cols, read.ctx.notAfter);
     rowErrors.push(...[...read.widthErrors, ...list.rowErrors].map((e) => ({ ...e, file: name })));
     lists.push(list);
   }
-  const result = subscriberResult(lists, ctx ?? { cols: new Map(), options, source: options.source ?? 'csv' });
+  const result = subscriberResult(lists, ctx ?? { cols: new Map(), options, source: options.source ?? 'csv', notAfter: latestAllowed(options.now) });
   return { format: formats[0], rows, observations: result.observations, rowErrors: [...rowErrors, ...result.rowErrors.map((e) => ({ ...e, file: files[0].name }))], fileErrors: result.fileErrors, notices: result.notices ?? [] };
 }
 
@@ -174,11 +178,14 @@ function readFile(text: string, options: ImportOptions): FileRead {
     return empty([`unknown format: header "${table.header.join(table.delimiter)}" is not metric,at,value[,…], an X analytics export, a beehiiv post export, or a beehiiv, Substack, Mailchimp, Buttondown or Kit subscriber export`]);
   }
   if (table.errors.length > 0) return { result: { ...emptyResult(format, table.records.length, []), rowErrors: table.errors } };
-  if (options.at !== undefined && !parseInstant(options.at)) return empty([`--at ${options.at} is not a date or ISO-8601 time`]);
+  const at = options.at === undefined ? undefined : parseInstant(options.at);
+  if (options.at !== undefined && !at) return empty([`--at ${options.at} is not a date or ISO-8601 time`]);
+  const notAfter = latestAllowed(options.now);
+  if (at && at > notAfter) return empty([`--at ${options.at} is in the future: nothing can have been observed then yet`]);
 
   const cols: Columns = new Map();
   table.header.forEach((h, i) => { if (!cols.has(columnKey(h))) cols.set(columnKey(h), i); });
-  const ctx = { cols, options, source: options.source ?? 'csv' };
+  const ctx = { cols, options, source: options.source ?? 'csv', notAfter };
   // A row of the wrong width is misaligned: none of its cells can be trusted.
   const records = table.records.filter((r) => r.cells.length === table.header.length);
   const widthErrors = table.records
@@ -187,8 +194,21 @@ function readFile(text: string, options: ImportOptions): FileRead {
   return { format, header: table.header, records, ctx, widthErrors, rows: table.records.length };
 }
 
-/** Longest span of daily snapshots one import writes: a typo in --at (2206 for 2026) must not write centuries of days. */
+/** Longest span of daily snapshots one import writes: a join typed 1926 for 2026 must not write a century of days. */
 const MAX_SNAPSHOT_DAYS = 100 * 366;
+
+/**
+ * How far after the import's clock a time may lie and still be real: an export's last day is stamped at
+ * the midnight after it (up to a day ahead), and times without a zone are read as UTC (up to 14 h off).
+ */
+const FUTURE_GRACE_MS = 2 * 86_400_000;
+
+/** The latest instant an imported time may have (canonical ISO-8601). */
+function latestAllowed(now: string | undefined): string {
+  const clock = now === undefined ? Date.now() : Date.parse(now);
+  if (Number.isNaN(clock)) throw new Error(`ImportOptions.now must be an ISO-8601 time, got ${JSON.stringify(now)}`);
+  return new Date(clock + FUTURE_GRACE_MS).toISOString();
+}
 
 function subscriberResult(lists: readonly MemberList[], ctx: Ctx): Parsed {
   const rowErrors = lists.flatMap((l) => l.rowErrors);
@@ -221,7 +241,7 @@ function subscriberResult(lists: readonly MemberList[], ctx: Ctx): Parsed {
   return { observations, rowErrors, notices, fileErrors: [] };
 }
 
-interface Ctx { cols: Columns; options: ImportOptions; source: string }
+interface Ctx { cols: Columns; options: ImportOptions; source: string; /** The latest time a row may carry (latestAllowed). */ notAfter: string }
 
 function cell(record: CsvRecord, ctx: Ctx, names: readonly string[]): string | undefined {
   for (const n of names) {
@@ -231,13 +251,27 @@ function cell(record: CsvRecord, ctx: Ctx, names: readonly string[]): string | u
   return undefined;
 }
 
-/** Validates a built observation with the domain schema; the first issue becomes the row's message. */
-function validated(o: Record<string, unknown>, line: number, errors: RowError[]): Observation | undefined {
+/** The times an observation carries that a file gave (or stamped from the file's dates). */
+const DATED_FIELDS = ['at', 'publishedAt', 'sentAt'] as const;
+
+/**
+ * Validates a built observation with the domain schema, and (given `notAfter`) that none of its times is
+ * in the future; the first issue becomes the row's message.
+ */
+function validated(o: Record<string, unknown>, line: number, errors: RowError[], notAfter?: string): Observation | undefined {
   const parsed = ObservationSchema.safeParse(o);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  errors.push({ line, message: `${issue.path.join('.') || 'row'}: ${issue.message}` });
-  return undefined;
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    errors.push({ line, message: `${issue.path.join('.') || 'row'}: ${issue.message}` });
+    return undefined;
+  }
+  const dated = parsed.data as Partial<Record<(typeof DATED_FIELDS)[number], string>>;
+  const future = notAfter === undefined ? undefined : DATED_FIELDS.find((f) => (dated[f] ?? '') > notAfter);
+  if (future) {
+    errors.push({ line, message: `${future}: ${dated[future]} is in the future` });
+    return undefined;
+  }
+  return parsed.data;
 }
 
 // ---------------------------------------------------------------------------------------------- generic
@@ -281,7 +315,7 @@ function parseGeneric(records: CsvRecord[], ctx: Ctx, header: string[]): Parsed 
     }
     if (!raw.at && !bad) bad = 'at: required';
     if (bad) { rowErrors.push({ line: r.line, message: bad }); continue; }
-    const ok = validated(o, r.line, rowErrors);
+    const ok = validated(o, r.line, rowErrors, ctx.notAfter);
     if (ok) observations.push(ok);
   }
   return { observations, rowErrors, fileErrors: [] };
@@ -322,7 +356,8 @@ function parseXOverview(records: CsvRecord[], ctx: Ctx): Parsed {
       : follows === undefined ? 'New follows: expected a whole number ≥ 0'
       : unfollows === undefined ? 'Unfollows: expected a whole number ≥ 0'
       : posts === undefined ? 'Create Post: expected a whole number ≥ 0'
-      : days.has(day) ? `Date: ${day} appears twice (first on line ${days.get(day)?.line})` : undefined;
+      : days.has(day) ? `Date: ${day} appears twice (first on line ${days.get(day)?.line})`
+      : startOfDay(day) > ctx.notAfter ? `Date: ${day} is in the future` : undefined;
     if (problem || !day) { rowErrors.push({ line: r.line, message: problem ?? 'invalid' }); continue; }
     days.set(day, { line: r.line, net: (follows ?? 0) - (unfollows ?? 0), posts });
   }
@@ -334,8 +369,8 @@ function parseXOverview(records: CsvRecord[], ctx: Ctx): Parsed {
   const sorted = [...days.keys()].sort();
   const observations: Observation[] = [];
   const account = ctx.options.account;
-  const snapshot = (metric: 'x.followers' | 'x.posts', at: string, value: number) =>
-    validated({ metric, at, value, source: ctx.source, ...(account && { account }) }, 0, rowErrors);
+  const snapshot = (metric: 'x.followers' | 'x.posts', at: string, value: number, line: number) =>
+    validated({ metric, at, value, source: ctx.source, ...(account && { account }) }, line, rowErrors, ctx.notAfter);
   // Walk back from the anchor; a gap or an invalid day breaks the chain, so stop there.
   let followers = followersAtEnd;
   let posts = postsAtEnd;
@@ -345,19 +380,19 @@ function parseXOverview(records: CsvRecord[], ctx: Ctx): Parsed {
     const entry = days.get(day)!;
     const end = startOfDay(addDays(day, 1));
     if (followers < 0) { rowErrors.push({ line: entry.line, message: `--followers ${followersAtEnd} is too small: the count would be negative on ${day}` }); break; }
-    const f = snapshot('x.followers', end, followers);
+    const f = snapshot('x.followers', end, followers, entry.line);
     if (f) observations.push(f);
     if (posts !== undefined && posts >= 0) {
-      const p = snapshot('x.posts', end, posts);
+      const p = snapshot('x.posts', end, posts, entry.line);
       if (p) observations.push(p);
       posts -= entry.posts ?? 0;
     }
     followers -= entry.net;
     const startOfRange = i === 0 || addDays(sorted[i - 1], 1) !== day;
     if (startOfRange && followers >= 0) {
-      const s = snapshot('x.followers', startOfDay(day), followers);
+      const s = snapshot('x.followers', startOfDay(day), followers, entry.line);
       if (s) observations.push(s);
-      if (posts !== undefined && posts >= 0) { const p = snapshot('x.posts', startOfDay(day), posts); if (p) observations.push(p); }
+      if (posts !== undefined && posts >= 0) { const p = snapshot('x.posts', startOfDay(day), posts, entry.line); if (p) observations.push(p); }
     }
   }
   return { observations: observations.sort((a, b) => a.at.localeCompare(b.at) || a.metric.localeCompare(b.metric)), rowErrors, fileErrors: [] };
@@ -465,7 +500,7 @@ function withSnapshotTime(rows: { line: number; o: Record<string, unknown> }[], 
   if (!at) return { observations: [], rowErrors, fileErrors: rows.length > 0 ? ['no dates in the file: pass --at to say when these numbers were observed'] : [] };
   const account = ctx.options.account;
   const observations = rows.flatMap((r) => {
-    const o = validated({ ...r.o, at, source: ctx.source, ...(account && { account }) }, r.line, rowErrors);
+    const o = validated({ ...r.o, at, source: ctx.source, ...(account && { account }) }, r.line, rowErrors, ctx.notAfter);
     return o ? [o] : [];
   });
   return { observations, rowErrors, fileErrors: [] };

@@ -102,8 +102,8 @@ export function detectSubscriberFormat(cols: ReadonlySet<string>): SubscriberFor
   return undefined;
 }
 
-/** Reads one export's people; bad rows are reported by line and contribute nothing. */
-export function readMembers(format: SubscriberFormat, records: readonly CsvRecord[], cols: ReadonlyMap<string, number>): MemberList {
+/** Reads one export's people; bad rows (a join or leave after `notAfter` among them) are reported by line and contribute nothing. */
+export function readMembers(format: SubscriberFormat, records: readonly CsvRecord[], cols: ReadonlyMap<string, number>, notAfter: string): MemberList {
   const spec = LIST_SPECS[format];
   const cell = (r: CsvRecord, names: readonly string[]) => {
     for (const n of names) {
@@ -131,6 +131,8 @@ export function readMembers(format: SubscriberFormat, records: readonly CsvRecor
       : !join ? `${present(spec.join).join(' / ') || spec.join[0]}: expected a date or ISO-8601 time, got "${joinRaw ?? ''}"`
       : leaveRaw && !leave ? `${present(spec.leave)[0]}: expected a date or ISO-8601 time, got "${leaveRaw}"`
       : leave && leave < join ? `${present(spec.leave)[0]} ${leave} is before the join time ${join}`
+      : join > notAfter ? `${present(spec.join).join(' / ')} ${join} is in the future`
+      : leave && leave > notAfter ? `${present(spec.leave)[0]} ${leave} is in the future`
       : undefined;
     if (problem || !join) { rowErrors.push({ line: r.line, message: problem ?? 'invalid' }); continue; }
     if (status !== undefined && spec.never?.includes(status)) continue; // never confirmed: never counted

@@ -380,7 +380,49 @@ describe('subscriber exports', () => {
   });
 
   it('refuses to write more than 100 years of daily counts', () => {
-    expect(parseImport('email,status,created_at\na@x.com,active,2024-01-05\n', { at: '2206-01-01' }).fileErrors[0]).toContain('more than 100 years');
+    expect(parseImport('email,status,created_at\na@x.com,active,1920-01-05\n', { at: '2024-01-05' }).fileErrors[0]).toContain('more than 100 years');
+  });
+});
+
+describe('times in the future', () => {
+  const now = '2026-12-01T09:00:00.000Z';
+  const counts = (r: { observations: unknown[] }) => r.observations.map((o) => [(o as { at: string }).at.slice(0, 10), (o as { value: number }).value]);
+
+  it('a subscriber who joins or leaves after the import is a row error and stretches no daily counts into the future', () => {
+    const csv = 'email,status,created_at,unsubscribed_at\na@x.com,active,2026-11-28,\nb@x.com,active,2062-11-28,\nc@x.com,inactive,2026-11-28,2062-01-01\n';
+
+    const result = parseImport(csv, { now });
+
+    expect(result.rowErrors).toEqual([
+      { line: 3, message: 'created_at 2062-11-28T00:00:00.000Z is in the future' },
+      { line: 4, message: 'unsubscribed_at 2062-01-01T00:00:00.000Z is in the future' },
+    ]);
+    expect(counts(result)).toEqual([['2026-11-29', 1]]);
+  });
+
+  it('a row dated after the import is a row error naming the field; today and the midnight after it are not', () => {
+    const csv = 'metric,at,value\nx.followers,2026-12-01T08:00:00Z,10\nx.followers,2026-12-02,11\nx.followers,2062-12-01,12\n';
+
+    const result = parseImport(csv, { now });
+
+    expect(result.observations.map((o) => o.at)).toEqual(['2026-12-01T08:00:00.000Z', '2026-12-02T00:00:00.000Z']);
+    expect(result.rowErrors).toEqual([{ line: 4, message: 'at: 2062-12-01T00:00:00.000Z is in the future' }]);
+  });
+
+  it('an X overview day after the import is a row error on its line', () => {
+    const csv = `${X_OVERVIEW_HEADER}\n"Mon, Nov 30, 2026",100,1,1,0,0,2,0,0,0,0,0,0,0\n"Sat, Dec 5, 2026",100,1,1,0,0,2,0,0,0,0,0,0,0\n`;
+
+    const result = parseImport(csv, { now, followersAtEnd: 50 });
+
+    expect(result.rowErrors).toEqual([{ line: 3, message: 'Date: 2026-12-05 is in the future' }]);
+    expect(result.observations.map((o) => [o.at.slice(0, 10), (o as { value: number }).value])).toEqual([['2026-11-30', 48], ['2026-12-01', 50]]);
+  });
+
+  it('a post published after the import is a row error, and --at in the future refuses the file', () => {
+    const csv = `${X_CONTENT_HEADER}\n1,"Mon, Nov 30, 2026",t,l,100,5,7,0,0,0,1,2,0,0,0,0,0\n2,"Tue, Nov 30, 2027",t,l,100,5,7,0,0,0,1,2,0,0,0,0,0\n`;
+
+    expect(parseImport(csv, { now, at: '2026-12-01' }).rowErrors).toEqual([{ line: 3, message: 'publishedAt: 2027-11-30T00:00:00.000Z is in the future' }]);
+    expect(parseImport(csv, { now, at: '2062-12-01' }).fileErrors).toEqual(['--at 2062-12-01 is in the future: nothing can have been observed then yet']);
   });
 });
 
