@@ -3,8 +3,10 @@
  * source, 429 (and X's monthly usage cap), 500, timeout, connection reset, malformed JSON, schema drift
  * and 401. Each fault runs with half the sources faulted and the other half healthy at the same time,
  * then swapped: the faulted ones must not crash, write no observation, record the failure with its
- * code and return within their budget; the healthy ones collect as usual. Real adapters and clients
- * against local fakes (test/fakes) — a catch-all fault server stands in for the faulted providers.
+ * code and return within their budget; the healthy ones collect as usual. The two rounds of a fault run
+ * at the same time, each on a table of its own (a source a 429 paused stays paused only there), so the
+ * faults that wait on timeouts and back-offs wait once. Real adapters and clients against local fakes
+ * (test/fakes) — a catch-all fault server stands in for the faulted providers.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -27,7 +29,8 @@ import { installXFake, X_USAGE_CAP_BODY } from '../fakes/x-fake';
 import { countedStores } from '../support/dynamo-counter';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-const TABLE = 'verdict-source-faults';
+/** One table per round of a fault: the rounds run side by side. */
+const TABLES = ['verdict-source-faults-a', 'verdict-source-faults-b'];
 /** The remaining time handed to the job: it keeps 3 s to record the run, and answer engines need 5 s to ask a prompt. */
 const BUDGET_MS = 9_000;
 const quiet = { info: () => {}, warn: () => {} };
@@ -124,7 +127,7 @@ let currentFault: Fault;
 
 beforeAll(async () => {
   dynamo = await startDynalite();
-  await ensureTable(dynamo.endpoint, TABLE);
+  for (const table of TABLES) await ensureTable(dynamo.endpoint, table);
   for (const name of SOURCE_NAMES) {
     happy[name] = await FakeServer.start();
     INSTALL_HAPPY[name](happy[name]);
@@ -145,11 +148,11 @@ afterAll(async () => {
 
 interface SourceOutcome { source: SourceName; faulted: boolean; run?: CollectionRun; error?: Error; observationWrites: number }
 
-/** Collects every source at once for `slot`, the `faulted` ones against the fault server. */
-async function collectAll(faulted: readonly SourceName[], slot: string): Promise<SourceOutcome[]> {
+/** Collects every source at once for `slot` into `table`, the `faulted` ones against the fault server. */
+async function collectAll(faulted: readonly SourceName[], slot: string, table: string): Promise<SourceOutcome[]> {
   const now = new Date(Date.parse(slot) + 5_000);
   return Promise.all(SOURCE_NAMES.map(async (source): Promise<SourceOutcome> => {
-    const stores = countedStores(dynamo.endpoint, TABLE);
+    const stores = countedStores(dynamo.endpoint, table);
     // Earlier faults (429s) pause a source; each round starts unpaused.
     await stores.runs.putSourceState({ source, updatedAt: now.toISOString() });
     stores.counter.reset();
@@ -178,22 +181,23 @@ describe.each(FAULTS)('upstream fault: $name', (fault) => {
   const targets = fault.only ?? [...SOURCE_NAMES];
   const halves = fault.only ? [targets] : [targets.filter((_, i) => i % 2 === 0), targets.filter((_, i) => i % 2 === 1)];
 
-  it.each(halves.map((h) => [h.join(', '), h]))('faulted %s: failure recorded, no row, within budget; the others unaffected', async (_label, faulted) => {
+  it(`faulted ${halves.map((h) => `(${h.join(', ')})`).join(' and, beside them on a second table, ')}: failure recorded, no row, within budget; the others unaffected`, async () => {
     currentFault = fault;
-    const slot = nextSlot();
 
-    const outcomes = await collectAll(faulted as SourceName[], slot);
+    const rounds = await Promise.all(halves.map(async (faulted, i) => ({ table: TABLES[i], outcomes: await collectAll(faulted, nextSlot(), TABLES[i]) })));
 
-    const summary = outcomes.map((o) => ({
-      source: o.source, faulted: o.faulted, crashed: o.error?.message ?? null,
-      outcome: o.run?.outcome, errorCode: o.run?.errorCode ?? null, observationWrites: o.observationWrites,
-    }));
-    expect(summary).toEqual(outcomes.map((o) => (o.faulted
-      ? { source: o.source, faulted: true, crashed: null, outcome: fault.outcome, errorCode: fault.errorCode, observationWrites: 0 }
-      : { source: o.source, faulted: false, crashed: null, outcome: 'ok', errorCode: null, observationWrites: 1 })));
-    for (const o of outcomes.filter((x) => x.faulted)) {
-      const recorded = await countedStores(dynamo.endpoint, TABLE).runs.getRun(o.source, o.run!.slot);
-      expect(recorded).toMatchObject({ outcome: fault.outcome, errorCode: fault.errorCode, observations: 0 });
+    for (const { table, outcomes } of rounds) {
+      const summary = outcomes.map((o) => ({
+        source: o.source, faulted: o.faulted, crashed: o.error?.message ?? null,
+        outcome: o.run?.outcome, errorCode: o.run?.errorCode ?? null, observationWrites: o.observationWrites,
+      }));
+      expect(summary).toEqual(outcomes.map((o) => (o.faulted
+        ? { source: o.source, faulted: true, crashed: null, outcome: fault.outcome, errorCode: fault.errorCode, observationWrites: 0 }
+        : { source: o.source, faulted: false, crashed: null, outcome: 'ok', errorCode: null, observationWrites: 1 })));
+      for (const o of outcomes.filter((x) => x.faulted)) {
+        const recorded = await countedStores(dynamo.endpoint, table).runs.getRun(o.source, o.run!.slot);
+        expect(recorded).toMatchObject({ outcome: fault.outcome, errorCode: fault.errorCode, observations: 0 });
+      }
     }
   });
 });
