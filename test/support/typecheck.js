@@ -6,7 +6,12 @@
  * after it ends; the exit code is non-zero when any config fails.
  */
 const { spawn } = require('node:child_process');
+const { setPriority } = require('node:os');
 const { join } = require('node:path');
+
+// `npm test` runs this beside Jest at a lower priority (test/support/run-tests.js); the tsc processes inherit it.
+const niceness = Number(process.env.VERDICT_TYPECHECK_NICENESS ?? 0);
+if (Number.isInteger(niceness) && niceness > 0) setPriority(niceness);
 
 const ROOT = join(__dirname, '..', '..');
 const CONFIGS = ['tsconfig.json', 'functions/dashboard/app/tsconfig.json', 'tsconfig.browser-tests.json'];
