@@ -1,6 +1,9 @@
 /**
  * Builds the app for infra tests the way `cdk synth` does (cdk.json's context: feature flags and the
- * verdict config), with a config override and, unless asked, without esbuild bundling.
+ * verdict config), with a config override and, unless asked, without esbuild bundling and without
+ * CDK's built-in CloudFormation validation: that check (a WebAssembly engine) cost ~2.8 s of the first
+ * synth in every suite and changes nothing in the template, and test/infra/cfn-lint.test.ts runs it
+ * (`validate: true`) beside cfn-lint, so the template `cdk synth` validates is still proven to pass.
  */
 import { App } from 'aws-cdk-lib';
 import { readFileSync } from 'node:fs';
@@ -35,9 +38,10 @@ export const ROUTES_WITH_PUBLIC: readonly RouteDefinition[] = ROUTES.some((r) =>
   ? ROUTES
   : [...ROUTES, PUBLIC_ROUTE];
 
-export function synthVerdict(options: { verdict?: unknown; bundle?: boolean; routes?: readonly RouteDefinition[]; outdir?: string } = {}): { app: App; stack: VerdictStack } {
+export function synthVerdict(options: { verdict?: unknown; bundle?: boolean; validate?: boolean; routes?: readonly RouteDefinition[]; outdir?: string } = {}): { app: App; stack: VerdictStack } {
   const app = new App({
     ...(options.outdir && { outdir: options.outdir }),
+    builtinCloudFormationValidation: options.validate ?? false,
     context: {
       ...CDK_CONTEXT,
       ...(options.verdict !== undefined && { verdict: options.verdict }),
