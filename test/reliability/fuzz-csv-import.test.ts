@@ -50,8 +50,9 @@ const REQUIRED: Record<string, string[]> = {
 };
 
 /**
- * Times near the imports' clock: the ten days up to two days after NOW, so that some are in the future,
- * and a subscriber export's daily counts (one per day from its first join) stay a few days long.
+ * Times near the imports' clock: from eight days before NOW to three after it, so that some lie past the
+ * import's two days of grace, and a subscriber export's daily counts (one per day from its first join)
+ * stay a few days long.
  */
 const DAY_MS = 86_400_000;
 const recentMs = fc.integer({ min: Date.parse(NOW) - 8 * DAY_MS, max: Date.parse(NOW) + 3 * DAY_MS });

@@ -2,7 +2,7 @@
  * The upstream fault matrix, at the collector job (what the Lambda runs) with dynalite: for every
  * source, 429 (and X's monthly usage cap), 500, timeout, connection reset, malformed JSON, schema drift
  * and 401. Each fault runs with half the sources faulted and the other half healthy at the same time,
- * then swapped: the faulted ones must not crash, write no observation, record the failure with its
+ * and swapped: the faulted ones must not crash, write no observation, record the failure with its
  * code and return within their budget; the healthy ones collect as usual. The two rounds of a fault run
  * at the same time, each on a table of its own (a source a 429 paused stays paused only there), so the
  * faults that wait on timeouts and back-offs wait once. Real adapters and clients against local fakes

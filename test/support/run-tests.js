@@ -11,28 +11,29 @@ const { join } = require('node:path');
 /** niceness of the type-check: it yields the CPU to Jest whenever both want it. */
 const TYPECHECK_NICENESS = 10;
 
-const typecheck = spawn(process.execPath, [join(__dirname, 'typecheck.js')], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, VERDICT_TYPECHECK_NICENESS: String(TYPECHECK_NICENESS) } });
-// Jest in a process group of its own, so that stopping it stops its workers (and what they started) too.
+// Each in a process group of its own, so that stopping one stops what it started too (tsc; Jest's workers and their servers).
+const typecheck = spawn(process.execPath, [join(__dirname, 'typecheck.js')], { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, VERDICT_TYPECHECK_NICENESS: String(TYPECHECK_NICENESS) } });
 const jest = spawn(process.execPath, [require.resolve('jest/bin/jest'), ...process.argv.slice(2)], { stdio: 'inherit', detached: true });
 
 let typecheckOutput = '';
 typecheck.stdout.on('data', (chunk) => { typecheckOutput += chunk; });
 typecheck.stderr.on('data', (chunk) => { typecheckOutput += chunk; });
 
-const stopJest = (signal) => {
-  try { process.kill(-jest.pid, signal); } catch { /* already gone */ }
+const stop = (child, signal) => {
+  try { process.kill(-child.pid, signal); } catch { /* already gone */ }
 };
-// Ctrl-C and CI's stop reach this process only (Jest has its own group): pass them on.
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => { stopJest(signal); typecheck.kill(signal); process.exit(130); });
+// Ctrl-C and CI's stop reach this process only (the children have groups of their own): pass them on.
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) process.on(signal, () => { stop(jest, signal); stop(typecheck, signal); process.exit(code); });
 
 const typechecked = new Promise((resolve) => typecheck.once('close', (code) => resolve(code === 0)));
-const jestExit = new Promise((resolve) => jest.once('close', (code, signal) => resolve(code ?? (signal ? 1 : 0))));
+let jestRunning = true;
+const jestExit = new Promise((resolve) => jest.once('close', (code, signal) => { jestRunning = false; resolve(code ?? (signal ? 1 : 0)); }));
 
 typechecked.then((ok) => {
   process.stdout.write(typecheckOutput);
   if (!ok) {
-    process.stderr.write('npm test: the type-check failed (above); Jest stopped.\n');
-    stopJest('SIGTERM');
+    process.stderr.write(`npm test: the type-check failed (above)${jestRunning ? '; Jest stopped' : ''}.\n`);
+    stop(jest, 'SIGTERM');
     process.exit(1);
   }
 });
