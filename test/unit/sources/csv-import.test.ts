@@ -4,6 +4,8 @@ import { readCsv } from '../../../functions/sources/csv/csv-reader';
 import { detectFormat, parseImport, parseImportFiles } from '../../../functions/sources/csv/import-formats';
 import { isENotation, parseCount, parseDay, parseExportCount, parseInstant } from '../../../functions/sources/csv/values';
 
+/** An import's snapshots as [day, value] pairs. */
+const counts = (r: { observations: unknown[] }) => r.observations.map((o) => [(o as { at: string }).at.slice(0, 10), (o as { value: number }).value]);
 const X_OVERVIEW_HEADER = 'Date,Impressions,Likes,Engagements,Bookmarks,Shares,New follows,Unfollows,Replies,Reposts,Profile visits,Create Post,Video views,Media views';
 const X_CONTENT_HEADER = 'Post id,Date,Post text,Post Link,Impressions,Likes,Engagements,Bookmarks,Shares,New follows,Replies,Reposts,Profile visits,Detail Expands,URL Clicks,Hashtag Clicks,Permalink Clicks';
 
@@ -305,7 +307,6 @@ describe('X tweet activity export (analytics.twitter.com)', () => {
 });
 
 describe('subscriber exports', () => {
-  const counts = (r: { observations: unknown[] }) => r.observations.map((o) => [(o as { at: string }).at.slice(0, 10), (o as { value: number }).value]);
 
   it('beehiiv: an inactive subscriber without unsubscribed_at is never counted, and the import says so', () => {
     const csv = [
@@ -386,7 +387,6 @@ describe('subscriber exports', () => {
 
 describe('times in the future', () => {
   const now = '2026-12-01T09:00:00.000Z';
-  const counts = (r: { observations: unknown[] }) => r.observations.map((o) => [(o as { at: string }).at.slice(0, 10), (o as { value: number }).value]);
 
   it('a subscriber who joins or leaves after the import is a row error and stretches no daily counts into the future', () => {
     const csv = 'email,status,created_at,unsubscribed_at\na@x.com,active,2026-11-28,\nb@x.com,active,2062-11-28,\nc@x.com,inactive,2026-11-28,2062-01-01\n';
